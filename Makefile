@@ -1,0 +1,98 @@
+# wippy in C — the build.
+#
+#   make                  build/libwippy.a, build/wippy, the example app's .wasm
+#   make check            build and run every test (Check unit tests + CLI tests)
+#   make check SANITIZE=1 the same, built with -fsanitize=address,undefined (in build/asan)
+#   make example          the quick-start job: `wippy run list` on examples/
+#   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
+#   make setup            install the Debian packages the project needs (as root)
+#
+# Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path), CC=clang.
+
+CC       ?= cc
+SANITIZE ?= 0
+SHA256_PORTABLE ?= 0
+WAT2WASM ?= wat2wasm
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+
+PKGS      = yaml-0.1
+CPPFLAGS += -I. -D_GNU_SOURCE
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+ifeq ($(SHA256_PORTABLE),1)
+CPPFLAGS += -DSHA256_PORTABLE_ONLY
+endif
+
+YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+# The library: every .c of the engine folders; host/main.c is the CLI's main().
+LIB_SRC  := $(wildcard sha256/*.c config/*.c vm/*.c wasi/*.c host/*.c)
+LIB_SRC  := $(filter-out host/main.c,$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/*.c)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+
+LIB   := $(BUILD)/libwippy.a
+WIPPY := $(BUILD)/wippy
+TESTS := $(BUILD)/unit-tests
+
+EXAMPLE_WAT  := $(wildcard examples/wat/*.wat)
+EXAMPLE_WASM := $(EXAMPLE_WAT:examples/wat/%.wat=examples/wasm/%.wasm)
+
+.PHONY: all setup example check check-unit check-cli bench-sha256 clean
+all: $(LIB) $(WIPPY) $(EXAMPLE_WASM)
+
+setup:
+	@tools/setup.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(YAML_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -DTEST_SOURCE_DIR='"$(CURDIR)"' -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(WIPPY): $(BUILD)/obj/host/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) -lpthread
+
+$(TESTS): $(TEST_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(YAML_LIBS) -lpthread
+
+examples/wasm/%.wasm: examples/wat/%.wat
+	@mkdir -p $(dir $@)
+	$(WAT2WASM) -o $@ $<
+
+example: setup all
+	$(WIPPY) --dir examples run list
+
+check: setup all $(TESTS)
+	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
+	WIPPY=$(CURDIR)/$(WIPPY) tests/cli.sh
+
+bench-sha256: setup
+	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-sha256
+	bench/sha256.sh $(BUILD)/bench-sha256
+
+$(BUILD)/bench-sha256: bench/sha256_speed.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^
+
+clean:
+	rm -rf build examples/wasm
+
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/obj/host/main.d

@@ -1,0 +1,5 @@
+/* suites.h — the list of Check suites the unit-test runner executes.
+ * One line per tests/<name>.c, which defines Suite *<name>_suite(void). */
+#define TEST_SUITES(X) \
+    X(sha256)          \
+    X(config)

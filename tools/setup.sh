@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages wippy needs to build and test, when run as root;
+# otherwise prints the exact apt-get line. Quiet and fast when all are present.
+set -eu
+PACKAGES="build-essential pkg-config libyaml-dev check wabt clang lld wasi-libc libclang-rt-14-dev-wasm32 openssl"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+else
+    echo "setup: missing Debian packages. Run as root:" >&2
+    echo "  apt-get install -y$missing" >&2
+    exit 1
+fi
