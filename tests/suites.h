@@ -2,4 +2,5 @@
  * One line per tests/<name>.c, which defines Suite *<name>_suite(void). */
 #define TEST_SUITES(X) \
     X(sha256)          \
-    X(config)
+    X(config)          \
+    X(confined_open)

@@ -1,0 +1,34 @@
+/* confined_open.h — open a file by a relative path that can never leave a
+ * directory: how `.wasm` binaries are loaded out of an `fs.directory` entry
+ * (and, later, how the WASI layer resolves paths inside a mount).
+ *
+ * Uses Linux openat2(2) with RESOLVE_BENEATH when the kernel has it, and a
+ * portable component-by-component walk otherwise; both give the same answers.
+ * Depends on libc only; no global state. */
+#ifndef WIPPY_CONFINED_OPEN_H
+#define WIPPY_CONFINED_OPEN_H
+
+/* Most symlinks followed while resolving one path (Linux's MAXSYMLINKS). */
+#define CONFINED_OPEN_MAX_HOPS 40
+
+/* Opens `path` beneath the directory `dirfd` with open(2) `flags`
+ * (O_NOFOLLOW/O_CREAT semantics: only read-style opens are required now; O_CLOEXEC always added).
+ * A leading "/" (any number of them) is stripped, so "/worker.wasm" means dirfd/worker.wasm
+ * (and "/" alone means the directory itself). A file made by O_CREAT gets mode 0666 & ~umask.
+ * Never leaves the tree rooted at dirfd: ".." above the root, symlinks whose target is absolute or
+ * climbs above the root, and symlink chains (also dangling and looping ones) are handled so the
+ * result is always inside. Returns 0 and sets *out_fd, or returns an errno:
+ * EXDEV when the path (or a symlink on it) would escape the directory, ELOOP for more than 40
+ * symlink hops, ENOENT/ENOTDIR/EACCES/EISDIR... as open(2) would, EINVAL for an empty path
+ * (or a NULL argument), ENAMETOOLONG for a path of PATH_MAX bytes or more. */
+int confined_open(int dirfd, const char *path, int flags, int *out_fd);
+
+/* The portable walk, used when openat2 is unavailable; exposed for tests.
+ * Same contract as confined_open(); it holds one descriptor per directory
+ * level it descends and answers ENAMETOOLONG beyond 128 levels. */
+int confined_open_fallback(int dirfd, const char *path, int flags, int *out_fd);
+
+/* Text for the errors above: "path escapes its directory" for EXDEV, strerror() otherwise. */
+const char *confined_open_strerror(int err);
+
+#endif /* WIPPY_CONFINED_OPEN_H */
