@@ -1,0 +1,304 @@
+/* schema_wasm.c — the process.wasm / function.wasm schema: fs, path, hash,
+ * method, transport, wit, imports (capability groups), wasi (args, cwd,
+ * env, mounts), limits, pool. Texts follow Wippy's validation errors. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/loader.h"
+
+/* Import names a core module may list, and the capability group each
+ * selects (see RATIONALE.md). NULL group: accepted, selects nothing. */
+static const struct { const char *name; const char *group; } import_names[] = {
+    { "wasi:cli", "wasi:cli" },               { "wasi:cli/environment", "wasi:cli" },
+    { "wasi:cli/exit", "wasi:cli" },          { "wasi:cli/stdin", "wasi:cli" },
+    { "wasi:cli/stdout", "wasi:cli" },        { "wasi:cli/stderr", "wasi:cli" },
+    { "wasi:cli/terminal-stdin", "wasi:cli" }, { "wasi:cli/terminal-stdout", "wasi:cli" },
+    { "wasi:cli/terminal-stderr", "wasi:cli" },
+    { "wasi:io", "wasi:io" },                 { "wasi:io/error", "wasi:io" },
+    { "wasi:io/streams", "wasi:io" },
+    { "wasi:poll", "wasi:poll" },             { "wasi:io/poll", "wasi:poll" },
+    { "wasi:clocks", "wasi:clocks" },         { "wasi:clocks/wall-clock", "wasi:clocks" },
+    { "wasi:clocks/monotonic-clock", "wasi:clocks" },
+    { "wasi:filesystem", "wasi:filesystem" }, { "wasi:filesystem/types", "wasi:filesystem" },
+    { "wasi:filesystem/preopens", "wasi:filesystem" },
+    { "wasi:random", "wasi:random" },         { "wasi:random/random", "wasi:random" },
+    { "wasi:random/insecure", "wasi:random" }, { "wasi:random/insecure-seed", "wasi:random" },
+    { "wasi:sockets", "wasi:sockets" },       { "wasi:sockets/instance-network", "wasi:sockets" },
+    { "wasi:sockets/ip-name-lookup", "wasi:sockets" }, { "wasi:sockets/tcp", "wasi:sockets" },
+    { "wasi:sockets/tcp-create-socket", "wasi:sockets" }, { "wasi:sockets/udp", "wasi:sockets" },
+    { "wasi:sockets/udp-create-socket", "wasi:sockets" },
+    { "wasi1", NULL }, { "wasi-preview1", NULL }, { "preview1", NULL },
+    { "wasi_snapshot_preview1", NULL },
+};
+
+/* Component-only profiles: they cannot serve a core module. */
+static const char *const component_only[] = {
+    "wasi:http", "wasi:http/types", "wasi:http/outgoing-handler", "funcs", "wippy:runtime/funcs",
+};
+
+/* Lower-cases, trims and drops an @version suffix: Wippy's matching rule. */
+static char *normalise_import(arena *a, const char *text)
+{
+    while (isspace((unsigned char)*text))
+        text++;
+    size_t n = strcspn(text, "@");
+    while (n > 0 && isspace((unsigned char)text[n - 1]))
+        n--;
+    char *s = arena_strndup(a, text, n);
+    for (char *p = s; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return s;
+}
+
+static void parse_imports(cfg_registry *r, entry_rec *e, const field_ctx *fc, cfg_wasm *w)
+{
+    size_t n;
+    const char **names = field_string_list(fc, "imports", &n);
+    const cfg_node *list = field_node(fc, "imports");
+    w->imports = n ? arena_alloc(&r->a, n * sizeof *w->imports) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const cfg_node *at = list->items[i];
+        const char *field = arena_printf(&r->a, "imports[%zu]", i);
+        char *name = normalise_import(&r->a, names[i]);
+        if (name == NULL)
+            return;
+        const char *colon = strchr(name, ':');
+        if (colon != NULL && colon[1] == '\0') {
+            cfg_report_wippy(r, e, at, field, "import :name cannot be empty");
+            continue;
+        }
+        bool known = false, component = false;
+        for (size_t k = 0; k < sizeof import_names / sizeof import_names[0] && !known; k++)
+            if (!strcmp(import_names[k].name, name)) {
+                known = true;
+                const char *group = import_names[k].group;
+                bool dup = false;
+                for (size_t j = 0; group && j < w->nimports; j++)
+                    dup = dup || !strcmp(w->imports[j], group);
+                if (group != NULL && !dup && w->imports != NULL)
+                    w->imports[w->nimports++] = group;
+            }
+        for (size_t k = 0; k < sizeof component_only / sizeof component_only[0]; k++)
+            component = component || !strcmp(component_only[k], name);
+        if (component)
+            cfg_report(r, e, at, field, "wasm host import requires component module: %s", names[i]);
+        else if (!known)
+            cfg_report(r, e, at, field, "unsupported wasm host import: %s", names[i]);
+    }
+}
+
+/* Go's path.Clean for an absolute path: no ".", "..", or repeated "/". */
+static const char *clean_absolute(arena *a, const char *path)
+{
+    size_t n = strlen(path);
+    char *out = arena_alloc(a, n + 2);
+    if (out == NULL)
+        return path;
+    size_t len = 0;
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        size_t seg = strcspn(p, "/");
+        if (seg == 0 || (seg == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (seg == 2 && p[0] == '.' && p[1] == '.') {
+            while (len > 0 && out[--len] != '/')
+                ;
+        } else {
+            out[len++] = '/';
+            memcpy(out + len, p, seg);
+            len += seg;
+        }
+        p += seg;
+    }
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = '\0';
+    return out;
+}
+
+static void parse_env(cfg_registry *r, entry_rec *e, const field_ctx *wasi, cfg_wasm *w)
+{
+    const cfg_node *list = field_list(wasi, "env");
+    if (list == NULL || list->count == 0)
+        return;
+    w->env = arena_alloc(&r->a, list->count * sizeof *w->env);
+    for (size_t i = 0; w->env != NULL && i < list->count; i++) {
+        const cfg_node *item = list->items[i];
+        const char *path = arena_printf(&r->a, "wasi.env[%zu]", i);
+        if (item->type != CFG_NODE_MAP) {
+            cfg_report(r, e, item, path, "expected a mapping with id and name, got %s",
+                       cfg_node_type_name(item));
+            continue;
+        }
+        field_ctx fc = fields_of(r, e, item, path);
+        const char *id = field_string(&fc, "id");
+        const char *name = field_string(&fc, "name");
+        bool required = field_bool(&fc, "required", false);
+        if (id == NULL || id[0] == '\0' || (strchr(id, ':') && strchr(id, ':')[1] == '\0')) {
+            cfg_report_wippy(r, e, field_node(&fc, "id") ? field_node(&fc, "id") : item,
+                             field_path(&fc, "id"), "wasi.env[].id is required");
+            continue;
+        }
+        while (name != NULL && isspace((unsigned char)*name))
+            name++;
+        size_t len = name ? strlen(name) : 0;
+        while (len > 0 && isspace((unsigned char)name[len - 1]))
+            len--;
+        if (len == 0) {
+            cfg_report_wippy(r, e, field_node(&fc, "name") ? field_node(&fc, "name") : item,
+                             field_path(&fc, "name"), "wasi.env[].name is required");
+            continue;
+        }
+        name = arena_strndup(&r->a, name, len);
+        bool dup = false;
+        for (size_t j = 0; j < w->nenv && name; j++)
+            dup = dup || !strcmp(w->env[j].name, name);
+        if (dup) {
+            cfg_report_wippy(r, e, field_node(&fc, "name"), field_path(&fc, "name"),
+                             "wasi.env[].name must be unique");
+            continue;
+        }
+        const char *target = ref_id(r, e, field_node(&fc, "id"), field_path(&fc, "id"), id, true);
+        add_ref(r, e, field_node(&fc, "id"), field_path(&fc, "id"), target, REF_ENV_VARIABLE);
+        w->env[w->nenv++] = (cfg_wasi_env){ target, name, required };
+    }
+}
+
+static int compare_mounts(const void *a, const void *b)
+{
+    return strcmp(((const cfg_wasi_mount *)a)->guest, ((const cfg_wasi_mount *)b)->guest);
+}
+
+static void parse_mounts(cfg_registry *r, entry_rec *e, const field_ctx *wasi, cfg_wasm *w)
+{
+    const cfg_node *list = field_list(wasi, "mounts");
+    if (list == NULL || list->count == 0)
+        return;
+    w->mounts = arena_alloc(&r->a, list->count * sizeof *w->mounts);
+    for (size_t i = 0; w->mounts != NULL && i < list->count; i++) {
+        const cfg_node *item = list->items[i];
+        const char *path = arena_printf(&r->a, "wasi.mounts[%zu]", i);
+        if (item->type != CFG_NODE_MAP) {
+            cfg_report(r, e, item, path, "expected a mapping with fs and guest, got %s",
+                       cfg_node_type_name(item));
+            continue;
+        }
+        field_ctx fc = fields_of(r, e, item, path);
+        const char *fs = field_string(&fc, "fs");
+        const char *guest = field_string(&fc, "guest");
+        bool read_only = field_bool(&fc, "read_only", false);
+        const cfg_node *guest_at = field_node(&fc, "guest") ? field_node(&fc, "guest") : item;
+        if (fs == NULL || fs[0] == '\0') {
+            cfg_report_wippy(r, e, item, field_path(&fc, "fs"), "wasi.mounts[].fs is required");
+            continue;
+        }
+        while (guest != NULL && isspace((unsigned char)*guest))
+            guest++;
+        if (guest == NULL || guest[0] == '\0') {
+            cfg_report_wippy(r, e, guest_at, field_path(&fc, "guest"), "wasi.mounts[].guest is required");
+            continue;
+        }
+        if (guest[0] != '/') {
+            cfg_report_wippy(r, e, guest_at, field_path(&fc, "guest"),
+                             "wasi.mounts[].guest must be absolute");
+            continue;
+        }
+        guest = clean_absolute(&r->a, guest);
+        bool dup = false;
+        for (size_t j = 0; j < w->nmounts; j++)
+            dup = dup || !strcmp(w->mounts[j].guest, guest);
+        if (dup) {
+            cfg_report_wippy(r, e, guest_at, field_path(&fc, "guest"), "wasi.mounts[].guest must be unique");
+            continue;
+        }
+        const char *target = ref_id(r, e, field_node(&fc, "fs"), field_path(&fc, "fs"), fs, false);
+        add_ref(r, e, field_node(&fc, "fs"), field_path(&fc, "fs"), target, REF_MOUNT_FS);
+        w->mounts[w->nmounts++] = (cfg_wasi_mount){ target, guest, read_only };
+    }
+    if (w->nmounts > 1)
+        qsort(w->mounts, w->nmounts, sizeof *w->mounts, compare_mounts);
+}
+
+static void parse_wasi(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_wasm *w)
+{
+    w->cwd = "/";
+    const cfg_node *wasi = field_map(top, "wasi");
+    if (wasi == NULL)
+        return;
+    field_ctx fc = fields_of(r, e, wasi, "wasi");
+    w->args = field_string_list(&fc, "args", &w->nargs);
+    const char *cwd = field_string(&fc, "cwd");
+    if (cwd != NULL && cwd[0] != '\0' && cwd[0] != '/')
+        cfg_report_wippy(r, e, field_node(&fc, "cwd"), "wasi.cwd", "wasi.cwd must be absolute");
+    else if (cwd != NULL && cwd[0] != '\0')
+        w->cwd = cwd;
+    parse_env(r, e, &fc, w);
+    parse_mounts(r, e, &fc, w);
+}
+
+static void parse_pool(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_pool *p)
+{
+    const cfg_node *pool = field_map(top, "pool");
+    if (pool == NULL)
+        return;
+    field_ctx fc = fields_of(r, e, pool, "pool");
+    p->type = field_string(&fc, "type");
+    p->size = field_int(&fc, "size", 0, INT64_MIN, INT64_MAX);
+    p->workers = field_int(&fc, "workers", 0, INT64_MIN, INT64_MAX);
+    p->buffer = field_int(&fc, "buffer", 0, INT64_MIN, INT64_MAX);
+    p->max_size = field_int(&fc, "max_size", 0, INT64_MIN, INT64_MAX);
+    if (p->size < 0 || p->workers < 0 || p->buffer < 0 || p->max_size < 0)
+        cfg_report_wippy(r, e, pool, "pool", "pool values cannot be negative");
+    else if (p->type && strcmp(p->type, "lazy") && strcmp(p->type, "static") &&
+             strcmp(p->type, "inline") && strcmp(p->type, "adaptive"))
+        cfg_report_wippy(r, e, field_node(&fc, "type"), "pool.type", "invalid pool type");
+}
+
+void schema_wasm(cfg_registry *r, entry_rec *e)
+{
+    cfg_wasm *w = &e->pub.as.wasm;
+    field_ctx fc = fields_of(r, e, e->pub.data, "");
+    static const char *const required[] = { "fs", "path", "hash", "method" };
+    const char *values[4];
+    for (int i = 0; i < 4; i++) {
+        values[i] = field_string(&fc, required[i]);
+        if (values[i] == NULL || values[i][0] == '\0') {
+            const cfg_node *n = field_node(&fc, required[i]);
+            if (n == NULL || n->type == CFG_NODE_SCALAR)
+                cfg_report_wippy(r, e, n, required[i],
+                                 arena_printf(&r->a, "%s is required", required[i]));
+            values[i] = NULL;
+        }
+    }
+    w->fs = values[0];
+    w->path = values[1];
+    w->hash = values[2];
+    w->method = values[3];
+    if (w->fs != NULL)
+        add_ref(r, e, field_node(&fc, "fs"), "fs",
+                ref_id(r, e, field_node(&fc, "fs"), "fs", w->fs, false), REF_FS);
+    char why[256];
+    if (w->hash != NULL && wasm_hash_hex(w->hash, why, sizeof why) == NULL)
+        cfg_report(r, e, field_node(&fc, "hash"), "hash", "%s", why);
+    w->transport = field_string(&fc, "transport");
+    if (w->transport == NULL || w->transport[0] == '\0')
+        w->transport = "payload";
+    else if (strcmp(w->transport, "payload") && strcmp(w->transport, "wasi-http"))
+        cfg_report_wippy(r, e, field_node(&fc, "transport"), "transport", "invalid transport type");
+    w->wit = field_string(&fc, "wit");
+    parse_imports(r, e, &fc, w);
+    parse_wasi(r, e, &fc, w);
+    const cfg_node *limits = field_map(&fc, "limits");
+    if (limits != NULL) {
+        field_ctx lc = fields_of(r, e, limits, "limits");
+        w->max_execution_ms = field_int(&lc, "max_execution_ms", 0, INT64_MIN, INT64_MAX);
+        if (w->max_execution_ms < 0) {
+            cfg_report_wippy(r, e, field_node(&lc, "max_execution_ms"), "limits.max_execution_ms",
+                             "limits.max_execution_ms cannot be negative");
+            w->max_execution_ms = 0;
+        }
+    }
+    parse_pool(r, e, &fc, &w->pool);
+}
