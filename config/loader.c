@@ -366,6 +366,27 @@ static void check_commands(cfg_registry *r)
     }
 }
 
+static bool diag_before(const cfg_diag *x, const cfg_diag *y)
+{
+    int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+    if (c != 0)
+        return c < 0;
+    return x->line != y->line ? x->line < y->line : x->col < y->col;
+}
+
+/* Errors in file order, then by line and column; a stable insertion sort,
+ * so problems at one place keep the order they were found in. */
+static void sort_errors(cfg_registry *r)
+{
+    for (size_t i = 1; i < r->nerrors; i++) {
+        cfg_diag d = r->errors[i];
+        size_t j = i;
+        for (; j > 0 && diag_before(&d, &r->errors[j - 1]); j--)
+            r->errors[j] = r->errors[j - 1];
+        r->errors[j] = d;
+    }
+}
+
 cfg_registry *cfg_load(const cfg_options *opts)
 {
     static const cfg_options defaults = { 0 };
@@ -399,6 +420,7 @@ cfg_registry *cfg_load(const cfg_options *opts)
     build_id_table(r);
     check_commands(r);
     resolve_and_order(r);
+    sort_errors(r);
     if (r->a.failed) {
         cfg_free(r);
         return NULL;

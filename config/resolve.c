@@ -58,7 +58,7 @@ static void check_refs(cfg_registry *r, entry_rec *e)
         if (t == NULL)
             report_missing(r, e, ref);
         else if (!kind_fits(ref->want, t->pub.kind))
-            cfg_report(r, e, ref->at, ref->field, "%s is a %s, expected %s", t->pub.id,
+            cfg_report(r, e, ref->at, ref->field, "%s has kind %s, expected %s", t->pub.id,
                        t->pub.kind, wants[ref->want].expected);
         else if (t->bad)
             cfg_report(r, e, ref->at, ref->field, "%s has errors and was not loaded", t->pub.id);

@@ -267,7 +267,7 @@ void schema_wasm(cfg_registry *r, entry_rec *e)
         if (values[i] == NULL || values[i][0] == '\0') {
             const cfg_node *n = field_node(&fc, required[i]);
             if (n == NULL || n->type == CFG_NODE_SCALAR)
-                cfg_report_wippy(r, e, n, required[i],
+                cfg_report_wippy(r, e, n ? n : cfg_map_key(e->pub.data, required[i]), required[i],
                                  arena_printf(&r->a, "%s is required", required[i]));
             values[i] = NULL;
         }
