@@ -83,7 +83,6 @@ example: setup all
 
 check: setup all $(TESTS)
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
-	WIPPY=$(CURDIR)/$(WIPPY) tests/cli.sh
 
 bench-sha256: setup
 	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-sha256

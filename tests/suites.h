@@ -3,4 +3,5 @@
 #define TEST_SUITES(X) \
     X(sha256)          \
     X(config)          \
+    X(cli)             \
     X(confined_open)
