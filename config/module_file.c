@@ -98,25 +98,30 @@ static const char *open_error_text(int err)
     }
 }
 
-bool cfg_wasm_read(const cfg_registry *reg, const cfg_entry *e, uint8_t **bytes, size_t *size,
-                   char *err, size_t errlen)
+/* cfg_wasm_read(), also telling which field a failure is about. */
+static bool read_module(const cfg_registry *reg, const cfg_entry *e, uint8_t **bytes, size_t *size,
+                        char *err, size_t errlen, const char **field)
 {
     const cfg_wasm *w = &e->as.wasm;
     *bytes = NULL;
     *size = 0;
     const entry_rec *fs = w->fs ? registry_find(reg, w->fs) : NULL;
+    *field = "fs";
     if (fs == NULL || strncmp(fs->pub.kind, "fs.", 3) || w->path == NULL || w->hash == NULL) {
         snprintf(err, errlen, "filesystem not found: %s", w->fs ? w->fs : "");
         return false;
     }
+    *field = "path";
     if (fs->pub.type != CFG_KIND_FS_DIRECTORY || fs->pub.as.fs.path == NULL) {
         snprintf(err, errlen, "failed to open file: %s: filesystem %s (%s) cannot serve modules",
                  w->path, w->fs, fs->pub.kind);
         return false;
     }
+    *field = "hash";
     const char *expected = wasm_hash_hex(w->hash, err, errlen);
     if (expected == NULL)
         return false;
+    *field = "path";
     int dirfd = open(fs->pub.as.fs.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0) {
         snprintf(err, errlen, "failed to open file: %s: cannot open directory %s: %s", w->path,
@@ -133,6 +138,7 @@ bool cfg_wasm_read(const cfg_registry *reg, const cfg_entry *e, uint8_t **bytes,
         snprintf(err, errlen, "failed to open file: %s: %s", w->path, open_error_text(rc));
         return false;
     }
+    *field = "hash";
     uint8_t digest[SHA256_DIGEST_SIZE];
     char actual[SHA256_HEX_SIZE];
     sha256_buffer(*bytes, *size, digest);
@@ -148,17 +154,23 @@ bool cfg_wasm_read(const cfg_registry *reg, const cfg_entry *e, uint8_t **bytes,
     return true;
 }
 
+bool cfg_wasm_read(const cfg_registry *reg, const cfg_entry *e, uint8_t **bytes, size_t *size,
+                   char *err, size_t errlen)
+{
+    const char *field;
+    return read_module(reg, e, bytes, size, err, errlen, &field);
+}
+
 void load_module_bytes(cfg_registry *r, entry_rec *e)
 {
     char err[512];
     uint8_t *bytes;
     size_t size;
+    const char *field;
     if (!arena_grow(&r->a, (void **)&r->blobs, &r->blobs_cap, r->nblobs, sizeof *r->blobs))
         return;
-    if (!cfg_wasm_read(r, &e->pub, &bytes, &size, err, sizeof err)) {
-        const char *field = !strncmp(err, "hash", 4) ? "hash" : !strncmp(err, "filesystem", 10) ? "fs" : "path";
-        const cfg_node *at = cfg_map_get(e->pub.data, field);
-        cfg_report(r, e, at, field, "%s", err);
+    if (!read_module(r, &e->pub, &bytes, &size, err, sizeof err, &field)) {
+        cfg_report(r, e, cfg_map_get(e->pub.data, field), field, "%s", err);
         return;
     }
     r->blobs[r->nblobs++] = bytes;

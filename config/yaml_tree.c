@@ -3,6 +3,7 @@
 #include "config/yaml_tree.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,17 +31,22 @@ typedef struct {
     int documents;
 } builder;
 
-static bool fail(builder *b, const yaml_mark_t *mark, const char *fmt, const char *arg)
+/* Records why parsing stopped, at mark (or nowhere); always false. */
+static bool __attribute__((format(printf, 3, 4)))
+fail(builder *b, const yaml_mark_t *mark, const char *fmt, ...)
 {
     b->err->line = mark ? (int)mark->line + 1 : 0;
     b->err->col = mark ? (int)mark->column + 1 : 0;
-    snprintf(b->err->message, sizeof b->err->message, fmt, arg ? arg : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->err->message, sizeof b->err->message, fmt, ap);
+    va_end(ap);
     return false;
 }
 
 static bool out_of_memory(builder *b)
 {
-    return fail(b, NULL, "out of memory%s", NULL);
+    return fail(b, NULL, "out of memory");
 }
 
 static cfg_node *new_node(builder *b, cfg_node_type type, const yaml_mark_t *mark)
@@ -65,7 +71,7 @@ static cfg_node *scalar_node(builder *b, const yaml_event_t *ev)
     const char *value = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     if (memchr(value, '\0', len) != NULL) {
-        fail(b, &ev->start_mark, "a string contains a NUL character%s", NULL);
+        fail(b, &ev->start_mark, "a string contains a NUL character");
         return NULL;
     }
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -183,7 +189,7 @@ static bool build(builder *b, yaml_parser_t *p)
         switch (ev.type) {
         case YAML_DOCUMENT_START_EVENT:
             if (++b->documents > 1)
-                ok = fail(b, &ev.start_mark, "only one YAML document per file is supported%s", NULL);
+                ok = fail(b, &ev.start_mark, "only one YAML document per file is supported");
             break;
         case YAML_SCALAR_EVENT:
             n = scalar_node(b, &ev);
@@ -208,7 +214,7 @@ static bool build(builder *b, yaml_parser_t *p)
             bool map = ev.type == YAML_MAPPING_START_EVENT;
             const yaml_char_t *anchor = map ? ev.data.mapping_start.anchor : ev.data.sequence_start.anchor;
             if (b->depth == YAML_TREE_MAX_DEPTH) {
-                ok = fail(b, &ev.start_mark, "nesting deeper than %s levels", "64");
+                ok = fail(b, &ev.start_mark, "nesting deeper than %d levels", YAML_TREE_MAX_DEPTH);
                 break;
             }
             n = new_node(b, map ? CFG_NODE_MAP : CFG_NODE_SEQ, &ev.start_mark);
