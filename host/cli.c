@@ -191,8 +191,7 @@ int wippy_cli(int argc, char **argv, FILE *out, FILE *err)
         return 0;
     }
     if (!strcmp(cmd, "version")) {
-        fprintf(out, "wippy %s (sha256: %s)\n", WIPPY_VERSION,
-                sha256_impl_name(sha256_shani_available() ? SHA256_IMPL_SHANI : SHA256_IMPL_PORTABLE));
+        fprintf(out, "wippy %s (sha256: %s)\n", WIPPY_VERSION, sha256_impl_name(SHA256_IMPL_AUTO));
         return 0;
     }
     if (!strcmp(cmd, "hash"))
