@@ -4,4 +4,5 @@
     X(sha256)          \
     X(config)          \
     X(cli)             \
-    X(confined_open)
+    X(confined_open)   \
+    X(numeric)
