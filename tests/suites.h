@@ -5,4 +5,5 @@
     X(config)          \
     X(cli)             \
     X(confined_open)   \
+    X(json)            \
     X(numeric)

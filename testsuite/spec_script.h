@@ -1,0 +1,81 @@
+/* spec_script.h — what the files running one script share (internal to
+ * testsuite/: spec_script.c runs the commands, spec_modules.c reads, loads
+ * and instantiates the modules and keeps the named ones, spec_action.c
+ * runs invoke/get actions). */
+#ifndef WIPPY_TESTSUITE_SPEC_SCRIPT_H
+#define WIPPY_TESTSUITE_SPEC_SCRIPT_H
+
+#include "testsuite/spec.h"
+
+#define MAX_VALUES 1024    /* arguments or results of one call */
+
+/* A module the script named: (module $M ...). */
+typedef struct {
+    char *name;            /* "$M" */
+    vm_instance *inst;     /* NULL when its module failed */
+} spec_named;
+
+/* One script being run: where it is, how it is reported, its store. */
+typedef struct {
+    const char *path;      /* the .json, as given */
+    char dir[4096];        /* its folder: the .wasm files are there */
+    bool verbose;
+    spec_counts *counts;
+    unsigned long line;    /* of the command being run */
+    const char *command;   /* its type */
+
+    vm_store *store;
+    vm_linker *linker;
+    vm_thread *thread;
+    bool have_module;      /* a module command ran */
+    vm_instance *current;  /* the instance of the last module command, or NULL */
+    spec_named *named;
+    size_t nnamed, named_cap;
+    vm_module **modules;   /* every module given to vm_instantiate: freed after the store */
+    size_t nmodules, modules_cap;
+} spec_script;
+
+/* What running an action did. */
+typedef struct {
+    char what[320];        /* "add(i32:1, i32:2)" for messages */
+    bool trapped;
+    vm_trap_kind trap_kind;
+    char trap_message[256];
+    vm_value results[MAX_VALUES];
+    size_t nresults;
+} spec_outcome;
+
+/* ---- spec_modules.c ---- */
+
+/* How far making an instance from a command's module file got. */
+typedef enum { STEP_READ, STEP_LOAD, STEP_INSTANTIATE, STEP_DONE } spec_step;
+
+const char *spec_step_name(spec_step s);
+
+/* Reads and loads the command's module file. NULL with err filled when
+ * loading fails; NULL with err->kind VM_ERR_NONE when the file is unreadable. */
+vm_module *spec_load_module(spec_script *sc, const json_value *cmd, vm_error *err);
+
+/* Reads, loads and instantiates the command's module. Returns STEP_DONE
+ * with *inst set, or the step that failed with err filled. */
+spec_step spec_instantiate(spec_script *sc, const json_value *cmd, vm_instance **inst,
+                           vm_error *err);
+
+/* Named modules ("$M"): the entry of a name, or NULL; (re)binding a name. */
+spec_named *spec_find_named(spec_script *sc, const char *name);
+bool spec_set_named(spec_script *sc, const char *name, vm_instance *inst);
+
+/* The instance a command names, else the current one; NULL with why. */
+vm_instance *spec_find_instance(spec_script *sc, const char *name, char *why, size_t whylen);
+
+/* Is the command's module in text format ("module_type": "text")? */
+bool spec_is_text_module(const json_value *cmd);
+
+/* ---- spec_action.c ---- */
+
+/* Runs an "action" object (invoke or get). False with why when it could
+ * not be run at all (no such module or export, bad arguments, no end). */
+bool spec_run_action(spec_script *sc, const json_value *action, spec_outcome *o, char *why,
+                     size_t whylen);
+
+#endif
