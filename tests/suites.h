@@ -6,4 +6,5 @@
     X(cli)             \
     X(confined_open)   \
     X(json)            \
-    X(numeric)
+    X(numeric)         \
+    X(decode)
