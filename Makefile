@@ -4,10 +4,12 @@
 #   make check            build and run every test (Check unit tests + CLI tests)
 #   make check SANITIZE=1 the same, built with -fsanitize=address,undefined (in build/asan)
 #   make example          the quick-start job: `wippy run list` on examples/
+#   make spec             the WebAssembly spec testsuite (SPEC_DIR, default ../shared/testsuite/core)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
 #   make setup            install the Debian packages the project needs (as root)
 #
-# Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path), CC=clang.
+# Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
+# DISPATCH=switch (the interpreter's portable switch dispatch), CC=clang.
 
 CC       ?= cc
 SANITIZE ?= 0
@@ -30,6 +32,10 @@ LDFLAGS  += $(SANFLAGS)
 ifeq ($(SHA256_PORTABLE),1)
 CPPFLAGS += -DSHA256_PORTABLE_ONLY
 endif
+ifeq ($(DISPATCH),switch)
+CPPFLAGS += -DVM_PORTABLE_DISPATCH
+endif
+SPEC_DIR ?= ../shared/testsuite/core
 
 YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
@@ -41,7 +47,11 @@ LIB_SRC  := $(wildcard sha256/*.c config/*.c vm/*.c wasi/*.c host/*.c)
 LIB_SRC  := $(filter-out host/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/*.c)
-TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o $(BUILD)/obj/testsuite/spec_values.o
+TEST_WAT := $(wildcard tests/wasm/*.wat)
+TEST_WASM := $(TEST_WAT:%.wat=$(BUILD)/%.wasm)
+SPEC_SRC := $(filter-out testsuite/json.c,$(wildcard testsuite/*.c))
+SPEC_OBJ := $(SPEC_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
 
 LIB   := $(BUILD)/libwippy.a
 WIPPY := $(BUILD)/wippy
@@ -50,7 +60,7 @@ TESTS := $(BUILD)/unit-tests
 EXAMPLE_WAT  := $(wildcard examples/wat/*.wat)
 EXAMPLE_WASM := $(EXAMPLE_WAT:examples/wat/%.wat=examples/wasm/%.wasm)
 
-.PHONY: all setup example check check-unit check-cli bench-sha256 clean
+.PHONY: all setup example check spec bench-sha256 clean
 all: $(LIB) $(WIPPY) $(EXAMPLE_WASM)
 
 setup:
@@ -62,17 +72,28 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -DTEST_SOURCE_DIR='"$(CURDIR)"' -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -DTEST_SOURCE_DIR='"$(CURDIR)"' \
+	    -DTEST_BUILD_DIR='"$(CURDIR)/$(BUILD)"' -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
 $(WIPPY): $(BUILD)/obj/host/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) -lpthread -lm
 
-$(TESTS): $(TEST_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(YAML_LIBS) -lpthread
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) -lpthread -lm
+
+$(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
+	@mkdir -p $(dir $@)
+	$(WAT2WASM) --debug-names -o $@ $<
+
+$(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+spec: setup $(BUILD)/spec-runner
+	testsuite/spec.sh $(BUILD)/spec-runner $(SPEC_DIR) $(BUILD)/spec
 
 examples/wasm/%.wasm: examples/wat/%.wat
 	@mkdir -p $(dir $@)
@@ -94,4 +115,4 @@ $(BUILD)/bench-sha256: bench/sha256_speed.c $(LIB)
 clean:
 	rm -rf build examples/wasm
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/obj/host/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(BUILD)/obj/host/main.d

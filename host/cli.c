@@ -24,6 +24,9 @@ static void usage(FILE *f)
           "  run <command> [args]   run a command\n"
           "  check                  load every entry and print every error (exit 1 if any)\n"
           "  hash FILE...           print sha256:<hex> of a file, the value a `hash:` field takes\n"
+          "  wasm validate FILE     decode and validate a WebAssembly module\n"
+          "  wasm call FILE FUNC [ARGS...]\n"
+          "                         call an exported function, print its results\n"
           "  version                print the version\n"
           "  help                   print this help\n"
           "\n"
@@ -196,6 +199,10 @@ int wippy_cli(int argc, char **argv, FILE *out, FILE *err)
     }
     if (!strcmp(cmd, "hash"))
         return hash_files(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "wasm")) {
+        int status = wippy_wasm_command(argc - i, argv + i, out, err);
+        return status >= 0 ? status : usage_error(&c, "wasm needs: validate FILE, or call FILE FUNC [ARGS...]%s", "");
+    }
     if (!strcmp(cmd, "check"))
         return i == argc ? check(&c) : usage_error(&c, "check takes no arguments%s", "");
     if (!strcmp(cmd, "run")) {

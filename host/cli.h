@@ -12,4 +12,9 @@
  * a usage error. */
 int wippy_cli(int argc, char **argv, FILE *out, FILE *err);
 
+/* `wippy wasm validate FILE` / `wippy wasm call FILE FUNC [ARGS...]`
+ * (argv starts at "validate" or "call"). Returns the exit status, or -1
+ * when the arguments do not form either command. */
+int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err);
+
 #endif

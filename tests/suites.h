@@ -7,4 +7,5 @@
     X(confined_open)   \
     X(json)            \
     X(numeric)         \
+    X(vm)              \
     X(decode)

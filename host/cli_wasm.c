@@ -1,0 +1,199 @@
+/* cli_wasm.c — `wippy wasm validate FILE` and `wippy wasm call FILE FUNC
+ * [ARGS...]`: the engine on its own, for trying modules out. Arguments are
+ * parsed by the function's parameter types; results are printed one per
+ * line; a trap prints its message and backtrace. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/cli.h"
+#include "vm/vm.h"
+
+/* Reads a whole file (at most 1 GiB); NULL with errno on failure. */
+static uint8_t *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            if (cap > ((size_t)1 << 30)) {
+                errno = EFBIG;
+                break;
+            }
+            uint8_t *p = realloc(buf, cap);
+            if (p == NULL)
+                break;
+            buf = p;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f))
+                break;
+            fclose(f);
+            *size = len;
+            return buf ? buf : malloc(1);
+        }
+    }
+    int e = errno;
+    fclose(f);
+    free(buf);
+    errno = e;
+    return NULL;
+}
+
+static vm_module *load(const char *path, FILE *err)
+{
+    size_t size;
+    uint8_t *bytes = read_file(path, &size);
+    if (bytes == NULL) {
+        fprintf(err, "wippy: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    vm_error e;
+    vm_module *m = vm_module_load(bytes, size, &e);
+    free(bytes);
+    if (m == NULL)
+        fprintf(err, "%s: %s\n", path, e.message);
+    return m;
+}
+
+/* Parses text as a value of type t. */
+static bool parse_value(const char *text, vm_valtype t, vm_value *v)
+{
+    char *end;
+    errno = 0;
+    v->type = t;
+    switch (t) {
+    case VM_I32: {
+        long long x = strtoll(text, &end, 0);
+        if (*end || end == text || errno || x < INT32_MIN || x > UINT32_MAX)
+            return false;
+        v->of.i32 = (uint32_t)x;
+        return true;
+    }
+    case VM_I64: {
+        if (text[0] == '-') {
+            long long x = strtoll(text, &end, 0);
+            v->of.i64 = (uint64_t)x;
+        } else {
+            v->of.i64 = strtoull(text, &end, 0);
+        }
+        return !*end && end != text && !errno;
+    }
+    case VM_F32: {
+        float x = strtof(text, &end);
+        memcpy(&v->of.f32, &x, 4);
+        return !*end && end != text;
+    }
+    case VM_F64: {
+        double x = strtod(text, &end);
+        memcpy(&v->of.f64, &x, 8);
+        return !*end && end != text;
+    }
+    default:
+        return false;
+    }
+}
+
+static void print_value(FILE *out, const vm_value *v)
+{
+    switch (v->type) {
+    case VM_I32: fprintf(out, "%" PRId32 "\n", (int32_t)v->of.i32); break;
+    case VM_I64: fprintf(out, "%" PRId64 "\n", (int64_t)v->of.i64); break;
+    case VM_F32: { float x; memcpy(&x, &v->of.f32, 4); fprintf(out, "%.9g\n", (double)x); break; }
+    case VM_F64: { double x; memcpy(&x, &v->of.f64, 8); fprintf(out, "%.17g\n", x); break; }
+    case VM_FUNCREF: fprintf(out, "%s\n", v->of.func ? "funcref" : "null"); break;
+    case VM_EXTERNREF: fprintf(out, "%s\n", v->of.ref ? "externref" : "null"); break;
+    default: fprintf(out, "v128\n"); break;
+    }
+}
+
+static void print_trap(FILE *err, const vm_trap *trap)
+{
+    fprintf(err, "trap: %s\n", trap->message);
+    for (uint32_t i = 0; i < trap->nframes; i++) {
+        const vm_frame_info *f = &trap->frames[i];
+        if (f->host)
+            fprintf(err, "  at <host function>\n");
+        else if (f->name)
+            fprintf(err, "  at func[%u] %s (offset 0x%x)\n", f->func_index, f->name, f->code_offset);
+        else
+            fprintf(err, "  at func[%u] (offset 0x%x)\n", f->func_index, f->code_offset);
+    }
+}
+
+static int call(const char *path, const char *name, int argc, char **argv, FILE *out, FILE *err)
+{
+    vm_module *m = load(path, err);
+    if (m == NULL)
+        return 1;
+    int status = 1;
+    vm_signature sig;
+    vm_store *s = NULL;
+    vm_thread *t = NULL;
+    vm_value *args = NULL, *results = NULL;
+    if (!vm_module_export_signature(m, name, &sig)) {
+        fprintf(err, "%s: no exported function \"%s\"\n", path, name);
+        goto done;
+    }
+    if ((uint32_t)argc != sig.nparams) {
+        fprintf(err, "%s: %s takes %u arguments, got %d\n", path, name, sig.nparams, argc);
+        goto done;
+    }
+    args = calloc(sig.nparams + 1, sizeof *args);
+    results = calloc(sig.nresults + 1, sizeof *results);
+    if (args == NULL || results == NULL)
+        goto done;
+    for (int i = 0; i < argc; i++)
+        if (!parse_value(argv[i], sig.params[i], &args[i])) {
+            fprintf(err, "%s: argument %d: \"%s\" is not a valid %s\n", name, i + 1, argv[i],
+                    vm_valtype_name(sig.params[i]));
+            goto done;
+        }
+    vm_error e;
+    s = vm_store_new(NULL);
+    vm_instance *inst = s ? vm_instantiate(s, m, NULL, &e) : NULL;
+    if (inst == NULL) {
+        fprintf(err, "%s: %s\n", path, s ? e.message : "out of memory");
+        goto done;
+    }
+    t = vm_thread_new(s);
+    if (t == NULL)
+        goto done;
+    if (vm_call(t, vm_instance_func(inst, name), args, sig.nparams, results, sig.nresults) != VM_DONE) {
+        print_trap(err, vm_thread_trap(t));
+        goto done;
+    }
+    for (uint32_t i = 0; i < sig.nresults; i++)
+        print_value(out, &results[i]);
+    status = 0;
+done:
+    free(args);
+    free(results);
+    vm_thread_free(t);
+    vm_store_free(s);
+    vm_module_free(m);
+    return status;
+}
+
+int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc >= 2 && !strcmp(argv[0], "validate") && argc == 2) {
+        vm_module *m = load(argv[1], err);
+        if (m == NULL)
+            return 1;
+        fprintf(out, "%s: ok\n", argv[1]);
+        vm_module_free(m);
+        return 0;
+    }
+    if (argc >= 3 && !strcmp(argv[0], "call"))
+        return call(argv[1], argv[2], argc - 3, argv + 3, out, err);
+    return -1;   /* a usage error */
+}

@@ -1,0 +1,290 @@
+/* test_vm.c — the engine through its public API: calls, fuel slices that
+ * stop and continue, host calls that suspend and are resumed, traps with
+ * backtraces, embedder limits, and truncated modules. Fixtures are WAT
+ * files under tests/wasm/, built by make. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/vm.h"
+
+static uint8_t *read_fixture(const char *name, size_t *size)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/wasm/%s", TEST_BUILD_DIR, name);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *size = (size_t)n;
+    return buf;
+}
+
+/* The host's `wait`: answers i * 2, suspending first when `suspend` is set. */
+static bool suspend_mode;
+static vm_host_status host_wait(vm_caller *caller, const vm_value *args, vm_value *results, void *user)
+{
+    (void)caller;
+    (void)user;
+    if (suspend_mode && (args[0].of.i32 & 1))
+        return VM_HOST_SUSPEND;
+    results[0].of.i32 = args[0].of.i32 * 2;
+    return VM_HOST_DONE;
+}
+
+typedef struct {
+    vm_module *module;
+    vm_store *store;
+    vm_linker *linker;
+    vm_instance *inst;
+    vm_thread *thread;
+} fixture;
+
+static void setup(fixture *fx, const vm_config *cfg)
+{
+    size_t size;
+    uint8_t *bytes = read_fixture("vm_calls.wasm", &size);
+    vm_error err;
+    fx->module = vm_module_load(bytes, size, &err);
+    free(bytes);
+    ck_assert_msg(fx->module != NULL, "%s", err.message);
+    fx->store = vm_store_new(cfg);
+    fx->linker = vm_linker_new();
+    static const vm_valtype i32[] = { VM_I32 };
+    vm_signature sig = { 1, 1, i32, i32 };
+    ck_assert(vm_linker_define_host(fx->linker, "env", "wait", &sig, host_wait, NULL));
+    fx->inst = vm_instantiate(fx->store, fx->module, fx->linker, &err);
+    ck_assert_msg(fx->inst != NULL, "%s", err.message);
+    fx->thread = vm_thread_new(fx->store);
+    suspend_mode = false;
+}
+
+static void teardown(fixture *fx)
+{
+    vm_thread_free(fx->thread);
+    vm_linker_free(fx->linker);
+    vm_store_free(fx->store);
+    vm_module_free(fx->module);
+}
+
+static vm_value i32(uint32_t v) { vm_value x = { .type = VM_I32, .of.i32 = v }; return x; }
+
+static vm_status call1(fixture *fx, const char *name, vm_value arg, vm_value *result)
+{
+    return vm_call(fx->thread, vm_instance_func(fx->inst, name), &arg, 1, result, 1);
+}
+
+START_TEST(calls_and_recursion)
+{
+    fixture fx;
+    setup(&fx, NULL);
+    vm_value r;
+    ck_assert_int_eq(call1(&fx, "fib", i32(20), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 6765);
+    ck_assert_int_eq(call1(&fx, "sum_squares", i32(1000), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i64, 332833500);
+    ck_assert_int_eq(call1(&fx, "depth", i32(10000), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 10000);
+    vm_value args[2] = { i32(0), i32(11) }, res[3];
+    ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "indirect"), args, 2, res, 1), VM_DONE);
+    ck_assert_uint_eq(res[0].of.i32, 89);   /* fib(11) through the table */
+    vm_value ab[2] = { i32(3), i32(4) };
+    ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "swap_sum"), ab, 2, res, 3), VM_DONE);
+    ck_assert_uint_eq(res[0].of.i32, 4);
+    ck_assert_uint_eq(res[1].of.i32, 3);
+    ck_assert_uint_eq(res[2].of.i32, 7);
+    teardown(&fx);
+}
+END_TEST
+
+/* Runs a call in slices of `fuel` until it finishes; counts the slices. */
+static vm_status run_sliced(fixture *fx, const char *name, vm_value arg, uint64_t fuel,
+                            vm_value *result, int *slices)
+{
+    ck_assert_int_eq(vm_call_start(fx->thread, vm_instance_func(fx->inst, name), &arg, 1), VM_DONE);
+    vm_status st;
+    *slices = 0;
+    while ((st = vm_run(fx->thread, fuel)) == VM_OUT_OF_FUEL)
+        ++*slices;
+    if (st == VM_DONE)
+        vm_thread_results(fx->thread, result, 1);
+    return st;
+}
+
+START_TEST(fuel_slices_give_the_same_result)
+{
+    static const uint64_t budgets[] = { 1, 7, 1000 };
+    fixture fx;
+    setup(&fx, NULL);
+    vm_value whole, sliced;
+    ck_assert_int_eq(call1(&fx, "fib", i32(18), &whole), VM_DONE);
+    for (size_t i = 0; i < 3; i++) {
+        int slices;
+        ck_assert_int_eq(run_sliced(&fx, "fib", i32(18), budgets[i], &sliced, &slices), VM_DONE);
+        ck_assert_uint_eq(sliced.of.i32, whole.of.i32);
+        ck_assert_int_gt(slices, 0);
+    }
+    ck_assert_int_eq(call1(&fx, "sum_squares", i32(5000), &whole), VM_DONE);
+    for (size_t i = 0; i < 3; i++) {
+        int slices;
+        ck_assert_int_eq(run_sliced(&fx, "sum_squares", i32(5000), budgets[i], &sliced, &slices), VM_DONE);
+        ck_assert_uint_eq(sliced.of.i64, whole.of.i64);
+        ck_assert_int_ge(slices, 5000 / (int)budgets[i] - 1);
+    }
+    teardown(&fx);
+}
+END_TEST
+
+START_TEST(a_tight_loop_stops_when_fuel_runs_out)
+{
+    fixture fx;
+    setup(&fx, NULL);
+    ck_assert_int_eq(vm_call_start(fx.thread, vm_instance_func(fx.inst, "spin"), NULL, 0), VM_DONE);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(vm_run(fx.thread, 10000), VM_OUT_OF_FUEL);
+    teardown(&fx);
+}
+END_TEST
+
+START_TEST(suspended_host_calls_resume)
+{
+    fixture fx;
+    setup(&fx, NULL);
+    vm_value direct, resumed;
+    ck_assert_int_eq(call1(&fx, "ask_host", i32(10), &direct), VM_DONE);
+    ck_assert_uint_eq(direct.of.i32, 90);   /* 2 * (0 + 1 + ... + 9) */
+    suspend_mode = true;
+    vm_value arg = i32(10);
+    ck_assert_int_eq(vm_call_start(fx.thread, vm_instance_func(fx.inst, "ask_host"), &arg, 1), VM_DONE);
+    int suspensions = 0;
+    vm_status st;
+    for (uint32_t next = 1; (st = vm_run(fx.thread, 3)) != VM_DONE;) {
+        if (st == VM_OUT_OF_FUEL)
+            continue;
+        ck_assert_int_eq(st, VM_SUSPENDED);
+        suspensions++;
+        vm_value answer = i32(next * 2);   /* the odd i the host was asked about */
+        next += 2;
+        ck_assert_int_eq(vm_resume(fx.thread, &answer, 1), VM_DONE);
+    }
+    vm_thread_results(fx.thread, &resumed, 1);
+    ck_assert_int_eq(suspensions, 5);
+    ck_assert_uint_eq(resumed.of.i32, direct.of.i32);
+    /* vm_call has no scheduler: a suspension becomes a trap. */
+    ck_assert_int_eq(call1(&fx, "ask_host", i32(3), &resumed), VM_TRAP);
+    ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "host function suspended outside a scheduler");
+    teardown(&fx);
+}
+END_TEST
+
+START_TEST(deep_recursion_traps_cleanly)
+{
+    fixture fx;
+    setup(&fx, NULL);
+    vm_value r;
+    ck_assert_int_eq(call1(&fx, "depth", i32(1000000), &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_STACK_EXHAUSTED);
+    ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "call stack exhausted");
+    ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "forever"), NULL, 0, &r, 1), VM_TRAP);
+    ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "call stack exhausted");
+    /* The thread is usable again afterwards. */
+    ck_assert_int_eq(call1(&fx, "fib", i32(10), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 55);
+    teardown(&fx);
+}
+END_TEST
+
+START_TEST(traps_have_a_backtrace)
+{
+    fixture fx;
+    setup(&fx, NULL);
+    vm_value r;
+    ck_assert_int_eq(call1(&fx, "outer", i32(0), &r), VM_TRAP);
+    const vm_trap *trap = vm_thread_trap(fx.thread);
+    ck_assert_int_eq(trap->kind, VM_TRAP_DIVIDE_BY_ZERO);
+    ck_assert_str_eq(trap->message, "integer divide by zero");
+    ck_assert_uint_eq(trap->nframes, 2);
+    ck_assert_str_eq(trap->frames[0].name, "inner");
+    ck_assert_str_eq(trap->frames[1].name, "outer");
+    ck_assert_uint_gt(trap->frames[0].code_offset, 0);
+    ck_assert_uint_gt(trap->frames[1].code_offset, trap->frames[0].code_offset);
+    vm_value args[2] = { i32(7), i32(1) };
+    ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "indirect"), args, 2, &r, 1), VM_TRAP);
+    ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "undefined element");
+    args[0] = i32(2);
+    ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "indirect"), args, 2, &r, 1), VM_TRAP);
+    ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "uninitialized element");
+    /* Wrong arguments from the embedder. */
+    ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "fib"), NULL, 0, &r, 1), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_BAD_CALL);
+    teardown(&fx);
+}
+END_TEST
+
+START_TEST(limits_trap_or_refuse)
+{
+    vm_config cfg = { .max_call_depth = 100, .max_memory_pages = 2 };
+    fixture fx;
+    setup(&fx, &cfg);
+    vm_value r;
+    ck_assert_int_eq(call1(&fx, "depth", i32(50), &r), VM_DONE);
+    ck_assert_int_eq(call1(&fx, "depth", i32(200), &r), VM_TRAP);
+    ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "call stack exhausted");
+    ck_assert_int_eq(call1(&fx, "grow", i32(1), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 1);
+    ck_assert_int_eq(call1(&fx, "grow", i32(1), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, (uint32_t)-1);   /* the embedder's limit, below the module's max */
+    teardown(&fx);
+    vm_config tiny = { .max_stack_bytes = 4096 };
+    setup(&fx, &tiny);
+    ck_assert_int_eq(call1(&fx, "depth", i32(10000), &r), VM_TRAP);
+    ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "call stack exhausted");
+    teardown(&fx);
+    /* A module whose memory needs more than the limit does not instantiate. */
+    vm_config none = { .max_memory_pages = 0 };
+    (void)none;
+}
+END_TEST
+
+START_TEST(truncated_modules_are_rejected)
+{
+    size_t size;
+    uint8_t *bytes = read_fixture("vm_calls.wasm", &size);
+    int accepted = 0;
+    for (size_t n = 0; n < size; n++) {
+        vm_error err;
+        vm_module *m = vm_module_load(bytes, n, &err);
+        if (m != NULL) {
+            accepted++;   /* a prefix ending at a section boundary may be a module */
+            vm_module_free(m);
+        } else {
+            ck_assert_msg(err.kind == VM_ERR_MALFORMED || err.kind == VM_ERR_INVALID, "%zu: %s", n, err.message);
+            ck_assert_msg(!strncmp(err.message, "0x", 2), "%zu: %s", n, err.message);
+        }
+    }
+    ck_assert_int_lt(accepted, 10);
+    free(bytes);
+}
+END_TEST
+
+Suite *vm_suite(void)
+{
+    Suite *s = suite_create("vm");
+    TCase *tc = tcase_create("engine");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, calls_and_recursion);
+    tcase_add_test(tc, fuel_slices_give_the_same_result);
+    tcase_add_test(tc, a_tight_loop_stops_when_fuel_runs_out);
+    tcase_add_test(tc, suspended_host_calls_resume);
+    tcase_add_test(tc, deep_recursion_traps_cleanly);
+    tcase_add_test(tc, traps_have_a_backtrace);
+    tcase_add_test(tc, limits_trap_or_refuse);
+    tcase_add_test(tc, truncated_modules_are_rejected);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,301 @@
+/* instance.c — instantiation (Wasm 2.0 semantics): imports resolved and
+ * checked, functions, tables, memories and globals created, element and
+ * data segments applied in order (a trap keeps what was written before it),
+ * the start function run; constant expressions; exports by name. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/reader.h"
+#include "vm/runtime.h"
+
+bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
+{
+    const vm_module *m = inst->module;
+    if (e->form == VM_EXPR_FUNC_INDEX) {
+        *out = (uint64_t)(uintptr_t)inst->funcs[e->func_index];
+        return true;
+    }
+    /* Validated already: a short sequence of constants, globals and the
+     * extended-const arithmetic. */
+    vm_error err = { 0 };
+    vm_reader r = { m->bytes, e->offset, (size_t)e->offset + e->length, &err };
+    uint64_t stack[64];
+    uint32_t depth = 0;
+    while (r.pos < r.end && depth < 64) {
+        uint8_t op;
+        uint64_t v = 0;
+        if (!vm_read_u8(&r, &op))
+            return false;
+        switch (op) {
+        case 0x41: { int32_t x; if (!vm_read_s32(&r, &x)) return false; v = (uint32_t)x; break; }
+        case 0x42: { int64_t x; if (!vm_read_s64(&r, &x)) return false; v = (uint64_t)x; break; }
+        case 0x43: { uint32_t x; if (!vm_read_f32(&r, &x)) return false; v = x; break; }
+        case 0x44: if (!vm_read_f64(&r, &v)) return false; break;
+        case 0xd0: r.pos++; v = 0; break;
+        case 0xd2: { uint32_t f; if (!vm_read_u32(&r, &f)) return false; v = (uint64_t)(uintptr_t)inst->funcs[f]; break; }
+        case 0x23: { uint32_t g; if (!vm_read_u32(&r, &g)) return false; v = inst->globals[g]->value; break; }
+        case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: {
+            if (depth < 2)
+                return false;
+            uint64_t b = stack[--depth], a = stack[--depth];
+            bool i32 = op < 0x70;
+            uint64_t x = op == 0x6a || op == 0x7c ? a + b : op == 0x6b || op == 0x7d ? a - b : a * b;
+            v = i32 ? (uint32_t)x : x;
+            break;
+        }
+        default:
+            return false;
+        }
+        stack[depth++] = v;
+    }
+    if (depth != 1)
+        return false;
+    *out = stack[0];
+    return true;
+}
+
+static bool fail(vm_error *err, vm_error_kind kind, const char *message)
+{
+    err->kind = kind;
+    snprintf(err->message, sizeof err->message, "%s", message);
+    return false;
+}
+
+static vm_func *new_wasm_func(vm_instance *inst, uint32_t index)
+{
+    const vm_module *m = inst->module;
+    vm_func *f = calloc(1, sizeof *f);
+    if (f == NULL || !vm_store_own(inst->store, OWN_FUNC, f)) {
+        free(f);
+        return NULL;
+    }
+    const vm_functype *t = &m->types[m->func_type[index]];
+    f->sig = vm_signature_of(t);
+    f->type_hash = t->hash;
+    f->instance = inst;
+    f->index = index;
+    f->code = m->funcs[index - m->nimported_funcs].code;
+    return f;
+}
+
+static bool resolve_imports(vm_instance *inst, const vm_linker *l, vm_error *err)
+{
+    const vm_module *m = inst->module;
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const vm_import *imp = &m->imports[i];
+        void *object;
+        if (!vm_linker_resolve(l, inst->store, m, imp, &object, err))
+            return false;
+        switch (imp->kind) {
+        case VM_EXTERN_FUNC: inst->funcs[nf++] = object; break;
+        case VM_EXTERN_TABLE: inst->tables[nt++] = object; break;
+        case VM_EXTERN_MEMORY: inst->memories[nm++] = object; break;
+        case VM_EXTERN_GLOBAL: inst->globals[ng++] = object; break;
+        }
+    }
+    return true;
+}
+
+static bool create_definitions(vm_instance *inst, vm_error *err)
+{
+    const vm_module *m = inst->module;
+    vm_store *s = inst->store;
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
+        if ((inst->funcs[i] = new_wasm_func(inst, i)) == NULL)
+            return fail(err, VM_ERR_NOMEM, "out of memory");
+    for (uint32_t i = m->nimported_tables; i < m->ntables; i++) {
+        const vm_tabletype *t = &m->tables[i];
+        if (t->limits.min > s->config.max_table_elements)
+            return fail(err, VM_ERR_LIMIT, "table size exceeds the limit");
+        inst->tables[i] = vm_table_new(s, t->elem, t->limits.min, t->limits.max, t->limits.has_max);
+        if (inst->tables[i] == NULL)
+            return fail(err, VM_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t i = m->nimported_memories; i < m->nmemories; i++) {
+        const vm_memtype *t = &m->memories[i];
+        if (t->limits.min > s->config.max_memory_pages)
+            return fail(err, VM_ERR_LIMIT, "memory size exceeds the limit");
+        inst->memories[i] = vm_memory_new(s, t->limits.min, t->limits.max, t->limits.has_max);
+        if (inst->memories[i] == NULL)
+            return fail(err, VM_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) {
+        const vm_global_def *g = &m->globals[i - m->nimported_globals];
+        uint64_t bits = 0;
+        if (!vm_eval_const(inst, &g->init, &bits))
+            return fail(err, VM_ERR_INVALID, "bad constant expression");
+        vm_value v = vm_value_from_bits(g->type.type, bits);
+        if ((inst->globals[i] = vm_global_new(s, v, g->type.mutable_)) == NULL)
+            return fail(err, VM_ERR_NOMEM, "out of memory");
+    }
+    /* Element segments become lists of references now. */
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const vm_elem_segment *seg = &m->elems[i];
+        inst->elem_items[i] = malloc((seg->count ? seg->count : 1) * sizeof **inst->elem_items);
+        if (inst->elem_items[i] == NULL)
+            return fail(err, VM_ERR_NOMEM, "out of memory");
+        for (uint32_t k = 0; k < seg->count; k++)
+            if (!vm_eval_const(inst, &seg->items[k], &inst->elem_items[i][k]))
+                return fail(err, VM_ERR_INVALID, "bad constant expression");
+        inst->elem_counts[i] = seg->mode == VM_SEGMENT_PASSIVE ? seg->count : 0;
+    }
+    return true;
+}
+
+/* Active segments, in order; a trap leaves earlier writes in place. */
+static bool apply_segments(vm_instance *inst, vm_error *err)
+{
+    const vm_module *m = inst->module;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const vm_elem_segment *seg = &m->elems[i];
+        if (seg->mode != VM_SEGMENT_ACTIVE)
+            continue;
+        uint64_t offset;
+        vm_table *t = inst->tables[seg->table];
+        if (!vm_eval_const(inst, &seg->offset, &offset))
+            return fail(err, VM_ERR_INVALID, "bad constant expression");
+        if ((uint64_t)(uint32_t)offset + seg->count > t->size)
+            return fail(err, VM_ERR_TRAP, vm_trap_text(VM_TRAP_TABLE_OUT_OF_BOUNDS));
+        if (seg->count)
+            memcpy(t->elems + (uint32_t)offset, inst->elem_items[i], seg->count * sizeof *t->elems);
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const vm_data_segment *d = &m->datas[i];
+        if (d->mode != VM_SEGMENT_ACTIVE)
+            continue;
+        uint64_t offset;
+        vm_memory *mem = inst->memories[d->memory];
+        if (!vm_eval_const(inst, &d->offset, &offset))
+            return fail(err, VM_ERR_INVALID, "bad constant expression");
+        if ((uint64_t)(uint32_t)offset + d->size > mem->size)
+            return fail(err, VM_ERR_TRAP, vm_trap_text(VM_TRAP_MEMORY_OUT_OF_BOUNDS));
+        if (d->size)
+            memcpy(mem->data + (uint32_t)offset, m->bytes + d->data_offset, d->size);
+        inst->data_dropped[i] = true;
+    }
+    return true;
+}
+
+static bool run_start(vm_instance *inst, vm_error *err)
+{
+    const vm_module *m = inst->module;
+    if (!m->has_start)
+        return true;
+    vm_thread *t = vm_thread_new(inst->store);
+    if (t == NULL)
+        return fail(err, VM_ERR_NOMEM, "out of memory");
+    vm_status st = vm_call(t, inst->funcs[m->start], NULL, 0, NULL, 0);
+    if (st != VM_DONE) {
+        err->kind = VM_ERR_TRAP;
+        snprintf(err->message, sizeof err->message, "%s", vm_thread_trap(t)->message);
+    }
+    vm_thread_free(t);
+    return st == VM_DONE;
+}
+
+vm_instance *vm_instantiate(vm_store *s, const vm_module *m, const vm_linker *l, vm_error *err)
+{
+    memset(err, 0, sizeof *err);
+    vm_instance *inst = calloc(1, sizeof *inst);
+    if (inst == NULL) {
+        fail(err, VM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    inst->module = m;
+    inst->store = s;
+    inst->funcs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *inst->funcs);
+    inst->tables = calloc(m->ntables ? m->ntables : 1, sizeof *inst->tables);
+    inst->memories = calloc(m->nmemories ? m->nmemories : 1, sizeof *inst->memories);
+    inst->globals = calloc(m->nglobals ? m->nglobals : 1, sizeof *inst->globals);
+    inst->elem_items = calloc(m->nelems ? m->nelems : 1, sizeof *inst->elem_items);
+    inst->elem_counts = calloc(m->nelems ? m->nelems : 1, sizeof *inst->elem_counts);
+    inst->data_dropped = calloc(m->ndatas ? m->ndatas : 1, sizeof *inst->data_dropped);
+    bool ok = inst->funcs && inst->tables && inst->memories && inst->globals && inst->elem_items &&
+              inst->elem_counts && inst->data_dropped;
+    if (!ok || !vm_store_own(s, OWN_INSTANCE, inst)) {
+        free(inst->funcs);
+        free(inst->tables);
+        free(inst->memories);
+        free(inst->globals);
+        free(inst->elem_items);
+        free(inst->elem_counts);
+        free(inst->data_dropped);
+        free(inst);
+        fail(err, VM_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    /* From here the store owns the instance, also when a step fails: its
+     * functions may already sit in imported tables. */
+    if (!resolve_imports(inst, l, err) || !create_definitions(inst, err) ||
+        !apply_segments(inst, err) || !run_start(inst, err))
+        return NULL;
+    return inst;
+}
+
+/* ---- exports ---- */
+
+static void *find_export(const vm_instance *inst, const char *name, vm_externkind kind)
+{
+    const vm_module *m = inst->module;
+    size_t len = strlen(name);
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const vm_export *e = &m->exports[i];
+        if (e->kind != kind || e->name_len != len || memcmp(e->name, name, len))
+            continue;
+        switch (kind) {
+        case VM_EXTERN_FUNC: return inst->funcs[e->index];
+        case VM_EXTERN_TABLE: return inst->tables[e->index];
+        case VM_EXTERN_MEMORY: return inst->memories[e->index];
+        case VM_EXTERN_GLOBAL: return inst->globals[e->index];
+        }
+    }
+    return NULL;
+}
+
+vm_func *vm_instance_func(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_FUNC); }
+vm_table *vm_instance_table(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_TABLE); }
+vm_memory *vm_instance_memory(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_MEMORY); }
+vm_global *vm_instance_global(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_GLOBAL); }
+const vm_module *vm_instance_module(const vm_instance *inst) { return inst->module; }
+
+/* ---- module queries ---- */
+
+uint32_t vm_module_import_count(const vm_module *m) { return m->nimports; }
+uint32_t vm_module_export_count(const vm_module *m) { return m->nexports; }
+
+void vm_module_import(const vm_module *m, uint32_t i, const char **module, const char **name,
+                      vm_externkind *kind)
+{
+    *module = m->imports[i].module;
+    *name = m->imports[i].name;
+    *kind = m->imports[i].kind;
+}
+
+void vm_module_export(const vm_module *m, uint32_t i, const char **name, vm_externkind *kind)
+{
+    *name = m->exports[i].name;
+    *kind = m->exports[i].kind;
+}
+
+bool vm_module_export_signature(const vm_module *m, const char *name, vm_signature *sig)
+{
+    size_t len = strlen(name);
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const vm_export *e = &m->exports[i];
+        if (e->kind == VM_EXTERN_FUNC && e->name_len == len && !memcmp(e->name, name, len)) {
+            *sig = vm_signature_of(&m->types[m->func_type[e->index]]);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool vm_module_import_signature(const vm_module *m, uint32_t i, vm_signature *sig)
+{
+    if (i >= m->nimports || m->imports[i].kind != VM_EXTERN_FUNC)
+        return false;
+    *sig = vm_signature_of(&m->types[m->imports[i].as.type_index]);
+    return true;
+}

@@ -1,0 +1,388 @@
+/* interp.c — the interpreter: runs internal code (code.h) for a thread
+ * until the entry call returns, traps, suspends in a host call, or uses up
+ * its fuel. Frames and operands live on the thread's heap stacks; a wasm
+ * call never recurses in C, so any point between instructions is a place
+ * where execution can stop and later continue.
+ *
+ * Dispatch is computed `goto` on GCC and Clang, and a `switch` elsewhere
+ * (or with -DVM_PORTABLE_DISPATCH); both are built from the same handler
+ * text below. Handlers for the scalar instructions are generated from the
+ * tables of opcodes.h. Every handler leaves pc at its own first word until
+ * it has finished, so a trap reports the right instruction. */
+#include <string.h>
+
+#include "vm/numeric.h"
+#include "vm/opcodes.h"
+#include "vm/runtime.h"
+
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(VM_PORTABLE_DISPATCH)
+#define VM_COMPUTED_GOTO 1
+#endif
+
+/* Slots as the wasm types (see runtime.h). */
+#define CTYPE_I32 uint32_t
+#define CTYPE_I64 uint64_t
+#define CTYPE_F32 float
+#define CTYPE_F64 double
+#define BITS_I32 uint32_t
+#define BITS_I64 uint64_t
+#define BITS_F32 uint32_t
+#define BITS_F64 uint64_t
+#define GET_I32(s) ((uint32_t)fp[s])
+#define GET_I64(s) (fp[s])
+#define GET_F32(s) f32_from_bits((uint32_t)fp[s])
+#define GET_F64(s) f64_from_bits(fp[s])
+#define SET_I32(s, v) (fp[s] = (uint32_t)(v))
+#define SET_I64(s, v) (fp[s] = (uint64_t)(v))
+#define SET_F32(s, v) (fp[s] = f32_bits(v))
+#define SET_F64(s, v) (fp[s] = f64_bits(v))
+
+static vm_trap_kind trap_of(enum num_trap e)
+{
+    switch (e) {
+    case NUM_TRAP_DIV_ZERO: return VM_TRAP_DIVIDE_BY_ZERO;
+    case NUM_TRAP_OVERFLOW: return VM_TRAP_INTEGER_OVERFLOW;
+    case NUM_TRAP_INVALID_CONVERSION: return VM_TRAP_INVALID_CONVERSION;
+    default: return VM_TRAP_NONE;
+    }
+}
+
+vm_status vm_interpret(vm_thread *t)
+{
+#ifdef VM_COMPUTED_GOTO
+#define LABEL_1(NAME) &&L_##NAME,
+#define LABEL_2(NAME, ...) &&L_##NAME,
+    static const void *const labels[VM_OP_COUNT] = {
+        VM_SPECIAL_OPS(LABEL_1) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2) VM_UNOPS(LABEL_2)
+        VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2) VM_STORES(LABEL_2)
+    };
+#undef LABEL_1
+#undef LABEL_2
+#define CASE(NAME) L_##NAME:
+#define DISPATCH() goto *labels[*pc]
+#else
+#define CASE(NAME) case VM_OP_##NAME:
+#define DISPATCH() goto dispatch
+#endif
+
+    /* The machine's registers. */
+    vm_frame *frame = &t->frames[t->nframes - 1];
+    const vm_func *func = frame->func;
+    vm_instance *inst = func->instance;
+    const uint32_t *code = func->code->words;
+    const uint32_t *pc = frame->pc;
+    uint64_t *fp = t->slots + frame->fp;
+    uint64_t fuel = t->fuel;
+    vm_memory *memory;
+    uint8_t *mem;
+    uint64_t mem_size;
+    const vm_func *callee;
+    const uint32_t *next_pc;
+    uint32_t base;
+
+#define LOAD_MEMORY()                                                         \
+    do {                                                                      \
+        memory = inst->module->nmemories ? inst->memories[0] : NULL;          \
+        mem = memory ? memory->data : NULL;                                   \
+        mem_size = memory ? memory->size : 0;                                 \
+    } while (0)
+#define SAVE() (frame->pc = pc, t->fuel = fuel)
+#define TRAP(kind)                                                            \
+    do {                                                                      \
+        SAVE();                                                               \
+        return vm_thread_set_trap(t, (kind), NULL, pc);                       \
+    } while (0)
+#define OUT_OF_FUEL()                                                         \
+    do {                                                                      \
+        SAVE();                                                               \
+        return VM_OUT_OF_FUEL;                                                \
+    } while (0)
+/* [start, start+n) inside a space of `size` units. */
+#define IN_BOUNDS(start, n, size) ((uint64_t)(start) + (uint64_t)(n) <= (uint64_t)(size))
+
+    LOAD_MEMORY();
+    DISPATCH();
+#ifndef VM_COMPUTED_GOTO
+dispatch:
+    switch ((vm_opcode)*pc) {
+#endif
+
+    CASE(UNREACHABLE) TRAP(VM_TRAP_UNREACHABLE);
+    CASE(COPY) { fp[pc[1]] = fp[pc[2]]; pc += 3; DISPATCH(); }
+    CASE(CONST32) { fp[pc[1]] = pc[2]; pc += 3; DISPATCH(); }
+    CASE(CONST64) { fp[pc[1]] = pc[2] | (uint64_t)pc[3] << 32; pc += 4; DISPATCH(); }
+    CASE(BR) { pc = code + pc[1]; DISPATCH(); }
+    CASE(BR_IF) { pc = GET_I32(pc[1]) ? code + pc[2] : pc + 3; DISPATCH(); }
+    CASE(BR_UNLESS) { pc = GET_I32(pc[1]) ? pc + 3 : code + pc[2]; DISPATCH(); }
+    CASE(BR_TABLE) {
+        uint32_t i = GET_I32(pc[1]), n = pc[2];
+        pc = code + pc[3 + (i < n - 1 ? i : n - 1)];
+        DISPATCH();
+    }
+    CASE(LOOP) {
+        if (fuel == 0)
+            OUT_OF_FUEL();
+        fuel--;
+        pc += 1;
+        DISPATCH();
+    }
+    CASE(SELECT) { fp[pc[1]] = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; pc += 5; DISPATCH(); }
+    CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value; pc += 3; DISPATCH(); }
+    CASE(GLOBAL_SET) { inst->globals[pc[2]]->value = fp[pc[1]]; pc += 3; DISPATCH(); }
+    CASE(MEMORY_SIZE) { SET_I32(pc[1], memory->pages); pc += 3; DISPATCH(); }
+    CASE(MEMORY_GROW) {
+        SET_I32(pc[1], (uint32_t)vm_memory_grow(memory, GET_I32(pc[2])));
+        LOAD_MEMORY();
+        pc += 4;
+        DISPATCH();
+    }
+    CASE(REF_FUNC) { fp[pc[1]] = (uint64_t)(uintptr_t)inst->funcs[pc[2]]; pc += 3; DISPATCH(); }
+    CASE(REF_IS_NULL) { SET_I32(pc[1], fp[pc[2]] == 0); pc += 3; DISPATCH(); }
+
+    /* ---- calls ---- */
+    CASE(CALL) {
+        callee = inst->funcs[pc[1]];
+        base = pc[2];
+        next_pc = pc + 3;
+        goto call;
+    }
+    CASE(CALL_INDIRECT) {
+        const vm_table *table = inst->tables[pc[1]];
+        const vm_functype *type = &inst->module->types[pc[2]];
+        uint32_t i = GET_I32(pc[3]);
+        if (i >= table->size)
+            TRAP(VM_TRAP_UNDEFINED_ELEMENT);
+        callee = (const vm_func *)(uintptr_t)table->elems[i];
+        if (callee == NULL)
+            TRAP(VM_TRAP_UNINITIALIZED_ELEMENT);
+        if (callee->type_hash != type->hash) {
+            vm_signature want = vm_signature_of(type);
+            if (!vm_signature_equal(&callee->sig, &want))
+                TRAP(VM_TRAP_INDIRECT_MISMATCH);
+        }
+        base = pc[4];
+        next_pc = pc + 5;
+        goto call;
+    }
+    CASE(RETURN) {
+        if (--t->nframes == 0) {
+            t->state = THREAD_DONE;
+            t->fuel = fuel;
+            return VM_DONE;
+        }
+        frame = &t->frames[t->nframes - 1];
+        func = frame->func;
+        inst = func->instance;
+        code = func->code->words;
+        pc = frame->pc;
+        fp = t->slots + frame->fp;
+        LOAD_MEMORY();
+        DISPATCH();
+    }
+
+    /* ---- tables ---- */
+    CASE(TABLE_GET) {
+        const vm_table *tb = inst->tables[pc[3]];
+        uint32_t i = GET_I32(pc[2]);
+        if (i >= tb->size)
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        fp[pc[1]] = tb->elems[i];
+        pc += 4;
+        DISPATCH();
+    }
+    CASE(TABLE_SET) {
+        vm_table *tb = inst->tables[pc[3]];
+        uint32_t i = GET_I32(pc[1]);
+        if (i >= tb->size)
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        tb->elems[i] = fp[pc[2]];
+        pc += 4;
+        DISPATCH();
+    }
+    CASE(TABLE_SIZE) { SET_I32(pc[1], inst->tables[pc[2]]->size); pc += 3; DISPATCH(); }
+    CASE(TABLE_GROW) {
+        SET_I32(pc[1], (uint32_t)vm_table_grow(inst->tables[pc[4]], GET_I32(pc[3]), fp[pc[2]]));
+        pc += 5;
+        DISPATCH();
+    }
+    CASE(TABLE_FILL) {
+        vm_table *tb = inst->tables[pc[4]];
+        uint32_t d = GET_I32(pc[1]), n = GET_I32(pc[3]);
+        if (!IN_BOUNDS(d, n, tb->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        for (uint32_t i = 0; i < n; i++)
+            tb->elems[d + i] = fp[pc[2]];
+        pc += 5;
+        DISPATCH();
+    }
+    CASE(TABLE_COPY) {
+        vm_table *dt = inst->tables[pc[4]], *st = inst->tables[pc[5]];
+        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        if (!IN_BOUNDS(d, n, dt->size) || !IN_BOUNDS(s, n, st->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        if (n)
+            memmove(dt->elems + d, st->elems + s, (size_t)n * sizeof *dt->elems);
+        pc += 6;
+        DISPATCH();
+    }
+    CASE(TABLE_INIT) {
+        vm_table *tb = inst->tables[pc[4]];
+        uint32_t seg = pc[5];
+        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        if (!IN_BOUNDS(s, n, inst->elem_counts[seg]) || !IN_BOUNDS(d, n, tb->size))
+            TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
+        if (n)
+            memcpy(tb->elems + d, inst->elem_items[seg] + s, (size_t)n * sizeof *tb->elems);
+        pc += 6;
+        DISPATCH();
+    }
+    CASE(ELEM_DROP) { inst->elem_counts[pc[1]] = 0; pc += 2; DISPATCH(); }
+
+    /* ---- bulk memory ---- */
+    CASE(MEMORY_INIT) {
+        const vm_data_segment *seg = &inst->module->datas[pc[5]];
+        uint32_t size = inst->data_dropped[pc[5]] ? 0 : seg->size;
+        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        if (!IN_BOUNDS(s, n, size) || !IN_BOUNDS(d, n, mem_size))
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        if (n)
+            memcpy(mem + d, inst->module->bytes + seg->data_offset + s, n);
+        pc += 6;
+        DISPATCH();
+    }
+    CASE(DATA_DROP) { inst->data_dropped[pc[1]] = true; pc += 2; DISPATCH(); }
+    CASE(MEMORY_COPY) {
+        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        if (!IN_BOUNDS(d, n, mem_size) || !IN_BOUNDS(s, n, mem_size))
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        if (n)
+            memmove(mem + d, mem + s, n);
+        pc += 6;
+        DISPATCH();
+    }
+    CASE(MEMORY_FILL) {
+        uint32_t d = GET_I32(pc[1]), n = GET_I32(pc[3]);
+        if (!IN_BOUNDS(d, n, mem_size))
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        if (n)
+            memset(mem + d, (int)(uint8_t)GET_I32(pc[2]), n);
+        pc += 5;
+        DISPATCH();
+    }
+
+    /* ---- the scalar instructions, from the tables ---- */
+#define BINOP_HANDLER(NAME, CODE, IN, OUT, EXPR)                              \
+    CASE(NAME) {                                                              \
+        CTYPE_##IN a = GET_##IN(pc[2]), b = GET_##IN(pc[3]);                  \
+        SET_##OUT(pc[1], EXPR);                                               \
+        pc += 4;                                                              \
+        DISPATCH();                                                           \
+    }
+    VM_BINOPS(BINOP_HANDLER)
+#undef BINOP_HANDLER
+#define BINOP_TRAP_HANDLER(NAME, CODE, T, FN)                                 \
+    CASE(NAME) {                                                              \
+        CTYPE_##T r;                                                          \
+        enum num_trap e = FN(GET_##T(pc[2]), GET_##T(pc[3]), &r);             \
+        if (e != NUM_OK)                                                      \
+            TRAP(trap_of(e));                                                 \
+        SET_##T(pc[1], r);                                                    \
+        pc += 4;                                                              \
+        DISPATCH();                                                           \
+    }
+    VM_BINOPS_TRAP(BINOP_TRAP_HANDLER)
+#undef BINOP_TRAP_HANDLER
+#define UNOP_HANDLER(NAME, CODE, IN, OUT, EXPR)                               \
+    CASE(NAME) {                                                              \
+        CTYPE_##IN a = GET_##IN(pc[2]);                                       \
+        SET_##OUT(pc[1], EXPR);                                               \
+        pc += 3;                                                              \
+        DISPATCH();                                                           \
+    }
+    VM_UNOPS(UNOP_HANDLER)
+    VM_UNOPS_SAT(UNOP_HANDLER)
+#undef UNOP_HANDLER
+#define UNOP_TRAP_HANDLER(NAME, CODE, IN, OUT, FN)                            \
+    CASE(NAME) {                                                              \
+        CTYPE_##OUT r;                                                        \
+        enum num_trap e = FN(GET_##IN(pc[2]), &r);                            \
+        if (e != NUM_OK)                                                      \
+            TRAP(trap_of(e));                                                 \
+        SET_##OUT(pc[1], r);                                                  \
+        pc += 3;                                                              \
+        DISPATCH();                                                           \
+    }
+    VM_UNOPS_TRAP(UNOP_TRAP_HANDLER)
+#undef UNOP_TRAP_HANDLER
+#define LOAD_HANDLER(NAME, CODE, T, CTYPE, ALIGN)                             \
+    CASE(NAME) {                                                              \
+        uint64_t ea = (uint64_t)GET_I32(pc[2]) + pc[3];                       \
+        if (ea + sizeof(CTYPE) > mem_size)                                    \
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        CTYPE v;                                                              \
+        memcpy(&v, mem + ea, sizeof v);                                       \
+        fp[pc[1]] = (BITS_##T)v;                                              \
+        pc += 4;                                                              \
+        DISPATCH();                                                           \
+    }
+    VM_LOADS(LOAD_HANDLER)
+#undef LOAD_HANDLER
+#define STORE_HANDLER(NAME, CODE, T, CTYPE, ALIGN)                            \
+    CASE(NAME) {                                                              \
+        uint64_t ea = (uint64_t)GET_I32(pc[1]) + pc[3];                       \
+        if (ea + sizeof(CTYPE) > mem_size)                                    \
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        CTYPE v = (CTYPE)fp[pc[2]];                                           \
+        memcpy(mem + ea, &v, sizeof v);                                       \
+        pc += 4;                                                              \
+        DISPATCH();                                                           \
+    }
+    VM_STORES(STORE_HANDLER)
+#undef STORE_HANDLER
+
+    /* A call: wasm callees get a frame at fp + base (their params are
+     * already there); host callees run right here. Fuel is charged at
+     * wasm function entry. */
+call:
+    frame->pc = next_pc;
+    if (callee->host != NULL) {
+        uint64_t callee_fp = (uint64_t)(fp - t->slots) + base;
+        t->fuel = fuel;
+        vm_status st = vm_call_host(t, callee, inst, callee_fp);
+        if (st != VM_DONE)
+            return st;   /* suspended (frame->pc continues after the call) or trapped */
+        LOAD_MEMORY();
+        pc = next_pc;
+        DISPATCH();
+    }
+    if (fuel == 0) {
+        frame->pc = pc;   /* the call runs again when resumed */
+        t->fuel = 0;
+        return VM_OUT_OF_FUEL;
+    }
+    {
+        uint64_t callee_fp = (uint64_t)(fp - t->slots) + base;
+        const vm_code *c = callee->code;
+        if (!vm_thread_reserve(t, callee_fp, c->frame_slots)) {
+            t->fuel = fuel;
+            return VM_TRAP;
+        }
+        fuel--;
+        frame = &t->frames[t->nframes++];
+        *frame = (vm_frame){ callee, c->words, callee_fp };
+        func = callee;
+        inst = func->instance;
+        code = c->words;
+        pc = code;
+        fp = t->slots + callee_fp;
+        if (c->nlocals > c->nparams)
+            memset(fp + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof *fp);
+        LOAD_MEMORY();
+        DISPATCH();
+    }
+#ifndef VM_COMPUTED_GOTO
+    default:
+        TRAP(VM_TRAP_UNREACHABLE);
+    }
+#endif
+}

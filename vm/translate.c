@@ -1,0 +1,477 @@
+/* translate.c — validating and translating one function body: the operand
+ * and control stacks of the spec's validation algorithm, extended so that
+ * every operand knows its frame slot; code emission; branches with the
+ * copies that put a block's values where its continuation expects them.
+ * The per-instruction cases are in translate_ops.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/translate_internal.h"
+
+#define MAX_OPERANDS (1u << 20)    /* operand stack depth of one function */
+#define MAX_WORDS    (1u << 28)    /* code words of one function */
+
+static bool fail_v(translator *t, vm_error_kind kind, const char *fmt, va_list ap)
+{
+    if (t->r.err->kind != VM_ERR_NONE)
+        return false;   /* the first error wins */
+    char message[200];
+    vsnprintf(message, sizeof message, fmt, ap);
+    t->r.err->kind = kind;
+    snprintf(t->r.err->message, sizeof t->r.err->message, "0x%x: %s", t->op_offset, message);
+    return false;
+}
+
+bool tr_fail(translator *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(t, VM_ERR_INVALID, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool tr_malformed(translator *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(t, VM_ERR_MALFORMED, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool out_of_memory(translator *t)
+{
+    if (t->r.err->kind == VM_ERR_NONE) {
+        t->r.err->kind = VM_ERR_NOMEM;
+        snprintf(t->r.err->message, sizeof t->r.err->message, "0x%x: out of memory", t->op_offset);
+    }
+    return false;
+}
+
+/* Grows an array of n items to hold one more; NULL-safe realloc doubling. */
+static bool grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
+{
+    if (n < *cap)
+        return true;
+    if (n >= limit)
+        return false;
+    uint32_t new_cap = *cap ? *cap : 64;
+    while (new_cap <= n)
+        new_cap = new_cap > limit / 2 ? limit : new_cap * 2;
+    void *p = realloc(*items, (size_t)new_cap * size);
+    if (p == NULL)
+        return false;
+    *items = p;
+    *cap = new_cap;
+    return true;
+}
+
+/* ---- emission ---- */
+
+bool emit(translator *t, uint32_t word)
+{
+    vm_code *c = t->code;
+    if (!grow((void **)&c->words, &t->words_cap, c->nwords, sizeof *c->words, MAX_WORDS))
+        return c->nwords >= MAX_WORDS ? tr_fail(t, "function too large") : out_of_memory(t);
+    c->words[c->nwords++] = word;
+    return true;
+}
+
+bool emit_op(translator *t, vm_opcode op)
+{
+    vm_code *c = t->code;
+    if (c->nlines == 0 || c->lines[c->nlines - 1].offset != t->op_offset) {
+        if (!grow((void **)&c->lines, &t->lines_cap, c->nlines, sizeof *c->lines, MAX_WORDS))
+            return out_of_memory(t);
+        c->lines[c->nlines++] = (vm_code_line){ c->nwords, t->op_offset };
+    }
+    return emit(t, (uint32_t)op);
+}
+
+/* ---- the operand stack ---- */
+
+static ctrl *top_ctrl(translator *t) { return &t->ctrls[t->nctrls - 1]; }
+
+bool push(translator *t, vm_valtype type)
+{
+    if (!grow((void **)&t->stack, &t->stack_cap, t->height, sizeof *t->stack, MAX_OPERANDS))
+        return t->height >= MAX_OPERANDS ? tr_fail(t, "operand stack too deep") : out_of_memory(t);
+    t->stack[t->height] = (operand){ type, pos_slot(t, t->height), false };
+    t->height++;
+    if (t->height > t->max_height)
+        t->max_height = t->height;
+    return true;
+}
+
+bool pop_any(translator *t, operand *out)
+{
+    ctrl *c = top_ctrl(t);
+    if (t->height == c->height) {
+        if (!c->unreachable)
+            return tr_fail(t, "type mismatch");
+        *out = (operand){ VM_UNKNOWN, pos_slot(t, t->height), false };
+        return true;
+    }
+    *out = t->stack[--t->height];
+    return true;
+}
+
+bool pop(translator *t, vm_valtype expect, operand *out)
+{
+    if (!pop_any(t, out))
+        return false;
+    if (out->type != expect && out->type != VM_UNKNOWN && expect != VM_UNKNOWN)
+        return tr_fail(t, "type mismatch");
+    return true;
+}
+
+bool pop_types(translator *t, const vm_valtype *types, uint32_t n)
+{
+    operand o = {0};
+    for (uint32_t i = n; i-- > 0;)
+        if (!pop(t, types[i], &o))
+            return false;
+    return true;
+}
+
+bool push_types(translator *t, const vm_valtype *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!push(t, types[i]))
+            return false;
+    return true;
+}
+
+/* The spec's push_vals(pop_vals(types)): checks the top n operands
+ * against types, keeping each known operand (and its slot); values the
+ * polymorphic stack of unreachable code supplies get the label's types. */
+bool check_top(translator *t, const vm_valtype *types, uint32_t n)
+{
+    if (!grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
+        return out_of_memory(t);
+    for (uint32_t i = n; i-- > 0;)
+        if (!pop(t, types[i], &t->scratch[i]))
+            return false;
+    for (uint32_t i = 0; i < n; i++) {
+        operand o = t->scratch[i];
+        if (!push(t, types[i]))
+            return false;
+        if (o.type != VM_UNKNOWN && o.alias)
+            t->stack[t->height - 1] = o;   /* still reads its local */
+    }
+    return true;
+}
+
+bool materialize(translator *t, uint32_t from, uint32_t to)
+{
+    bool live = tr_live(t);
+    for (uint32_t i = from; i < to; i++) {
+        operand *o = &t->stack[i];
+        if (!o->alias)
+            continue;
+        if (live && (!emit_op(t, VM_OP_COPY) || !emit(t, pos_slot(t, i)) || !emit(t, o->slot)))
+            return false;
+        o->slot = pos_slot(t, i);
+        o->alias = false;
+    }
+    return true;
+}
+
+bool materialize_local(translator *t, uint32_t local)
+{
+    bool live = tr_live(t);
+    for (uint32_t i = 0; i < t->height; i++) {
+        operand *o = &t->stack[i];
+        if (!o->alias || o->slot != local)
+            continue;
+        if (live && (!emit_op(t, VM_OP_COPY) || !emit(t, pos_slot(t, i)) || !emit(t, o->slot)))
+            return false;
+        o->slot = pos_slot(t, i);
+        o->alias = false;
+    }
+    return true;
+}
+
+/* ---- control ---- */
+
+static const vm_valtype single_types[] = {
+    VM_I32, VM_I64, VM_F32, VM_F64, VM_V128, VM_FUNCREF, VM_EXTERNREF
+};
+
+bool read_block_type(translator *t, uint32_t *np, const vm_valtype **p, uint32_t *nr,
+                     const vm_valtype **r)
+{
+    int64_t bt;
+    if (!vm_read_s33(&t->r, &bt))
+        return false;
+    *np = *nr = 0;
+    *p = *r = NULL;
+    if (bt == -64)
+        return true;   /* 0x40: no values */
+    if (bt < 0) {
+        vm_valtype v = (vm_valtype)(bt + 128);
+        for (size_t i = 0; i < sizeof single_types / sizeof single_types[0]; i++)
+            if (single_types[i] == v) {
+                *nr = 1;
+                *r = &single_types[i];
+                return true;
+            }
+        return tr_malformed(t, "malformed value type");
+    }
+    if ((uint64_t)bt >= t->m->ntypes)
+        return tr_fail(t, "unknown type");
+    const vm_functype *ft = &t->m->types[bt];
+    *np = ft->nparams;
+    *p = ft->params;
+    *nr = ft->nresults;
+    *r = ft->results;
+    return true;
+}
+
+bool push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, uint32_t nr,
+               const vm_valtype *r)
+{
+    if (kind != CTRL_FUNC) {
+        /* Every path into the block sees the same slots: no aliases cross. */
+        if (!materialize(t, 0, t->height) || !pop_types(t, p, np))
+            return false;
+    }
+    if (!grow((void **)&t->ctrls, &t->ctrls_cap, t->nctrls, sizeof *t->ctrls, VM_MAX_NESTING))
+        return t->nctrls >= VM_MAX_NESTING ? tr_fail(t, "blocks nested too deeply") : out_of_memory(t);
+    bool unreachable = t->nctrls > 0 && !tr_live(t);
+    ctrl *c = &t->ctrls[t->nctrls++];
+    *c = (ctrl){ kind, np, nr, p, r, t->height, unreachable, 0, NO_TARGET, NO_TARGET };
+    if (kind == CTRL_LOOP) {
+        c->loop_pc = tr_pc(t);
+        if (!unreachable && !emit_op(t, VM_OP_LOOP))
+            return false;
+    }
+    return push_types(t, p, np);
+}
+
+bool label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32_t *n)
+{
+    if (depth >= t->nctrls)
+        return tr_fail(t, "unknown label");
+    const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
+    *types = c->kind == CTRL_LOOP ? c->params : c->results;
+    *n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
+    return true;
+}
+
+/* True when a branch to depth needs more than a jump: copies, or a return. */
+bool branch_needs_code(translator *t, uint32_t depth)
+{
+    const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
+    if (c->kind == CTRL_FUNC)
+        return true;
+    uint32_t n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
+    for (uint32_t i = 0; i < n; i++)
+        if (t->stack[t->height - n + i].slot != pos_slot(t, c->height + i))
+            return true;
+    return false;
+}
+
+/* Emits the target word of a jump to depth: a loop's head, or a link in
+ * the label's chain of words to patch at its end. */
+bool add_fixup(translator *t, uint32_t depth)
+{
+    ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
+    if (c->kind == CTRL_LOOP)
+        return emit(t, c->loop_pc);
+    uint32_t at = tr_pc(t);
+    if (!emit(t, c->fixups))
+        return false;
+    c->fixups = at;
+    return true;
+}
+
+bool emit_return(translator *t)
+{
+    uint32_t n = t->type->nresults;
+    /* Results go to slots 0..n-1, which may be locals an alias reads. */
+    if (!materialize(t, t->height - n, t->height))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t src = t->stack[t->height - n + i].slot;
+        if (src != i && (!emit_op(t, VM_OP_COPY) || !emit(t, i) || !emit(t, src)))
+            return false;
+    }
+    return emit_op(t, VM_OP_RETURN);
+}
+
+/* Moves the label's values (on top of the stack) into place and jumps. */
+bool emit_branch(translator *t, uint32_t depth)
+{
+    const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
+    if (c->kind == CTRL_FUNC)
+        return emit_return(t);
+    uint32_t n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t src = t->stack[t->height - n + i].slot, dst = pos_slot(t, c->height + i);
+        if (src != dst && (!emit_op(t, VM_OP_COPY) || !emit(t, dst) || !emit(t, src)))
+            return false;
+    }
+    return emit_op(t, VM_OP_BR) && add_fixup(t, depth);
+}
+
+void set_unreachable(translator *t)
+{
+    ctrl *c = top_ctrl(t);
+    t->height = c->height;
+    c->unreachable = true;
+}
+
+static void patch_chain(translator *t, uint32_t at, uint32_t target)
+{
+    while (at != NO_TARGET) {
+        uint32_t next = t->code->words[at];
+        t->code->words[at] = target;
+        at = next;
+    }
+}
+
+/* The block's results are on top, exactly, and in their own slots. */
+static bool close_results(translator *t, ctrl *c)
+{
+    if (!check_top(t, c->results, c->nresults))
+        return false;
+    if (t->height != c->height + c->nresults)
+        return tr_fail(t, "type mismatch");
+    return materialize(t, c->height, t->height);
+}
+
+bool do_else(translator *t)
+{
+    ctrl *c = top_ctrl(t);
+    if (c->kind != CTRL_IF)
+        return tr_malformed(t, "else without if");
+    if (!close_results(t, c))
+        return false;
+    if (tr_live(t) && (!emit_op(t, VM_OP_BR) || !add_fixup(t, 0)))
+        return false;
+    patch_chain(t, c->else_fixup, tr_pc(t));
+    c->else_fixup = NO_TARGET;
+    c->kind = CTRL_ELSE;
+    c->unreachable = false;
+    t->height = c->height;
+    return push_types(t, c->params, c->nparams);
+}
+
+bool do_end(translator *t, bool *function_done)
+{
+    ctrl *c = top_ctrl(t);
+    if (!close_results(t, c))
+        return false;
+    if (c->kind == CTRL_IF) {   /* no else: the params flow through unchanged */
+        bool same = c->nparams == c->nresults;
+        for (uint32_t i = 0; same && i < c->nparams; i++)
+            same = c->params[i] == c->results[i];
+        if (!same)
+            return tr_fail(t, "type mismatch");
+    }
+    if (c->kind == CTRL_FUNC) {
+        if (tr_live(t) && !emit_return(t))
+            return false;
+        t->nctrls--;
+        *function_done = true;
+        return true;
+    }
+    patch_chain(t, c->else_fixup, tr_pc(t));
+    patch_chain(t, c->fixups, tr_pc(t));
+    uint32_t height = c->height, nresults = c->nresults;
+    const vm_valtype *results = c->results;
+    t->nctrls--;
+    t->height = height;
+    return push_types(t, results, nresults);
+}
+
+/* ---- the driver ---- */
+
+static bool read_locals_and_run(translator *t, uint32_t index)
+{
+    const vm_module *m = t->m;
+    const vm_func_def *f = &m->funcs[index];
+    t->type = &m->types[f->type_index];
+    t->nlocals = t->type->nparams + f->nlocals;
+    t->local_types = malloc((t->nlocals ? t->nlocals : 1) * sizeof *t->local_types);
+    t->code = calloc(1, sizeof *t->code);
+    if (t->local_types == NULL || t->code == NULL)
+        return out_of_memory(t);
+    if (t->type->nparams)
+        memcpy(t->local_types, t->type->params, t->type->nparams * sizeof *t->local_types);
+    if (f->nlocals)
+        memcpy(t->local_types + t->type->nparams, f->local_types, f->nlocals * sizeof *t->local_types);
+    t->r.pos = f->body_offset;
+    t->r.end = f->body_end;
+    t->op_offset = f->body_offset;
+    if (!push_ctrl(t, CTRL_FUNC, 0, NULL, t->type->nresults, t->type->results))
+        return false;
+    bool done = false;
+    while (!done) {
+        if (t->r.pos >= t->r.end) {
+            t->op_offset = (uint32_t)t->r.pos;
+            return tr_malformed(t, "unexpected end of section or function");
+        }
+        t->op_offset = (uint32_t)t->r.pos;
+        uint8_t opcode;
+        if (!vm_read_u8(&t->r, &opcode) || !translate_instruction(t, opcode, &done))
+            return false;
+    }
+    if (t->r.pos != t->r.end) {
+        t->op_offset = (uint32_t)t->r.pos;
+        return tr_malformed(t, "section size mismatch");
+    }
+    vm_code *c = t->code;
+    c->nparams = t->type->nparams;
+    c->nlocals = t->nlocals;
+    c->nresults = t->type->nresults;
+    c->frame_slots = t->nlocals + t->max_height;
+    if (c->frame_slots < c->nresults)
+        c->frame_slots = c->nresults;
+    return true;
+}
+
+bool vm_translate_function(const vm_translate_env *env, uint32_t index, vm_error *err)
+{
+    translator t;
+    memset(&t, 0, sizeof t);
+    t.env = env;
+    t.m = env->m;
+    t.r = (vm_reader){ env->m->bytes, 0, env->m->size, err };
+    bool ok = read_locals_and_run(&t, index);
+    free(t.local_types);
+    free(t.stack);
+    free(t.ctrls);
+    free(t.scratch);
+    if (ok)
+        ((vm_module *)env->m)->funcs[index].code = t.code;
+    else
+        vm_code_free(t.code);
+    return ok;
+}
+
+void vm_code_free(vm_code *c)
+{
+    if (c == NULL)
+        return;
+    free(c->words);
+    free(c->lines);
+    free(c);
+}
+
+uint32_t vm_code_offset(const vm_code *c, uint32_t pc)
+{
+    uint32_t lo = 0, hi = c->nlines;
+    while (hi - lo > 1) {   /* the last line starting at or before pc */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->lines[mid].pc <= pc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return c->nlines ? c->lines[lo].offset : 0;
+}

@@ -1,0 +1,568 @@
+/* translate_ops.c — one case per WebAssembly instruction: read its
+ * immediates, check its operand types (the spec's validation rules), emit
+ * its internal code. The scalar numeric instructions come from the tables
+ * in opcodes.h. */
+#include <stdlib.h>
+
+#include "vm/translate_internal.h"
+
+/* ---- helpers for the common shapes ---- */
+
+static bool binop(translator *t, vm_opcode op, vm_valtype in, vm_valtype out)
+{
+    operand a = {0}, b = {0};
+    if (!pop(t, in, &b) || !pop(t, in, &a) || !push(t, out))
+        return false;
+    if (!tr_live(t))
+        return true;
+    return emit_op(t, op) && emit(t, pos_slot(t, t->height - 1)) && emit(t, a.slot) && emit(t, b.slot);
+}
+
+static bool unop(translator *t, vm_opcode op, vm_valtype in, vm_valtype out)
+{
+    operand a = {0};
+    if (!pop(t, in, &a) || !push(t, out))
+        return false;
+    if (!tr_live(t))
+        return true;
+    return emit_op(t, op) && emit(t, pos_slot(t, t->height - 1)) && emit(t, a.slot);
+}
+
+/* Same bits, new type: the operand keeps its slot, no code. */
+static bool reinterpret(translator *t, vm_valtype in, vm_valtype out)
+{
+    operand a = {0};
+    if (!pop(t, in, &a) || !push(t, out))
+        return false;
+    if (a.type != VM_UNKNOWN)
+        t->stack[t->height - 1] = (operand){ out, a.slot, a.alias };
+    return true;
+}
+
+static bool read_index(translator *t, uint32_t *out, uint32_t limit, const char *unknown)
+{
+    if (!vm_read_u32(&t->r, out))
+        return false;
+    return *out < limit || tr_fail(t, "%s %u", unknown, *out);
+}
+
+static bool zero_byte(translator *t)
+{
+    uint8_t b = 0;
+    if (!vm_read_u8(&t->r, &b))
+        return false;
+    return b == 0 || tr_malformed(t, "zero byte expected");
+}
+
+static bool need_memory(translator *t, uint32_t index)
+{
+    return index < t->m->nmemories || tr_fail(t, "unknown memory %u", index);
+}
+
+/* memarg: alignment (at most natural) and offset. */
+static bool memarg(translator *t, uint32_t natural, uint32_t *offset)
+{
+    uint32_t align;
+    if (!vm_read_u32(&t->r, &align) || !vm_read_u32(&t->r, offset) || !need_memory(t, 0))
+        return false;
+    return align <= natural || tr_fail(t, "alignment must not be larger than natural");
+}
+
+static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
+{
+    uint32_t offset;
+    operand addr = {0};
+    if (!memarg(t, natural, &offset) || !pop(t, VM_I32, &addr) || !push(t, type))
+        return false;
+    if (!tr_live(t))
+        return true;
+    return emit_op(t, op) && emit(t, pos_slot(t, t->height - 1)) && emit(t, addr.slot) && emit(t, offset);
+}
+
+static bool store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
+{
+    uint32_t offset;
+    operand addr = {0}, value = {0};
+    if (!memarg(t, natural, &offset) || !pop(t, type, &value) || !pop(t, VM_I32, &addr))
+        return false;
+    if (!tr_live(t))
+        return true;
+    return emit_op(t, op) && emit(t, addr.slot) && emit(t, value.slot) && emit(t, offset);
+}
+
+static bool constant(translator *t, vm_valtype type, uint64_t bits, bool wide)
+{
+    if (!push(t, type))
+        return false;
+    if (!tr_live(t))
+        return true;
+    if (!emit_op(t, wide ? VM_OP_CONST64 : VM_OP_CONST32) || !emit(t, pos_slot(t, t->height - 1)))
+        return false;
+    return wide ? emit(t, (uint32_t)bits) && emit(t, (uint32_t)(bits >> 32)) : emit(t, (uint32_t)bits);
+}
+
+static bool is_ref(vm_valtype v) { return v == VM_FUNCREF || v == VM_EXTERNREF; }
+
+/* ---- control ---- */
+
+static bool op_if(translator *t)
+{
+    uint32_t np, nr;
+    const vm_valtype *p, *r;
+    operand cond = {0};
+    if (!read_block_type(t, &np, &p, &nr, &r) || !pop(t, VM_I32, &cond) ||
+        !push_ctrl(t, CTRL_IF, np, p, nr, r))
+        return false;
+    if (!tr_live(t))
+        return true;
+    ctrl *c = &t->ctrls[t->nctrls - 1];
+    if (!emit_op(t, VM_OP_BR_UNLESS) || !emit(t, cond.slot))
+        return false;
+    c->else_fixup = tr_pc(t);
+    return emit(t, NO_TARGET);
+}
+
+static bool op_br(translator *t)
+{
+    uint32_t depth, n;
+    const vm_valtype *types;
+    if (!vm_read_u32(&t->r, &depth) || !label_types(t, depth, &types, &n) || !check_top(t, types, n))
+        return false;
+    if (tr_live(t) && !emit_branch(t, depth))
+        return false;
+    set_unreachable(t);
+    return true;
+}
+
+static bool op_br_if(translator *t)
+{
+    uint32_t depth, n;
+    const vm_valtype *types;
+    operand cond = {0};
+    if (!vm_read_u32(&t->r, &depth) || !label_types(t, depth, &types, &n) ||
+        !pop(t, VM_I32, &cond) || !check_top(t, types, n))
+        return false;
+    if (!tr_live(t))
+        return true;
+    if (!branch_needs_code(t, depth))
+        return emit_op(t, VM_OP_BR_IF) && emit(t, cond.slot) && add_fixup(t, depth);
+    /* Taken: copy, then jump; not taken: skip over that. */
+    if (!emit_op(t, VM_OP_BR_UNLESS) || !emit(t, cond.slot))
+        return false;
+    uint32_t skip = tr_pc(t);
+    if (!emit(t, 0) || !emit_branch(t, depth))
+        return false;
+    t->code->words[skip] = tr_pc(t);
+    return true;
+}
+
+static bool op_br_table(translator *t)
+{
+    uint32_t count;
+    if (!vm_read_u32(&t->r, &count))
+        return false;
+    if (count > VM_MAX_BR_TABLE || count > t->r.end - t->r.pos)
+        return tr_malformed(t, "br_table too long");
+    uint32_t *depths = malloc(((size_t)count + 1) * sizeof *depths);
+    if (depths == NULL)
+        return tr_fail(t, "out of memory");
+    bool ok = true;
+    for (uint32_t i = 0; ok && i <= count; i++)
+        ok = vm_read_u32(&t->r, &depths[i]);
+    operand index = {0};
+    uint32_t arity = 0;
+    const vm_valtype *types;
+    ok = ok && pop(t, VM_I32, &index) && label_types(t, depths[count], &types, &arity);
+    for (uint32_t i = 0; ok && i <= count; i++) {
+        uint32_t n;
+        ok = label_types(t, depths[i], &types, &n) &&
+             (n == arity || tr_fail(t, "type mismatch")) && check_top(t, types, n);
+    }
+    if (ok && tr_live(t)) {
+        ok = emit_op(t, VM_OP_BR_TABLE) && emit(t, index.slot) && emit(t, count + 1);
+        uint32_t first = tr_pc(t);
+        for (uint32_t i = 0; ok && i <= count; i++)
+            ok = branch_needs_code(t, depths[i]) ? emit(t, NO_TARGET) : add_fixup(t, depths[i]);
+        /* Targets that need copies or a return get a trampoline. */
+        for (uint32_t i = 0; ok && i <= count; i++)
+            if (t->code->words[first + i] == NO_TARGET && branch_needs_code(t, depths[i])) {
+                t->code->words[first + i] = tr_pc(t);
+                ok = emit_branch(t, depths[i]);
+            }
+    }
+    free(depths);
+    if (ok)
+        set_unreachable(t);
+    return ok;
+}
+
+static bool op_return(translator *t)
+{
+    if (!check_top(t, t->type->results, t->type->nresults))
+        return false;
+    if (tr_live(t) && !emit_return(t))
+        return false;
+    set_unreachable(t);
+    return true;
+}
+
+/* Arguments in their own slots, contiguous: the callee's frame starts there. */
+static bool call_args(translator *t, const vm_functype *ft, uint32_t *base)
+{
+    if (!check_top(t, ft->params, ft->nparams))
+        return false;
+    uint32_t first = t->height - ft->nparams;
+    *base = pos_slot(t, first);
+    return materialize(t, first, t->height);
+}
+
+static bool op_call(translator *t)
+{
+    uint32_t f, base;
+    if (!read_index(t, &f, t->m->nfuncs, "unknown function"))
+        return false;
+    const vm_functype *ft = &t->m->types[t->m->func_type[f]];
+    if (!call_args(t, ft, &base))
+        return false;
+    bool live = tr_live(t);
+    t->height -= ft->nparams;
+    if (!push_types(t, ft->results, ft->nresults))
+        return false;
+    return !live || (emit_op(t, VM_OP_CALL) && emit(t, f) && emit(t, base));
+}
+
+static bool op_call_indirect(translator *t)
+{
+    uint32_t type, table, base;
+    operand index = {0};
+    if (!read_index(t, &type, t->m->ntypes, "unknown type") ||
+        !read_index(t, &table, t->m->ntables, "unknown table"))
+        return false;
+    if (t->m->tables[table].elem != VM_FUNCREF)
+        return tr_fail(t, "type mismatch");
+    const vm_functype *ft = &t->m->types[type];
+    if (!pop(t, VM_I32, &index) || !call_args(t, ft, &base))
+        return false;
+    bool live = tr_live(t);
+    t->height -= ft->nparams;
+    if (!push_types(t, ft->results, ft->nresults))
+        return false;
+    return !live || (emit_op(t, VM_OP_CALL_INDIRECT) && emit(t, table) && emit(t, type) &&
+                     emit(t, index.slot) && emit(t, base));
+}
+
+static bool op_select(translator *t, bool typed)
+{
+    vm_valtype type = VM_UNKNOWN;
+    if (typed) {
+        uint32_t n;
+        if (!vm_read_u32(&t->r, &n))
+            return false;
+        if (n != 1)
+            return tr_fail(t, "invalid result arity");
+        if (!vm_read_valtype(&t->r, &type))
+            return false;
+    }
+    operand cond = {0}, a = {0}, b = {0};
+    if (!pop(t, VM_I32, &cond) || !pop(t, type, &b) || !pop(t, type, &a))
+        return false;
+    if (!typed) {
+        if ((a.type != VM_UNKNOWN && is_ref(a.type)) || (b.type != VM_UNKNOWN && is_ref(b.type)))
+            return tr_fail(t, "type mismatch");
+        if (a.type != VM_UNKNOWN && b.type != VM_UNKNOWN && a.type != b.type)
+            return tr_fail(t, "type mismatch");
+        type = a.type != VM_UNKNOWN ? a.type : b.type;
+    }
+    if (!push(t, type))
+        return false;
+    return !tr_live(t) || (emit_op(t, VM_OP_SELECT) && emit(t, pos_slot(t, t->height - 1)) &&
+                           emit(t, a.slot) && emit(t, b.slot) && emit(t, cond.slot));
+}
+
+/* ---- variables ---- */
+
+static bool op_local(translator *t, uint8_t opcode)
+{
+    uint32_t x;
+    if (!read_index(t, &x, t->nlocals, "unknown local"))
+        return false;
+    vm_valtype type = t->local_types[x];
+    if (opcode == 0x20) {   /* local.get: the consumer reads the local's slot */
+        if (!push(t, type))
+            return false;
+        if (tr_live(t))
+            t->stack[t->height - 1] = (operand){ type, x, true };
+        return true;
+    }
+    operand v = {0};
+    if (!pop(t, type, &v) || !materialize_local(t, x))
+        return false;
+    if (tr_live(t) && v.slot != x && (!emit_op(t, VM_OP_COPY) || !emit(t, x) || !emit(t, v.slot)))
+        return false;
+    if (opcode == 0x21)
+        return true;
+    if (!push(t, type))   /* local.tee: the value stays, now also in x */
+        return false;
+    if (tr_live(t))
+        t->stack[t->height - 1] = (operand){ type, x, true };
+    return true;
+}
+
+static bool op_global(translator *t, uint8_t opcode)
+{
+    uint32_t g;
+    if (!read_index(t, &g, t->m->nglobals, "unknown global"))
+        return false;
+    const vm_globaltype *gt = &t->m->global_types[g];
+    if (opcode == 0x23) {
+        if (!push(t, gt->type))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_GLOBAL_GET) && emit(t, pos_slot(t, t->height - 1)) && emit(t, g));
+    }
+    if (!gt->mutable_)
+        return tr_fail(t, "global is immutable");
+    operand v = {0};
+    if (!pop(t, gt->type, &v))
+        return false;
+    return !tr_live(t) || (emit_op(t, VM_OP_GLOBAL_SET) && emit(t, v.slot) && emit(t, g));
+}
+
+/* ---- references and tables ---- */
+
+static bool op_ref(translator *t, uint8_t opcode)
+{
+    if (opcode == 0xd0) {
+        uint8_t b = 0;
+        if (!vm_read_u8(&t->r, &b))
+            return false;
+        if (b != VM_FUNCREF && b != VM_EXTERNREF)
+            return tr_malformed(t, "malformed reference type");
+        return constant(t, (vm_valtype)b, 0, false);
+    }
+    if (opcode == 0xd1) {
+        operand r = {0};
+        if (!pop_any(t, &r))
+            return false;
+        if (r.type != VM_UNKNOWN && !is_ref(r.type))
+            return tr_fail(t, "type mismatch");
+        if (!push(t, VM_I32))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_REF_IS_NULL) && emit(t, pos_slot(t, t->height - 1)) && emit(t, r.slot));
+    }
+    uint32_t f;
+    if (!read_index(t, &f, t->m->nfuncs, "unknown function"))
+        return false;
+    if (!t->env->declared_refs[f])
+        return tr_fail(t, "undeclared function reference");
+    if (!push(t, VM_FUNCREF))
+        return false;
+    return !tr_live(t) || (emit_op(t, VM_OP_REF_FUNC) && emit(t, pos_slot(t, t->height - 1)) && emit(t, f));
+}
+
+static bool op_table_get_set(translator *t, uint8_t opcode)
+{
+    uint32_t x;
+    operand i = {0}, v = {0};
+    if (!read_index(t, &x, t->m->ntables, "unknown table"))
+        return false;
+    vm_valtype elem = t->m->tables[x].elem;
+    if (opcode == 0x25) {
+        if (!pop(t, VM_I32, &i) || !push(t, elem))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_TABLE_GET) && emit(t, pos_slot(t, t->height - 1)) &&
+                               emit(t, i.slot) && emit(t, x));
+    }
+    if (!pop(t, elem, &v) || !pop(t, VM_I32, &i))
+        return false;
+    return !tr_live(t) || (emit_op(t, VM_OP_TABLE_SET) && emit(t, i.slot) && emit(t, v.slot) && emit(t, x));
+}
+
+/* Pops three i32 operands (d, s, n) and emits OP d s n plus immediates. */
+static bool three_i32(translator *t, vm_opcode op, vm_valtype second, uint32_t imm1, uint32_t imm2, int nimm)
+{
+    operand d = {0}, s = {0}, n = {0};
+    if (!pop(t, VM_I32, &n) || !pop(t, second, &s) || !pop(t, VM_I32, &d))
+        return false;
+    if (!tr_live(t))
+        return true;
+    if (!emit_op(t, op) || !emit(t, d.slot) || !emit(t, s.slot) || !emit(t, n.slot))
+        return false;
+    return (nimm < 1 || emit(t, imm1)) && (nimm < 2 || emit(t, imm2));
+}
+
+static bool need_data_count(translator *t, uint32_t *data)
+{
+    if (!vm_read_u32(&t->r, data))
+        return false;
+    if (!t->m->has_data_count)
+        return tr_malformed(t, "data count section required");
+    return *data < t->m->data_count || tr_fail(t, "unknown data segment %u", *data);
+}
+
+static bool op_prefixed(translator *t)
+{
+    uint32_t sub, x, y;
+    if (!vm_read_u32(&t->r, &sub))
+        return false;
+    switch (sub) {
+#define SAT_CASE(NAME, SUB, IN, OUT, EXPR) \
+    case SUB: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    VM_UNOPS_SAT(SAT_CASE)
+#undef SAT_CASE
+    case 8:   /* memory.init */
+        if (!need_data_count(t, &x) || !zero_byte(t) || !need_memory(t, 0))
+            return false;
+        return three_i32(t, VM_OP_MEMORY_INIT, VM_I32, 0, x, 2);
+    case 9:   /* data.drop */
+        if (!need_data_count(t, &x))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_DATA_DROP) && emit(t, x));
+    case 10:  /* memory.copy */
+        if (!zero_byte(t) || !zero_byte(t) || !need_memory(t, 0))
+            return false;
+        return three_i32(t, VM_OP_MEMORY_COPY, VM_I32, 0, 0, 2);
+    case 11:  /* memory.fill */
+        if (!zero_byte(t) || !need_memory(t, 0))
+            return false;
+        return three_i32(t, VM_OP_MEMORY_FILL, VM_I32, 0, 0, 1);
+    case 12:  /* table.init elem table */
+        if (!read_index(t, &y, t->m->nelems, "unknown elem segment") ||
+            !read_index(t, &x, t->m->ntables, "unknown table"))
+            return false;
+        if (t->m->tables[x].elem != t->m->elems[y].type)
+            return tr_fail(t, "type mismatch");
+        return three_i32(t, VM_OP_TABLE_INIT, VM_I32, x, y, 2);
+    case 13:  /* elem.drop */
+        if (!read_index(t, &y, t->m->nelems, "unknown elem segment"))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_ELEM_DROP) && emit(t, y));
+    case 14:  /* table.copy dst src */
+        if (!read_index(t, &x, t->m->ntables, "unknown table") ||
+            !read_index(t, &y, t->m->ntables, "unknown table"))
+            return false;
+        if (t->m->tables[x].elem != t->m->tables[y].elem)
+            return tr_fail(t, "type mismatch");
+        return three_i32(t, VM_OP_TABLE_COPY, VM_I32, x, y, 2);
+    case 15: { /* table.grow */
+        operand init = {0}, n = {0};
+        if (!read_index(t, &x, t->m->ntables, "unknown table") || !pop(t, VM_I32, &n) ||
+            !pop(t, t->m->tables[x].elem, &init) || !push(t, VM_I32))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_TABLE_GROW) && emit(t, pos_slot(t, t->height - 1)) &&
+                               emit(t, init.slot) && emit(t, n.slot) && emit(t, x));
+    }
+    case 16:  /* table.size */
+        if (!read_index(t, &x, t->m->ntables, "unknown table") || !push(t, VM_I32))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_TABLE_SIZE) && emit(t, pos_slot(t, t->height - 1)) && emit(t, x));
+    case 17:  /* table.fill */
+        if (!read_index(t, &x, t->m->ntables, "unknown table"))
+            return false;
+        return three_i32(t, VM_OP_TABLE_FILL, t->m->tables[x].elem, x, 0, 1);
+    default:
+        return tr_malformed(t, "illegal opcode 0xfc %u", sub);
+    }
+}
+
+static bool op_memory_size_grow(translator *t, uint8_t opcode)
+{
+    if (!zero_byte(t) || !need_memory(t, 0))
+        return false;
+    if (opcode == 0x3f) {
+        if (!push(t, VM_I32))
+            return false;
+        return !tr_live(t) || (emit_op(t, VM_OP_MEMORY_SIZE) && emit(t, pos_slot(t, t->height - 1)) && emit(t, 0));
+    }
+    operand delta = {0};
+    if (!pop(t, VM_I32, &delta) || !push(t, VM_I32))
+        return false;
+    return !tr_live(t) || (emit_op(t, VM_OP_MEMORY_GROW) && emit(t, pos_slot(t, t->height - 1)) &&
+                           emit(t, delta.slot) && emit(t, 0));
+}
+
+bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
+{
+    switch (opcode) {
+    case 0x00:
+        if (tr_live(t) && !emit_op(t, VM_OP_UNREACHABLE))
+            return false;
+        set_unreachable(t);
+        return true;
+    case 0x01:
+        return true;
+    case 0x02:
+    case 0x03: {
+        uint32_t np, nr;
+        const vm_valtype *p, *r;
+        return read_block_type(t, &np, &p, &nr, &r) &&
+               push_ctrl(t, opcode == 0x02 ? CTRL_BLOCK : CTRL_LOOP, np, p, nr, r);
+    }
+    case 0x04: return op_if(t);
+    case 0x05: return do_else(t);
+    case 0x0b: return do_end(t, function_done);
+    case 0x0c: return op_br(t);
+    case 0x0d: return op_br_if(t);
+    case 0x0e: return op_br_table(t);
+    case 0x0f: return op_return(t);
+    case 0x10: return op_call(t);
+    case 0x11: return op_call_indirect(t);
+    case 0x1a: {
+        operand o = {0};
+        return pop_any(t, &o);
+    }
+    case 0x1b: return op_select(t, false);
+    case 0x1c: return op_select(t, true);
+    case 0x20: case 0x21: case 0x22: return op_local(t, opcode);
+    case 0x23: case 0x24: return op_global(t, opcode);
+    case 0x25: case 0x26: return op_table_get_set(t, opcode);
+#define LOAD_CASE(NAME, CODE, T, CTYPE, ALIGN) \
+    case CODE: return load(t, VM_OP_##NAME, VM_##T, ALIGN);
+    VM_LOADS(LOAD_CASE)
+#undef LOAD_CASE
+#define STORE_CASE(NAME, CODE, T, CTYPE, ALIGN) \
+    case CODE: return store(t, VM_OP_##NAME, VM_##T, ALIGN);
+    VM_STORES(STORE_CASE)
+#undef STORE_CASE
+    case 0x3f: case 0x40: return op_memory_size_grow(t, opcode);
+    case 0x41: {
+        int32_t v;
+        return vm_read_s32(&t->r, &v) && constant(t, VM_I32, (uint32_t)v, false);
+    }
+    case 0x42: {
+        int64_t v;
+        return vm_read_s64(&t->r, &v) && constant(t, VM_I64, (uint64_t)v, true);
+    }
+    case 0x43: {
+        uint32_t bits;
+        return vm_read_f32(&t->r, &bits) && constant(t, VM_F32, bits, false);
+    }
+    case 0x44: {
+        uint64_t bits;
+        return vm_read_f64(&t->r, &bits) && constant(t, VM_F64, bits, true);
+    }
+#define BINOP_CASE(NAME, CODE, IN, OUT, EXPR) \
+    case CODE: return binop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    VM_BINOPS(BINOP_CASE)
+#undef BINOP_CASE
+#define BINOP_TRAP_CASE(NAME, CODE, T, FN) \
+    case CODE: return binop(t, VM_OP_##NAME, VM_##T, VM_##T);
+    VM_BINOPS_TRAP(BINOP_TRAP_CASE)
+#undef BINOP_TRAP_CASE
+#define UNOP_CASE(NAME, CODE, IN, OUT, EXPR) \
+    case CODE: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    VM_UNOPS(UNOP_CASE)
+#undef UNOP_CASE
+#define UNOP_TRAP_CASE(NAME, CODE, IN, OUT, FN) \
+    case CODE: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    VM_UNOPS_TRAP(UNOP_TRAP_CASE)
+#undef UNOP_TRAP_CASE
+#define REINTERPRET_CASE(NAME, CODE, IN, OUT) \
+    case CODE: return reinterpret(t, VM_##IN, VM_##OUT);
+    VM_REINTERPRETS(REINTERPRET_CASE)
+#undef REINTERPRET_CASE
+    case 0xd0: case 0xd1: case 0xd2: return op_ref(t, opcode);
+    case 0xfc: return op_prefixed(t);
+    default:
+        return tr_malformed(t, "illegal opcode 0x%02x", opcode);
+    }
+}

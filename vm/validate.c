@@ -1,0 +1,211 @@
+/* validate.c — the module-level rules of validation (limits, constant
+ * expressions, segments, exports, start, the set of functions ref.func may
+ * name), then every function body through the translator; and
+ * vm_module_load(), the decode-validate pipeline. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/reader.h"
+#include "vm/translate.h"
+
+typedef struct {
+    vm_module *m;
+    vm_error *err;
+    bool *declared_refs;
+} checker;
+
+static bool invalid(checker *c, uint32_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool invalid(checker *c, uint32_t offset, const char *fmt, ...)
+{
+    if (c->err->kind != VM_ERR_NONE)
+        return false;
+    char message[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    c->err->kind = VM_ERR_INVALID;
+    snprintf(c->err->message, sizeof c->err->message, "0x%x: %s", offset, message);
+    return false;
+}
+
+static bool check_limits(checker *c, const vm_limits *l, uint64_t bound, bool memory)
+{
+    if (memory && (l->min > bound || (l->has_max && l->max > bound)))
+        return invalid(c, 0, "memory size must be at most 65536 pages (4GiB)");
+    if (l->has_max && l->min > l->max)
+        return invalid(c, 0, "size minimum must not be greater than maximum");
+    return true;
+}
+
+/* A constant expression: one value of type expect, built only from
+ * constants, ref.null, ref.func and global.get of imported immutable
+ * globals. Function indices it names become declared references. */
+static bool check_const(checker *c, const vm_expr *e, vm_valtype expect)
+{
+    const vm_module *m = c->m;
+    if (e->form == VM_EXPR_FUNC_INDEX) {
+        if (e->func_index >= m->nfuncs)
+            return invalid(c, 0, "unknown function %u", e->func_index);
+        c->declared_refs[e->func_index] = true;
+        return expect == VM_FUNCREF || invalid(c, 0, "type mismatch");
+    }
+    vm_reader r = { m->bytes, e->offset, (size_t)e->offset + e->length, c->err };
+    vm_valtype stack[2];
+    uint32_t depth = 0;
+    while (r.pos < r.end) {
+        uint32_t at = (uint32_t)r.pos;
+        uint8_t op;
+        vm_valtype type;
+        if (!vm_read_u8(&r, &op))
+            return false;
+        switch (op) {
+        case 0x41: { int32_t v; if (!vm_read_s32(&r, &v)) return false; type = VM_I32; break; }
+        case 0x42: { int64_t v; if (!vm_read_s64(&r, &v)) return false; type = VM_I64; break; }
+        case 0x43: { uint32_t v; if (!vm_read_f32(&r, &v)) return false; type = VM_F32; break; }
+        case 0x44: { uint64_t v; if (!vm_read_f64(&r, &v)) return false; type = VM_F64; break; }
+        case 0xd0:
+            if (!vm_read_reftype(&r, &type))
+                return false;
+            break;
+        case 0xd2: {
+            uint32_t f;
+            if (!vm_read_u32(&r, &f))
+                return false;
+            if (f >= m->nfuncs)
+                return invalid(c, at, "unknown function %u", f);
+            c->declared_refs[f] = true;
+            type = VM_FUNCREF;
+            break;
+        }
+        case 0x23: {
+            uint32_t g;
+            if (!vm_read_u32(&r, &g))
+                return false;
+            if (g >= m->nimported_globals)
+                return invalid(c, at, "unknown global %u", g);
+            if (m->global_types[g].mutable_)
+                return invalid(c, at, "constant expression required");
+            type = m->global_types[g].type;
+            break;
+        }
+        default:
+            return invalid(c, at, "constant expression required");
+        }
+        if (depth == 2)
+            return invalid(c, at, "type mismatch");
+        stack[depth++] = type;
+    }
+    if (depth != 1 || stack[0] != expect)
+        return invalid(c, e->offset, "type mismatch");
+    return true;
+}
+
+static bool check_imports_and_definitions(checker *c)
+{
+    vm_module *m = c->m;
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        if (m->func_type[i] >= m->ntypes)
+            return invalid(c, 0, "unknown type %u", m->func_type[i]);
+    for (uint32_t i = 0; i < m->ntables; i++)
+        if (!check_limits(c, &m->tables[i].limits, UINT32_MAX, false))
+            return false;
+    if (m->nmemories > 1)
+        return invalid(c, 0, "multiple memories");
+    for (uint32_t i = 0; i < m->nmemories; i++)
+        if (!check_limits(c, &m->memories[i].limits, VM_MAX_PAGES, true))
+            return false;
+    for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
+        if (!check_const(c, &m->globals[i].init, m->globals[i].type.type))
+            return false;
+    return true;
+}
+
+static bool check_exports_and_start(checker *c)
+{
+    vm_module *m = c->m;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const vm_export *e = &m->exports[i];
+        static const char *const unknown[] = { "unknown function", "unknown table",
+                                               "unknown memory", "unknown global" };
+        uint32_t limit = e->kind == VM_EXTERN_FUNC ? m->nfuncs : e->kind == VM_EXTERN_TABLE ? m->ntables
+                       : e->kind == VM_EXTERN_MEMORY ? m->nmemories : m->nglobals;
+        if (e->index >= limit)
+            return invalid(c, 0, "%s %u", unknown[e->kind], e->index);
+        if (e->kind == VM_EXTERN_FUNC)
+            c->declared_refs[e->index] = true;
+        for (uint32_t j = 0; j < i; j++)
+            if (m->exports[j].name_len == e->name_len && !memcmp(m->exports[j].name, e->name, e->name_len))
+                return invalid(c, 0, "duplicate export name");
+    }
+    if (m->has_start) {
+        if (m->start >= m->nfuncs)
+            return invalid(c, 0, "unknown function %u", m->start);
+        const vm_functype *t = &m->types[m->func_type[m->start]];
+        if (t->nparams != 0 || t->nresults != 0)
+            return invalid(c, 0, "start function");
+    }
+    return true;
+}
+
+static bool check_segments(checker *c)
+{
+    vm_module *m = c->m;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const vm_elem_segment *s = &m->elems[i];
+        if (s->mode == VM_SEGMENT_ACTIVE) {
+            if (s->table >= m->ntables)
+                return invalid(c, 0, "unknown table %u", s->table);
+            if (m->tables[s->table].elem != s->type)
+                return invalid(c, 0, "type mismatch");
+            if (!check_const(c, &s->offset, VM_I32))
+                return false;
+        }
+        for (uint32_t k = 0; k < s->count; k++)
+            if (!check_const(c, &s->items[k], s->type))
+                return false;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const vm_data_segment *d = &m->datas[i];
+        if (d->mode != VM_SEGMENT_ACTIVE)
+            continue;
+        if (d->memory >= m->nmemories)
+            return invalid(c, 0, "unknown memory %u", d->memory);
+        if (!check_const(c, &d->offset, VM_I32))
+            return false;
+    }
+    return true;
+}
+
+bool vm_validate(vm_module *m, vm_error *err)
+{
+    checker c = { m, err, calloc(m->nfuncs ? m->nfuncs : 1, sizeof(bool)) };
+    if (c.declared_refs == NULL) {
+        err->kind = VM_ERR_NOMEM;
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return false;
+    }
+    bool ok = check_imports_and_definitions(&c) && check_segments(&c) && check_exports_and_start(&c);
+    vm_translate_env env = { m, c.declared_refs };
+    for (uint32_t i = 0; ok && i < m->nfuncs - m->nimported_funcs; i++)
+        ok = vm_translate_function(&env, i, err);
+    free(c.declared_refs);
+    return ok;
+}
+
+vm_module *vm_module_load(const uint8_t *bytes, size_t size, vm_error *err)
+{
+    memset(err, 0, sizeof *err);
+    vm_module *m = vm_decode(bytes, size, err);
+    if (m == NULL)
+        return NULL;
+    if (!vm_validate(m, err)) {
+        vm_module_free(m);
+        return NULL;
+    }
+    return m;
+}
