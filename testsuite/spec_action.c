@@ -122,19 +122,14 @@ bool spec_run_action(spec_script *sc, const json_value *action, spec_outcome *o,
     }
     bool invoke = strcmp(type, "invoke") == 0;
     describe(o, field, invoke, NULL, 0);
-    if (strlen(name) != json_string_length(field)) {
-        snprintf(why, whylen,
-                 "%s: the export name holds a NUL byte; vm.h looks names up as C strings",
-                 o->what);
-        return false;
-    }
+    size_t name_len = json_string_length(field);   /* names may hold NUL bytes */
     const char *module = json_string(json_get(action, "module"));
     vm_instance *inst = spec_find_instance(sc, module, why, whylen);
     if (inst == NULL)
         return false;
 
     if (strcmp(type, "get") == 0) {
-        vm_global *g = vm_instance_global(inst, name);
+        vm_global *g = vm_instance_export(inst, name, name_len, VM_EXTERN_GLOBAL);
         if (g == NULL) {
             snprintf(why, whylen, "%s: no such global export", o->what);
             return false;
@@ -170,7 +165,7 @@ bool spec_run_action(spec_script *sc, const json_value *action, spec_outcome *o,
     }
     if (ok) {
         describe(o, field, true, args, nargs);
-        vm_func *f = vm_instance_func(inst, name);
+        vm_func *f = vm_instance_export(inst, name, name_len, VM_EXTERN_FUNC);
         if (f == NULL) {
             snprintf(why, whylen, "%s: no such function export", o->what);
             ok = false;

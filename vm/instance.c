@@ -236,10 +236,9 @@ vm_instance *vm_instantiate(vm_store *s, const vm_module *m, const vm_linker *l,
 
 /* ---- exports ---- */
 
-static void *find_export(const vm_instance *inst, const char *name, vm_externkind kind)
+void *vm_instance_export(const vm_instance *inst, const char *name, size_t len, vm_externkind kind)
 {
     const vm_module *m = inst->module;
-    size_t len = strlen(name);
     for (uint32_t i = 0; i < m->nexports; i++) {
         const vm_export *e = &m->exports[i];
         if (e->kind != kind || e->name_len != len || memcmp(e->name, name, len))
@@ -254,10 +253,14 @@ static void *find_export(const vm_instance *inst, const char *name, vm_externkin
     return NULL;
 }
 
-vm_func *vm_instance_func(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_FUNC); }
-vm_table *vm_instance_table(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_TABLE); }
-vm_memory *vm_instance_memory(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_MEMORY); }
-vm_global *vm_instance_global(const vm_instance *inst, const char *name) { return find_export(inst, name, VM_EXTERN_GLOBAL); }
+#define EXPORT_BY_C_NAME(FN, TYPE, KIND) \
+    TYPE *FN(const vm_instance *inst, const char *name) \
+    { return vm_instance_export(inst, name, strlen(name), KIND); }
+EXPORT_BY_C_NAME(vm_instance_func, vm_func, VM_EXTERN_FUNC)
+EXPORT_BY_C_NAME(vm_instance_table, vm_table, VM_EXTERN_TABLE)
+EXPORT_BY_C_NAME(vm_instance_memory, vm_memory, VM_EXTERN_MEMORY)
+EXPORT_BY_C_NAME(vm_instance_global, vm_global, VM_EXTERN_GLOBAL)
+#undef EXPORT_BY_C_NAME
 const vm_module *vm_instance_module(const vm_instance *inst) { return inst->module; }
 
 /* ---- module queries ---- */

@@ -9,6 +9,7 @@
  * text below. Handlers for the scalar instructions are generated from the
  * tables of opcodes.h. Every handler leaves pc at its own first word until
  * it has finished, so a trap reports the right instruction. */
+#include <stdio.h>
 #include <string.h>
 
 #include "vm/numeric.h"
@@ -92,6 +93,13 @@ vm_status vm_interpret(vm_thread *t)
         SAVE();                                                               \
         return vm_thread_set_trap(t, (kind), NULL, pc);                       \
     } while (0)
+#define TRAP_AT_ELEMENT(kind, index)                                          \
+    do {                                                                      \
+        char text_[64];                                                       \
+        snprintf(text_, sizeof text_, "%s %u", vm_trap_text(kind), (index));  \
+        SAVE();                                                               \
+        return vm_thread_set_trap(t, (kind), text_, pc);                      \
+    } while (0)
 #define OUT_OF_FUEL()                                                         \
     do {                                                                      \
         SAVE();                                                               \
@@ -151,10 +159,10 @@ dispatch:
         const vm_functype *type = &inst->module->types[pc[2]];
         uint32_t i = GET_I32(pc[3]);
         if (i >= table->size)
-            TRAP(VM_TRAP_UNDEFINED_ELEMENT);
+            TRAP_AT_ELEMENT(VM_TRAP_UNDEFINED_ELEMENT, i);
         callee = (const vm_func *)(uintptr_t)table->elems[i];
         if (callee == NULL)
-            TRAP(VM_TRAP_UNINITIALIZED_ELEMENT);
+            TRAP_AT_ELEMENT(VM_TRAP_UNINITIALIZED_ELEMENT, i);
         if (callee->type_hash != type->hash) {
             vm_signature want = vm_signature_of(type);
             if (!vm_signature_equal(&callee->sig, &want))

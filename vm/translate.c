@@ -145,10 +145,12 @@ bool push_types(translator *t, const vm_valtype *types, uint32_t n)
     return true;
 }
 
-/* The spec's push_vals(pop_vals(types)): checks the top n operands
- * against types, keeping each known operand (and its slot); values the
- * polymorphic stack of unreachable code supplies get the label's types. */
-bool check_top(translator *t, const vm_valtype *types, uint32_t n)
+/* Checks that the top n operands have the given types, leaving them in
+ * place (each known operand keeps its slot). Operands the polymorphic
+ * stack of unreachable code supplies become values of the given types
+ * (the spec's pop_vals(ts); push_vals(ts)), or, with keep_unknown, stay of
+ * unknown type (push_vals(pop_vals(ts)), as br_table needs). */
+bool check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unknown)
 {
     if (!grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
         return out_of_memory(t);
@@ -157,9 +159,10 @@ bool check_top(translator *t, const vm_valtype *types, uint32_t n)
             return false;
     for (uint32_t i = 0; i < n; i++) {
         operand o = t->scratch[i];
-        if (!push(t, types[i]))
+        bool unknown = o.type == VM_UNKNOWN;
+        if (!push(t, unknown && keep_unknown ? VM_UNKNOWN : types[i]))
             return false;
-        if (o.type != VM_UNKNOWN && o.alias)
+        if (!unknown && o.alias)
             t->stack[t->height - 1] = o;   /* still reads its local */
     }
     return true;
@@ -241,12 +244,12 @@ bool push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, 
     }
     if (!grow((void **)&t->ctrls, &t->ctrls_cap, t->nctrls, sizeof *t->ctrls, VM_MAX_NESTING))
         return t->nctrls >= VM_MAX_NESTING ? tr_fail(t, "blocks nested too deeply") : out_of_memory(t);
-    bool unreachable = t->nctrls > 0 && !tr_live(t);
+    bool dead = t->nctrls > 0 && !tr_live(t);
     ctrl *c = &t->ctrls[t->nctrls++];
-    *c = (ctrl){ kind, np, nr, p, r, t->height, unreachable, 0, NO_TARGET, NO_TARGET };
+    *c = (ctrl){ kind, np, nr, p, r, t->height, false, dead, 0, NO_TARGET, NO_TARGET };
     if (kind == CTRL_LOOP) {
         c->loop_pc = tr_pc(t);
-        if (!unreachable && !emit_op(t, VM_OP_LOOP))
+        if (!dead && !emit_op(t, VM_OP_LOOP))
             return false;
     }
     return push_types(t, p, np);
@@ -337,7 +340,7 @@ static void patch_chain(translator *t, uint32_t at, uint32_t target)
 /* The block's results are on top, exactly, and in their own slots. */
 static bool close_results(translator *t, ctrl *c)
 {
-    if (!check_top(t, c->results, c->nresults))
+    if (!check_top(t, c->results, c->nresults, false))
         return false;
     if (t->height != c->height + c->nresults)
         return tr_fail(t, "type mismatch");

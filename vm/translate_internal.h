@@ -28,7 +28,8 @@ typedef struct {
     uint32_t nparams, nresults;
     const vm_valtype *params, *results;
     uint32_t height;        /* operand stack size below the block's params */
-    bool unreachable;
+    bool unreachable;       /* the spec's flag: the stack is polymorphic after br, return, ... */
+    bool dead;              /* the block starts in unreachable code: nothing is emitted in it */
     uint32_t loop_pc;       /* loops: where branches go */
     uint32_t fixups;        /* forward branches waiting for the end: a chain through the code */
     uint32_t else_fixup;    /* if: the BR_UNLESS word to point at the else branch */
@@ -63,7 +64,11 @@ bool tr_malformed(translator *t, const char *fmt, ...) __attribute__((format(pri
 static inline uint32_t pos_slot(const translator *t, uint32_t k) { return t->nlocals + k; }
 
 /* Code is emitted only where it can run. */
-static inline bool tr_live(const translator *t) { return !t->ctrls[t->nctrls - 1].unreachable; }
+static inline bool tr_live(const translator *t)
+{
+    const ctrl *c = &t->ctrls[t->nctrls - 1];
+    return !c->unreachable && !c->dead;
+}
 
 bool emit_op(translator *t, vm_opcode op);
 bool emit(translator *t, uint32_t word);
@@ -75,7 +80,7 @@ bool pop(translator *t, vm_valtype expect, operand *out);
 bool pop_any(translator *t, operand *out);
 bool pop_types(translator *t, const vm_valtype *types, uint32_t n);
 bool push_types(translator *t, const vm_valtype *types, uint32_t n);
-bool check_top(translator *t, const vm_valtype *types, uint32_t n);
+bool check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unknown);
 
 /* Aliases become real copies. */
 bool materialize(translator *t, uint32_t from, uint32_t to);

@@ -126,7 +126,7 @@ static bool op_br(translator *t)
 {
     uint32_t depth, n;
     const vm_valtype *types;
-    if (!vm_read_u32(&t->r, &depth) || !label_types(t, depth, &types, &n) || !check_top(t, types, n))
+    if (!vm_read_u32(&t->r, &depth) || !label_types(t, depth, &types, &n) || !check_top(t, types, n, false))
         return false;
     if (tr_live(t) && !emit_branch(t, depth))
         return false;
@@ -140,7 +140,7 @@ static bool op_br_if(translator *t)
     const vm_valtype *types;
     operand cond = {0};
     if (!vm_read_u32(&t->r, &depth) || !label_types(t, depth, &types, &n) ||
-        !pop(t, VM_I32, &cond) || !check_top(t, types, n))
+        !pop(t, VM_I32, &cond) || !check_top(t, types, n, false))
         return false;
     if (!tr_live(t))
         return true;
@@ -176,7 +176,7 @@ static bool op_br_table(translator *t)
     for (uint32_t i = 0; ok && i <= count; i++) {
         uint32_t n;
         ok = label_types(t, depths[i], &types, &n) &&
-             (n == arity || tr_fail(t, "type mismatch")) && check_top(t, types, n);
+             (n == arity || tr_fail(t, "type mismatch")) && check_top(t, types, n, true);
     }
     if (ok && tr_live(t)) {
         ok = emit_op(t, VM_OP_BR_TABLE) && emit(t, index.slot) && emit(t, count + 1);
@@ -198,7 +198,7 @@ static bool op_br_table(translator *t)
 
 static bool op_return(translator *t)
 {
-    if (!check_top(t, t->type->results, t->type->nresults))
+    if (!check_top(t, t->type->results, t->type->nresults, false))
         return false;
     if (tr_live(t) && !emit_return(t))
         return false;
@@ -209,7 +209,7 @@ static bool op_return(translator *t)
 /* Arguments in their own slots, contiguous: the callee's frame starts there. */
 static bool call_args(translator *t, const vm_functype *ft, uint32_t *base)
 {
-    if (!check_top(t, ft->params, ft->nparams))
+    if (!check_top(t, ft->params, ft->nparams, false))
         return false;
     uint32_t first = t->height - ft->nparams;
     *base = pos_slot(t, first);

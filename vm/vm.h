@@ -196,6 +196,10 @@ vm_table *vm_instance_table(const vm_instance *inst, const char *name);
 vm_memory *vm_instance_memory(const vm_instance *inst, const char *name);
 vm_global *vm_instance_global(const vm_instance *inst, const char *name);
 const vm_module *vm_instance_module(const vm_instance *inst);
+/* Any export by name and length (names may contain NUL bytes): a vm_func*,
+ * vm_table*, vm_memory* or vm_global* as kind says, or NULL. */
+void *vm_instance_export(const vm_instance *inst, const char *name, size_t name_len,
+                         vm_externkind kind);
 
 vm_value vm_global_get(const vm_global *g);
 vm_valtype vm_global_type(const vm_global *g, bool *mutable_);
