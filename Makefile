@@ -102,8 +102,9 @@ examples/wasm/%.wasm: examples/wat/%.wat
 example: setup all
 	$(WIPPY) --dir examples run list
 
-check: setup all $(TESTS)
+check: setup all $(TESTS) $(BUILD)/spec-runner
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
+	testsuite/spec.sh $(BUILD)/spec-runner $(SPEC_DIR) $(BUILD)/spec
 
 bench-sha256: setup
 	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-sha256

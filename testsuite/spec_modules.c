@@ -133,14 +133,17 @@ bool spec_set_named(spec_script *sc, const char *name, vm_instance *inst)
 /* The instance a command names ("module"/"name"), else the current one. */
 vm_instance *spec_find_instance(spec_script *sc, const char *name, char *why, size_t whylen)
 {
+    sc->hit_unsupported = false;
     if (name != NULL) {
         spec_named *n = spec_find_named(sc, name);
+        sc->hit_unsupported = n != NULL && n->unsupported;
         if (n == NULL)
             snprintf(why, whylen, "no module named %s", name);
         else if (n->inst == NULL)
             snprintf(why, whylen, "module %s failed to load", name);
         return n ? n->inst : NULL;
     }
+    sc->hit_unsupported = sc->current_unsupported;
     if (!sc->have_module)
         snprintf(why, whylen, "no module defined yet");
     else if (sc->current == NULL)

@@ -13,6 +13,7 @@
 typedef struct {
     char *name;            /* "$M" */
     vm_instance *inst;     /* NULL when its module failed */
+    bool unsupported;      /* it failed as VM_ERR_UNSUPPORTED (SIMD) */
 } spec_named;
 
 /* One script being run: where it is, how it is reported, its store. */
@@ -29,6 +30,8 @@ typedef struct {
     vm_thread *thread;
     bool have_module;      /* a module command ran */
     vm_instance *current;  /* the instance of the last module command, or NULL */
+    bool current_unsupported;  /* that module uses what the engine does not run yet */
+    bool hit_unsupported;      /* the last instance lookup found such a module */
     spec_named *named;
     size_t nnamed, named_cap;
     vm_module **modules;   /* every module given to vm_instantiate: freed after the store */

@@ -33,6 +33,16 @@ bool tr_fail(translator *t, const char *fmt, ...)
     return false;
 }
 
+bool tr_unsupported(translator *t, const char *what)
+{
+    if (t->r.err->kind == VM_ERR_NONE) {
+        t->r.err->kind = VM_ERR_UNSUPPORTED;
+        snprintf(t->r.err->message, sizeof t->r.err->message, "0x%x: %s are not supported yet",
+                 t->op_offset, what);
+    }
+    return false;
+}
+
 bool tr_malformed(translator *t, const char *fmt, ...)
 {
     va_list ap;
@@ -216,6 +226,8 @@ bool read_block_type(translator *t, uint32_t *np, const vm_valtype **p, uint32_t
         return true;   /* 0x40: no values */
     if (bt < 0) {
         vm_valtype v = (vm_valtype)(bt + 128);
+        if (v == VM_V128)
+            return tr_unsupported(t, "v128 values (SIMD)");
         for (size_t i = 0; i < sizeof single_types / sizeof single_types[0]; i++)
             if (single_types[i] == v) {
                 *nr = 1;

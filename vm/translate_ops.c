@@ -262,6 +262,8 @@ static bool op_select(translator *t, bool typed)
             return tr_fail(t, "invalid result arity");
         if (!vm_read_valtype(&t->r, &type))
             return false;
+        if (type == VM_V128)
+            return tr_unsupported(t, "v128 values (SIMD)");
     }
     operand cond = {0}, a = {0}, b = {0};
     if (!pop(t, VM_I32, &cond) || !pop(t, type, &b) || !pop(t, type, &a))
@@ -562,6 +564,7 @@ bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
 #undef REINTERPRET_CASE
     case 0xd0: case 0xd1: case 0xd2: return op_ref(t, opcode);
     case 0xfc: return op_prefixed(t);
+    case 0xfd: return tr_unsupported(t, "SIMD instructions");
     default:
         return tr_malformed(t, "illegal opcode 0x%02x", opcode);
     }

@@ -80,6 +80,7 @@ typedef enum {
     VM_ERR_LINK,          /* an import is missing or has the wrong type */
     VM_ERR_TRAP,          /* instantiation trapped (segment out of bounds, start trapped) */
     VM_ERR_LIMIT,         /* an embedder limit (memory pages, table size) was exceeded */
+    VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run yet (SIMD) */
     VM_ERR_NOMEM
 } vm_error_kind;
 
