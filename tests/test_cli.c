@@ -172,6 +172,43 @@ START_TEST(help_and_version)
 }
 END_TEST
 
+START_TEST(wasm_validate_and_call)
+{
+    result ok = run("wasm", "validate", EXAMPLES "/wasm/worker.wasm", NULL);
+    ck_assert_int_eq(ok.status, 0);
+    ck_assert_str_eq(ok.out, EXAMPLES "/wasm/worker.wasm: ok\n");
+    done(&ok);
+    result bad = run("wasm", "validate", CONFIG_DIR "/fixtures/files/module.wasm", NULL);
+    ck_assert_int_eq(bad.status, 1);
+    ck_assert_str_eq(bad.err, CONFIG_DIR "/fixtures/files/module.wasm: 0x0: magic header not detected\n");
+    done(&bad);
+    result product = run("wasm", "call", EXAMPLES "/wasm/worker.wasm", "compute", "6", "7", NULL);
+    ck_assert_int_eq(product.status, 0);
+    ck_assert_str_eq(product.out, "42\n");
+    done(&product);
+    result trap = run("wasm", "call", TEST_BUILD_DIR "/tests/wasm/cli_trap.wasm", "outer", "0", NULL);
+    ck_assert_int_eq(trap.status, 1);
+    ck_assert(!strncmp(trap.err, "trap: integer divide by zero\n  at func[", 38));
+    ck_assert_ptr_nonnull(strstr(trap.err, "] inner (offset 0x"));
+    done(&trap);
+    result args = run("wasm", "call", EXAMPLES "/wasm/worker.wasm", "compute", "6", NULL);
+    ck_assert_int_eq(args.status, 1);
+    ck_assert_ptr_nonnull(strstr(args.err, "compute takes 2 arguments, got 1"));
+    done(&args);
+    result type = run("wasm", "call", EXAMPLES "/wasm/worker.wasm", "compute", "6", "x", NULL);
+    ck_assert_int_eq(type.status, 1);
+    ck_assert_str_eq(type.err, "compute: argument 2: \"x\" is not a valid i32\n");
+    done(&type);
+    result missing = run("wasm", "call", EXAMPLES "/wasm/worker.wasm", "nope", NULL);
+    ck_assert_int_eq(missing.status, 1);
+    ck_assert_ptr_nonnull(strstr(missing.err, "no exported function \"nope\""));
+    done(&missing);
+    result usage = run("wasm", "frob", NULL);
+    ck_assert_int_eq(usage.status, 2);
+    done(&usage);
+}
+END_TEST
+
 /* The installed binary behaves like the function (WIPPY is set by make). */
 START_TEST(binary_runs_the_quick_start)
 {
@@ -204,6 +241,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, usage_errors_exit_2);
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, binary_runs_the_quick_start);
+    tcase_add_test(tc, wasm_validate_and_call);
     suite_add_tcase(s, tc);
     return s;
 }

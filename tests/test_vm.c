@@ -245,9 +245,27 @@ START_TEST(limits_trap_or_refuse)
     ck_assert_int_eq(call1(&fx, "depth", i32(10000), &r), VM_TRAP);
     ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "call stack exhausted");
     teardown(&fx);
+    vm_config tables = { .max_table_elements = 8 };
+    setup(&fx, &tables);
+    ck_assert_int_eq(call1(&fx, "grow_table", i32(4), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 4);
+    ck_assert_int_eq(call1(&fx, "grow_table", i32(1), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, (uint32_t)-1);
+    teardown(&fx);
     /* A module whose memory needs more than the limit does not instantiate. */
-    vm_config none = { .max_memory_pages = 0 };
-    (void)none;
+    size_t size;
+    uint8_t *bytes = read_fixture("big_memory.wasm", &size);
+    vm_error err;
+    vm_module *m = vm_module_load(bytes, size, &err);
+    free(bytes);
+    ck_assert_ptr_nonnull(m);
+    vm_config small = { .max_memory_pages = 5 };
+    vm_store *s = vm_store_new(&small);
+    ck_assert_ptr_null(vm_instantiate(s, m, NULL, &err));
+    ck_assert_int_eq(err.kind, VM_ERR_LIMIT);
+    ck_assert_str_eq(err.message, "memory size exceeds the limit");
+    vm_store_free(s);
+    vm_module_free(m);
 }
 END_TEST
 

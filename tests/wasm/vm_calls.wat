@@ -58,6 +58,9 @@
   (func (export "grow") (param $pages i32) (result i32)
     (memory.grow (local.get $pages)))
 
+  (func (export "grow_table") (param $n i32) (result i32)
+    (table.grow $t (ref.null func) (local.get $n)))
+
   ;; multi-value and block parameters, local.tee and select
   (func (export "swap_sum") (param $a i32) (param $b i32) (result i32 i32 i32)
     (local.get $b) (local.get $a)
