@@ -13,12 +13,18 @@
 #define MAX_OPERANDS (1u << 20)    /* operand stack depth of one function */
 #define MAX_WORDS    (1u << 28)    /* code words of one function */
 
-static bool fail_v(translator *t, vm_error_kind kind, const char *fmt, va_list ap)
+/* Records "0xOFFSET: message" of the given kind at the current
+ * instruction, unless an error is already recorded; always false. */
+static bool __attribute__((format(printf, 3, 4)))
+report(translator *t, vm_error_kind kind, const char *fmt, ...)
 {
     if (t->r.err->kind != VM_ERR_NONE)
         return false;   /* the first error wins */
     char message[200];
+    va_list ap;
+    va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
     t->r.err->kind = kind;
     snprintf(t->r.err->message, sizeof t->r.err->message, "0x%x: %s", t->op_offset, message);
     return false;
@@ -26,39 +32,32 @@ static bool fail_v(translator *t, vm_error_kind kind, const char *fmt, va_list a
 
 bool tr_fail(translator *t, const char *fmt, ...)
 {
+    char message[200];
     va_list ap;
     va_start(ap, fmt);
-    fail_v(t, VM_ERR_INVALID, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    return false;
-}
-
-bool tr_unsupported(translator *t, const char *what)
-{
-    if (t->r.err->kind == VM_ERR_NONE) {
-        t->r.err->kind = VM_ERR_UNSUPPORTED;
-        snprintf(t->r.err->message, sizeof t->r.err->message, "0x%x: %s are not supported yet",
-                 t->op_offset, what);
-    }
-    return false;
+    return report(t, VM_ERR_INVALID, "%s", message);
 }
 
 bool tr_malformed(translator *t, const char *fmt, ...)
 {
+    char message[200];
     va_list ap;
     va_start(ap, fmt);
-    fail_v(t, VM_ERR_MALFORMED, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    return false;
+    return report(t, VM_ERR_MALFORMED, "%s", message);
+}
+
+bool tr_unsupported(translator *t, const char *what)
+{
+    return report(t, VM_ERR_UNSUPPORTED, "%s are not supported yet", what);
 }
 
 static bool out_of_memory(translator *t)
 {
-    if (t->r.err->kind == VM_ERR_NONE) {
-        t->r.err->kind = VM_ERR_NOMEM;
-        snprintf(t->r.err->message, sizeof t->r.err->message, "0x%x: out of memory", t->op_offset);
-    }
-    return false;
+    return report(t, VM_ERR_NOMEM, "out of memory");
 }
 
 /* Grows an array of n items to hold one more; NULL-safe realloc doubling. */
