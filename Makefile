@@ -50,6 +50,8 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o $(BUILD)/obj/testsuite/spec_values.o
 TEST_WAT := $(wildcard tests/wasm/*.wat)
 TEST_WASM := $(TEST_WAT:%.wat=$(BUILD)/%.wasm)
+TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
+TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
 SPEC_SRC := $(filter-out testsuite/json.c,$(wildcard testsuite/*.c))
 SPEC_OBJ := $(SPEC_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
 
@@ -82,12 +84,16 @@ $(LIB): $(LIB_OBJ)
 $(WIPPY): $(BUILD)/obj/host/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) -lpthread -lm
 
-$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM)
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) -lpthread -lm
 
 $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
 	$(WAT2WASM) --debug-names -o $@ $<
+
+$(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
+	@mkdir -p $(dir $@)
+	clang --target=wasm32-wasi -O1 -o $@ $<
 
 $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
