@@ -43,7 +43,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 # The library: every .c of the engine folders; host/main.c is the CLI's main().
-LIB_SRC  := $(wildcard sha256/*.c config/*.c vm/*.c wasi/*.c host/*.c)
+LIB_SRC  := $(wildcard sha256/*.c sys/*.c config/*.c vm/*.c wasi/*.c host/*.c)
 LIB_SRC  := $(filter-out host/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/*.c)

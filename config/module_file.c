@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config/confined_open.h"
+#include "sys/confined_open.h"
 #include "config/loader.h"
 #include "sha256/sha256.h"
 

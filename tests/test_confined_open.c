@@ -39,7 +39,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config/confined_open.h"
+#include "sys/confined_open.h"
 
 #define CHAIN_LINKS 41 /* chain41 needs one hop more than allowed */
 #define DEEP_LEVELS 129 /* directories below root/deep */

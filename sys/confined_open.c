@@ -10,7 +10,7 @@
  *     and keeping its own stack of directories so that ".." is answered from
  *     that stack instead of by the kernel.
  * Touches nothing outside the caller's directory; no global state. */
-#include "config/confined_open.h"
+#include "sys/confined_open.h"
 
 #include <errno.h>
 #include <fcntl.h>
