@@ -6,6 +6,8 @@
 #   make example          the quick-start job: `wippy run list` on examples/
 #   make spec             the WebAssembly spec testsuite (SPEC_DIR, default ../shared/testsuite/core)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
+#   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi)
+#   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make setup            install the Debian packages the project needs (as root)
 #
 # Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
@@ -36,6 +38,8 @@ ifeq ($(DISPATCH),switch)
 CPPFLAGS += -DVM_PORTABLE_DISPATCH
 endif
 SPEC_DIR ?= ../shared/testsuite/core
+WASI_DIR ?= ../shared/testsuite/wasi
+BENCH_DIR ?= ../shared/bench
 
 YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
@@ -111,6 +115,16 @@ example: setup all
 check: setup all $(TESTS) $(BUILD)/spec-runner
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
 	testsuite/spec.sh $(BUILD)/spec-runner $(SPEC_DIR) $(BUILD)/spec
+
+# The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR.
+.PHONY: wasi-test bench
+wasi-test: setup all
+	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch
+
+# wippy wasm run next to native clang -O2 builds; figures only, never asserted
+# (measure a plain build: SANITIZE=1 would time the sanitizers).
+bench: setup all
+	bench/run.sh $(WIPPY) $(BENCH_DIR) $(BUILD)/bench-native
 
 bench-sha256: setup
 	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-sha256
