@@ -51,12 +51,13 @@ int main(int argc, char **argv)
             n++;
     }
     if (!strcmp(mode, "alloc") && argc > 2) {
+        static char *volatile kept;   /* so the compiler keeps the allocation */
         size_t size = (size_t)atoi(argv[2]) << 20;
-        char *p = malloc(size);
-        if (p == NULL)
+        kept = malloc(size);
+        if (kept == NULL)
             return 3;
-        memset(p, 1, size);
-        free(p);
+        memset(kept, 1, size);
+        free(kept);
         return 0;
     }
     if (!strcmp(mode, "cat") && argc > 2)
