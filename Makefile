@@ -8,6 +8,7 @@
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi)
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
+#   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
 #   make setup            install the Debian packages the project needs (as root)
 #
 # Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
@@ -66,7 +67,7 @@ TESTS := $(BUILD)/unit-tests
 EXAMPLE_WAT  := $(wildcard examples/wat/*.wat)
 EXAMPLE_WASM := $(EXAMPLE_WAT:examples/wat/%.wat=examples/wasm/%.wasm)
 
-.PHONY: all setup example check spec bench-sha256 clean
+.PHONY: all setup example check spec bench-sha256 fuzz clean
 all: $(LIB) $(WIPPY) $(EXAMPLE_WASM)
 
 setup:
@@ -132,6 +133,31 @@ bench-sha256: setup
 
 $(BUILD)/bench-sha256: bench/sha256_speed.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^
+
+# The engine's fuzz target: the vm sources are compiled into it with the
+# fuzzer's instrumentation. The corpus is seeded the first time from the spec
+# testsuite's modules and the engine tests' fixtures (which carry a name
+# section); crash, leak and timeout inputs land in fuzz-crashes.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -std=c11 \
+                -Wall -Wextra -Werror -D_GNU_SOURCE -I.
+
+$(BUILD)/fuzz-engine: tests/fuzz/fuzz_engine.c $(wildcard vm/*.c vm/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_engine.c $(wildcard vm/*.c) -lm
+
+fuzz: setup $(BUILD)/fuzz-engine $(TEST_WASM)
+	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
+	@if [ -z "$$(ls -A $(BUILD)/fuzz-corpus)" ]; then \
+	    tmp=$$(mktemp -d) && \
+	    for w in $(SPEC_DIR)/*.wast; do \
+	        wast2json "$$w" -o "$$tmp/$$(basename "$$w" .wast).json" >/dev/null 2>&1 || true; \
+	    done; \
+	    cp "$$tmp"/*.wasm $(TEST_WASM) $(BUILD)/fuzz-corpus/; rm -rf "$$tmp"; \
+	    echo "fuzz: seeded $(BUILD)/fuzz-corpus with $$(ls $(BUILD)/fuzz-corpus | wc -l) modules"; \
+	fi
+	$(BUILD)/fuzz-engine -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+	    -artifact_prefix=$(BUILD)/fuzz-crashes/ $(BUILD)/fuzz-corpus
 
 clean:
 	rm -rf build examples/wasm
