@@ -269,6 +269,32 @@ START_TEST(limits_trap_or_refuse)
 }
 END_TEST
 
+START_TEST(start_runs_or_is_deferred)
+{
+    size_t size;
+    uint8_t *bytes = read_fixture("start.wasm", &size);
+    vm_error err;
+    vm_module *m = vm_module_load(bytes, size, &err);
+    free(bytes);
+    ck_assert_ptr_nonnull(m);
+    vm_store *s = vm_store_new(NULL);
+    vm_instance *inst = vm_instantiate(s, m, NULL, &err);
+    ck_assert_uint_eq(vm_global_get(vm_instance_global(inst, "g")).of.i32, 7);
+    vm_store_free(s);
+    vm_config deferred = { .defer_start = true };
+    s = vm_store_new(&deferred);
+    inst = vm_instantiate(s, m, NULL, &err);
+    ck_assert_uint_eq(vm_global_get(vm_instance_global(inst, "g")).of.i32, 0);
+    vm_thread *t = vm_thread_new(s);
+    ck_assert_int_eq(vm_call_start(t, vm_instance_start(inst), NULL, 0), VM_DONE);
+    ck_assert_int_eq(vm_run(t, 100), VM_DONE);
+    ck_assert_uint_eq(vm_global_get(vm_instance_global(inst, "g")).of.i32, 7);
+    vm_thread_free(t);
+    vm_store_free(s);
+    vm_module_free(m);
+}
+END_TEST
+
 START_TEST(truncated_modules_are_rejected)
 {
     size_t size;
@@ -302,6 +328,7 @@ Suite *vm_suite(void)
     tcase_add_test(tc, deep_recursion_traps_cleanly);
     tcase_add_test(tc, traps_have_a_backtrace);
     tcase_add_test(tc, limits_trap_or_refuse);
+    tcase_add_test(tc, start_runs_or_is_deferred);
     tcase_add_test(tc, truncated_modules_are_rejected);
     suite_add_tcase(s, tc);
     return s;

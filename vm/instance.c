@@ -178,10 +178,16 @@ static bool apply_segments(vm_instance *inst, vm_error *err)
     return true;
 }
 
+vm_func *vm_instance_start(const vm_instance *inst)
+{
+    const vm_module *m = inst->module;
+    return m->has_start ? inst->funcs[m->start] : NULL;
+}
+
 static bool run_start(vm_instance *inst, vm_error *err)
 {
     const vm_module *m = inst->module;
-    if (!m->has_start)
+    if (!m->has_start || inst->store->config.defer_start)
         return true;
     vm_thread *t = vm_thread_new(inst->store);
     if (t == NULL)

@@ -7,7 +7,12 @@
 
 #define PAGE 65536u
 
-static const vm_config defaults = { VM_MAX_PAGES, 10000000u, 100000u, (size_t)256 << 20 };
+static const vm_config defaults = {
+    .max_memory_pages = VM_MAX_PAGES,
+    .max_table_elements = 10000000u,
+    .max_call_depth = 100000u,
+    .max_stack_bytes = (size_t)256 << 20,
+};
 
 vm_store *vm_store_new(const vm_config *cfg)
 {
@@ -24,6 +29,7 @@ vm_store *vm_store_new(const vm_config *cfg)
             s->config.max_call_depth = cfg->max_call_depth;
         if (cfg->max_stack_bytes)
             s->config.max_stack_bytes = cfg->max_stack_bytes;
+        s->config.defer_start = cfg->defer_start;
     }
     return s;
 }

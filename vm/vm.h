@@ -123,6 +123,8 @@ typedef struct {
     uint32_t max_table_elements;  /* default 10,000,000 */
     uint32_t max_call_depth;      /* default 100,000 frames */
     size_t max_stack_bytes;       /* value stack, default 256 MiB */
+    bool defer_start;             /* vm_instantiate() leaves the start function to the
+                                     embedder (vm_instance_start), to run resumably */
 } vm_config;
 
 /* A store owns every instance, memory, table, global and host function made
@@ -197,6 +199,10 @@ vm_table *vm_instance_table(const vm_instance *inst, const char *name);
 vm_memory *vm_instance_memory(const vm_instance *inst, const char *name);
 vm_global *vm_instance_global(const vm_instance *inst, const char *name);
 const vm_module *vm_instance_module(const vm_instance *inst);
+/* The module's start function, or NULL. vm_instantiate() runs it unless
+ * the store was made with defer_start; then the embedder calls it like any
+ * other function (with fuel, able to suspend) before using the instance. */
+vm_func *vm_instance_start(const vm_instance *inst);
 /* Any export by name and length (names may contain NUL bytes): a vm_func*,
  * vm_table*, vm_memory* or vm_global* as kind says, or NULL. */
 void *vm_instance_export(const vm_instance *inst, const char *name, size_t name_len,

@@ -8,17 +8,16 @@
  * limits or types of imported tables, memories and globals, so those
  * imports stay undefined and such modules fail to link (which is fine).
  *
- * vm_instantiate runs a start function without a fuel limit, so a module
- * whose start function loops would hang the fuzzer: such modules are
- * loaded as given (covering decode and validation of the start section)
- * and then instantiated from a copy without their start section. */
+ * The store defers the start function (vm_config.defer_start), which then
+ * runs like the exports, under the same fuel budget, so a start function
+ * that loops cannot hang the fuzzer. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vm/vm.h"
 
-enum { FUEL_PER_CALL = 10000, START_SECTION_ID = 8 };
+enum { FUEL_PER_CALL = 10000 };
 
 /* A value of type t that is zero (or the null reference). */
 static vm_value zero_value(vm_valtype t)
@@ -39,51 +38,6 @@ static vm_host_status zero_host(vm_caller *caller, const vm_value *args, vm_valu
     for (uint32_t i = 0; i < sig->nresults; i++)
         results[i] = zero_value(sig->results[i]);
     return VM_HOST_DONE;
-}
-
-/* Reads an unsigned LEB128 of at most 32 bits at *pos; false if truncated
- * or too long. */
-static bool read_u32(const uint8_t *data, size_t size, size_t *pos, uint32_t *out)
-{
-    uint32_t value = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (*pos >= size)
-            return false;
-        uint8_t b = data[(*pos)++];
-        value |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *out = value;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* When the module has a start section, returns a malloc'd copy of it without
- * that section (*out_size is its size); otherwise, or when the section list
- * does not parse, NULL. */
-static uint8_t *without_start_section(const uint8_t *data, size_t size, size_t *out_size)
-{
-    size_t pos = 8;   /* magic and version */
-    while (pos < size) {
-        size_t section_start = pos;
-        uint8_t id = data[pos++];
-        uint32_t len;
-        if (!read_u32(data, size, &pos, &len) || len > size - pos)
-            return NULL;
-        size_t section_end = pos + len;
-        if (id == START_SECTION_ID) {
-            uint8_t *copy = malloc(size - (section_end - section_start));
-            if (copy == NULL)
-                return NULL;
-            memcpy(copy, data, section_start);
-            memcpy(copy + section_start, data + section_end, size - section_end);
-            *out_size = size - (section_end - section_start);
-            return copy;
-        }
-        pos = section_end;
-    }
-    return NULL;
 }
 
 /* Defines every function import of m in l as a zero-returning host
@@ -109,6 +63,11 @@ static void call_exports(vm_store *s, const vm_module *m, const vm_instance *ins
     vm_thread *t = vm_thread_new(s);
     if (t == NULL)
         return;
+    vm_func *start = vm_instance_start(inst);
+    if (start != NULL && (vm_call_start(t, start, NULL, 0) != VM_DONE || vm_run(t, FUEL_PER_CALL) != VM_DONE)) {
+        vm_thread_free(t);
+        return;   /* an instance whose start did not finish is not usable */
+    }
     uint32_t n = vm_module_export_count(m);
     for (uint32_t i = 0; i < n; i++) {
         const char *name;
@@ -141,6 +100,7 @@ static void run_module(const vm_module *m)
         .max_table_elements = 10000,
         .max_call_depth = 1000,
         .max_stack_bytes = 1 << 20,
+        .defer_start = true,
     };
     vm_store *s = vm_store_new(&cfg);
     vm_linker *l = vm_linker_new();
@@ -168,15 +128,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vm_module *m = vm_module_load(data, size, &err);
     if (m == NULL)
         return 0;
-    size_t stripped_size = 0;
-    uint8_t *stripped = without_start_section(data, size, &stripped_size);
-    if (stripped != NULL) {
-        vm_module_free(m);
-        m = vm_module_load(stripped, stripped_size, &err);
-        free(stripped);
-        if (m == NULL)
-            return 0;
-    }
     run_module(m);
     vm_module_free(m);
     return 0;
