@@ -1,0 +1,156 @@
+/* host.h — the process host: process.wasm entries run as supervised
+ * processes on process.host worker pools.
+ *
+ * A runtime is made from a loaded registry (config.h). Modules of
+ * process.wasm entries are decoded and validated once per entry and shared.
+ * A process is one instance of such a module with its own WASI context,
+ * thread and mailbox; it runs in fuel slices on a host's workers, parks in
+ * one event loop when a WASI call would block, and ends with a value or an
+ * error, which monitors receive as an EXIT event and links as LINK_DOWN.
+ *
+ * Every process, and every piece of C code that wants to spawn and receive
+ * (a "mailbox"), has a pid. All functions are thread-safe. */
+#ifndef WIPPY_HOST_H
+#define WIPPY_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+
+typedef uint64_t host_pid;          /* 0 is no process */
+typedef struct host_runtime host_runtime;
+
+/* ---- values passed to and returned by processes ---- */
+
+typedef enum {
+    HOST_VALUE_NIL,
+    HOST_VALUE_BOOL,
+    HOST_VALUE_INT,                 /* i (signed) or, with is_unsigned, u */
+    HOST_VALUE_FLOAT,
+    HOST_VALUE_STRING               /* s (owned, NUL-terminated), len bytes */
+} host_value_kind;
+
+typedef struct {
+    host_value_kind kind;
+    bool b;
+    bool is_unsigned;
+    int64_t i;
+    uint64_t u;
+    double f;
+    char *s;
+    size_t len;
+} host_value;
+
+host_value host_nil(void);
+host_value host_bool(bool b);
+host_value host_int(int64_t i);
+host_value host_uint(uint64_t u);
+host_value host_float(double f);
+/* A copy of s (len bytes); kind NIL if out of memory. */
+host_value host_string(const char *s, size_t len);
+/* Deep copy / release of a value's string. */
+host_value host_value_copy(const host_value *v);
+void host_value_free(host_value *v);
+
+/* ---- events ---- */
+
+typedef enum {
+    HOST_EVENT_EXIT,                /* a monitored process ended: value or error */
+    HOST_EVENT_LINK_DOWN,           /* a linked process ended with an error or was cancelled */
+    HOST_EVENT_CANCEL               /* this process was asked to stop: reason */
+} host_event_kind;
+
+typedef struct {
+    host_event_kind kind;
+    host_pid from;
+    host_value value;               /* EXIT: the result (NIL on error) */
+    char *error;                    /* EXIT/LINK_DOWN: the error text, or NULL; CANCEL: reason */
+    int64_t at_ns;                  /* CLOCK_REALTIME when it happened */
+} host_event;
+
+void host_event_free(host_event *e);
+
+/* "{host|0x0000002a}": the pid as Wippy prints it, into buf (>= 64 bytes). */
+const char *host_pid_format(const host_runtime *rt, host_pid pid, char *buf, size_t len);
+
+/* ---- the runtime ---- */
+
+typedef struct {
+    FILE *log;                      /* -v logging (loading, spawns, exits, restarts), or NULL */
+    uint64_t slice_fuel;            /* fuel per Step; 0 = default (20,000) */
+} host_options;
+
+/* Loads every process.wasm module of the registry (hash already verified
+ * by the registry; decoded and validated here, once). Entries that fail to
+ * load are reported in err (one line each, "ENTRY: failed to load wasm
+ * module: ...") and left out; NULL only when nothing can run at all (out
+ * of memory). The registry must outlive the runtime. */
+host_runtime *host_runtime_new(const cfg_registry *reg, const host_options *opts,
+                               char *err, size_t errlen);
+
+/* Starts the process.host worker pools and the event loop, then the
+ * process.service entries with auto_start in dependency order. A required
+ * service that fails to start makes it return false (with the reason). */
+bool host_runtime_start(host_runtime *rt, char *err, size_t errlen);
+
+/* Supervised shutdown: stops services in reverse dependency order within
+ * their stop timeouts, cancels every process left, stops the workers and
+ * the event loop. Safe to call more than once. */
+void host_runtime_stop(host_runtime *rt);
+
+/* Stops (if needed) and frees everything. */
+void host_runtime_free(host_runtime *rt);
+
+/* ---- mailboxes: C code as a participant ---- */
+
+/* A pid for the calling C code: it can spawn, monitor, link and receive. */
+host_pid host_mailbox_open(host_runtime *rt);
+void host_mailbox_close(host_runtime *rt, host_pid mailbox);
+
+/* ---- processes ---- */
+
+enum {
+    HOST_SPAWN_MONITOR = 1 << 0,    /* parent receives EXIT */
+    HOST_SPAWN_LINK = 1 << 1        /* parent receives LINK_DOWN on failure */
+};
+
+/* Spawns entry (a process.wasm id) on host (a process.host id) with the
+ * given arguments, for parent (a mailbox or a process; 0 for none).
+ * Returns the pid, or 0 with Wippy's error text in err ("process host not
+ * found: ID", "parameter count mismatch: expected 2, got 1", ...). */
+host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const char *host,
+                    const host_value *args, size_t nargs, unsigned flags, char *err, size_t errlen);
+
+bool host_monitor(host_runtime *rt, host_pid watcher, host_pid target);
+bool host_unmonitor(host_runtime *rt, host_pid watcher, host_pid target);
+bool host_link(host_runtime *rt, host_pid a, host_pid b);
+bool host_unlink(host_runtime *rt, host_pid a, host_pid b);
+
+/* Ends a process now (its monitors get EXIT with error "terminated"). */
+bool host_terminate(host_runtime *rt, host_pid target);
+/* Asks a process to stop (CANCEL event; a WASM process is ended with error
+ * "cancelled: REASON" at its next slice boundary). */
+bool host_cancel(host_runtime *rt, host_pid target, const char *reason);
+
+/* Waits up to timeout_ns (< 0: forever) for the next event of a mailbox.
+ * Returns true with *out filled (free it with host_event_free), false on
+ * timeout. */
+bool host_receive(host_runtime *rt, host_pid mailbox, host_event *out, int64_t timeout_ns);
+
+/* True while the process exists (has not ended). */
+bool host_alive(host_runtime *rt, host_pid pid);
+
+/* ---- the CLI's path: one command on a terminal host ---- */
+
+/* Runs the process entry e on terminal host `terminal` (NULL: the only
+ * terminal.host, with Wippy's errors otherwise) with the CLI arguments as
+ * string arguments (and as WASI argv when wasi.args is empty), stdio of
+ * the terminal, and returns the exit code per Wippy (string → stdout,
+ * integer → code, bool → 0/1, error → stderr and 1). */
+int host_run_command(host_runtime *rt, const cfg_entry *e, const char *terminal,
+                     int argc, char **argv, FILE *out, FILE *err);
+
+#endif
