@@ -96,6 +96,7 @@ $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
 	$(WAT2WASM) --debug-names -o $@ $<
 
+$(TEST_WASI_WASM): tests/wasi_c/guest.h
 $(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
 	@mkdir -p $(dir $@)
 	clang --target=wasm32-wasi -O1 -o $@ $<

@@ -1,6 +1,7 @@
 /* confined_open.h — open a file by a relative path that can never leave a
- * directory: how `.wasm` binaries are loaded out of an `fs.directory` entry
- * (and, later, how the WASI layer resolves paths inside a mount).
+ * directory: how `.wasm` binaries are loaded out of an `fs.directory` entry.
+ * (WASI's path calls need the directory and name instead of an open file:
+ * sys/resolve.h, with the same escape rules.)
  *
  * Uses Linux openat2(2) with RESOLVE_BENEATH when the kernel has it, and a
  * portable component-by-component walk otherwise; both give the same answers.

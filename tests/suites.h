@@ -8,4 +8,7 @@
     X(json)            \
     X(numeric)         \
     X(vm)              \
-    X(decode)
+    X(decode)          \
+    X(wasi)            \
+    X(wasi_sandbox)    \
+    X(wasi_suspend)

@@ -84,13 +84,22 @@ typedef struct {
     bool want_read, want_write;
 } wasi_wait;
 
-/* After VM_SUSPENDED: what the pending call waits for; false if none. */
+/* After VM_SUSPENDED: what the pending call waits for; false if none.
+ * A poll_oneoff can wait for several descriptors: then `fd` is the first
+ * of them and the deadline is at most 10 ms away, so an embedder that
+ * watches only `fd` still looks again soon (wasi_waiting_fds() has all). */
 bool wasi_waiting(const wasi_ctx *ctx, wasi_wait *out);
+
+/* Every host fd the pending call waits for, each as fd/want_read/
+ * want_write of a wasi_wait (its deadline fields unused): fills up to max
+ * entries and returns how many there are (0 when nothing is pending). */
+size_t wasi_waiting_fds(const wasi_ctx *ctx, wasi_wait *out, size_t max);
 
 /* Finishes the pending call now that what it waited for is ready (or its
  * deadline passed), and resumes the thread's host call with its results.
  * Returns VM_DONE when the thread can vm_run() on, VM_SUSPENDED if it has
- * to wait again (a spurious wake-up), VM_TRAP on failure. */
+ * to wait again (a spurious wake-up), VM_TRAP on failure (also, leaving t
+ * alone, when no call is pending). */
 vm_status wasi_complete(wasi_ctx *ctx, vm_thread *t);
 
 /* Runs a command: calls the instance's `_start` on t, completing any

@@ -1,0 +1,58 @@
+/* resolve.h — resolve a guest-controlled path beneath a directory, up to
+ * its last component: how wasi/ turns a path_* argument into one *at(2)
+ * call on (directory, name) that cannot leave the tree.
+ *
+ * Every directory on the way is opened with O_NOFOLLOW and every symlink
+ * met is read and spliced in by the walk itself, never by the kernel; ".."
+ * is answered from the walk's own stack of directories. So "..", absolute
+ * paths and symlinks (pre-existing or new, dangling, looping, absolute,
+ * climbing) can never reach outside `root`: such a path gives EXDEV.
+ * The last component is returned as a name that contains no '/' and is
+ * never ".."; callers pass it to *at(2) calls that do not follow symlinks
+ * (O_NOFOLLOW, AT_SYMLINK_NOFOLLOW), so nothing is resolved behind the
+ * walk's back. Depends on libc only; no global state. */
+#ifndef WIPPY_SYS_RESOLVE_H
+#define WIPPY_SYS_RESOLVE_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+/* Also follow a symlink in the last component (confined like the others). */
+#define SYS_RESOLVE_FOLLOW 1
+
+/* Most symlinks followed while resolving one path (Linux's MAXSYMLINKS). */
+#define SYS_RESOLVE_MAX_HOPS 40
+
+/* Most directory levels the walk stands below the root at once (it holds
+ * one descriptor per level); deeper paths give ENAMETOOLONG. */
+#define SYS_RESOLVE_MAX_DEPTH 128
+
+typedef struct {
+    int dirfd;                /* the directory holding `name` (O_PATH) */
+    bool owned;               /* dirfd is the walk's own (not the root) */
+    char name[NAME_MAX + 1];  /* one component, no '/', never ".."; "." = dirfd itself */
+    bool trailing_slash;      /* the path ended in '/' (it must name a directory) */
+    unsigned depth;           /* levels dirfd stands below the root */
+} sys_resolved;
+
+/* Resolves `path` (relative; an absolute one is an escape) beneath the
+ * directory `root` up to its last component, following symlinks on the way
+ * and, with SYS_RESOLVE_FOLLOW, in the last component too. Returns 0 and
+ * fills *out (release it with sys_resolved_close()), or an errno:
+ * EXDEV when the path or a symlink on it would leave root, ELOOP after more
+ * than SYS_RESOLVE_MAX_HOPS symlinks, ENOENT for an empty path or a missing
+ * directory on the way, ENOTDIR, EACCES... as the kernel says, ENAMETOOLONG
+ * for PATH_MAX bytes or more, a component over NAME_MAX, or a walk deeper
+ * than SYS_RESOLVE_MAX_DEPTH. The last component itself need not exist. */
+int sys_resolve(int root, const char *path, int flags, sys_resolved *out);
+
+/* Closes the walk's directory, if it owns one. Safe to call twice. */
+void sys_resolved_close(sys_resolved *r);
+
+/* Whether a symlink whose contents are `target`, made in a directory
+ * `depth` levels below a root, stays beneath that root when read as a
+ * path: not absolute, and no ".." climbs above the root. (Symlinks it
+ * passes through are not considered: following them is confined anyway.) */
+bool sys_link_target_confined(const char *target, unsigned depth);
+
+#endif
