@@ -9,6 +9,7 @@
     X(numeric)         \
     X(vm)              \
     X(decode)          \
+    X(abi)             \
     X(wasi)            \
     X(wasi_sandbox)    \
     X(wasi_suspend)
