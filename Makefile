@@ -6,7 +6,7 @@
 #   make example          the quick-start job: `wippy run list` on examples/
 #   make spec             the WebAssembly spec testsuite (SPEC_DIR, default ../shared/testsuite/core)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
-#   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi)
+#   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
 #   make setup            install the Debian packages the project needs (as root)
@@ -117,6 +117,7 @@ example: setup all
 check: setup all $(TESTS) $(BUILD)/spec-runner
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
 	testsuite/spec.sh $(BUILD)/spec-runner $(SPEC_DIR) $(BUILD)/spec
+	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch
 
 # The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR.
 .PHONY: wasi-test bench

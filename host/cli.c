@@ -27,6 +27,9 @@ static void usage(FILE *f)
           "  wasm validate FILE     decode and validate a WebAssembly module\n"
           "  wasm call FILE FUNC [ARGS...]\n"
           "                         call an exported function, print its results\n"
+          "  wasm run [--dir HOST[::GUEST]] [--ro-dir HOST[::GUEST]] [--env K=V]... [--inherit-env]\n"
+          "           [--fuel N] [--max-memory BYTES|Nk|Nm|Ng] FILE [ARGS...]\n"
+          "                         run a WASI command (_start); exits with its exit code\n"
           "  version                print the version\n"
           "  help                   print this help\n"
           "\n"
@@ -201,7 +204,7 @@ int wippy_cli(int argc, char **argv, FILE *out, FILE *err)
         return hash_files(&c, argc - i, argv + i);
     if (!strcmp(cmd, "wasm")) {
         int status = wippy_wasm_command(argc - i, argv + i, out, err);
-        return status >= 0 ? status : usage_error(&c, "wasm needs: validate FILE, or call FILE FUNC [ARGS...]%s", "");
+        return status >= 0 ? status : usage_error(&c, "wasm needs: validate FILE, call FILE FUNC [ARGS...] or run FILE [ARGS...]%s", "");
     }
     if (!strcmp(cmd, "check"))
         return i == argc ? check(&c) : usage_error(&c, "check takes no arguments%s", "");

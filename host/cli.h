@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "vm/vm.h"
+
 #define WIPPY_VERSION "0.1.0"
 
 /* Runs the CLI with main()'s arguments, writing to out and err. Returns
@@ -16,5 +18,17 @@ int wippy_cli(int argc, char **argv, FILE *out, FILE *err);
  * (argv starts at "validate" or "call"). Returns the exit status, or -1
  * when the arguments do not form either command. */
 int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err);
+
+/* `wippy wasm run [OPTIONS] FILE [ARGS...]` (argv starts after "run"):
+ * runs a WASI command. Returns the guest's exit code, 134 after a trap,
+ * 1 when the module cannot be loaded or runs out of fuel, 2 for a usage
+ * error. In host/cli_wasm_run.c. */
+int wippy_wasm_run(int argc, char **argv, FILE *out, FILE *err);
+
+/* Shared by the `wasm` commands (in host/cli_wasm.c): reads, decodes and
+ * validates a module file, or prints why not to err and returns NULL;
+ * prints a trap's message and backtrace. */
+vm_module *wippy_wasm_load(const char *path, FILE *err);
+void wippy_wasm_print_trap(FILE *err, const vm_trap *trap);
 
 #endif

@@ -1,7 +1,8 @@
 /* cli_wasm.c — `wippy wasm validate FILE` and `wippy wasm call FILE FUNC
  * [ARGS...]`: the engine on its own, for trying modules out. Arguments are
  * parsed by the function's parameter types; results are printed one per
- * line; a trap prints its message and backtrace. */
+ * line; a trap prints its message and backtrace. `wasm run` (WASI
+ * commands) is in cli_wasm_run.c and shares the loader and trap printer. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ static uint8_t *read_file(const char *path, size_t *size)
     return NULL;
 }
 
-static vm_module *load(const char *path, FILE *err)
+vm_module *wippy_wasm_load(const char *path, FILE *err)
 {
     size_t size;
     uint8_t *bytes = read_file(path, &size);
@@ -115,7 +116,7 @@ static void print_value(FILE *out, const vm_value *v)
     }
 }
 
-static void print_trap(FILE *err, const vm_trap *trap)
+void wippy_wasm_print_trap(FILE *err, const vm_trap *trap)
 {
     fprintf(err, "trap: %s\n", trap->message);
     for (uint32_t i = 0; i < trap->nframes; i++) {
@@ -131,7 +132,7 @@ static void print_trap(FILE *err, const vm_trap *trap)
 
 static int call(const char *path, const char *name, int argc, char **argv, FILE *out, FILE *err)
 {
-    vm_module *m = load(path, err);
+    vm_module *m = wippy_wasm_load(path, err);
     if (m == NULL)
         return 1;
     int status = 1;
@@ -168,7 +169,7 @@ static int call(const char *path, const char *name, int argc, char **argv, FILE 
     if (t == NULL)
         goto done;
     if (vm_call(t, vm_instance_func(inst, name), args, sig.nparams, results, sig.nresults) != VM_DONE) {
-        print_trap(err, vm_thread_trap(t));
+        wippy_wasm_print_trap(err, vm_thread_trap(t));
         goto done;
     }
     for (uint32_t i = 0; i < sig.nresults; i++)
@@ -186,7 +187,7 @@ done:
 int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc >= 2 && !strcmp(argv[0], "validate") && argc == 2) {
-        vm_module *m = load(argv[1], err);
+        vm_module *m = wippy_wasm_load(argv[1], err);
         if (m == NULL)
             return 1;
         fprintf(out, "%s: ok\n", argv[1]);
@@ -195,5 +196,7 @@ int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err)
     }
     if (argc >= 3 && !strcmp(argv[0], "call"))
         return call(argv[1], argv[2], argc - 3, argv + 3, out, err);
+    if (argc >= 1 && !strcmp(argv[0], "run"))
+        return wippy_wasm_run(argc - 1, argv + 1, out, err);
     return -1;   /* a usage error */
 }

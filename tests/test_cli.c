@@ -1,11 +1,15 @@
 /* test_cli.c — the `wippy` command line, run in-process through
- * wippy_cli() with its output captured, plus one run of the real binary:
- * run list (Wippy's format), check, hash, version, help, usage errors. */
+ * wippy_cli() with its output captured, plus runs of the real binary:
+ * run list (Wippy's format), check, hash, version, help, usage errors,
+ * wasm validate/call/run. */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "host/cli.h"
@@ -209,6 +213,227 @@ START_TEST(wasm_validate_and_call)
 }
 END_TEST
 
+#define HELLO TEST_BUILD_DIR "/tests/wasi_c/cli_hello.wasm"
+
+/* A `wasm run` result: the CLI's own messages plus what the guest wrote to
+ * the real stdout and stderr (fds 1 and 2, captured in temporary files). */
+typedef struct {
+    result cli;
+    char *guest_out, *guest_err;
+} guest_result;
+
+static char *read_back(FILE *f)
+{
+    fflush(f);
+    long n = ftell(f);
+    char *text = calloc((size_t)n + 1, 1);
+    ck_assert_ptr_nonnull(text);
+    rewind(f);
+    ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return text;
+}
+
+/* Runs `wippy wasm run ARGS...` (NULL-terminated, at most 24). */
+static guest_result run_guest(const char *first, ...)
+{
+    const char *a[28] = { "wasm", "run" };
+    int n = 2;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *x = first; x != NULL && n < 26; x = va_arg(ap, const char *))
+        a[n++] = x;
+    va_end(ap);
+    FILE *out = tmpfile(), *err = tmpfile();
+    ck_assert(out != NULL && err != NULL);
+    fflush(stdout);
+    fflush(stderr);
+    int saved_out = dup(1), saved_err = dup(2);
+    dup2(fileno(out), 1);
+    dup2(fileno(err), 2);
+    guest_result r;
+    r.cli = run(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
+                a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23], a[24],
+                a[25], NULL);
+    dup2(saved_out, 1);
+    dup2(saved_err, 2);
+    close(saved_out);
+    close(saved_err);
+    r.guest_out = read_back(out);
+    r.guest_err = read_back(err);
+    return r;
+}
+
+static void guest_done(guest_result *r)
+{
+    done(&r->cli);
+    free(r->guest_out);
+    free(r->guest_err);
+}
+
+START_TEST(wasm_run_args_env_and_exit_code)
+{
+    guest_result r = run_guest(HELLO, "7", "two words", NULL);
+    ck_assert_int_eq(r.cli.status, 7);
+    ck_assert_str_eq(r.guest_out, "hello\nargv[0]=" HELLO "\nargv[1]=7\nargv[2]=two words\n");
+    ck_assert_str_eq(r.cli.err, "");
+    guest_done(&r);
+    /* No argument: _start returns, status 0. Options may use `=`; the later
+     * of two values for a name wins. */
+    r = run_guest("--env", "A=1", "--env=B=two", "--env", "A=x=y", "--", HELLO, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_str_eq(r.guest_out, "hello\nargv[0]=" HELLO "\nenv B=two\nenv A=x=y\n");
+    guest_done(&r);
+    /* The host environment only with --inherit-env; --env overrides it. */
+    setenv("WIPPY_TEST_VAR", "host", 1);
+    r = run_guest(HELLO, NULL);
+    ck_assert_ptr_null(strstr(r.guest_out, "WIPPY_TEST_VAR"));
+    guest_done(&r);
+    r = run_guest("--inherit-env", HELLO, NULL);
+    ck_assert_ptr_nonnull(strstr(r.guest_out, "\nenv WIPPY_TEST_VAR=host\n"));
+    guest_done(&r);
+    r = run_guest("--env", "WIPPY_TEST_VAR=mine", "--inherit-env", HELLO, NULL);
+    ck_assert_ptr_nonnull(strstr(r.guest_out, "\nenv WIPPY_TEST_VAR=mine\n"));
+    ck_assert_ptr_null(strstr(r.guest_out, "WIPPY_TEST_VAR=host"));
+    guest_done(&r);
+    /* Options after FILE belong to the guest. */
+    r = run_guest(HELLO, "--fuel", NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.guest_out, "argv[1]=--fuel\n"));
+    guest_done(&r);
+}
+END_TEST
+
+START_TEST(wasm_run_trap_fuel_and_memory)
+{
+    guest_result trap = run_guest(HELLO, "trap", NULL);
+    ck_assert_int_eq(trap.cli.status, 134);
+    ck_assert(!strncmp(trap.cli.err, "trap: unreachable\n  at func[", 28));
+    guest_done(&trap);
+    guest_result spin = run_guest("--fuel", "100000", HELLO, "spin", NULL);
+    ck_assert_int_eq(spin.cli.status, 1);
+    ck_assert_str_eq(spin.cli.err, HELLO ": out of fuel (--fuel 100000)\n");
+    guest_done(&spin);
+    /* The module asks for 2 pages to start with. */
+    guest_result small = run_guest("--max-memory", "64k", HELLO, NULL);
+    ck_assert_int_eq(small.cli.status, 1);
+    ck_assert(!strncmp(small.cli.err, HELLO ": ", strlen(HELLO) + 2));
+    ck_assert_str_eq(small.guest_out, "");
+    guest_done(&small);
+    guest_result tight = run_guest("--max-memory", "1m", HELLO, "alloc", "4", NULL);
+    ck_assert_int_eq(tight.cli.status, 3);
+    guest_done(&tight);
+    guest_result roomy = run_guest("--max-memory", "8M", HELLO, "alloc", "4", NULL);
+    ck_assert_int_eq(roomy.cli.status, 0);
+    guest_done(&roomy);
+}
+END_TEST
+
+START_TEST(wasm_run_mounts)
+{
+    char dir[] = "/tmp/wippy-cli-run-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char file[64], mount[64], written[64];
+    snprintf(file, sizeof file, "%s/in.txt", dir);
+    FILE *f = fopen(file, "w");
+    fputs("from the host\n", f);
+    fclose(f);
+    snprintf(mount, sizeof mount, "%s::/data", dir);
+    guest_result r = run_guest("--dir", mount, HELLO, "cat", "/data/in.txt", NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.guest_out, "\nfrom the host\n"));
+    guest_done(&r);
+    /* Without a mount nothing is reachable. */
+    r = run_guest(HELLO, "cat", file, NULL);
+    ck_assert_int_eq(r.cli.status, 4);
+    guest_done(&r);
+    /* --dir HOST mounts HOST under its own name. */
+    r = run_guest("--dir", dir, HELLO, "cat", file, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    guest_done(&r);
+    /* --ro-dir refuses writes; --dir allows them. */
+    snprintf(written, sizeof written, "%s/out.txt", dir);
+    r = run_guest("--ro-dir", mount, HELLO, "write", "/data/out.txt", NULL);
+    ck_assert_int_eq(r.cli.status, 5);
+    ck_assert_int_eq(access(written, F_OK), -1);
+    guest_done(&r);
+    r = run_guest("--dir", mount, HELLO, "write", "/data/out.txt", NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_int_eq(access(written, F_OK), 0);
+    guest_done(&r);
+    /* A mount that cannot be opened is reported, not run. */
+    r = run_guest("--dir", "/no/such/dir::/x", HELLO, NULL);
+    ck_assert_int_eq(r.cli.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.cli.err, "/no/such/dir"));
+    ck_assert_str_eq(r.guest_out, "");
+    guest_done(&r);
+    unlink(written);
+    unlink(file);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(wasm_run_errors)
+{
+    /* Usage errors exit 2 and print the command's usage. */
+    static const char *const cases[][3] = {
+        { NULL, NULL, NULL }, { "--env", "NOVALUE", HELLO }, { "--env", "=x", HELLO },
+        { "--fuel", "lots", HELLO }, { "--fuel", "-1", HELLO }, { "--max-memory", "1000", HELLO }, { "--max-memory", "5g", HELLO },
+        { "--max-memory", "2x", HELLO }, { "--dir", "::/x", HELLO }, { "--dir", "/tmp::", HELLO },
+        { "--dir", "/tmp::a/../b", HELLO }, { "--bogus", HELLO, NULL }, { "--dir", NULL, NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        guest_result r = run_guest(cases[i][0], cases[i][1], cases[i][2], NULL);
+        ck_assert_msg(r.cli.status == 2, "case %zu: status %d", i, r.cli.status);
+        ck_assert_ptr_nonnull(strstr(r.cli.err, "usage: wippy wasm run"));
+        ck_assert_str_eq(r.guest_out, "");
+        guest_done(&r);
+    }
+    guest_result twice = run_guest("--dir", "/tmp::/x", "--ro-dir", "/::x/", HELLO, NULL);
+    ck_assert_int_eq(twice.cli.status, 2);
+    ck_assert(!strncmp(twice.cli.err, "wippy: wasm run: two directories mounted at /x\n", 47));
+    guest_done(&twice);
+    /* Load and link errors name the file and exit 1. */
+    guest_result missing = run_guest("/no/such.wasm", NULL);
+    ck_assert_int_eq(missing.cli.status, 1);
+    ck_assert_str_eq(missing.cli.err, "wippy: cannot read /no/such.wasm: No such file or directory\n");
+    guest_done(&missing);
+    guest_result bad = run_guest(CONFIG_DIR "/fixtures/files/module.wasm", NULL);
+    ck_assert_int_eq(bad.cli.status, 1);
+    ck_assert_str_eq(bad.cli.err, CONFIG_DIR "/fixtures/files/module.wasm: 0x0: magic header not detected\n");
+    guest_done(&bad);
+    guest_result link = run_guest(TEST_BUILD_DIR "/tests/wasm/vm_calls.wasm", NULL);
+    ck_assert_int_eq(link.cli.status, 1);
+    ck_assert(!strncmp(link.cli.err, TEST_BUILD_DIR "/tests/wasm/vm_calls.wasm: ",
+                       strlen(TEST_BUILD_DIR "/tests/wasm/vm_calls.wasm: ")));
+    guest_done(&link);
+    guest_result command = run_guest(EXAMPLES "/wasm/worker.wasm", NULL);
+    ck_assert_int_eq(command.cli.status, 1);
+    ck_assert_str_eq(command.cli.err, EXAMPLES "/wasm/worker.wasm: not a WASI command: no exported "
+                                      "function \"_start\"\n");
+    guest_done(&command);
+}
+END_TEST
+
+/* The real binary: the exit status and stdio of a real process. */
+START_TEST(binary_runs_a_wasi_command)
+{
+    const char *wippy = getenv("WIPPY");
+    if (wippy == NULL)
+        return;
+    char cmd[1024], out[1024] = "";
+    snprintf(cmd, sizeof cmd, "'%s' wasm run '%s' 42 </dev/null", wippy, HELLO);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 42);
+    ck_assert_str_eq(out, "hello\nargv[0]=" HELLO "\nargv[1]=42\n");
+}
+END_TEST
+
 /* The installed binary behaves like the function (WIPPY is set by make). */
 START_TEST(binary_runs_the_quick_start)
 {
@@ -242,6 +467,11 @@ Suite *cli_suite(void)
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, binary_runs_the_quick_start);
     tcase_add_test(tc, wasm_validate_and_call);
+    tcase_add_test(tc, wasm_run_args_env_and_exit_code);
+    tcase_add_test(tc, wasm_run_trap_fuel_and_memory);
+    tcase_add_test(tc, wasm_run_mounts);
+    tcase_add_test(tc, wasm_run_errors);
+    tcase_add_test(tc, binary_runs_a_wasi_command);
     suite_add_tcase(s, tc);
     return s;
 }
