@@ -6,6 +6,7 @@
 #   make example          the quick-start job: `wippy run list` on examples/
 #   make spec             the WebAssembly spec testsuite (SPEC_DIR, default ../shared/testsuite/core)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
+#   make bench-host       process host figures: spawn rate, memory per parked process, yield round trip
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
@@ -135,6 +136,15 @@ bench-sha256: setup
 
 $(BUILD)/bench-sha256: bench/sha256_speed.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^
+
+# The process host's figures (printed, not asserted), on the test fixtures.
+.PHONY: bench-host
+bench-host: setup all $(TEST_WASM)
+	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-host
+	$(BUILD)/bench-host $(CURDIR)/$(BUILD) $(CURDIR)
+
+$(BUILD)/bench-host: bench/host_bench.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) -lpthread -lm
 
 # The engine's fuzz target: the vm sources are compiled into it with the
 # fuzzer's instrumentation. The corpus is seeded the first time from the spec

@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "host/cli.h"
+#include "host/host.h"
 #include "sha256/sha256.h"
 
 typedef struct {
@@ -110,21 +111,37 @@ static int run_list(const cli *c)
     return status;
 }
 
-/* `wippy run <command>`: finds the command's entry. */
-static int run_command(const cli *c, const char *name)
+/* `wippy run <command> [args...]`: finds the command's entry, starts the
+ * runtime (process hosts, services) and runs the command on the terminal
+ * host; its result becomes the output and the exit status. */
+static int run_command(const cli *c, const char *name, int argc, char **argv)
 {
     cfg_registry *reg = load_project(c);
     if (reg == NULL)
         return 1;
     const cfg_entry *e = cfg_find_command(reg, name);
-    if (e == NULL)
+    if (e == NULL) {
         fprintf(c->err, "command \"%s\" not found. Use 'wippy run list' to see available commands\n",
                 name);
+        cfg_free(reg);
+        return 1;
+    }
+    host_options opts = { .log = c->verbose ? c->err : NULL };
+    char err[4096];
+    host_runtime *rt = host_runtime_new(reg, &opts, err, sizeof err);
+    if (rt == NULL) {
+        fputs("wippy: out of memory\n", c->err);
+        cfg_free(reg);
+        return 1;
+    }
+    int status = 1;
+    if (host_runtime_start(rt, err, sizeof err))
+        status = host_run_command(rt, e, NULL, argc, argv, c->out, c->err);
     else
-        fprintf(c->err, "wippy: cannot run %s (%s): this build has no process host yet\n",
-                name, e->id);
+        fprintf(c->err, "wippy: %s\n", err);
+    host_runtime_free(rt);
     cfg_free(reg);
-    return 1;
+    return status;
 }
 
 /* `wippy check`: every error, a one-line summary, exit 1 if any. */
@@ -213,7 +230,7 @@ int wippy_cli(int argc, char **argv, FILE *out, FILE *err)
             return usage_error(&c, "run needs a command name, or list%s", "");
         if (!strcmp(argv[i], "list"))
             return i + 1 == argc ? run_list(&c) : usage_error(&c, "run list takes no arguments%s", "");
-        return run_command(&c, argv[i]);
+        return run_command(&c, argv[i], argc - i - 1, argv + i + 1);
     }
     return usage_error(&c, "unknown command \"%s\"", cmd);
 }

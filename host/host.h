@@ -73,7 +73,10 @@ typedef struct {
 
 void host_event_free(host_event *e);
 
-/* "{host|0x0000002a}": the pid as Wippy prints it, into buf (>= 64 bytes). */
+/* "{HOST|0x0000002a}": the pid as Wippy prints it, into buf (>= 64 bytes).
+ * HOST is the id of the process.host or terminal.host the process runs on
+ * ("local" for a mailbox); it is part of the pid, so an ended process's
+ * pid prints the same. */
 const char *host_pid_format(const host_runtime *rt, host_pid pid, char *buf, size_t len);
 
 /* ---- the runtime ---- */
@@ -119,20 +122,33 @@ enum {
 
 /* Spawns entry (a process.wasm id) on host (a process.host id) with the
  * given arguments, for parent (a mailbox or a process; 0 for none).
- * Returns the pid, or 0 with Wippy's error text in err ("process host not
- * found: ID", "parameter count mismatch: expected 2, got 1", ...). */
+ * Returns the pid, or 0 with the error in err: "process host not found:
+ * ID", "process entry not found: ID", or "ENTRY: CAUSE" with Wippy's text
+ * for a problem of the entry ("myns:w: parameter count mismatch: expected
+ * 2, got 1", "myns:w: failed to load wasm module: ..."). What only the
+ * instance can tell (argument types, required env, traps) ends the
+ * process instead: its EXIT carries the error. A spawn from outside the
+ * host's workers waits while `queue_size` processes wait to run. */
 host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const char *host,
                     const host_value *args, size_t nargs, unsigned flags, char *err, size_t errlen);
 
+/* Monitors and links; false when a pid is gone (or the pair makes no
+ * sense). A link is both ways: when either end fails (error, cancel,
+ * terminate) a mailbox at the other end receives LINK_DOWN, and a WASM
+ * process there, which cannot trap links, ends with "linked process PID
+ * failed: ERROR". After a successful unmonitor no EXIT of target comes. */
 bool host_monitor(host_runtime *rt, host_pid watcher, host_pid target);
 bool host_unmonitor(host_runtime *rt, host_pid watcher, host_pid target);
 bool host_link(host_runtime *rt, host_pid a, host_pid b);
 bool host_unlink(host_runtime *rt, host_pid a, host_pid b);
 
-/* Ends a process now (its monitors get EXIT with error "terminated"). */
+/* Ends a process at its next slice boundary, or at once when it is parked
+ * (its monitors get EXIT with error "terminated"). False for a mailbox or
+ * a pid that is gone. */
 bool host_terminate(host_runtime *rt, host_pid target);
 /* Asks a process to stop (CANCEL event; a WASM process is ended with error
- * "cancelled: REASON" at its next slice boundary). */
+ * "cancelled: REASON", or "cancelled" for an empty reason, at its next
+ * slice boundary). A mailbox receives the CANCEL event. */
 bool host_cancel(host_runtime *rt, host_pid target, const char *reason);
 
 /* Waits up to timeout_ns (< 0: forever) for the next event of a mailbox.
@@ -148,8 +164,10 @@ bool host_alive(host_runtime *rt, host_pid pid);
 /* Runs the process entry e on terminal host `terminal` (NULL: the only
  * terminal.host, with Wippy's errors otherwise) with the CLI arguments as
  * string arguments (and as WASI argv when wasi.args is empty), stdio of
- * the terminal, and returns the exit code per Wippy (string → stdout,
- * integer → code, bool → 0/1, error → stderr and 1). */
+ * the terminal (fds 0, fileno(out), fileno(err)), on the calling thread,
+ * and returns the exit code per Wippy (string → stdout, integer → code,
+ * bool → 0/1, error → stderr and 1; an integer or float that does not fit
+ * an int → 1). The process has a pid like any other while it runs. */
 int host_run_command(host_runtime *rt, const cfg_entry *e, const char *terminal,
                      int argc, char **argv, FILE *out, FILE *err);
 

@@ -12,4 +12,8 @@
     X(abi)             \
     X(wasi)            \
     X(wasi_sandbox)    \
-    X(wasi_suspend)
+    X(wasi_suspend)    \
+    X(host)            \
+    X(host_control)    \
+    X(host_run)        \
+    X(host_sleep)

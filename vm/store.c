@@ -2,6 +2,9 @@
  * host functions; the accessors of vm.h for them; and signatures. */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "vm/runtime.h"
 
@@ -46,6 +49,8 @@ bool vm_store_own(vm_store *s, int kind, void *object)
     return true;
 }
 
+static void memory_release(vm_memory *m);
+
 static void free_instance(vm_instance *inst)
 {
     const vm_module *m = inst->module;
@@ -70,7 +75,7 @@ void vm_store_free(vm_store *s)
         switch (o->kind) {
         case OWN_INSTANCE: free_instance(o->object); break;
         case OWN_FUNC: free(((vm_func *)o->object)->owned_types); free(o->object); break;
-        case OWN_MEMORY: free(((vm_memory *)o->object)->data); free(o->object); break;
+        case OWN_MEMORY: memory_release(o->object); free(o->object); break;
         case OWN_TABLE: free(((vm_table *)o->object)->elems); free(o->object); break;
         default: free(o->object); break;
         }
@@ -79,7 +84,50 @@ void vm_store_free(vm_store *s)
     free(s);
 }
 
-/* ---- memories ---- */
+/* ---- memories ----
+ *
+ * On Linux a linear memory is its own anonymous mapping: the kernel hands
+ * out zero pages lazily, so an instance costs resident memory only for the
+ * pages its guest touches (thousands of processes with a mostly unused
+ * 64 KiB page each stay small), and growing is mremap() with no copy or
+ * memset. Elsewhere it is calloc/realloc. */
+
+static uint8_t *memory_alloc(uint64_t size)
+{
+#ifdef __linux__
+    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    return calloc(1, (size_t)size);
+#endif
+}
+
+/* Resizes to size bytes (> old), the new bytes zero; NULL on failure. */
+static uint8_t *memory_resize(uint8_t *data, uint64_t old, uint64_t size)
+{
+    if (data == NULL)
+        return memory_alloc(size);
+#ifdef __linux__
+    void *p = mremap(data, (size_t)old, (size_t)size, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    uint8_t *p = realloc(data, (size_t)size);
+    if (p != NULL)
+        memset(p + old, 0, (size_t)(size - old));
+    return p;
+#endif
+}
+
+static void memory_release(vm_memory *m)
+{
+#ifdef __linux__
+    if (m->data != NULL)
+        munmap(m->data, (size_t)m->size);
+#else
+    free(m->data);
+#endif
+    m->data = NULL;
+}
 
 vm_memory *vm_memory_new(vm_store *s, uint32_t min, uint32_t max, bool has_max)
 {
@@ -91,14 +139,14 @@ vm_memory *vm_memory_new(vm_store *s, uint32_t min, uint32_t max, bool has_max)
         return NULL;
     m->max_pages = has_max && max < limit ? max : limit;
     m->has_max = has_max;
-    if (min > 0 && (m->data = calloc(min, PAGE)) == NULL) {
+    if (min > 0 && (m->data = memory_alloc((uint64_t)min * PAGE)) == NULL) {
         free(m);
         return NULL;
     }
     m->pages = min;
     m->size = (uint64_t)min * PAGE;
     if (!vm_store_own(s, OWN_MEMORY, m)) {
-        free(m->data);
+        memory_release(m);
         free(m);
         return NULL;
     }
@@ -115,10 +163,9 @@ int64_t vm_memory_grow(vm_memory *m, uint32_t delta)
     uint64_t size = (uint64_t)(old + delta) * PAGE;
     if (size > SIZE_MAX)
         return -1;
-    uint8_t *p = realloc(m->data, (size_t)size);
+    uint8_t *p = memory_resize(m->data, m->size, size);
     if (p == NULL)
         return -1;
-    memset(p + m->size, 0, (size_t)(size - m->size));
     m->data = p;
     m->pages = old + delta;
     m->size = size;

@@ -59,7 +59,7 @@ bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots)
         return false;
     }
     if (need > t->nslots) {
-        uint64_t n = t->nslots ? t->nslots : 1024;
+        uint64_t n = t->nslots ? t->nslots : 256;   /* 2 KiB: most calls stay small; doubling is cheap */
         while (n < need)
             n *= 2;
         if (n > t->max_slots)
@@ -73,7 +73,7 @@ bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots)
         t->nslots = n;
     }
     if (t->nframes == t->frames_cap) {
-        uint32_t n = t->frames_cap ? t->frames_cap * 2 : 64;
+        uint32_t n = t->frames_cap ? t->frames_cap * 2 : 16;
         vm_frame *p = realloc(t->frames, n * sizeof *p);
         if (p == NULL) {
             vm_thread_set_trap(t, VM_TRAP_STACK_EXHAUSTED, NULL, NULL);

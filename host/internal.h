@@ -1,0 +1,293 @@
+/* internal.h — what the files of the process host share (not part of the
+ * public API, which is host.h).
+ *
+ *   pids.c       the pid table: every live participant (process or mailbox)
+ *   node.c       participants: refcounts, mailboxes, monitors, links, the
+ *                end of a participant and what it sends to whom
+ *   value.c      host_value / host_event helpers, pid formatting
+ *   module.c     process.wasm entries decoded and validated once
+ *   wasi_env.c   the WASI world of one instance (args, env, mounts, stdio)
+ *   process.c    one process: Init (spawn), Step (a fuel slice), Close
+ *   scheduler.c  a process.host: worker threads running processes M:N
+ *   loop.c       the one event loop thread where parked processes wait
+ *   runtime.c    the runtime: construction, start/stop, spawn and control
+ *   run_command.c the terminal host: one command on the calling thread
+ *
+ * Locking, from outermost to innermost (never take one to the left while
+ * holding one to the right): a node's lock (two nodes: lower pid first) →
+ * a pid-table shard lock → a scheduler's queue lock → the loop's command
+ * lock. Refcounts keep a node alive while a pointer to it is in use
+ * outside those locks. */
+#ifndef WIPPY_HOST_INTERNAL_H
+#define WIPPY_HOST_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "host/host.h"
+#include "host/wit.h"
+#include "vm/vm.h"
+#include "wasi/wasi.h"
+
+/* ---- bounds ---- */
+#define HOST_DEFAULT_SLICE_FUEL 20000u
+#define HOST_MAX_ARGS 64            /* arguments of one spawn */
+#define HOST_MAX_EVENTS 1000000u    /* events queued in one mailbox (more are dropped) */
+#define HOST_MAX_TRACE 16           /* backtrace lines in an error */
+#define HOST_WAIT_FDS 4             /* descriptors one parked process is watched on */
+#define HOST_ERROR_MAX 2048         /* bytes of one error text */
+
+/* ---- time ---- */
+int64_t host_now_ns(void);          /* CLOCK_MONOTONIC */
+int64_t host_wall_ns(void);         /* CLOCK_REALTIME */
+
+/* ---- pids ----
+ * A pid is the index of its host (0 for mailboxes) in the top 24 bits and
+ * a sequence number below, so it can be printed after its owner is gone. */
+#define HOST_PID_SEQ_BITS 40
+#define HOST_PID_MAKE(host, seq) (((uint64_t)(host) << HOST_PID_SEQ_BITS) | (seq))
+#define HOST_PID_HOST(pid) ((uint32_t)((pid) >> HOST_PID_SEQ_BITS))
+#define HOST_PID_SEQ(pid) ((pid) & ((UINT64_C(1) << HOST_PID_SEQ_BITS) - 1))
+
+/* A set of pids; the first two live inline (most have zero or one). */
+typedef struct {
+    host_pid inline_[2];
+    host_pid *heap;                 /* NULL while the inline slots suffice */
+    uint32_t n, cap;
+} pid_list;
+
+typedef enum { NODE_MAILBOX, NODE_PROCESS } node_kind;
+
+typedef struct event_item {
+    struct event_item *next;
+    host_event ev;
+} event_item;
+
+/* A participant: a process or a mailbox. */
+typedef struct host_node {
+    host_pid pid;
+    node_kind kind;
+    atomic_uint refs;
+    struct host_node *hash_next;    /* pid table chain (under its shard lock) */
+    pthread_mutex_t lock;           /* guards everything below */
+    bool ended;
+    pid_list monitors;              /* who receives EXIT when this ends */
+    pid_list links;                 /* linked both ways */
+    /* mailboxes only */
+    pthread_cond_t cond;
+    event_item *head, *tail;
+    size_t nevents;
+    unsigned receivers;             /* threads waiting in host_receive */
+} host_node;
+
+#define PID_SHARDS 64
+
+typedef struct {
+    pthread_mutex_t lock;
+    host_node **buckets;
+    size_t nbuckets, count;
+} pid_shard;
+
+typedef struct {
+    pid_shard shards[PID_SHARDS];
+    atomic_uint_fast64_t next_seq;
+} pid_table;
+
+bool pids_init(pid_table *t);
+void pids_destroy(pid_table *t);
+/* A fresh pid for a participant living on host index `host`. */
+host_pid pids_next(pid_table *t, uint32_t host);
+/* Adds the node (the table takes a reference). False when out of memory. */
+bool pids_insert(pid_table *t, host_node *n);
+/* Removes the node; true when it was there (the caller drops the table's reference). */
+bool pids_remove(pid_table *t, host_node *n);
+/* The live node with that pid, with a reference the caller drops; or NULL. */
+host_node *pids_lookup(pid_table *t, host_pid pid);
+/* Every live node of a kind, each with a reference; *out is malloc'd. */
+size_t pids_collect(pid_table *t, node_kind kind, host_node ***out);
+
+/* ---- modules ---- */
+
+/* A process.wasm entry, loaded once and shared by all its processes. */
+typedef struct {
+    const cfg_entry *entry;
+    vm_module *vm;                  /* NULL when loading failed */
+    char *load_error;               /* "failed to load wasm module: ..." or NULL */
+    vm_signature sig;               /* the method's core signature */
+    bool has_method;
+    bool has_wit;
+    wit_func wit;                   /* when has_wit */
+    bool has_initialize;            /* exports `_initialize: [] -> []` */
+    bool needs_wasi;                /* imports from wasi_snapshot_preview1 */
+    unsigned caps;                  /* WASI_CAP_* from `imports` */
+    char *call_error;               /* why the method can never be called, or NULL */
+} host_module;
+
+bool module_load(host_module *m, const cfg_entry *e);
+void module_free(host_module *m);
+
+/* ---- the terminal: what a command process sees ---- */
+typedef struct {
+    int stdio[3];                   /* host fds for guest 0, 1, 2 */
+    const char *const *argv;        /* the CLI arguments (no argv[0]) */
+    size_t argc;
+} host_terminal;
+
+/* ---- the WASI world of one instance (wasi_env.c) ---- */
+
+/* Makes the WASI context of a process of module m (suspend = true), or
+ * returns false with the error text ("required wasi env variable not
+ * found: ID", ...). *out stays NULL when the module imports no WASI and
+ * no context is needed. */
+bool wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
+                  wasi_ctx **out, char *err, size_t errlen);
+
+/* ---- processes ---- */
+
+typedef enum { KILL_NONE = 0, KILL_CANCEL, KILL_LINK, KILL_TERMINATE } kill_kind;
+
+typedef enum {
+    PHASE_NEW,                      /* Init done; nothing instantiated yet */
+    PHASE_START,                    /* running the module's start function */
+    PHASE_INITIALIZE,               /* running `_initialize` */
+    PHASE_METHOD,                   /* running the method */
+    PHASE_DONE
+} process_phase;
+
+typedef enum { STEP_DONE, STEP_PREEMPTED, STEP_PARKED } step_status;
+
+struct host_sched;
+
+typedef struct host_process {
+    host_node node;                 /* first: a host_node* is a host_process* */
+    host_runtime *rt;
+    const host_module *mod;
+    struct host_sched *sched;       /* NULL: run on the caller's thread (run_command) */
+    const char *host_id;
+    struct host_process *next;      /* run-queue link (under the queue lock) */
+    /* Init */
+    host_value *args;
+    uint32_t nargs;
+    const host_terminal *term;
+    /* the instance (first Step to Close) */
+    vm_store *store;
+    vm_instance *inst;
+    vm_thread *thread;
+    wasi_ctx *wasi;
+    process_phase phase;
+    bool suspended;                 /* a WASI call waits: wasi_complete() first */
+    int64_t deadline_ns;            /* limits.max_execution_ms, 0 = none */
+    /* the end */
+    host_value result;
+    char *error;
+    /* control: kill is set (once, under node.lock) by terminate, cancel or a link */
+    _Atomic int kill;
+    char *kill_reason;
+    /* the event loop's (loop.c): loop_next/loop_cmds under its lock, the rest
+     * on the loop thread only */
+    struct host_process *loop_next;
+    uint8_t loop_cmds;
+    bool loop_queued, registered;
+    size_t heap_index;
+    int64_t wake_at;
+    int wait_fds[HOST_WAIT_FDS];
+    uint8_t nwait_fds;
+    int wake_fd;                    /* run_command: an eventfd process_wake() pokes */
+} host_process;
+
+/* Init: a process of module m, not yet in the pid table. args are copied. */
+host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_index,
+                          const char *host_id, const host_value *args, size_t nargs,
+                          const host_terminal *term);
+/* One fuel slice. STEP_DONE: result or error is set (the process is over). */
+step_status process_step(host_process *p, uint64_t fuel);
+/* After STEP_PARKED: what the process waits for (deadline capped by its
+ * execution limit). False when nothing is pending. */
+bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds);
+/* Close: frees the instance (the rest goes with the last reference). */
+void process_close(host_process *p);
+void process_free(host_process *p);
+/* Asks the process to end (first kill wins; terminate overrides a cancel). */
+void process_kill(host_process *p, kill_kind kind, const char *reason);
+/* Makes a parked process look at its kill flag soon. */
+void process_wake(host_process *p);
+
+/* ---- participants (node.c) ---- */
+void node_init(host_node *n, host_pid pid, node_kind kind);
+void node_retain(host_node *n);
+void node_release(host_runtime *rt, host_node *n);
+/* Hands an event to a participant (taking ownership of it): a mailbox
+ * queues it; a process reacts (CANCEL, LINK_DOWN end it; EXIT is ignored). */
+void node_deliver(host_runtime *rt, host_node *n, host_event *ev);
+/* The end of a participant: marks it ended, takes it out of the pid
+ * table, sends EXIT to its monitors and, after a failure, LINK_DOWN to its
+ * links. value/error as the process ended (error NULL on success). */
+void node_end(host_runtime *rt, host_node *n, const host_value *value, const char *error);
+bool pid_list_add(pid_list *l, host_pid pid);      /* no duplicates; false: out of memory */
+bool pid_list_remove(pid_list *l, host_pid pid);   /* false when absent */
+const host_pid *pid_list_items(const pid_list *l);
+void pid_list_free(pid_list *l);
+
+/* ---- schedulers (scheduler.c) ---- */
+typedef struct host_sched host_sched;
+host_sched *sched_new(host_runtime *rt, const cfg_entry *host_entry, uint32_t host_index);
+bool sched_start(host_sched *s, char *err, size_t errlen);
+void sched_stop(host_sched *s);     /* joins the workers; every process must be gone */
+void sched_free(host_sched *s);
+/* Queues a process to run (never blocks). */
+void sched_push(host_sched *s, host_process *p);
+/* Queues a new process; waits while queue_size new ones are waiting, unless
+ * called from a worker thread. */
+void sched_admit(host_sched *s, host_process *p);
+const cfg_entry *sched_entry(const host_sched *s);
+/* Runs a process to its end after STEP_DONE: EXIT/LINK_DOWN, references. */
+void process_finish(host_runtime *rt, host_process *p);
+
+/* ---- the event loop (loop.c) ---- */
+typedef struct host_loop host_loop;
+host_loop *loop_new(char *err, size_t errlen);
+bool loop_start(host_loop *l, char *err, size_t errlen);
+void loop_stop(host_loop *l);
+void loop_free(host_loop *l);
+/* The process parked (STEP_PARKED): wait for what it waits for, then requeue it. */
+void loop_park(host_loop *l, host_process *p);
+/* A kill came: if the process is parked, requeue it now. */
+void loop_wake(host_loop *l, host_process *p);
+
+/* ---- the runtime ---- */
+struct host_runtime {
+    const cfg_registry *reg;
+    host_options opts;
+    host_module *modules;
+    size_t nmodules;
+    const char **host_ids;          /* index 0: "local" (mailboxes); then every host entry */
+    size_t nhosts;
+    host_sched **scheds;            /* by host index (NULL for terminal hosts) */
+    host_loop *loop;
+    pid_table pids;
+    struct supervisor *sup;
+    pthread_mutex_t lock;           /* guards started/stopped and the process count's waiters */
+    pthread_cond_t idle;
+    bool started, stopping, stopped;
+    atomic_size_t nprocs;           /* processes alive */
+    pthread_mutex_t log_lock;
+};
+
+/* The loaded module of a process.wasm entry id, or NULL. */
+const host_module *runtime_module(const host_runtime *rt, const char *entry_id);
+/* Host index of a host entry id (process.host or terminal.host), or 0. */
+uint32_t runtime_host_index(const host_runtime *rt, const char *host_id);
+/* -v logging (a no-op without opts.log). */
+void runtime_log(host_runtime *rt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Counts a process in and out (host_runtime_stop waits for zero). */
+void runtime_process_added(host_runtime *rt);
+void runtime_process_gone(host_runtime *rt);
+
+/* Copies at most HOST_ERROR_MAX bytes of printf output into a malloc'd string. */
+char *host_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,404 @@
+/* node.c — participants (processes and mailboxes) and what passes between
+ * them: references, mailboxes and host_receive, monitors and links, and the
+ * end of a participant with the EXIT and LINK_DOWN events it sends.
+ *
+ * Every field of a node is guarded by its own lock. Events are built and
+ * handed over with no lock held but the receiver's, so two nodes' locks
+ * are only ever held together by link/unlink, which take the lower pid
+ * first. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/internal.h"
+
+/* ---- pid lists ---- */
+
+const host_pid *pid_list_items(const pid_list *l)
+{
+    return l->heap != NULL ? l->heap : l->inline_;
+}
+
+bool pid_list_add(pid_list *l, host_pid pid)
+{
+    const host_pid *items = pid_list_items(l);
+    for (uint32_t i = 0; i < l->n; i++)
+        if (items[i] == pid)
+            return true;
+    uint32_t cap = l->heap != NULL ? l->cap : 2;
+    if (l->n == cap) {
+        uint32_t ncap = cap * 2;
+        host_pid *p = malloc(ncap * sizeof *p);
+        if (p == NULL)
+            return false;
+        memcpy(p, items, l->n * sizeof *p);
+        free(l->heap);
+        l->heap = p;
+        l->cap = ncap;
+    }
+    (l->heap != NULL ? l->heap : l->inline_)[l->n++] = pid;
+    return true;
+}
+
+bool pid_list_remove(pid_list *l, host_pid pid)
+{
+    host_pid *items = l->heap != NULL ? l->heap : l->inline_;
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (items[i] == pid) {
+            items[i] = items[--l->n];
+            return true;
+        }
+    }
+    return false;
+}
+
+void pid_list_free(pid_list *l)
+{
+    free(l->heap);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- nodes ---- */
+
+void node_init(host_node *n, host_pid pid, node_kind kind)
+{
+    n->pid = pid;
+    n->kind = kind;
+    atomic_init(&n->refs, 1);
+    pthread_mutex_init(&n->lock, NULL);
+    if (kind == NODE_MAILBOX) {
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(&n->cond, &attr);
+        pthread_condattr_destroy(&attr);
+    }
+}
+
+void node_retain(host_node *n)
+{
+    atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed);
+}
+
+void node_release(host_runtime *rt, host_node *n)
+{
+    (void)rt;
+    if (atomic_fetch_sub_explicit(&n->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    pid_list_free(&n->monitors);
+    pid_list_free(&n->links);
+    pthread_mutex_destroy(&n->lock);
+    if (n->kind == NODE_PROCESS) {
+        process_free((host_process *)n);
+        return;
+    }
+    for (event_item *e = n->head, *next; e != NULL; e = next) {
+        next = e->next;
+        host_event_free(&e->ev);
+        free(e);
+    }
+    pthread_cond_destroy(&n->cond);
+    free(n);
+}
+
+/* The text a linked process ends with when its partner failed. */
+static char *link_down_text(host_runtime *rt, const host_event *ev)
+{
+    char pid[64];
+    host_pid_format(rt, ev->from, pid, sizeof pid);
+    return host_strdupf("linked process %s failed: %s", pid, ev->error ? ev->error : "");
+}
+
+void node_deliver(host_runtime *rt, host_node *n, host_event *ev)
+{
+    if (n->kind == NODE_PROCESS) {
+        /* A WASM process reads no events: a CANCEL ends it at its next
+         * slice boundary, and it cannot trap links, so a LINK_DOWN ends it
+         * too (Wippy's default, trap_links = false). */
+        host_process *p = (host_process *)n;
+        if (ev->kind == HOST_EVENT_CANCEL) {
+            process_kill(p, KILL_CANCEL, ev->error);
+        } else if (ev->kind == HOST_EVENT_LINK_DOWN) {
+            char *text = link_down_text(rt, ev);
+            process_kill(p, KILL_LINK, text ? text : "linked process failed");
+            free(text);
+        }
+        host_event_free(ev);
+        return;
+    }
+    event_item *item = malloc(sizeof *item);
+    pthread_mutex_lock(&n->lock);
+    if (item == NULL || n->ended || n->nevents >= HOST_MAX_EVENTS) {
+        pthread_mutex_unlock(&n->lock);
+        free(item);
+        host_event_free(ev);
+        return;
+    }
+    item->next = NULL;
+    item->ev = *ev;
+    if (n->tail != NULL)
+        n->tail->next = item;
+    else
+        n->head = item;
+    n->tail = item;
+    n->nevents++;
+    if (n->receivers > 0)
+        pthread_cond_signal(&n->cond);
+    pthread_mutex_unlock(&n->lock);
+}
+
+/* Sends one event built from the ending node to pid. */
+static void send_event(host_runtime *rt, host_pid to, host_event_kind kind, host_pid from,
+                       const host_value *value, const char *error, int64_t at)
+{
+    host_node *n = pids_lookup(&rt->pids, to);
+    if (n == NULL)
+        return;
+    host_event ev = { .kind = kind, .from = from, .at_ns = at, .value = host_nil() };
+    if (kind == HOST_EVENT_EXIT && value != NULL && error == NULL)
+        ev.value = host_value_copy(value);
+    if (error != NULL)
+        ev.error = strdup(error);
+    if (kind == HOST_EVENT_LINK_DOWN) {
+        /* The link is gone with the node: take it off the partner too. */
+        pthread_mutex_lock(&n->lock);
+        pid_list_remove(&n->links, from);
+        pthread_mutex_unlock(&n->lock);
+    }
+    node_deliver(rt, n, &ev);
+    node_release(rt, n);
+}
+
+void node_end(host_runtime *rt, host_node *n, const host_value *value, const char *error)
+{
+    pthread_mutex_lock(&n->lock);
+    if (n->ended) {
+        pthread_mutex_unlock(&n->lock);
+        return;
+    }
+    n->ended = true;
+    if (n->kind == NODE_MAILBOX && n->receivers > 0)
+        pthread_cond_broadcast(&n->cond);   /* host_receive gives up on a closed mailbox */
+    pid_list monitors = n->monitors, links = n->links;
+    memset(&n->monitors, 0, sizeof n->monitors);
+    memset(&n->links, 0, sizeof n->links);
+    pthread_mutex_unlock(&n->lock);
+
+    if (pids_remove(&rt->pids, n))
+        node_release(rt, n);   /* the table's reference; the caller still holds one */
+    int64_t at = host_wall_ns();
+    const host_pid *m = pid_list_items(&monitors);
+    for (uint32_t i = 0; i < monitors.n; i++)
+        send_event(rt, m[i], HOST_EVENT_EXIT, n->pid, value, error, at);
+    const host_pid *l = pid_list_items(&links);
+    for (uint32_t i = 0; i < links.n; i++) {
+        if (error != NULL) {
+            send_event(rt, l[i], HOST_EVENT_LINK_DOWN, n->pid, NULL, error, at);
+        } else {
+            host_node *partner = pids_lookup(&rt->pids, l[i]);
+            if (partner != NULL) {
+                pthread_mutex_lock(&partner->lock);
+                pid_list_remove(&partner->links, n->pid);
+                pthread_mutex_unlock(&partner->lock);
+                node_release(rt, partner);
+            }
+        }
+    }
+    pid_list_free(&monitors);
+    pid_list_free(&links);
+}
+
+/* ---- mailboxes ---- */
+
+host_pid host_mailbox_open(host_runtime *rt)
+{
+    host_node *n = calloc(1, sizeof *n);
+    if (n == NULL)
+        return 0;
+    node_init(n, pids_next(&rt->pids, 0), NODE_MAILBOX);
+    host_pid pid = n->pid;
+    bool ok = pids_insert(&rt->pids, n);
+    node_release(rt, n);   /* the table's reference is the one that stays */
+    return ok ? pid : 0;
+}
+
+void host_mailbox_close(host_runtime *rt, host_pid mailbox)
+{
+    host_node *n = pids_lookup(&rt->pids, mailbox);
+    if (n == NULL)
+        return;
+    if (n->kind == NODE_MAILBOX)
+        node_end(rt, n, NULL, NULL);
+    node_release(rt, n);
+}
+
+bool host_receive(host_runtime *rt, host_pid mailbox, host_event *out, int64_t timeout_ns)
+{
+    host_node *n = pids_lookup(&rt->pids, mailbox);
+    if (n == NULL)
+        return false;
+    if (n->kind != NODE_MAILBOX) {
+        node_release(rt, n);
+        return false;
+    }
+    struct timespec until;
+    if (timeout_ns > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        int64_t ns = until.tv_nsec + timeout_ns % 1000000000;
+        until.tv_sec += (time_t)(timeout_ns / 1000000000 + ns / 1000000000);
+        until.tv_nsec = (long)(ns % 1000000000);
+    }
+    bool got = false;
+    pthread_mutex_lock(&n->lock);
+    for (;;) {
+        if (n->head != NULL) {
+            event_item *item = n->head;
+            n->head = item->next;
+            if (n->head == NULL)
+                n->tail = NULL;
+            n->nevents--;
+            *out = item->ev;
+            free(item);
+            got = true;
+            break;
+        }
+        if (timeout_ns == 0 || n->ended)
+            break;
+        n->receivers++;
+        int rc = timeout_ns < 0 ? pthread_cond_wait(&n->cond, &n->lock)
+                                : pthread_cond_timedwait(&n->cond, &n->lock, &until);
+        n->receivers--;
+        if (rc == ETIMEDOUT && n->head == NULL)
+            break;
+    }
+    pthread_mutex_unlock(&n->lock);
+    node_release(rt, n);
+    return got;
+}
+
+/* ---- monitors and links ---- */
+
+bool host_monitor(host_runtime *rt, host_pid watcher, host_pid target)
+{
+    if (watcher == 0 || watcher == target)
+        return false;
+    host_node *t = pids_lookup(&rt->pids, target);
+    if (t == NULL)
+        return false;
+    pthread_mutex_lock(&t->lock);
+    bool ok = !t->ended && pid_list_add(&t->monitors, watcher);
+    pthread_mutex_unlock(&t->lock);
+    node_release(rt, t);
+    return ok;
+}
+
+bool host_unmonitor(host_runtime *rt, host_pid watcher, host_pid target)
+{
+    host_node *t = pids_lookup(&rt->pids, target);
+    if (t == NULL)
+        return false;
+    pthread_mutex_lock(&t->lock);
+    bool ok = pid_list_remove(&t->monitors, watcher);
+    pthread_mutex_unlock(&t->lock);
+    node_release(rt, t);
+    return ok;
+}
+
+/* Locks two distinct nodes, lower pid first. */
+static void lock_pair(host_node *a, host_node *b)
+{
+    if (a->pid < b->pid) {
+        pthread_mutex_lock(&a->lock);
+        pthread_mutex_lock(&b->lock);
+    } else {
+        pthread_mutex_lock(&b->lock);
+        pthread_mutex_lock(&a->lock);
+    }
+}
+
+/* Looks both up; false (nothing held) unless both are live and distinct. */
+static bool lookup_pair(host_runtime *rt, host_pid a, host_pid b, host_node **na, host_node **nb)
+{
+    if (a == 0 || b == 0 || a == b)
+        return false;
+    *na = pids_lookup(&rt->pids, a);
+    *nb = pids_lookup(&rt->pids, b);
+    if (*na != NULL && *nb != NULL)
+        return true;
+    if (*na != NULL)
+        node_release(rt, *na);
+    if (*nb != NULL)
+        node_release(rt, *nb);
+    return false;
+}
+
+bool host_link(host_runtime *rt, host_pid a, host_pid b)
+{
+    host_node *na, *nb;
+    if (!lookup_pair(rt, a, b, &na, &nb))
+        return false;
+    lock_pair(na, nb);
+    bool ok = !na->ended && !nb->ended && pid_list_add(&na->links, b);
+    if (ok && !pid_list_add(&nb->links, a)) {
+        pid_list_remove(&na->links, b);
+        ok = false;
+    }
+    pthread_mutex_unlock(&na->lock);
+    pthread_mutex_unlock(&nb->lock);
+    node_release(rt, na);
+    node_release(rt, nb);
+    return ok;
+}
+
+bool host_unlink(host_runtime *rt, host_pid a, host_pid b)
+{
+    host_node *na, *nb;
+    if (!lookup_pair(rt, a, b, &na, &nb))
+        return false;
+    lock_pair(na, nb);
+    bool ok = pid_list_remove(&na->links, b);
+    ok = pid_list_remove(&nb->links, a) || ok;
+    pthread_mutex_unlock(&na->lock);
+    pthread_mutex_unlock(&nb->lock);
+    node_release(rt, na);
+    node_release(rt, nb);
+    return ok;
+}
+
+/* ---- control ---- */
+
+bool host_terminate(host_runtime *rt, host_pid target)
+{
+    host_node *n = pids_lookup(&rt->pids, target);
+    if (n == NULL)
+        return false;
+    bool ok = n->kind == NODE_PROCESS;
+    if (ok)
+        process_kill((host_process *)n, KILL_TERMINATE, NULL);
+    node_release(rt, n);
+    return ok;
+}
+
+bool host_cancel(host_runtime *rt, host_pid target, const char *reason)
+{
+    host_node *n = pids_lookup(&rt->pids, target);
+    if (n == NULL)
+        return false;
+    host_event ev = { .kind = HOST_EVENT_CANCEL, .from = 0, .value = host_nil(),
+                      .error = strdup(reason ? reason : ""), .at_ns = host_wall_ns() };
+    node_deliver(rt, n, &ev);
+    node_release(rt, n);
+    return true;
+}
+
+bool host_alive(host_runtime *rt, host_pid pid)
+{
+    host_node *n = pids_lookup(&rt->pids, pid);
+    if (n == NULL)
+        return false;
+    pthread_mutex_lock(&n->lock);
+    bool alive = !n->ended;
+    pthread_mutex_unlock(&n->lock);
+    node_release(rt, n);
+    return alive;
+}

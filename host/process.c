@@ -1,0 +1,367 @@
+/* process.c — one process through Wippy's lifecycle (WIPPY.md §3.4):
+ *
+ *   Init   process_new(): records the method's arguments; nothing runs.
+ *   Step   process_step(): one fuel slice. The first Step starts the
+ *          execution deadline, resolves the WASI world and makes a fresh
+ *          instance; then the start function, `_initialize` and the method
+ *          run one after the other on the process's vm_thread, each
+ *          resumable, so a Step ends done, parked (a WASI call would block)
+ *          or preempted (the slice is used up) wherever the guest is.
+ *   Close  process_close(): frees the instance; process_finish() then
+ *          sends EXIT / LINK_DOWN and drops the executor's reference.
+ *
+ * Which thread runs a Step (a worker of a process.host, or the caller of
+ * host_run_command) is the executor's business; a process is only ever
+ * stepped by one thread at a time. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/abi.h"
+#include "host/internal.h"
+
+host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_index,
+                          const char *host_id, const host_value *args, size_t nargs,
+                          const host_terminal *term)
+{
+    host_process *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    if (nargs > 0 && (p->args = calloc(nargs, sizeof *p->args)) == NULL) {
+        free(p);
+        return NULL;
+    }
+    for (size_t i = 0; i < nargs; i++) {
+        p->args[i] = host_value_copy(&args[i]);
+        if (args[i].kind == HOST_VALUE_STRING && p->args[i].kind != HOST_VALUE_STRING) {
+            for (size_t k = 0; k < i; k++)
+                host_value_free(&p->args[k]);
+            free(p->args);
+            free(p);
+            return NULL;
+        }
+    }
+    p->nargs = (uint32_t)nargs;
+    node_init(&p->node, pids_next(&rt->pids, host_index), NODE_PROCESS);
+    p->rt = rt;
+    p->mod = m;
+    p->host_id = host_id;
+    p->term = term;
+    p->phase = PHASE_NEW;
+    p->result = host_nil();
+    p->wake_fd = -1;
+    for (int i = 0; i < HOST_WAIT_FDS; i++)
+        p->wait_fds[i] = -1;
+    return p;
+}
+
+/* ---- the end ---- */
+
+/* Ends the process with an error text (printf-style). */
+static void fail(host_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(host_process *p, const char *fmt, ...)
+{
+    char buf[HOST_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    free(p->error);
+    p->error = strdup(buf);
+    if (p->error == NULL)
+        p->error = strdup("out of memory");
+    p->phase = PHASE_DONE;
+}
+
+/* The prefix of an error in the current phase. */
+static void phase_prefix(const host_process *p, char *buf, size_t len)
+{
+    if (p->phase == PHASE_METHOD)
+        snprintf(buf, len, "failed to call wasm method: %s: ", p->mod->entry->as.wasm.method);
+    else
+        snprintf(buf, len, "failed to instantiate wasm module: ");
+}
+
+/* The thread trapped: proc_exit(n) ends the process with the integer n;
+ * anything else with the trap's message and backtrace. */
+static void end_trap(host_process *p)
+{
+    uint32_t code;
+    if (p->wasi != NULL && wasi_exited(p->wasi, &code)) {
+        p->result = host_int(code);
+        p->phase = PHASE_DONE;
+        return;
+    }
+    const vm_trap *t = vm_thread_trap(p->thread);
+    char buf[HOST_ERROR_MAX];
+    phase_prefix(p, buf, sizeof buf);
+    size_t n = strlen(buf);
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", t->message);
+    for (uint32_t i = 0; i < t->nframes && i < HOST_MAX_TRACE && n < sizeof buf; i++) {
+        const vm_frame_info *f = &t->frames[i];
+        if (f->host)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  at <host function>");
+        else if (f->name)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  at func[%u] %s (offset 0x%x)",
+                                  f->func_index, f->name, f->code_offset);
+        else
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  at func[%u] (offset 0x%x)",
+                                  f->func_index, f->code_offset);
+    }
+    if (t->nframes > HOST_MAX_TRACE && n < sizeof buf)
+        snprintf(buf + n, sizeof buf - n, "\n  ... %u more frames", t->nframes - HOST_MAX_TRACE);
+    fail(p, "%s", buf);
+}
+
+static void end_killed(host_process *p)
+{
+    pthread_mutex_lock(&p->node.lock);
+    int kill = atomic_load(&p->kill);
+    const char *reason = p->kill_reason;
+    if (kill == KILL_TERMINATE)
+        fail(p, "terminated");
+    else if (kill == KILL_LINK)
+        fail(p, "%s", reason ? reason : "linked process failed");
+    else if (reason != NULL && reason[0] != '\0')
+        fail(p, "cancelled: %s", reason);
+    else
+        fail(p, "cancelled");
+    pthread_mutex_unlock(&p->node.lock);
+}
+
+/* ---- the calls of a process's life ---- */
+
+/* Sets up a call; false (with the error) when the engine refuses it. */
+static bool begin(host_process *p, vm_func *f, const vm_value *args, size_t nargs)
+{
+    if (vm_call_start(p->thread, f, args, nargs) == VM_DONE)
+        return true;
+    end_trap(p);
+    return false;
+}
+
+/* The current call returned (or nothing ran yet): starts the next one.
+ * False when there is none: the result (or an error) is set. */
+static bool advance(host_process *p)
+{
+    const host_module *m = p->mod;
+    const char *method = m->entry->as.wasm.method;
+    char err[HOST_ERROR_MAX];
+    switch (p->phase) {
+    case PHASE_NEW:
+        p->phase = PHASE_START;
+        if (vm_instance_start(p->inst) != NULL)
+            return begin(p, vm_instance_start(p->inst), NULL, 0);
+        /* fall through */
+    case PHASE_START:
+        p->phase = PHASE_INITIALIZE;
+        if (m->has_initialize)
+            return begin(p, vm_instance_func(p->inst, "_initialize"), NULL, 0);
+        /* fall through */
+    case PHASE_INITIALIZE: {
+        p->phase = PHASE_METHOD;
+        vm_value args[WIT_MAX_PARAMS + WIT_MAX_PARAMS];
+        if (m->sig.nparams > sizeof args / sizeof args[0]) {
+            fail(p, "failed to call wasm method: %s: too many parameters", method);
+            return false;
+        }
+        if (!abi_lower(p->thread, p->inst, &m->sig, m->has_wit ? &m->wit : NULL, p->args,
+                       p->nargs, args, err, sizeof err)) {
+            fail(p, "failed to call wasm method: %s: %s", method, err);
+            return false;
+        }
+        return begin(p, vm_instance_func(p->inst, method), args, m->sig.nparams);
+    }
+    case PHASE_METHOD: {
+        vm_value results[4];
+        size_t n = vm_thread_results(p->thread, results, 4);
+        p->phase = PHASE_DONE;
+        if (n > 4 || !abi_lift(p->inst, &m->sig, m->has_wit ? &m->wit : NULL, results, n,
+                               &p->result, err, sizeof err))
+            fail(p, "failed to call wasm method: %s: %s", method,
+                 n > 4 ? "too many results" : err);
+        return false;
+    }
+    default:
+        return false;
+    }
+}
+
+/* The first Step: deadline, WASI world, a fresh instance. */
+static bool instantiate(host_process *p)
+{
+    const host_module *m = p->mod;
+    char err[HOST_ERROR_MAX];
+    if (m->entry->as.wasm.max_execution_ms > 0)
+        p->deadline_ns = host_now_ns() + m->entry->as.wasm.max_execution_ms * 1000000;
+    if (m->call_error != NULL) {
+        fail(p, "failed to call wasm method: %s: %s", m->entry->as.wasm.method, m->call_error);
+        return false;
+    }
+    if (!wasi_env_new(p->rt->reg, m, p->term, &p->wasi, err, sizeof err)) {
+        fail(p, "%s", err);
+        return false;
+    }
+    vm_config cfg = { .defer_start = true };
+    p->store = vm_store_new(&cfg);
+    vm_linker *linker = NULL;
+    if (p->store == NULL || (p->wasi != NULL && ((linker = vm_linker_new()) == NULL ||
+                                                 !wasi_link(linker, p->wasi)))) {
+        vm_linker_free(linker);
+        fail(p, "failed to instantiate wasm module: out of memory");
+        return false;
+    }
+    vm_error verr;
+    p->inst = vm_instantiate(p->store, m->vm, linker, &verr);
+    vm_linker_free(linker);   /* only needed while imports are resolved */
+    if (p->inst == NULL) {
+        fail(p, "failed to instantiate wasm module: %s", verr.message);
+        return false;
+    }
+    if ((p->thread = vm_thread_new(p->store)) == NULL) {
+        fail(p, "failed to instantiate wasm module: out of memory");
+        return false;
+    }
+    return advance(p);
+}
+
+step_status process_step(host_process *p, uint64_t fuel)
+{
+    if (p->phase == PHASE_DONE)
+        return STEP_DONE;
+    if (atomic_load_explicit(&p->kill, memory_order_acquire) != KILL_NONE) {
+        end_killed(p);
+        return STEP_DONE;
+    }
+    if (p->phase == PHASE_NEW) {
+        if (!instantiate(p))
+            return STEP_DONE;
+    } else if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
+        fail(p, "execution time limit exceeded: %" PRId64 " ms", p->mod->entry->as.wasm.max_execution_ms);
+        return STEP_DONE;
+    }
+    if (p->suspended) {
+        p->suspended = false;
+        vm_status st = wasi_complete(p->wasi, p->thread);
+        if (st == VM_SUSPENDED) {
+            p->suspended = true;
+            return STEP_PARKED;
+        }
+        if (st == VM_TRAP) {
+            end_trap(p);
+            return STEP_DONE;
+        }
+    }
+    uint64_t left = fuel;
+    for (;;) {
+        vm_status st = vm_run(p->thread, left);
+        left = vm_thread_fuel(p->thread);
+        switch (st) {
+        case VM_OUT_OF_FUEL:
+            return STEP_PREEMPTED;
+        case VM_SUSPENDED:
+            if (p->wasi == NULL) {
+                fail(p, "failed to call wasm method: %s: a host function suspended",
+                     p->mod->entry->as.wasm.method);
+                return STEP_DONE;
+            }
+            p->suspended = true;
+            return STEP_PARKED;
+        case VM_TRAP:
+            end_trap(p);
+            return STEP_DONE;
+        case VM_DONE:
+            if (!advance(p))
+                return STEP_DONE;
+            if (left == 0)
+                return STEP_PREEMPTED;
+            break;
+        }
+    }
+}
+
+bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds)
+{
+    if (p->wasi == NULL || !wasi_waiting(p->wasi, w))
+        return false;
+    size_t n = wasi_waiting_fds(p->wasi, fds, HOST_WAIT_FDS);
+    *nfds = n < HOST_WAIT_FDS ? n : HOST_WAIT_FDS;
+    if (p->deadline_ns != 0 && (!w->has_deadline || w->deadline_ns > (uint64_t)p->deadline_ns)) {
+        w->has_deadline = true;
+        w->deadline_ns = (uint64_t)p->deadline_ns;
+    }
+    return true;
+}
+
+void process_close(host_process *p)
+{
+    vm_thread_free(p->thread);
+    vm_store_free(p->store);
+    wasi_ctx_free(p->wasi);
+    p->thread = NULL;
+    p->store = NULL;
+    p->inst = NULL;
+    p->wasi = NULL;
+}
+
+void process_free(host_process *p)
+{
+    process_close(p);
+    for (uint32_t i = 0; i < p->nargs; i++)
+        host_value_free(&p->args[i]);
+    free(p->args);
+    host_value_free(&p->result);
+    free(p->error);
+    free(p->kill_reason);
+    free(p);
+}
+
+void process_wake(host_process *p)
+{
+    if (p->sched != NULL) {
+        loop_wake(p->rt->loop, p);
+    } else if (p->wake_fd >= 0) {
+        uint64_t one = 1;
+        ssize_t n = write(p->wake_fd, &one, sizeof one);
+        (void)n;   /* a full eventfd is already awake */
+    }
+}
+
+void process_kill(host_process *p, kill_kind kind, const char *reason)
+{
+    pthread_mutex_lock(&p->node.lock);
+    if (!p->node.ended) {
+        int current = atomic_load(&p->kill);
+        if (current == KILL_NONE) {
+            p->kill_reason = reason != NULL ? strdup(reason) : NULL;
+            atomic_store_explicit(&p->kill, kind, memory_order_release);
+            process_wake(p);
+        } else if (kind == KILL_TERMINATE && current != KILL_TERMINATE) {
+            atomic_store_explicit(&p->kill, KILL_TERMINATE, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&p->node.lock);
+}
+
+void process_finish(host_runtime *rt, host_process *p)
+{
+    process_close(p);
+    char pid[64];
+    if (rt->opts.log != NULL) {
+        host_pid_format(rt, p->node.pid, pid, sizeof pid);
+        if (p->error != NULL)
+            runtime_log(rt, "exit %s %s: error: %s", pid, p->mod->entry->id, p->error);
+        else if (p->result.kind == HOST_VALUE_STRING)
+            runtime_log(rt, "exit %s %s: value \"%s\"", pid, p->mod->entry->id, p->result.s);
+        else if (p->result.kind == HOST_VALUE_INT)
+            runtime_log(rt, "exit %s %s: value %" PRId64, pid, p->mod->entry->id, p->result.i);
+        else
+            runtime_log(rt, "exit %s %s", pid, p->mod->entry->id);
+    }
+    node_end(rt, &p->node, &p->result, p->error);
+    runtime_process_gone(rt);
+    node_release(rt, &p->node);
+}

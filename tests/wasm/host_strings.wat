@@ -1,0 +1,26 @@
+;; host_strings.wat — wit-typed methods for the terminal host tests:
+;; strings through cabi_realloc, bool, u32 and f64 results.
+(module
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  (data (i32.const 16) "pong")
+  (func $cabi_realloc (export "cabi_realloc")
+        (param $old i32) (param $old_size i32) (param $align i32) (param $size i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get $align))))
+    (global.set $heap (i32.add (local.get $ptr) (local.get $size)))
+    (local.get $ptr))
+  ;; echo(s: string) -> string: the same bytes back
+  (func (export "echo") (param $p i32) (param $n i32) (result i32)
+    (i32.store (i32.const 32) (local.get $p))
+    (i32.store (i32.const 36) (local.get $n))
+    (i32.const 32))
+  (func (export "ping") (result i32)
+    (i32.store (i32.const 40) (i32.const 16))
+    (i32.store (i32.const 44) (i32.const 4))
+    (i32.const 40))
+  (func (export "yes") (result i32) (i32.const 1))
+  (func (export "no") (result i32) (i32.const 0))
+  (func (export "huge") (result i32) (i32.const -1))
+  (func (export "seven") (result i32) (i32.const 7)))
