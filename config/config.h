@@ -118,6 +118,10 @@ typedef struct {
     cfg_wasi_mount *mounts; /* sorted by guest path */
     size_t nmounts;
     int64_t max_execution_ms;  /* 0 = no limit */
+    /* Our additions to Wippy's limits (0 = the engine's default): */
+    int64_t fuel;              /* limits.fuel: fuel units for a process's whole life */
+    int64_t max_memory;        /* limits.max_memory: bytes per linear memory, whole 64 KiB pages */
+    int64_t max_call_depth;    /* limits.max_call_depth: wasm frames on a process's stack */
     cfg_pool pool;
     const uint8_t *bytes;   /* the verified binary (when modules are loaded) */
     size_t size;

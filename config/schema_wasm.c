@@ -299,6 +299,16 @@ void schema_wasm(cfg_registry *r, entry_rec *e)
                              "limits.max_execution_ms cannot be negative");
             w->max_execution_ms = 0;
         }
+        /* Not Wippy's: limits the engine enforces (see RATIONALE.md). */
+        w->fuel = field_int(&lc, "fuel", 0, 0, INT64_MAX);
+        w->max_call_depth = field_int(&lc, "max_call_depth", 0, 1, 1000000);
+        w->max_memory = field_int(&lc, "max_memory", 0, 65536, INT64_C(4294967296));
+        if (w->max_memory % 65536 != 0) {
+            cfg_report(r, e, field_node(&lc, "max_memory"), "limits.max_memory",
+                       "must be a whole number of 64 KiB pages (a multiple of 65536), got %lld",
+                       (long long)w->max_memory);
+            w->max_memory = 0;
+        }
     }
     parse_pool(r, e, &fc, &w->pool);
 }

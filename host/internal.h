@@ -181,6 +181,8 @@ typedef struct host_process {
     process_phase phase;
     bool suspended;                 /* a WASI call waits: wasi_complete() first */
     int64_t deadline_ns;            /* limits.max_execution_ms, 0 = none */
+    uint64_t fuel_left;             /* limits.fuel still unused (when fuel_limited) */
+    bool fuel_limited;
     /* the end */
     host_value result;
     char *error;

@@ -205,7 +205,12 @@ static bool instantiate(host_process *p)
         fail(p, "%s", err);
         return false;
     }
-    vm_config cfg = { .defer_start = true };
+    const cfg_wasm *w = &m->entry->as.wasm;
+    vm_config cfg = { .defer_start = true,
+                      .max_memory_pages = (uint32_t)(w->max_memory / 65536),
+                      .max_call_depth = (uint32_t)w->max_call_depth };
+    p->fuel_limited = w->fuel > 0;
+    p->fuel_left = (uint64_t)w->fuel;
     p->store = vm_store_new(&cfg);
     vm_linker *linker = NULL;
     if (p->store == NULL || (p->wasi != NULL && ((linker = vm_linker_new()) == NULL ||
@@ -255,12 +260,20 @@ step_status process_step(host_process *p, uint64_t fuel)
             return STEP_DONE;
         }
     }
-    uint64_t left = fuel;
+    uint64_t budget = p->fuel_limited && p->fuel_left < fuel ? p->fuel_left : fuel;
+    uint64_t left = budget;
     for (;;) {
         vm_status st = vm_run(p->thread, left);
         left = vm_thread_fuel(p->thread);
+        if (p->fuel_limited)
+            p->fuel_left -= budget - left;
+        budget = left;
         switch (st) {
         case VM_OUT_OF_FUEL:
+            if (p->fuel_limited && p->fuel_left == 0) {
+                fail(p, "fuel limit exceeded: %" PRId64 " units", p->mod->entry->as.wasm.fuel);
+                return STEP_DONE;
+            }
             return STEP_PREEMPTED;
         case VM_SUSPENDED:
             if (p->wasi == NULL) {

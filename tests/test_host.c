@@ -1,6 +1,7 @@
 /* test_host.c — processes on a process.host: the documented example
  * (compute_worker 6, 7 → EXIT 42), results of each kind, a crash among
- * siblings, preemption of a busy loop, the execution time limit, the order
+ * siblings, preemption of a busy loop, the execution time limit (and our
+ * fuel, memory and call-depth limits), the order
  * start → _initialize → method, proc_exit, and the errors a spawn or a
  * process reports (missing export, argument count and types, required env,
  * a module that does not load, an unknown host). Fixtures:
@@ -210,6 +211,49 @@ START_TEST(proc_exit_is_a_result)
 }
 END_TEST
 
+/* Our limits beyond Wippy's: fuel, memory and call depth. */
+START_TEST(engine_limits)
+{
+    hp_project p;
+    hp_open(&p, 2, 0, hp_entry("spin", BASIC, "spin", "    limits: {fuel: 100000}\n"),
+            hp_entry("count", BASIC, "count", "    limits: {fuel: 100000}\n"),
+            hp_entry("deep", BASIC, "deep", "    limits: {max_call_depth: 100}\n"),
+            hp_entry("grow", BASIC, "grow", "    limits: {max_memory: 131072}\n"), NULL);
+    host_pid pid = hp_spawn(&p, "t:spin", NULL, 0);
+    host_event ev = expect_exit(&p, pid, 3000);
+    ck_assert_str_eq(ev.error, "fuel limit exceeded: 100000 units");
+    host_event_free(&ev);
+    host_value n = host_int(50000);   /* fits the fuel, over several slices */
+    pid = hp_spawn(&p, "t:count", &n, 1);
+    ev = expect_exit(&p, pid, 3000);
+    ck_assert_msg(ev.error == NULL, "%s", ev.error);
+    ck_assert_int_eq(ev.value.i, 50000);
+    host_event_free(&ev);
+    n = host_int(50);
+    pid = hp_spawn(&p, "t:deep", &n, 1);
+    ev = expect_exit(&p, pid, 3000);
+    ck_assert_int_eq(ev.value.i, 50);
+    host_event_free(&ev);
+    n = host_int(1000);
+    pid = hp_spawn(&p, "t:deep", &n, 1);
+    ev = expect_exit(&p, pid, 3000);
+    ck_assert_msg(ev.error && !strncmp(ev.error, "failed to call wasm method: deep: call stack exhausted", 54),
+                  "%s", ev.error);
+    host_event_free(&ev);
+    n = host_int(1);
+    pid = hp_spawn(&p, "t:grow", &n, 1);
+    ev = expect_exit(&p, pid, 3000);
+    ck_assert_int_eq(ev.value.i, 1);   /* the old size: 1 page, now 2 */
+    host_event_free(&ev);
+    n = host_int(2);
+    pid = hp_spawn(&p, "t:grow", &n, 1);
+    ev = expect_exit(&p, pid, 3000);
+    ck_assert_int_eq(ev.value.i, -1);   /* 3 pages > 128 KiB */
+    host_event_free(&ev);
+    hp_close(&p);
+}
+END_TEST
+
 START_TEST(spawn_errors)
 {
     hp_project p;
@@ -309,6 +353,7 @@ Suite *host_suite(void)
     tcase_add_test(tc, execution_limit);
     tcase_add_test(tc, start_then_initialize);
     tcase_add_test(tc, proc_exit_is_a_result);
+    tcase_add_test(tc, engine_limits);
     tcase_add_test(tc, spawn_errors);
     tcase_add_test(tc, env_required);
     tcase_add_test(tc, load_error_names_the_entry);
