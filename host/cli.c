@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "host/cli.h"
+#include "host/cli_run.h"
 #include "host/host.h"
 #include "sha256/sha256.h"
 
@@ -21,8 +22,12 @@ static void usage(FILE *f)
     fputs("usage: wippy [--dir DIR] [-v] <command> [arguments]\n"
           "\n"
           "Commands:\n"
+          "  run                    start the hosts and services; stop on SIGINT or SIGTERM\n"
           "  run list               list the commands registered by process entries\n"
           "  run <command> [args]   run a command\n"
+          "  run [--host ID] -x|--exec ENTRY [args]\n"
+          "                         run a process entry as a command, on terminal host ID\n"
+          "                         (default: the only terminal.host)\n"
           "  check                  load every entry and print every error (exit 1 if any)\n"
           "  hash FILE...           print sha256:<hex> of a file, the value a `hash:` field takes\n"
           "  wasm validate FILE     decode and validate a WebAssembly module\n"
@@ -226,8 +231,12 @@ int wippy_cli(int argc, char **argv, FILE *out, FILE *err)
     if (!strcmp(cmd, "check"))
         return i == argc ? check(&c) : usage_error(&c, "check takes no arguments%s", "");
     if (!strcmp(cmd, "run")) {
-        if (i == argc)
-            return usage_error(&c, "run needs a command name, or list%s", "");
+        if (i == argc || argv[i][0] == '-') {
+            char why[256];
+            int status = wippy_run_main(c.dir, c.verbose, argc - i, argv + i, out, err, why,
+                                        sizeof why);
+            return status >= 0 ? status : usage_error(&c, "%s", why);
+        }
         if (!strcmp(argv[i], "list"))
             return i + 1 == argc ? run_list(&c) : usage_error(&c, "run list takes no arguments%s", "");
         return run_command(&c, argv[i], argc - i - 1, argv + i + 1);

@@ -199,7 +199,8 @@ static void restart_service(supervisor *s, service *v)
 /* The error texts host.h gives a process that was ended on request. */
 static bool ended_on_request(const char *error)
 {
-    return !strcmp(error, "terminated") || !strncmp(error, "cancelled: ", 11);
+    return !strcmp(error, "terminated") || !strcmp(error, "cancelled") ||
+           !strncmp(error, "cancelled: ", 11);
 }
 
 /* An EXIT of a service process while supervising. */

@@ -16,4 +16,6 @@
     X(host)            \
     X(host_control)    \
     X(host_run)        \
-    X(host_sleep)
+    X(host_sleep)      \
+    X(supervisor)      \
+    X(cli_run)

@@ -94,7 +94,7 @@ START_TEST(check_good_and_bad)
 {
     result good = run("--dir", EXAMPLES, "check", NULL);
     ck_assert_int_eq(good.status, 0);
-    ck_assert_str_eq(good.out, "5 entries loaded from " EXAMPLES "/src, 0 errors\n");
+    ck_assert_str_eq(good.out, "7 entries loaded from " EXAMPLES "/src, 0 errors\n");
     done(&good);
     result bad = run("--dir", CONFIG_DIR "/cases/duplicate-ids", "check", NULL);
     ck_assert_int_eq(bad.status, 1);
@@ -147,7 +147,7 @@ END_TEST
 START_TEST(usage_errors_exit_2)
 {
     static const char *const cases[][3] = {
-        { "frobnicate", NULL, NULL }, { "--frobnicate", "run", "list" }, { "run", NULL, NULL },
+        { "frobnicate", NULL, NULL }, { "--frobnicate", "run", "list" }, { "run", "--frobnicate", NULL },
         { "--dir", NULL, NULL }, { "check", "extra", NULL }, { "run", "list", "extra" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
