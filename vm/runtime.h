@@ -30,6 +30,7 @@ struct vm_memory {
     uint64_t size;               /* bytes = pages * 65536 */
     uint32_t pages, max_pages;   /* max_pages: declared max, capped by the store's limit */
     bool has_max;                /* a maximum was declared */
+    bool mapped;                 /* data is an anonymous mapping, not malloc'd (store.c) */
 };
 
 struct vm_table {

@@ -86,46 +86,74 @@ void vm_store_free(vm_store *s)
 
 /* ---- memories ----
  *
- * On Linux a linear memory is its own anonymous mapping: the kernel hands
- * out zero pages lazily, so an instance costs resident memory only for the
- * pages its guest touches (thousands of processes with a mostly unused
- * 64 KiB page each stay small), and growing is mremap() with no copy or
- * memset. Elsewhere it is calloc/realloc. */
+ * A memory of one page is malloc'd (calloc: fast to make and free, as
+ * short-lived instances want). A larger one is, on Linux, its own
+ * anonymous mapping: the kernel hands out its zero pages lazily, so an
+ * instance costs resident memory only for the pages its guest touches
+ * (thousands of processes with mostly unused memories stay small), and
+ * growing is mremap() with no copy or memset. A malloc'd memory that grows
+ * past one page moves into a mapping. */
 
-static uint8_t *memory_alloc(uint64_t size)
+#define MALLOC_MAX PAGE   /* bytes up to which a memory is malloc'd */
+
+/* Allocates size (> 0) zeroed bytes for m. */
+static bool memory_alloc(vm_memory *m, uint64_t size)
 {
 #ifdef __linux__
-    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
-#else
-    return calloc(1, (size_t)size);
+    if (size > MALLOC_MAX) {
+        void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        m->data = p == MAP_FAILED ? NULL : p;
+        m->mapped = m->data != NULL;
+        return m->data != NULL;
+    }
 #endif
+    m->data = calloc(1, (size_t)size);
+    m->mapped = false;
+    return m->data != NULL;
 }
 
-/* Resizes to size bytes (> old), the new bytes zero; NULL on failure. */
-static uint8_t *memory_resize(uint8_t *data, uint64_t old, uint64_t size)
+/* Resizes m's bytes from m->size to size (larger), the new bytes zero. */
+static bool memory_resize(vm_memory *m, uint64_t size)
 {
-    if (data == NULL)
-        return memory_alloc(size);
+    if (m->data == NULL)
+        return memory_alloc(m, size);
 #ifdef __linux__
-    void *p = mremap(data, (size_t)old, (size_t)size, MREMAP_MAYMOVE);
-    return p == MAP_FAILED ? NULL : p;
-#else
-    uint8_t *p = realloc(data, (size_t)size);
-    if (p != NULL)
-        memset(p + old, 0, (size_t)(size - old));
-    return p;
+    if (m->mapped) {
+        void *p = mremap(m->data, (size_t)m->size, (size_t)size, MREMAP_MAYMOVE);
+        if (p == MAP_FAILED)
+            return false;
+        m->data = p;
+        return true;
+    }
+    if (size > MALLOC_MAX) {
+        vm_memory moved = *m;
+        if (!memory_alloc(&moved, size))
+            return false;
+        memcpy(moved.data, m->data, (size_t)m->size);
+        free(m->data);
+        m->data = moved.data;
+        m->mapped = true;
+        return true;
+    }
 #endif
+    uint8_t *p = realloc(m->data, (size_t)size);
+    if (p == NULL)
+        return false;
+    memset(p + m->size, 0, (size_t)(size - m->size));
+    m->data = p;
+    return true;
 }
 
 static void memory_release(vm_memory *m)
 {
 #ifdef __linux__
-    if (m->data != NULL)
+    if (m->mapped) {
         munmap(m->data, (size_t)m->size);
-#else
-    free(m->data);
+        m->data = NULL;
+        return;
+    }
 #endif
+    free(m->data);
     m->data = NULL;
 }
 
@@ -139,7 +167,7 @@ vm_memory *vm_memory_new(vm_store *s, uint32_t min, uint32_t max, bool has_max)
         return NULL;
     m->max_pages = has_max && max < limit ? max : limit;
     m->has_max = has_max;
-    if (min > 0 && (m->data = memory_alloc((uint64_t)min * PAGE)) == NULL) {
+    if (min > 0 && !memory_alloc(m, (uint64_t)min * PAGE)) {
         free(m);
         return NULL;
     }
@@ -163,10 +191,8 @@ int64_t vm_memory_grow(vm_memory *m, uint32_t delta)
     uint64_t size = (uint64_t)(old + delta) * PAGE;
     if (size > SIZE_MAX)
         return -1;
-    uint8_t *p = memory_resize(m->data, m->size, size);
-    if (p == NULL)
+    if (!memory_resize(m, size))
         return -1;
-    m->data = p;
     m->pages = old + delta;
     m->size = size;
     return old;
