@@ -54,6 +54,8 @@ START_TEST(run_list_prints_the_commands)
     ck_assert_str_eq(r.out, "Available commands:\n"
                             "\n"
                             "  greet  Greet someone via WASM  (myns:greet)\n"
+                            "  nap  Sleep a while (the process parks), then report  (myns:nap)\n"
+                            "  process-files  Summarise data/input into data/output/report.txt  (myns:file_processor)\n"
                             "\n"
                             "Run with: wippy run <command>\n");
     ck_assert_str_eq(r.err, "");
@@ -94,7 +96,7 @@ START_TEST(check_good_and_bad)
 {
     result good = run("--dir", EXAMPLES, "check", NULL);
     ck_assert_int_eq(good.status, 0);
-    ck_assert_str_eq(good.out, "7 entries loaded from " EXAMPLES "/src, 0 errors\n");
+    ck_assert_str_eq(good.out, "11 entries loaded from " EXAMPLES "/src, 0 errors\n");
     done(&good);
     result bad = run("--dir", CONFIG_DIR "/cases/duplicate-ids", "check", NULL);
     ck_assert_int_eq(bad.status, 1);
