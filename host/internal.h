@@ -193,7 +193,8 @@ typedef struct host_process {
      * on the loop thread only */
     struct host_process *loop_next;
     uint8_t loop_cmds;
-    bool loop_queued, registered;
+    bool loop_queued, registered, fired;
+    struct host_process *fired_next;    /* the loop's list of processes to requeue */
     size_t heap_index;
     int64_t wake_at;
     int wait_fds[HOST_WAIT_FDS];

@@ -42,8 +42,7 @@ struct host_loop {
     /* loop thread only */
     host_process **heap;
     size_t nheap, heap_cap;
-    host_process **fired;
-    size_t nfired, fired_cap;
+    host_process *fired_head, *fired_tail;   /* to requeue at the end of the round */
     command *cmds;
     size_t cmds_cap;
     int64_t armed_at;               /* the timerfd's expiry; 0 = disarmed */
@@ -141,18 +140,15 @@ static void heap_remove(host_loop *l, host_process *p)
 /* Marks p to be requeued at the end of the round (once). */
 static void fire(host_loop *l, host_process *p)
 {
-    for (size_t i = 0; i < l->nfired; i++)
-        if (l->fired[i] == p)
-            return;
-    if (l->nfired == l->fired_cap) {
-        size_t cap = l->fired_cap ? 2 * l->fired_cap : 256;
-        host_process **f = realloc(l->fired, cap * sizeof *f);
-        if (f == NULL)
-            return;   /* it stays registered and fires again later */
-        l->fired = f;
-        l->fired_cap = cap;
-    }
-    l->fired[l->nfired++] = p;
+    if (p->fired)
+        return;
+    p->fired = true;
+    p->fired_next = NULL;
+    if (l->fired_tail != NULL)
+        l->fired_tail->fired_next = p;
+    else
+        l->fired_head = p;
+    l->fired_tail = p;
 }
 
 static void unregister(host_loop *l, host_process *p)
@@ -219,7 +215,9 @@ static bool run_commands(host_loop *l)
         command *c = realloc(l->cmds, n * sizeof *c);
         if (c == NULL) {
             pthread_mutex_unlock(&l->lock);
-            return true;   /* left queued: the next round tries again */
+            uint64_t one = 1;   /* left queued: come back for them */
+            r = write(l->evfd, &one, sizeof one);
+            return true;
         }
         l->cmds = c;
         l->cmds_cap = n;
@@ -288,12 +286,15 @@ static void *loop_main(void *arg)
         }
         if (commands)
             go_on = run_commands(l);
-        for (size_t i = 0; i < l->nfired; i++) {
-            host_process *p = l->fired[i];
+        host_process *p = l->fired_head;
+        l->fired_head = l->fired_tail = NULL;
+        while (p != NULL) {
+            host_process *next = p->fired_next;
+            p->fired = false;
             unregister(l, p);
-            sched_push(p->sched, p);
+            sched_push(p->sched, p);   /* from here p may run, end, be freed */
+            p = next;
         }
-        l->nfired = 0;
         arm_timer(l);
     }
     return NULL;
@@ -363,7 +364,6 @@ void loop_free(host_loop *l)
         close(l->tfd);
     pthread_mutex_destroy(&l->lock);
     free(l->heap);
-    free(l->fired);
     free(l->cmds);
     free(l);
 }
