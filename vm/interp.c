@@ -37,6 +37,15 @@
 #define SET_I64(s, v) (fp[s] = (uint64_t)(v))
 #define SET_F32(s, v) (fp[s] = f32_bits(v))
 #define SET_F64(s, v) (fp[s] = f64_bits(v))
+/* Immediates in the code: one word, or two for 64-bit types. */
+#define IMM_WORDS_I32 1
+#define IMM_WORDS_I64 2
+#define IMM_WORDS_F32 1
+#define IMM_WORDS_F64 2
+#define IMM_I32(p) ((p)[0])
+#define IMM_I64(p) ((p)[0] | (uint64_t)(p)[1] << 32)
+#define IMM_F32(p) f32_from_bits((p)[0])
+#define IMM_F64(p) f64_from_bits((p)[0] | (uint64_t)(p)[1] << 32)
 
 static vm_trap_kind trap_of(enum num_trap e)
 {
@@ -53,12 +62,18 @@ vm_status vm_interpret(vm_thread *t)
 #ifdef VM_COMPUTED_GOTO
 #define LABEL_1(NAME) &&L_##NAME,
 #define LABEL_2(NAME, ...) &&L_##NAME,
+#define LABEL_IMM(NAME, ...) &&L_##NAME##_IMM,
+#define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
+    &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
     static const void *const labels[VM_OP_COUNT] = {
-        VM_SPECIAL_OPS(LABEL_1) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2) VM_UNOPS(LABEL_2)
-        VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2) VM_STORES(LABEL_2)
+        VM_SPECIAL_OPS(LABEL_1) VM_COMPARES(LABEL_2) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2)
+        VM_UNOPS(LABEL_2) VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2)
+        VM_STORES(LABEL_2) VM_IMM_OPS(LABEL_IMM) VM_COMPARES(LABEL_FUSED)
     };
 #undef LABEL_1
 #undef LABEL_2
+#undef LABEL_IMM
+#undef LABEL_FUSED
 #define CASE(NAME) L_##NAME:
 #define DISPATCH() goto *labels[*pc]
 #else
@@ -127,11 +142,24 @@ dispatch:
         pc = code + pc[3 + (i < n - 1 ? i : n - 1)];
         DISPATCH();
     }
-    CASE(LOOP) {
+    /* Branches back to a loop head charge one unit of fuel; when none is
+     * left, they stop before jumping, and run again when resumed. */
+    CASE(BR_BACK) {
         if (fuel == 0)
             OUT_OF_FUEL();
         fuel--;
-        pc += 1;
+        pc = code + pc[1];
+        DISPATCH();
+    }
+    CASE(BR_IF_BACK) {
+        if (!GET_I32(pc[1])) {
+            pc += 3;
+            DISPATCH();
+        }
+        if (fuel == 0)
+            OUT_OF_FUEL();
+        fuel--;
+        pc = code + pc[2];
         DISPATCH();
     }
     CASE(SELECT) { fp[pc[1]] = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; pc += 5; DISPATCH(); }
@@ -279,27 +307,68 @@ dispatch:
     }
 
     /* ---- the scalar instructions, from the tables ---- */
-#define BINOP_HANDLER(NAME, CODE, IN, OUT, EXPR)                              \
+    /* Each binary operation in two forms: b from a slot, b an immediate. */
+#define BINOP_HANDLERS(NAME, IN, OUT, EXPR)                                   \
     CASE(NAME) {                                                              \
         CTYPE_##IN a = GET_##IN(pc[2]), b = GET_##IN(pc[3]);                  \
         SET_##OUT(pc[1], EXPR);                                               \
         pc += 4;                                                              \
         DISPATCH();                                                           \
+    }                                                                         \
+    CASE(NAME##_IMM) {                                                        \
+        CTYPE_##IN a = GET_##IN(pc[2]), b = IMM_##IN(pc + 3);                 \
+        SET_##OUT(pc[1], EXPR);                                               \
+        pc += 3 + IMM_WORDS_##IN;                                             \
+        DISPATCH();                                                           \
     }
+#define BINOP_HANDLER(NAME, CODE, IN, OUT, EXPR) BINOP_HANDLERS(NAME, IN, OUT, EXPR)
+#define COMPARE_HANDLER(NAME, CODE, T, EXPR, NEGATED) BINOP_HANDLERS(NAME, T, I32, EXPR)
     VM_BINOPS(BINOP_HANDLER)
+    VM_COMPARES(COMPARE_HANDLER)
 #undef BINOP_HANDLER
-#define BINOP_TRAP_HANDLER(NAME, CODE, T, FN)                                 \
+#undef COMPARE_HANDLER
+#undef BINOP_HANDLERS
+    /* A comparison fused with the branch that uses it: BR_IF_X a b target,
+     * its _IMM form, and both again as _BACK (to a loop head: fuel). */
+#define BRANCH_HANDLER(LABEL, T, EXPR, B, SIZE, BACK)                         \
+    CASE(LABEL) {                                                             \
+        CTYPE_##T a = GET_##T(pc[1]), b = B;                                  \
+        if (!(EXPR)) {                                                        \
+            pc += SIZE;                                                       \
+            DISPATCH();                                                       \
+        }                                                                     \
+        if (BACK) {                                                           \
+            if (fuel == 0)                                                    \
+                OUT_OF_FUEL();                                                \
+            fuel--;                                                           \
+        }                                                                     \
+        pc = code + pc[SIZE - 1];                                             \
+        DISPATCH();                                                           \
+    }
+#define FUSED_HANDLERS(NAME, CODE, T, EXPR, NEGATED)                          \
+    BRANCH_HANDLER(BR_IF_##NAME, T, EXPR, GET_##T(pc[2]), 4, 0)               \
+    BRANCH_HANDLER(BR_IF_##NAME##_IMM, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T, 0) \
+    BRANCH_HANDLER(BR_IF_##NAME##_BACK, T, EXPR, GET_##T(pc[2]), 4, 1)        \
+    BRANCH_HANDLER(BR_IF_##NAME##_IMM_BACK, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T, 1)
+    VM_COMPARES(FUSED_HANDLERS)
+#undef FUSED_HANDLERS
+#undef BRANCH_HANDLER
+#define BINOP_TRAP_HANDLERS(NAME, T, FN, B, SIZE)                             \
     CASE(NAME) {                                                              \
         CTYPE_##T r;                                                          \
-        enum num_trap e = FN(GET_##T(pc[2]), GET_##T(pc[3]), &r);             \
+        enum num_trap e = FN(GET_##T(pc[2]), B, &r);                          \
         if (e != NUM_OK)                                                      \
             TRAP(trap_of(e));                                                 \
         SET_##T(pc[1], r);                                                    \
-        pc += 4;                                                              \
+        pc += SIZE;                                                           \
         DISPATCH();                                                           \
     }
+#define BINOP_TRAP_HANDLER(NAME, CODE, T, FN)                                 \
+    BINOP_TRAP_HANDLERS(NAME, T, FN, GET_##T(pc[3]), 4)                       \
+    BINOP_TRAP_HANDLERS(NAME##_IMM, T, FN, IMM_##T(pc + 3), 3 + IMM_WORDS_##T)
     VM_BINOPS_TRAP(BINOP_TRAP_HANDLER)
 #undef BINOP_TRAP_HANDLER
+#undef BINOP_TRAP_HANDLERS
 #define UNOP_HANDLER(NAME, CODE, IN, OUT, EXPR)                               \
     CASE(NAME) {                                                              \
         CTYPE_##IN a = GET_##IN(pc[2]);                                       \

@@ -14,28 +14,34 @@
 #ifndef WIPPY_VM_OPCODES_H
 #define WIPPY_VM_OPCODES_H
 
+/* Integer comparisons: X(NAME, opcode, operand type, expression over a
+ * and b, the comparison that is true exactly when this one is false).
+ * Besides their plain form they fuse with a following br_if or if into
+ * one compare-and-branch instruction (see VM_FUSED_OPS below). */
+#define VM_COMPARES(X) \
+    X(I32_EQ,   0x46, I32, a == b, I32_NE) \
+    X(I32_NE,   0x47, I32, a != b, I32_EQ) \
+    X(I32_LT_S, 0x48, I32, (int32_t)a < (int32_t)b, I32_GE_S) \
+    X(I32_LT_U, 0x49, I32, a < b, I32_GE_U) \
+    X(I32_GT_S, 0x4a, I32, (int32_t)a > (int32_t)b, I32_LE_S) \
+    X(I32_GT_U, 0x4b, I32, a > b, I32_LE_U) \
+    X(I32_LE_S, 0x4c, I32, (int32_t)a <= (int32_t)b, I32_GT_S) \
+    X(I32_LE_U, 0x4d, I32, a <= b, I32_GT_U) \
+    X(I32_GE_S, 0x4e, I32, (int32_t)a >= (int32_t)b, I32_LT_S) \
+    X(I32_GE_U, 0x4f, I32, a >= b, I32_LT_U) \
+    X(I64_EQ,   0x51, I64, a == b, I64_NE) \
+    X(I64_NE,   0x52, I64, a != b, I64_EQ) \
+    X(I64_LT_S, 0x53, I64, (int64_t)a < (int64_t)b, I64_GE_S) \
+    X(I64_LT_U, 0x54, I64, a < b, I64_GE_U) \
+    X(I64_GT_S, 0x55, I64, (int64_t)a > (int64_t)b, I64_LE_S) \
+    X(I64_GT_U, 0x56, I64, a > b, I64_LE_U) \
+    X(I64_LE_S, 0x57, I64, (int64_t)a <= (int64_t)b, I64_GT_S) \
+    X(I64_LE_U, 0x58, I64, a <= b, I64_GT_U) \
+    X(I64_GE_S, 0x59, I64, (int64_t)a >= (int64_t)b, I64_LT_S) \
+    X(I64_GE_U, 0x5a, I64, a >= b, I64_LT_U)
+
 /* X(NAME, opcode, operand type, result type, expression over a and b) */
 #define VM_BINOPS(X) \
-    X(I32_EQ,   0x46, I32, I32, a == b) \
-    X(I32_NE,   0x47, I32, I32, a != b) \
-    X(I32_LT_S, 0x48, I32, I32, (int32_t)a < (int32_t)b) \
-    X(I32_LT_U, 0x49, I32, I32, a < b) \
-    X(I32_GT_S, 0x4a, I32, I32, (int32_t)a > (int32_t)b) \
-    X(I32_GT_U, 0x4b, I32, I32, a > b) \
-    X(I32_LE_S, 0x4c, I32, I32, (int32_t)a <= (int32_t)b) \
-    X(I32_LE_U, 0x4d, I32, I32, a <= b) \
-    X(I32_GE_S, 0x4e, I32, I32, (int32_t)a >= (int32_t)b) \
-    X(I32_GE_U, 0x4f, I32, I32, a >= b) \
-    X(I64_EQ,   0x51, I64, I32, a == b) \
-    X(I64_NE,   0x52, I64, I32, a != b) \
-    X(I64_LT_S, 0x53, I64, I32, (int64_t)a < (int64_t)b) \
-    X(I64_LT_U, 0x54, I64, I32, a < b) \
-    X(I64_GT_S, 0x55, I64, I32, (int64_t)a > (int64_t)b) \
-    X(I64_GT_U, 0x56, I64, I32, a > b) \
-    X(I64_LE_S, 0x57, I64, I32, (int64_t)a <= (int64_t)b) \
-    X(I64_LE_U, 0x58, I64, I32, a <= b) \
-    X(I64_GE_S, 0x59, I64, I32, (int64_t)a >= (int64_t)b) \
-    X(I64_GE_U, 0x5a, I64, I32, a >= b) \
     X(F32_EQ,   0x5b, F32, I32, a == b) \
     X(F32_NE,   0x5c, F32, I32, a != b) \
     X(F32_LT,   0x5d, F32, I32, a < b) \
@@ -213,7 +219,8 @@
  *   BR_IF       s:cond i:target      if fp[cond] (as i32) != 0 branch
  *   BR_UNLESS   s:cond i:target      if fp[cond] == 0 branch
  *   BR_TABLE    s:index i:n i:target*(n+1)   the last target is the default
- *   LOOP                             charges one unit of fuel (loop heads)
+ *   BR_BACK     i:target             a branch to a loop head: charges one
+ *   BR_IF_BACK  s:cond i:target      unit of fuel when taken
  *   CALL        i:func s:base        callee frame starts at fp + base
  *   CALL_INDIRECT i:table i:type s:index s:base
  *   RETURN                           results are in fp[0..n)
@@ -233,7 +240,7 @@
  * (memory 0; multi-memory adds variants later). */
 #define VM_SPECIAL_OPS(X) \
     X(UNREACHABLE) X(COPY) X(CONST32) X(CONST64) \
-    X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(LOOP) \
+    X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(BR_BACK) X(BR_IF_BACK) \
     X(CALL) X(CALL_INDIRECT) X(RETURN) X(SELECT) \
     X(GLOBAL_GET) X(GLOBAL_SET) X(MEMORY_SIZE) X(MEMORY_GROW) \
     X(REF_FUNC) X(REF_IS_NULL) \
@@ -241,11 +248,26 @@
     X(TABLE_COPY) X(TABLE_INIT) X(ELEM_DROP) \
     X(MEMORY_INIT) X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL)
 
+/* Forms made from the lists above (the second operand an immediate:
+ * `_IMM`; a comparison fused with the branch that follows it: `BR_IF_`,
+ * `_BACK` when the branch goes back to a loop head and charges fuel):
+ *   NAME_IMM           s:dst s:a i:b (i:b_hi for 64-bit types)
+ *   BR_IF_NAME         s:a s:b i:target
+ *   BR_IF_NAME_IMM     s:a i:b (i:b_hi) i:target
+ * The translator folds `i32.const` into the _IMM forms, turns a compare
+ * followed by br_if (or if, with the negated compare) into BR_IF_ forms,
+ * and makes i32.eqz x into EQ x 0. */
+#define VM_IMM_OPS(X) VM_COMPARES(X) VM_BINOPS(X) VM_BINOPS_TRAP(X)
+
 /* The internal opcodes: one per entry of every list above. */
 #define VM_OP_NAME_2(NAME, ...) VM_OP_##NAME,
 #define VM_OP_NAME_1(NAME) VM_OP_##NAME,
+#define VM_OP_NAME_IMM(NAME, ...) VM_OP_##NAME##_IMM,
+#define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
+    VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
     VM_SPECIAL_OPS(VM_OP_NAME_1)
+    VM_COMPARES(VM_OP_NAME_2)
     VM_BINOPS(VM_OP_NAME_2)
     VM_BINOPS_TRAP(VM_OP_NAME_2)
     VM_UNOPS(VM_OP_NAME_2)
@@ -253,9 +275,13 @@ typedef enum {
     VM_UNOPS_SAT(VM_OP_NAME_2)
     VM_LOADS(VM_OP_NAME_2)
     VM_STORES(VM_OP_NAME_2)
+    VM_IMM_OPS(VM_OP_NAME_IMM)
+    VM_COMPARES(VM_OP_NAME_FUSED)
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1
 #undef VM_OP_NAME_2
+#undef VM_OP_NAME_IMM
+#undef VM_OP_NAME_FUSED
 
 #endif

@@ -10,7 +10,6 @@
 
 #include "vm/translate_internal.h"
 
-#define MAX_OPERANDS (1u << 20)    /* operand stack depth of one function */
 #define MAX_WORDS    (1u << 28)    /* code words of one function */
 
 /* Records "0xOFFSET: message" of the given kind at the current
@@ -55,13 +54,12 @@ bool tr_unsupported(translator *t, const char *what)
     return report(t, VM_ERR_UNSUPPORTED, "%s are not supported yet", what);
 }
 
-static bool out_of_memory(translator *t)
+bool tr_out_of_memory(translator *t)
 {
     return report(t, VM_ERR_NOMEM, "out of memory");
 }
 
-/* Grows an array of n items to hold one more; NULL-safe realloc doubling. */
-static bool grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
+bool tr_grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
 {
     if (n < *cap)
         return true;
@@ -83,8 +81,8 @@ static bool grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t 
 bool emit(translator *t, uint32_t word)
 {
     vm_code *c = t->code;
-    if (!grow((void **)&c->words, &t->words_cap, c->nwords, sizeof *c->words, MAX_WORDS))
-        return c->nwords >= MAX_WORDS ? tr_fail(t, "function too large") : out_of_memory(t);
+    if (!tr_grow((void **)&c->words, &t->words_cap, c->nwords, sizeof *c->words, MAX_WORDS))
+        return c->nwords >= MAX_WORDS ? tr_fail(t, "function too large") : tr_out_of_memory(t);
     c->words[c->nwords++] = word;
     return true;
 }
@@ -92,122 +90,18 @@ bool emit(translator *t, uint32_t word)
 bool emit_op(translator *t, vm_opcode op)
 {
     vm_code *c = t->code;
+    t->last_dst = NO_TARGET;
     if (c->nlines == 0 || c->lines[c->nlines - 1].offset != t->op_offset) {
-        if (!grow((void **)&c->lines, &t->lines_cap, c->nlines, sizeof *c->lines, MAX_WORDS))
-            return out_of_memory(t);
+        if (!tr_grow((void **)&c->lines, &t->lines_cap, c->nlines, sizeof *c->lines, MAX_WORDS))
+            return tr_out_of_memory(t);
         c->lines[c->nlines++] = (vm_code_line){ c->nwords, t->op_offset };
     }
     return emit(t, (uint32_t)op);
 }
 
-/* ---- the operand stack ---- */
+/* ---- control ---- */
 
 static ctrl *top_ctrl(translator *t) { return &t->ctrls[t->nctrls - 1]; }
-
-bool push(translator *t, vm_valtype type)
-{
-    if (!grow((void **)&t->stack, &t->stack_cap, t->height, sizeof *t->stack, MAX_OPERANDS))
-        return t->height >= MAX_OPERANDS ? tr_fail(t, "operand stack too deep") : out_of_memory(t);
-    t->stack[t->height] = (operand){ type, pos_slot(t, t->height), false };
-    t->height++;
-    if (t->height > t->max_height)
-        t->max_height = t->height;
-    return true;
-}
-
-bool pop_any(translator *t, operand *out)
-{
-    ctrl *c = top_ctrl(t);
-    if (t->height == c->height) {
-        if (!c->unreachable)
-            return tr_fail(t, "type mismatch");
-        *out = (operand){ VM_UNKNOWN, pos_slot(t, t->height), false };
-        return true;
-    }
-    *out = t->stack[--t->height];
-    return true;
-}
-
-bool pop(translator *t, vm_valtype expect, operand *out)
-{
-    if (!pop_any(t, out))
-        return false;
-    if (out->type != expect && out->type != VM_UNKNOWN && expect != VM_UNKNOWN)
-        return tr_fail(t, "type mismatch");
-    return true;
-}
-
-bool pop_types(translator *t, const vm_valtype *types, uint32_t n)
-{
-    operand o = {0};
-    for (uint32_t i = n; i-- > 0;)
-        if (!pop(t, types[i], &o))
-            return false;
-    return true;
-}
-
-bool push_types(translator *t, const vm_valtype *types, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (!push(t, types[i]))
-            return false;
-    return true;
-}
-
-/* Checks that the top n operands have the given types, leaving them in
- * place (each known operand keeps its slot). Operands the polymorphic
- * stack of unreachable code supplies become values of the given types
- * (the spec's pop_vals(ts); push_vals(ts)), or, with keep_unknown, stay of
- * unknown type (push_vals(pop_vals(ts)), as br_table needs). */
-bool check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unknown)
-{
-    if (!grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
-        return out_of_memory(t);
-    for (uint32_t i = n; i-- > 0;)
-        if (!pop(t, types[i], &t->scratch[i]))
-            return false;
-    for (uint32_t i = 0; i < n; i++) {
-        operand o = t->scratch[i];
-        bool unknown = o.type == VM_UNKNOWN;
-        if (!push(t, unknown && keep_unknown ? VM_UNKNOWN : types[i]))
-            return false;
-        if (!unknown && o.alias)
-            t->stack[t->height - 1] = o;   /* still reads its local */
-    }
-    return true;
-}
-
-bool materialize(translator *t, uint32_t from, uint32_t to)
-{
-    bool live = tr_live(t);
-    for (uint32_t i = from; i < to; i++) {
-        operand *o = &t->stack[i];
-        if (!o->alias)
-            continue;
-        if (live && (!emit_op(t, VM_OP_COPY) || !emit(t, pos_slot(t, i)) || !emit(t, o->slot)))
-            return false;
-        o->slot = pos_slot(t, i);
-        o->alias = false;
-    }
-    return true;
-}
-
-bool materialize_local(translator *t, uint32_t local)
-{
-    bool live = tr_live(t);
-    for (uint32_t i = 0; i < t->height; i++) {
-        operand *o = &t->stack[i];
-        if (!o->alias || o->slot != local)
-            continue;
-        if (live && (!emit_op(t, VM_OP_COPY) || !emit(t, pos_slot(t, i)) || !emit(t, o->slot)))
-            return false;
-        o->slot = pos_slot(t, i);
-        o->alias = false;
-    }
-    return true;
-}
-
-/* ---- control ---- */
 
 static const vm_valtype single_types[] = {
     VM_I32, VM_I64, VM_F32, VM_F64, VM_V128, VM_FUNCREF, VM_EXTERNREF
@@ -253,15 +147,14 @@ bool push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, 
         if (!materialize(t, 0, t->height) || !pop_types(t, p, np))
             return false;
     }
-    if (!grow((void **)&t->ctrls, &t->ctrls_cap, t->nctrls, sizeof *t->ctrls, VM_MAX_NESTING))
-        return t->nctrls >= VM_MAX_NESTING ? tr_fail(t, "blocks nested too deeply") : out_of_memory(t);
+    if (!tr_grow((void **)&t->ctrls, &t->ctrls_cap, t->nctrls, sizeof *t->ctrls, VM_MAX_NESTING))
+        return t->nctrls >= VM_MAX_NESTING ? tr_fail(t, "blocks nested too deeply") : tr_out_of_memory(t);
     bool dead = t->nctrls > 0 && !tr_live(t);
     ctrl *c = &t->ctrls[t->nctrls++];
     *c = (ctrl){ kind, np, nr, p, r, t->height, false, dead, 0, NO_TARGET, NO_TARGET };
     if (kind == CTRL_LOOP) {
-        c->loop_pc = tr_pc(t);
-        if (!dead && !emit_op(t, VM_OP_LOOP))
-            return false;
+        c->loop_pc = tr_pc(t);   /* branches back here charge fuel (BR_BACK...) */
+        forget_dst(t);
     }
     return push_types(t, p, np);
 }
@@ -276,17 +169,25 @@ bool label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32
     return true;
 }
 
-/* True when a branch to depth needs more than a jump: copies, or a return. */
+/* True when a branch to depth needs more than a jump: values to move or
+ * write, or a return. */
 bool branch_needs_code(translator *t, uint32_t depth)
 {
     const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
     if (c->kind == CTRL_FUNC)
         return true;
     uint32_t n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
-    for (uint32_t i = 0; i < n; i++)
-        if (t->stack[t->height - n + i].slot != pos_slot(t, c->height + i))
+    for (uint32_t i = 0; i < n; i++) {
+        const operand *o = &t->stack[t->height - n + i];
+        if (o->kind != OPD_SLOT || o->slot != pos_slot(t, c->height + i))
             return true;
+    }
     return false;
+}
+
+bool label_is_loop(translator *t, uint32_t depth)
+{
+    return t->ctrls[t->nctrls - 1 - depth].kind == CTRL_LOOP;
 }
 
 /* Emits the target word of a jump to depth: a loop's head, or a link in
@@ -306,30 +207,38 @@ bool add_fixup(translator *t, uint32_t depth)
 bool emit_return(translator *t)
 {
     uint32_t n = t->type->nresults;
-    /* Results go to slots 0..n-1, which may be locals an alias reads. */
-    if (!materialize(t, t->height - n, t->height))
-        return false;
+    /* Results go to slots 0..n-1, which may be locals an operand reads:
+     * every result first gets a slot of its own (its position, above the
+     * locals), then moves down. The operands themselves stay as they are:
+     * a br_if's fall-through path still sees them unchanged. */
+    if (!tr_grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
+        return tr_out_of_memory(t);
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t src = t->stack[t->height - n + i].slot;
-        if (src != i && (!emit_op(t, VM_OP_COPY) || !emit(t, i) || !emit(t, src)))
+        operand o = t->stack[t->height - n + i];
+        if (o.kind != OPD_SLOT && !emit_value_to(t, &o, o.pos))
             return false;
+        t->scratch[i] = (operand){ .type = o.type, .kind = OPD_SLOT, .slot = o.pos, .pos = o.pos };
     }
+    for (uint32_t i = 0; i < n; i++)
+        if (!emit_value_to(t, &t->scratch[i], i))
+            return false;
     return emit_op(t, VM_OP_RETURN);
 }
 
-/* Moves the label's values (on top of the stack) into place and jumps. */
+/* Puts the label's values (on top of the stack) in place and jumps; a jump
+ * back to a loop head charges fuel. */
 bool emit_branch(translator *t, uint32_t depth)
 {
     const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
     if (c->kind == CTRL_FUNC)
         return emit_return(t);
     uint32_t n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t src = t->stack[t->height - n + i].slot, dst = pos_slot(t, c->height + i);
-        if (src != dst && (!emit_op(t, VM_OP_COPY) || !emit(t, dst) || !emit(t, src)))
+    /* Destinations are position slots at or below the values' own, and no
+     * operand reads a position slot other than its own: in order is safe. */
+    for (uint32_t i = 0; i < n; i++)
+        if (!emit_value_to(t, &t->stack[t->height - n + i], pos_slot(t, c->height + i)))
             return false;
-    }
-    return emit_op(t, VM_OP_BR) && add_fixup(t, depth);
+    return emit_op(t, c->kind == CTRL_LOOP ? VM_OP_BR_BACK : VM_OP_BR) && add_fixup(t, depth);
 }
 
 void set_unreachable(translator *t)
@@ -368,6 +277,7 @@ bool do_else(translator *t)
     if (tr_live(t) && (!emit_op(t, VM_OP_BR) || !add_fixup(t, 0)))
         return false;
     patch_chain(t, c->else_fixup, tr_pc(t));
+    forget_dst(t);
     c->else_fixup = NO_TARGET;
     c->kind = CTRL_ELSE;
     c->unreachable = false;
@@ -396,6 +306,7 @@ bool do_end(translator *t, bool *function_done)
     }
     patch_chain(t, c->else_fixup, tr_pc(t));
     patch_chain(t, c->fixups, tr_pc(t));
+    forget_dst(t);
     uint32_t height = c->height, nresults = c->nresults;
     const vm_valtype *results = c->results;
     t->nctrls--;
@@ -414,7 +325,7 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     t->local_types = malloc((t->nlocals ? t->nlocals : 1) * sizeof *t->local_types);
     t->code = calloc(1, sizeof *t->code);
     if (t->local_types == NULL || t->code == NULL)
-        return out_of_memory(t);
+        return tr_out_of_memory(t);
     if (t->type->nparams)
         memcpy(t->local_types, t->type->params, t->type->nparams * sizeof *t->local_types);
     if (f->nlocals)
@@ -422,6 +333,7 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     t->r.pos = f->body_offset;
     t->r.end = f->body_end;
     t->op_offset = f->body_offset;
+    t->last_dst = NO_TARGET;
     if (!push_ctrl(t, CTRL_FUNC, 0, NULL, t->type->nresults, t->type->results))
         return false;
     bool done = false;

@@ -12,13 +12,26 @@
 #define VM_UNKNOWN ((vm_valtype)0)   /* a value of the polymorphic stack */
 #define NO_TARGET UINT32_MAX        /* end of a chain of unpatched branch words */
 
-/* An operand: its type and the slot holding it. An alias reads a local's
- * slot directly (local.get costs nothing); it becomes a copy of its own
- * only when the local is about to change or control flow merges. */
+#define MAX_OPERANDS (1u << 20)    /* operand stack depth of one function */
+
+/* Where an operand's value is (see translate_stack.c). */
+typedef enum {
+    OPD_SLOT,       /* in its own position slot */
+    OPD_LOCAL,      /* in a local's slot: what local.get pushes */
+    OPD_CONST,      /* a constant, not written anywhere yet */
+    OPD_CMP         /* an integer comparison, not computed yet */
+} operand_kind;
+
 typedef struct {
     vm_valtype type;
-    uint32_t slot;
-    bool alias;
+    operand_kind kind;
+    uint32_t slot;          /* SLOT, LOCAL: the slot holding the value */
+    uint32_t pos;           /* the operand's own position slot */
+    uint64_t value;         /* CONST: its bits; CMP with b_imm: the immediate */
+    vm_opcode cmp;          /* CMP: the comparison (a VM_COMPARES opcode) */
+    vm_valtype cmp_type;    /* CMP: the type compared */
+    uint32_t a, b;          /* CMP: operand slots (a: a local or pos; b: a local) */
+    bool b_imm;             /* CMP: b is the immediate in value */
 } operand;
 
 typedef enum { CTRL_FUNC, CTRL_BLOCK, CTRL_LOOP, CTRL_IF, CTRL_ELSE } ctrl_kind;
@@ -54,6 +67,8 @@ typedef struct {
 
     vm_code *code;
     uint32_t words_cap, lines_cap;
+    uint32_t last_dst;      /* word of the last instruction's destination slot, or NO_TARGET */
+    uint32_t last_end;      /* where that instruction ended */
 } translator;
 
 /* Errors: "0xOFFSET: message" at the current instruction; always false. */
@@ -75,16 +90,42 @@ static inline bool tr_live(const translator *t)
 bool emit_op(translator *t, vm_opcode op);
 bool emit(translator *t, uint32_t word);
 static inline uint32_t tr_pc(const translator *t) { return t->code->nwords; }
+bool tr_out_of_memory(translator *t);
+/* Grows an array of n items so one more fits (at most limit items). */
+bool tr_grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit);
+/* A 32- or 64-bit immediate, as the type needs; *ok stays false once false. */
+void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok);
 
-/* Operand stack (the spec's push_val / pop_val / pop_vals). */
+/* The instruction just emitted wrote its result through code word `at`:
+ * local.set may point it straight at the local instead of copying. */
+static inline void note_dst(translator *t, uint32_t at)
+{
+    t->last_dst = at;
+    t->last_end = tr_pc(t);
+}
+/* A label here: the next instruction may be reached from elsewhere. */
+static inline void forget_dst(translator *t) { t->last_dst = NO_TARGET; }
+
+/* Forms derived from the opcode table (translate_ops.c). */
+vm_opcode imm_form(vm_opcode op);      /* NAME → NAME_IMM, or 0 */
+
+/* Operand stack (the spec's push_val / pop_val / pop_vals), translate_stack.c. */
 bool push(translator *t, vm_valtype type);
+bool push_local(translator *t, vm_valtype type, uint32_t local);
+bool push_const(translator *t, vm_valtype type, uint64_t bits);
+bool push_cmp(translator *t, vm_opcode cmp, vm_valtype type, const operand *a, const operand *b);
+/* Writes o's value into dst (COPY, CONST or the comparison). */
+bool emit_value_to(translator *t, const operand *o, uint32_t dst);
+/* Makes a popped operand readable from o->slot (CONST and CMP get written
+ * to their position slot first). */
+bool use(translator *t, operand *o);
 bool pop(translator *t, vm_valtype expect, operand *out);
 bool pop_any(translator *t, operand *out);
 bool pop_types(translator *t, const vm_valtype *types, uint32_t n);
 bool push_types(translator *t, const vm_valtype *types, uint32_t n);
 bool check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unknown);
 
-/* Aliases become real copies. */
+/* Operands become plain values in their own slots. */
 bool materialize(translator *t, uint32_t from, uint32_t to);
 bool materialize_local(translator *t, uint32_t local);
 
@@ -97,6 +138,7 @@ bool label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32
 bool emit_branch(translator *t, uint32_t depth);
 bool emit_return(translator *t);
 bool branch_needs_code(translator *t, uint32_t depth);
+bool label_is_loop(translator *t, uint32_t depth);
 bool add_fixup(translator *t, uint32_t depth);
 void set_unreachable(translator *t);
 bool do_end(translator *t, bool *function_done);

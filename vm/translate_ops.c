@@ -6,36 +6,112 @@
 
 #include "vm/translate_internal.h"
 
-/* ---- helpers for the common shapes ---- */
+/* ---- forms derived from the opcode table ---- */
+
+#define IMM_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_IMM,
+static const vm_opcode imm_forms[VM_OP_COUNT] = { VM_IMM_OPS(IMM_ENTRY) };
+#undef IMM_ENTRY
+#define FUSED_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_BR_IF_##NAME,
+static const vm_opcode branch_forms[VM_OP_COUNT] = { VM_COMPARES(FUSED_ENTRY) };
+#undef FUSED_ENTRY
+#define NEGATED_ENTRY(NAME, CODE, T, EXPR, NEGATED) [VM_OP_##NAME] = VM_OP_##NEGATED,
+static const vm_opcode negations[VM_OP_COUNT] = { VM_COMPARES(NEGATED_ENTRY) };
+#undef NEGATED_ENTRY
+
+vm_opcode imm_form(vm_opcode op) { return imm_forms[op]; }
+
+/* a op b == b op a: a constant on the left may move to the right. */
+static bool commutes(vm_opcode op)
+{
+    switch (op) {
+    case VM_OP_I32_ADD: case VM_OP_I32_MUL: case VM_OP_I32_AND: case VM_OP_I32_OR:
+    case VM_OP_I32_XOR: case VM_OP_I64_ADD: case VM_OP_I64_MUL: case VM_OP_I64_AND:
+    case VM_OP_I64_OR: case VM_OP_I64_XOR: case VM_OP_I32_EQ: case VM_OP_I32_NE:
+    case VM_OP_I64_EQ: case VM_OP_I64_NE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Emits OP dst a b, or OP_IMM dst a imm when b is a constant. */
+static bool emit_binary(translator *t, vm_opcode op, vm_valtype in, uint32_t dst, operand *a, operand *b)
+{
+    if (b->kind == OPD_CONST && imm_forms[op]) {
+        if (!use(t, a))
+            return false;
+        uint32_t at = tr_pc(t);
+        bool ok = emit_op(t, imm_forms[op]) && emit(t, dst) && emit(t, a->slot);
+        emit_imm(t, in, b->value, &ok);
+        if (ok)
+            note_dst(t, at + 1);
+        return ok;
+    }
+    if (!use(t, a) || !use(t, b))
+        return false;
+    uint32_t at = tr_pc(t);
+    if (!emit_op(t, op) || !emit(t, dst) || !emit(t, a->slot) || !emit(t, b->slot))
+        return false;
+    note_dst(t, at + 1);
+    return true;
+}
 
 static bool binop(translator *t, vm_opcode op, vm_valtype in, vm_valtype out)
 {
     operand a = {0}, b = {0};
-    if (!pop(t, in, &b) || !pop(t, in, &a) || !push(t, out))
+    if (!pop(t, in, &b) || !pop(t, in, &a))
         return false;
-    if (!tr_live(t))
-        return true;
-    return emit_op(t, op) && emit(t, pos_slot(t, t->height - 1)) && emit(t, a.slot) && emit(t, b.slot);
+    if (a.kind == OPD_CONST && b.kind != OPD_CONST && commutes(op)) {
+        operand swap = a;
+        a = b;
+        b = swap;
+    }
+    /* A comparison waits for its consumer (a br_if or if fuses with it) if
+     * what it reads stays put meanwhile: a local, or the slot the result
+     * will occupy; and a constant or a local. */
+    uint32_t result_pos = pos_slot(t, t->height);
+    if (branch_forms[op] && tr_live(t) &&
+        (a.kind == OPD_LOCAL || (a.kind == OPD_SLOT && a.slot == result_pos)) &&
+        (b.kind == OPD_CONST || b.kind == OPD_LOCAL))
+        return push_cmp(t, op, in, &a, &b);
+    if (!push(t, out))
+        return false;
+    return !tr_live(t) || emit_binary(t, op, in, pos_slot(t, t->height - 1), &a, &b);
 }
 
 static bool unop(translator *t, vm_opcode op, vm_valtype in, vm_valtype out)
 {
     operand a = {0};
-    if (!pop(t, in, &a) || !push(t, out))
+    if (!pop(t, in, &a))
+        return false;
+    if ((op == VM_OP_I32_EQZ || op == VM_OP_I64_EQZ) && tr_live(t) &&
+        (a.kind == OPD_LOCAL || (a.kind == OPD_SLOT && a.slot == pos_slot(t, t->height)))) {
+        operand zero = { .type = in, .kind = OPD_CONST, .value = 0 };
+        return push_cmp(t, op == VM_OP_I32_EQZ ? VM_OP_I32_EQ : VM_OP_I64_EQ, in, &a, &zero);
+    }
+    if (!push(t, out))
         return false;
     if (!tr_live(t))
         return true;
-    return emit_op(t, op) && emit(t, pos_slot(t, t->height - 1)) && emit(t, a.slot);
+    if (!use(t, &a))
+        return false;
+    uint32_t at = tr_pc(t);
+    if (!emit_op(t, op) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a.slot))
+        return false;
+    note_dst(t, at + 1);
+    return true;
 }
 
-/* Same bits, new type: the operand keeps its slot, no code. */
+/* Same bits, new type: the operand stays where it is, no code. */
 static bool reinterpret(translator *t, vm_valtype in, vm_valtype out)
 {
     operand a = {0};
-    if (!pop(t, in, &a) || !push(t, out))
+    if (!pop(t, in, &a) || !use(t, &a) || !push(t, out))
         return false;
-    if (a.type != VM_UNKNOWN)
-        t->stack[t->height - 1] = (operand){ out, a.slot, a.alias };
+    if (a.type != VM_UNKNOWN) {
+        a.type = out;
+        t->stack[t->height - 1] = a;
+    }
     return true;
 }
 
@@ -76,7 +152,13 @@ static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
         return false;
     if (!tr_live(t))
         return true;
-    return emit_op(t, op) && emit(t, pos_slot(t, t->height - 1)) && emit(t, addr.slot) && emit(t, offset);
+    if (!use(t, &addr))
+        return false;
+    uint32_t at = tr_pc(t);
+    if (!emit_op(t, op) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, addr.slot) || !emit(t, offset))
+        return false;
+    note_dst(t, at + 1);
+    return true;
 }
 
 static bool store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
@@ -87,23 +169,47 @@ static bool store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural
         return false;
     if (!tr_live(t))
         return true;
-    return emit_op(t, op) && emit(t, addr.slot) && emit(t, value.slot) && emit(t, offset);
+    return use(t, &value) && use(t, &addr) && emit_op(t, op) && emit(t, addr.slot) &&
+           emit(t, value.slot) && emit(t, offset);
 }
 
-static bool constant(translator *t, vm_valtype type, uint64_t bits, bool wide)
+/* A constant costs nothing until something needs it in a slot. */
+static bool constant(translator *t, vm_valtype type, uint64_t bits)
 {
-    if (!push(t, type))
-        return false;
-    if (!tr_live(t))
-        return true;
-    if (!emit_op(t, wide ? VM_OP_CONST64 : VM_OP_CONST32) || !emit(t, pos_slot(t, t->height - 1)))
-        return false;
-    return wide ? emit(t, (uint32_t)bits) && emit(t, (uint32_t)(bits >> 32)) : emit(t, (uint32_t)bits);
+    return push_const(t, type, bits);
 }
 
 static bool is_ref(vm_valtype v) { return v == VM_FUNCREF || v == VM_EXTERNREF; }
 
 /* ---- control ---- */
+
+/* Emits a conditional jump taken when cond is false (when `when_true`,
+ * taken when it is true); the caller emits the target word next. A
+ * pending comparison fuses into one compare-and-branch (negated for
+ * "unless"); `back` picks the forms that charge fuel. */
+static bool emit_cond_branch(translator *t, operand *cond, bool when_true, bool back)
+{
+    if (cond->kind == OPD_CMP) {
+        vm_opcode cmp = when_true ? cond->cmp : negations[cond->cmp];
+        /* BR_IF_X, BR_IF_X_IMM, BR_IF_X_BACK, BR_IF_X_IMM_BACK, in that order */
+        vm_opcode op = (vm_opcode)(branch_forms[cmp] + (cond->b_imm ? 1 : 0) + (back ? 2 : 0));
+        bool ok = emit_op(t, op) && emit(t, cond->a);
+        if (cond->b_imm)
+            emit_imm(t, cond->cmp_type, cond->value, &ok);
+        else
+            ok = ok && emit(t, cond->b);
+        return ok;
+    }
+    if (!use(t, cond))
+        return false;
+    vm_opcode op = when_true ? (back ? VM_OP_BR_IF_BACK : VM_OP_BR_IF) : VM_OP_BR_UNLESS;
+    return emit_op(t, op) && emit(t, cond->slot);
+}
+
+static bool emit_branch_unless(translator *t, operand *cond)
+{
+    return emit_cond_branch(t, cond, false, false);
+}
 
 static bool op_if(translator *t)
 {
@@ -115,9 +221,10 @@ static bool op_if(translator *t)
         return false;
     if (!tr_live(t))
         return true;
-    ctrl *c = &t->ctrls[t->nctrls - 1];
-    if (!emit_op(t, VM_OP_BR_UNLESS) || !emit(t, cond.slot))
+    /* To the else branch when the condition is false. */
+    if (!emit_branch_unless(t, &cond))
         return false;
+    ctrl *c = &t->ctrls[t->nctrls - 1];
     c->else_fixup = tr_pc(t);
     return emit(t, NO_TARGET);
 }
@@ -145,15 +252,21 @@ static bool op_br_if(translator *t)
     if (!tr_live(t))
         return true;
     if (!branch_needs_code(t, depth))
-        return emit_op(t, VM_OP_BR_IF) && emit(t, cond.slot) && add_fixup(t, depth);
-    /* Taken: copy, then jump; not taken: skip over that. */
-    if (!emit_op(t, VM_OP_BR_UNLESS) || !emit(t, cond.slot))
+        return emit_cond_branch(t, &cond, true, label_is_loop(t, depth)) && add_fixup(t, depth);
+    /* Taken: put the values in place, then jump; not taken: skip that. */
+    if (!emit_cond_branch(t, &cond, false, false))
         return false;
     uint32_t skip = tr_pc(t);
     if (!emit(t, 0) || !emit_branch(t, depth))
         return false;
     t->code->words[skip] = tr_pc(t);
+    forget_dst(t);
     return true;
+}
+
+static bool trampoline(translator *t, uint32_t depth)
+{
+    return branch_needs_code(t, depth) || label_is_loop(t, depth);
 }
 
 static bool op_br_table(translator *t)
@@ -179,13 +292,14 @@ static bool op_br_table(translator *t)
              (n == arity || tr_fail(t, "type mismatch")) && check_top(t, types, n, true);
     }
     if (ok && tr_live(t)) {
-        ok = emit_op(t, VM_OP_BR_TABLE) && emit(t, index.slot) && emit(t, count + 1);
+        ok = use(t, &index) && emit_op(t, VM_OP_BR_TABLE) && emit(t, index.slot) && emit(t, count + 1);
         uint32_t first = tr_pc(t);
         for (uint32_t i = 0; ok && i <= count; i++)
-            ok = branch_needs_code(t, depths[i]) ? emit(t, NO_TARGET) : add_fixup(t, depths[i]);
-        /* Targets that need copies or a return get a trampoline. */
+            ok = trampoline(t, depths[i]) ? emit(t, NO_TARGET) : add_fixup(t, depths[i]);
+        /* Targets that need values put in place, a return, or fuel (a
+         * loop head) get a trampoline. */
         for (uint32_t i = 0; ok && i <= count; i++)
-            if (t->code->words[first + i] == NO_TARGET && branch_needs_code(t, depths[i])) {
+            if (t->code->words[first + i] == NO_TARGET && trampoline(t, depths[i])) {
                 t->code->words[first + i] = tr_pc(t);
                 ok = emit_branch(t, depths[i]);
             }
@@ -247,8 +361,8 @@ static bool op_call_indirect(translator *t)
     t->height -= ft->nparams;
     if (!push_types(t, ft->results, ft->nresults))
         return false;
-    return !live || (emit_op(t, VM_OP_CALL_INDIRECT) && emit(t, table) && emit(t, type) &&
-                     emit(t, index.slot) && emit(t, base));
+    return !live || (use(t, &index) && emit_op(t, VM_OP_CALL_INDIRECT) && emit(t, table) &&
+                     emit(t, type) && emit(t, index.slot) && emit(t, base));
 }
 
 static bool op_select(translator *t, bool typed)
@@ -277,11 +391,32 @@ static bool op_select(translator *t, bool typed)
     }
     if (!push(t, type))
         return false;
-    return !tr_live(t) || (emit_op(t, VM_OP_SELECT) && emit(t, pos_slot(t, t->height - 1)) &&
-                           emit(t, a.slot) && emit(t, b.slot) && emit(t, cond.slot));
+    if (!tr_live(t))
+        return true;
+    if (!use(t, &a) || !use(t, &b) || !use(t, &cond))
+        return false;
+    uint32_t at = tr_pc(t);
+    if (!emit_op(t, VM_OP_SELECT) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a.slot) ||
+        !emit(t, b.slot) || !emit(t, cond.slot))
+        return false;
+    note_dst(t, at + 1);
+    return true;
 }
 
 /* ---- variables ---- */
+
+/* Writes v into local x: the instruction that just computed v may write
+ * x itself; otherwise a copy (or the constant, or the comparison). */
+static bool set_local(translator *t, uint32_t x, const operand *v)
+{
+    if (v->kind == OPD_SLOT && t->last_dst != NO_TARGET && t->last_end == tr_pc(t) &&
+        t->code->words[t->last_dst] == v->slot) {
+        t->code->words[t->last_dst] = x;
+        forget_dst(t);
+        return true;
+    }
+    return emit_value_to(t, v, x);
+}
 
 static bool op_local(translator *t, uint8_t opcode)
 {
@@ -289,25 +424,15 @@ static bool op_local(translator *t, uint8_t opcode)
     if (!read_index(t, &x, t->nlocals, "unknown local"))
         return false;
     vm_valtype type = t->local_types[x];
-    if (opcode == 0x20) {   /* local.get: the consumer reads the local's slot */
-        if (!push(t, type))
-            return false;
-        if (tr_live(t))
-            t->stack[t->height - 1] = (operand){ type, x, true };
-        return true;
-    }
+    if (opcode == 0x20)   /* local.get: the consumer reads the local's slot */
+        return push_local(t, type, x);
     operand v = {0};
     if (!pop(t, type, &v) || !materialize_local(t, x))
         return false;
-    if (tr_live(t) && v.slot != x && (!emit_op(t, VM_OP_COPY) || !emit(t, x) || !emit(t, v.slot)))
+    if (tr_live(t) && !set_local(t, x, &v))
         return false;
-    if (opcode == 0x21)
-        return true;
-    if (!push(t, type))   /* local.tee: the value stays, now also in x */
-        return false;
-    if (tr_live(t))
-        t->stack[t->height - 1] = (operand){ type, x, true };
-    return true;
+    /* local.tee: the value stays, and it is now in x. */
+    return opcode == 0x21 || push_local(t, type, x);
 }
 
 static bool op_global(translator *t, uint8_t opcode)
@@ -326,7 +451,7 @@ static bool op_global(translator *t, uint8_t opcode)
     operand v = {0};
     if (!pop(t, gt->type, &v))
         return false;
-    return !tr_live(t) || (emit_op(t, VM_OP_GLOBAL_SET) && emit(t, v.slot) && emit(t, g));
+    return !tr_live(t) || (use(t, &v) && emit_op(t, VM_OP_GLOBAL_SET) && emit(t, v.slot) && emit(t, g));
 }
 
 /* ---- references and tables ---- */
@@ -339,7 +464,7 @@ static bool op_ref(translator *t, uint8_t opcode)
             return false;
         if (b != VM_FUNCREF && b != VM_EXTERNREF)
             return tr_malformed(t, "malformed reference type");
-        return constant(t, (vm_valtype)b, 0, false);
+        return constant(t, (vm_valtype)b, 0);
     }
     if (opcode == 0xd1) {
         operand r = {0};
@@ -349,7 +474,8 @@ static bool op_ref(translator *t, uint8_t opcode)
             return tr_fail(t, "type mismatch");
         if (!push(t, VM_I32))
             return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_REF_IS_NULL) && emit(t, pos_slot(t, t->height - 1)) && emit(t, r.slot));
+        return !tr_live(t) || (use(t, &r) && emit_op(t, VM_OP_REF_IS_NULL) &&
+                               emit(t, pos_slot(t, t->height - 1)) && emit(t, r.slot));
     }
     uint32_t f;
     if (!read_index(t, &f, t->m->nfuncs, "unknown function"))
@@ -371,12 +497,13 @@ static bool op_table_get_set(translator *t, uint8_t opcode)
     if (opcode == 0x25) {
         if (!pop(t, VM_I32, &i) || !push(t, elem))
             return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_TABLE_GET) && emit(t, pos_slot(t, t->height - 1)) &&
-                               emit(t, i.slot) && emit(t, x));
+        return !tr_live(t) || (use(t, &i) && emit_op(t, VM_OP_TABLE_GET) &&
+                               emit(t, pos_slot(t, t->height - 1)) && emit(t, i.slot) && emit(t, x));
     }
     if (!pop(t, elem, &v) || !pop(t, VM_I32, &i))
         return false;
-    return !tr_live(t) || (emit_op(t, VM_OP_TABLE_SET) && emit(t, i.slot) && emit(t, v.slot) && emit(t, x));
+    return !tr_live(t) || (use(t, &v) && use(t, &i) && emit_op(t, VM_OP_TABLE_SET) && emit(t, i.slot) &&
+                           emit(t, v.slot) && emit(t, x));
 }
 
 /* Pops three i32 operands (d, s, n) and emits OP d s n plus immediates. */
@@ -387,7 +514,8 @@ static bool three_i32(translator *t, vm_opcode op, vm_valtype second, uint32_t i
         return false;
     if (!tr_live(t))
         return true;
-    if (!emit_op(t, op) || !emit(t, d.slot) || !emit(t, s.slot) || !emit(t, n.slot))
+    if (!use(t, &d) || !use(t, &s) || !use(t, &n) ||
+        !emit_op(t, op) || !emit(t, d.slot) || !emit(t, s.slot) || !emit(t, n.slot))
         return false;
     return (nimm < 1 || emit(t, imm1)) && (nimm < 2 || emit(t, imm2));
 }
@@ -450,8 +578,9 @@ static bool op_prefixed(translator *t)
         if (!read_index(t, &x, t->m->ntables, "unknown table") || !pop(t, VM_I32, &n) ||
             !pop(t, t->m->tables[x].elem, &init) || !push(t, VM_I32))
             return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_TABLE_GROW) && emit(t, pos_slot(t, t->height - 1)) &&
-                               emit(t, init.slot) && emit(t, n.slot) && emit(t, x));
+        return !tr_live(t) || (use(t, &init) && use(t, &n) && emit_op(t, VM_OP_TABLE_GROW) &&
+                               emit(t, pos_slot(t, t->height - 1)) && emit(t, init.slot) &&
+                               emit(t, n.slot) && emit(t, x));
     }
     case 16:  /* table.size */
         if (!read_index(t, &x, t->m->ntables, "unknown table") || !push(t, VM_I32))
@@ -478,8 +607,8 @@ static bool op_memory_size_grow(translator *t, uint8_t opcode)
     operand delta = {0};
     if (!pop(t, VM_I32, &delta) || !push(t, VM_I32))
         return false;
-    return !tr_live(t) || (emit_op(t, VM_OP_MEMORY_GROW) && emit(t, pos_slot(t, t->height - 1)) &&
-                           emit(t, delta.slot) && emit(t, 0));
+    return !tr_live(t) || (use(t, &delta) && emit_op(t, VM_OP_MEMORY_GROW) &&
+                           emit(t, pos_slot(t, t->height - 1)) && emit(t, delta.slot) && emit(t, 0));
 }
 
 bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
@@ -528,20 +657,24 @@ bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
     case 0x3f: case 0x40: return op_memory_size_grow(t, opcode);
     case 0x41: {
         int32_t v;
-        return vm_read_s32(&t->r, &v) && constant(t, VM_I32, (uint32_t)v, false);
+        return vm_read_s32(&t->r, &v) && constant(t, VM_I32, (uint32_t)v);
     }
     case 0x42: {
         int64_t v;
-        return vm_read_s64(&t->r, &v) && constant(t, VM_I64, (uint64_t)v, true);
+        return vm_read_s64(&t->r, &v) && constant(t, VM_I64, (uint64_t)v);
     }
     case 0x43: {
         uint32_t bits;
-        return vm_read_f32(&t->r, &bits) && constant(t, VM_F32, bits, false);
+        return vm_read_f32(&t->r, &bits) && constant(t, VM_F32, bits);
     }
     case 0x44: {
         uint64_t bits;
-        return vm_read_f64(&t->r, &bits) && constant(t, VM_F64, bits, true);
+        return vm_read_f64(&t->r, &bits) && constant(t, VM_F64, bits);
     }
+#define COMPARE_CASE(NAME, CODE, T, EXPR, NEGATED) \
+    case CODE: return binop(t, VM_OP_##NAME, VM_##T, VM_I32);
+    VM_COMPARES(COMPARE_CASE)
+#undef COMPARE_CASE
 #define BINOP_CASE(NAME, CODE, IN, OUT, EXPR) \
     case CODE: return binop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
     VM_BINOPS(BINOP_CASE)

@@ -1,0 +1,215 @@
+/* translate_stack.c — the translator's operand stack. Each operand knows
+ * where its value is: in its own position slot (SLOT), in a local's slot
+ * (LOCAL: local.get costs nothing), a constant not yet written anywhere
+ * (CONST: folded into the _IMM forms of its consumer), or an integer
+ * comparison not yet computed (CMP: fused into the br_if or if that
+ * consumes it). An operand is "materialized" — its value written to a
+ * slot — only when a consumer needs a slot, a local it reads is about to
+ * change, or control flow merges. */
+#include "vm/translate_internal.h"
+
+static ctrl *top_ctrl(translator *t) { return &t->ctrls[t->nctrls - 1]; }
+
+bool push(translator *t, vm_valtype type)
+{
+    if (!tr_grow((void **)&t->stack, &t->stack_cap, t->height, sizeof *t->stack, MAX_OPERANDS))
+        return t->height >= MAX_OPERANDS ? tr_fail(t, "operand stack too deep") : tr_out_of_memory(t);
+    uint32_t pos = pos_slot(t, t->height);
+    t->stack[t->height] = (operand){ .type = type, .kind = OPD_SLOT, .slot = pos, .pos = pos };
+    t->height++;
+    if (t->height > t->max_height)
+        t->max_height = t->height;
+    return true;
+}
+
+/* Pushes a value that lives somewhere else for now. In dead code every
+ * operand is a plain SLOT: nothing is emitted there anyway. */
+static operand *push_deferred(translator *t, vm_valtype type)
+{
+    if (!push(t, type))
+        return NULL;
+    return tr_live(t) ? &t->stack[t->height - 1] : NULL;
+}
+
+bool push_local(translator *t, vm_valtype type, uint32_t local)
+{
+    if (!push(t, type))
+        return false;
+    operand *o = tr_live(t) ? &t->stack[t->height - 1] : NULL;
+    if (o != NULL) {
+        o->kind = OPD_LOCAL;
+        o->slot = local;
+    }
+    return true;
+}
+
+bool push_const(translator *t, vm_valtype type, uint64_t bits)
+{
+    if (!push(t, type))
+        return false;
+    operand *o = tr_live(t) ? &t->stack[t->height - 1] : NULL;
+    if (o != NULL) {
+        o->kind = OPD_CONST;
+        o->value = bits;
+    }
+    return true;
+}
+
+bool push_cmp(translator *t, vm_opcode cmp, vm_valtype type, const operand *a, const operand *b)
+{
+    operand *o = push_deferred(t, VM_I32);
+    if (o == NULL)
+        return t->r.err->kind == VM_ERR_NONE;
+    o->kind = OPD_CMP;
+    o->cmp = cmp;
+    o->cmp_type = type;
+    o->a = a->slot;
+    o->b_imm = b->kind == OPD_CONST;
+    o->b = o->b_imm ? 0 : b->slot;
+    o->value = o->b_imm ? b->value : 0;
+    return true;
+}
+
+bool pop_any(translator *t, operand *out)
+{
+    ctrl *c = top_ctrl(t);
+    if (t->height == c->height) {
+        if (!c->unreachable)
+            return tr_fail(t, "type mismatch");
+        uint32_t pos = pos_slot(t, t->height);
+        *out = (operand){ .type = VM_UNKNOWN, .kind = OPD_SLOT, .slot = pos, .pos = pos };
+        return true;
+    }
+    *out = t->stack[--t->height];
+    return true;
+}
+
+bool pop(translator *t, vm_valtype expect, operand *out)
+{
+    if (!pop_any(t, out))
+        return false;
+    if (out->type != expect && out->type != VM_UNKNOWN && expect != VM_UNKNOWN)
+        return tr_fail(t, "type mismatch");
+    return true;
+}
+
+bool pop_types(translator *t, const vm_valtype *types, uint32_t n)
+{
+    operand o = {0};
+    for (uint32_t i = n; i-- > 0;)
+        if (!pop(t, types[i], &o))
+            return false;
+    return true;
+}
+
+bool push_types(translator *t, const vm_valtype *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!push(t, types[i]))
+            return false;
+    return true;
+}
+
+/* Checks that the top n operands have the given types, leaving them in
+ * place (each known operand keeps where it is). Operands the polymorphic
+ * stack of unreachable code supplies become values of the given types
+ * (the spec's pop_vals(ts); push_vals(ts)), or, with keep_unknown, stay of
+ * unknown type (push_vals(pop_vals(ts)), as br_table needs). */
+bool check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unknown)
+{
+    if (!tr_grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
+        return tr_out_of_memory(t);
+    for (uint32_t i = n; i-- > 0;)
+        if (!pop(t, types[i], &t->scratch[i]))
+            return false;
+    for (uint32_t i = 0; i < n; i++) {
+        operand o = t->scratch[i];
+        bool unknown = o.type == VM_UNKNOWN;
+        if (!push(t, unknown && keep_unknown ? VM_UNKNOWN : types[i]))
+            return false;
+        if (!unknown && o.pos == t->stack[t->height - 1].pos)
+            t->stack[t->height - 1] = o;   /* where it is, as it is */
+    }
+    return true;
+}
+
+void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok)
+{
+    *ok = *ok && emit(t, (uint32_t)bits);
+    if (type == VM_I64 || type == VM_F64)
+        *ok = *ok && emit(t, (uint32_t)(bits >> 32));
+}
+
+/* Writes the value of o into slot dst (o itself is left as it is). */
+bool emit_value_to(translator *t, const operand *o, uint32_t dst)
+{
+    uint32_t at = tr_pc(t);
+    bool ok = true;
+    switch (o->kind) {
+    case OPD_SLOT:
+    case OPD_LOCAL:
+        if (o->slot == dst)
+            return true;
+        ok = emit_op(t, VM_OP_COPY) && emit(t, dst) && emit(t, o->slot);
+        break;
+    case OPD_CONST: {
+        bool wide = o->type == VM_I64 || o->type == VM_F64;
+        ok = emit_op(t, wide ? VM_OP_CONST64 : VM_OP_CONST32) && emit(t, dst);
+        emit_imm(t, wide ? VM_I64 : VM_I32, o->value, &ok);
+        break;
+    }
+    case OPD_CMP:
+        ok = emit_op(t, o->b_imm ? imm_form(o->cmp) : o->cmp) && emit(t, dst) && emit(t, o->a);
+        if (o->b_imm)
+            emit_imm(t, o->cmp_type, o->value, &ok);
+        else
+            ok = ok && emit(t, o->b);
+        break;
+    }
+    if (ok)
+        note_dst(t, at + 1);   /* every form above has its destination first */
+    return ok;
+}
+
+/* Makes o a plain SLOT operand: its value written to its position slot. */
+static bool settle(translator *t, operand *o)
+{
+    if (o->kind == OPD_SLOT)
+        return true;
+    if (tr_live(t) && !emit_value_to(t, o, o->pos))
+        return false;
+    o->kind = OPD_SLOT;
+    o->slot = o->pos;
+    return true;
+}
+
+bool use(translator *t, operand *o)
+{
+    return o->kind == OPD_LOCAL || settle(t, o);
+}
+
+/* Does o read the slot `local`? */
+static bool reads(const operand *o, uint32_t local)
+{
+    if (o->kind == OPD_LOCAL)
+        return o->slot == local;
+    if (o->kind == OPD_CMP)
+        return o->a == local || (!o->b_imm && o->b == local);
+    return false;
+}
+
+bool materialize(translator *t, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = from; i < to; i++)
+        if (!settle(t, &t->stack[i]))
+            return false;
+    return true;
+}
+
+bool materialize_local(translator *t, uint32_t local)
+{
+    for (uint32_t i = 0; i < t->height; i++)
+        if (reads(&t->stack[i], local) && !settle(t, &t->stack[i]))
+            return false;
+    return true;
+}
