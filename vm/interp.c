@@ -208,11 +208,16 @@ dispatch:
         }
         frame = &t->frames[t->nframes - 1];
         func = frame->func;
-        inst = func->instance;
         code = func->code->words;
         pc = frame->pc;
         fp = t->slots + frame->fp;
-        LOAD_MEMORY();
+        if (func->instance != inst) {
+            inst = func->instance;
+            LOAD_MEMORY();
+        } else if (memory != NULL) {   /* the callee may have grown it */
+            mem = memory->data;
+            mem_size = memory->size;
+        }
         DISPATCH();
     }
 
@@ -440,21 +445,27 @@ call:
     {
         uint64_t callee_fp = (uint64_t)(fp - t->slots) + base;
         const vm_code *c = callee->code;
-        if (!vm_thread_reserve(t, callee_fp, c->frame_slots)) {
-            t->fuel = fuel;
-            return VM_TRAP;
+        /* Room for the frame: checked here, grown (or refused) out of line. */
+        if (callee_fp + c->frame_slots > t->nslots || t->nframes >= t->frames_cap ||
+            t->nframes >= t->max_frames) {
+            if (!vm_thread_reserve(t, callee_fp, c->frame_slots)) {
+                t->fuel = fuel;
+                return VM_TRAP;
+            }
         }
         fuel--;
         frame = &t->frames[t->nframes++];
         *frame = (vm_frame){ callee, c->words, callee_fp };
+        fp = t->slots + callee_fp;
+        for (uint32_t i = c->nparams; i < c->nlocals; i++)
+            fp[i] = 0;
         func = callee;
-        inst = func->instance;
         code = c->words;
         pc = code;
-        fp = t->slots + callee_fp;
-        if (c->nlocals > c->nparams)
-            memset(fp + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof *fp);
-        LOAD_MEMORY();
+        if (callee->instance != inst) {
+            inst = callee->instance;
+            LOAD_MEMORY();
+        }
         DISPATCH();
     }
 #ifndef VM_COMPUTED_GOTO
