@@ -31,6 +31,7 @@ static void usage(FILE *f)
           "  check                  load every entry and print every error (exit 1 if any)\n"
           "  hash FILE...           print sha256:<hex> of a file, the value a `hash:` field takes\n"
           "  wasm validate FILE     decode and validate a WebAssembly module\n"
+          "  wasm dump FILE [FUNC]  print the internal code the engine translated it to\n"
           "  wasm call FILE FUNC [ARGS...]\n"
           "                         call an exported function, print its results\n"
           "  wasm run [--dir HOST[::GUEST]] [--ro-dir HOST[::GUEST]] [--env K=V]... [--inherit-env]\n"

@@ -194,6 +194,18 @@ int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err)
         vm_module_free(m);
         return 0;
     }
+    if ((argc == 2 || argc == 3) && !strcmp(argv[0], "dump")) {
+        char *end = NULL;
+        unsigned long only = argc == 3 ? strtoul(argv[2], &end, 10) : UINT32_MAX;
+        if (argc == 3 && (*end != '\0' || end == argv[2]))
+            return -1;
+        vm_module *m = wippy_wasm_load(argv[1], err);
+        if (m == NULL)
+            return 1;
+        vm_module_dump(m, (uint32_t)only, out);
+        vm_module_free(m);
+        return 0;
+    }
     if (argc >= 3 && !strcmp(argv[0], "call"))
         return call(argv[1], argv[2], argc - 3, argv + 3, out, err);
     if (argc >= 1 && !strcmp(argv[0], "run"))

@@ -209,6 +209,12 @@ START_TEST(wasm_validate_and_call)
     ck_assert_int_eq(missing.status, 1);
     ck_assert_ptr_nonnull(strstr(missing.err, "no exported function \"nope\""));
     done(&missing);
+    result dump = run("wasm", "dump", EXAMPLES "/wasm/worker.wasm", NULL);
+    ck_assert_int_eq(dump.status, 0);
+    ck_assert_str_eq(dump.out, "func 0\n  ; 2 params, 2 locals, 4 slots\n"
+                               "      0  I32_MUL                  0 0 1\n"
+                               "      4  RETURN\n");
+    done(&dump);
     result usage = run("wasm", "frob", NULL);
     ck_assert_int_eq(usage.status, 2);
     done(&usage);

@@ -20,6 +20,7 @@
 #define WIPPY_VM_CODE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* Where, in the wasm binary, the instruction at a code position came from:
  * for trap messages and backtraces. Sorted by pc. */
@@ -41,6 +42,9 @@ typedef struct vm_code {
 
 /* Frees a translated body (NULL is fine). */
 void vm_code_free(vm_code *c);
+
+/* Prints the code as text, an instruction a line (code_dump.c). */
+void vm_code_dump(const vm_code *c, FILE *out);
 
 /* The byte offset in the module of the instruction translated at pc. */
 uint32_t vm_code_offset(const vm_code *c, uint32_t pc);

@@ -211,6 +211,14 @@ bool emit_return(translator *t)
      * every result first gets a slot of its own (its position, above the
      * locals), then moves down. The operands themselves stay as they are:
      * a br_if's fall-through path still sees them unchanged. */
+    /* One result computed by the instruction just before: it can write
+     * slot 0 itself. */
+    const operand *top = n == 1 ? &t->stack[t->height - 1] : NULL;
+    if (top != NULL && top->kind == OPD_SLOT && t->last_dst != NO_TARGET &&
+        t->last_end == tr_pc(t) && t->code->words[t->last_dst] == top->slot) {
+        t->code->words[t->last_dst] = 0;
+        return emit_op(t, VM_OP_RETURN);
+    }
     if (!tr_grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
         return tr_out_of_memory(t);
     for (uint32_t i = 0; i < n; i++) {

@@ -84,6 +84,13 @@ static bool unop(translator *t, vm_opcode op, vm_valtype in, vm_valtype out)
     operand a = {0};
     if (!pop(t, in, &a))
         return false;
+    if (op == VM_OP_I32_EQZ && a.kind == OPD_CMP) {   /* not (x < y) is x >= y */
+        a.cmp = negations[a.cmp];
+        if (!push(t, VM_I32))
+            return false;
+        t->stack[t->height - 1] = a;
+        return true;
+    }
     if ((op == VM_OP_I32_EQZ || op == VM_OP_I64_EQZ) && tr_live(t) &&
         (a.kind == OPD_LOCAL || (a.kind == OPD_SLOT && a.slot == pos_slot(t, t->height)))) {
         operand zero = { .type = in, .kind = OPD_CONST, .value = 0 };

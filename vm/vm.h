@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- values ---- */
 
@@ -114,6 +115,11 @@ void vm_module_export(const vm_module *m, uint32_t i, const char **name, vm_exte
 bool vm_module_export_signature(const vm_module *m, const char *name, vm_signature *sig);
 /* The signature of an imported function (import index i). */
 bool vm_module_import_signature(const vm_module *m, uint32_t i, vm_signature *sig);
+
+/* Prints the internal code the translator made of each defined function
+ * (or only of function index `only`, when it is not UINT32_MAX), an
+ * instruction a line: for reading and tuning the translator. */
+void vm_module_dump(const vm_module *m, uint32_t only, FILE *out);
 
 /* ---- stores: where instances, memories, tables and globals live ---- */
 

@@ -1,0 +1,86 @@
+/* code_dump.c — prints translated code as text, one instruction a line:
+ * for reading what the translator made of a function (and for tuning it).
+ * Operand counts come from the same opcode table as everything else. */
+#include <stdio.h>
+
+#include "vm/code.h"
+#include "vm/module.h"
+#include "vm/opcodes.h"
+
+#define IMM_WORDS_I32 1
+#define IMM_WORDS_I64 2
+#define IMM_WORDS_F32 1
+#define IMM_WORDS_F64 2
+
+typedef struct {
+    const char *name;
+    int words;   /* operand words after the opcode; -1: BR_TABLE */
+} op_info;
+
+static const op_info ops[VM_OP_COUNT] = {
+    [VM_OP_UNREACHABLE] = { "UNREACHABLE", 0 }, [VM_OP_COPY] = { "COPY", 2 },
+    [VM_OP_CONST32] = { "CONST32", 2 }, [VM_OP_CONST64] = { "CONST64", 3 },
+    [VM_OP_BR] = { "BR", 1 }, [VM_OP_BR_IF] = { "BR_IF", 2 }, [VM_OP_BR_UNLESS] = { "BR_UNLESS", 2 },
+    [VM_OP_BR_TABLE] = { "BR_TABLE", -1 }, [VM_OP_BR_BACK] = { "BR_BACK", 1 },
+    [VM_OP_BR_IF_BACK] = { "BR_IF_BACK", 2 }, [VM_OP_CALL] = { "CALL", 2 },
+    [VM_OP_CALL_INDIRECT] = { "CALL_INDIRECT", 4 }, [VM_OP_RETURN] = { "RETURN", 0 },
+    [VM_OP_SELECT] = { "SELECT", 4 }, [VM_OP_GLOBAL_GET] = { "GLOBAL_GET", 2 },
+    [VM_OP_GLOBAL_SET] = { "GLOBAL_SET", 2 }, [VM_OP_MEMORY_SIZE] = { "MEMORY_SIZE", 2 },
+    [VM_OP_MEMORY_GROW] = { "MEMORY_GROW", 3 }, [VM_OP_REF_FUNC] = { "REF_FUNC", 2 },
+    [VM_OP_REF_IS_NULL] = { "REF_IS_NULL", 2 }, [VM_OP_TABLE_GET] = { "TABLE_GET", 3 },
+    [VM_OP_TABLE_SET] = { "TABLE_SET", 3 }, [VM_OP_TABLE_SIZE] = { "TABLE_SIZE", 2 },
+    [VM_OP_TABLE_GROW] = { "TABLE_GROW", 4 }, [VM_OP_TABLE_FILL] = { "TABLE_FILL", 4 },
+    [VM_OP_TABLE_COPY] = { "TABLE_COPY", 5 }, [VM_OP_TABLE_INIT] = { "TABLE_INIT", 5 },
+    [VM_OP_ELEM_DROP] = { "ELEM_DROP", 1 }, [VM_OP_MEMORY_INIT] = { "MEMORY_INIT", 5 },
+    [VM_OP_DATA_DROP] = { "DATA_DROP", 1 }, [VM_OP_MEMORY_COPY] = { "MEMORY_COPY", 5 },
+    [VM_OP_MEMORY_FILL] = { "MEMORY_FILL", 4 },
+#define THREE(NAME, ...) [VM_OP_##NAME] = { #NAME, 3 },
+#define TWO(NAME, ...) [VM_OP_##NAME] = { #NAME, 2 },
+    VM_COMPARES(THREE) VM_BINOPS(THREE) VM_BINOPS_TRAP(THREE) VM_LOADS(THREE) VM_STORES(THREE)
+    VM_UNOPS(TWO) VM_UNOPS_TRAP(TWO) VM_UNOPS_SAT(TWO)
+#undef THREE
+#undef TWO
+#define IMM_CMP(NAME, CODE, T, ...) [VM_OP_##NAME##_IMM] = { #NAME "_IMM", 2 + IMM_WORDS_##T },
+#define IMM_BIN(NAME, CODE, T, ...) [VM_OP_##NAME##_IMM] = { #NAME "_IMM", 2 + IMM_WORDS_##T },
+    VM_COMPARES(IMM_CMP) VM_BINOPS(IMM_BIN) VM_BINOPS_TRAP(IMM_BIN)
+#undef IMM_CMP
+#undef IMM_BIN
+#define FUSED(NAME, CODE, T, ...) \
+    [VM_OP_BR_IF_##NAME] = { "BR_IF_" #NAME, 3 }, \
+    [VM_OP_BR_IF_##NAME##_IMM] = { "BR_IF_" #NAME "_IMM", 2 + IMM_WORDS_##T }, \
+    [VM_OP_BR_IF_##NAME##_BACK] = { "BR_IF_" #NAME "_BACK", 3 }, \
+    [VM_OP_BR_IF_##NAME##_IMM_BACK] = { "BR_IF_" #NAME "_IMM_BACK", 2 + IMM_WORDS_##T },
+    VM_COMPARES(FUSED)
+#undef FUSED
+};
+
+void vm_code_dump(const vm_code *c, FILE *out)
+{
+    fprintf(out, "  ; %u params, %u locals, %u slots\n", c->nparams, c->nlocals, c->frame_slots);
+    for (uint32_t pc = 0; pc < c->nwords;) {
+        uint32_t op = c->words[pc];
+        if (op >= VM_OP_COUNT || ops[op].name == NULL) {
+            fprintf(out, "  %5u  ?? %u\n", pc, op);
+            return;
+        }
+        int n = ops[op].words;
+        if (n < 0)
+            n = 2 + (int)c->words[pc + 2];   /* index, count, targets */
+        fprintf(out, n ? "  %5u  %-24s" : "  %5u  %s", pc, ops[op].name);
+        for (int i = 1; i <= n && pc + (uint32_t)i < c->nwords; i++)
+            fprintf(out, " %u", c->words[pc + (uint32_t)i]);
+        fputc('\n', out);
+        pc += 1 + (uint32_t)n;
+    }
+}
+
+void vm_module_dump(const vm_module *m, uint32_t only, FILE *out)
+{
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        if (only != UINT32_MAX && only != i)
+            continue;
+        const char *name = m->func_names ? m->func_names[i] : NULL;
+        fprintf(out, "func %u%s%s\n", i, name ? " " : "", name ? name : "");
+        vm_code_dump(m->funcs[i - m->nimported_funcs].code, out);
+    }
+}
