@@ -70,12 +70,39 @@ wasi_fd *wasi_fd_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *err)
         *err = WASI_EBADF;
         return NULL;
     }
-    wasi_fd *e = &ctx->fds[fd];
+    return wasi_fd_with_rights(&ctx->fds[fd], rights, err);
+}
+
+wasi_fd *wasi_fd_with_rights(wasi_fd *e, uint64_t rights, uint32_t *err)
+{
     if ((e->base & rights) != rights) {
         *err = WASI_ENOTCAPABLE;
         return NULL;
     }
     *err = WASI_ESUCCESS;
+    return e;
+}
+
+wasi_fd *wasi_fd_get_out(wasi_call *c, uint64_t rights, uint64_t size, uint8_t **out,
+                         uint32_t *err)
+{
+    wasi_fd *e = wasi_fd_get(c->ctx, ARG32(c, 0), rights, err);
+    if (e == NULL)
+        return NULL;
+    if ((*out = wasi_mem(c->mem, ARG32(c, 1), size)) == NULL) {
+        *err = WASI_EFAULT;
+        return NULL;
+    }
+    return e;
+}
+
+wasi_fd *wasi_fd_get_writable(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *err)
+{
+    wasi_fd *e = wasi_fd_get(ctx, fd, rights, err);
+    if (e != NULL && e->read_only) {
+        *err = WASI_EROFS;
+        return NULL;
+    }
     return e;
 }
 
@@ -113,6 +140,21 @@ uint32_t wasi_fd_insert(wasi_ctx *ctx, const wasi_fd *e, uint32_t *out)
     ctx->fds[fd] = *e;
     ctx->fds[fd].open = true;
     *out = fd;
+    return WASI_ESUCCESS;
+}
+
+uint32_t wasi_fd_adopt(wasi_ctx *ctx, wasi_fd e, const struct stat *st, uint64_t base,
+                       uint64_t inheriting, uint8_t *out)
+{
+    wasi_fd_describe(&e, st);
+    e.base &= base;
+    e.inheriting &= inheriting;
+    uint32_t fd, err = wasi_fd_insert(ctx, &e, &fd);
+    if (err != 0) {
+        close(e.host);
+        return err;
+    }
+    wasi_store_u32(out, fd);
     return WASI_ESUCCESS;
 }
 

@@ -48,13 +48,17 @@ static uint32_t one_time(uint64_t value, bool given, bool now, struct timespec *
     return WASI_ESUCCESS;
 }
 
-uint32_t wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec ts[2])
+uint32_t wasi_times_arg(wasi_call *c, uint32_t first, const wasi_fd *e, struct timespec ts[2])
 {
+    uint64_t atim = ARG64(c, first), mtim = ARG64(c, first + 1);
+    uint32_t fst = ARG32(c, first + 2);
     if (fst & ~(uint32_t)(WASI_FST_ATIM | WASI_FST_ATIM_NOW | WASI_FST_MTIM | WASI_FST_MTIM_NOW))
         return WASI_EINVAL;
     uint32_t err = one_time(atim, fst & WASI_FST_ATIM, fst & WASI_FST_ATIM_NOW, &ts[0]);
     if (err == 0)
         err = one_time(mtim, fst & WASI_FST_MTIM, fst & WASI_FST_MTIM_NOW, &ts[1]);
+    if (err == 0 && e->read_only)
+        err = WASI_EROFS;
     return err;
 }
 
@@ -63,12 +67,10 @@ uint32_t wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec 
 uint32_t wasi_op_fd_fdstat_get(wasi_call *c)
 {
     uint32_t err;
-    wasi_fd *e = wasi_fd_get(c->ctx, ARG32(c, 0), 0, &err);
+    uint8_t *p;
+    wasi_fd *e = wasi_fd_get_out(c, 0, 24, &p, &err);
     if (e == NULL)
         return err;
-    uint8_t *p = wasi_mem(c->mem, ARG32(c, 1), 24);
-    if (p == NULL)
-        return WASI_EFAULT;
     memset(p, 0, 24);
     p[0] = e->type;
     wasi_store_u16(p + 2, e->fdflags);
@@ -122,12 +124,10 @@ uint32_t wasi_op_fd_fdstat_set_rights(wasi_call *c)
 uint32_t wasi_op_fd_filestat_get(wasi_call *c)
 {
     uint32_t err;
-    wasi_fd *e = wasi_fd_get(c->ctx, ARG32(c, 0), WASI_R_FD_FILESTAT_GET, &err);
+    uint8_t *p;
+    wasi_fd *e = wasi_fd_get_out(c, WASI_R_FD_FILESTAT_GET, 64, &p, &err);
     if (e == NULL)
         return err;
-    uint8_t *p = wasi_mem(c->mem, ARG32(c, 1), 64);
-    if (p == NULL)
-        return WASI_EFAULT;
     struct stat st;
     memset(&st, 0, sizeof st);
     if (e->host < 0)
@@ -144,11 +144,9 @@ uint32_t wasi_op_fd_filestat_set_size(wasi_call *c)
 {
     uint32_t err;
     uint64_t size = ARG64(c, 1);
-    wasi_fd *e = wasi_fd_get(c->ctx, ARG32(c, 0), WASI_R_FD_FILESTAT_SET_SIZE, &err);
+    wasi_fd *e = wasi_fd_get_writable(c->ctx, ARG32(c, 0), WASI_R_FD_FILESTAT_SET_SIZE, &err);
     if (e == NULL)
         return err;
-    if (e->read_only)
-        return WASI_EROFS;
     if (size > (uint64_t)INT64_MAX)
         return WASI_EINVAL;
     if (e->host >= 0 && ftruncate(e->host, (off_t)size) != 0)
@@ -163,10 +161,8 @@ uint32_t wasi_op_fd_filestat_set_times(wasi_call *c)
     if (e == NULL)
         return err;
     struct timespec ts[2];
-    if ((err = wasi_times(ARG64(c, 1), ARG64(c, 2), ARG32(c, 3), ts)) != 0)
+    if ((err = wasi_times_arg(c, 1, e, ts)) != 0)
         return err;
-    if (e->read_only)
-        return WASI_EROFS;
     if (e->host >= 0 && futimens(e->host, ts) != 0)
         return wasi_errno(errno);
     return WASI_ESUCCESS;

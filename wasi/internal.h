@@ -233,8 +233,27 @@ vm_host_status wasi_trampoline(vm_caller *caller, const vm_value *args, vm_value
 /* The descriptor if open and holding all of `rights`; else NULL with *err
  * set to EBADF or ENOTCAPABLE. */
 wasi_fd *wasi_fd_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *err);
+/* e when it holds all of `rights`; else NULL with *err set to ENOTCAPABLE
+ * (for calls that check the kind of descriptor before its rights). */
+wasi_fd *wasi_fd_with_rights(wasi_fd *e, uint64_t rights, uint32_t *err);
+/* wasi_fd_get() for a call that changes the file: also NULL with *err set
+ * to EROFS when the descriptor lies in a read-only mount. */
+wasi_fd *wasi_fd_get_writable(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *err);
+/* The arguments (fd, *answer) of fd_fdstat_get, fd_filestat_get and
+ * fd_tell: the descriptor holding `rights` and, in *out, the `size` bytes
+ * where the answer goes. NULL with *err set to EBADF, ENOTCAPABLE or
+ * EFAULT, in that order. */
+wasi_fd *wasi_fd_get_out(wasi_call *c, uint64_t rights, uint64_t size, uint8_t **out,
+                         uint32_t *err);
 /* Puts e in the lowest free slot >= 3. Returns an errno (EMFILE, ENOMEM). */
 uint32_t wasi_fd_insert(wasi_ctx *ctx, const wasi_fd *e, uint32_t *out);
+/* Enters the host descriptor e.host that a call just opened for the guest
+ * (path_open, sock_accept): e's kind and the most it can hold come from st
+ * (wasi_fd_describe), its rights are then narrowed to `base` and
+ * `inheriting`. Stores the new guest number at out (4 bytes, already
+ * checked); on failure closes e.host. Returns an errno. */
+uint32_t wasi_fd_adopt(wasi_ctx *ctx, wasi_fd e, const struct stat *st, uint64_t base,
+                       uint64_t inheriting, uint8_t *out);
 /* Closes the host descriptor and directory stream and frees the slot. */
 void wasi_fd_release(wasi_fd *e);
 /* Fills type, can_block and the rights a descriptor of that kind can hold. */
@@ -245,9 +264,7 @@ uint8_t wasi_filetype_of(int host, const struct stat *st);
 
 /* The bytes [ptr, ptr+len) or NULL when they are not all inside memory. */
 uint8_t *wasi_mem(vm_memory *m, uint64_t ptr, uint64_t len);
-bool wasi_put_u8(vm_memory *m, uint64_t ptr, uint8_t v);
-bool wasi_put_u16(vm_memory *m, uint64_t ptr, uint16_t v);
-bool wasi_put_u32(vm_memory *m, uint64_t ptr, uint32_t v);
+/* Stores v at ptr; false when the 8 bytes are not all inside memory. */
 bool wasi_put_u64(vm_memory *m, uint64_t ptr, uint64_t v);
 void wasi_store_u16(uint8_t *p, uint16_t v);
 void wasi_store_u32(uint8_t *p, uint32_t v);
@@ -258,6 +275,17 @@ uint64_t wasi_load_u64(const uint8_t *p);
 /* Turns a guest iovec array into host iovecs (at most WASI_MAX_IOVS of
  * them). Returns an errno (EFAULT when any part is outside memory). */
 uint32_t wasi_iovecs(vm_memory *m, uint32_t iovs, uint32_t n, struct iovec *out, int *count);
+/* The guest buffers of fd_read, fd_write, fd_pread, fd_pwrite, sock_recv
+ * and sock_send: the iovec array given as arguments 1 and 2, and the u32
+ * where the number of bytes moved goes. */
+typedef struct {
+    struct iovec iov[WASI_MAX_IOVS];
+    int n;
+    uint8_t *count;
+} wasi_buffers;
+/* Fills b from arguments 1 and 2 (wasi_iovecs()) and from argument
+ * count_arg, the pointer to the count. Returns an errno (EFAULT). */
+uint32_t wasi_buffers_arg(wasi_call *c, uint32_t count_arg, wasi_buffers *b);
 /* Cuts iovecs so they hold at most `limit` bytes in total. */
 void wasi_iovecs_limit(struct iovec *iov, int *count, size_t limit);
 /* Copies a guest path into out[PATH_MAX] with a NUL. Returns an errno:
@@ -293,7 +321,22 @@ void wasi_block(wasi_ctx *ctx);
 WASI_OPS(WASI_DECLARE_OP)
 #undef WASI_DECLARE_OP
 
-/* ---- shared by the fd and path operations ---- */
+/* ---- shared by the fd, sock and path operations ---- */
+
+/* fd.c: 0 when a stream is ready for `events` and the transfer can go
+ * ahead (also for descriptors that never block, and when poll reports an
+ * error, which the transfer then reports itself); else EAGAIN when the
+ * guest made it non-blocking, or WASI_BLOCKED to wait for it. */
+uint32_t wasi_stream_ready(wasi_call *c, const wasi_fd *e, short events);
+/* fd.c: what a transfer on a ready stream that still found nothing to do
+ * (another reader was faster) returns: EAGAIN when it never blocks or is
+ * non-blocking, else WASI_BLOCKED to wait again. */
+uint32_t wasi_stream_not_ready(wasi_call *c, const wasi_fd *e, short events);
+/* fd.c: the end of a transfer on a stream (fd_read, fd_write, sock_recv,
+ * sock_send) whose host call returned `moved`: the count stored in b;
+ * wasi_stream_not_ready() when the host said EAGAIN; else its errno. */
+uint32_t wasi_stream_done(wasi_call *c, const wasi_fd *e, short events, const wasi_buffers *b,
+                          ssize_t moved);
 
 /* path.c: the directory descriptor a path call starts from: EBADF when
  * not open, ENOTDIR when not a directory, ENOTCAPABLE without `rights`. */
@@ -304,10 +347,12 @@ wasi_fd *wasi_path_dir(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *er
 uint32_t wasi_path_resolve(wasi_call *c, const wasi_fd *dir, uint32_t ptr, uint32_t len,
                            bool follow, sys_resolved *out);
 
-/* Fills a 64-byte filestat at p from a host stat. */
+/* fd_stat.c: fills a 64-byte filestat at p from a host stat. */
 void wasi_store_filestat(uint8_t *p, const struct stat *st);
-/* Turns (atim, mtim, fst_flags) into utimensat's times. EINVAL for a
- * field given both as a value and as "now". */
-uint32_t wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec ts[2]);
+/* fd_stat.c: the arguments (atim, mtim, fst_flags) from argument `first` of
+ * fd_filestat_set_times and path_filestat_set_times, as utimensat's times
+ * for a file of e. EINVAL for unknown flags or a field given both as a
+ * value and as "now"; then EROFS when e lies in a read-only mount. */
+uint32_t wasi_times_arg(wasi_call *c, uint32_t first, const wasi_fd *e, struct timespec ts[2]);
 
 #endif

@@ -2,7 +2,8 @@
  * guest passes is checked against the memory's current size before a byte
  * is touched (out of bounds → EFAULT), values are little-endian, and the
  * memory's bytes are fetched afresh on every access (they move when the
- * memory grows). Also iovec arrays and path strings. */
+ * memory grows). Also iovec arrays, a transfer's buffer arguments and
+ * path strings. */
 #include <string.h>
 
 #include "wasi/internal.h"
@@ -50,30 +51,6 @@ uint64_t wasi_load_u64(const uint8_t *p)
     return (uint64_t)wasi_load_u32(p) | (uint64_t)wasi_load_u32(p + 4) << 32;
 }
 
-bool wasi_put_u8(vm_memory *m, uint64_t ptr, uint8_t v)
-{
-    uint8_t *p = wasi_mem(m, ptr, 1);
-    if (p != NULL)
-        *p = v;
-    return p != NULL;
-}
-
-bool wasi_put_u16(vm_memory *m, uint64_t ptr, uint16_t v)
-{
-    uint8_t *p = wasi_mem(m, ptr, 2);
-    if (p != NULL)
-        wasi_store_u16(p, v);
-    return p != NULL;
-}
-
-bool wasi_put_u32(vm_memory *m, uint64_t ptr, uint32_t v)
-{
-    uint8_t *p = wasi_mem(m, ptr, 4);
-    if (p != NULL)
-        wasi_store_u32(p, v);
-    return p != NULL;
-}
-
 bool wasi_put_u64(vm_memory *m, uint64_t ptr, uint64_t v)
 {
     uint8_t *p = wasi_mem(m, ptr, 8);
@@ -100,6 +77,16 @@ uint32_t wasi_iovecs(vm_memory *m, uint32_t iovs, uint32_t n, struct iovec *out,
     }
     *count = (int)use;
     return WASI_ESUCCESS;
+}
+
+uint32_t wasi_buffers_arg(wasi_call *c, uint32_t count_arg, wasi_buffers *b)
+{
+    b->n = 0;
+    uint32_t err = wasi_iovecs(c->mem, ARG32(c, 1), ARG32(c, 2), b->iov, &b->n);
+    if (err != 0)
+        return err;
+    b->count = wasi_mem(c->mem, ARG32(c, count_arg), 4);
+    return b->count != NULL ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 void wasi_iovecs_limit(struct iovec *iov, int *count, size_t limit)

@@ -22,11 +22,7 @@ wasi_fd *wasi_path_dir(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *er
         *err = WASI_ENOTDIR;
         return NULL;
     }
-    if ((e->base & rights) != rights) {
-        *err = WASI_ENOTCAPABLE;
-        return NULL;
-    }
-    return e;
+    return wasi_fd_with_rights(e, rights, err);
 }
 
 uint32_t wasi_path_resolve(wasi_call *c, const wasi_fd *dir, uint32_t ptr, uint32_t len,
@@ -52,6 +48,15 @@ static uint32_t resolve_lookup(wasi_call *c, const wasi_fd *dir, uint32_t ptr, u
         err = wasi_path_resolve(c, dir, ptr, len, true, out);
     }
     return err;
+}
+
+/* resolve_lookup() of the path of a call whose arguments begin (fd,
+ * lookupflags, path, path_len): path_open, path_filestat_get,
+ * path_filestat_set_times. */
+static uint32_t resolve_lookup_args(wasi_call *c, const wasi_fd *dir, sys_resolved *out)
+{
+    bool follow = ARG32(c, 1) & WASI_LOOKUP_SYMLINK_FOLLOW;
+    return resolve_lookup(c, dir, ARG32(c, 2), ARG32(c, 3), follow, out);
 }
 
 /* stat of the resolved name itself; ENOTDIR when a trailing '/' names a
@@ -117,8 +122,7 @@ uint32_t wasi_op_path_open(wasi_call *c)
         return WASI_EROFS;
 
     sys_resolved r;
-    bool follow = ARG32(c, 1) & WASI_LOOKUP_SYMLINK_FOLLOW;
-    if ((err = resolve_lookup(c, dir, ARG32(c, 2), ARG32(c, 3), follow, &r)) != 0)
+    if ((err = resolve_lookup_args(c, dir, &r)) != 0)
         return err;
     int flags = open_flags(oflags, fdflags, (base & reading) != 0, write);
     if (r.trailing_slash) {
@@ -135,24 +139,15 @@ uint32_t wasi_op_path_open(wasi_call *c)
         return wasi_errno(open_err);
 
     struct stat st;
-    wasi_fd e = { .host = host, .mount = -1, .read_only = dir->read_only };
     /* Status flags from now on: O_APPEND only (the O_NONBLOCK was for opening). */
     if (fstat(host, &st) != 0 || fcntl(host, F_SETFL, flags & O_APPEND) != 0) {
         err = wasi_errno(errno);
         close(host);
         return err;
     }
-    wasi_fd_describe(&e, &st);
-    e.base &= base;
-    e.inheriting &= inheriting;
-    e.fdflags = (uint16_t)fdflags;
-    uint32_t fd;
-    if ((err = wasi_fd_insert(c->ctx, &e, &fd)) != 0) {
-        close(host);
-        return err;
-    }
-    wasi_store_u32(out, fd);
-    return WASI_ESUCCESS;
+    wasi_fd e = { .host = host, .mount = -1, .read_only = dir->read_only,
+                  .fdflags = (uint16_t)fdflags };
+    return wasi_fd_adopt(c->ctx, e, &st, base, inheriting, out);
 }
 
 uint32_t wasi_op_path_filestat_get(wasi_call *c)
@@ -165,8 +160,7 @@ uint32_t wasi_op_path_filestat_get(wasi_call *c)
     if (out == NULL)
         return WASI_EFAULT;
     sys_resolved r;
-    bool follow = ARG32(c, 1) & WASI_LOOKUP_SYMLINK_FOLLOW;
-    if ((err = resolve_lookup(c, dir, ARG32(c, 2), ARG32(c, 3), follow, &r)) != 0)
+    if ((err = resolve_lookup_args(c, dir, &r)) != 0)
         return err;
     struct stat st;
     err = stat_resolved(&r, &st);
@@ -183,13 +177,10 @@ uint32_t wasi_op_path_filestat_set_times(wasi_call *c)
     if (dir == NULL)
         return err;
     struct timespec ts[2];
-    if ((err = wasi_times(ARG64(c, 4), ARG64(c, 5), ARG32(c, 6), ts)) != 0)
+    if ((err = wasi_times_arg(c, 4, dir, ts)) != 0)
         return err;
-    if (dir->read_only)
-        return WASI_EROFS;
     sys_resolved r;
-    bool follow = ARG32(c, 1) & WASI_LOOKUP_SYMLINK_FOLLOW;
-    if ((err = resolve_lookup(c, dir, ARG32(c, 2), ARG32(c, 3), follow, &r)) != 0)
+    if ((err = resolve_lookup_args(c, dir, &r)) != 0)
         return err;
     struct stat st;
     err = stat_resolved(&r, &st);

@@ -10,12 +10,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "sys/io.h"
 #include "wasi/internal.h"
 
 enum { RECV_PEEK = 1, RECV_WAITALL = 2, RECV_DATA_TRUNCATED = 1, SHUT_RD_BIT = 1, SHUT_WR_BIT = 2 };
 
-/* The socket descriptor: EBADF, then ENOTSOCK, then ENOTCAPABLE. */
+/* The socket descriptor: EBADF, then ENOTSOCK, then ENOTCAPABLE. A socket
+ * always has a host descriptor and can block, so waiting for it is
+ * wasi_stream_ready() and wasi_stream_not_ready() as for fd_read. */
 static wasi_fd *socket_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *err)
 {
     wasi_fd *e = wasi_fd_get(ctx, fd, 0, err);
@@ -25,27 +26,7 @@ static wasi_fd *socket_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t
         *err = WASI_ENOTSOCK;
         return NULL;
     }
-    if ((e->base & rights) != rights) {
-        *err = WASI_ENOTCAPABLE;
-        return NULL;
-    }
-    return e;
-}
-
-/* The socket was not ready after all: EAGAIN or WASI_BLOCKED. */
-static uint32_t wait_again(wasi_call *c, const wasi_fd *e, short events)
-{
-    if (e->fdflags & WASI_FDFLAG_NONBLOCK)
-        return WASI_EAGAIN;
-    return wasi_wait_fd(c->ctx, e->host, events) ? WASI_BLOCKED : WASI_ENOMEM;
-}
-
-/* 0 when the socket is ready for `events`; else EAGAIN or WASI_BLOCKED. */
-static uint32_t wait_for(wasi_call *c, const wasi_fd *e, short events)
-{
-    if (sys_poll_now(e->host, events) != 0)
-        return 0;
-    return wait_again(c, e, events);
+    return wasi_fd_with_rights(e, rights, err);
 }
 
 /* sock_accept(fd, flags, *fd). */
@@ -60,33 +41,23 @@ uint32_t wasi_op_sock_accept(wasi_call *c)
     uint8_t *out = wasi_mem(c->mem, ARG32(c, 2), 4);
     if (out == NULL)
         return WASI_EFAULT;
-    if ((err = wait_for(c, e, POLLIN)) != 0)
+    if ((err = wasi_stream_ready(c, e, POLLIN)) != 0)
         return err;
     /* Non-blocking while accepting: the peer may be gone since poll. */
     int host = accept4(e->host, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (host < 0) {
         if (errno == EAGAIN || errno == ECONNABORTED)
-            return wait_again(c, e, POLLIN);
+            return wasi_stream_not_ready(c, e, POLLIN);
         return wasi_errno(errno);
     }
     struct stat st;
-    wasi_fd n = { .host = host, .mount = -1 };
     if (fcntl(host, F_SETFL, 0) != 0 || fstat(host, &st) != 0) {
         err = wasi_errno(errno);
         close(host);
         return err;
     }
-    wasi_fd_describe(&n, &st);
-    n.base &= e->inheriting;
-    n.inheriting &= e->inheriting;
-    n.fdflags = (uint16_t)flags;
-    uint32_t fd;
-    if ((err = wasi_fd_insert(c->ctx, &n, &fd)) != 0) {
-        close(host);
-        return err;
-    }
-    wasi_store_u32(out, fd);
-    return WASI_ESUCCESS;
+    wasi_fd n = { .host = host, .mount = -1, .fdflags = (uint16_t)flags };
+    return wasi_fd_adopt(c->ctx, n, &st, e->inheriting, e->inheriting, out);
 }
 
 /* sock_recv(fd, ri_data, ri_data_len, ri_flags, *ro_datalen, *ro_flags). */
@@ -98,17 +69,15 @@ uint32_t wasi_op_sock_recv(wasi_call *c)
         return err;
     if (flags & ~(uint32_t)(RECV_PEEK | RECV_WAITALL))
         return WASI_EINVAL;
-    struct iovec iov[WASI_MAX_IOVS];
-    int n = 0;
-    if ((err = wasi_iovecs(c->mem, ARG32(c, 1), ARG32(c, 2), iov, &n)) != 0)
+    wasi_buffers b;
+    if ((err = wasi_buffers_arg(c, 4, &b)) != 0)
         return err;
-    uint8_t *datalen = wasi_mem(c->mem, ARG32(c, 4), 4);
     uint8_t *roflags = wasi_mem(c->mem, ARG32(c, 5), 2);
-    if (datalen == NULL || roflags == NULL)
+    if (roflags == NULL)
         return WASI_EFAULT;
-    if ((err = wait_for(c, e, POLLIN)) != 0)
+    if ((err = wasi_stream_ready(c, e, POLLIN)) != 0)
         return err;
-    struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n };
+    struct msghdr msg = { .msg_iov = b.iov, .msg_iovlen = (size_t)b.n };
     int how = MSG_DONTWAIT;
     if (flags & RECV_PEEK)
         how |= MSG_PEEK;
@@ -118,14 +87,9 @@ uint32_t wasi_op_sock_recv(wasi_call *c)
     do {
         got = recvmsg(e->host, &msg, how);
     } while (got < 0 && errno == EINTR);
-    if (got < 0) {
-        if (errno == EAGAIN)
-            return wait_again(c, e, POLLIN);
-        return wasi_errno(errno);
-    }
-    wasi_store_u32(datalen, (uint32_t)got);
-    wasi_store_u16(roflags, (msg.msg_flags & MSG_TRUNC) ? RECV_DATA_TRUNCATED : 0);
-    return WASI_ESUCCESS;
+    if ((err = wasi_stream_done(c, e, POLLIN, &b, got)) == 0)
+        wasi_store_u16(roflags, (msg.msg_flags & MSG_TRUNC) ? RECV_DATA_TRUNCATED : 0);
+    return err;
 }
 
 /* sock_send(fd, si_data, si_data_len, si_flags, *so_datalen). */
@@ -137,16 +101,12 @@ uint32_t wasi_op_sock_send(wasi_call *c)
         return err;
     if (ARG32(c, 3) != 0)
         return WASI_EINVAL;   /* preview 1 defines no send flags */
-    struct iovec iov[WASI_MAX_IOVS];
-    int n = 0;
-    if ((err = wasi_iovecs(c->mem, ARG32(c, 1), ARG32(c, 2), iov, &n)) != 0)
+    wasi_buffers b;
+    if ((err = wasi_buffers_arg(c, 4, &b)) != 0)
         return err;
-    uint8_t *datalen = wasi_mem(c->mem, ARG32(c, 4), 4);
-    if (datalen == NULL)
-        return WASI_EFAULT;
-    if ((err = wait_for(c, e, POLLOUT)) != 0)
+    if ((err = wasi_stream_ready(c, e, POLLOUT)) != 0)
         return err;
-    struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n };
+    struct msghdr msg = { .msg_iov = b.iov, .msg_iovlen = (size_t)b.n };
     int how = MSG_NOSIGNAL;
     if (c->ctx->suspend || (e->fdflags & WASI_FDFLAG_NONBLOCK))
         how |= MSG_DONTWAIT;
@@ -154,13 +114,7 @@ uint32_t wasi_op_sock_send(wasi_call *c)
     do {
         put = sendmsg(e->host, &msg, how);
     } while (put < 0 && errno == EINTR);
-    if (put < 0) {
-        if (errno == EAGAIN)
-            return wait_again(c, e, POLLOUT);
-        return wasi_errno(errno);
-    }
-    wasi_store_u32(datalen, (uint32_t)put);
-    return WASI_ESUCCESS;
+    return wasi_stream_done(c, e, POLLOUT, &b, put);
 }
 
 /* sock_shutdown(fd, how): how is RD (1), WR (2) or both. */
