@@ -10,14 +10,17 @@
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
+#   make bench-lua        Lua process figures: spawn -> EXIT from Lua, Lua<->Lua message round trip
 #   make setup            install the Debian packages the project needs (as root)
 #
 # Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
-# DISPATCH=switch (the interpreter's portable switch dispatch), CC=clang.
+# DISPATCH=switch (the interpreter's portable switch dispatch), CC=clang,
+# LUA=0 (leave Lua 5.4 out: process.lua entries are then refused).
 
 CC       ?= cc
 SANITIZE ?= 0
 SHA256_PORTABLE ?= 0
+LUA      ?= 1
 WAT2WASM ?= wat2wasm
 WASM_CC  ?= clang
 
@@ -50,8 +53,18 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 # The library: every .c of the engine folders; host/main.c is the CLI's main().
+# Lua processes are host/lua_*.c; with LUA=0, host/lua_off.c stands in for them.
 LIB_SRC  := $(wildcard sha256/*.c sys/*.c config/*.c vm/*.c wasi/*.c host/*.c)
-LIB_SRC  := $(filter-out host/main.c,$(LIB_SRC))
+LIB_SRC  := $(filter-out host/main.c host/lua_%.c,$(LIB_SRC))
+ifeq ($(LUA),1)
+LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+CPPFLAGS  += -DWIPPY_LUA=1 $(LUA_CFLAGS)
+LIB_SRC   += $(filter-out host/lua_off.c,$(wildcard host/lua_*.c))
+else
+LUA_LIBS   =
+LIB_SRC   += host/lua_off.c
+endif
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o $(BUILD)/obj/testsuite/spec_values.o
@@ -91,10 +104,10 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(WIPPY): $(BUILD)/obj/host/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
@@ -128,6 +141,11 @@ example: setup all
 	$(WIPPY) --dir examples run nap 200
 	$(WIPPY) --dir examples run process-files
 	@cat examples/data/output/report.txt
+ifeq ($(LUA),1)
+	$(WIPPY) --dir examples run spawn-demo
+	$(WIPPY) --dir examples run supervise-demo
+	$(WIPPY) --dir examples run ping-pong 10000
+endif
 
 check: setup all $(TESTS) $(BUILD)/spec-runner
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
@@ -158,7 +176,17 @@ bench-host: setup all $(TEST_WASM)
 	$(BUILD)/bench-host $(CURDIR)/$(BUILD) $(CURDIR)
 
 $(BUILD)/bench-host: bench/host_bench.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+
+# Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
+# process from Lua, and a Lua <-> Lua message round trip.
+.PHONY: bench-lua
+bench-lua: setup all
+	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-lua
+	$(BUILD)/bench-lua $(CURDIR)
+
+$(BUILD)/bench-lua: bench/lua_bench.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 # The engine's fuzz target: the vm sources are compiled into it with the
 # fuzzer's instrumentation. The corpus is seeded the first time from the spec

@@ -168,6 +168,8 @@ typedef struct {
     size_t nmodules;
     const char **import_names, **import_ids;
     size_t nimports;
+    int64_t max_execution_ms;   /* limits.max_execution_ms; 0 = no limit */
+    int64_t max_memory;         /* limits.max_memory: bytes the Lua state may hold; 0 = the host's default */
 } cfg_lua;
 
 typedef struct cfg_entry {

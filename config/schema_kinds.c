@@ -178,6 +178,17 @@ void schema_lua(cfg_registry *r, entry_rec *e)
     if (l->method == NULL || l->method[0] == '\0')
         cfg_report(r, e, field_node(&fc, "method"), "method", "method is required");
     l->modules = field_string_list(&fc, "modules", &l->nmodules);
+    const cfg_node *limits = field_map(&fc, "limits");
+    if (limits != NULL) {
+        field_ctx lc = fields_of(r, e, limits, "limits");
+        l->max_execution_ms = field_int(&lc, "max_execution_ms", 0, INT64_MIN, INT64_MAX);
+        if (l->max_execution_ms < 0) {
+            cfg_report_wippy(r, e, field_node(&lc, "max_execution_ms"), "limits.max_execution_ms",
+                             "limits.max_execution_ms cannot be negative");
+            l->max_execution_ms = 0;
+        }
+        l->max_memory = field_int(&lc, "max_memory", 0, 65536, INT64_C(4294967296));
+    }
     const cfg_node *imports = field_map(&fc, "imports");
     if (imports == NULL || imports->count == 0)
         return;

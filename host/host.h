@@ -1,12 +1,15 @@
-/* host.h — the process host: process.wasm entries run as supervised
- * processes on process.host worker pools.
+/* host.h — the process host: process.wasm and process.lua entries run as
+ * supervised processes on process.host worker pools.
  *
  * A runtime is made from a loaded registry (config.h). Modules of
- * process.wasm entries are decoded and validated once per entry and shared.
- * A process is one instance of such a module with its own WASI context,
- * thread and mailbox; it runs in fuel slices on a host's workers, parks in
- * one event loop when a WASI call would block, and ends with a value or an
- * error, which monitors receive as an EXIT event and links as LINK_DOWN.
+ * process.wasm entries are decoded and validated once per entry and shared;
+ * so are the compiled scripts of process.lua entries. A WASM process is one
+ * instance of such a module with its own WASI context and thread; a Lua
+ * process is one Lua state running the entry's method in a coroutine. Both
+ * run in slices on a host's workers, park in one event loop while they
+ * wait (a WASI call that would block; a Lua receive or sleep), and end with
+ * a value or an error, which monitors receive as an EXIT event and links
+ * as LINK_DOWN. Lua processes (and mailboxes) also receive messages.
  *
  * Every process, and every piece of C code that wants to spawn and receive
  * (a "mailbox"), has a pid. All functions are thread-safe. */
@@ -60,7 +63,8 @@ void host_value_free(host_value *v);
 typedef enum {
     HOST_EVENT_EXIT,                /* a monitored process ended: value or error */
     HOST_EVENT_LINK_DOWN,           /* a linked process ended with an error or was cancelled */
-    HOST_EVENT_CANCEL               /* this process was asked to stop: reason */
+    HOST_EVENT_CANCEL,              /* this process was asked to stop: reason */
+    HOST_EVENT_MESSAGE              /* host_send(): a topic and values */
 } host_event_kind;
 
 typedef struct {
@@ -69,6 +73,9 @@ typedef struct {
     host_value value;               /* EXIT: the result (NIL on error) */
     char *error;                    /* EXIT/LINK_DOWN: the error text, or NULL; CANCEL: reason */
     int64_t at_ns;                  /* CLOCK_REALTIME when it happened */
+    char *topic;                    /* MESSAGE: the topic */
+    host_value *payload;            /* MESSAGE: the values sent, npayload of them */
+    size_t npayload;
 } host_event;
 
 void host_event_free(host_event *e);
@@ -79,11 +86,17 @@ void host_event_free(host_event *e);
  * pid prints the same. */
 const char *host_pid_format(const host_runtime *rt, host_pid pid, char *buf, size_t len);
 
+/* The pid that host_pid_format() printed as text, or 0 when text is not
+ * such a pid (an unknown host name, a malformed number). */
+host_pid host_pid_parse(const host_runtime *rt, const char *text);
+
 /* ---- the runtime ---- */
 
 typedef struct {
     FILE *log;                      /* -v logging (loading, spawns, exits, restarts), or NULL */
-    uint64_t slice_fuel;            /* fuel per Step; 0 = default (20,000) */
+    uint64_t slice_fuel;            /* fuel per Step (Lua: VM instructions); 0 = default (20,000) */
+    size_t lua_max_memory;          /* bytes a Lua state may hold unless its entry's
+                                       limits.max_memory says otherwise; 0 = 64 MiB */
 } host_options;
 
 /* Loads every process.wasm module of the registry (hash already verified
@@ -120,7 +133,7 @@ enum {
     HOST_SPAWN_LINK = 1 << 1        /* parent receives LINK_DOWN on failure */
 };
 
-/* Spawns entry (a process.wasm id) on host (a process.host id) with the
+/* Spawns entry (a process.wasm or process.lua id) on host (a process.host id) with the
  * given arguments, for parent (a mailbox or a process; 0 for none).
  * Returns the pid, or 0 with the error in err: "process host not found:
  * ID", "process entry not found: ID", or "ENTRY: CAUSE" with Wippy's text
@@ -150,6 +163,17 @@ bool host_terminate(host_runtime *rt, host_pid target);
  * "cancelled: REASON", or "cancelled" for an empty reason, at its next
  * slice boundary). A mailbox receives the CANCEL event. */
 bool host_cancel(host_runtime *rt, host_pid target, const char *reason);
+
+/* Sends a message: topic and n values (copied) from `from` (a pid, or 0)
+ * to `to`. A Lua process or a mailbox queues it (a Lua process reads it
+ * with process.receive() or its inbox), a WASM process ignores it, as in
+ * Wippy. False, with the reason in err, when `to` is gone, its queue is
+ * full, or the message is too large (more than HOST_MESSAGE_VALUES values
+ * or HOST_MESSAGE_BYTES bytes). */
+#define HOST_MESSAGE_VALUES 64
+#define HOST_MESSAGE_BYTES (1u << 20)
+bool host_send(host_runtime *rt, host_pid from, host_pid to, const char *topic,
+               const host_value *values, size_t n, char *err, size_t errlen);
 
 /* Waits up to timeout_ns (< 0: forever) for the next event of a mailbox.
  * Returns true with *out filled (free it with host_event_free), false on

@@ -12,6 +12,8 @@
  *   loop.c       the one event loop thread where parked processes wait
  *   runtime.c    the runtime: construction, start/stop, spawn and control
  *   run_command.c the terminal host: one command on the calling thread
+ *   lua_*.c      process.lua entries (lua_off.c instead when built with
+ *                LUA=0): see lua_internal.h
  *
  * Locking, from outermost to innermost (never take one to the left while
  * holding one to the right): a node's lock (two nodes: lower pid first) →
@@ -40,6 +42,7 @@
 #define HOST_MAX_TRACE 16           /* backtrace lines in an error */
 #define HOST_WAIT_FDS 4             /* descriptors one parked process is watched on */
 #define HOST_ERROR_MAX 2048         /* bytes of one error text */
+#define HOST_MAX_QUEUED_BYTES (64u << 20)  /* bytes of messages queued for one participant */
 
 /* ---- time ---- */
 int64_t host_now_ns(void);          /* CLOCK_MONOTONIC */
@@ -60,10 +63,14 @@ typedef struct {
     uint32_t n, cap;
 } pid_list;
 
+/* A mailbox is C code taking part; a process is a WASM or a Lua process.
+ * Mailboxes and Lua processes queue the events delivered to them (in
+ * head/tail below); a WASM process reads none. */
 typedef enum { NODE_MAILBOX, NODE_PROCESS } node_kind;
 
 typedef struct event_item {
     struct event_item *next;
+    uint64_t seq;                   /* Lua processes: order of arrival (lua_channel.c) */
     host_event ev;
 } event_item;
 
@@ -81,6 +88,7 @@ typedef struct host_node {
     pthread_cond_t cond;
     event_item *head, *tail;
     size_t nevents;
+    size_t nbytes;                  /* message bytes among them (host_event_bytes) */
     unsigned receivers;             /* threads waiting in host_receive */
 } host_node;
 
@@ -112,10 +120,12 @@ size_t pids_collect(pid_table *t, node_kind kind, host_node ***out);
 
 /* ---- modules ---- */
 
-/* A process.wasm entry, loaded once and shared by all its processes. */
+/* A process.wasm or process.lua entry, loaded once and shared by all its
+ * processes. */
 typedef struct {
     const cfg_entry *entry;
-    vm_module *vm;                  /* NULL when loading failed */
+    struct lua_script *script;      /* process.lua: the compiled script (lua_internal.h) */
+    vm_module *vm;                  /* process.wasm; NULL when loading failed */
     char *load_error;               /* "failed to load wasm module: ..." or NULL */
     vm_signature sig;               /* the method's core signature */
     bool has_method;
@@ -126,6 +136,9 @@ typedef struct {
     unsigned caps;                  /* WASI_CAP_* from `imports` */
     char *call_error;               /* why the method can never be called, or NULL */
 } host_module;
+
+/* True for a process.lua entry's module. */
+#define MODULE_IS_LUA(m) ((m)->entry->type == CFG_KIND_PROCESS_LUA)
 
 bool module_load(host_module *m, const cfg_entry *e);
 void module_free(host_module *m);
@@ -200,6 +213,17 @@ typedef struct host_process {
     int wait_fds[HOST_WAIT_FDS];
     uint8_t nwait_fds;
     int wake_fd;                    /* run_command: an eventfd process_wake() pokes */
+    /* Lua processes (lua_internal.h): the state (first Step to Close);
+     * whether a parked one waits for an event too (besides its deadline);
+     * event_wake, armed by process_arm_events() while it waits, is taken
+     * by the one delivery or kill that requeues it; parked_direct: it
+     * waits outside the event loop (no deadline), so that one requeues it
+     * straight away; linked failures as LINK_DOWN events, not an end */
+    struct lua_proc *lua;
+    bool wait_events;
+    atomic_bool event_wake;
+    atomic_bool parked_direct;
+    atomic_bool trap_links;
 } host_process;
 
 /* Init: a process of module m, not yet in the pid table. args are copied. */
@@ -211,6 +235,15 @@ step_status process_step(host_process *p, uint64_t fuel);
 /* After STEP_PARKED: what the process waits for (deadline capped by its
  * execution limit). False when nothing is pending. */
 bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds);
+/* After STEP_PARKED: whether an event delivered to it (not only its
+ * deadline or descriptors) ends the wait: a Lua process in receive. */
+bool process_waits_events(const host_process *p);
+/* Arms event_wake for such a process, unless an event (or a kill) is
+ * already there: then false, and it should run now. After true, the
+ * executor lets go of it: the next delivery or kill requeues it. */
+bool process_arm_events(host_process *p);
+/* A delivery to p: requeues it if it was parked waiting for one. */
+void process_wake_events(host_process *p);
 /* Close: frees the instance (the rest goes with the last reference). */
 void process_close(host_process *p);
 void process_free(host_process *p);
@@ -223,9 +256,12 @@ void process_wake(host_process *p);
 void node_init(host_node *n, host_pid pid, node_kind kind);
 void node_retain(host_node *n);
 void node_release(host_runtime *rt, host_node *n);
-/* Hands an event to a participant (taking ownership of it): a mailbox
- * queues it; a process reacts (CANCEL, LINK_DOWN end it; EXIT is ignored). */
-void node_deliver(host_runtime *rt, host_node *n, host_event *ev);
+/* Hands an event to a participant (taking ownership of it): a mailbox or
+ * a Lua process queues it (a LINK_DOWN ends a Lua process that does not
+ * trap links); a WASM process reacts (CANCEL, LINK_DOWN end it; EXIT and
+ * MESSAGE are ignored). False when it was dropped: the participant has
+ * ended or its queue is full. */
+bool node_deliver(host_runtime *rt, host_node *n, host_event *ev);
 /* The end of a participant: marks it ended, takes it out of the pid
  * table, sends EXIT to its monitors and, after a failure, LINK_DOWN to its
  * links. value/error as the process ended (error NULL on success). */
@@ -261,6 +297,22 @@ void loop_park(host_loop *l, host_process *p);
 /* A kill came: if the process is parked, requeue it now. */
 void loop_wake(host_loop *l, host_process *p);
 
+/* ---- Lua processes (lua_*.c; lua_off.c refuses them when built with LUA=0) ---- */
+struct lua_script;
+struct lua_proc;
+/* Reads and compiles the script of a process.lua entry and of the
+ * library.lua entries it imports, once. A script that does not compile is
+ * kept: its processes end with the error (file:line). False (with
+ * m->load_error) when the entry cannot run at all. */
+bool lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e);
+void lua_script_free(struct lua_script *s);
+/* One slice of a Lua process (the first one makes its Lua state). */
+step_status lua_proc_step(host_process *p, uint64_t fuel);
+/* After STEP_PARKED: the deadline it waits for (no descriptors). */
+bool lua_proc_waiting(const host_process *p, wasi_wait *w);
+/* Close: the Lua state and the events it took from its queue. */
+void lua_proc_close(host_process *p);
+
 /* ---- the runtime ---- */
 struct host_runtime {
     const cfg_registry *reg;
@@ -289,6 +341,10 @@ void runtime_log(host_runtime *rt, const char *fmt, ...) __attribute__((format(p
 /* Counts a process in and out (host_runtime_stop waits for zero). */
 void runtime_process_added(host_runtime *rt);
 void runtime_process_gone(host_runtime *rt);
+
+/* What a queued event counts against HOST_MAX_QUEUED_BYTES: a message's
+ * topic and strings. */
+size_t host_event_bytes(const host_event *e);
 
 /* Copies at most HOST_ERROR_MAX bytes of printf output into a malloc'd string. */
 char *host_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

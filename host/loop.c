@@ -1,6 +1,7 @@
 /* loop.c — the event loop: one thread where every parked process of the
  * runtime waits, for a deadline (a min-heap of wake-up times behind one
- * timerfd) and for descriptor readiness (epoll).
+ * timerfd), for descriptor readiness (epoll) and, for a Lua process in a
+ * receive, for an event delivered to it (its WAKE command).
  *
  * Workers and killers talk to the loop through a command list (a mutex and
  * an eventfd): PARK hands a parked process over, WAKE asks for a parked
@@ -164,7 +165,8 @@ static void unregister(host_loop *l, host_process *p)
     p->registered = false;
 }
 
-/* PARK: watch what p waits for; fire at once if nothing can be watched. */
+/* PARK: watch what p waits for; fire at once if nothing can be watched
+ * (or, for a Lua process, when an event came before it parked). */
 static void do_register(host_loop *l, host_process *p)
 {
     wasi_wait w, fds[HOST_WAIT_FDS];
@@ -172,7 +174,8 @@ static void do_register(host_loop *l, host_process *p)
     p->registered = true;
     p->heap_index = SIZE_MAX;
     p->nwait_fds = 0;
-    if (!process_waiting(p, &w, fds, &nfds) || atomic_load(&p->kill) != KILL_NONE) {
+    if (!process_waiting(p, &w, fds, &nfds) || atomic_load(&p->kill) != KILL_NONE ||
+        (process_waits_events(p) && !process_arm_events(p))) {
         fire(l, p);
         return;
     }
@@ -196,8 +199,8 @@ static void do_register(host_loop *l, host_process *p)
         p->wake_at = (int64_t)w.deadline_ns;
         ok = p->wake_at > host_now_ns() && heap_push(l, p);
     }
-    if (!ok || (nfds == 0 && !w.has_deadline))
-        fire(l, p);
+    if (!ok || (nfds == 0 && !w.has_deadline && !process_waits_events(p)))
+        fire(l, p);   /* nothing to wait for (a Lua receive waits for a delivery's WAKE) */
 }
 
 /* Takes the command list and acts on it; each entry's reference (taken

@@ -63,6 +63,7 @@ bool module_load(host_module *m, const cfg_entry *e)
 
 void module_free(host_module *m)
 {
+    lua_script_free(m->script);
     vm_module_free(m->vm);
     free(m->load_error);
     free(m->call_error);

@@ -1,5 +1,6 @@
 /* node.c — participants (processes and mailboxes) and what passes between
- * them: references, mailboxes and host_receive, monitors and links, and the
+ * them: references, mailboxes and host_receive, event queues (of mailboxes
+ * and Lua processes), messages (host_send), monitors and links, and the
  * end of a participant with the EXIT and LINK_DOWN events it sends.
  *
  * Every field of a node is guarded by its own lock. Events are built and
@@ -7,6 +8,7 @@
  * are only ever held together by link/unlink, which take the lower pid
  * first. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,14 +90,14 @@ void node_release(host_runtime *rt, host_node *n)
     pid_list_free(&n->monitors);
     pid_list_free(&n->links);
     pthread_mutex_destroy(&n->lock);
-    if (n->kind == NODE_PROCESS) {
-        process_free((host_process *)n);
-        return;
-    }
     for (event_item *e = n->head, *next; e != NULL; e = next) {
         next = e->next;
         host_event_free(&e->ev);
         free(e);
+    }
+    if (n->kind == NODE_PROCESS) {
+        process_free((host_process *)n);
+        return;
     }
     pthread_cond_destroy(&n->cond);
     free(n);
@@ -109,30 +111,37 @@ static char *link_down_text(host_runtime *rt, const host_event *ev)
     return host_strdupf("linked process %s failed: %s", pid, ev->error ? ev->error : "");
 }
 
-void node_deliver(host_runtime *rt, host_node *n, host_event *ev)
+bool node_deliver(host_runtime *rt, host_node *n, host_event *ev)
 {
-    if (n->kind == NODE_PROCESS) {
-        /* A WASM process reads no events: a CANCEL ends it at its next
-         * slice boundary, and it cannot trap links, so a LINK_DOWN ends it
-         * too (Wippy's default, trap_links = false). */
-        host_process *p = (host_process *)n;
-        if (ev->kind == HOST_EVENT_CANCEL) {
-            process_kill(p, KILL_CANCEL, ev->error);
-        } else if (ev->kind == HOST_EVENT_LINK_DOWN) {
-            char *text = link_down_text(rt, ev);
-            process_kill(p, KILL_LINK, text ? text : "linked process failed");
-            free(text);
-        }
+    host_process *p = n->kind == NODE_PROCESS ? (host_process *)n : NULL;
+    /* A WASM process reads no events: a CANCEL ends it at its next slice
+     * boundary, and it cannot trap links, so a LINK_DOWN ends it too
+     * (Wippy's default, trap_links = false); so does a LINK_DOWN for a
+     * Lua process that did not ask to trap links. */
+    bool reads = p == NULL || MODULE_IS_LUA(p->mod);
+    if (p != NULL && ev->kind == HOST_EVENT_LINK_DOWN &&
+        (!reads || !atomic_load(&p->trap_links))) {
+        char *text = link_down_text(rt, ev);
+        process_kill(p, KILL_LINK, text ? text : "linked process failed");
+        free(text);
         host_event_free(ev);
-        return;
+        return true;
     }
+    if (!reads) {
+        if (ev->kind == HOST_EVENT_CANCEL)
+            process_kill(p, KILL_CANCEL, ev->error);
+        host_event_free(ev);
+        return true;
+    }
+    size_t bytes = host_event_bytes(ev);
     event_item *item = malloc(sizeof *item);
     pthread_mutex_lock(&n->lock);
-    if (item == NULL || n->ended || n->nevents >= HOST_MAX_EVENTS) {
+    if (item == NULL || n->ended || n->nevents >= HOST_MAX_EVENTS ||
+        bytes > HOST_MAX_QUEUED_BYTES - n->nbytes) {
         pthread_mutex_unlock(&n->lock);
         free(item);
         host_event_free(ev);
-        return;
+        return false;
     }
     item->next = NULL;
     item->ev = *ev;
@@ -142,9 +151,53 @@ void node_deliver(host_runtime *rt, host_node *n, host_event *ev)
         n->head = item;
     n->tail = item;
     n->nevents++;
+    n->nbytes += bytes;
     if (n->receivers > 0)
         pthread_cond_signal(&n->cond);
+    if (p != NULL)
+        process_wake_events(p);   /* a Lua process parked in a receive runs again */
     pthread_mutex_unlock(&n->lock);
+    return true;
+}
+
+bool host_send(host_runtime *rt, host_pid from, host_pid to, const char *topic,
+               const host_value *values, size_t n, char *err, size_t errlen)
+{
+    if (n > HOST_MESSAGE_VALUES) {
+        snprintf(err, errlen, "too many values in one message (%zu, at most %d)", n,
+                 HOST_MESSAGE_VALUES);
+        return false;
+    }
+    host_event probe = { .topic = (char *)(topic != NULL ? topic : ""),
+                         .payload = (host_value *)values, .npayload = n };
+    if (host_event_bytes(&probe) > HOST_MESSAGE_BYTES) {   /* measured before anything is copied */
+        snprintf(err, errlen, "message too large (more than %u bytes)", HOST_MESSAGE_BYTES);
+        return false;
+    }
+    host_event ev = { .kind = HOST_EVENT_MESSAGE, .from = from, .value = host_nil(),
+                      .at_ns = host_wall_ns(), .topic = strdup(topic != NULL ? topic : ""),
+                      .payload = calloc(n ? n : 1, sizeof *ev.payload) };
+    bool ok = ev.topic != NULL && ev.payload != NULL;
+    for (size_t i = 0; ok && i < n; i++, ev.npayload++) {
+        ev.payload[i] = host_value_copy(&values[i]);
+        ok = values[i].kind != HOST_VALUE_STRING || ev.payload[i].kind == HOST_VALUE_STRING;
+    }
+    if (!ok) {
+        host_event_free(&ev);
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    host_node *target = pids_lookup(&rt->pids, to);
+    if (target == NULL) {
+        host_event_free(&ev);
+        snprintf(err, errlen, "process not found");
+        return false;
+    }
+    ok = node_deliver(rt, target, &ev);
+    node_release(rt, target);
+    if (!ok)
+        snprintf(err, errlen, "the receiver has ended or its queue is full");
+    return ok;
 }
 
 /* Sends one event built from the ending node to pid. */
@@ -257,6 +310,7 @@ bool host_receive(host_runtime *rt, host_pid mailbox, host_event *out, int64_t t
             if (n->head == NULL)
                 n->tail = NULL;
             n->nevents--;
+            n->nbytes -= host_event_bytes(&item->ev);
             *out = item->ev;
             free(item);
             got = true;

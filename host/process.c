@@ -10,6 +10,10 @@
  *   Close  process_close(): frees the instance; process_finish() then
  *          sends EXIT / LINK_DOWN and drops the executor's reference.
  *
+ * A Lua process goes through the same lifecycle in lua_proc.c: the
+ * functions here hand it over after what every process shares (the kill
+ * flag, the end).
+ *
  * Which thread runs a Step (a worker of a process.host, or the caller of
  * host_run_command) is the executor's business; a process is only ever
  * stepped by one thread at a time. */
@@ -241,6 +245,8 @@ step_status process_step(host_process *p, uint64_t fuel)
         end_killed(p);
         return STEP_DONE;
     }
+    if (MODULE_IS_LUA(p->mod))
+        return lua_proc_step(p, fuel);
     if (p->phase == PHASE_NEW) {
         if (!instantiate(p))
             return STEP_DONE;
@@ -298,6 +304,10 @@ step_status process_step(host_process *p, uint64_t fuel)
 
 bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds)
 {
+    if (MODULE_IS_LUA(p->mod)) {
+        *nfds = 0;
+        return lua_proc_waiting(p, w);
+    }
     if (p->wasi == NULL || !wasi_waiting(p->wasi, w))
         return false;
     size_t n = wasi_waiting_fds(p->wasi, fds, HOST_WAIT_FDS);
@@ -309,8 +319,14 @@ bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t
     return true;
 }
 
+bool process_waits_events(const host_process *p)
+{
+    return p->wait_events;
+}
+
 void process_close(host_process *p)
 {
+    lua_proc_close(p);
     vm_thread_free(p->thread);
     vm_store_free(p->store);
     wasi_ctx_free(p->wasi);
@@ -332,15 +348,51 @@ void process_free(host_process *p)
     free(p);
 }
 
-void process_wake(host_process *p)
+bool process_arm_events(host_process *p)
 {
-    if (p->sched != NULL) {
-        loop_wake(p->rt->loop, p);
-    } else if (p->wake_fd >= 0) {
+    pthread_mutex_lock(&p->node.lock);
+    bool now = p->node.head != NULL || atomic_load(&p->kill) != KILL_NONE;
+    if (!now)
+        atomic_store(&p->event_wake, true);
+    pthread_mutex_unlock(&p->node.lock);
+    return !now;
+}
+
+static void poke(host_process *p)
+{
+    if (p->wake_fd >= 0) {
         uint64_t one = 1;
         ssize_t n = write(p->wake_fd, &one, sizeof one);
         (void)n;   /* a full eventfd is already awake */
     }
+}
+
+/* p is parked waiting for an event, and the caller took its event_wake:
+ * the caller alone requeues it. */
+static void requeue_parked(host_process *p)
+{
+    if (p->sched == NULL)
+        poke(p);
+    else if (atomic_load(&p->parked_direct))
+        sched_push(p->sched, p);
+    else
+        loop_wake(p->rt->loop, p);
+}
+
+void process_wake_events(host_process *p)
+{
+    if (atomic_exchange(&p->event_wake, false))
+        requeue_parked(p);
+}
+
+void process_wake(host_process *p)
+{
+    if (atomic_exchange(&p->event_wake, false))
+        requeue_parked(p);
+    else if (p->sched != NULL)
+        loop_wake(p->rt->loop, p);
+    else
+        poke(p);
 }
 
 void process_kill(host_process *p, kill_kind kind, const char *reason)

@@ -50,12 +50,13 @@ static const char *pick_terminal(const host_runtime *rt, const char *terminal, F
     return count == 1 ? found : NULL;
 }
 
-/* Waits for what the parked process waits for, or for a kill. */
+/* Waits for what the parked process waits for (for a Lua process, maybe
+ * an event delivered to it), or for a kill. */
 static void wait_in_place(host_process *p)
 {
     wasi_wait w, fds[HOST_WAIT_FDS];
     size_t nfds = 0;
-    if (!process_waiting(p, &w, fds, &nfds))
+    if (!process_waiting(p, &w, fds, &nfds) || (process_waits_events(p) && !process_arm_events(p)))
         return;
     struct pollfd pfd[HOST_WAIT_FDS + 1];
     for (size_t i = 0; i < nfds; i++)
@@ -138,8 +139,8 @@ int host_run_command(host_runtime *rt, const cfg_entry *e, const char *terminal,
         fprintf(err, "%s: kind %s cannot run on %s\n", e ? e->id : "(null)", e ? e->kind : "", term_id);
         return 1;
     }
-    if (m->vm == NULL) {
-        fprintf(err, "%s: %s\n", e->id, m->load_error);
+    if (m->load_error != NULL || (!MODULE_IS_LUA(m) && m->vm == NULL)) {
+        fprintf(err, "%s: %s\n", e->id, m->load_error ? m->load_error : "cannot be loaded");
         return 1;
     }
     if (argc < 0 || argc > HOST_MAX_ARGS) {

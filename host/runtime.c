@@ -1,5 +1,6 @@
 /* runtime.c — the runtime: made from a loaded registry (every process.wasm
- * module decoded and validated once), started (the process.host worker
+ * module decoded and validated once, every process.lua script compiled
+ * once), started (the process.host worker
  * pools, the event loop, then the supervised services), stopped (services
  * first, then every process left is cancelled and waited for, then the
  * threads) and freed. Also host_spawn(), which is Init: the process is
@@ -100,7 +101,7 @@ host_runtime *host_runtime_new(const cfg_registry *reg, const host_options *opts
     size_t n = cfg_entry_count(reg), nmods = 0, nhosts = 1;
     for (size_t i = 0; i < n; i++) {
         cfg_kind k = cfg_entry_at(reg, i)->type;
-        nmods += k == CFG_KIND_PROCESS_WASM;
+        nmods += k == CFG_KIND_PROCESS_WASM || k == CFG_KIND_PROCESS_LUA;
         nhosts += k == CFG_KIND_PROCESS_HOST || k == CFG_KIND_TERMINAL_HOST;
     }
     rt->modules = calloc(nmods ? nmods : 1, sizeof *rt->modules);
@@ -115,6 +116,18 @@ host_runtime *host_runtime_new(const cfg_registry *reg, const host_options *opts
         const cfg_entry *e = cfg_entry_at(reg, i);
         if (e->type == CFG_KIND_PROCESS_HOST || e->type == CFG_KIND_TERMINAL_HOST)
             rt->host_ids[rt->nhosts++] = e->id;
+        if (e->type == CFG_KIND_PROCESS_LUA) {
+            /* A script that cannot run is refused by every spawn (and one
+             * that does not compile ends its processes with the error):
+             * logged here, not an error of the runtime. */
+            host_module *m = &rt->modules[rt->nmodules++];
+            if (lua_script_load(m, reg, e))
+                runtime_log(rt, "loaded %s (%s)%s%s", e->id, e->as.lua.source,
+                            m->call_error ? ": " : "", m->call_error ? m->call_error : "");
+            else
+                runtime_log(rt, "%s: %s", e->id, m->load_error ? m->load_error : "out of memory");
+            continue;
+        }
         if (e->type != CFG_KIND_PROCESS_WASM)
             continue;
         host_module *m = &rt->modules[rt->nmodules++];
@@ -273,15 +286,17 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
         snprintf(err, errlen, "process entry not found: %s", entry ? entry : "(null)");
         return 0;
     }
-    if (m->vm == NULL || m->call_error != NULL) {
-        snprintf(err, errlen, "%s: %s", entry, m->load_error ? m->load_error : m->call_error);
+    bool lua = MODULE_IS_LUA(m);
+    if (m->load_error != NULL || (!lua && (m->vm == NULL || m->call_error != NULL))) {
+        snprintf(err, errlen, "%s: %s", entry,
+                 m->load_error ? m->load_error : m->call_error ? m->call_error : "cannot be loaded");
         return 0;
     }
     if (nargs > HOST_MAX_ARGS) {
         snprintf(err, errlen, "%s: too many arguments (%zu, at most %d)", entry, nargs, HOST_MAX_ARGS);
         return 0;
     }
-    if (!abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nargs, why, sizeof why)) {
+    if (!lua && !abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nargs, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", entry, why);
         return 0;
     }

@@ -138,7 +138,9 @@ static size_t take(host_sched *s, host_process **out, size_t max)
     return n;
 }
 
-/* After STEP_PARKED: to the loop, or straight back when already due. */
+/* After STEP_PARKED: to the loop, or straight back when already due. A
+ * Lua process that waits for an event and nothing else is not handed to
+ * the loop: the delivery that ends its wait requeues it. */
 static void park(host_sched *s, host_process *p)
 {
     wasi_wait w, fds[HOST_WAIT_FDS];
@@ -148,7 +150,13 @@ static void park(host_sched *s, host_process *p)
         sched_push(s, p);
         return;
     }
-    loop_park(s->rt->loop, p);
+    bool direct = nfds == 0 && !w.has_deadline && process_waits_events(p);
+    atomic_store(&p->parked_direct, direct);
+    if (!direct)
+        loop_park(s->rt->loop, p);
+    else if (!process_arm_events(p))
+        sched_push(s, p);               /* it came already */
+    /* else: from here p belongs to whoever delivers to it (or kills it) */
 }
 
 static void run_slice(host_sched *s, host_process *p)

@@ -1,6 +1,6 @@
 /* value.c — the small things every part of the host uses: host_value
- * constructors, copies and release, event release, pid formatting, the
- * clocks and a bounded printf-to-malloc. */
+ * constructors, copies and release, event release and size, pid
+ * formatting and parsing, the clocks and a bounded printf-to-malloc. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,6 +54,21 @@ void host_event_free(host_event *e)
     host_value_free(&e->value);
     free(e->error);
     e->error = NULL;
+    free(e->topic);
+    e->topic = NULL;
+    for (size_t i = 0; i < e->npayload; i++)
+        host_value_free(&e->payload[i]);
+    free(e->payload);
+    e->payload = NULL;
+    e->npayload = 0;
+}
+
+size_t host_event_bytes(const host_event *e)
+{
+    size_t n = e->topic != NULL ? strlen(e->topic) : 0;
+    for (size_t i = 0; i < e->npayload; i++)
+        n += sizeof e->payload[i] + (e->payload[i].kind == HOST_VALUE_STRING ? e->payload[i].len : 0);
+    return n;
 }
 
 const char *host_pid_format(const host_runtime *rt, host_pid pid, char *buf, size_t len)
@@ -62,6 +77,33 @@ const char *host_pid_format(const host_runtime *rt, host_pid pid, char *buf, siz
     const char *name = rt != NULL && host < rt->nhosts ? rt->host_ids[host] : "local";
     snprintf(buf, len, "{%s|0x%08" PRIx64 "}", name, (uint64_t)HOST_PID_SEQ(pid));
     return buf;
+}
+
+host_pid host_pid_parse(const host_runtime *rt, const char *text)
+{
+    /* "{HOST|0xHEX}": the host's name up to the last '|' (ids have none). */
+    size_t len = text != NULL ? strlen(text) : 0;
+    if (len < 6 || text[0] != '{' || text[len - 1] != '}')
+        return 0;
+    const char *bar = memrchr(text, '|', len);
+    if (bar == NULL || strncmp(bar, "|0x", 3) != 0)
+        return 0;
+    uint64_t seq = 0;
+    const char *d = bar + 3;
+    if (*d == '}')
+        return 0;
+    for (; *d != '}'; d++) {
+        int v = *d >= '0' && *d <= '9' ? *d - '0' : *d >= 'a' && *d <= 'f' ? *d - 'a' + 10
+              : *d >= 'A' && *d <= 'F' ? *d - 'A' + 10 : -1;
+        if (v < 0 || seq >> (HOST_PID_SEQ_BITS - 4) != 0)
+            return 0;   /* not hex, or more than a sequence number holds */
+        seq = seq << 4 | (uint64_t)v;
+    }
+    size_t nlen = (size_t)(bar - text - 1);
+    for (size_t h = 0; rt != NULL && h < rt->nhosts; h++)
+        if (strlen(rt->host_ids[h]) == nlen && !strncmp(rt->host_ids[h], text + 1, nlen))
+            return seq != 0 ? HOST_PID_MAKE(h, seq) : 0;
+    return 0;
 }
 
 int64_t host_now_ns(void)

@@ -18,4 +18,6 @@
     X(host_run)        \
     X(host_sleep)      \
     X(supervisor)      \
-    X(cli_run)
+    X(cli_run)         \
+    X(lua)             \
+    X(lua_control)

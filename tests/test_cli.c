@@ -55,7 +55,10 @@ START_TEST(run_list_prints_the_commands)
                             "\n"
                             "  greet  Greet someone via WASM  (myns:greet)\n"
                             "  nap  Sleep a while (the process parks), then report  (myns:nap)\n"
+                            "  ping-pong  Two Lua processes messaging each other  (myns:ping)\n"
                             "  process-files  Summarise data/input into data/output/report.txt  (myns:file_processor)\n"
+                            "  spawn-demo  Spawn the WASM compute worker from Lua and print its result  (myns:spawn_demo)\n"
+                            "  supervise-demo  A Lua supervisor restarting a crashing WASM worker  (myns:supervise_demo)\n"
                             "\n"
                             "Run with: wippy run <command>\n");
     ck_assert_str_eq(r.err, "");
@@ -96,7 +99,7 @@ START_TEST(check_good_and_bad)
 {
     result good = run("--dir", EXAMPLES, "check", NULL);
     ck_assert_int_eq(good.status, 0);
-    ck_assert_str_eq(good.out, "11 entries loaded from " EXAMPLES "/src, 0 errors\n");
+    ck_assert_str_eq(good.out, "16 entries loaded from " EXAMPLES "/src, 0 errors\n");
     done(&good);
     result bad = run("--dir", CONFIG_DIR "/cases/duplicate-ids", "check", NULL);
     ck_assert_int_eq(bad.status, 1);

@@ -158,7 +158,7 @@ START_TEST(example_app_loads)
     for (size_t i = 0; i < cfg_error_count(reg); i++)
         fprintf(stderr, "%s\n", cfg_error_at(reg, i)->text);
     ck_assert_uint_eq(cfg_error_count(reg), 0);
-    ck_assert_uint_eq(cfg_entry_count(reg), 11);
+    ck_assert_uint_eq(cfg_entry_count(reg), 16);
     ck_assert_str_eq(cfg_source_dir(reg), TEST_SOURCE_DIR "/examples/src");
     const cfg_entry *greet = cfg_find_command(reg, "greet");
     ck_assert_ptr_nonnull(greet);

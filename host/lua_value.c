@@ -1,0 +1,166 @@
+/* lua_value.c — what crosses between a Lua process and the rest of the
+ * host: Lua values <-> host_value (arguments, results, message payloads),
+ * pids as the strings Wippy prints, durations, and events as tables.
+ *
+ * Values: nil, booleans, integers, floats and strings cross as they are;
+ * an unsigned host integer above Lua's largest integer becomes a float.
+ * Functions, userdata, threads and tables do not cross (README: "Lua
+ * processes"). Durations are integers of nanoseconds (time.seconds(10) is
+ * 10000000000); a float is rounded and a Go-style string ("1.5s") parsed.
+ *
+ * Nothing here raises a Lua error while it owns malloc'd memory. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host/lua_internal.h"
+
+bool luah_to_value(lua_State *L, int idx, host_value *out, char *err, size_t errlen)
+{
+    size_t len;
+    const char *s;
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+        *out = host_nil();
+        return true;
+    case LUA_TBOOLEAN:
+        *out = host_bool(lua_toboolean(L, idx));
+        return true;
+    case LUA_TNUMBER:
+        *out = lua_isinteger(L, idx) ? host_int(lua_tointeger(L, idx)) : host_float(lua_tonumber(L, idx));
+        return true;
+    case LUA_TSTRING:
+        s = lua_tolstring(L, idx, &len);   /* a string already: no conversion, no allocation */
+        *out = host_string(s, len);
+        if (out->kind == HOST_VALUE_STRING)
+            return true;
+        snprintf(err, errlen, "out of memory");
+        return false;
+    default:
+        snprintf(err, errlen, "a %s cannot leave the process (only nil, booleans, numbers and "
+                 "strings can)", luaL_typename(L, idx));
+        return false;
+    }
+}
+
+void luah_push_value(lua_State *L, const host_value *v)
+{
+    switch (v->kind) {
+    case HOST_VALUE_BOOL:
+        lua_pushboolean(L, v->b);
+        break;
+    case HOST_VALUE_INT:
+        if (v->is_unsigned && v->u > (uint64_t)LUA_MAXINTEGER)
+            lua_pushnumber(L, (lua_Number)v->u);
+        else
+            lua_pushinteger(L, v->is_unsigned ? (lua_Integer)v->u : (lua_Integer)v->i);
+        break;
+    case HOST_VALUE_FLOAT:
+        lua_pushnumber(L, v->f);
+        break;
+    case HOST_VALUE_STRING:
+        lua_pushlstring(L, v->s, v->len);
+        break;
+    default:
+        lua_pushnil(L);
+        break;
+    }
+}
+
+void luah_push_pid(lua_State *L, host_pid pid)
+{
+    char text[64];
+    lua_pushstring(L, host_pid_format(lua_proc_of(L)->p->rt, pid, text, sizeof text));
+}
+
+host_pid luah_check_pid(lua_State *L, int idx)
+{
+    const char *text = luaL_checkstring(L, idx);
+    host_pid pid = host_pid_parse(lua_proc_of(L)->p->rt, text);
+    if (pid == 0)
+        luaL_argerror(L, idx, lua_pushfstring(L, "not a pid: \"%s\"", text));
+    return pid;
+}
+
+int64_t luah_opt_duration(lua_State *L, int idx, int64_t def)
+{
+    int64_t ns;
+    switch (lua_type(L, idx)) {
+    case LUA_TNONE:
+    case LUA_TNIL:
+        return def;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            ns = lua_tointeger(L, idx);
+        } else {
+            double d = lua_tonumber(L, idx);
+            if (!(d >= 0 && d < 9.2e18))
+                luaL_argerror(L, idx, "a duration is from 0 to 292 years, in nanoseconds");
+            ns = (int64_t)llround(d);
+        }
+        if (ns < 0)
+            luaL_argerror(L, idx, "a duration cannot be negative");
+        return ns;
+    case LUA_TSTRING:
+        if (!cfg_parse_duration(lua_tostring(L, idx), &ns))
+            luaL_argerror(L, idx, lua_pushfstring(L, "not a duration: \"%s\" (e.g. \"1.5s\", "
+                                                  "\"250ms\", or nanoseconds)", lua_tostring(L, idx)));
+        return ns;
+    default:
+        luaL_typeerror(L, idx, "duration");
+        return 0;
+    }
+}
+
+/* t[key] = string (or nothing for NULL), t at the top. */
+static void set_string(lua_State *L, const char *key, const char *s)
+{
+    if (s == NULL)
+        return;
+    lua_pushstring(L, s);
+    lua_setfield(L, -2, key);
+}
+
+void luah_push_event(lua_State *L, const host_event *ev)
+{
+    static const char *const types[] = { "EXIT", "LINK_DOWN", "CANCEL", "MESSAGE" };
+    static const char *const kinds[] = { "pid.exit", "pid.link.down", "pid.cancel", "message" };
+    lua_createtable(L, 0, 8);
+    set_string(L, "type", types[ev->kind]);
+    set_string(L, "kind", kinds[ev->kind]);
+    if (ev->from != 0) {
+        luah_push_pid(L, ev->from);
+        lua_setfield(L, -2, "from");
+    }
+    lua_pushinteger(L, ev->at_ns);
+    lua_setfield(L, -2, "at");
+    switch (ev->kind) {
+    case HOST_EVENT_EXIT:
+    case HOST_EVENT_LINK_DOWN:
+        lua_createtable(L, 0, 2);           /* result = {value = ..., error = ...} */
+        if (ev->kind == HOST_EVENT_EXIT && ev->error == NULL) {
+            luah_push_value(L, &ev->value);
+            lua_pushvalue(L, -1);
+            lua_setfield(L, -3, "value");
+            lua_setfield(L, -3, "value");   /* and event.value, the older form */
+        }
+        set_string(L, "error", ev->error);
+        lua_setfield(L, -2, "result");
+        set_string(L, "error", ev->error);
+        break;
+    case HOST_EVENT_CANCEL:
+        set_string(L, "reason", ev->error);
+        break;
+    case HOST_EVENT_MESSAGE:
+        set_string(L, "topic", ev->topic);
+        lua_createtable(L, (int)ev->npayload, 0);
+        for (size_t i = 0; i < ev->npayload; i++) {
+            luah_push_value(L, &ev->payload[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_rawgeti(L, -1, 1);
+        lua_setfield(L, -3, "payload");     /* the first value */
+        lua_setfield(L, -2, "payloads");    /* all of them */
+        break;
+    }
+}
