@@ -123,11 +123,9 @@ static bool take_first(lua_State *L, lua_proc *lp, event_list *l)
 int lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_KFunction k)
 {
     lua_proc *lp = lua_proc_of(L);
-    if (L != lp->co)
-        return luaL_error(L, "cannot wait inside a coroutine of the script: receive, sleep and "
-                          "exec must run in the process itself");
     lp->wait_deadline = deadline;
     lp->wait_events = events || deadline < 0;   /* waiting for ever: only a delivery or a kill */
+    lp->host_yield = true;                      /* passed up by the script's coroutines (lua_coro.c) */
     return lua_yieldk(L, 0, ctx, k);
 }
 

@@ -3,15 +3,18 @@
  *
  *   lua_script.c   process.lua entries read and compiled once (and the
  *                  library.lua entries they import)
- *   lua_proc.c     one Lua process: its state (a limited allocator, a
- *                  sandboxed standard library, require), the coroutine
- *                  running its method, slices (a count hook), the end
+ *   lua_proc.c     one Lua process: its state (a limited allocator), the
+ *                  coroutine running its method, slices (a count hook),
+ *                  parking, the end
+ *   lua_sandbox.c  what the state starts with: the safe part of the
+ *                  standard library, require, print
  *   lua_value.c    Lua values <-> host values; pids, durations, events
  *   lua_channel.c  the process's queue as channels (inbox, events,
  *                  listen, time.after) with receive and select; the
  *                  blocking calls' yield and wait
  *   lua_process.c  the `process` module
  *   lua_time.c     the `time` module
+ *   lua_coro.c     coroutine.resume/wrap that pass the host's yields up
  *
  * A Lua process runs on one thread at a time (the worker stepping it), so
  * its lua_proc needs no lock; only the node's queue, which others deliver
@@ -74,8 +77,10 @@ typedef struct lua_proc {
     lua_State *L;                   /* the state's main thread */
     lua_State *co;                  /* the coroutine running the method */
     size_t used, limit;             /* bytes allocated, and the most allowed */
-    /* the slice: instructions left (the hook counts), and why it yielded */
+    /* the slice: instructions left (the hook counts); a yield for the
+     * host (host_yield), and whether that was the hook's (preempted) */
     uint64_t slice_left;
+    bool host_yield;
     bool preempted;
     /* a blocking call's wait: until wait_deadline (monotonic ns, -1 none),
      * and for an event too when wait_events */
@@ -136,6 +141,13 @@ void lua_push_timer_channel(lua_State *L, int64_t d);
 int lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid);
 /* require("channel"). */
 int luaopen_wippy_channel(lua_State *L);
+
+/* Opens the process's library into a new state (lua_sandbox.c; raises
+ * on out of memory: call it under lua_pcall). */
+void lua_open_sandbox(lua_State *L);
+
+/* Replaces coroutine.resume and coroutine.wrap (lua_coro.c). */
+void lua_coroutines_for_processes(lua_State *L);
 
 /* ---- modules ---- */
 int luaopen_wippy_process(lua_State *L);    /* lua_process.c */

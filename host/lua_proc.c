@@ -4,12 +4,9 @@
  * one slice; Close frees the state.
  *
  *   the state      lua_newstate with an allocator that refuses to go past
- *                  the entry's limits.max_memory; the safe part of the
- *                  standard library (no io, no os beyond the clock, no
- *                  loading of files or bytecode, no __gc); `require` that
- *                  loads only the entry's `modules` and `imports`; the
- *                  `process` global. Set up inside lua_pcall, so running
- *                  out of memory is an error, never a panic.
+ *                  the entry's limits.max_memory, and the library of
+ *                  lua_sandbox.c. Set up inside lua_pcall, so running out
+ *                  of memory is an error, never a panic.
  *   the coroutine  run_process(): loads the compiled script, calls it for
  *                  its table of functions, calls the method with the
  *                  spawn arguments; continuations (lua_callk) keep it
@@ -32,9 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <lualib.h>
 
 #include "host/lua_internal.h"
 
@@ -55,166 +49,6 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (q != NULL)
         lp->used = lp->used - old + nsize;
     return q;
-}
-
-/* ---- the sandboxed standard library ---- */
-
-/* print(...): one line to the terminal's stdout (a command) or stdout. */
-static int l_print(lua_State *L)
-{
-    lua_proc *lp = lua_proc_of(L);
-    int n = lua_gettop(L);
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (int i = 1; i <= n; i++) {
-        if (i > 1)
-            luaL_addchar(&b, '\t');
-        luaL_tolstring(L, i, NULL);
-        luaL_addvalue(&b);
-    }
-    luaL_addchar(&b, '\n');
-    luaL_pushresult(&b);
-    size_t len;
-    const char *text = lua_tolstring(L, -1, &len);
-    int fd = lp->p->term != NULL ? lp->p->term->stdio[1] : STDOUT_FILENO;
-    while (len > 0) {
-        ssize_t w = write(fd, text, len);
-        if (w <= 0)
-            break;
-        text += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-/* load(chunk, name, mode, env): text only, whatever mode says. */
-static int l_load(lua_State *L)
-{
-    lua_settop(L, 4);
-    lua_pushliteral(L, "t");
-    lua_replace(L, 3);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, 4, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-/* setmetatable(t, mt): no __gc, which would run our code at any time
- * (and at lua_close, where no slice or limit applies). */
-static int l_setmetatable(lua_State *L)
-{
-    if (lua_type(L, 2) == LUA_TTABLE) {
-        lua_pushliteral(L, "__gc");
-        if (lua_rawget(L, 2) != LUA_TNIL)
-            return luaL_error(L, "__gc metamethods are not available to processes");
-        lua_pop(L, 1);
-    }
-    lua_settop(L, 2);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, 2, 1);
-    return 1;
-}
-
-/* Replaces global `name` by f with the original as its upvalue. */
-static void wrap_global(lua_State *L, const char *name, lua_CFunction f)
-{
-    lua_getglobal(L, name);
-    lua_pushcclosure(L, f, 1);
-    lua_setglobal(L, name);
-}
-
-/* `os` with the clock and dates only (no exit, execute, getenv, files). */
-static void open_os_subset(lua_State *L)
-{
-    static const char *const keep[] = { "clock", "date", "difftime", "time" };
-    lua_pushcfunction(L, luaopen_os);
-    lua_call(L, 0, 1);
-    lua_createtable(L, 0, 4);
-    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
-        lua_getfield(L, -2, keep[i]);
-        lua_setfield(L, -2, keep[i]);
-    }
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    lua_pushvalue(L, -2);
-    lua_setfield(L, -2, "os");
-    lua_pop(L, 1);
-    lua_setglobal(L, "os");
-    lua_pop(L, 1);
-}
-
-/* ---- require ---- */
-
-static const struct {
-    const char *name;
-    lua_CFunction open;
-} builtin_modules[] = {
-    { "process", luaopen_wippy_process },
-    { "time", luaopen_wippy_time },
-    { "channel", luaopen_wippy_channel },
-};
-
-static bool listed(const cfg_lua *cfg, const char *name)
-{
-    for (size_t i = 0; i < cfg->nmodules; i++)
-        if (strcmp(cfg->modules[i], name) == 0)
-            return true;
-    return false;
-}
-
-/* After a library's chunk ran: cache and return what it returned. */
-static int require_done(lua_State *L, int status, lua_KContext ctx)
-{
-    (void)status;
-    (void)ctx;
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_pushboolean(L, 1);
-    }
-    lua_pushvalue(L, -1);
-    lua_setfield(L, 2, lua_tostring(L, 1));
-    return 1;
-}
-
-/* require(name): an import (library.lua), a module the entry lists, or a
- * standard library; anything else is refused with a clear error. */
-static int l_require(lua_State *L)
-{
-    const char *name = luaL_checkstring(L, 1);
-    lua_settop(L, 1);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    const host_module *m = lua_proc_of(L)->p->mod;
-    const cfg_lua *cfg = &m->entry->as.lua;
-    for (size_t i = 0; i < m->script->nimports; i++) {
-        if (strcmp(m->script->imports[i].local, name) != 0)
-            continue;
-        if (lua_getfield(L, 2, name) != LUA_TNIL)
-            return 1;
-        lua_pop(L, 1);
-        if (lua_chunk_push(L, &m->script->imports[i].chunk) != LUA_OK)
-            return lua_error(L);
-        lua_pushvalue(L, 1);
-        lua_callk(L, 1, 1, 0, require_done);
-        return require_done(L, LUA_OK, 0);
-    }
-    for (size_t i = 0; i < sizeof builtin_modules / sizeof builtin_modules[0]; i++) {
-        if (strcmp(builtin_modules[i].name, name) != 0)
-            continue;
-        if (!listed(cfg, name))
-            return luaL_error(L, "module '%s' is not allowed: %s does not list it in `modules`",
-                              name, m->entry->id);
-        luaL_requiref(L, name, builtin_modules[i].open, 0);
-        return 1;
-    }
-    static const char *const standard[] = { "string", "table", "math", "utf8", "coroutine", "os" };
-    for (size_t i = 0; i < sizeof standard / sizeof standard[0]; i++)
-        if (strcmp(standard[i], name) == 0 && lua_getfield(L, 2, name) != LUA_TNIL)
-            return 1;
-    if (listed(cfg, name))
-        return luaL_error(L, "module '%s' is not available in this runtime "
-                          "(modules: process, time, channel)", name);
-    return luaL_error(L, "module '%s' not found: it is neither in the modules nor in the "
-                      "imports of %s", name, m->entry->id);
 }
 
 /* ---- the state ---- */
@@ -267,26 +101,7 @@ static int run_process(lua_State *co)
 /* Everything that allocates while making the state (run under lua_pcall). */
 static int setup_state(lua_State *L)
 {
-    static const luaL_Reg libs[] = {
-        { LUA_GNAME, luaopen_base },         { LUA_STRLIBNAME, luaopen_string },
-        { LUA_TABLIBNAME, luaopen_table },   { LUA_MATHLIBNAME, luaopen_math },
-        { LUA_UTF8LIBNAME, luaopen_utf8 },   { LUA_COLIBNAME, luaopen_coroutine },
-    };
-    for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
-        luaL_requiref(L, libs[i].name, libs[i].func, 1);
-        lua_pop(L, 1);
-    }
-    open_os_subset(L);
-    lua_pushnil(L);
-    lua_setglobal(L, "dofile");
-    lua_pushnil(L);
-    lua_setglobal(L, "loadfile");
-    wrap_global(L, "load", l_load);
-    wrap_global(L, "setmetatable", l_setmetatable);
-    lua_register(L, "print", l_print);
-    lua_register(L, "require", l_require);
-    luaL_requiref(L, "process", luaopen_wippy_process, 1);   /* a global, as in Wippy */
-    lua_pop(L, 1);
+    lua_open_sandbox(L);
     lua_proc *lp = lua_proc_of(L);
     lp->co = lua_newthread(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, lp);  /* anchors the coroutine */
@@ -343,10 +158,11 @@ static bool start(host_process *p)
 
 /* ---- slices ---- */
 
-/* Every LUA_HOOK_EVERY instructions: yields once the slice is spent. Where
- * it cannot yield (inside a C function that called back into Lua, or a
- * coroutine of the script's own) it looks again next time, and raises an
- * error only when the process must end (a limit, a kill) to get out. */
+/* Every LUA_HOOK_EVERY instructions: yields once the slice is spent (in a
+ * coroutine of the script's own too: lua_coro.c passes it up). Where it
+ * cannot yield (inside a C function that called back into Lua) it looks
+ * again next time, and raises an error only when the process must end (a
+ * limit, a kill) to get out. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
@@ -356,8 +172,8 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         return;
     }
     lp->slice_left = 0;
-    if (L == lp->co && lua_isyieldable(L)) {
-        lp->preempted = true;
+    if (lua_isyieldable(L)) {
+        lp->preempted = lp->host_yield = true;
         lua_yield(L, 0);
         return;
     }
@@ -421,44 +237,37 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
     if (p->lua == NULL && !start(p))
         return STEP_DONE;
     lua_proc *lp = p->lua;
-    const int64_t limit_ms = p->mod->entry->as.lua.max_execution_ms;
     p->wait_events = false;
     atomic_store(&p->event_wake, false);
+    if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
+        end_error(p, "execution time limit exceeded: %" PRId64 " ms",
+                  p->mod->entry->as.lua.max_execution_ms);
+        return STEP_DONE;
+    }
     lp->slice_left = fuel;
     lua_sethook(lp->co, count_hook, LUA_MASKCOUNT, LUA_HOOK_EVERY);
-    for (;;) {
-        if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
-            end_error(p, "execution time limit exceeded: %" PRId64 " ms", limit_ms);
-            return STEP_DONE;
-        }
-        int nres = 0;
-        lp->preempted = false;
-        lp->wait_deadline = -1;
-        lp->wait_events = false;
-        int st = lua_resume(lp->co, lp->L, 0, &nres);
-        if (st == LUA_OK) {
-            end_result(p);
-            return STEP_DONE;
-        }
-        if (st != LUA_YIELD) {
-            end_lua_error(p, st);
-            return STEP_DONE;
-        }
-        lua_pop(lp->co, nres);
-        bool waits = lp->wait_events || lp->wait_deadline >= 0;
-        if (lp->preempted) {
-            if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns)
-                continue;                   /* ends above */
-            return STEP_PREEMPTED;
-        }
-        if (!waits) {
-            end_error(p, "%s: attempt to yield from outside a coroutine",
-                      p->mod->entry->as.lua.source);
-            return STEP_DONE;
-        }
-        p->wait_events = lp->wait_events;  /* the executor arms event_wake as it parks it */
-        return STEP_PARKED;
+    lp->host_yield = lp->preempted = false;
+    lp->wait_deadline = -1;
+    lp->wait_events = false;
+    int nres = 0;
+    int st = lua_resume(lp->co, lp->L, 0, &nres);
+    if (st == LUA_OK) {
+        end_result(p);
+        return STEP_DONE;
     }
+    if (st != LUA_YIELD) {
+        end_lua_error(p, st);
+        return STEP_DONE;
+    }
+    lua_pop(lp->co, nres);
+    if (!lp->host_yield) {
+        end_error(p, "%s: attempt to yield from outside a coroutine", p->mod->entry->as.lua.source);
+        return STEP_DONE;
+    }
+    if (lp->preempted)
+        return STEP_PREEMPTED;          /* the next Step looks at the deadline */
+    p->wait_events = lp->wait_events;  /* the executor arms event_wake as it parks it */
+    return STEP_PARKED;
 }
 
 bool lua_proc_waiting(const host_process *p, wasi_wait *w)

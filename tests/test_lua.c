@@ -145,11 +145,22 @@ START_TEST(errors_name_file_and_line)
 }
 END_TEST
 
-START_TEST(sandbox_and_memory_limit)
+START_TEST(sandbox_memory_limit_imports)
 {
     hp_project p;
+    char lib[512];
+    snprintf(lib, sizeof lib,
+             "  - {name: mylib, kind: library.lua, source: \"file://%s/tests/lua/lib.lua\"}\n",
+             TEST_SOURCE_DIR);
     hp_open(&p, 2, 0, lua_entry("noio", "errors.lua", "no_io", NULL),
-            lua_entry("hog", "errors.lua", "hog", "    limits: {max_memory: 2097152}\n"), NULL);
+            lua_entry("hog", "errors.lua", "hog", "    limits: {max_memory: 2097152}\n"),
+            lua_entry("uselib", "basic.lua", "uselib", "    imports: {util: t:mylib}\n"), strdup(lib),
+            NULL);
+    host_pid lib_user = hp_spawn(&p, "t:uselib", NULL, 0);
+    host_event lev = lua_exit_of(&p, lib_user, 5000);
+    ck_assert_msg(lev.error == NULL, "%s", lev.error);
+    ck_assert_int_eq(lev.value.i, 42);
+    host_event_free(&lev);
     host_pid pid = hp_spawn(&p, "t:noio", NULL, 0);
     host_event ev = lua_exit_of(&p, pid, 5000);
     ck_assert_msg(ev.error == NULL, "%s", ev.error);
@@ -197,7 +208,8 @@ START_TEST(sleep_does_not_hold_the_worker)
 {
     hp_project p;
     hp_open(&p, 1, 0, hp_entry("compute", BASIC, "compute", NULL),
-            lua_entry("nap", "basic.lua", "nap", NULL), NULL);
+            lua_entry("nap", "basic.lua", "nap", NULL),
+            lua_entry("short", "basic.lua", "nap", "    limits: {max_execution_ms: 100}\n"), NULL);
     host_value ms = host_int(500);
     host_pid nap = hp_spawn(&p, "t:nap", &ms, 1);
     host_value args[] = { host_int(2), host_int(3) };
@@ -208,6 +220,14 @@ START_TEST(sleep_does_not_hold_the_worker)
     ck_assert_msg(ev.error == NULL, "%s", ev.error);
     ck_assert_int_ge(ev.value.i, 499);
     ck_assert_int_lt(ev.value.i, 3000);
+    host_event_free(&ev);
+    /* max_execution_ms ends a long sleep at the limit. */
+    ms = host_int(5000);
+    int64_t t0 = hp_now_ms();
+    host_pid s = hp_spawn(&p, "t:short", &ms, 1);
+    ev = lua_exit_of(&p, s, 3000);
+    ck_assert_str_eq(ev.error, "execution time limit exceeded: 100 ms");
+    ck_assert_int_lt(hp_now_ms() - t0, 2500);
     host_event_free(&ev);
     hp_close(&p);
 }
@@ -314,6 +334,46 @@ START_TEST(cancel_terminate_exec)
     ev = lua_exit_of(&p, x, 5000);
     ck_assert_str_eq(ev.value.s, "nil|process entry not found: t:nope");
     host_event_free(&ev);
+    /* Left waiting (parked with no one): closing the runtime ends it. */
+    hp_spawn(&p, "t:wait", NULL, 0);
+    ck_assert(hp_quiet(&p, 20));
+    hp_close(&p);
+}
+END_TEST
+
+/* The script's own coroutines: waits and preemption inside them reach the
+ * host; the rest works as in Lua. */
+START_TEST(coroutines_of_the_script)
+{
+    hp_project p;
+    hp_open(&p, 1, 0, hp_entry("compute", BASIC, "compute", NULL),
+            lua_entry("wait", "coro.lua", "wait_inside", NULL), lua_entry("plain", "coro.lua", "plain", NULL),
+            lua_entry("busy", "coro.lua", "busy_inside", NULL),
+            lua_entry("sort", "coro.lua", "wait_in_sort", NULL), NULL);
+    host_pid w = hp_spawn(&p, "t:wait", NULL, 0);
+    host_event ev = lua_exit_of(&p, w, 5000);
+    ck_assert_msg(ev.error == NULL, "%s", ev.error);
+    ck_assert_str_eq(ev.value.s, "slept nil done true 2 true 20 false cannot resume dead coroutine");
+    host_event_free(&ev);
+    host_pid pl = hp_spawn(&p, "t:plain", NULL, 0);
+    ev = lua_exit_of(&p, pl, 5000);
+    ck_assert_msg(ev.error == NULL, "%s", ev.error);
+    ck_assert_str_eq(ev.value.s, "55 false " TEST_SOURCE_DIR "/tests/lua/coro.lua:41: inner false table");
+    host_event_free(&ev);
+    /* One worker: the busy coroutine is preempted, the WASM process runs. */
+    host_pid busy = hp_spawn(&p, "t:busy", NULL, 0);
+    host_value args[] = { host_int(6), host_int(7) };
+    host_pid c = hp_spawn(&p, "t:compute", args, 2);
+    ev = lua_exit_of(&p, c, 5000);
+    ck_assert_int_eq(ev.value.i, 42);
+    host_event_free(&ev);
+    ck_assert(host_terminate(p.rt, busy));
+    ev = lua_exit_of(&p, busy, 5000);
+    ck_assert_str_eq(ev.error, "terminated");
+    host_event_free(&ev);
+    char *e = error_of(&p, "t:sort");
+    ck_assert_msg(strstr(e, "attempt to yield across a C-call boundary") != NULL, "%s", e);
+    free(e);
     hp_close(&p);
 }
 END_TEST
@@ -343,11 +403,12 @@ Suite *lua_suite(void)
     tcase_add_test(tc, docs_script_returns_42);
     tcase_add_test(tc, arguments_and_results);
     tcase_add_test(tc, errors_name_file_and_line);
-    tcase_add_test(tc, sandbox_and_memory_limit);
+    tcase_add_test(tc, sandbox_memory_limit_imports);
     tcase_add_test(tc, busy_loop_preempted_and_limited);
     tcase_add_test(tc, sleep_does_not_hold_the_worker);
     tcase_add_test(tc, messages_with_a_mailbox);
     tcase_add_test(tc, cancel_terminate_exec);
+    tcase_add_test(tc, coroutines_of_the_script);
 #else
     tcase_add_test(tc, lua_left_out);
 #endif

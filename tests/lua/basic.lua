@@ -86,4 +86,11 @@ function M.exec(entry, ...)
     return tostring(result) .. "|" .. tostring(err)
 end
 
+-- A library.lua import: require("util") twice gives the same table.
+function M.uselib()
+    local util = require("util")
+    assert(require("util") == util and util.loads() == 1)
+    return util.double(21)
+end
+
 return M
