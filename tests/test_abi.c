@@ -12,6 +12,7 @@
 
 #include "host/abi.h"
 #include "host/wit.h"
+#include "tests/test_util.h"
 #include "vm/vm.h"
 
 /* ---- values (host.h's constructors belong to the host; these are local) ---- */
@@ -32,13 +33,7 @@ static host_value hv_nil(void) { return (host_value){ .kind = HOST_VALUE_NIL }; 
 
 /* ---- a module instance ---- */
 
-typedef struct {
-    vm_module *module;
-    vm_store *store;
-    vm_linker *linker;
-    vm_instance *inst;
-    vm_thread *thread;
-} fixture;
+typedef test_instance fixture;
 
 /* env.wait: always asks to wait (abi_alloc's mode 4). */
 static vm_host_status host_wait(vm_caller *caller, const vm_value *args, vm_value *results,
@@ -48,39 +43,16 @@ static vm_host_status host_wait(vm_caller *caller, const vm_value *args, vm_valu
     return VM_HOST_SUSPEND;
 }
 
+/* Instantiates the fixture tests/wasm/NAME.wat with env.wait. */
 static void fx_open(fixture *fx, const char *name)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/wasm/%s.wasm", TEST_BUILD_DIR, name);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *bytes = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(bytes, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    vm_error err;
-    fx->module = vm_module_load(bytes, (size_t)n, &err);
-    free(bytes);
-    ck_assert_msg(fx->module != NULL, "%s", err.message);
-    fx->store = vm_store_new(NULL);
-    fx->linker = vm_linker_new();
+    char file[256];
+    snprintf(file, sizeof file, "wasm/%s.wasm", name);
+    test_instance_load(fx, file, NULL);
     static const vm_valtype i32[] = { VM_I32 };
     vm_signature sig = { 0, 1, NULL, i32 };
     ck_assert(vm_linker_define_host(fx->linker, "env", "wait", &sig, host_wait, NULL));
-    fx->inst = vm_instantiate(fx->store, fx->module, fx->linker, &err);
-    ck_assert_msg(fx->inst != NULL, "%s", err.message);
-    fx->thread = vm_thread_new(fx->store);
-    ck_assert_ptr_nonnull(fx->thread);
-}
-
-static void fx_close(fixture *fx)
-{
-    vm_thread_free(fx->thread);
-    vm_linker_free(fx->linker);
-    vm_store_free(fx->store);
-    vm_module_free(fx->module);
+    test_instance_start(fx);
 }
 
 /* The whole path of a process call: find the wit declaration (wit_text may
@@ -375,7 +347,7 @@ START_TEST(numbers_round_trip)
     ck_assert(r.kind == HOST_VALUE_NIL);
     r = call_ok(&fx, NULL, "nothing", NULL, 0);
     ck_assert(r.kind == HOST_VALUE_NIL);
-    fx_close(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -417,7 +389,7 @@ START_TEST(numbers_are_range_and_type_checked)
                "argument 2 (b): expected s32, got string");
     call_fails(&fx, "add: func(a: s32, b: s32) -> s32;", "add", a, 1,
                "parameter count mismatch: expected 2, got 1");
-    fx_close(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -476,7 +448,7 @@ START_TEST(bools_and_chars)
     a[0] = hv_uint(0xD800);
     call_fails(&fx, "echo32: func(a: u32) -> char;", "echo32", a, 1,
                "result 0xd800 is not a Unicode scalar value (char)");
-    fx_close(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -524,7 +496,7 @@ START_TEST(strings_round_trip)
     three[1] = hv_int(-1);
     call_fails(&fx, "concat: func(a: string, n: u32, b: string) -> string;", "concat", three, 3,
                "argument 2 (n): -1 is out of range for u32");
-    fx_close(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -586,7 +558,7 @@ START_TEST(string_results_are_checked)
     vm_value wrong = { .type = VM_I64 };
     ck_assert(!abi_lift(fx.inst, &core, NULL, &wrong, 1, &r, err, sizeof err));
     ck_assert_str_eq(err, "result 1 is a i64, expected i32");
-    fx_close(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -626,24 +598,24 @@ START_TEST(allocator_failures_are_errors)
     set_mode(&fx, 0);                                           /* the thread is reusable */
     r = call_ok(&fx, first, "first", &a, 1);
     ck_assert(r.kind == HOST_VALUE_INT && r.u == '0');
-    fx_close(&fx);
+    test_instance_close(&fx);
 
     fx_open(&fx, "abi_alloc1");                                 /* alloc(size), memory "mem" */
     a = hv_str("Z");
     r = call_ok(&fx, first, "first", &a, 1);
     ck_assert(r.kind == HOST_VALUE_INT && r.u == 'Z');
-    fx_close(&fx);
+    test_instance_close(&fx);
 
     fx_open(&fx, "abi_noalloc");
     call_fails(&fx, first, "first", &a, 1,
                "argument 1 (s): the module exports no allocator (cabi_realloc, "
                "canonical_abi_realloc, allocate or alloc)");
-    fx_close(&fx);
+    test_instance_close(&fx);
 
     fx_open(&fx, "abi_badalloc");
     call_fails(&fx, first, "first", &a, 1,
                "argument 1 (s): the export allocate is not an allocator: expected (i32) -> i32");
-    fx_close(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 

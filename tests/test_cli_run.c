@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sha256/sha256.h"
+#include "tests/test_util.h"
 
 #define WASM_DIR TEST_BUILD_DIR "/tests/wasm"
 #define EXAMPLES TEST_SOURCE_DIR "/examples"
@@ -33,15 +34,6 @@ typedef struct {
     char dir[64], src[96], yaml[128], out[128], err[128];
 } project;
 
-static void hash_of(const char *name, char hex[SHA256_HEX_SIZE])
-{
-    char path[1024];
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    snprintf(path, sizeof path, "%s/%s", WASM_DIR, name);
-    ck_assert_msg(sha256_file(path, digest) == 0, "cannot hash %s (built by make?)", path);
-    sha256_hex(digest, hex);
-}
-
 /* A project with the fixtures' directory, a process host t:procs, the
  * process entries t:done, t:crash, t:forever, and `extra` entries. */
 static void project_open(project *p, const char *extra)
@@ -55,8 +47,8 @@ static void project_open(project *p, const char *extra)
     snprintf(p->err, sizeof p->err, "%s/stderr", p->dir);
     ck_assert_int_eq(mkdir(p->src, 0755), 0);
     char crash[SHA256_HEX_SIZE], sleep[SHA256_HEX_SIZE];
-    hash_of("svc_crash.wasm", crash);
-    hash_of("svc_sleep.wasm", sleep);
+    test_fixture_hash("wasm/svc_crash.wasm", crash);
+    test_fixture_hash("wasm/svc_sleep.wasm", sleep);
     FILE *f = fopen(p->yaml, "w");
     ck_assert_ptr_nonnull(f);
     fprintf(f,

@@ -25,7 +25,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -40,6 +39,7 @@
 #include <unistd.h>
 
 #include "sys/confined_open.h"
+#include "tests/test_util.h"
 
 #define CHAIN_LINKS 41 /* chain41 needs one hop more than allowed */
 #define DEEP_LEVELS 129 /* directories below root/deep */
@@ -131,14 +131,6 @@ static void make_tree(void)
     close(dir);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)type;
-    (void)ftw;
-    return remove(path);
-}
-
 static void remove_tree(void)
 {
     if (root_fd >= 0)
@@ -147,7 +139,7 @@ static void remove_tree(void)
         close(base_fd);
     root_fd = base_fd = -1;
     if (base_dir[0] != '\0')
-        nftw(base_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        test_remove_tree(base_dir);
 }
 
 /* ---- checking one open ---- */

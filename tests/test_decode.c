@@ -5,16 +5,12 @@
  * name section; custom sections. The reader's own tests are in
  * test_decode_reader.c and run in the same suite. */
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/test_util.h"
 #include "vm/code.h"
 #include "vm/module.h"
-
-#ifndef TEST_BUILD_DIR
-#define TEST_BUILD_DIR TEST_SOURCE_DIR "/build"
-#endif
 
 TCase *decode_reader_tcase(void);
 
@@ -26,24 +22,6 @@ __attribute__((weak)) void vm_code_free(vm_code *c)
 }
 
 /* ---- helpers ---- */
-
-static uint8_t *load_fixture(const char *name, size_t *size)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/wasm/%s.wasm", TEST_BUILD_DIR, name);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s (build the .wat fixtures first)", path);
-    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    ck_assert_int_ge(n, 0);
-    rewind(f);
-    uint8_t *bytes = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(bytes);
-    ck_assert_uint_eq(fread(bytes, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *size = (size_t)n;
-    return bytes;
-}
 
 static vm_module *decode_ok(const uint8_t *bytes, size_t size)
 {
@@ -226,7 +204,7 @@ static void check_names(const vm_module *m)
 START_TEST(test_all_sections)
 {
     size_t size;
-    uint8_t *bytes = load_fixture("decode_all_sections", &size);
+    uint8_t *bytes = test_fixture_bytes("wasm/decode_all_sections.wasm", &size);
     vm_module *m = decode_ok(bytes, size);
     ck_assert_uint_eq(m->size, size);
     ck_assert_ptr_ne(m->bytes, bytes);   /* a copy */
@@ -244,7 +222,7 @@ END_TEST
 START_TEST(test_every_prefix)
 {
     size_t size;
-    uint8_t *bytes = load_fixture("decode_all_sections", &size);
+    uint8_t *bytes = test_fixture_bytes("wasm/decode_all_sections.wasm", &size);
     bool *boundary = calloc(size + 1, sizeof *boundary);
     ck_assert_ptr_nonnull(boundary);
     boundary[8] = true;                   /* no sections: the empty module */

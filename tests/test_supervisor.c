@@ -21,6 +21,7 @@
 #include "config/config.h"
 #include "host/host.h"
 #include "sha256/sha256.h"
+#include "tests/test_util.h"
 
 #define WASM_DIR TEST_BUILD_DIR "/tests/wasm"
 #define MS INT64_C(1000000)
@@ -134,23 +135,14 @@ typedef struct {
     FILE *logf;
 } project;
 
-static void hash_of(const char *name, char hex[SHA256_HEX_SIZE])
-{
-    char path[1024];
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    snprintf(path, sizeof path, "%s/%s", WASM_DIR, name);
-    ck_assert_msg(sha256_file(path, digest) == 0, "cannot hash %s (built by make?)", path);
-    sha256_hex(digest, hex);
-}
-
 /* The common entries: the fixtures' directory, a host, one process.wasm
  * per fixture method (t:crash, t:done, t:spin; t:forever, t:nap_crash,
  * t:nap_done). */
 static void write_common(FILE *f)
 {
     char crash[SHA256_HEX_SIZE], sleep[SHA256_HEX_SIZE];
-    hash_of("svc_crash.wasm", crash);
-    hash_of("svc_sleep.wasm", sleep);
+    test_fixture_hash("wasm/svc_crash.wasm", crash);
+    test_fixture_hash("wasm/svc_sleep.wasm", sleep);
     fprintf(f, "version: \"1.0\"\nnamespace: t\nentries:\n"
                "  - {name: bin, kind: fs.directory, directory: \"%s\"}\n"
                "  - {name: procs, kind: process.host, host: {workers: 2}, lifecycle: {auto_start: true}}\n",

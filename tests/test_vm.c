@@ -3,27 +3,11 @@
  * backtraces, embedder limits, and truncated modules. Fixtures are WAT
  * files under tests/wasm/, built by make. */
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/test_util.h"
 #include "vm/vm.h"
-
-static uint8_t *read_fixture(const char *name, size_t *size)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/wasm/%s", TEST_BUILD_DIR, name);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
-}
 
 /* The host's `wait`: answers i * 2, suspending first when `suspend` is set. */
 static bool suspend_mode;
@@ -37,39 +21,16 @@ static vm_host_status host_wait(vm_caller *caller, const vm_value *args, vm_valu
     return VM_HOST_DONE;
 }
 
-typedef struct {
-    vm_module *module;
-    vm_store *store;
-    vm_linker *linker;
-    vm_instance *inst;
-    vm_thread *thread;
-} fixture;
+typedef test_instance fixture;
 
 static void setup(fixture *fx, const vm_config *cfg)
 {
-    size_t size;
-    uint8_t *bytes = read_fixture("vm_calls.wasm", &size);
-    vm_error err;
-    fx->module = vm_module_load(bytes, size, &err);
-    free(bytes);
-    ck_assert_msg(fx->module != NULL, "%s", err.message);
-    fx->store = vm_store_new(cfg);
-    fx->linker = vm_linker_new();
+    test_instance_load(fx, "wasm/vm_calls.wasm", cfg);
     static const vm_valtype i32[] = { VM_I32 };
     vm_signature sig = { 1, 1, i32, i32 };
     ck_assert(vm_linker_define_host(fx->linker, "env", "wait", &sig, host_wait, NULL));
-    fx->inst = vm_instantiate(fx->store, fx->module, fx->linker, &err);
-    ck_assert_msg(fx->inst != NULL, "%s", err.message);
-    fx->thread = vm_thread_new(fx->store);
+    test_instance_start(fx);
     suspend_mode = false;
-}
-
-static void teardown(fixture *fx)
-{
-    vm_thread_free(fx->thread);
-    vm_linker_free(fx->linker);
-    vm_store_free(fx->store);
-    vm_module_free(fx->module);
 }
 
 static vm_value i32(uint32_t v) { vm_value x = { .type = VM_I32, .of.i32 = v }; return x; }
@@ -98,7 +59,7 @@ START_TEST(calls_and_recursion)
     ck_assert_uint_eq(res[0].of.i32, 4);
     ck_assert_uint_eq(res[1].of.i32, 3);
     ck_assert_uint_eq(res[2].of.i32, 7);
-    teardown(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -136,7 +97,7 @@ START_TEST(fuel_slices_give_the_same_result)
         ck_assert_uint_eq(sliced.of.i64, whole.of.i64);
         ck_assert_int_ge(slices, 5000 / (int)budgets[i] - 1);
     }
-    teardown(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -147,7 +108,7 @@ START_TEST(a_tight_loop_stops_when_fuel_runs_out)
     ck_assert_int_eq(vm_call_start(fx.thread, vm_instance_func(fx.inst, "spin"), NULL, 0), VM_DONE);
     for (int i = 0; i < 5; i++)
         ck_assert_int_eq(vm_run(fx.thread, 10000), VM_OUT_OF_FUEL);
-    teardown(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -178,7 +139,7 @@ START_TEST(suspended_host_calls_resume)
     /* vm_call has no scheduler: a suspension becomes a trap. */
     ck_assert_int_eq(call1(&fx, "ask_host", i32(3), &resumed), VM_TRAP);
     ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "host function suspended outside a scheduler");
-    teardown(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -195,7 +156,7 @@ START_TEST(deep_recursion_traps_cleanly)
     /* The thread is usable again afterwards. */
     ck_assert_int_eq(call1(&fx, "fib", i32(10), &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 55);
-    teardown(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -222,7 +183,7 @@ START_TEST(traps_have_a_backtrace)
     /* Wrong arguments from the embedder. */
     ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "fib"), NULL, 0, &r, 1), VM_TRAP);
     ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_BAD_CALL);
-    teardown(&fx);
+    test_instance_close(&fx);
 }
 END_TEST
 
@@ -239,26 +200,22 @@ START_TEST(limits_trap_or_refuse)
     ck_assert_uint_eq(r.of.i32, 1);
     ck_assert_int_eq(call1(&fx, "grow", i32(1), &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, (uint32_t)-1);   /* the embedder's limit, below the module's max */
-    teardown(&fx);
+    test_instance_close(&fx);
     vm_config tiny = { .max_stack_bytes = 4096 };
     setup(&fx, &tiny);
     ck_assert_int_eq(call1(&fx, "depth", i32(10000), &r), VM_TRAP);
     ck_assert_str_eq(vm_thread_trap(fx.thread)->message, "call stack exhausted");
-    teardown(&fx);
+    test_instance_close(&fx);
     vm_config tables = { .max_table_elements = 8 };
     setup(&fx, &tables);
     ck_assert_int_eq(call1(&fx, "grow_table", i32(4), &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 4);
     ck_assert_int_eq(call1(&fx, "grow_table", i32(1), &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, (uint32_t)-1);
-    teardown(&fx);
+    test_instance_close(&fx);
     /* A module whose memory needs more than the limit does not instantiate. */
-    size_t size;
-    uint8_t *bytes = read_fixture("big_memory.wasm", &size);
+    vm_module *m = test_fixture_module("wasm/big_memory.wasm");
     vm_error err;
-    vm_module *m = vm_module_load(bytes, size, &err);
-    free(bytes);
-    ck_assert_ptr_nonnull(m);
     vm_config small = { .max_memory_pages = 5 };
     vm_store *s = vm_store_new(&small);
     ck_assert_ptr_null(vm_instantiate(s, m, NULL, &err));
@@ -271,12 +228,8 @@ END_TEST
 
 START_TEST(start_runs_or_is_deferred)
 {
-    size_t size;
-    uint8_t *bytes = read_fixture("start.wasm", &size);
+    vm_module *m = test_fixture_module("wasm/start.wasm");
     vm_error err;
-    vm_module *m = vm_module_load(bytes, size, &err);
-    free(bytes);
-    ck_assert_ptr_nonnull(m);
     vm_store *s = vm_store_new(NULL);
     vm_instance *inst = vm_instantiate(s, m, NULL, &err);
     ck_assert_uint_eq(vm_global_get(vm_instance_global(inst, "g")).of.i32, 7);
@@ -298,7 +251,7 @@ END_TEST
 START_TEST(truncated_modules_are_rejected)
 {
     size_t size;
-    uint8_t *bytes = read_fixture("vm_calls.wasm", &size);
+    uint8_t *bytes = test_fixture_bytes("wasm/vm_calls.wasm", &size);
     int accepted = 0;
     for (size_t n = 0; n < size; n++) {
         vm_error err;

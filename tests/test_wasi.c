@@ -30,10 +30,7 @@ START_TEST(test_args_env_stdout)
     cfg.env = env;
     cfg.nenv = 2;
     ck_assert_int_eq(guest_main(CLI, &cfg), 0);
-    char *text = capture_text(out);
-    ck_assert_str_eq(text, "argc=4\narg=echo\narg=x\narg=y z\nenv=A=1\nenv=B=two words\n");
-    free(text);
-    close(out);
+    capture_check(out, "argc=4\narg=echo\narg=x\narg=y z\nenv=A=1\nenv=B=two words\n");
 }
 END_TEST
 
@@ -93,13 +90,8 @@ START_TEST(test_stdio_pipes)
     int out = capture_new(), err = capture_new();
     ck_assert_int_eq(run_cli("stdio", in[0], out, err), 0);
     close(in[0]);
-    char *o = capture_text(out), *e = capture_text(err);
-    ck_assert_str_eq(o, "abc\n<eof>\n");
-    ck_assert_str_eq(e, "to stderr\n");
-    free(o);
-    free(e);
-    close(out);
-    close(err);
+    capture_check(out, "abc\n<eof>\n");
+    capture_check(err, "to stderr\n");
 }
 END_TEST
 
@@ -149,10 +141,7 @@ START_TEST(test_preopen_order)
     cfg.mounts = m;
     cfg.nmounts = 3;
     ck_assert_int_eq(guest_main(CLI, &cfg), 0);
-    char *text = capture_text(out);
-    ck_assert_str_eq(text, "3=/\n4=/a\n5=/z\n");
-    free(text);
-    close(out);
+    capture_check(out, "3=/\n4=/a\n5=/z\n");
     scratch_free(a);
     scratch_free(b);
     scratch_free(c);

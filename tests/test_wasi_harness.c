@@ -13,50 +13,20 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint8_t *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
-}
-
 void guest_open(guest *g, const char *name, const wasi_config *cfg)
 {
-    char path[1024], msg[256];
-    snprintf(path, sizeof path, "%s/tests/%s.wasm", TEST_BUILD_DIR, name);
-    size_t size;
-    uint8_t *bytes = read_all(path, &size);
-    vm_error err;
-    g->module = vm_module_load(bytes, size, &err);
-    free(bytes);
-    ck_assert_msg(g->module != NULL, "%s: %s", path, err.message);
+    char file[256], msg[256];
+    snprintf(file, sizeof file, "%s.wasm", name);
+    test_instance_load(g, file, NULL);
     g->ctx = wasi_ctx_new(cfg, msg, sizeof msg);
     ck_assert_msg(g->ctx != NULL, "wasi_ctx_new: %s", msg);
-    g->store = vm_store_new(NULL);
-    g->linker = vm_linker_new();
-    ck_assert(g->store != NULL && g->linker != NULL);
     ck_assert(wasi_link(g->linker, g->ctx));
-    g->inst = vm_instantiate(g->store, g->module, g->linker, &err);
-    ck_assert_msg(g->inst != NULL, "%s: %s", path, err.message);
-    g->thread = vm_thread_new(g->store);
-    ck_assert_ptr_nonnull(g->thread);
+    test_instance_start(g);
 }
 
 void guest_close(guest *g)
 {
-    vm_thread_free(g->thread);
-    vm_linker_free(g->linker);
-    vm_store_free(g->store);
-    vm_module_free(g->module);
-    wasi_ctx_free(g->ctx);
+    test_instance_close(g);
 }
 
 int guest_main(const char *name, const wasi_config *cfg)
@@ -96,7 +66,7 @@ int capture_new(void)
     return fd;
 }
 
-char *capture_text(int fd)
+void capture_check(int fd, const char *want)
 {
     off_t end = lseek(fd, 0, SEEK_END);
     ck_assert_int_ge(end, 0);
@@ -104,7 +74,9 @@ char *capture_text(int fd)
     ck_assert_ptr_nonnull(text);
     ck_assert_int_eq(pread(fd, text, (size_t)end, 0), end);
     text[end] = '\0';
-    return text;
+    ck_assert_str_eq(text, want);
+    free(text);
+    close(fd);
 }
 
 char *scratch_new(void)
@@ -116,18 +88,10 @@ char *scratch_new(void)
     return strdup(path);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path) == 0 ? 0 : -1;
-}
-
 void scratch_free(char *dir)
 {
     if (dir != NULL)
-        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        test_remove_tree(dir);
     free(dir);
 }
 

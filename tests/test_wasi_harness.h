@@ -9,17 +9,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tests/test_util.h"
 #include "vm/vm.h"
 #include "wasi/wasi.h"
 
-typedef struct {
-    vm_module *module;
-    vm_store *store;
-    vm_linker *linker;
-    wasi_ctx *ctx;
-    vm_instance *inst;
-    vm_thread *thread;
-} guest;
+/* A guest: an instance with its WASI context (g.ctx). */
+typedef test_instance guest;
 
 /* Loads the fixture `name` ("wasi_c/wasi_cli" or "wasm/wasi_nomem", under
  * the build's tests/), makes a context from cfg, links and instantiates. */
@@ -36,10 +31,10 @@ int guest_main(const char *name, const wasi_config *cfg);
 wasi_config guest_config(const char **argv, const char *const *args, size_t nargs,
                          int in, int out, int err);
 
-/* An unlinked temporary file to give a guest as stdout or stderr, and
- * everything written to it so far (malloc'd, NUL-terminated). */
+/* An unlinked temporary file to give a guest as stdout or stderr, and a
+ * check that everything written to it is `want` (which closes it). */
 int capture_new(void);
-char *capture_text(int fd);
+void capture_check(int fd, const char *want);
 
 /* A new directory under $TMPDIR (malloc'd path); removing it with all it holds. */
 char *scratch_new(void);

@@ -92,11 +92,9 @@ START_TEST(test_sleep_while_other_computes)
     ck_assert_double_ge(now_ms() - t0, 50.0);
     ck_assert_int_gt(slices_while_asleep, 1);
     ck_assert(!wasi_waiting(sleeper.ctx, &w));
-    char *text = capture_text(out), want[32];
+    char want[32];
     snprintf(want, sizeof want, "%u\n", spin_result(2000000));
-    ck_assert_str_eq(text, want);
-    free(text);
-    close(out);
+    capture_check(out, want);
     guest_close(&sleeper);
     guest_close(&spinner);
 }
@@ -148,10 +146,7 @@ START_TEST(test_read_empty_pipe)
     close(in[1]);
     ck_assert_int_eq(complete_and_run(&g), VM_DONE);
 
-    char *text = capture_text(out);
-    ck_assert_str_eq(text, "hello\n");
-    free(text);
-    close(out);
+    capture_check(out, "hello\n");
     guest_close(&g);
 }
 END_TEST
@@ -244,10 +239,7 @@ START_TEST(test_poll_many)
     ck_assert_int_eq(write(in[1], "data\n", 5), 5);
     close(in[1]);
     ck_assert_int_eq(complete_and_run(&g), VM_DONE);
-    char *text = capture_text(out);
-    ck_assert_str_eq(text, "1 2\ndata\n");
-    free(text);
-    close(out);
+    capture_check(out, "1 2\ndata\n");
     guest_close(&g);
 }
 END_TEST
