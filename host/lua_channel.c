@@ -133,7 +133,7 @@ int lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_
 static int64_t deadline_of(lua_State *L, int idx)
 {
     int64_t d = luah_opt_duration(L, idx, -1);
-    return d < 0 ? -1 : host_now_ns() + d;
+    return d < 0 ? -1 : luah_deadline_in(d);
 }
 
 /* ---- process.receive(timeout): the earliest event or message ---- */
@@ -284,7 +284,9 @@ int lua_process_events(lua_State *L)
  * from now on (earlier ones stay in the inbox). */
 int lua_process_listen(lua_State *L)
 {
-    const char *topic = luaL_checkstring(L, 1);
+    size_t len;
+    const char *topic = luaL_checklstring(L, 1, &len);
+    luaL_argcheck(L, len <= LUA_MAX_TOPIC, 1, "a topic is at most 1024 bytes");
     lua_proc *lp = lua_proc_of(L);
     size_t i = 0;
     while (i < lp->nlisteners && strcmp(lp->listeners[i].topic, topic) != 0)
@@ -307,7 +309,7 @@ int lua_process_listen(lua_State *L)
 void lua_push_timer_channel(lua_State *L, int64_t d)
 {
     lua_channel *ch = push_channel(L, CH_TIMER);
-    ch->at = host_now_ns() + d;
+    ch->at = luah_deadline_in(d);
 }
 
 /* ---- channel.select{case, ...} ---- */

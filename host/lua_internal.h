@@ -32,6 +32,7 @@
 #define LUA_MAX_SOURCE (4u << 20)       /* bytes of one script file */
 #define LUA_HOOK_EVERY 1000             /* VM instructions between looks at the slice */
 #define LUA_MAX_LISTENERS 64            /* process.listen() topics per process */
+#define LUA_MAX_TOPIC 1024              /* bytes of a process.listen() topic */
 #define LUA_MAX_SELECT 32               /* cases of one channel.select */
 
 /* ---- scripts (lua_script.c) ---- */
@@ -116,6 +117,8 @@ host_pid luah_check_pid(lua_State *L, int idx);
  * rounded) or a Go-style string ("1.5s"); def when nil or absent; raises
  * an argument error otherwise (and for a negative one). */
 int64_t luah_opt_duration(lua_State *L, int idx, int64_t def);
+/* The monotonic time d ns from now (d >= 0), saturating: far enough. */
+int64_t luah_deadline_in(int64_t d);
 /* Pushes an event as a table with both of Wippy's forms (see README). */
 void luah_push_event(lua_State *L, const host_event *ev);
 

@@ -130,7 +130,8 @@ static bool start(host_process *p)
 {
     const cfg_lua *cfg = &p->mod->entry->as.lua;
     if (cfg->max_execution_ms > 0)
-        p->deadline_ns = host_now_ns() + cfg->max_execution_ms * 1000000;
+        p->deadline_ns = luah_deadline_in(cfg->max_execution_ms > INT64_MAX / 1000000
+                                          ? INT64_MAX : cfg->max_execution_ms * 1000000);
     lua_proc *lp = calloc(1, sizeof *lp);
     if (lp == NULL) {
         end_error(p, "lua: out of memory");
@@ -256,7 +257,15 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
         return STEP_DONE;
     }
     if (st != LUA_YIELD) {
-        end_lua_error(p, st);
+        /* The hook raises errors to get a process that must end out of a
+         * C call: then the end is the kill's or the limit's. */
+        if (atomic_load(&p->kill) != KILL_NONE)
+            return STEP_PREEMPTED;      /* the next Step ends it as killed */
+        if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns)
+            end_error(p, "execution time limit exceeded: %" PRId64 " ms",
+                      p->mod->entry->as.lua.max_execution_ms);
+        else
+            end_lua_error(p, st);
         return STEP_DONE;
     }
     lua_pop(lp->co, nres);

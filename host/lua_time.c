@@ -50,7 +50,7 @@ static int l_sleep(lua_State *L)
     int64_t d = luah_opt_duration(L, 1, -1);
     luaL_argcheck(L, d >= 0, 1, "a duration is required");
     lua_settop(L, 1);
-    lua_pushinteger(L, host_now_ns() + d);
+    lua_pushinteger(L, luah_deadline_in(d));
     return sleep_k(L, LUA_OK, 2);
 }
 
@@ -62,7 +62,8 @@ static int l_now(lua_State *L)
 
 static int l_since(lua_State *L)
 {
-    lua_pushinteger(L, host_wall_ns() - luaL_checkinteger(L, 1));
+    uint64_t t = (uint64_t)luaL_checkinteger(L, 1);
+    lua_pushinteger(L, (lua_Integer)((uint64_t)host_wall_ns() - t));   /* wraps, never UB */
     return 1;
 }
 

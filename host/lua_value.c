@@ -112,6 +112,12 @@ int64_t luah_opt_duration(lua_State *L, int idx, int64_t def)
     }
 }
 
+int64_t luah_deadline_in(int64_t d)
+{
+    int64_t now = host_now_ns();
+    return d > INT64_MAX - now ? INT64_MAX : now + d;
+}
+
 /* t[key] = string (or nothing for NULL), t at the top. */
 static void set_string(lua_State *L, const char *key, const char *s)
 {

@@ -349,7 +349,10 @@ START_TEST(coroutines_of_the_script)
     hp_open(&p, 1, 0, hp_entry("compute", BASIC, "compute", NULL),
             lua_entry("wait", "coro.lua", "wait_inside", NULL), lua_entry("plain", "coro.lua", "plain", NULL),
             lua_entry("busy", "coro.lua", "busy_inside", NULL),
-            lua_entry("sort", "coro.lua", "wait_in_sort", NULL), NULL);
+            lua_entry("sort", "coro.lua", "wait_in_sort", NULL),
+            lua_entry("stuck", "coro.lua", "busy_in_sort", NULL),
+            lua_entry("stuck_limited", "coro.lua", "busy_in_sort", "    limits: {max_execution_ms: 100}\n"),
+            NULL);
     host_pid w = hp_spawn(&p, "t:wait", NULL, 0);
     host_event ev = lua_exit_of(&p, w, 5000);
     ck_assert_msg(ev.error == NULL, "%s", ev.error);
@@ -374,6 +377,17 @@ START_TEST(coroutines_of_the_script)
     char *e = error_of(&p, "t:sort");
     ck_assert_msg(strstr(e, "attempt to yield across a C-call boundary") != NULL, "%s", e);
     free(e);
+    /* Busy inside a C call (a sort's comparator): ended by a kill, or by
+     * the limit, all the same. */
+    e = error_of(&p, "t:stuck_limited");
+    ck_assert_str_eq(e, "execution time limit exceeded: 100 ms");
+    free(e);
+    host_pid stuck = hp_spawn(&p, "t:stuck", NULL, 0);
+    ck_assert(hp_quiet(&p, 50));
+    ck_assert(host_terminate(p.rt, stuck));
+    ev = lua_exit_of(&p, stuck, 5000);
+    ck_assert_str_eq(ev.error, "terminated");
+    host_event_free(&ev);
     hp_close(&p);
 }
 END_TEST

@@ -59,4 +59,13 @@ function M.wait_in_sort()
     end)
 end
 
+-- A busy loop where no yield can pass: not preempted, but a kill or the
+-- execution limit still gets it out.
+function M.busy_in_sort()
+    table.sort({ 2, 1 }, function()
+        while true do
+        end
+    end)
+end
+
 return M
