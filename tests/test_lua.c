@@ -291,6 +291,8 @@ START_TEST(cancel_terminate_exec)
 {
     hp_project p;
     hp_open(&p, 2, 0, hp_entry("compute", BASIC, "compute", NULL), hp_entry("crash", BASIC, "crash", NULL),
+            hp_entry("echo", "wasm/host_strings.wasm", "echo",
+                     "    wit: |\n      echo: func(s: string) -> string;\n"),
             lua_entry("wait", "basic.lua", "wait", NULL), lua_entry("graceful", "basic.lua", "graceful", NULL),
             lua_entry("exec", "basic.lua", "exec", NULL), NULL);
     /* A Lua process reads its CANCEL and ends as it likes. */
@@ -327,6 +329,14 @@ START_TEST(cancel_terminate_exec)
     ev = lua_exit_of(&p, x, 5000);
     ck_assert_msg(!strncmp(ev.value.s, "nil|failed to call wasm method: crash: unreachable", 50), "%s",
                   ev.value.s);
+    host_event_free(&ev);
+    /* A Lua string to a wit: string parameter, and the string back. */
+    host_value sargs[] = { host_string("t:echo", 6), host_string("héllo", 6) };
+    x = hp_spawn(&p, "t:exec", sargs, 2);
+    host_value_free(&sargs[0]);
+    host_value_free(&sargs[1]);
+    ev = lua_exit_of(&p, x, 5000);
+    ck_assert_str_eq(ev.value.s, "héllo|nil");
     host_event_free(&ev);
     host_value nope = host_string("t:nope", 6);
     x = hp_spawn(&p, "t:exec", &nope, 1);

@@ -223,25 +223,35 @@ START_TEST(service_runs_lua)
 }
 END_TEST
 
-/* A Lua command on the terminal host: `wippy --dir examples run spawn-demo`. */
-START_TEST(cli_runs_lua_command)
+/* Runs the CLI with argv; its stdout in out (a buffer of outlen). */
+static int run_cli(int argc, char **argv, char *out, size_t outlen)
 {
     char out_path[] = "/tmp/wippy-lua-out-XXXXXX", err_path[] = "/tmp/wippy-lua-err-XXXXXX";
     int ofd = mkstemp(out_path), efd = mkstemp(err_path);
     ck_assert(ofd >= 0 && efd >= 0);
-    FILE *out = fdopen(ofd, "w+"), *err = fdopen(efd, "w+");
-    char *argv[] = { "wippy", "--dir", TEST_SOURCE_DIR "/examples", "run", "spawn-demo", NULL };
-    int status = wippy_cli(5, argv, out, err);
-    char buf[256] = "";
-    rewind(out);
-    size_t n = fread(buf, 1, sizeof buf - 1, out);
-    buf[n] = '\0';
-    ck_assert_int_eq(status, 0);
-    ck_assert_str_eq(buf, "42\n");
-    fclose(out);
-    fclose(err);
+    FILE *fout = fdopen(ofd, "w+"), *ferr = fdopen(efd, "w+");
+    int status = wippy_cli(argc, argv, fout, ferr);
+    rewind(fout);
+    size_t n = fread(out, 1, outlen - 1, fout);
+    out[n] = '\0';
+    fclose(fout);
+    fclose(ferr);
     unlink(out_path);
     unlink(err_path);
+    return status;
+}
+
+/* Lua commands on the terminal host: `wippy --dir examples run spawn-demo`
+ * prints 42; `run ping-pong 100` gets its argument as a string. */
+START_TEST(cli_runs_lua_commands)
+{
+    char out[512];
+    char *demo[] = { "wippy", "--dir", TEST_SOURCE_DIR "/examples", "run", "spawn-demo", NULL };
+    ck_assert_int_eq(run_cli(5, demo, out, sizeof out), 0);
+    ck_assert_str_eq(out, "42\n");
+    char *ping[] = { "wippy", "--dir", TEST_SOURCE_DIR "/examples", "run", "ping-pong", "100", NULL };
+    ck_assert_int_eq(run_cli(6, ping, out, sizeof out), 0);
+    ck_assert_msg(!strncmp(out, "100 round trips in ", 19), "%s", out);
 }
 END_TEST
 
@@ -258,7 +268,7 @@ Suite *lua_control_suite(void)
     tcase_add_test(tc, thousand_lua_processes);
     tcase_add_test(tc, lua_spawns_and_messages_lua);
     tcase_add_test(tc, service_runs_lua);
-    tcase_add_test(tc, cli_runs_lua_command);
+    tcase_add_test(tc, cli_runs_lua_commands);
 #endif
     suite_add_tcase(s, tc);
     return s;
