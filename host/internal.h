@@ -245,6 +245,8 @@ bool process_arm_events(host_process *p);
 /* A delivery to p: requeues it if it was parked waiting for one. */
 void process_wake_events(host_process *p);
 /* Close: frees the instance (the rest goes with the last reference). */
+/* Ends the process with an error text (printf-style): the process is done. */
+void process_fail(host_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void process_close(host_process *p);
 void process_free(host_process *p);
 /* Asks the process to end (first kill wins; terminate overrides a cancel). */

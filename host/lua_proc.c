@@ -109,22 +109,6 @@ static int setup_state(lua_State *L)
     return 0;
 }
 
-/* Ends the process with an error text. */
-static void end_error(host_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void end_error(host_process *p, const char *fmt, ...)
-{
-    char buf[HOST_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    free(p->error);
-    p->error = strdup(buf);
-    if (p->error == NULL)
-        p->error = strdup("out of memory");
-    p->phase = PHASE_DONE;
-}
-
 /* The first Step: the state, its limit, the coroutine. */
 static bool start(host_process *p)
 {
@@ -134,7 +118,7 @@ static bool start(host_process *p)
                                           ? INT64_MAX : cfg->max_execution_ms * 1000000);
     lua_proc *lp = calloc(1, sizeof *lp);
     if (lp == NULL) {
-        end_error(p, "lua: out of memory");
+        process_fail(p, "lua: out of memory");
         return false;
     }
     lp->p = p;
@@ -144,13 +128,13 @@ static bool start(host_process *p)
     p->lua = lp;
     lp->L = lua_newstate(limited_alloc, lp);
     if (lp->L == NULL) {
-        end_error(p, "lua: cannot make a state within %zu bytes", lp->limit);
+        process_fail(p, "lua: cannot make a state within %zu bytes", lp->limit);
         return false;
     }
     *(lua_proc **)lua_getextraspace(lp->L) = lp;   /* copied into every thread made later */
     lua_pushcfunction(lp->L, setup_state);
     if (lua_pcall(lp->L, 0, 0, 0) != LUA_OK) {
-        end_error(p, "lua: cannot set up the state: %s (the limit is %zu bytes)",
+        process_fail(p, "lua: cannot set up the state: %s (the limit is %zu bytes)",
                   lua_type(lp->L, -1) == LUA_TSTRING ? lua_tostring(lp->L, -1) : "error", lp->limit);
         return false;
     }
@@ -217,7 +201,7 @@ static void end_lua_error(host_process *p, int status)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  at %s:%d%s%s", ar.short_src,
                               ar.currentline, ar.name ? " in " : "", ar.name ? ar.name : "");
     }
-    end_error(p, "%s", buf);
+    process_fail(p, "%s", buf);
 }
 
 /* The method returned: its first result is the EXIT value. */
@@ -229,7 +213,7 @@ static void end_result(host_process *p)
     if (lua_gettop(co) == 0)
         p->result = host_nil();
     else if (!luah_to_value(co, -1, &p->result, err, sizeof err))
-        end_error(p, "lua: the method's result cannot leave the process: %s", err);
+        process_fail(p, "lua: the method's result cannot leave the process: %s", err);
     p->phase = PHASE_DONE;
 }
 
@@ -241,7 +225,7 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
     p->wait_events = false;
     atomic_store(&p->event_wake, false);
     if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
-        end_error(p, "execution time limit exceeded: %" PRId64 " ms",
+        process_fail(p, "execution time limit exceeded: %" PRId64 " ms",
                   p->mod->entry->as.lua.max_execution_ms);
         return STEP_DONE;
     }
@@ -262,7 +246,7 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
         if (atomic_load(&p->kill) != KILL_NONE)
             return STEP_PREEMPTED;      /* the next Step ends it as killed */
         if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns)
-            end_error(p, "execution time limit exceeded: %" PRId64 " ms",
+            process_fail(p, "execution time limit exceeded: %" PRId64 " ms",
                       p->mod->entry->as.lua.max_execution_ms);
         else
             end_lua_error(p, st);
@@ -270,7 +254,7 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
     }
     lua_pop(lp->co, nres);
     if (!lp->host_yield) {
-        end_error(p, "%s: attempt to yield from outside a coroutine", p->mod->entry->as.lua.source);
+        process_fail(p, "%s: attempt to yield from outside a coroutine", p->mod->entry->as.lua.source);
         return STEP_DONE;
     }
     if (lp->preempted)

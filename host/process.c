@@ -64,9 +64,7 @@ host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_
 
 /* ---- the end ---- */
 
-/* Ends the process with an error text (printf-style). */
-static void fail(host_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(host_process *p, const char *fmt, ...)
+void process_fail(host_process *p, const char *fmt, ...)
 {
     char buf[HOST_ERROR_MAX];
     va_list ap;
@@ -117,7 +115,7 @@ static void end_trap(host_process *p)
     }
     if (t->nframes > HOST_MAX_TRACE && n < sizeof buf)
         snprintf(buf + n, sizeof buf - n, "\n  ... %u more frames", t->nframes - HOST_MAX_TRACE);
-    fail(p, "%s", buf);
+    process_fail(p, "%s", buf);
 }
 
 static void end_killed(host_process *p)
@@ -126,13 +124,13 @@ static void end_killed(host_process *p)
     int kill = atomic_load(&p->kill);
     const char *reason = p->kill_reason;
     if (kill == KILL_TERMINATE)
-        fail(p, "terminated");
+        process_fail(p, "terminated");
     else if (kill == KILL_LINK)
-        fail(p, "%s", reason ? reason : "linked process failed");
+        process_fail(p, "%s", reason ? reason : "linked process failed");
     else if (reason != NULL && reason[0] != '\0')
-        fail(p, "cancelled: %s", reason);
+        process_fail(p, "cancelled: %s", reason);
     else
-        fail(p, "cancelled");
+        process_fail(p, "cancelled");
     pthread_mutex_unlock(&p->node.lock);
 }
 
@@ -169,12 +167,12 @@ static bool advance(host_process *p)
         p->phase = PHASE_METHOD;
         vm_value args[WIT_MAX_PARAMS + WIT_MAX_PARAMS];
         if (m->sig.nparams > sizeof args / sizeof args[0]) {
-            fail(p, "failed to call wasm method: %s: too many parameters", method);
+            process_fail(p, "failed to call wasm method: %s: too many parameters", method);
             return false;
         }
         if (!abi_lower(p->thread, p->inst, &m->sig, m->has_wit ? &m->wit : NULL, p->args,
                        p->nargs, args, err, sizeof err)) {
-            fail(p, "failed to call wasm method: %s: %s", method, err);
+            process_fail(p, "failed to call wasm method: %s: %s", method, err);
             return false;
         }
         return begin(p, vm_instance_func(p->inst, method), args, m->sig.nparams);
@@ -185,7 +183,7 @@ static bool advance(host_process *p)
         p->phase = PHASE_DONE;
         if (n > 4 || !abi_lift(p->inst, &m->sig, m->has_wit ? &m->wit : NULL, results, n,
                                &p->result, err, sizeof err))
-            fail(p, "failed to call wasm method: %s: %s", method,
+            process_fail(p, "failed to call wasm method: %s: %s", method,
                  n > 4 ? "too many results" : err);
         return false;
     }
@@ -202,11 +200,11 @@ static bool instantiate(host_process *p)
     if (m->entry->as.wasm.max_execution_ms > 0)
         p->deadline_ns = host_now_ns() + m->entry->as.wasm.max_execution_ms * 1000000;
     if (m->call_error != NULL) {
-        fail(p, "failed to call wasm method: %s: %s", m->entry->as.wasm.method, m->call_error);
+        process_fail(p, "failed to call wasm method: %s: %s", m->entry->as.wasm.method, m->call_error);
         return false;
     }
     if (!wasi_env_new(p->rt->reg, m, p->term, &p->wasi, err, sizeof err)) {
-        fail(p, "%s", err);
+        process_fail(p, "%s", err);
         return false;
     }
     const cfg_wasm *w = &m->entry->as.wasm;
@@ -220,18 +218,18 @@ static bool instantiate(host_process *p)
     if (p->store == NULL || (p->wasi != NULL && ((linker = vm_linker_new()) == NULL ||
                                                  !wasi_link(linker, p->wasi)))) {
         vm_linker_free(linker);
-        fail(p, "failed to instantiate wasm module: out of memory");
+        process_fail(p, "failed to instantiate wasm module: out of memory");
         return false;
     }
     vm_error verr;
     p->inst = vm_instantiate(p->store, m->vm, linker, &verr);
     vm_linker_free(linker);   /* only needed while imports are resolved */
     if (p->inst == NULL) {
-        fail(p, "failed to instantiate wasm module: %s", verr.message);
+        process_fail(p, "failed to instantiate wasm module: %s", verr.message);
         return false;
     }
     if ((p->thread = vm_thread_new(p->store)) == NULL) {
-        fail(p, "failed to instantiate wasm module: out of memory");
+        process_fail(p, "failed to instantiate wasm module: out of memory");
         return false;
     }
     return advance(p);
@@ -251,7 +249,7 @@ step_status process_step(host_process *p, uint64_t fuel)
         if (!instantiate(p))
             return STEP_DONE;
     } else if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
-        fail(p, "execution time limit exceeded: %" PRId64 " ms", p->mod->entry->as.wasm.max_execution_ms);
+        process_fail(p, "execution time limit exceeded: %" PRId64 " ms", p->mod->entry->as.wasm.max_execution_ms);
         return STEP_DONE;
     }
     if (p->suspended) {
@@ -277,13 +275,13 @@ step_status process_step(host_process *p, uint64_t fuel)
         switch (st) {
         case VM_OUT_OF_FUEL:
             if (p->fuel_limited && p->fuel_left == 0) {
-                fail(p, "fuel limit exceeded: %" PRId64 " units", p->mod->entry->as.wasm.fuel);
+                process_fail(p, "fuel limit exceeded: %" PRId64 " units", p->mod->entry->as.wasm.fuel);
                 return STEP_DONE;
             }
             return STEP_PREEMPTED;
         case VM_SUSPENDED:
             if (p->wasi == NULL) {
-                fail(p, "failed to call wasm method: %s: a host function suspended",
+                process_fail(p, "failed to call wasm method: %s: a host function suspended",
                      p->mod->entry->as.wasm.method);
                 return STEP_DONE;
             }
