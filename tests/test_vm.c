@@ -54,6 +54,8 @@ START_TEST(calls_and_recursion)
     vm_value args[2] = { i32(0), i32(11) }, res[3];
     ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "indirect"), args, 2, res, 1), VM_DONE);
     ck_assert_uint_eq(res[0].of.i32, 89);   /* fib(11) through the table */
+    ck_assert_int_eq(call1(&fx, "wrapped_load", i32(0xfffffffc), &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 0x2a);   /* 0xfffffffc + 8 wraps to 4 */
     vm_value ab[2] = { i32(3), i32(4) };
     ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "swap_sum"), ab, 2, res, 3), VM_DONE);
     ck_assert_uint_eq(res[0].of.i32, 4);

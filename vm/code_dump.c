@@ -52,6 +52,9 @@ static const op_info ops[VM_OP_COUNT] = {
     [VM_OP_BR_IF_##NAME##_IMM_BACK] = { "BR_IF_" #NAME "_IMM_BACK", 2 + IMM_WORDS_##T },
     VM_COMPARES(FUSED)
 #undef FUSED
+#define ADD(NAME, ...) [VM_OP_##NAME##_ADD] = { #NAME "_ADD", 4 },
+    VM_LOADS(ADD) VM_STORES(ADD)
+#undef ADD
 };
 
 void vm_code_dump(const vm_code *c, FILE *out)

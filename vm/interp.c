@@ -63,16 +63,19 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_1(NAME) &&L_##NAME,
 #define LABEL_2(NAME, ...) &&L_##NAME,
 #define LABEL_IMM(NAME, ...) &&L_##NAME##_IMM,
+#define LABEL_ADD(NAME, ...) &&L_##NAME##_ADD,
 #define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
     &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
     static const void *const labels[VM_OP_COUNT] = {
         VM_SPECIAL_OPS(LABEL_1) VM_COMPARES(LABEL_2) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2)
         VM_UNOPS(LABEL_2) VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2)
         VM_STORES(LABEL_2) VM_IMM_OPS(LABEL_IMM) VM_COMPARES(LABEL_FUSED)
+        VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD)
     };
 #undef LABEL_1
 #undef LABEL_2
 #undef LABEL_IMM
+#undef LABEL_ADD
 #undef LABEL_FUSED
 #define CASE(NAME) L_##NAME:
 #define DISPATCH() goto *labels[*pc]
@@ -396,31 +399,41 @@ dispatch:
     }
     VM_UNOPS_TRAP(UNOP_TRAP_HANDLER)
 #undef UNOP_TRAP_HANDLER
-#define LOAD_HANDLER(NAME, CODE, T, CTYPE, ALIGN)                             \
-    CASE(NAME) {                                                              \
-        uint64_t ea = (uint64_t)GET_I32(pc[2]) + pc[3];                       \
+    /* Loads and stores, each also in an _ADD form whose address is
+     * (a + add) mod 2^32: the i32.add that computed it, folded in. */
+#define LOAD_FORM(LABEL, T, CTYPE, ADDR, OFFSET, SIZE)                        \
+    CASE(LABEL) {                                                             \
+        uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
         if (ea + sizeof(CTYPE) > mem_size)                                    \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         CTYPE v;                                                              \
         memcpy(&v, mem + ea, sizeof v);                                       \
         fp[pc[1]] = (BITS_##T)v;                                              \
-        pc += 4;                                                              \
+        pc += SIZE;                                                           \
         DISPATCH();                                                           \
     }
-    VM_LOADS(LOAD_HANDLER)
-#undef LOAD_HANDLER
-#define STORE_HANDLER(NAME, CODE, T, CTYPE, ALIGN)                            \
-    CASE(NAME) {                                                              \
-        uint64_t ea = (uint64_t)GET_I32(pc[1]) + pc[3];                       \
+#define LOAD_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                            \
+    LOAD_FORM(NAME, T, CTYPE, GET_I32(pc[2]), pc[3], 4)                       \
+    LOAD_FORM(NAME##_ADD, T, CTYPE, (uint32_t)(GET_I32(pc[2]) + pc[3]), pc[4], 5)
+    VM_LOADS(LOAD_HANDLERS)
+#undef LOAD_HANDLERS
+#undef LOAD_FORM
+#define STORE_FORM(LABEL, CTYPE, ADDR, VALUE, OFFSET, SIZE)                   \
+    CASE(LABEL) {                                                             \
+        uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
         if (ea + sizeof(CTYPE) > mem_size)                                    \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
-        CTYPE v = (CTYPE)fp[pc[2]];                                           \
+        CTYPE v = (CTYPE)fp[VALUE];                                           \
         memcpy(mem + ea, &v, sizeof v);                                       \
-        pc += 4;                                                              \
+        pc += SIZE;                                                           \
         DISPATCH();                                                           \
     }
-    VM_STORES(STORE_HANDLER)
-#undef STORE_HANDLER
+#define STORE_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                           \
+    STORE_FORM(NAME, CTYPE, GET_I32(pc[1]), pc[2], pc[3], 4)                  \
+    STORE_FORM(NAME##_ADD, CTYPE, (uint32_t)(GET_I32(pc[1]) + pc[2]), pc[3], pc[4], 5)
+    VM_STORES(STORE_HANDLERS)
+#undef STORE_HANDLERS
+#undef STORE_FORM
 
     /* A call: wasm callees get a frame at fp + base (their params are
      * already there); host callees run right here. Fuel is charged at

@@ -254,15 +254,20 @@
  *   NAME_IMM           s:dst s:a i:b (i:b_hi for 64-bit types)
  *   BR_IF_NAME         s:a s:b i:target
  *   BR_IF_NAME_IMM     s:a i:b (i:b_hi) i:target
+ *   LOAD_ADD           s:dst s:a i:add i:offset   address (a + add) mod 2^32, + offset
+ *   STORE_ADD          s:a i:add s:value i:offset
  * The translator folds `i32.const` into the _IMM forms, turns a compare
  * followed by br_if (or if, with the negated compare) into BR_IF_ forms,
- * and makes i32.eqz x into EQ x 0. */
+ * makes i32.eqz x into EQ x 0, and an `i32.add x, C` right before a load
+ * or store into its _ADD form (the sum still wraps at 32 bits, as wasm's
+ * address operand does, before the offset is added). */
 #define VM_IMM_OPS(X) VM_COMPARES(X) VM_BINOPS(X) VM_BINOPS_TRAP(X)
 
 /* The internal opcodes: one per entry of every list above. */
 #define VM_OP_NAME_2(NAME, ...) VM_OP_##NAME,
 #define VM_OP_NAME_1(NAME) VM_OP_##NAME,
 #define VM_OP_NAME_IMM(NAME, ...) VM_OP_##NAME##_IMM,
+#define VM_OP_NAME_ADD(NAME, ...) VM_OP_##NAME##_ADD,
 #define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
     VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
@@ -277,11 +282,14 @@ typedef enum {
     VM_STORES(VM_OP_NAME_2)
     VM_IMM_OPS(VM_OP_NAME_IMM)
     VM_COMPARES(VM_OP_NAME_FUSED)
+    VM_LOADS(VM_OP_NAME_ADD)
+    VM_STORES(VM_OP_NAME_ADD)
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1
 #undef VM_OP_NAME_2
 #undef VM_OP_NAME_IMM
+#undef VM_OP_NAME_ADD
 #undef VM_OP_NAME_FUSED
 
 #endif

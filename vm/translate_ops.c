@@ -18,6 +18,10 @@ static const vm_opcode branch_forms[VM_OP_COUNT] = { VM_COMPARES(FUSED_ENTRY) };
 static const vm_opcode negations[VM_OP_COUNT] = { VM_COMPARES(NEGATED_ENTRY) };
 #undef NEGATED_ENTRY
 
+#define ADD_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_ADD,
+static const vm_opcode load_add_forms[VM_OP_COUNT] = { VM_LOADS(ADD_ENTRY) VM_STORES(ADD_ENTRY) };
+#undef ADD_ENTRY
+
 vm_opcode imm_form(vm_opcode op) { return imm_forms[op]; }
 
 /* a op b == b op a: a constant on the left may move to the right. */
@@ -151,6 +155,24 @@ static bool memarg(translator *t, uint32_t natural, uint32_t *offset)
     return align <= natural || tr_fail(t, "alignment must not be larger than natural");
 }
 
+/* If the address operand was computed by an `i32.add x, C` emitted just
+ * before, takes that instruction back and returns true with its x and C:
+ * the load or store does the addition itself. */
+static bool take_address_add(translator *t, const operand *addr, uint32_t *a, uint32_t *add)
+{
+    if (addr->kind != OPD_SLOT || t->last_dst == NO_TARGET || t->last_end != tr_pc(t) ||
+        t->last_dst < 1 || t->last_end != t->last_dst + 3)
+        return false;
+    const uint32_t *w = t->code->words + t->last_dst - 1;   /* op dst a imm */
+    if (w[0] != VM_OP_I32_ADD_IMM || w[1] != addr->slot)
+        return false;
+    *a = w[2];
+    *add = w[3];
+    t->code->nwords = t->last_dst - 1;
+    forget_dst(t);
+    return true;
+}
+
 static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
 {
     uint32_t offset;
@@ -159,6 +181,15 @@ static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
         return false;
     if (!tr_live(t))
         return true;
+    uint32_t a, add;
+    if (take_address_add(t, &addr, &a, &add)) {
+        uint32_t at = tr_pc(t);
+        if (!emit_op(t, load_add_forms[op]) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a) ||
+            !emit(t, add) || !emit(t, offset))
+            return false;
+        note_dst(t, at + 1);
+        return true;
+    }
     if (!use(t, &addr))
         return false;
     uint32_t at = tr_pc(t);
@@ -176,6 +207,10 @@ static bool store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural
         return false;
     if (!tr_live(t))
         return true;
+    uint32_t a, add;
+    if (take_address_add(t, &addr, &a, &add))
+        return use(t, &value) && emit_op(t, load_add_forms[op]) && emit(t, a) && emit(t, add) &&
+               emit(t, value.slot) && emit(t, offset);
     return use(t, &value) && use(t, &addr) && emit_op(t, op) && emit(t, addr.slot) &&
            emit(t, value.slot) && emit(t, offset);
 }

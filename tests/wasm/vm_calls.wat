@@ -58,6 +58,11 @@
   (func (export "grow") (param $pages i32) (result i32)
     (memory.grow (local.get $pages)))
 
+  ;; an address sum that wraps at 32 bits, folded into the load (I32_LOAD_ADD)
+  (func (export "wrapped_load") (param $p i32) (result i32)
+    (i32.store (i32.const 4) (i32.const 0x2a))
+    (i32.load (i32.add (local.get $p) (i32.const 8))))
+
   (func (export "grow_table") (param $n i32) (result i32)
     (table.grow $t (ref.null func) (local.get $n)))
 
