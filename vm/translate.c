@@ -91,6 +91,7 @@ bool emit_op(translator *t, vm_opcode op)
 {
     vm_code *c = t->code;
     t->last_dst = NO_TARGET;
+    t->last_op = c->nwords;
     if (c->nlines == 0 || c->lines[c->nlines - 1].offset != t->op_offset) {
         if (!tr_grow((void **)&c->lines, &t->lines_cap, c->nlines, sizeof *c->lines, MAX_WORDS))
             return tr_out_of_memory(t);

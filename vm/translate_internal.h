@@ -67,6 +67,7 @@ typedef struct {
 
     vm_code *code;
     uint32_t words_cap, lines_cap;
+    uint32_t last_op;       /* where the last instruction emitted began */
     uint32_t last_dst;      /* word of the last instruction's destination slot, or NO_TARGET */
     uint32_t last_end;      /* where that instruction ended */
 } translator;
@@ -96,11 +97,12 @@ bool tr_grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limi
 /* A 32- or 64-bit immediate, as the type needs; *ok stays false once false. */
 void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok);
 
-/* The instruction just emitted wrote its result through code word `at`:
- * local.set may point it straight at the local instead of copying. */
-static inline void note_dst(translator *t, uint32_t at)
+/* The instruction just emitted (it began at last_op) writes its result
+ * through its first operand word: local.set may point that straight at
+ * the local instead of copying. */
+static inline void note_dst(translator *t)
 {
-    t->last_dst = at;
+    t->last_dst = t->last_op + 1;
     t->last_end = tr_pc(t);
 }
 /* A label here: the next instruction may be reached from elsewhere. */

@@ -44,19 +44,17 @@ static bool emit_binary(translator *t, vm_opcode op, vm_valtype in, uint32_t dst
     if (b->kind == OPD_CONST && imm_forms[op]) {
         if (!use(t, a))
             return false;
-        uint32_t at = tr_pc(t);
         bool ok = emit_op(t, imm_forms[op]) && emit(t, dst) && emit(t, a->slot);
         emit_imm(t, in, b->value, &ok);
         if (ok)
-            note_dst(t, at + 1);
+            note_dst(t);
         return ok;
     }
     if (!use(t, a) || !use(t, b))
         return false;
-    uint32_t at = tr_pc(t);
     if (!emit_op(t, op) || !emit(t, dst) || !emit(t, a->slot) || !emit(t, b->slot))
         return false;
-    note_dst(t, at + 1);
+    note_dst(t);
     return true;
 }
 
@@ -106,10 +104,9 @@ static bool unop(translator *t, vm_opcode op, vm_valtype in, vm_valtype out)
         return true;
     if (!use(t, &a))
         return false;
-    uint32_t at = tr_pc(t);
     if (!emit_op(t, op) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a.slot))
         return false;
-    note_dst(t, at + 1);
+    note_dst(t);
     return true;
 }
 
@@ -183,19 +180,17 @@ static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
         return true;
     uint32_t a, add;
     if (take_address_add(t, &addr, &a, &add)) {
-        uint32_t at = tr_pc(t);
         if (!emit_op(t, load_add_forms[op]) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a) ||
             !emit(t, add) || !emit(t, offset))
             return false;
-        note_dst(t, at + 1);
+        note_dst(t);
         return true;
     }
     if (!use(t, &addr))
         return false;
-    uint32_t at = tr_pc(t);
     if (!emit_op(t, op) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, addr.slot) || !emit(t, offset))
         return false;
-    note_dst(t, at + 1);
+    note_dst(t);
     return true;
 }
 
@@ -437,11 +432,10 @@ static bool op_select(translator *t, bool typed)
         return true;
     if (!use(t, &a) || !use(t, &b) || !use(t, &cond))
         return false;
-    uint32_t at = tr_pc(t);
     if (!emit_op(t, VM_OP_SELECT) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a.slot) ||
         !emit(t, b.slot) || !emit(t, cond.slot))
         return false;
-    note_dst(t, at + 1);
+    note_dst(t);
     return true;
 }
 

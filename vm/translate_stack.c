@@ -22,20 +22,22 @@ bool push(translator *t, vm_valtype type)
     return true;
 }
 
-/* Pushes a value that lives somewhere else for now. In dead code every
- * operand is a plain SLOT: nothing is emitted there anyway. */
-static operand *push_deferred(translator *t, vm_valtype type)
+/* Pushes a value that lives somewhere else for now: *out is the new
+ * operand to describe where, or NULL in dead code, where every operand
+ * stays a plain SLOT (nothing is emitted there anyway). */
+static bool push_deferred(translator *t, vm_valtype type, operand **out)
 {
     if (!push(t, type))
-        return NULL;
-    return tr_live(t) ? &t->stack[t->height - 1] : NULL;
+        return false;
+    *out = tr_live(t) ? &t->stack[t->height - 1] : NULL;
+    return true;
 }
 
 bool push_local(translator *t, vm_valtype type, uint32_t local)
 {
-    if (!push(t, type))
+    operand *o;
+    if (!push_deferred(t, type, &o))
         return false;
-    operand *o = tr_live(t) ? &t->stack[t->height - 1] : NULL;
     if (o != NULL) {
         o->kind = OPD_LOCAL;
         o->slot = local;
@@ -45,9 +47,9 @@ bool push_local(translator *t, vm_valtype type, uint32_t local)
 
 bool push_const(translator *t, vm_valtype type, uint64_t bits)
 {
-    if (!push(t, type))
+    operand *o;
+    if (!push_deferred(t, type, &o))
         return false;
-    operand *o = tr_live(t) ? &t->stack[t->height - 1] : NULL;
     if (o != NULL) {
         o->kind = OPD_CONST;
         o->value = bits;
@@ -57,16 +59,18 @@ bool push_const(translator *t, vm_valtype type, uint64_t bits)
 
 bool push_cmp(translator *t, vm_opcode cmp, vm_valtype type, const operand *a, const operand *b)
 {
-    operand *o = push_deferred(t, VM_I32);
-    if (o == NULL)
-        return t->r.err->kind == VM_ERR_NONE;
-    o->kind = OPD_CMP;
-    o->cmp = cmp;
-    o->cmp_type = type;
-    o->a = a->slot;
-    o->b_imm = b->kind == OPD_CONST;
-    o->b = o->b_imm ? 0 : b->slot;
-    o->value = o->b_imm ? b->value : 0;
+    operand *o;
+    if (!push_deferred(t, VM_I32, &o))
+        return false;
+    if (o != NULL) {
+        o->kind = OPD_CMP;
+        o->cmp = cmp;
+        o->cmp_type = type;
+        o->a = a->slot;
+        o->b_imm = b->kind == OPD_CONST;
+        o->b = o->b_imm ? 0 : b->slot;
+        o->value = o->b_imm ? b->value : 0;
+    }
     return true;
 }
 
@@ -143,7 +147,6 @@ void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok)
 /* Writes the value of o into slot dst (o itself is left as it is). */
 bool emit_value_to(translator *t, const operand *o, uint32_t dst)
 {
-    uint32_t at = tr_pc(t);
     bool ok = true;
     switch (o->kind) {
     case OPD_SLOT:
@@ -167,7 +170,7 @@ bool emit_value_to(translator *t, const operand *o, uint32_t dst)
         break;
     }
     if (ok)
-        note_dst(t, at + 1);   /* every form above has its destination first */
+        note_dst(t);   /* every form above has its destination first */
     return ok;
 }
 
