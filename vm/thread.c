@@ -175,8 +175,8 @@ vm_status vm_call_host(vm_thread *t, const vm_func *f, vm_instance *caller_inst,
         a = malloc((f->sig.nparams + 1) * sizeof *a);
         r = malloc((f->sig.nresults + 1) * sizeof *r);
         if (a == NULL || r == NULL) {
-            free(a == args ? NULL : a);
-            free(r == results ? NULL : r);
+            free(a);
+            free(r);
             return vm_thread_set_trap(t, VM_TRAP_HOST, "out of memory", NULL);
         }
     }
