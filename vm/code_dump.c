@@ -55,6 +55,21 @@ static const op_info ops[VM_OP_COUNT] = {
 #define ADD(NAME, ...) [VM_OP_##NAME##_ADD] = { #NAME "_ADD", 4 },
     VM_LOADS(ADD) VM_STORES(ADD)
 #undef ADD
+#define ACC(NAME, CODE, T, ...) [VM_OP_##NAME##_A] = { #NAME "_A", 3 }, \
+    [VM_OP_##NAME##_A_IMM] = { #NAME "_A_IMM", 2 + IMM_WORDS_##T },
+    VM_IMM_OPS(ACC)
+#undef ACC
+#define IDX(NAME, ...) [VM_OP_##NAME##_IDX] = { #NAME "_IDX", 5 },
+    VM_LOADS(IDX) VM_STORES(IDX)
+#undef IDX
+#define STORE_IMM(NAME, CODE, T, ...) [VM_OP_##NAME##_IMM] = { #NAME "_IMM", 2 + IMM_WORDS_##T }, \
+    [VM_OP_##NAME##_ADD_IMM] = { #NAME "_ADD_IMM", 3 + IMM_WORDS_##T }, \
+    [VM_OP_##NAME##_IDX_IMM] = { #NAME "_IDX_IMM", 4 + IMM_WORDS_##T },
+    VM_STORES(STORE_IMM)
+#undef STORE_IMM
+#define MEM(NAME, ...) [VM_OP_##NAME##_M] = { #NAME "_M", 4 },
+    VM_MEMORY_OPERAND_OPS(MEM)
+#undef MEM
 };
 
 void vm_code_dump(const vm_code *c, FILE *out)

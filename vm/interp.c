@@ -8,7 +8,15 @@
  * (or with -DVM_PORTABLE_DISPATCH); both are built from the same handler
  * text below. Handlers for the scalar instructions are generated from the
  * tables of opcodes.h. Every handler leaves pc at its own first word until
- * it has finished, so a trap reports the right instruction. */
+ * it has finished, so a trap reports the right instruction.
+ *
+ * The accumulator: every instruction that writes a result slot also
+ * leaves the value in `acc`, a local the compiler keeps in a register.
+ * The _A forms read their first operand from it when the translator knows
+ * the instruction just before computed it (translate_fuse.c): the value
+ * need not come back through memory right after being stored. The slot
+ * is always written too, so acc is only ever a copy: nothing about it
+ * needs saving when execution stops between instructions. */
 #include <stdio.h>
 #include <string.h>
 
@@ -33,10 +41,14 @@
 #define GET_I64(s) (fp[s])
 #define GET_F32(s) f32_from_bits((uint32_t)fp[s])
 #define GET_F64(s) f64_from_bits(fp[s])
-#define SET_I32(s, v) (fp[s] = (uint32_t)(v))
-#define SET_I64(s, v) (fp[s] = (uint64_t)(v))
-#define SET_F32(s, v) (fp[s] = f32_bits(v))
-#define SET_F64(s, v) (fp[s] = f64_bits(v))
+#define SET_I32(s, v) (fp[s] = acc = (uint32_t)(v))
+#define SET_I64(s, v) (fp[s] = acc = (uint64_t)(v))
+#define SET_F32(s, v) (fp[s] = acc = f32_bits(v))
+#define SET_F64(s, v) (fp[s] = acc = f64_bits(v))
+#define ACC_I32 ((uint32_t)acc)
+#define ACC_I64 (acc)
+#define ACC_F32 f32_from_bits((uint32_t)acc)
+#define ACC_F64 f64_from_bits(acc)
 /* Immediates in the code: one word, or two for 64-bit types. */
 #define IMM_WORDS_I32 1
 #define IMM_WORDS_I64 2
@@ -46,6 +58,16 @@
 #define IMM_I64(p) ((p)[0] | (uint64_t)(p)[1] << 32)
 #define IMM_F32(p) f32_from_bits((p)[0])
 #define IMM_F64(p) f64_from_bits((p)[0] | (uint64_t)(p)[1] << 32)
+/* An immediate's bits, as stores take them. */
+#define IMM_BITS_I32(p) ((p)[0])
+#define IMM_BITS_I64(p) IMM_I64(p)
+#define IMM_BITS_F32(p) ((p)[0])
+#define IMM_BITS_F64(p) IMM_I64(p)
+/* A value of the type from the bits read from memory. */
+#define FROM_BITS_I32(x) (x)
+#define FROM_BITS_I64(x) (x)
+#define FROM_BITS_F32(x) f32_from_bits(x)
+#define FROM_BITS_F64(x) f64_from_bits(x)
 
 static vm_trap_kind trap_of(enum num_trap e)
 {
@@ -64,14 +86,24 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_2(NAME, ...) &&L_##NAME,
 #define LABEL_IMM(NAME, ...) &&L_##NAME##_IMM,
 #define LABEL_ADD(NAME, ...) &&L_##NAME##_ADD,
+#define LABEL_A(NAME, ...) &&L_##NAME##_A, &&L_##NAME##_A_IMM,
+#define LABEL_IDX(NAME, ...) &&L_##NAME##_IDX,
+#define LABEL_STORE_IMM(NAME, ...) &&L_##NAME##_IMM, &&L_##NAME##_ADD_IMM, &&L_##NAME##_IDX_IMM,
+#define LABEL_M(NAME, ...) &&L_##NAME##_M,
 #define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
     &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
     static const void *const labels[VM_OP_COUNT] = {
         VM_SPECIAL_OPS(LABEL_1) VM_COMPARES(LABEL_2) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2)
         VM_UNOPS(LABEL_2) VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2)
         VM_STORES(LABEL_2) VM_IMM_OPS(LABEL_IMM) VM_COMPARES(LABEL_FUSED)
-        VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD)
+        VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
+        VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
+        VM_MEMORY_OPERAND_OPS(LABEL_M)
     };
+#undef LABEL_A
+#undef LABEL_IDX
+#undef LABEL_STORE_IMM
+#undef LABEL_M
 #undef LABEL_1
 #undef LABEL_2
 #undef LABEL_IMM
@@ -98,6 +130,7 @@ vm_status vm_interpret(vm_thread *t)
     const vm_func *callee;
     const uint32_t *next_pc;
     uint32_t base;
+    uint64_t acc = 0;
 
 #define LOAD_MEMORY()                                                         \
     do {                                                                      \
@@ -134,9 +167,9 @@ dispatch:
 #endif
 
     CASE(UNREACHABLE) TRAP(VM_TRAP_UNREACHABLE);
-    CASE(COPY) { fp[pc[1]] = fp[pc[2]]; pc += 3; DISPATCH(); }
-    CASE(CONST32) { fp[pc[1]] = pc[2]; pc += 3; DISPATCH(); }
-    CASE(CONST64) { fp[pc[1]] = pc[2] | (uint64_t)pc[3] << 32; pc += 4; DISPATCH(); }
+    CASE(COPY) { fp[pc[1]] = acc = fp[pc[2]]; pc += 3; DISPATCH(); }
+    CASE(CONST32) { fp[pc[1]] = acc = pc[2]; pc += 3; DISPATCH(); }
+    CASE(CONST64) { fp[pc[1]] = acc = pc[2] | (uint64_t)pc[3] << 32; pc += 4; DISPATCH(); }
     CASE(BR) { pc = code + pc[1]; DISPATCH(); }
     CASE(BR_IF) { pc = GET_I32(pc[1]) ? code + pc[2] : pc + 3; DISPATCH(); }
     CASE(BR_UNLESS) { pc = GET_I32(pc[1]) ? pc + 3 : code + pc[2]; DISPATCH(); }
@@ -165,7 +198,7 @@ dispatch:
         pc = code + pc[2];
         DISPATCH();
     }
-    CASE(SELECT) { fp[pc[1]] = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; pc += 5; DISPATCH(); }
+    CASE(SELECT) { fp[pc[1]] = acc = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; pc += 5; DISPATCH(); }
     CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value; pc += 3; DISPATCH(); }
     CASE(GLOBAL_SET) { inst->globals[pc[2]]->value = fp[pc[1]]; pc += 3; DISPATCH(); }
     CASE(MEMORY_SIZE) { SET_I32(pc[1], memory->pages); pc += 3; DISPATCH(); }
@@ -328,6 +361,29 @@ dispatch:
         SET_##OUT(pc[1], EXPR);                                               \
         pc += 3 + IMM_WORDS_##IN;                                             \
         DISPATCH();                                                           \
+    }                                                                         \
+    CASE(NAME##_A) {                                                          \
+        CTYPE_##IN a = ACC_##IN, b = GET_##IN(pc[3]);                         \
+        SET_##OUT(pc[1], EXPR);                                               \
+        pc += 4;                                                              \
+        DISPATCH();                                                           \
+    }                                                                         \
+    CASE(NAME##_A_IMM) {                                                      \
+        CTYPE_##IN a = ACC_##IN, b = IMM_##IN(pc + 3);                        \
+        SET_##OUT(pc[1], EXPR);                                               \
+        pc += 3 + IMM_WORDS_##IN;                                             \
+        DISPATCH();                                                           \
+    }                                                                         \
+    CASE(NAME##_M) {                                                          \
+        uint64_t ea = (uint64_t)GET_I32(pc[3]) + pc[4];                       \
+        if (ea + sizeof(BITS_##IN) > mem_size)                                \
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        BITS_##IN bits;                                                       \
+        memcpy(&bits, mem + ea, sizeof bits);                                 \
+        CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);             \
+        SET_##OUT(pc[1], EXPR);                                               \
+        pc += 5;                                                              \
+        DISPATCH();                                                           \
     }
 #define BINOP_HANDLER(NAME, CODE, IN, OUT, EXPR) BINOP_HANDLERS(NAME, IN, OUT, EXPR)
 #define COMPARE_HANDLER(NAME, CODE, T, EXPR, NEGATED) BINOP_HANDLERS(NAME, T, I32, EXPR)
@@ -361,10 +417,10 @@ dispatch:
     VM_COMPARES(FUSED_HANDLERS)
 #undef FUSED_HANDLERS
 #undef BRANCH_HANDLER
-#define BINOP_TRAP_HANDLERS(NAME, T, FN, B, SIZE)                             \
+#define BINOP_TRAP_HANDLERS(NAME, T, FN, A, B, SIZE)                          \
     CASE(NAME) {                                                              \
         CTYPE_##T r;                                                          \
-        enum num_trap e = FN(GET_##T(pc[2]), B, &r);                          \
+        enum num_trap e = FN(A, B, &r);                          \
         if (e != NUM_OK)                                                      \
             TRAP(trap_of(e));                                                 \
         SET_##T(pc[1], r);                                                    \
@@ -372,8 +428,10 @@ dispatch:
         DISPATCH();                                                           \
     }
 #define BINOP_TRAP_HANDLER(NAME, CODE, T, FN)                                 \
-    BINOP_TRAP_HANDLERS(NAME, T, FN, GET_##T(pc[3]), 4)                       \
-    BINOP_TRAP_HANDLERS(NAME##_IMM, T, FN, IMM_##T(pc + 3), 3 + IMM_WORDS_##T)
+    BINOP_TRAP_HANDLERS(NAME, T, FN, GET_##T(pc[2]), GET_##T(pc[3]), 4)       \
+    BINOP_TRAP_HANDLERS(NAME##_IMM, T, FN, GET_##T(pc[2]), IMM_##T(pc + 3), 3 + IMM_WORDS_##T) \
+    BINOP_TRAP_HANDLERS(NAME##_A, T, FN, ACC_##T, GET_##T(pc[3]), 4)          \
+    BINOP_TRAP_HANDLERS(NAME##_A_IMM, T, FN, ACC_##T, IMM_##T(pc + 3), 3 + IMM_WORDS_##T)
     VM_BINOPS_TRAP(BINOP_TRAP_HANDLER)
 #undef BINOP_TRAP_HANDLER
 #undef BINOP_TRAP_HANDLERS
@@ -400,7 +458,12 @@ dispatch:
     VM_UNOPS_TRAP(UNOP_TRAP_HANDLER)
 #undef UNOP_TRAP_HANDLER
     /* Loads and stores, each also in an _ADD form whose address is
-     * (a + add) mod 2^32: the i32.add that computed it, folded in. */
+     * (a + add) mod 2^32 (the i32.add that computed it, folded in) and an
+     * _IDX form whose address is (base + (index << shift)) mod 2^32; stores
+     * also with the value an immediate (_IMM). */
+#define ADDR_PLAIN(p) GET_I32((p)[0])
+#define ADDR_ADD(p) (uint32_t)(GET_I32((p)[0]) + (p)[1])
+#define ADDR_IDX(p) (uint32_t)(GET_I32((p)[0]) + (GET_I32((p)[1]) << (p)[2]))
 #define LOAD_FORM(LABEL, T, CTYPE, ADDR, OFFSET, SIZE)                        \
     CASE(LABEL) {                                                             \
         uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
@@ -408,13 +471,14 @@ dispatch:
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         CTYPE v;                                                              \
         memcpy(&v, mem + ea, sizeof v);                                       \
-        fp[pc[1]] = (BITS_##T)v;                                              \
+        fp[pc[1]] = acc = (BITS_##T)v;                                        \
         pc += SIZE;                                                           \
         DISPATCH();                                                           \
     }
 #define LOAD_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                            \
-    LOAD_FORM(NAME, T, CTYPE, GET_I32(pc[2]), pc[3], 4)                       \
-    LOAD_FORM(NAME##_ADD, T, CTYPE, (uint32_t)(GET_I32(pc[2]) + pc[3]), pc[4], 5)
+    LOAD_FORM(NAME, T, CTYPE, ADDR_PLAIN(pc + 2), pc[3], 4)                   \
+    LOAD_FORM(NAME##_ADD, T, CTYPE, ADDR_ADD(pc + 2), pc[4], 5)               \
+    LOAD_FORM(NAME##_IDX, T, CTYPE, ADDR_IDX(pc + 2), pc[5], 6)
     VM_LOADS(LOAD_HANDLERS)
 #undef LOAD_HANDLERS
 #undef LOAD_FORM
@@ -423,17 +487,27 @@ dispatch:
         uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
         if (ea + sizeof(CTYPE) > mem_size)                                    \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
-        CTYPE v = (CTYPE)fp[VALUE];                                           \
+        CTYPE v = (CTYPE)(VALUE);                                             \
         memcpy(mem + ea, &v, sizeof v);                                       \
         pc += SIZE;                                                           \
         DISPATCH();                                                           \
     }
 #define STORE_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                           \
-    STORE_FORM(NAME, CTYPE, GET_I32(pc[1]), pc[2], pc[3], 4)                  \
-    STORE_FORM(NAME##_ADD, CTYPE, (uint32_t)(GET_I32(pc[1]) + pc[2]), pc[3], pc[4], 5)
+    STORE_FORM(NAME, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 4)          \
+    STORE_FORM(NAME##_ADD, CTYPE, ADDR_ADD(pc + 1), fp[pc[3]], pc[4], 5)      \
+    STORE_FORM(NAME##_IDX, CTYPE, ADDR_IDX(pc + 1), fp[pc[4]], pc[5], 6)      \
+    STORE_FORM(NAME##_IMM, CTYPE, ADDR_PLAIN(pc + 1), IMM_BITS_##T(pc + 3), pc[2], \
+               3 + IMM_WORDS_##T)                                             \
+    STORE_FORM(NAME##_ADD_IMM, CTYPE, ADDR_ADD(pc + 1), IMM_BITS_##T(pc + 4), pc[3], \
+               4 + IMM_WORDS_##T)                                             \
+    STORE_FORM(NAME##_IDX_IMM, CTYPE, ADDR_IDX(pc + 1), IMM_BITS_##T(pc + 5), pc[4], \
+               5 + IMM_WORDS_##T)
     VM_STORES(STORE_HANDLERS)
 #undef STORE_HANDLERS
 #undef STORE_FORM
+#undef ADDR_PLAIN
+#undef ADDR_ADD
+#undef ADDR_IDX
 
     /* A call: wasm callees get a frame at fp + base (their params are
      * already there); host callees run right here. Fuel is charged at
@@ -459,8 +533,7 @@ call:
         uint64_t callee_fp = (uint64_t)(fp - t->slots) + base;
         const vm_code *c = callee->code;
         /* Room for the frame: checked here, grown (or refused) out of line. */
-        if (callee_fp + c->frame_slots > t->nslots || t->nframes >= t->frames_cap ||
-            t->nframes >= t->max_frames) {
+        if (callee_fp + c->frame_slots > t->nslots || t->nframes >= t->frames_cap) {
             if (!vm_thread_reserve(t, callee_fp, c->frame_slots)) {
                 t->fuel = fuel;
                 return VM_TRAP;
@@ -468,10 +541,20 @@ call:
         }
         fuel--;
         frame = &t->frames[t->nframes++];
-        *frame = (vm_frame){ callee, c->words, callee_fp };
+        frame->func = callee;
+        frame->pc = c->words;
+        frame->fp = callee_fp;
         fp = t->slots + callee_fp;
-        for (uint32_t i = c->nparams; i < c->nlocals; i++)
-            fp[i] = 0;
+        /* Declared locals start at zero; most functions have a few. */
+        uint64_t *local = fp + c->nparams;
+        switch (c->nlocals - c->nparams) {
+        default: memset(local, 0, (c->nlocals - c->nparams) * sizeof *local); break;
+        case 4: local[3] = 0; /* fall through */
+        case 3: local[2] = 0; /* fall through */
+        case 2: local[1] = 0; /* fall through */
+        case 1: local[0] = 0; /* fall through */
+        case 0: break;
+        }
         func = callee;
         code = c->words;
         pc = code;

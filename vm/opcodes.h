@@ -256,18 +256,38 @@
  *   BR_IF_NAME_IMM     s:a i:b (i:b_hi) i:target
  *   LOAD_ADD           s:dst s:a i:add i:offset   address (a + add) mod 2^32, + offset
  *   STORE_ADD          s:a i:add s:value i:offset
+ *   LOAD_IDX           s:dst s:base s:index i:shift i:offset
+ *                      address (base + (index << shift)) mod 2^32, + offset
+ *   STORE_IDX          s:base s:index i:shift s:value i:offset
+ *   STORE_IMM          s:addr i:offset i:value (i:value_hi for 64-bit types)
+ *   STORE_ADD_IMM      s:a i:add i:offset i:value (i:value_hi)
+ *   STORE_IDX_IMM      s:base s:index i:shift i:offset i:value (i:value_hi)
+ *   NAME_A, NAME_A_IMM as NAME and NAME_IMM, but a is the accumulator: the
+ *                      result of the instruction just before (see interp.c)
+ *   NAME_M             s:dst s:a s:addr i:offset   b loaded from memory at
+ *                      addr + offset (its type's full-width load)
  * The translator folds `i32.const` into the _IMM forms, turns a compare
  * followed by br_if (or if, with the negated compare) into BR_IF_ forms,
  * makes i32.eqz x into EQ x 0, and an `i32.add x, C` right before a load
  * or store into its _ADD form (the sum still wraps at 32 bits, as wasm's
- * address operand does, before the offset is added). */
+ * address operand does, before the offset is added), `i32.add b, (i32.shl
+ * i, k)` or `i32.add b, i` into the _IDX form, a constant stored into the
+ * _IMM store forms, and a load whose value a binary operation takes as
+ * its second operand into that operation's _M form. */
 #define VM_IMM_OPS(X) VM_COMPARES(X) VM_BINOPS(X) VM_BINOPS_TRAP(X)
+/* The operations with an _M form (never trapping ones: a trap in the
+ * fused instruction is the load's). */
+#define VM_MEMORY_OPERAND_OPS(X) VM_COMPARES(X) VM_BINOPS(X)
 
 /* The internal opcodes: one per entry of every list above. */
 #define VM_OP_NAME_2(NAME, ...) VM_OP_##NAME,
 #define VM_OP_NAME_1(NAME) VM_OP_##NAME,
 #define VM_OP_NAME_IMM(NAME, ...) VM_OP_##NAME##_IMM,
 #define VM_OP_NAME_ADD(NAME, ...) VM_OP_##NAME##_ADD,
+#define VM_OP_NAME_A(NAME, ...) VM_OP_##NAME##_A, VM_OP_##NAME##_A_IMM,
+#define VM_OP_NAME_IDX(NAME, ...) VM_OP_##NAME##_IDX,
+#define VM_OP_NAME_STORE_IMM(NAME, ...) VM_OP_##NAME##_IMM, VM_OP_##NAME##_ADD_IMM, VM_OP_##NAME##_IDX_IMM,
+#define VM_OP_NAME_M(NAME, ...) VM_OP_##NAME##_M,
 #define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
     VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
@@ -284,6 +304,11 @@ typedef enum {
     VM_COMPARES(VM_OP_NAME_FUSED)
     VM_LOADS(VM_OP_NAME_ADD)
     VM_STORES(VM_OP_NAME_ADD)
+    VM_IMM_OPS(VM_OP_NAME_A)
+    VM_LOADS(VM_OP_NAME_IDX)
+    VM_STORES(VM_OP_NAME_IDX)
+    VM_STORES(VM_OP_NAME_STORE_IMM)
+    VM_MEMORY_OPERAND_OPS(VM_OP_NAME_M)
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1
@@ -291,5 +316,9 @@ typedef enum {
 #undef VM_OP_NAME_IMM
 #undef VM_OP_NAME_ADD
 #undef VM_OP_NAME_FUSED
+#undef VM_OP_NAME_A
+#undef VM_OP_NAME_IDX
+#undef VM_OP_NAME_STORE_IMM
+#undef VM_OP_NAME_M
 
 #endif

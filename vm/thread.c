@@ -74,6 +74,8 @@ bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots)
     }
     if (t->nframes == t->frames_cap) {
         uint32_t n = t->frames_cap ? t->frames_cap * 2 : 16;
+        if (n > t->max_frames)
+            n = t->max_frames;   /* so frames_cap alone bounds the depth (see interp.c) */
         vm_frame *p = realloc(t->frames, n * sizeof *p);
         if (p == NULL) {
             vm_thread_set_trap(t, VM_TRAP_STACK_EXHAUSTED, NULL, NULL);

@@ -68,8 +68,13 @@ typedef struct {
     vm_code *code;
     uint32_t words_cap, lines_cap;
     uint32_t last_op;       /* where the last instruction emitted began */
+    uint32_t prev_op;       /* where the one before it began */
+    uint32_t barrier;       /* the latest label: instructions before it never fuse with ones after */
     uint32_t last_dst;      /* word of the last instruction's destination slot, or NO_TARGET */
     uint32_t last_end;      /* where that instruction ended */
+    uint32_t acc_word;      /* word naming the slot whose value the accumulator holds, or NO_TARGET */
+    uint32_t acc_end;       /* ... valid for an instruction starting here */
+    uint32_t op_acc;        /* the slot in the accumulator when the current instruction starts */
 } translator;
 
 /* Errors: "0xOFFSET: message" at the current instruction; always false. */
@@ -104,9 +109,40 @@ static inline void note_dst(translator *t)
 {
     t->last_dst = t->last_op + 1;
     t->last_end = tr_pc(t);
+    t->acc_word = t->last_dst;
+    t->acc_end = t->last_end;
 }
 /* A label here: the next instruction may be reached from elsewhere. */
-static inline void forget_dst(translator *t) { t->last_dst = NO_TARGET; }
+static inline void forget_dst(translator *t)
+{
+    t->last_dst = NO_TARGET;
+    t->acc_word = NO_TARGET;
+    t->barrier = tr_pc(t);
+}
+/* Superinstructions (translate_fuse.c). */
+/* The instruction just emitted reads its operand word `word` from the
+ * accumulator if that holds it and the form exists. */
+void prefer_acc(translator *t, uint32_t word);
+/* Did the last instruction emitted compute o (a stack temporary), with
+ * nothing after it yet? */
+bool just_computed(const translator *t, const operand *o);
+/* A memory address: a slot; a + k (the _ADD forms); a + (b << k) (_IDX). */
+typedef enum { TR_ADDR_SLOT, TR_ADDR_ADD, TR_ADDR_IDX } tr_address_mode;
+typedef struct {
+    tr_address_mode mode;
+    uint32_t a, b, k;
+} tr_address;
+/* The address operand addr (a slot): takes back the i32.add (and
+ * i32.shl) that just computed it, if any, so the access does them. */
+void fold_address(translator *t, const operand *addr, tr_address *out);
+bool emit_load(translator *t, vm_opcode op, uint32_t dst, const tr_address *a, uint32_t offset);
+bool emit_store(translator *t, vm_opcode op, const tr_address *a, uint32_t value, uint32_t offset);
+bool emit_store_imm(translator *t, vm_opcode op, vm_valtype type, const tr_address *a, uint64_t bits,
+                    uint32_t offset);
+/* A binary operation op dst a b whose b the load just emitted computed:
+ * emits the _M form in its place (*done), else leaves everything alone. */
+bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t dst, const operand *a,
+                         const operand *b, bool *done);
 
 /* Forms derived from the opcode table (translate_ops.c). */
 vm_opcode imm_form(vm_opcode op);      /* NAME → NAME_IMM, or 0 */

@@ -18,10 +18,6 @@ static const vm_opcode branch_forms[VM_OP_COUNT] = { VM_COMPARES(FUSED_ENTRY) };
 static const vm_opcode negations[VM_OP_COUNT] = { VM_COMPARES(NEGATED_ENTRY) };
 #undef NEGATED_ENTRY
 
-#define ADD_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_ADD,
-static const vm_opcode load_add_forms[VM_OP_COUNT] = { VM_LOADS(ADD_ENTRY) VM_STORES(ADD_ENTRY) };
-#undef ADD_ENTRY
-
 vm_opcode imm_form(vm_opcode op) { return imm_forms[op]; }
 
 /* a op b == b op a: a constant on the left may move to the right. */
@@ -32,6 +28,10 @@ static bool commutes(vm_opcode op)
     case VM_OP_I32_XOR: case VM_OP_I64_ADD: case VM_OP_I64_MUL: case VM_OP_I64_AND:
     case VM_OP_I64_OR: case VM_OP_I64_XOR: case VM_OP_I32_EQ: case VM_OP_I32_NE:
     case VM_OP_I64_EQ: case VM_OP_I64_NE:
+    /* Floats too: only which input's payload a NaN result carries could
+     * change, and wasm leaves that open. */
+    case VM_OP_F32_ADD: case VM_OP_F32_MUL: case VM_OP_F64_ADD: case VM_OP_F64_MUL:
+    case VM_OP_F32_EQ: case VM_OP_F32_NE: case VM_OP_F64_EQ: case VM_OP_F64_NE:
         return true;
     default:
         return false;
@@ -46,14 +46,31 @@ static bool emit_binary(translator *t, vm_opcode op, vm_valtype in, uint32_t dst
             return false;
         bool ok = emit_op(t, imm_forms[op]) && emit(t, dst) && emit(t, a->slot);
         emit_imm(t, in, b->value, &ok);
-        if (ok)
+        if (ok) {
+            prefer_acc(t, 2);
             note_dst(t);
+        }
         return ok;
     }
     if (!use(t, a) || !use(t, b))
         return false;
-    if (!emit_op(t, op) || !emit(t, dst) || !emit(t, a->slot) || !emit(t, b->slot))
+    if (commutes(op) && just_computed(t, a) && b->kind == OPD_LOCAL) {
+        operand *swap = a;   /* the value just computed goes second, where _M forms take it */
+        a = b;
+        b = swap;
+    }
+    bool fused;
+    if (!fold_memory_operand(t, op, in, dst, a, b, &fused))
         return false;
+    if (fused)
+        return true;
+    if (!emit_op(t, op) || !emit(t, dst))
+        return false;
+    /* An operand the accumulator holds goes first when the order does not matter. */
+    bool swap = commutes(op) && b->slot == t->op_acc && a->slot != t->op_acc;
+    if (!emit(t, swap ? b->slot : a->slot) || !emit(t, swap ? a->slot : b->slot))
+        return false;
+    prefer_acc(t, 2);
     note_dst(t);
     return true;
 }
@@ -152,24 +169,6 @@ static bool memarg(translator *t, uint32_t natural, uint32_t *offset)
     return align <= natural || tr_fail(t, "alignment must not be larger than natural");
 }
 
-/* If the address operand was computed by an `i32.add x, C` emitted just
- * before, takes that instruction back and returns true with its x and C:
- * the load or store does the addition itself. */
-static bool take_address_add(translator *t, const operand *addr, uint32_t *a, uint32_t *add)
-{
-    if (addr->kind != OPD_SLOT || t->last_dst == NO_TARGET || t->last_end != tr_pc(t) ||
-        t->last_dst < 1 || t->last_end != t->last_dst + 3)
-        return false;
-    const uint32_t *w = t->code->words + t->last_dst - 1;   /* op dst a imm */
-    if (w[0] != VM_OP_I32_ADD_IMM || w[1] != addr->slot)
-        return false;
-    *a = w[2];
-    *add = w[3];
-    t->code->nwords = t->last_dst - 1;
-    forget_dst(t);
-    return true;
-}
-
 static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
 {
     uint32_t offset;
@@ -178,20 +177,11 @@ static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
         return false;
     if (!tr_live(t))
         return true;
-    uint32_t a, add;
-    if (take_address_add(t, &addr, &a, &add)) {
-        if (!emit_op(t, load_add_forms[op]) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a) ||
-            !emit(t, add) || !emit(t, offset))
-            return false;
-        note_dst(t);
-        return true;
-    }
+    tr_address a;
     if (!use(t, &addr))
         return false;
-    if (!emit_op(t, op) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, addr.slot) || !emit(t, offset))
-        return false;
-    note_dst(t);
-    return true;
+    fold_address(t, &addr, &a);
+    return emit_load(t, op, pos_slot(t, t->height - 1), &a, offset);
 }
 
 static bool store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
@@ -202,12 +192,17 @@ static bool store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural
         return false;
     if (!tr_live(t))
         return true;
-    uint32_t a, add;
-    if (take_address_add(t, &addr, &a, &add))
-        return use(t, &value) && emit_op(t, load_add_forms[op]) && emit(t, a) && emit(t, add) &&
-               emit(t, value.slot) && emit(t, offset);
-    return use(t, &value) && use(t, &addr) && emit_op(t, op) && emit(t, addr.slot) &&
-           emit(t, value.slot) && emit(t, offset);
+    /* The value first: writing it to its slot (above the address's)
+     * must not come between the address's computation and the fold. */
+    bool constant = value.kind == OPD_CONST;
+    if (!constant && !use(t, &value))
+        return false;
+    if (!use(t, &addr))
+        return false;
+    tr_address a;
+    fold_address(t, &addr, &a);
+    return constant ? emit_store_imm(t, op, type, &a, value.value, offset)
+                    : emit_store(t, op, &a, value.slot, offset);
 }
 
 /* A constant costs nothing until something needs it in a slot. */
@@ -448,7 +443,7 @@ static bool set_local(translator *t, uint32_t x, const operand *v)
     if (v->kind == OPD_SLOT && t->last_dst != NO_TARGET && t->last_end == tr_pc(t) &&
         t->code->words[t->last_dst] == v->slot) {
         t->code->words[t->last_dst] = x;
-        forget_dst(t);
+        t->last_dst = NO_TARGET;   /* the accumulator still holds it, now as local x */
         return true;
     }
     return emit_value_to(t, v, x);

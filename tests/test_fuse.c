@@ -1,0 +1,327 @@
+/* test_fuse.c — the translator's superinstructions (translate_fuse.c):
+ * the fixture tests/wasm/vm_fuse.wat is written so they appear; each test
+ * checks first that the fused form is really in the translated code (else
+ * it would only test the plain forms), then that it computes what wasm
+ * says: addresses wrapping at 32 bits, constants of every store width,
+ * operands loaded from memory, chained results, traps at the load. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/test_util.h"
+#include "vm/vm.h"
+
+typedef test_instance fixture;
+
+static void setup(fixture *fx)
+{
+    test_instance_load(fx, "wasm/vm_fuse.wasm", NULL);
+    test_instance_start(fx);
+}
+
+/* The fixture's functions in the order it defines them (their indexes). */
+static const char *const functions[] = {
+    "load_scaled", "load_sum", "load_scaled_temp", "load_shift4", "load_tee", "store_constants",
+    "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
+    "chain", "chain_div", "chain_f64", "sieve",
+};
+
+/* Does the translated code of the function exported as `name` contain
+ * the instruction `op` (as `wippy wasm dump` prints it)? */
+static bool has_op(fixture *fx, const char *name, const char *op)
+{
+    uint32_t index = 0;
+    while (index < sizeof functions / sizeof functions[0] && strcmp(functions[index], name) != 0)
+        index++;
+    ck_assert_uint_lt(index, sizeof functions / sizeof functions[0]);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ck_assert_ptr_nonnull(out);
+    vm_module_dump(fx->module, index, out);
+    fclose(out);
+    char word[64];
+    snprintf(word, sizeof word, " %s ", op);
+    bool found = strstr(text, word) != NULL;
+    free(text);
+    return found;
+}
+
+static vm_value i32(uint32_t v) { return (vm_value){ .type = VM_I32, .of.i32 = v }; }
+static vm_value i64(uint64_t v) { return (vm_value){ .type = VM_I64, .of.i64 = v }; }
+/* Floats travel as their bits. */
+static vm_value f32(float v)
+{
+    vm_value x = { .type = VM_F32 };
+    memcpy(&x.of.f32, &v, sizeof v);
+    return x;
+}
+static vm_value f64(double v)
+{
+    vm_value x = { .type = VM_F64 };
+    memcpy(&x.of.f64, &v, sizeof v);
+    return x;
+}
+static float as_f32(vm_value x)
+{
+    float v;
+    memcpy(&v, &x.of.f32, sizeof v);
+    return v;
+}
+static double as_f64(vm_value x)
+{
+    double v;
+    memcpy(&v, &x.of.f64, sizeof v);
+    return v;
+}
+
+/* Calls `name` with n arguments; expects one result (or none, results NULL). */
+static vm_status call(fixture *fx, const char *name, const vm_value *args, uint32_t n, vm_value *result)
+{
+    return vm_call(fx->thread, vm_instance_func(fx->inst, name), args, n, result, result ? 1 : 0);
+}
+
+static vm_memory *memory(fixture *fx) { return vm_instance_memory(fx->inst, "memory"); }
+
+static void poke(fixture *fx, uint64_t at, const void *bytes, size_t n)
+{
+    ck_assert(vm_memory_write(memory(fx), at, bytes, n));
+}
+
+static void peek(fixture *fx, uint64_t at, void *bytes, size_t n)
+{
+    ck_assert(vm_memory_read(memory(fx), at, bytes, n));
+}
+
+START_TEST(indexed_addresses_wrap_at_32_bits)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "load_scaled", "I32_LOAD_IDX"));
+    ck_assert(has_op(&fx, "load_sum", "I32_LOAD8_U_IDX"));
+    ck_assert(has_op(&fx, "load_scaled_temp", "I64_LOAD_IDX"));
+    uint32_t word = 0xcafef00d;
+    poke(&fx, 8, &word, 4);
+    /* 0xfffffff0 + 12 wraps to 0xfffffffc; the offset 4 is added after
+     * the wrap, so the access is at 0x1_0000_0000: out of bounds. */
+    vm_value r, args[2] = { i32(0xfffffff0), i32(3) };
+    ck_assert_int_eq(call(&fx, "load_scaled", args, 2, &r), VM_TRAP);
+    args[1] = i32(5);   /* 0xfffffff0 + 20 = 4 (mod 2^32), + 4 = 8 */
+    ck_assert_int_eq(call(&fx, "load_scaled", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 0xcafef00d);
+    args[0] = i32(0x7ffffff0);   /* no wrap: far out of the one page */
+    ck_assert_int_eq(call(&fx, "load_scaled", args, 2, &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+    args[0] = i32(0xffffffff);
+    args[1] = i32(10);   /* 9 */
+    ck_assert_int_eq(call(&fx, "load_sum", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 0xf0);
+    uint64_t wide = 0x0102030405060708;
+    poke(&fx, 64, &wide, 8);
+    args[0] = i32(48);
+    args[1] = i32(1);   /* 48 + (1 + 1) * 8 */
+    ck_assert_int_eq(call(&fx, "load_scaled_temp", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i64, wide);
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(what_cannot_fold_stays_right)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "load_shift4", "I32_SHL_IMM"));   /* by 4: not an index scale */
+    ck_assert(has_op(&fx, "load_shift4", "I32_LOAD_IDX"));  /* the sum still folds */
+    ck_assert(has_op(&fx, "load_tee", "I32_SHL_IMM"));      /* its result is kept in a local */
+    uint32_t word = 77;
+    poke(&fx, 100 + 3 * 16, &word, 4);
+    vm_value r, args[2] = { i32(100), i32(3) };
+    ck_assert_int_eq(call(&fx, "load_shift4", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 77);
+    /* The shifted index is also kept in a local and added afterwards. */
+    poke(&fx, 100 + 3 * 4, &word, 4);
+    ck_assert_int_eq(call(&fx, "load_tee", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 77 + 12);
+    /* A comparison stored at base + i: its slot is above the sum's. */
+    vm_value four[4] = { i32(200), i32(8), i32(1), i32(2) };
+    ck_assert_int_eq(call(&fx, "store_compare", four, 4, NULL), VM_DONE);
+    peek(&fx, 208, &word, 4);
+    ck_assert_uint_eq(word, 1);
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(constants_are_stored_at_every_width)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "store_constants", "I32_STORE_IMM"));
+    ck_assert(has_op(&fx, "store_constants", "I64_STORE_ADD_IMM"));
+    ck_assert(has_op(&fx, "store_constants", "F32_STORE_IDX_IMM"));
+    ck_assert(has_op(&fx, "store_constants", "F64_STORE_IDX_IMM"));
+    ck_assert(has_op(&fx, "store_constants", "I32_STORE8_IMM"));
+    ck_assert(has_op(&fx, "store_constants", "I64_STORE16_IMM"));
+    ck_assert(has_op(&fx, "store_constants", "I64_STORE32_ADD_IMM"));
+    vm_value args[2] = { i32(512), i32(2) };
+    ck_assert_int_eq(call(&fx, "store_constants", args, 2, NULL), VM_DONE);
+    uint8_t m[64];
+    peek(&fx, 512, m, sizeof m);
+    uint32_t u32;
+    uint64_t u64;
+    float f;
+    double d;
+    memcpy(&u32, m, 4);
+    ck_assert_uint_eq(u32, 0x11223344);
+    memcpy(&u64, m + 8, 8);
+    ck_assert_uint_eq(u64, 0x0102030405060708);
+    memcpy(&f, m + 16 + 8, 4);   /* i << 2 = 8 */
+    ck_assert(f == -1.5f);
+    memcpy(&d, m + 48 + 2, 8);
+    ck_assert(d == 0.25);
+    ck_assert_uint_eq(m[32], 0xff);   /* 0x1ff wraps to a byte */
+    ck_assert_uint_eq(m[34] | m[35] << 8, 0xfffe);
+    memcpy(&u32, m + 40, 4);   /* base + 4 + offset 36 */
+    ck_assert_uint_eq(u32, 0x80000001);
+    /* Out of bounds: the constant store traps like any store. */
+    args[0] = i32(65535);
+    ck_assert_int_eq(call(&fx, "store_constants", args, 2, NULL), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(operands_loaded_from_memory)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "mul_loaded", "F64_MUL_M"));
+    ck_assert(has_op(&fx, "add_loaded_first", "I32_ADD_M"));
+    ck_assert(has_op(&fx, "sub_loaded", "I64_SUB_M"));
+    ck_assert(has_op(&fx, "below_loaded", "I32_LT_U_M"));
+    ck_assert(has_op(&fx, "min_loaded", "F32_MIN_M"));
+    double d = 1.5;
+    poke(&fx, 16, &d, 8);
+    vm_value r, args[2] = { i32(16), f64(-4.0) };
+    ck_assert_int_eq(call(&fx, "mul_loaded", args, 2, &r), VM_DONE);
+    ck_assert(as_f64(r) == -6.0);
+    uint32_t w = 40;
+    poke(&fx, 32, &w, 4);
+    args[0] = i32(32);
+    args[1] = i32(2);
+    ck_assert_int_eq(call(&fx, "add_loaded_first", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 42);
+    ck_assert_int_eq(call(&fx, "below_loaded", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 1);
+    args[1] = i32(40);
+    ck_assert_int_eq(call(&fx, "below_loaded", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 0);
+    uint64_t q = 5;
+    poke(&fx, 48, &q, 8);
+    args[0] = i32(40);
+    args[1] = i64(3);   /* 3 - 5 wraps */
+    ck_assert_int_eq(call(&fx, "sub_loaded", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i64, (uint64_t)-2);
+    float nan = NAN, one = 1.0f;
+    poke(&fx, 56, &nan, 4);
+    args[0] = i32(56);
+    args[1] = f32(one);
+    ck_assert_int_eq(call(&fx, "min_loaded", args, 2, &r), VM_DONE);
+    ck_assert(isnan(as_f32(r)));
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(a_fused_load_traps_at_the_load)
+{
+    fixture fx;
+    setup(&fx);
+    size_t size;
+    uint8_t *bytes = test_fixture_bytes("wasm/vm_fuse.wasm", &size);
+    vm_value r, args[2] = { i32(65536 - 4), f64(1.0) };
+    ck_assert_int_eq(call(&fx, "mul_loaded", args, 2, &r), VM_TRAP);
+    const vm_trap *trap = vm_thread_trap(fx.thread);
+    ck_assert_int_eq(trap->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+    ck_assert_uint_lt(trap->frames[0].code_offset, size);
+    ck_assert_uint_eq(bytes[trap->frames[0].code_offset], 0x2b);   /* f64.load */
+    vm_value two[2] = { i32(0xfffffff0), i32(0x40000000) };   /* base + (i << 2) = 0xfffffff0 */
+    ck_assert_int_eq(call(&fx, "load_scaled", two, 2, &r), VM_TRAP);
+    trap = vm_thread_trap(fx.thread);
+    ck_assert_uint_eq(bytes[trap->frames[0].code_offset], 0x28);   /* i32.load */
+    free(bytes);
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(chained_results_use_the_accumulator)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "chain", "I32_SUB_A"));
+    ck_assert(has_op(&fx, "chain", "I32_XOR_A_IMM"));
+    ck_assert(has_op(&fx, "chain", "I32_ROTL_A_IMM"));
+    ck_assert(has_op(&fx, "chain_div", "I32_DIV_S_A"));
+    ck_assert(has_op(&fx, "chain_f64", "F64_ADD_A"));
+    vm_value r, args[3] = { i32(123456), i32(789), i32(1000) };
+    ck_assert_int_eq(call(&fx, "chain", args, 3, &r), VM_DONE);
+    uint32_t x = (123456u * 789u - 1000u) ^ 0x5a5a5a5au;
+    ck_assert_uint_eq(r.of.i32, x << 7 | x >> 25);
+    args[0] = i32(41);
+    args[1] = i32(-6);
+    ck_assert_int_eq(call(&fx, "chain_div", args, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, (uint32_t)-7);
+    args[1] = i32(0);
+    ck_assert_int_eq(call(&fx, "chain_div", args, 2, &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_DIVIDE_BY_ZERO);
+    args[0] = i32(0x7fffffff);   /* + 1 = INT_MIN, / -1 overflows */
+    args[1] = i32(-1);
+    ck_assert_int_eq(call(&fx, "chain_div", args, 2, &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_INTEGER_OVERFLOW);
+    vm_value xy[2] = { f64(3.0), f64(4.0) };
+    ck_assert_int_eq(call(&fx, "chain_f64", xy, 2, &r), VM_DONE);
+    ck_assert(as_f64(r) == 5.0);
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(a_fused_loop_runs_the_same_in_fuel_slices)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "sieve", "I32_STORE8_IMM"));
+    ck_assert(has_op(&fx, "sieve", "I32_STORE8_ADD_IMM"));
+    vm_value r, n = i32(10000);
+    ck_assert_int_eq(call(&fx, "sieve", &n, 1, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 1229);   /* primes below 10,000 */
+    static const uint64_t slices[] = { 1, 7, 1000 };
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        ck_assert_int_eq(vm_call_start(fx.thread, vm_instance_func(fx.inst, "sieve"), &n, 1), VM_DONE);
+        vm_status st;
+        int stops = 0;
+        while ((st = vm_run(fx.thread, slices[k])) == VM_OUT_OF_FUEL)
+            stops++;
+        ck_assert_int_eq(st, VM_DONE);
+        ck_assert_int_gt(stops, 0);
+        vm_value s;
+        vm_thread_results(fx.thread, &s, 1);
+        ck_assert_uint_eq(s.of.i32, 1229);
+    }
+    test_instance_close(&fx);
+}
+END_TEST
+
+Suite *fuse_suite(void)
+{
+    Suite *s = suite_create("fuse");
+    TCase *tc = tcase_create("superinstructions");
+    tcase_add_test(tc, indexed_addresses_wrap_at_32_bits);
+    tcase_add_test(tc, what_cannot_fold_stays_right);
+    tcase_add_test(tc, constants_are_stored_at_every_width);
+    tcase_add_test(tc, operands_loaded_from_memory);
+    tcase_add_test(tc, a_fused_load_traps_at_the_load);
+    tcase_add_test(tc, chained_results_use_the_accumulator);
+    tcase_add_test(tc, a_fused_loop_runs_the_same_in_fuel_slices);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,92 @@
+;; vm_fuse.wat — functions written so the translator fuses them into
+;; superinstructions (the accumulator _A forms, _IDX addresses, stores of
+;; constants, _M memory operands), for tests/test_fuse.c, which checks the
+;; fused code is there (wippy wasm dump) and computes what wasm says.
+(module
+  (memory (export "memory") 1)
+
+  ;; base + (i << 2), wrapping at 32 bits: I32_LOAD_IDX
+  (func (export "load_scaled") (param $base i32) (param $i i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))))
+
+  ;; base + i: I32_LOAD8_U_IDX with shift 0
+  (func (export "load_sum") (param $a i32) (param $b i32) (result i32)
+    (i32.load8_u (i32.add (local.get $a) (local.get $b))))
+
+  ;; the shifted value is a temporary in the same slot as its operand
+  (func (export "load_scaled_temp") (param $base i32) (param $i i32) (result i64)
+    (i64.load (i32.add (local.get $base)
+                       (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 3)))))
+
+  ;; a shift by 4 is not an index form; the sum still is
+  (func (export "load_shift4") (param $base i32) (param $i i32) (result i32)
+    (i32.load (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 4)))))
+
+  ;; the shifted value is also kept in a local: it must still be computed
+  (func (export "load_tee") (param $base i32) (param $i i32) (result i32)
+    (local $t i32)
+    (i32.add
+      (i32.load (i32.add (local.get $base) (local.tee $t (i32.shl (local.get $i) (i32.const 2)))))
+      (local.get $t)))
+
+  ;; constants stored through each address form and for each type
+  (func (export "store_constants") (param $base i32) (param $i i32)
+    (i32.store (local.get $base) (i32.const 0x11223344))
+    (i64.store offset=8 (i32.add (local.get $base) (i32.const 0)) (i64.const 0x0102030405060708))
+    (f32.store offset=16 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))
+               (f32.const -1.5))
+    (f64.store offset=48 (i32.add (local.get $base) (local.get $i)) (f64.const 0.25))
+    (i32.store8 offset=32 (local.get $base) (i32.const 0x1ff))
+    (i64.store16 offset=34 (local.get $base) (i64.const -2))
+    (i64.store32 offset=36 (i32.add (local.get $base) (i32.const 4)) (i64.const 0x1_8000_0001)))
+
+  ;; a computed value stored at base + i (the value is written first)
+  (func (export "store_compare") (param $base i32) (param $i i32) (param $x i32) (param $y i32)
+    (i32.store (i32.add (local.get $base) (local.get $i)) (i32.lt_s (local.get $x) (local.get $y))))
+
+  ;; loads feeding binary operations: _M forms
+  (func (export "mul_loaded") (param $p i32) (param $x f64) (result f64)
+    (f64.mul (local.get $x) (f64.load (local.get $p))))
+  (func (export "add_loaded_first") (param $p i32) (param $x i32) (result i32)
+    (i32.add (i32.load (local.get $p)) (local.get $x)))
+  (func (export "sub_loaded") (param $p i32) (param $x i64) (result i64)
+    (i64.sub (local.get $x) (i64.load offset=8 (local.get $p))))
+  (func (export "below_loaded") (param $p i32) (param $x i32) (result i32)
+    (i32.lt_u (local.get $x) (i32.load (local.get $p))))
+  (func (export "min_loaded") (param $p i32) (param $x f32) (result f32)
+    (f32.min (local.get $x) (f32.load (local.get $p))))
+
+  ;; chained results through the accumulator, trapping ones too
+  (func (export "chain") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (i32.rotl (i32.xor (i32.sub (i32.mul (local.get $a) (local.get $b)) (local.get $c))
+                       (i32.const 0x5a5a5a5a))
+              (i32.const 7)))
+  (func (export "chain_div") (param $a i32) (param $b i32) (result i32)
+    (i32.div_s (i32.add (local.get $a) (i32.const 1)) (local.get $b)))
+  (func (export "chain_f64") (param $x f64) (param $y f64) (result f64)
+    (f64.sqrt (f64.add (f64.mul (local.get $x) (local.get $x)) (f64.mul (local.get $y) (local.get $y)))))
+
+  ;; a sieve: stores of a constant at base + j in a loop, counted after
+  (func (export "sieve") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $count i32)
+    (local.set $i (i32.const 0))
+    (loop $fill
+      (i32.store8 offset=1024 (local.get $i) (i32.const 1))
+      (br_if $fill (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.set $i (i32.const 2))
+    (loop $outer
+      (if (i32.load8_u offset=1024 (local.get $i))
+        (then
+          (local.set $j (i32.mul (local.get $i) (local.get $i)))
+          (block $done
+            (loop $inner
+              (br_if $done (i32.gt_s (local.get $j) (local.get $n)))
+              (i32.store8 (i32.add (i32.const 1024) (local.get $j)) (i32.const 0))
+              (local.set $j (i32.add (local.get $j) (local.get $i)))
+              (br $inner)))))
+      (br_if $outer (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.set $i (i32.const 2))
+    (loop $tally
+      (local.set $count (i32.add (local.get $count) (i32.load8_u offset=1024 (local.get $i))))
+      (br_if $tally (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $count)))

@@ -1,0 +1,185 @@
+/* translate_fuse.c — superinstructions: folding the instruction (or two)
+ * just emitted into the one being emitted now, so the interpreter
+ * dispatches once where wasm had two or three instructions:
+ *   - the accumulator: an operand that the instruction just before
+ *     computed is read from the interpreter's accumulator register (the
+ *     _A forms) instead of from its slot, which the CPU would have to
+ *     reload right after storing it;
+ *   - addresses: `i32.add x, C`, `i32.add b, i` and `i32.add b, (i32.shl
+ *     i, k)` (k ≤ 3) computing a load's or store's address become its
+ *     _ADD or _IDX form;
+ *   - a load feeding a binary operation becomes the operation's _M form.
+ * Folding is only ever done with instructions that end exactly where the
+ * new one starts, with no label in between (a branch could arrive there),
+ * and whose results were only stack temporaries: taking them back changes
+ * nothing else. */
+#include "vm/translate_internal.h"
+
+#define ACC_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_A, [VM_OP_##NAME##_IMM] = VM_OP_##NAME##_A_IMM,
+static const vm_opcode acc_forms[VM_OP_COUNT] = { VM_IMM_OPS(ACC_ENTRY) };
+#undef ACC_ENTRY
+
+#define FORMS_ENTRY(NAME, ...) [VM_OP_##NAME] = { VM_OP_##NAME##_ADD, VM_OP_##NAME##_IDX },
+static const vm_opcode address_forms[VM_OP_COUNT][2] = { VM_LOADS(FORMS_ENTRY) VM_STORES(FORMS_ENTRY) };
+#undef FORMS_ENTRY
+#define STORE_IMM_ENTRY(NAME, ...) \
+    [VM_OP_##NAME] = { VM_OP_##NAME##_IMM, VM_OP_##NAME##_ADD_IMM, VM_OP_##NAME##_IDX_IMM },
+static const vm_opcode store_imm_forms[VM_OP_COUNT][3] = { VM_STORES(STORE_IMM_ENTRY) };
+#undef STORE_IMM_ENTRY
+#define M_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_M,
+static const vm_opcode memory_operand_forms[VM_OP_COUNT] = { VM_MEMORY_OPERAND_OPS(M_ENTRY) };
+#undef M_ENTRY
+
+void prefer_acc(translator *t, uint32_t word)
+{
+    uint32_t *w = t->code->words + t->last_op;
+    if (t->op_acc != NO_TARGET && w[word] == t->op_acc && acc_forms[w[0]])
+        w[0] = acc_forms[w[0]];
+}
+
+/* The last instruction emitted, if it computed o (a stack temporary) and
+ * ends right here: its words, else NULL. */
+static const uint32_t *producer_of(const translator *t, const operand *o)
+{
+    if (o->kind != OPD_SLOT || t->last_dst == NO_TARGET || t->last_end != tr_pc(t) ||
+        t->code->words[t->last_dst] != o->slot)
+        return NULL;
+    return t->code->words + t->last_op;
+}
+
+bool just_computed(const translator *t, const operand *o) { return producer_of(t, o) != NULL; }
+
+/* The instruction before the last one, if it leads straight into it. */
+static const uint32_t *previous(const translator *t)
+{
+    if (t->prev_op >= t->last_op || t->prev_op < t->barrier)
+        return NULL;
+    return t->code->words + t->prev_op;
+}
+
+/* Removes the code from pos on; what is emitted next starts there. */
+static void take_back(translator *t, uint32_t pos)
+{
+    vm_code *c = t->code;
+    c->nwords = pos;
+    while (c->nlines > 0 && c->lines[c->nlines - 1].pc >= pos)
+        c->nlines--;
+    t->last_dst = NO_TARGET;
+    t->acc_word = NO_TARGET;
+    t->last_op = t->prev_op = pos;
+}
+
+static bool is_shift_by_const(uint32_t op)
+{
+    return op == VM_OP_I32_SHL_IMM || op == VM_OP_I32_SHL_A_IMM;
+}
+
+void fold_address(translator *t, const operand *addr, tr_address *out)
+{
+    *out = (tr_address){ TR_ADDR_SLOT, addr->slot, 0, 0 };
+    const uint32_t *w = producer_of(t, addr);
+    if (w == NULL)
+        return;
+    uint32_t at = t->last_op;
+    switch (w[0]) {
+    case VM_OP_I32_ADD_IMM:
+    case VM_OP_I32_ADD_A_IMM:
+        *out = (tr_address){ TR_ADDR_ADD, w[2], 0, w[3] };
+        break;
+    case VM_OP_I32_ADD:
+    case VM_OP_I32_ADD_A: {
+        uint32_t x = w[2], y = w[3];
+        const uint32_t *s = previous(t);
+        /* op dst a imm: the shifted temporary is one of the sum's operands */
+        if (s != NULL && is_shift_by_const(s[0]) && s[3] <= 3 && s[1] >= t->nlocals && x != y &&
+            (s[1] == x || s[1] == y)) {
+            *out = (tr_address){ TR_ADDR_IDX, s[1] == x ? y : x, s[2], s[3] };
+            at = t->prev_op;
+        } else {
+            *out = (tr_address){ TR_ADDR_IDX, x, y, 0 };
+        }
+        break;
+    }
+    default:
+        return;
+    }
+    take_back(t, at);
+}
+
+/* Emits a's words: 1 (SLOT), 2 (ADD) or 3 (IDX). */
+static bool emit_address(translator *t, const tr_address *a)
+{
+    switch (a->mode) {
+    case TR_ADDR_SLOT: return emit(t, a->a);
+    case TR_ADDR_ADD: return emit(t, a->a) && emit(t, a->k);
+    default: return emit(t, a->a) && emit(t, a->b) && emit(t, a->k);
+    }
+}
+
+static vm_opcode address_form(vm_opcode op, const tr_address *a)
+{
+    return a->mode == TR_ADDR_SLOT ? op : address_forms[op][a->mode == TR_ADDR_IDX];
+}
+
+bool emit_load(translator *t, vm_opcode op, uint32_t dst, const tr_address *a, uint32_t offset)
+{
+    if (!emit_op(t, address_form(op, a)) || !emit(t, dst) || !emit_address(t, a) || !emit(t, offset))
+        return false;
+    note_dst(t);
+    return true;
+}
+
+bool emit_store(translator *t, vm_opcode op, const tr_address *a, uint32_t value, uint32_t offset)
+{
+    return emit_op(t, address_form(op, a)) && emit_address(t, a) && emit(t, value) && emit(t, offset);
+}
+
+bool emit_store_imm(translator *t, vm_opcode op, vm_valtype type, const tr_address *a, uint64_t bits,
+                    uint32_t offset)
+{
+    bool ok = emit_op(t, store_imm_forms[op][a->mode]) && emit_address(t, a) && emit(t, offset);
+    emit_imm(t, type, bits, &ok);
+    return ok;
+}
+
+/* The plain load of each type's full width. */
+static vm_opcode full_load(vm_valtype type)
+{
+    switch (type) {
+    case VM_I32: return VM_OP_I32_LOAD;
+    case VM_I64: return VM_OP_I64_LOAD;
+    case VM_F32: return VM_OP_F32_LOAD;
+    case VM_F64: return VM_OP_F64_LOAD;
+    default: return VM_OP_UNREACHABLE;
+    }
+}
+
+/* Where, in the wasm binary, the instruction at pc came from. */
+static uint32_t offset_at(const vm_code *c, uint32_t pc)
+{
+    uint32_t i = c->nlines;
+    while (i > 0 && c->lines[i - 1].pc > pc)
+        i--;
+    return i > 0 ? c->lines[i - 1].offset : 0;
+}
+
+bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t dst, const operand *a,
+                         const operand *b, bool *done)
+{
+    *done = false;
+    const uint32_t *w = producer_of(t, b);
+    /* LOAD dst addr offset */
+    if (w == NULL || !memory_operand_forms[op] || w[0] != (uint32_t)full_load(in) || a->slot == b->slot)
+        return true;
+    uint32_t addr = w[2], offset = w[3], at = t->last_op;
+    uint32_t wasm_offset = t->op_offset;
+    t->op_offset = offset_at(t->code, at);   /* a trap in it is the load's */
+    take_back(t, at);
+    bool ok = emit_op(t, memory_operand_forms[op]) && emit(t, dst) && emit(t, a->slot) && emit(t, addr) &&
+              emit(t, offset);
+    t->op_offset = wasm_offset;
+    if (ok)
+        note_dst(t);
+    *done = true;
+    return ok;
+}
