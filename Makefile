@@ -4,7 +4,9 @@
 #   make check            build and run every test (Check unit tests + CLI tests)
 #   make check SANITIZE=1 the same, built with -fsanitize=address,undefined (in build/asan)
 #   make example          the quick-start job: `wippy run list` on examples/
-#   make spec             the WebAssembly spec testsuite (SPEC_DIR, default ../shared/testsuite/core)
+#   make spec             the WebAssembly spec testsuite: the core (SPEC_DIR, default
+#                         ../shared/testsuite/core) and the tail-call, extended-const and
+#                         multi-memory proposals (PROPOSALS_DIR, default ../shared/testsuite/proposals)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
 #   make bench-host       process host figures: spawn rate, memory per parked process, yield round trip
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
@@ -44,6 +46,7 @@ ifeq ($(DISPATCH),switch)
 CPPFLAGS += -DVM_PORTABLE_DISPATCH
 endif
 SPEC_DIR ?= ../shared/testsuite/core
+PROPOSALS_DIR ?= ../shared/testsuite/proposals
 WASI_DIR ?= ../shared/testsuite/wasi
 BENCH_DIR ?= ../shared/bench
 
@@ -111,9 +114,11 @@ $(WIPPY): $(BUILD)/obj/host/main.o $(LIB)
 $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
+# A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
+$(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-extended-const
 $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
-	$(WAT2WASM) --debug-names -o $@ $<
+	$(WAT2WASM) --debug-names $(WAT2WASM_FLAGS) -o $@ $<
 
 $(TEST_WASI_WASM): tests/wasi_c/guest.h
 $(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
@@ -124,7 +129,7 @@ $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
 spec: setup $(BUILD)/spec-runner
-	testsuite/spec.sh $(BUILD)/spec-runner $(SPEC_DIR) $(BUILD)/spec
+	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
 
 examples/wasm/%.wasm: examples/wat/%.wat
 	@mkdir -p $(dir $@)
@@ -151,7 +156,7 @@ endif
 
 check: setup all $(TESTS) $(BUILD)/spec-runner
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
-	testsuite/spec.sh $(BUILD)/spec-runner $(SPEC_DIR) $(BUILD)/spec
+	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
 	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch
 
 # The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR.

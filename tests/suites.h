@@ -7,8 +7,11 @@
     X(confined_open)   \
     X(json)            \
     X(numeric)         \
+    X(simd)            \
     X(vm)              \
+    X(fuse)            \
     X(decode)          \
+    X(features)        \
     X(abi)             \
     X(wasi)            \
     X(wasi_sandbox)    \

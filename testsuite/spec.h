@@ -6,7 +6,8 @@
  *   spec_script.c   runs the commands of one wast2json .json file, with
  *   spec_modules.c  its modules and spec_action.c its invoke/get actions
  *                   (spec_script.h holds what those three share)
- *   spec_runner.c   main(): the files, the per-file lines, the totals
+ *   spec_runner.c   main(): the options (features), the files, the per-file
+ *                   lines, the totals
  * json.c and spec_values.c make no engine calls (spec_values.c uses vm/vm.h
  * for its types alone), so the unit tests link them without the engine. */
 #ifndef WIPPY_TESTSUITE_SPEC_H
@@ -85,8 +86,10 @@ typedef struct {
 } spec_counts;
 
 /* Runs every command of one wast2json .json file in a store of its own and
- * adds to counts. A file that cannot be read or parsed counts as one
+ * adds to counts. Modules are loaded with the given VM_FEATURE_* bits (0:
+ * Wasm 2.0 core). A file that cannot be read or parsed counts as one
  * failure. With verbose, prints each failure as "FILE:LINE: command: ...". */
-void spec_script_run(const char *json_path, bool verbose, spec_counts *counts);
+void spec_script_run(const char *json_path, bool verbose, unsigned features,
+                     spec_counts *counts);
 
 #endif

@@ -1,8 +1,10 @@
 /* spec_modules.c — the modules of a spec script: reading a command's .wasm
  * file from the script's folder (plain names only, at most MAX_WASM_SIZE
- * bytes), loading and instantiating it with the script's linker, and the
- * names ("$M") that later commands refer to. Every module that reached
- * vm_instantiate is kept until the store is freed. */
+ * bytes), loading it with the script's features (VM_FEATURE_* bits),
+ * instantiating it with the script's linker, the names ("$M") that later
+ * commands refer to, and the registered instances, which become stale when
+ * a module the engine does not run yet is skipped. Every module that
+ * reached vm_instantiate is kept until the store is freed. */
 #include "testsuite/spec_script.h"
 
 #include <errno.h>
@@ -53,8 +55,9 @@ static uint8_t *read_wasm(spec_script *sc, const json_value *cmd, size_t *size, 
     return bytes;
 }
 
-/* Reads and loads the command's module file. NULL with err filled when
- * loading fails; NULL with err->kind VM_ERR_NONE when the file is unreadable. */
+/* Reads and loads the command's module file with the script's features.
+ * NULL with err filled when loading fails; NULL with err->kind VM_ERR_NONE
+ * when the file is unreadable. */
 vm_module *spec_load_module(spec_script *sc, const json_value *cmd, vm_error *err)
 {
     size_t size = 0;
@@ -62,7 +65,7 @@ vm_module *spec_load_module(spec_script *sc, const json_value *cmd, vm_error *er
     uint8_t *bytes = read_wasm(sc, cmd, &size, err->message, sizeof err->message);
     if (bytes == NULL)
         return NULL;
-    vm_module *m = vm_module_load(bytes, size, err);
+    vm_module *m = vm_module_load_features(bytes, size, sc->features, err);
     free(bytes);
     if (m == NULL && err->kind == VM_ERR_NONE)
         err->kind = VM_ERR_MALFORMED; /* the engine forgot to say; still a failed load */
@@ -130,9 +133,44 @@ bool spec_set_named(spec_script *sc, const char *name, vm_instance *inst)
     return true;
 }
 
+bool spec_add_registered(spec_script *sc, vm_instance *inst)
+{
+    if (sc->nregistered == sc->registered_cap) {
+        size_t cap = sc->registered_cap ? sc->registered_cap * 2 : 8;
+        spec_registered *grown = realloc(sc->registered, cap * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        sc->registered = grown;
+        sc->registered_cap = cap;
+    }
+    sc->registered[sc->nregistered++] = (spec_registered){ inst, false };
+    return true;
+}
+
+/* The reference interpreter would have instantiated the skipped module:
+ * its data and element segments and its start function may have written
+ * to the memories, tables and globals it imports. Only registered
+ * instances can be imported from, and which of them it imports is not
+ * known (it did not load), so every one of them may now differ from what
+ * the script expects. */
+void spec_skipped_module(spec_script *sc)
+{
+    for (size_t i = 0; i < sc->nregistered; i++)
+        sc->registered[i].stale = true;
+}
+
+static bool is_stale(const spec_script *sc, const vm_instance *inst)
+{
+    for (size_t i = 0; i < sc->nregistered; i++)
+        if (sc->registered[i].inst == inst && sc->registered[i].stale)
+            return true;
+    return false;
+}
+
 /* The instance a command names ("module"/"name"), else the current one. */
 vm_instance *spec_find_instance(spec_script *sc, const char *name, char *why, size_t whylen)
 {
+    vm_instance *inst;
     sc->hit_unsupported = false;
     if (name != NULL) {
         spec_named *n = spec_find_named(sc, name);
@@ -141,14 +179,21 @@ vm_instance *spec_find_instance(spec_script *sc, const char *name, char *why, si
             snprintf(why, whylen, "no module named %s", name);
         else if (n->inst == NULL)
             snprintf(why, whylen, "module %s failed to load", name);
-        return n ? n->inst : NULL;
+        inst = n ? n->inst : NULL;
+    } else {
+        sc->hit_unsupported = sc->current_unsupported;
+        if (!sc->have_module)
+            snprintf(why, whylen, "no module defined yet");
+        else if (sc->current == NULL)
+            snprintf(why, whylen, "the current module failed to load");
+        inst = sc->current;
     }
-    sc->hit_unsupported = sc->current_unsupported;
-    if (!sc->have_module)
-        snprintf(why, whylen, "no module defined yet");
-    else if (sc->current == NULL)
-        snprintf(why, whylen, "the current module failed to load");
-    return sc->current;
+    if (inst != NULL && is_stale(sc, inst)) {
+        sc->hit_unsupported = true;
+        snprintf(why, whylen, "a module skipped as unsupported may have changed it");
+        return NULL;
+    }
+    return inst;
 }
 
 /* "text" module commands are skipped; anything but "binary" is unknown. */

@@ -2,7 +2,12 @@
  * in one vm_store, and counts them the way wabt's spectest-interp does:
  * every command is one test except "register"; modules in text format
  * ("module_type": "text", i.e. `module quote` in assert_malformed/invalid)
- * are skipped, since this runner has no text parser.
+ * are skipped, since this runner has no text parser. Modules are loaded
+ * with the features the runner was given (none: Wasm 2.0 core); a valid
+ * module the engine does not run yet (VM_ERR_UNSUPPORTED: SIMD, tail
+ * calls, several memories) is skipped, with every command that uses it;
+ * the registered instances it may have imported from, and so changed,
+ * are then stale and the commands on them skipped too.
  *
  *   module                 read, load, instantiate (linker: spectest + registered)
  *   register               make an instance importable under "as"
@@ -101,8 +106,10 @@ static void cmd_module(spec_script *sc, const json_value *cmd)
     }
     if (name != NULL)
         spec_find_named(sc, name)->unsupported = sc->current_unsupported;
-    if (sc->current_unsupported)
+    if (sc->current_unsupported) {
         skip(sc);   /* valid, but uses what the engine does not run yet */
+        spec_skipped_module(sc);
+    }
     else if (s == STEP_DONE)
         pass(sc);
     else if (s == STEP_READ)
@@ -128,7 +135,7 @@ static void cmd_register(spec_script *sc, const json_value *cmd)
     vm_instance *inst = spec_find_instance(sc, name, why, sizeof why);
     if (inst == NULL)
         note(sc, "nothing registered as \"%s\": %s", as, why); /* that failure was counted */
-    else if (!vm_linker_define_instance(sc->linker, as, inst))
+    else if (!vm_linker_define_instance(sc->linker, as, inst) || !spec_add_registered(sc, inst))
         failure(sc, "cannot register \"%s\" (out of memory)", as);
 }
 
@@ -248,9 +255,10 @@ static void cmd_instantiate_fails(spec_script *sc, const json_value *cmd, vm_err
     vm_instance *inst;
     vm_error err;
     spec_step s = spec_instantiate(sc, cmd, &inst, &err);
-    if (s == STEP_LOAD && err.kind == VM_ERR_UNSUPPORTED)
+    if (s == STEP_LOAD && err.kind == VM_ERR_UNSUPPORTED) {
         skip(sc);
-    else if (s == STEP_DONE)
+        spec_skipped_module(sc);   /* it may have written before failing */
+    } else if (s == STEP_DONE)
         failure(sc, "%s: instantiated, expected %s (\"%s\")", filename, error_kind_name(want),
                 text ? text : "");
     else if (s == STEP_READ)
@@ -310,9 +318,11 @@ static void file_failure(spec_script *sc, spec_counts *counts, const char *fmt, 
     putchar('\n');
 }
 
-void spec_script_run(const char *json_path, bool verbose, spec_counts *counts)
+void spec_script_run(const char *json_path, bool verbose, unsigned features,
+                     spec_counts *counts)
 {
-    spec_script sc = { .path = json_path, .verbose = verbose, .counts = counts };
+    spec_script sc = { .path = json_path, .verbose = verbose, .features = features,
+                       .counts = counts };
     const char *slash = strrchr(json_path, '/');
     if (slash == NULL)
         snprintf(sc.dir, sizeof sc.dir, ".");
@@ -351,5 +361,6 @@ void spec_script_run(const char *json_path, bool verbose, spec_counts *counts)
     for (size_t i = 0; i < sc.nnamed; i++)
         free(sc.named[i].name);
     free(sc.named);
+    free(sc.registered);
     json_free(doc);
 }

@@ -1,7 +1,8 @@
 /* spec_script.h — what the files running one script share (internal to
  * testsuite/: spec_script.c runs the commands, spec_modules.c reads, loads
- * and instantiates the modules and keeps the named ones, spec_action.c
- * runs invoke/get actions). */
+ * (with the script's VM_FEATURE_* bits) and instantiates the modules and
+ * keeps the named and the registered ones, spec_action.c runs invoke/get
+ * actions). */
 #ifndef WIPPY_TESTSUITE_SPEC_SCRIPT_H
 #define WIPPY_TESTSUITE_SPEC_SCRIPT_H
 
@@ -13,14 +14,22 @@
 typedef struct {
     char *name;            /* "$M" */
     vm_instance *inst;     /* NULL when its module failed */
-    bool unsupported;      /* it failed as VM_ERR_UNSUPPORTED (SIMD) */
+    bool unsupported;      /* it failed as VM_ERR_UNSUPPORTED (SIMD, a proposal not run yet) */
 } spec_named;
+
+/* An instance made importable by "register". */
+typedef struct {
+    vm_instance *inst;
+    bool stale;            /* a module skipped since may have imported from it and so changed
+                              it (its segments, its start function): commands on it are skipped */
+} spec_registered;
 
 /* One script being run: where it is, how it is reported, its store. */
 typedef struct {
     const char *path;      /* the .json, as given */
     char dir[4096];        /* its folder: the .wasm files are there */
     bool verbose;
+    unsigned features;     /* VM_FEATURE_* bits modules are loaded with */
     spec_counts *counts;
     unsigned long line;    /* of the command being run */
     const char *command;   /* its type */
@@ -34,6 +43,8 @@ typedef struct {
     bool hit_unsupported;      /* the last instance lookup found such a module */
     spec_named *named;
     size_t nnamed, named_cap;
+    spec_registered *registered;
+    size_t nregistered, registered_cap;
     vm_module **modules;   /* every module given to vm_instantiate: freed after the store */
     size_t nmodules, modules_cap;
 } spec_script;
@@ -55,8 +66,9 @@ typedef enum { STEP_READ, STEP_LOAD, STEP_INSTANTIATE, STEP_DONE } spec_step;
 
 const char *spec_step_name(spec_step s);
 
-/* Reads and loads the command's module file. NULL with err filled when
- * loading fails; NULL with err->kind VM_ERR_NONE when the file is unreadable. */
+/* Reads and loads the command's module file with the script's features.
+ * NULL with err filled when loading fails; NULL with err->kind VM_ERR_NONE
+ * when the file is unreadable. */
 vm_module *spec_load_module(spec_script *sc, const json_value *cmd, vm_error *err);
 
 /* Reads, loads and instantiates the command's module. Returns STEP_DONE
@@ -68,7 +80,16 @@ spec_step spec_instantiate(spec_script *sc, const json_value *cmd, vm_instance *
 spec_named *spec_find_named(spec_script *sc, const char *name);
 bool spec_set_named(spec_script *sc, const char *name, vm_instance *inst);
 
-/* The instance a command names, else the current one; NULL with why. */
+/* Registered instances: remembering one (false when out of memory), and
+ * marking all of them stale when a module the engine does not run yet is
+ * skipped (the reference would have instantiated it, with effects on what
+ * it imports). */
+bool spec_add_registered(spec_script *sc, vm_instance *inst);
+void spec_skipped_module(spec_script *sc);
+
+/* The instance a command names, else the current one; NULL with why. NULL
+ * with sc->hit_unsupported set when that instance is a module that was
+ * skipped as unsupported or a stale registered one. */
 vm_instance *spec_find_instance(spec_script *sc, const char *name, char *why, size_t whylen);
 
 /* Is the command's module in text format ("module_type": "text")? */

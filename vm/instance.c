@@ -1,13 +1,29 @@
 /* instance.c — instantiation (Wasm 2.0 semantics): imports resolved and
  * checked, functions, tables, memories and globals created, element and
  * data segments applied in order (a trap keeps what was written before it),
- * the start function run; constant expressions; exports by name. */
+ * the start function run; constant expressions evaluated (with the
+ * extended-const proposal's wrapping i32/i64 add, sub, mul); exports by
+ * name. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vm/reader.h"
 #include "vm/runtime.h"
+
+/* The extended-const arithmetic, wrapping as the integer instructions do:
+ * i32 operands are the low 32 bits of their slots, and so is the result. */
+static uint64_t const_arith(uint8_t op, uint64_t a, uint64_t b)
+{
+    switch (op) {
+    case 0x6a: return (uint32_t)((uint32_t)a + (uint32_t)b);   /* i32.add */
+    case 0x6b: return (uint32_t)((uint32_t)a - (uint32_t)b);   /* i32.sub */
+    case 0x6c: return (uint32_t)((uint32_t)a * (uint32_t)b);   /* i32.mul */
+    case 0x7c: return a + b;                                   /* i64.add */
+    case 0x7d: return a - b;                                   /* i64.sub */
+    default: return a * b;                                     /* i64.mul */
+    }
+}
 
 bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
 {
@@ -16,13 +32,15 @@ bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
         *out = (uint64_t)(uintptr_t)inst->funcs[e->func_index];
         return true;
     }
-    /* Validated already: a short sequence of constants, globals and the
-     * extended-const arithmetic. */
+    /* Validated already: constants, references, imported globals and the
+     * extended-const arithmetic, never more than VM_MAX_CONST_DEPTH
+     * operands at once, one value at the end. The checks below only keep
+     * a broken module from reading out of bounds. */
     vm_error err = { 0 };
     vm_reader r = { m->bytes, e->offset, (size_t)e->offset + e->length, &err };
-    uint64_t stack[64];
+    uint64_t stack[VM_MAX_CONST_DEPTH];
     uint32_t depth = 0;
-    while (r.pos < r.end && depth < 64) {
+    while (r.pos < r.end) {
         uint8_t op;
         uint64_t v = 0;
         if (!vm_read_u8(&r, &op))
@@ -32,21 +50,20 @@ bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
         case 0x42: { int64_t x; if (!vm_read_s64(&r, &x)) return false; v = (uint64_t)x; break; }
         case 0x43: { uint32_t x; if (!vm_read_f32(&r, &x)) return false; v = x; break; }
         case 0x44: if (!vm_read_f64(&r, &v)) return false; break;
-        case 0xd0: r.pos++; v = 0; break;
+        case 0xd0: r.pos++; v = 0; break;   /* ref.null t: the null reference */
         case 0xd2: { uint32_t f; if (!vm_read_u32(&r, &f)) return false; v = (uint64_t)(uintptr_t)inst->funcs[f]; break; }
         case 0x23: { uint32_t g; if (!vm_read_u32(&r, &g)) return false; v = inst->globals[g]->value; break; }
-        case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: {
+        case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e:
             if (depth < 2)
                 return false;
-            uint64_t b = stack[--depth], a = stack[--depth];
-            bool i32 = op < 0x70;
-            uint64_t x = op == 0x6a || op == 0x7c ? a + b : op == 0x6b || op == 0x7d ? a - b : a * b;
-            v = i32 ? (uint32_t)x : x;
+            depth -= 2;
+            v = const_arith(op, stack[depth], stack[depth + 1]);
             break;
-        }
         default:
             return false;
         }
+        if (depth == VM_MAX_CONST_DEPTH)
+            return false;
         stack[depth++] = v;
     }
     if (depth != 1)

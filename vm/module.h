@@ -3,6 +3,9 @@
  * with sizes checked, the index spaces (imports first), and per function
  * the byte range of its body and, after validation, its translated code.
  *
+ * The proposals beyond Wasm 2.0 the module may use (VM_FEATURE_* bits)
+ * are recorded in it, for every stage after decoding to read.
+ *
  * Internal to vm/. A module is immutable once vm_module_load() returns and
  * may be shared by many instances and threads. Every array is owned by the
  * module and freed by vm_module_free(). */
@@ -29,6 +32,7 @@
 #define VM_MAX_TOTAL_LOCALS   10000000u  /* declared locals of all functions together */
 #define VM_MAX_BR_TABLE       1000000u   /* labels of one br_table */
 #define VM_MAX_NESTING        10000u     /* blocks open at once in one body */
+#define VM_MAX_CONST_DEPTH    1024u      /* operands at once on a constant expression's stack */
 #define VM_MAX_PAGES          65536u     /* 64 KiB pages of a 32-bit memory */
 #define VM_MAX_TABLE_SIZE     10000000u  /* elements of one table */
 #define VM_MAX_NAME           100000u    /* bytes of one import/export/custom name */
@@ -62,7 +66,8 @@ typedef struct {
 /* A constant expression, kept as the byte range of its instructions
  * (without the final `end`) inside the module bytes, evaluated at
  * instantiation; or, for element segments written as function indices,
- * simply that index. */
+ * simply that index. The validator checks that at most VM_MAX_CONST_DEPTH
+ * operands are ever on its stack, so the evaluator needs no more. */
 typedef struct {
     enum { VM_EXPR_BYTES, VM_EXPR_FUNC_INDEX } form;
     uint32_t offset;      /* BYTES: where the instructions start in module bytes */
@@ -141,6 +146,9 @@ typedef struct {
 struct vm_module {
     uint8_t *bytes;              /* an owned copy of the binary */
     size_t size;
+    unsigned features;           /* VM_FEATURE_* bits the module may use: set by
+                                    vm_module_load_features() before vm_validate();
+                                    vm_decode() leaves 0 (Wasm 2.0) */
 
     vm_functype *types;
     uint32_t ntypes;
@@ -186,7 +194,8 @@ struct vm_module {
 vm_module *vm_decode(const uint8_t *bytes, size_t size, vm_error *err);
 
 /* Validates and translates every function body and the module-level
- * rules (constant expressions, indices, start, exports unique, ...). */
+ * rules (constant expressions, indices, start, exports unique, ...), with
+ * the proposals m->features enables. */
 bool vm_validate(vm_module *m, vm_error *err);
 
 /* Frees everything the decoder and validator allocated. */

@@ -1,7 +1,9 @@
 /* vm.h — the WebAssembly engine's embedding API.
  *
  * Pipeline: bytes → vm_module_load() (decode, validate, translate; the
- * module is immutable and may be shared across threads) → vm_instantiate()
+ * module is immutable and may be shared across threads; the proposals
+ * beyond Wasm 2.0 it may use are VM_FEATURE_* bits, all on by default,
+ * chosen with vm_module_load_features()) → vm_instantiate()
  * into a vm_store with imports from a vm_linker → calls on a vm_thread.
  *
  * Calls are resumable: vm_call_start() sets a call up, vm_run() executes
@@ -81,7 +83,8 @@ typedef enum {
     VM_ERR_LINK,          /* an import is missing or has the wrong type */
     VM_ERR_TRAP,          /* instantiation trapped (segment out of bounds, start trapped) */
     VM_ERR_LIMIT,         /* an embedder limit (memory pages, table size) was exceeded */
-    VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run yet (SIMD) */
+    VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run yet (SIMD,
+                             tail calls, several memories) */
     VM_ERR_NOMEM
 } vm_error_kind;
 
@@ -90,11 +93,34 @@ typedef struct {
     char message[256];
 } vm_error;
 
+/* ---- features: proposals beyond Wasm 2.0 ---- */
+
+/* Each bit enables one finished WebAssembly proposal on top of the Wasm 2.0
+ * core. With a bit clear, a module using that proposal is refused exactly
+ * as a Wasm 2.0 engine refuses it (e.g. "multiple memories", "constant
+ * expression required"). */
+enum {
+    VM_FEATURE_TAIL_CALL = 1u << 0,       /* return_call, return_call_indirect
+                                             (not run yet: VM_ERR_UNSUPPORTED) */
+    VM_FEATURE_EXTENDED_CONST = 1u << 1,  /* i32/i64 add, sub, mul in constant expressions */
+    VM_FEATURE_MULTI_MEMORY = 1u << 2,    /* several memories per module (validated, not
+                                             run yet: VM_ERR_UNSUPPORTED) */
+    VM_FEATURES_ALL = 7u                  /* every feature above */
+};
+
 /* ---- modules ---- */
 
-/* Decodes, validates and translates a binary module. Returns NULL and fills
- * err on any problem. The bytes are copied; the caller keeps its buffer. */
+/* Decodes, validates and translates a binary module with every feature
+ * enabled (VM_FEATURES_ALL). Returns NULL and fills err on any problem.
+ * The bytes are copied; the caller keeps its buffer. */
 vm_module *vm_module_load(const uint8_t *bytes, size_t size, vm_error *err);
+
+/* The same with only the features given (VM_FEATURE_* bits; 0 is plain
+ * Wasm 2.0). Bits outside VM_FEATURES_ALL are ignored. A module that is
+ * valid but needs what the engine does not run yet (SIMD, tail calls,
+ * several memories) fails with VM_ERR_UNSUPPORTED. */
+vm_module *vm_module_load_features(const uint8_t *bytes, size_t size, unsigned features,
+                                   vm_error *err);
 
 /* Frees a module. Instances made from it must be gone (their store freed). */
 void vm_module_free(vm_module *m);
