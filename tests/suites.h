@@ -8,7 +8,6 @@
     X(json)            \
     X(numeric)         \
     X(simd)            \
-    X(simd)            \
     X(vm)              \
     X(fuse)            \
     X(decode)          \
