@@ -25,7 +25,7 @@ static void setup(fixture *fx)
 static const char *const functions[] = {
     "load_scaled", "load_sum", "load_scaled_temp", "load_shift4", "load_tee", "store_constants",
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
-    "chain", "chain_div", "chain_f64", "sieve",
+    "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -229,6 +229,15 @@ START_TEST(operands_loaded_from_memory)
     args[1] = f32(one);
     ck_assert_int_eq(call(&fx, "min_loaded", args, 2, &r), VM_DONE);
     ck_assert(isnan(as_f32(r)));
+    /* p - 8 folded in: 24 - 8 = 16 holds 1.5; 4 - 8 wraps to 0xfffffffc. */
+    ck_assert(has_op(&fx, "mul_loaded_below", "F64_MUL_M"));
+    ck_assert(!has_op(&fx, "mul_loaded_below", "I32_SUB_IMM"));
+    vm_value below[2] = { i32(24), f64(2.0) };
+    ck_assert_int_eq(call(&fx, "mul_loaded_below", below, 2, &r), VM_DONE);
+    ck_assert(as_f64(r) == 3.0);
+    below[0] = i32(4);
+    ck_assert_int_eq(call(&fx, "mul_loaded_below", below, 2, &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
     test_instance_close(&fx);
 }
 END_TEST
@@ -250,6 +259,20 @@ START_TEST(a_fused_load_traps_at_the_load)
     trap = vm_thread_trap(fx.thread);
     ck_assert_uint_eq(bytes[trap->frames[0].code_offset], 0x28);   /* i32.load */
     free(bytes);
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(copies_in_a_row_join)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "swap3", "COPY2"));
+    vm_value r[3], args[3] = { i32(1), i32(2), i32(3) };
+    ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "swap3"), args, 3, r, 3), VM_DONE);
+    ck_assert_uint_eq(r[0].of.i32, 2);   /* (a, b, c) → (b, c, a), rotated in a loop of 4 */
+    ck_assert_uint_eq(r[1].of.i32, 3);
+    ck_assert_uint_eq(r[2].of.i32, 1);
     test_instance_close(&fx);
 }
 END_TEST
@@ -320,6 +343,7 @@ Suite *fuse_suite(void)
     tcase_add_test(tc, constants_are_stored_at_every_width);
     tcase_add_test(tc, operands_loaded_from_memory);
     tcase_add_test(tc, a_fused_load_traps_at_the_load);
+    tcase_add_test(tc, copies_in_a_row_join);
     tcase_add_test(tc, chained_results_use_the_accumulator);
     tcase_add_test(tc, a_fused_loop_runs_the_same_in_fuel_slices);
     suite_add_tcase(s, tc);

@@ -19,6 +19,7 @@ typedef struct {
 
 static const op_info ops[VM_OP_COUNT] = {
     [VM_OP_UNREACHABLE] = { "UNREACHABLE", 0 }, [VM_OP_COPY] = { "COPY", 2 },
+    [VM_OP_COPY2] = { "COPY2", 4 },
     [VM_OP_CONST32] = { "CONST32", 2 }, [VM_OP_CONST64] = { "CONST64", 3 },
     [VM_OP_BR] = { "BR", 1 }, [VM_OP_BR_IF] = { "BR_IF", 2 }, [VM_OP_BR_UNLESS] = { "BR_UNLESS", 2 },
     [VM_OP_BR_TABLE] = { "BR_TABLE", -1 }, [VM_OP_BR_BACK] = { "BR_BACK", 1 },
@@ -67,7 +68,7 @@ static const op_info ops[VM_OP_COUNT] = {
     [VM_OP_##NAME##_IDX_IMM] = { #NAME "_IDX_IMM", 4 + IMM_WORDS_##T },
     VM_STORES(STORE_IMM)
 #undef STORE_IMM
-#define MEM(NAME, ...) [VM_OP_##NAME##_M] = { #NAME "_M", 4 },
+#define MEM(NAME, ...) [VM_OP_##NAME##_M] = { #NAME "_M", 5 },
     VM_MEMORY_OPERAND_OPS(MEM)
 #undef MEM
 };

@@ -168,6 +168,12 @@ dispatch:
 
     CASE(UNREACHABLE) TRAP(VM_TRAP_UNREACHABLE);
     CASE(COPY) { fp[pc[1]] = acc = fp[pc[2]]; pc += 3; DISPATCH(); }
+    CASE(COPY2) {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = acc = fp[pc[4]];
+        pc += 5;
+        DISPATCH();
+    }
     CASE(CONST32) { fp[pc[1]] = acc = pc[2]; pc += 3; DISPATCH(); }
     CASE(CONST64) { fp[pc[1]] = acc = pc[2] | (uint64_t)pc[3] << 32; pc += 4; DISPATCH(); }
     CASE(BR) { pc = code + pc[1]; DISPATCH(); }
@@ -375,14 +381,14 @@ dispatch:
         DISPATCH();                                                           \
     }                                                                         \
     CASE(NAME##_M) {                                                          \
-        uint64_t ea = (uint64_t)GET_I32(pc[3]) + pc[4];                       \
+        uint64_t ea = (uint64_t)(uint32_t)(GET_I32(pc[3]) + pc[4]) + pc[5];   \
         if (ea + sizeof(BITS_##IN) > mem_size)                                \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         BITS_##IN bits;                                                       \
         memcpy(&bits, mem + ea, sizeof bits);                                 \
         CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);             \
         SET_##OUT(pc[1], EXPR);                                               \
-        pc += 5;                                                              \
+        pc += 6;                                                              \
         DISPATCH();                                                           \
     }
 #define BINOP_HANDLER(NAME, CODE, IN, OUT, EXPR) BINOP_HANDLERS(NAME, IN, OUT, EXPR)

@@ -213,6 +213,7 @@
  * after the opcode, "s:" a frame slot, "i:" an immediate):
  *   UNREACHABLE                      trap
  *   COPY        s:dst s:src          fp[dst] = fp[src]
+ *   COPY2       s:dst s:src s:dst2 s:src2   two COPYs, in that order
  *   CONST32     s:dst i:value        fp[dst] = value (zero-extended)
  *   CONST64     s:dst i:lo i:hi
  *   BR          i:target             pc = code + target
@@ -239,7 +240,7 @@
  * Loads are   OP s:dst s:addr i:offset   and stores   OP s:addr s:value i:offset
  * (memory 0; multi-memory adds variants later). */
 #define VM_SPECIAL_OPS(X) \
-    X(UNREACHABLE) X(COPY) X(CONST32) X(CONST64) \
+    X(UNREACHABLE) X(COPY) X(COPY2) X(CONST32) X(CONST64) \
     X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(BR_BACK) X(BR_IF_BACK) \
     X(CALL) X(CALL_INDIRECT) X(RETURN) X(SELECT) \
     X(GLOBAL_GET) X(GLOBAL_SET) X(MEMORY_SIZE) X(MEMORY_GROW) \
@@ -264,14 +265,16 @@
  *   STORE_IDX_IMM      s:base s:index i:shift i:offset i:value (i:value_hi)
  *   NAME_A, NAME_A_IMM as NAME and NAME_IMM, but a is the accumulator: the
  *                      result of the instruction just before (see interp.c)
- *   NAME_M             s:dst s:a s:addr i:offset   b loaded from memory at
- *                      addr + offset (its type's full-width load)
+ *   NAME_M             s:dst s:a s:addr i:add i:offset   b loaded from memory
+ *                      at ((addr + add) mod 2^32) + offset (its type's
+ *                      full-width load)
  * The translator folds `i32.const` into the _IMM forms, turns a compare
  * followed by br_if (or if, with the negated compare) into BR_IF_ forms,
  * makes i32.eqz x into EQ x 0, and an `i32.add x, C` right before a load
  * or store into its _ADD form (the sum still wraps at 32 bits, as wasm's
  * address operand does, before the offset is added), `i32.add b, (i32.shl
- * i, k)` or `i32.add b, i` into the _IDX form, a constant stored into the
+ * i, k)` or `i32.add b, i` into the _IDX form (`i32.sub x, C` counts as
+ * `i32.add x, -C`), a constant stored into the
  * _IMM store forms, and a load whose value a binary operation takes as
  * its second operand into that operation's _M form. */
 #define VM_IMM_OPS(X) VM_COMPARES(X) VM_BINOPS(X) VM_BINOPS_TRAP(X)

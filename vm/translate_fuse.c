@@ -5,10 +5,11 @@
  *     computed is read from the interpreter's accumulator register (the
  *     _A forms) instead of from its slot, which the CPU would have to
  *     reload right after storing it;
- *   - addresses: `i32.add x, C`, `i32.add b, i` and `i32.add b, (i32.shl
+ *   - addresses: `i32.add x, C` (or `i32.sub x, C`), `i32.add b, i` and `i32.add b, (i32.shl
  *     i, k)` (k ≤ 3) computing a load's or store's address become its
  *     _ADD or _IDX form;
- *   - a load feeding a binary operation becomes the operation's _M form.
+ *   - a load feeding a binary operation becomes the operation's _M form;
+ *   - two copies in a row become one COPY2.
  * Folding is only ever done with instructions that end exactly where the
  * new one starts, with no label in between (a branch could arrive there),
  * and whose results were only stack temporaries: taking them back changes
@@ -85,6 +86,10 @@ void fold_address(translator *t, const operand *addr, tr_address *out)
     case VM_OP_I32_ADD_IMM:
     case VM_OP_I32_ADD_A_IMM:
         *out = (tr_address){ TR_ADDR_ADD, w[2], 0, w[3] };
+        break;
+    case VM_OP_I32_SUB_IMM:
+    case VM_OP_I32_SUB_A_IMM:   /* x - C wraps like x + (2^32 - C) */
+        *out = (tr_address){ TR_ADDR_ADD, w[2], 0, 0u - w[3] };
         break;
     case VM_OP_I32_ADD:
     case VM_OP_I32_ADD_A: {
@@ -168,18 +173,44 @@ bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t ds
 {
     *done = false;
     const uint32_t *w = producer_of(t, b);
-    /* LOAD dst addr offset */
-    if (w == NULL || !memory_operand_forms[op] || w[0] != (uint32_t)full_load(in) || a->slot == b->slot)
+    if (w == NULL || !memory_operand_forms[op] || a->slot == b->slot)
         return true;
-    uint32_t addr = w[2], offset = w[3], at = t->last_op;
+    vm_opcode load = full_load(in);
+    uint32_t addr, add, offset, at = t->last_op;
+    if (w[0] == (uint32_t)load) {   /* LOAD dst addr offset */
+        addr = w[2];
+        add = 0;
+        offset = w[3];
+    } else if (w[0] == (uint32_t)address_forms[load][0]) {   /* LOAD_ADD dst a add offset */
+        addr = w[2];
+        add = w[3];
+        offset = w[4];
+    } else {
+        return true;
+    }
     uint32_t wasm_offset = t->op_offset;
     t->op_offset = offset_at(t->code, at);   /* a trap in it is the load's */
     take_back(t, at);
     bool ok = emit_op(t, memory_operand_forms[op]) && emit(t, dst) && emit(t, a->slot) && emit(t, addr) &&
-              emit(t, offset);
+              emit(t, add) && emit(t, offset);
     t->op_offset = wasm_offset;
     if (ok)
         note_dst(t);
     *done = true;
     return ok;
+}
+
+bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
+{
+    uint32_t at = t->last_op;
+    if (at < t->barrier || at + 3 != tr_pc(t) || t->code->words[at] != VM_OP_COPY)
+        return false;
+    *ok = emit(t, dst) && emit(t, src);
+    if (*ok) {
+        t->code->words[at] = VM_OP_COPY2;
+        /* The second copy's destination is now the one local.set may retarget. */
+        t->last_dst = t->acc_word = at + 3;
+        t->last_end = t->acc_end = tr_pc(t);
+    }
+    return true;
 }

@@ -126,6 +126,9 @@ void prefer_acc(translator *t, uint32_t word);
 /* Did the last instruction emitted compute o (a stack temporary), with
  * nothing after it yet? */
 bool just_computed(const translator *t, const operand *o);
+/* A copy dst ← src right after another COPY joins it as a COPY2: true
+ * when it did (*ok false if emitting failed). */
+bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok);
 /* A memory address: a slot; a + k (the _ADD forms); a + (b << k) (_IDX). */
 typedef enum { TR_ADDR_SLOT, TR_ADDR_ADD, TR_ADDR_IDX } tr_address_mode;
 typedef struct {

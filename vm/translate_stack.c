@@ -153,6 +153,8 @@ bool emit_value_to(translator *t, const operand *o, uint32_t dst)
     case OPD_LOCAL:
         if (o->slot == dst)
             return true;
+        if (merge_copy(t, dst, o->slot, &ok))
+            return ok;
         ok = emit_op(t, VM_OP_COPY) && emit(t, dst) && emit(t, o->slot);
         break;
     case OPD_CONST: {

@@ -55,6 +55,9 @@
     (i32.lt_u (local.get $x) (i32.load (local.get $p))))
   (func (export "min_loaded") (param $p i32) (param $x f32) (result f32)
     (f32.min (local.get $x) (f32.load (local.get $p))))
+  ;; the load's address p - 8 (wrapping) folds in too
+  (func (export "mul_loaded_below") (param $p i32) (param $x f64) (result f64)
+    (f64.mul (local.get $x) (f64.load (i32.sub (local.get $p) (i32.const 8)))))
 
   ;; chained results through the accumulator, trapping ones too
   (func (export "chain") (param $a i32) (param $b i32) (param $c i32) (result i32)
@@ -89,4 +92,15 @@
     (loop $tally
       (local.set $count (i32.add (local.get $count) (i32.load8_u offset=1024 (local.get $i))))
       (br_if $tally (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $count)))
+    (local.get $count))
+
+  ;; rotating three locals: the copies at the loop's end join as COPY2
+  (func (export "swap3") (param $a i32) (param $b i32) (param $c i32) (result i32 i32 i32)
+    (local $t i32) (local $n i32)
+    (loop $again
+      (local.set $t (local.get $a))
+      (local.set $a (local.get $b))
+      (local.set $b (local.get $c))
+      (local.set $c (local.get $t))
+      (br_if $again (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 4))))
+    (local.get $a) (local.get $b) (local.get $c)))
