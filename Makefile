@@ -57,7 +57,11 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 # The library: every .c of the engine folders; host/main.c is the CLI's main().
 # Lua processes are host/lua_*.c; with LUA=0, host/lua_off.c stands in for them.
-LIB_SRC  := $(wildcard sha256/*.c sys/*.c config/*.c vm/*.c wasi/*.c host/*.c)
+# The engine first: `wasm run` starts by touching it, and code that runs
+# together sits together in the binary (fewer pages mapped at start-up).
+CLI_SRC  := $(wildcard host/cli*.c)
+LIB_SRC  := $(CLI_SRC) $(wildcard vm/*.c wasi/*.c sys/*.c sha256/*.c config/*.c)
+LIB_SRC  += $(filter-out $(CLI_SRC),$(wildcard host/*.c))
 LIB_SRC  := $(filter-out host/main.c host/lua_%.c,$(LIB_SRC))
 ifeq ($(LUA),1)
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)

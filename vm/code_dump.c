@@ -12,8 +12,11 @@
 #define IMM_WORDS_F32 1
 #define IMM_WORDS_F64 2
 
+/* Names are stored in place, not as pointers: the table then needs no
+ * relocation when the program starts, so its pages stay untouched until
+ * something is dumped. */
 typedef struct {
-    const char *name;
+    char name[32];
     int words;   /* operand words after the opcode; -1: BR_TABLE */
 } op_info;
 
@@ -78,7 +81,7 @@ void vm_code_dump(const vm_code *c, FILE *out)
     fprintf(out, "  ; %u params, %u locals, %u slots\n", c->nparams, c->nlocals, c->frame_slots);
     for (uint32_t pc = 0; pc < c->nwords;) {
         uint32_t op = c->words[pc];
-        if (op >= VM_OP_COUNT || ops[op].name == NULL) {
+        if (op >= VM_OP_COUNT || ops[op].name[0] == 0) {
             fprintf(out, "  %5u  ?? %u\n", pc, op);
             return;
         }
