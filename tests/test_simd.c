@@ -4,9 +4,11 @@
  * the case lists of test_simd_int.c, test_simd_float.c and
  * test_simd_lanes.c run through the table: each case names an
  * instruction by its text name, and the table's kind says how to call
- * its function. Every table entry must have at least one case. Values
- * are parsed from the spec tests' constant syntax; results are compared
- * bit for bit, NaN patterns lane by lane. */
+ * its function (test_simd_run.h), once as the engine builds simd.h and
+ * once in its portable form (test_simd_portable.c). Every table entry
+ * must have at least one case. Values are parsed from the spec tests'
+ * constant syntax; results are compared bit for bit, NaN patterns lane
+ * by lane. */
 #include <check.h>
 #include <ctype.h>
 #include <stdbool.h>
@@ -134,60 +136,10 @@ static bool parse_value(const char *text, simd_value *out)
     return strtok_r(NULL, " ", &save) == NULL;
 }
 
-/* ---- running a case through the table ---------------------------------- */
+/* ---- running a case ---------------------------------------------------- */
 
-#define V(i) (in[i].v)
-#define S32(i) vm_v128_u32(in[i].v, 0)
-#define S64(i) vm_v128_u64(in[i].v, 0)
-#define SCALAR(x) vm_v128_from_halves((uint64_t)(x), 0)
-
-/* Memory instructions get exactly 1 << ALIGN bytes (a copy of the start
- * of args[0]) so the sanitizers catch an access beyond them; a store's
- * result is args[0] with those bytes replaced. */
-#define MEM_IN(ALIGN) uint8_t mem[1 << (ALIGN)]; memcpy(mem, V(0).bytes, sizeof mem)
-#define MEM_OUT() *out = V(0); memcpy(out->bytes, mem, sizeof mem)
-
-#define RUN_CONST(FN, ALIGN)       *out = FN(V(0).bytes)
-#define RUN_SHUFFLE(FN, ALIGN)     *out = FN(V(0), V(1), V(2))
-#define RUN_UNARY(FN, ALIGN)       *out = FN(V(0))
-#define RUN_BINARY(FN, ALIGN)      *out = FN(V(0), V(1))
-#define RUN_TERNARY(FN, ALIGN)     *out = FN(V(0), V(1), V(2))
-#define RUN_TEST(FN, ALIGN)        *out = SCALAR(FN(V(0)))
-#define RUN_SHIFT(FN, ALIGN)       *out = FN(V(0), S32(1))
-#define RUN_SPLAT_I32(FN, ALIGN)   *out = FN(S32(0))
-#define RUN_SPLAT_F32(FN, ALIGN)   *out = FN(S32(0))
-#define RUN_SPLAT_I64(FN, ALIGN)   *out = FN(S64(0))
-#define RUN_SPLAT_F64(FN, ALIGN)   *out = FN(S64(0))
-#define RUN_EXTRACT_I32(FN, ALIGN) *out = SCALAR(FN(V(0), lane))
-#define RUN_EXTRACT_F32(FN, ALIGN) *out = SCALAR(FN(V(0), lane))
-#define RUN_EXTRACT_I64(FN, ALIGN) *out = SCALAR(FN(V(0), lane))
-#define RUN_EXTRACT_F64(FN, ALIGN) *out = SCALAR(FN(V(0), lane))
-#define RUN_REPLACE_I32(FN, ALIGN) *out = FN(V(0), S32(1), lane)
-#define RUN_REPLACE_F32(FN, ALIGN) *out = FN(V(0), S32(1), lane)
-#define RUN_REPLACE_I64(FN, ALIGN) *out = FN(V(0), S64(1), lane)
-#define RUN_REPLACE_F64(FN, ALIGN) *out = FN(V(0), S64(1), lane)
-#define RUN_LOAD(FN, ALIGN)        { MEM_IN(ALIGN); *out = FN(mem); }
-#define RUN_STORE(FN, ALIGN)       { MEM_IN(ALIGN); FN(mem, V(1)); MEM_OUT(); }
-#define RUN_LOAD_LANE(FN, ALIGN)   { MEM_IN(ALIGN); *out = FN(mem, V(1), lane); }
-#define RUN_STORE_LANE(FN, ALIGN)  { MEM_IN(ALIGN); FN(mem, V(1), lane); MEM_OUT(); }
-
-/* Runs the instruction `name` (the case's op without its lane); false
- * for an unknown name, or a lane given to an instruction without lane
- * immediate, missing from one with, or out of its range. */
-static bool run_case(const char *name, bool has_lane, unsigned lane, const simd_value *in, vm_v128 *out)
-{
-#define RUN(NAME, TEXT, SUBOP, KIND, LANES, ALIGN, FN)                 \
-    if (strcmp(name, TEXT) == 0) {                                     \
-        unsigned bound = (LANES) <= 16 ? (LANES) : 0;                  \
-        if (has_lane != (bound > 0) || (has_lane && lane >= bound))    \
-            return false;                                              \
-        RUN_##KIND(FN, ALIGN);                                         \
-        return true;                                                   \
-    }
-    VM_SIMD_OPS(RUN)
-#undef RUN
-    return false;
-}
+#define SIMD_RUN_NAME simd_run_native
+#include "tests/test_simd_run.h"
 
 static bool nan_matches(uint64_t bits, unsigned width, uint8_t pattern)
 {
@@ -197,7 +149,7 @@ static bool nan_matches(uint64_t bits, unsigned width, uint8_t pattern)
     return pattern == NAN_CANONICAL ? f64_is_canonical_nan(bits) : f64_is_arithmetic_nan(bits);
 }
 
-static uint64_t lane_bits(vm_v128 v, unsigned width, unsigned i)
+static uint64_t lane_bits(const vm_v128 *v, unsigned width, unsigned i)
 {
     switch (width) {
     case 8: return vm_v128_u8(v, i);
@@ -210,9 +162,9 @@ static uint64_t lane_bits(vm_v128 v, unsigned width, unsigned i)
 static bool result_matches(vm_v128 got, const simd_value *want)
 {
     for (unsigned i = 0; i < want->lanes; i++) {
-        uint64_t g = lane_bits(got, want->width, i);
+        uint64_t g = lane_bits(&got, want->width, i);
         if (want->nan[i] != NAN_EXACT ? !nan_matches(g, want->width, want->nan[i])
-                                      : g != lane_bits(want->v, want->width, i))
+                                      : g != lane_bits(&want->v, want->width, i))
             return false;
     }
     /* a scalar result leaves nothing above its width */
@@ -228,32 +180,47 @@ static void print_bytes(const char *label, vm_v128 v)
     fprintf(stderr, "\n");
 }
 
+static void report(const struct simd_case *c, size_t k, const char *form, const vm_v128 *got)
+{
+    fprintf(stderr, "simd case %zu (%s): %s", k, form, c->op);
+    for (int i = 0; i < 3 && c->args[i]; i++)
+        fprintf(stderr, " (%s)", c->args[i]);
+    fprintf(stderr, "\n    want %s\n", c->want);
+    if (got)
+        print_bytes("got ", *got);
+}
+
 void simd_check_cases(const struct simd_case *cases, size_t n)
 {
+    static const struct {
+        const char *form;
+        bool (*run)(const char *, bool, unsigned, const vm_v128 *, vm_v128 *);
+    } runners[] = { { "native", simd_run_native }, { "portable", simd_run_portable } };
     size_t failed = 0;
     for (size_t k = 0; k < n; k++) {
         const struct simd_case *c = &cases[k];
-        simd_value in[3] = { 0 }, want;
+        simd_value args[3] = { 0 }, want;
         char name[64];
         unsigned lane = 0;
         int fields = sscanf(c->op, "%63s %u", name, &lane);
         bool ok = fields >= 1 && parse_value(c->want, &want);
         for (int i = 0; i < 3 && ok && c->args[i]; i++)
-            ok = parse_value(c->args[i], &in[i]);
-        vm_v128 got = vm_v128_zero();
-        if (!ok || !run_case(name, fields == 2, lane, in, &got)) {
-            fprintf(stderr, "simd case %zu (%s): bad case\n", k, c->op);
-            failed++;
-        } else if (!result_matches(got, &want)) {
-            fprintf(stderr, "simd case %zu: %s", k, c->op);
-            for (int i = 0; i < 3 && c->args[i]; i++)
-                fprintf(stderr, " (%s)", c->args[i]);
-            fprintf(stderr, "\n    want %s\n", c->want);
-            print_bytes("got ", got);
-            failed++;
+            ok = parse_value(c->args[i], &args[i]);
+        vm_v128 in[3] = { args[0].v, args[1].v, args[2].v };
+        for (size_t r = 0; r < SIMD_CASES_COUNT(runners); r++) {
+            vm_v128 got = vm_v128_zero();
+            if (!ok || !runners[r].run(name, fields == 2, lane, in, &got)) {
+                report(c, k, "bad case", NULL);
+                failed++;
+                break;
+            }
+            if (!result_matches(got, &want)) {
+                report(c, k, runners[r].form, &got);
+                failed++;
+            }
         }
     }
-    ck_assert_msg(failed == 0, "%zu of %zu SIMD cases failed", failed, n);
+    ck_assert_msg(failed == 0, "%zu failures in %zu SIMD cases", failed, n);
 }
 
 /* ---- the table --------------------------------------------------------- */
@@ -395,9 +362,9 @@ START_TEST(test_lanes_layout)
     vm_v128 v = vm_v128_from_halves(UINT64_C(0x0706050403020100), UINT64_C(0x0f0e0d0c0b0a0908));
     for (unsigned i = 0; i < 16; i++)
         ck_assert_uint_eq(v.bytes[i], i);
-    ck_assert_uint_eq(vm_v128_u16(v, 1), 0x0302);
-    ck_assert_uint_eq(vm_v128_u32(v, 3), 0x0f0e0d0c);
-    ck_assert(vm_v128_u64(v, 1) == UINT64_C(0x0f0e0d0c0b0a0908));
+    ck_assert_uint_eq(vm_v128_u16(&v, 1), 0x0302);
+    ck_assert_uint_eq(vm_v128_u32(&v, 3), 0x0f0e0d0c);
+    ck_assert(vm_v128_u64(&v, 1) == UINT64_C(0x0f0e0d0c0b0a0908));
     vm_v128_set_u32(&v, 5, 0xaabbccdd);   /* lane indices wrap: 5 is lane 1 */
     ck_assert_uint_eq(v.bytes[4], 0xdd);
     ck_assert_uint_eq(v.bytes[7], 0xaa);

@@ -6,7 +6,10 @@
 #define TEST_SIMD_H
 
 #include <check.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "vm/simd_lanes.h"
 
 /* Values are wast constants without the parentheses: a v128 as
  * "i8x16 1 -1 ...", "i16x8 ...", "i32x4 ...", "i64x2 ...", "f32x4 ...",
@@ -27,9 +30,15 @@ struct simd_case {
 
 #define SIMD_CASES_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Runs every case, reports each mismatch with the case's operands, and
- * fails the test when any case failed. */
+/* Runs every case through both runners, reports each mismatch with the
+ * case's operands, and fails the test when any case failed. */
 void simd_check_cases(const struct simd_case *cases, size_t n);
+
+/* Runs the instruction `name` (lane: its lane immediate, if has_lane) on
+ * the operands in[] — as the engine builds simd.h (test_simd.c), and
+ * with VM_SIMD_PORTABLE (test_simd_portable.c). See test_simd_run.h. */
+bool simd_run_native(const char *name, bool has_lane, unsigned lane, const vm_v128 in[3], vm_v128 *out);
+bool simd_run_portable(const char *name, bool has_lane, unsigned lane, const vm_v128 in[3], vm_v128 *out);
 
 /* The case lists (test_simd_int.c, test_simd_float.c, test_simd_lanes.c). */
 extern const struct simd_case simd_int_cases[];

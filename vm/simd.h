@@ -1,9 +1,11 @@
 /* simd.h — the exact, portable semantics of every WebAssembly 2.0 SIMD
  * instruction, as static inline functions over vm_v128 values, for the
  * interpreter (the instruction list with encodings is opcodes_simd.h).
- * Plain C11 on every host: no intrinsics, no dependence on byte order,
- * no undefined or implementation-defined behaviour; float lanes follow
- * the scalar instructions' rules through numeric.h. Depends on libc only.
+ * Plain C11 on every host: no intrinsics, the same results whatever the
+ * byte order (lanes are read with a memcpy where the host is known to be
+ * little-endian, with shifts elsewhere or under VM_SIMD_PORTABLE), no
+ * undefined or implementation-defined behaviour; float lanes follow the
+ * scalar instructions' rules through numeric.h. Depends on libc only.
  *
  * The parts:
  *   simd_lanes.h  the vm_v128 type (16 bytes in memory order), lane

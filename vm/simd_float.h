@@ -24,7 +24,7 @@
     {                                                                         \
         vm_v128 r;                                                            \
         for (unsigned i = 0; i < 128 / (F); i++) {                            \
-            VM_SIMD_FTYPE_##F x = vm_v128_f##F(a, i);                         \
+            VM_SIMD_FTYPE_##F x = vm_v128_f##F(&a, i);                        \
             vm_v128_set_f##F(&r, i, (EXPR));                                  \
         }                                                                     \
         return r;                                                             \
@@ -35,7 +35,7 @@
     {                                                                         \
         vm_v128 r;                                                            \
         for (unsigned i = 0; i < 128 / (F); i++) {                            \
-            VM_SIMD_FTYPE_##F x = vm_v128_f##F(a, i), y = vm_v128_f##F(b, i); \
+            VM_SIMD_FTYPE_##F x = vm_v128_f##F(&a, i), y = vm_v128_f##F(&b, i); \
             vm_v128_set_f##F(&r, i, (EXPR));                                  \
         }                                                                     \
         return r;                                                             \
@@ -46,7 +46,7 @@
     {                                                                         \
         vm_v128 r;                                                            \
         for (unsigned i = 0; i < 128 / (F); i++) {                            \
-            VM_SIMD_FTYPE_##F x = vm_v128_f##F(a, i), y = vm_v128_f##F(b, i); \
+            VM_SIMD_FTYPE_##F x = vm_v128_f##F(&a, i), y = vm_v128_f##F(&b, i); \
             vm_v128_set_u##F(&r, i, (COND) ? ~(uint##F##_t)0 : 0);            \
         }                                                                     \
         return r;                                                             \
@@ -119,7 +119,7 @@ static inline vm_v128 vm_i32x4_trunc_sat_f64x2_s_zero(vm_v128 a)
 {
     vm_v128 r = vm_v128_zero();
     for (unsigned i = 0; i < 2; i++)
-        vm_v128_set_u32(&r, i, i32_trunc_sat_f64_s(vm_v128_f64(a, i)));
+        vm_v128_set_u32(&r, i, i32_trunc_sat_f64_s(vm_v128_f64(&a, i)));
     return r;
 }
 
@@ -127,7 +127,7 @@ static inline vm_v128 vm_i32x4_trunc_sat_f64x2_u_zero(vm_v128 a)
 {
     vm_v128 r = vm_v128_zero();
     for (unsigned i = 0; i < 2; i++)
-        vm_v128_set_u32(&r, i, i32_trunc_sat_f64_u(vm_v128_f64(a, i)));
+        vm_v128_set_u32(&r, i, i32_trunc_sat_f64_u(vm_v128_f64(&a, i)));
     return r;
 }
 
@@ -135,7 +135,7 @@ static inline vm_v128 vm_f32x4_demote_f64x2_zero(vm_v128 a)
 {
     vm_v128 r = vm_v128_zero();
     for (unsigned i = 0; i < 2; i++)
-        vm_v128_set_f32(&r, i, f32_demote_f64(vm_v128_f64(a, i)));
+        vm_v128_set_f32(&r, i, f32_demote_f64(vm_v128_f64(&a, i)));
     return r;
 }
 
@@ -143,7 +143,7 @@ static inline vm_v128 vm_f64x2_convert_low_i32x4_s(vm_v128 a)
 {
     vm_v128 r;
     for (unsigned i = 0; i < 2; i++)
-        vm_v128_set_f64(&r, i, f64_convert_i32_s(vm_v128_u32(a, i)));
+        vm_v128_set_f64(&r, i, f64_convert_i32_s(vm_v128_u32(&a, i)));
     return r;
 }
 
@@ -151,7 +151,7 @@ static inline vm_v128 vm_f64x2_convert_low_i32x4_u(vm_v128 a)
 {
     vm_v128 r;
     for (unsigned i = 0; i < 2; i++)
-        vm_v128_set_f64(&r, i, f64_convert_i32_u(vm_v128_u32(a, i)));
+        vm_v128_set_f64(&r, i, f64_convert_i32_u(vm_v128_u32(&a, i)));
     return r;
 }
 
@@ -159,7 +159,7 @@ static inline vm_v128 vm_f64x2_promote_low_f32x4(vm_v128 a)
 {
     vm_v128 r;
     for (unsigned i = 0; i < 2; i++)
-        vm_v128_set_f64(&r, i, f64_promote_f32(vm_v128_f32(a, i)));
+        vm_v128_set_f64(&r, i, f64_promote_f32(vm_v128_f32(&a, i)));
     return r;
 }
 

@@ -114,7 +114,7 @@ VM_SIMD_COMPARE(vm_i64x2_ge_s, 64, vm_s64(x) >= vm_s64(y))
     static inline uint32_t NAME(vm_v128 a)                                    \
     {                                                                         \
         for (unsigned i = 0; i < 128 / (W); i++)                              \
-            if (vm_v128_u##W(a, i) == 0)                                      \
+            if (vm_v128_u##W(&a, i) == 0)                                     \
                 return 0;                                                     \
         return 1;                                                             \
     }
@@ -124,7 +124,7 @@ VM_SIMD_COMPARE(vm_i64x2_ge_s, 64, vm_s64(x) >= vm_s64(y))
     {                                                                         \
         uint32_t mask = 0;                                                    \
         for (unsigned i = 0; i < 128 / (W); i++)                              \
-            mask |= (uint32_t)(vm_v128_u##W(a, i) >> ((W) - 1)) << i;         \
+            mask |= (uint32_t)(vm_v128_u##W(&a, i) >> ((W) - 1)) << i;        \
         return mask;                                                          \
     }
 
@@ -167,8 +167,8 @@ VM_SIMD_BINARY(vm_i16x8_q15mulr_sat_s, 16,
  * Result lanes of W bits from source lanes of W/2 bits. EXT reads source
  * lane k of v extended to the result width: signed (S) or unsigned (U). */
 
-#define VM_SIMD_EXT_S(v, W, k) ((uint##W##_t)(int##W##_t)vm_s##W##_HALF(vm_v128_u##W##_HALF(v, k)))
-#define VM_SIMD_EXT_U(v, W, k) ((uint##W##_t)vm_v128_u##W##_HALF(v, k))
+#define VM_SIMD_EXT_S(v, W, k) ((uint##W##_t)(int##W##_t)vm_s##W##_HALF(vm_v128_u##W##_HALF(&v, k)))
+#define VM_SIMD_EXT_U(v, W, k) ((uint##W##_t)vm_v128_u##W##_HALF(&v, k))
 /* the half-width names the token pasting above needs */
 #define vm_v128_u16_HALF vm_v128_u8
 #define vm_v128_u32_HALF vm_v128_u16
@@ -251,8 +251,8 @@ static inline vm_v128 vm_i32x4_dot_i16x8_s(vm_v128 a, vm_v128 b)
 {
     vm_v128 r;
     for (unsigned i = 0; i < 4; i++) {
-        uint32_t lo = (uint32_t)(vm_s16(vm_v128_u16(a, 2 * i)) * vm_s16(vm_v128_u16(b, 2 * i)));
-        uint32_t hi = (uint32_t)(vm_s16(vm_v128_u16(a, 2 * i + 1)) * vm_s16(vm_v128_u16(b, 2 * i + 1)));
+        uint32_t lo = (uint32_t)(vm_s16(vm_v128_u16(&a, 2 * i)) * vm_s16(vm_v128_u16(&b, 2 * i)));
+        uint32_t hi = (uint32_t)(vm_s16(vm_v128_u16(&a, 2 * i + 1)) * vm_s16(vm_v128_u16(&b, 2 * i + 1)));
         vm_v128_set_u32(&r, i, lo + hi);
     }
     return r;
@@ -267,8 +267,8 @@ static inline vm_v128 vm_i32x4_dot_i16x8_s(vm_v128 a, vm_v128 b)
     {                                                                         \
         vm_v128 r;                                                            \
         for (unsigned i = 0; i < 64 / (W); i++) {                             \
-            int64_t x = vm_s##WIDE(vm_v128_u##WIDE(a, i));                    \
-            int64_t y = vm_s##WIDE(vm_v128_u##WIDE(b, i));                    \
+            int64_t x = vm_s##WIDE(vm_v128_u##WIDE(&a, i));                   \
+            int64_t y = vm_s##WIDE(vm_v128_u##WIDE(&b, i));                   \
             vm_v128_set_u##W(&r, i, (uint##W##_t)(x < (LO) ? (LO) : x > (HI) ? (HI) : x)); \
             vm_v128_set_u##W(&r, i + 64 / (W), (uint##W##_t)(y < (LO) ? (LO) : y > (HI) ? (HI) : y)); \
         }                                                                     \

@@ -55,9 +55,9 @@ static inline vm_v128 vm_v128_load32_lane(const uint8_t *p, vm_v128 a, unsigned 
 static inline vm_v128 vm_v128_load64_lane(const uint8_t *p, vm_v128 a, unsigned lane) { return vm_i64x2_replace_lane(a, vm_le64(p), lane); }
 
 /* store8/16/32/64_lane: one lane of a to memory. */
-static inline void vm_v128_store8_lane(uint8_t *p, vm_v128 a, unsigned lane) { p[0] = vm_v128_u8(a, lane); }
-static inline void vm_v128_store16_lane(uint8_t *p, vm_v128 a, unsigned lane) { vm_put_le16(p, vm_v128_u16(a, lane)); }
-static inline void vm_v128_store32_lane(uint8_t *p, vm_v128 a, unsigned lane) { vm_put_le32(p, vm_v128_u32(a, lane)); }
-static inline void vm_v128_store64_lane(uint8_t *p, vm_v128 a, unsigned lane) { vm_put_le64(p, vm_v128_u64(a, lane)); }
+static inline void vm_v128_store8_lane(uint8_t *p, vm_v128 a, unsigned lane) { p[0] = vm_v128_u8(&a, lane); }
+static inline void vm_v128_store16_lane(uint8_t *p, vm_v128 a, unsigned lane) { vm_put_le16(p, vm_v128_u16(&a, lane)); }
+static inline void vm_v128_store32_lane(uint8_t *p, vm_v128 a, unsigned lane) { vm_put_le32(p, vm_v128_u32(&a, lane)); }
+static inline void vm_v128_store64_lane(uint8_t *p, vm_v128 a, unsigned lane) { vm_put_le64(p, vm_v128_u64(&a, lane)); }
 
 #endif
