@@ -268,6 +268,7 @@ START_TEST(copies_in_a_row_join)
     fixture fx;
     setup(&fx);
     ck_assert(has_op(&fx, "swap3", "COPY2"));
+    ck_assert(has_op(&fx, "swap3", "LOOP_I32_LT_U_II"));
     vm_value r[3], args[3] = { i32(1), i32(2), i32(3) };
     ck_assert_int_eq(vm_call(fx.thread, vm_instance_func(fx.inst, "swap3"), args, 3, r, 3), VM_DONE);
     ck_assert_uint_eq(r[0].of.i32, 2);   /* (a, b, c) → (b, c, a), rotated in a loop of 4 */
@@ -314,6 +315,7 @@ START_TEST(a_fused_loop_runs_the_same_in_fuel_slices)
     setup(&fx);
     ck_assert(has_op(&fx, "sieve", "I32_STORE8_IMM"));
     ck_assert(has_op(&fx, "sieve", "I32_STORE8_ADD_IMM"));
+    ck_assert(has_op(&fx, "sieve", "LOOP_I32_LE_S_IS"));   /* i = i + 1; br_if (i <= n) */
     vm_value r, n = i32(10000);
     ck_assert_int_eq(call(&fx, "sieve", &n, 1, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 1229);   /* primes below 10,000 */

@@ -74,6 +74,12 @@ static const op_info ops[VM_OP_COUNT] = {
 #define MEM(NAME, ...) [VM_OP_##NAME##_M] = { #NAME "_M", 5 },
     VM_MEMORY_OPERAND_OPS(MEM)
 #undef MEM
+#define LOOP(NAME, ...) [VM_OP_LOOP_##NAME##_SS] = { "LOOP_" #NAME "_SS", 5 }, \
+    [VM_OP_LOOP_##NAME##_SI] = { "LOOP_" #NAME "_SI", 5 }, \
+    [VM_OP_LOOP_##NAME##_IS] = { "LOOP_" #NAME "_IS", 5 }, \
+    [VM_OP_LOOP_##NAME##_II] = { "LOOP_" #NAME "_II", 5 },
+    VM_I32_COMPARES(LOOP)
+#undef LOOP
 };
 
 void vm_code_dump(const vm_code *c, FILE *out)

@@ -90,6 +90,8 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_IDX(NAME, ...) &&L_##NAME##_IDX,
 #define LABEL_STORE_IMM(NAME, ...) &&L_##NAME##_IMM, &&L_##NAME##_ADD_IMM, &&L_##NAME##_IDX_IMM,
 #define LABEL_M(NAME, ...) &&L_##NAME##_M,
+#define LABEL_LOOP(NAME, ...) &&L_LOOP_##NAME##_SS, &&L_LOOP_##NAME##_SI, &&L_LOOP_##NAME##_IS, \
+    &&L_LOOP_##NAME##_II,
 #define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
     &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
     static const void *const labels[VM_OP_COUNT] = {
@@ -98,12 +100,13 @@ vm_status vm_interpret(vm_thread *t)
         VM_STORES(LABEL_2) VM_IMM_OPS(LABEL_IMM) VM_COMPARES(LABEL_FUSED)
         VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
-        VM_MEMORY_OPERAND_OPS(LABEL_M)
+        VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
     };
 #undef LABEL_A
 #undef LABEL_IDX
 #undef LABEL_STORE_IMM
 #undef LABEL_M
+#undef LABEL_LOOP
 #undef LABEL_1
 #undef LABEL_2
 #undef LABEL_IMM
@@ -422,6 +425,30 @@ dispatch:
     BRANCH_HANDLER(BR_IF_##NAME##_IMM_BACK, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T, 1)
     VM_COMPARES(FUSED_HANDLERS)
 #undef FUSED_HANDLERS
+    /* A loop's tail: the counter's i32.add and the branch back. Fuel is
+     * checked first, so when it stops here nothing has been done yet. */
+#define LOOP_HANDLER(LABEL, EXPR, Y, B)                                       \
+    CASE(LABEL) {                                                             \
+        if (fuel == 0)                                                        \
+            OUT_OF_FUEL();                                                    \
+        SET_I32(pc[1], GET_I32(pc[2]) + (Y));                                 \
+        uint32_t a = GET_I32(pc[1]), b = B;                                   \
+        if (!(EXPR)) {                                                        \
+            pc += 6;                                                          \
+            DISPATCH();                                                       \
+        }                                                                     \
+        fuel--;                                                               \
+        pc = code + pc[5];                                                    \
+        DISPATCH();                                                           \
+    }
+#define LOOP_HANDLERS(NAME, CODE, T, EXPR, NEGATED)                           \
+    LOOP_HANDLER(LOOP_##NAME##_SS, EXPR, GET_I32(pc[3]), GET_I32(pc[4]))      \
+    LOOP_HANDLER(LOOP_##NAME##_SI, EXPR, GET_I32(pc[3]), pc[4])               \
+    LOOP_HANDLER(LOOP_##NAME##_IS, EXPR, pc[3], GET_I32(pc[4]))               \
+    LOOP_HANDLER(LOOP_##NAME##_II, EXPR, pc[3], pc[4])
+    VM_I32_COMPARES(LOOP_HANDLERS)
+#undef LOOP_HANDLERS
+#undef LOOP_HANDLER
 #undef BRANCH_HANDLER
 #define BINOP_TRAP_HANDLERS(NAME, T, FN, A, B, SIZE)                          \
     CASE(NAME) {                                                              \

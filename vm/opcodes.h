@@ -18,7 +18,8 @@
  * and b, the comparison that is true exactly when this one is false).
  * Besides their plain form they fuse with a following br_if or if into
  * one compare-and-branch instruction (see VM_FUSED_OPS below). */
-#define VM_COMPARES(X) \
+#define VM_COMPARES(X) VM_I32_COMPARES(X) VM_I64_COMPARES(X)
+#define VM_I32_COMPARES(X) \
     X(I32_EQ,   0x46, I32, a == b, I32_NE) \
     X(I32_NE,   0x47, I32, a != b, I32_EQ) \
     X(I32_LT_S, 0x48, I32, (int32_t)a < (int32_t)b, I32_GE_S) \
@@ -28,7 +29,8 @@
     X(I32_LE_S, 0x4c, I32, (int32_t)a <= (int32_t)b, I32_GT_S) \
     X(I32_LE_U, 0x4d, I32, a <= b, I32_GT_U) \
     X(I32_GE_S, 0x4e, I32, (int32_t)a >= (int32_t)b, I32_LT_S) \
-    X(I32_GE_U, 0x4f, I32, a >= b, I32_LT_U) \
+    X(I32_GE_U, 0x4f, I32, a >= b, I32_LT_U)
+#define VM_I64_COMPARES(X) \
     X(I64_EQ,   0x51, I64, a == b, I64_NE) \
     X(I64_NE,   0x52, I64, a != b, I64_EQ) \
     X(I64_LT_S, 0x53, I64, (int64_t)a < (int64_t)b, I64_GE_S) \
@@ -265,6 +267,10 @@
  *   STORE_IDX_IMM      s:base s:index i:shift i:offset i:value (i:value_hi)
  *   NAME_A, NAME_A_IMM as NAME and NAME_IMM, but a is the accumulator: the
  *                      result of the instruction just before (see interp.c)
+ *   LOOP_NAME_SS       s:dst s:x s:y s:b i:target     a loop's tail: a = x + y
+ *   LOOP_NAME_SI       s:dst s:x s:y i:b i:target     (mod 2^32) goes to dst,
+ *   LOOP_NAME_IS       s:dst s:x i:y s:b i:target     then BR_IF_NAME_BACK a b
+ *   LOOP_NAME_II       s:dst s:x i:y i:b i:target     (i32 compares only)
  *   NAME_M             s:dst s:a s:addr i:add i:offset   b loaded from memory
  *                      at ((addr + add) mod 2^32) + offset (its type's
  *                      full-width load)
@@ -276,7 +282,8 @@
  * i, k)` or `i32.add b, i` into the _IDX form (`i32.sub x, C` counts as
  * `i32.add x, -C`), a constant stored into the
  * _IMM store forms, and a load whose value a binary operation takes as
- * its second operand into that operation's _M form. */
+ * its second operand into that operation's _M form, and an i32.add just
+ * before a fused branch back to a loop head into a LOOP_ form. */
 #define VM_IMM_OPS(X) VM_COMPARES(X) VM_BINOPS(X) VM_BINOPS_TRAP(X)
 /* The operations with an _M form (never trapping ones: a trap in the
  * fused instruction is the load's). */
@@ -291,6 +298,8 @@
 #define VM_OP_NAME_IDX(NAME, ...) VM_OP_##NAME##_IDX,
 #define VM_OP_NAME_STORE_IMM(NAME, ...) VM_OP_##NAME##_IMM, VM_OP_##NAME##_ADD_IMM, VM_OP_##NAME##_IDX_IMM,
 #define VM_OP_NAME_M(NAME, ...) VM_OP_##NAME##_M,
+#define VM_OP_NAME_LOOP(NAME, ...) VM_OP_LOOP_##NAME##_SS, VM_OP_LOOP_##NAME##_SI, \
+    VM_OP_LOOP_##NAME##_IS, VM_OP_LOOP_##NAME##_II,
 #define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
     VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
@@ -312,6 +321,7 @@ typedef enum {
     VM_STORES(VM_OP_NAME_IDX)
     VM_STORES(VM_OP_NAME_STORE_IMM)
     VM_MEMORY_OPERAND_OPS(VM_OP_NAME_M)
+    VM_I32_COMPARES(VM_OP_NAME_LOOP)
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1
@@ -323,5 +333,6 @@ typedef enum {
 #undef VM_OP_NAME_IDX
 #undef VM_OP_NAME_STORE_IMM
 #undef VM_OP_NAME_M
+#undef VM_OP_NAME_LOOP
 
 #endif

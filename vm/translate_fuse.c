@@ -9,7 +9,9 @@
  *     i, k)` (k ≤ 3) computing a load's or store's address become its
  *     _ADD or _IDX form;
  *   - a load feeding a binary operation becomes the operation's _M form;
- *   - two copies in a row become one COPY2.
+ *   - two copies in a row become one COPY2;
+ *   - a loop counter's i32.add right before the compare-and-branch back to
+ *     the loop head becomes one LOOP_ instruction.
  * Folding is only ever done with instructions that end exactly where the
  * new one starts, with no label in between (a branch could arrive there),
  * and whose results were only stack temporaries: taking them back changes
@@ -30,6 +32,9 @@ static const vm_opcode store_imm_forms[VM_OP_COUNT][3] = { VM_STORES(STORE_IMM_E
 #define M_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_M,
 static const vm_opcode memory_operand_forms[VM_OP_COUNT] = { VM_MEMORY_OPERAND_OPS(M_ENTRY) };
 #undef M_ENTRY
+#define LOOP_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_LOOP_##NAME##_SS,
+static const vm_opcode loop_forms[VM_OP_COUNT] = { VM_I32_COMPARES(LOOP_ENTRY) };
+#undef LOOP_ENTRY
 
 void prefer_acc(translator *t, uint32_t word)
 {
@@ -212,5 +217,27 @@ bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
         t->last_dst = t->acc_word = at + 3;
         t->last_end = t->acc_end = tr_pc(t);
     }
+    return true;
+}
+
+bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok)
+{
+    /* The accumulator's record says which instruction just wrote a, even
+     * after local.set/tee made it write a local. */
+    if (!loop_forms[cmp] || t->acc_word != t->last_op + 1 || t->acc_end != tr_pc(t) ||
+        t->code->words[t->acc_word] != a)
+        return false;
+    const uint32_t *w = t->code->words + t->last_op;   /* ADD dst x y (or imm) */
+    bool y_imm;
+    switch (w[0]) {
+    case VM_OP_I32_ADD: case VM_OP_I32_ADD_A: y_imm = false; break;
+    case VM_OP_I32_ADD_IMM: case VM_OP_I32_ADD_A_IMM: y_imm = true; break;
+    default: return false;
+    }
+    uint32_t dst = w[1], x = w[2], y = w[3];
+    take_back(t, t->last_op);
+    /* LOOP_X_SS, _SI, _IS, _II, in that order */
+    vm_opcode op = (vm_opcode)(loop_forms[cmp] + (y_imm ? 2 : 0) + (b_imm ? 1 : 0));
+    *ok = emit_op(t, op) && emit(t, dst) && emit(t, x) && emit(t, y) && emit(t, (uint32_t)b);
     return true;
 }

@@ -129,6 +129,11 @@ bool just_computed(const translator *t, const operand *o);
 /* A copy dst ← src right after another COPY joins it as a COPY2: true
  * when it did (*ok false if emitting failed). */
 bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok);
+/* A fused compare-and-branch back to a loop head, cmp a b (b a slot or,
+ * with b_imm, an i32 immediate), right after the i32.add that computed a:
+ * emits the LOOP_ form instead of both, all but its target word (true; *ok
+ * false if emitting failed); false when it does not apply. */
+bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok);
 /* A memory address: a slot; a + k (the _ADD forms); a + (b << k) (_IDX). */
 typedef enum { TR_ADDR_SLOT, TR_ADDR_ADD, TR_ADDR_IDX } tr_address_mode;
 typedef struct {

@@ -223,9 +223,12 @@ static bool emit_cond_branch(translator *t, operand *cond, bool when_true, bool 
 {
     if (cond->kind == OPD_CMP) {
         vm_opcode cmp = when_true ? cond->cmp : negations[cond->cmp];
+        bool ok = true;
+        if (back && fold_loop_tail(t, cmp, cond->a, cond->b_imm, cond->b_imm ? cond->value : cond->b, &ok))
+            return ok;
         /* BR_IF_X, BR_IF_X_IMM, BR_IF_X_BACK, BR_IF_X_IMM_BACK, in that order */
         vm_opcode op = (vm_opcode)(branch_forms[cmp] + (cond->b_imm ? 1 : 0) + (back ? 2 : 0));
-        bool ok = emit_op(t, op) && emit(t, cond->a);
+        ok = emit_op(t, op) && emit(t, cond->a);
         if (cond->b_imm)
             emit_imm(t, cond->cmp_type, cond->value, &ok);
         else
