@@ -80,6 +80,9 @@ static const op_info ops[VM_OP_COUNT] = {
     [VM_OP_LOOP_##NAME##_II] = { "LOOP_" #NAME "_II", 5 },
     VM_I32_COMPARES(LOOP)
 #undef LOOP
+#define OTHER_MEMORY(NAME, ...) [VM_OP_##NAME##_MEM] = { #NAME "_MEM", 4 },
+    VM_LOADS(OTHER_MEMORY) VM_STORES(OTHER_MEMORY)
+#undef OTHER_MEMORY
 };
 
 void vm_code_dump(const vm_code *c, FILE *out)

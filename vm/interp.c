@@ -92,6 +92,7 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_M(NAME, ...) &&L_##NAME##_M,
 #define LABEL_LOOP(NAME, ...) &&L_LOOP_##NAME##_SS, &&L_LOOP_##NAME##_SI, &&L_LOOP_##NAME##_IS, \
     &&L_LOOP_##NAME##_II,
+#define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
 #define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
     &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
     static const void *const labels[VM_OP_COUNT] = {
@@ -101,12 +102,14 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
+        VM_MEMORY_OPERAND_OPS(LABEL_M) VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM)
     };
 #undef LABEL_A
 #undef LABEL_IDX
 #undef LABEL_STORE_IMM
 #undef LABEL_M
 #undef LABEL_LOOP
+#undef LABEL_MEM
 #undef LABEL_1
 #undef LABEL_2
 #undef LABEL_IMM
@@ -119,7 +122,9 @@ vm_status vm_interpret(vm_thread *t)
 #define DISPATCH() goto dispatch
 #endif
 
-    /* The machine's registers. */
+    /* The machine's registers. Memory 0, which nearly every access uses,
+     * is kept in three of them (LOAD_MEMORY); instructions on another
+     * memory look it up in the instance. */
     vm_frame *frame = &t->frames[t->nframes - 1];
     const vm_func *func = frame->func;
     vm_instance *inst = func->instance;
@@ -210,9 +215,11 @@ dispatch:
     CASE(SELECT) { fp[pc[1]] = acc = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; pc += 5; DISPATCH(); }
     CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value; pc += 3; DISPATCH(); }
     CASE(GLOBAL_SET) { inst->globals[pc[2]]->value = fp[pc[1]]; pc += 3; DISPATCH(); }
-    CASE(MEMORY_SIZE) { SET_I32(pc[1], memory->pages); pc += 3; DISPATCH(); }
+    CASE(MEMORY_SIZE) { SET_I32(pc[1], inst->memories[pc[2]]->pages); pc += 3; DISPATCH(); }
     CASE(MEMORY_GROW) {
-        SET_I32(pc[1], (uint32_t)vm_memory_grow(memory, GET_I32(pc[2])));
+        SET_I32(pc[1], (uint32_t)vm_memory_grow(inst->memories[pc[3]], GET_I32(pc[2])));
+        /* Any memory: another index may name memory 0's object too (the
+         * same memory imported twice). */
         LOAD_MEMORY();
         pc += 4;
         DISPATCH();
@@ -324,34 +331,37 @@ dispatch:
     }
     CASE(ELEM_DROP) { inst->elem_counts[pc[1]] = 0; pc += 2; DISPATCH(); }
 
-    /* ---- bulk memory ---- */
+    /* ---- bulk memory (on any memory) ---- */
     CASE(MEMORY_INIT) {
+        vm_memory *dm = inst->memories[pc[4]];
         const vm_data_segment *seg = &inst->module->datas[pc[5]];
         uint32_t size = inst->data_dropped[pc[5]] ? 0 : seg->size;
         uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
-        if (!IN_BOUNDS(s, n, size) || !IN_BOUNDS(d, n, mem_size))
+        if (!IN_BOUNDS(s, n, size) || !IN_BOUNDS(d, n, dm->size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (n)
-            memcpy(mem + d, inst->module->bytes + seg->data_offset + s, n);
+            memcpy(dm->data + d, inst->module->bytes + seg->data_offset + s, n);
         pc += 6;
         DISPATCH();
     }
     CASE(DATA_DROP) { inst->data_dropped[pc[1]] = true; pc += 2; DISPATCH(); }
     CASE(MEMORY_COPY) {
+        vm_memory *dm = inst->memories[pc[4]], *sm = inst->memories[pc[5]];
         uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
-        if (!IN_BOUNDS(d, n, mem_size) || !IN_BOUNDS(s, n, mem_size))
+        if (!IN_BOUNDS(d, n, dm->size) || !IN_BOUNDS(s, n, sm->size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
-        if (n)
-            memmove(mem + d, mem + s, n);
+        if (n)   /* the two may be one memory, the ranges overlapping */
+            memmove(dm->data + d, sm->data + s, n);
         pc += 6;
         DISPATCH();
     }
     CASE(MEMORY_FILL) {
+        vm_memory *dm = inst->memories[pc[4]];
         uint32_t d = GET_I32(pc[1]), n = GET_I32(pc[3]);
-        if (!IN_BOUNDS(d, n, mem_size))
+        if (!IN_BOUNDS(d, n, dm->size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (n)
-            memset(mem + d, (int)(uint8_t)GET_I32(pc[2]), n);
+            memset(dm->data + d, (int)(uint8_t)GET_I32(pc[2]), n);
         pc += 5;
         DISPATCH();
     }
@@ -493,48 +503,54 @@ dispatch:
     /* Loads and stores, each also in an _ADD form whose address is
      * (a + add) mod 2^32 (the i32.add that computed it, folded in) and an
      * _IDX form whose address is (base + (index << shift)) mod 2^32; stores
-     * also with the value an immediate (_IMM). */
+     * also with the value an immediate (_IMM). All these access memory 0
+     * through the registers mem and mem_size; the _MEM form accesses the
+     * memory its last word names, the same way. */
 #define ADDR_PLAIN(p) GET_I32((p)[0])
 #define ADDR_ADD(p) (uint32_t)(GET_I32((p)[0]) + (p)[1])
 #define ADDR_IDX(p) (uint32_t)(GET_I32((p)[0]) + (GET_I32((p)[1]) << (p)[2]))
-#define LOAD_FORM(LABEL, T, CTYPE, ADDR, OFFSET, SIZE)                        \
+#define LOAD_FORM(LABEL, T, CTYPE, ADDR, OFFSET, SIZE, DATA, BYTES)           \
     CASE(LABEL) {                                                             \
         uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
-        if (ea + sizeof(CTYPE) > mem_size)                                    \
+        if (ea + sizeof(CTYPE) > (BYTES))                                     \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         CTYPE v;                                                              \
-        memcpy(&v, mem + ea, sizeof v);                                       \
+        memcpy(&v, (DATA) + ea, sizeof v);                                    \
         fp[pc[1]] = acc = (BITS_##T)v;                                        \
         pc += SIZE;                                                           \
         DISPATCH();                                                           \
     }
 #define LOAD_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                            \
-    LOAD_FORM(NAME, T, CTYPE, ADDR_PLAIN(pc + 2), pc[3], 4)                   \
-    LOAD_FORM(NAME##_ADD, T, CTYPE, ADDR_ADD(pc + 2), pc[4], 5)               \
-    LOAD_FORM(NAME##_IDX, T, CTYPE, ADDR_IDX(pc + 2), pc[5], 6)
+    LOAD_FORM(NAME, T, CTYPE, ADDR_PLAIN(pc + 2), pc[3], 4, mem, mem_size)    \
+    LOAD_FORM(NAME##_ADD, T, CTYPE, ADDR_ADD(pc + 2), pc[4], 5, mem, mem_size) \
+    LOAD_FORM(NAME##_IDX, T, CTYPE, ADDR_IDX(pc + 2), pc[5], 6, mem, mem_size) \
+    LOAD_FORM(NAME##_MEM, T, CTYPE, ADDR_PLAIN(pc + 2), pc[3], 5,             \
+              inst->memories[pc[4]]->data, inst->memories[pc[4]]->size)
     VM_LOADS(LOAD_HANDLERS)
 #undef LOAD_HANDLERS
 #undef LOAD_FORM
-#define STORE_FORM(LABEL, CTYPE, ADDR, VALUE, OFFSET, SIZE)                   \
+#define STORE_FORM(LABEL, CTYPE, ADDR, VALUE, OFFSET, SIZE, DATA, BYTES)      \
     CASE(LABEL) {                                                             \
         uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
-        if (ea + sizeof(CTYPE) > mem_size)                                    \
+        if (ea + sizeof(CTYPE) > (BYTES))                                     \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         CTYPE v = (CTYPE)(VALUE);                                             \
-        memcpy(mem + ea, &v, sizeof v);                                       \
+        memcpy((DATA) + ea, &v, sizeof v);                                    \
         pc += SIZE;                                                           \
         DISPATCH();                                                           \
     }
 #define STORE_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                           \
-    STORE_FORM(NAME, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 4)          \
-    STORE_FORM(NAME##_ADD, CTYPE, ADDR_ADD(pc + 1), fp[pc[3]], pc[4], 5)      \
-    STORE_FORM(NAME##_IDX, CTYPE, ADDR_IDX(pc + 1), fp[pc[4]], pc[5], 6)      \
+    STORE_FORM(NAME, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 4, mem, mem_size) \
+    STORE_FORM(NAME##_ADD, CTYPE, ADDR_ADD(pc + 1), fp[pc[3]], pc[4], 5, mem, mem_size) \
+    STORE_FORM(NAME##_IDX, CTYPE, ADDR_IDX(pc + 1), fp[pc[4]], pc[5], 6, mem, mem_size) \
     STORE_FORM(NAME##_IMM, CTYPE, ADDR_PLAIN(pc + 1), IMM_BITS_##T(pc + 3), pc[2], \
-               3 + IMM_WORDS_##T)                                             \
+               3 + IMM_WORDS_##T, mem, mem_size)                              \
     STORE_FORM(NAME##_ADD_IMM, CTYPE, ADDR_ADD(pc + 1), IMM_BITS_##T(pc + 4), pc[3], \
-               4 + IMM_WORDS_##T)                                             \
+               4 + IMM_WORDS_##T, mem, mem_size)                              \
     STORE_FORM(NAME##_IDX_IMM, CTYPE, ADDR_IDX(pc + 1), IMM_BITS_##T(pc + 5), pc[4], \
-               5 + IMM_WORDS_##T)
+               5 + IMM_WORDS_##T, mem, mem_size)                              \
+    STORE_FORM(NAME##_MEM, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 5,    \
+               inst->memories[pc[4]]->data, inst->memories[pc[4]]->size)
     VM_STORES(STORE_HANDLERS)
 #undef STORE_HANDLERS
 #undef STORE_FORM

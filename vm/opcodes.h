@@ -230,6 +230,7 @@
  *   SELECT      s:dst s:a s:b s:cond
  *   GLOBAL_GET  s:dst i:global       GLOBAL_SET s:src i:global
  *   MEMORY_SIZE s:dst i:mem          MEMORY_GROW s:dst s:delta i:mem
+ *                                    (any memory: the handler looks it up)
  *   REF_FUNC    s:dst i:func         REF_IS_NULL s:dst s:ref
  *   TABLE_GET   s:dst s:index i:table   TABLE_SET s:index s:value i:table
  *   TABLE_SIZE  s:dst i:table        TABLE_GROW s:dst s:init s:delta i:table
@@ -240,7 +241,8 @@
  *   MEMORY_COPY s:dst s:src s:n i:dst_mem i:src_mem
  *   MEMORY_FILL s:dst s:value s:n i:mem
  * Loads are   OP s:dst s:addr i:offset   and stores   OP s:addr s:value i:offset
- * (memory 0; multi-memory adds variants later). */
+ * on memory 0, the memory the interpreter keeps in registers; an access
+ * to another memory (multi-memory) has its own form, NAME_MEM below. */
 #define VM_SPECIAL_OPS(X) \
     X(UNREACHABLE) X(COPY) X(COPY2) X(CONST32) X(CONST64) \
     X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(BR_BACK) X(BR_IF_BACK) \
@@ -274,6 +276,11 @@
  *   NAME_M             s:dst s:a s:addr i:add i:offset   b loaded from memory
  *                      at ((addr + add) mod 2^32) + offset (its type's
  *                      full-width load)
+ *   NAME_MEM           loads  s:dst s:addr i:offset i:memory
+ *                      stores s:addr s:value i:offset i:memory
+ *                      an access to memory `memory` (never 0), which the
+ *                      handler looks up in the instance; no other form
+ *                      fuses with it
  * The translator folds `i32.const` into the _IMM forms, turns a compare
  * followed by br_if (or if, with the negated compare) into BR_IF_ forms,
  * makes i32.eqz x into EQ x 0, and an `i32.add x, C` right before a load
@@ -283,7 +290,9 @@
  * `i32.add x, -C`), a constant stored into the
  * _IMM store forms, and a load whose value a binary operation takes as
  * its second operand into that operation's _M form, and an i32.add just
- * before a fused branch back to a loop head into a LOOP_ form. */
+ * before a fused branch back to a loop head into a LOOP_ form. The
+ * memory forms among these (like the plain loads and stores) access
+ * memory 0. */
 #define VM_IMM_OPS(X) VM_COMPARES(X) VM_BINOPS(X) VM_BINOPS_TRAP(X)
 /* The operations with an _M form (never trapping ones: a trap in the
  * fused instruction is the load's). */
@@ -300,6 +309,7 @@
 #define VM_OP_NAME_M(NAME, ...) VM_OP_##NAME##_M,
 #define VM_OP_NAME_LOOP(NAME, ...) VM_OP_LOOP_##NAME##_SS, VM_OP_LOOP_##NAME##_SI, \
     VM_OP_LOOP_##NAME##_IS, VM_OP_LOOP_##NAME##_II,
+#define VM_OP_NAME_MEM(NAME, ...) VM_OP_##NAME##_MEM,
 #define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
     VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
@@ -322,6 +332,8 @@ typedef enum {
     VM_STORES(VM_OP_NAME_STORE_IMM)
     VM_MEMORY_OPERAND_OPS(VM_OP_NAME_M)
     VM_I32_COMPARES(VM_OP_NAME_LOOP)
+    VM_LOADS(VM_OP_NAME_MEM)
+    VM_STORES(VM_OP_NAME_MEM)
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1
@@ -334,5 +346,6 @@ typedef enum {
 #undef VM_OP_NAME_STORE_IMM
 #undef VM_OP_NAME_M
 #undef VM_OP_NAME_LOOP
+#undef VM_OP_NAME_MEM
 
 #endif

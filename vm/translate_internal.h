@@ -192,5 +192,17 @@ bool do_else(translator *t);
 
 /* One instruction (translate_ops.c). */
 bool translate_instruction(translator *t, uint8_t opcode, bool *function_done);
+/* Pops three operands d (i32), s (of type `second`), n (i32) and emits
+ * OP d s n followed by nimm (0 to 2) immediates imm1, imm2. */
+bool three_operands(translator *t, vm_opcode op, vm_valtype second, uint32_t imm1, uint32_t imm2,
+                    int nimm);
+
+/* The memory instructions (translate_memory.c), their immediates read
+ * with the memory indices of multi-memory when the module may use it. */
+bool translate_load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural);
+bool translate_store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural);
+bool translate_memory_size_grow(translator *t, uint8_t opcode);   /* 0x3f, 0x40 */
+/* 0xfc sub-opcodes 8 to 11: memory.init, data.drop, memory.copy, memory.fill. */
+bool translate_memory_bulk(translator *t, uint32_t sub);
 
 #endif

@@ -1,7 +1,7 @@
 /* translate_ops.c — one case per WebAssembly instruction: read its
  * immediates, check its operand types (the spec's validation rules), emit
  * its internal code. The scalar numeric instructions come from the tables
- * in opcodes.h. */
+ * in opcodes.h; the memory instructions are in translate_memory.c. */
 #include <stdlib.h>
 
 #include "vm/translate_internal.h"
@@ -145,64 +145,6 @@ static bool read_index(translator *t, uint32_t *out, uint32_t limit, const char 
     if (!vm_read_u32(&t->r, out))
         return false;
     return *out < limit || tr_fail(t, "%s %u", unknown, *out);
-}
-
-static bool zero_byte(translator *t)
-{
-    uint8_t b = 0;
-    if (!vm_read_u8(&t->r, &b))
-        return false;
-    return b == 0 || tr_malformed(t, "zero byte expected");
-}
-
-static bool need_memory(translator *t, uint32_t index)
-{
-    return index < t->m->nmemories || tr_fail(t, "unknown memory %u", index);
-}
-
-/* memarg: alignment (at most natural) and offset. */
-static bool memarg(translator *t, uint32_t natural, uint32_t *offset)
-{
-    uint32_t align;
-    if (!vm_read_u32(&t->r, &align) || !vm_read_u32(&t->r, offset) || !need_memory(t, 0))
-        return false;
-    return align <= natural || tr_fail(t, "alignment must not be larger than natural");
-}
-
-static bool load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
-{
-    uint32_t offset;
-    operand addr = {0};
-    if (!memarg(t, natural, &offset) || !pop(t, VM_I32, &addr) || !push(t, type))
-        return false;
-    if (!tr_live(t))
-        return true;
-    tr_address a;
-    if (!use(t, &addr))
-        return false;
-    fold_address(t, &addr, &a);
-    return emit_load(t, op, pos_slot(t, t->height - 1), &a, offset);
-}
-
-static bool store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
-{
-    uint32_t offset;
-    operand addr = {0}, value = {0};
-    if (!memarg(t, natural, &offset) || !pop(t, type, &value) || !pop(t, VM_I32, &addr))
-        return false;
-    if (!tr_live(t))
-        return true;
-    /* The value first: writing it to its slot (above the address's)
-     * must not come between the address's computation and the fold. */
-    bool constant = value.kind == OPD_CONST;
-    if (!constant && !use(t, &value))
-        return false;
-    if (!use(t, &addr))
-        return false;
-    tr_address a;
-    fold_address(t, &addr, &a);
-    return constant ? emit_store_imm(t, op, type, &a, value.value, offset)
-                    : emit_store(t, op, &a, value.slot, offset);
 }
 
 /* A constant costs nothing until something needs it in a slot. */
@@ -540,8 +482,7 @@ static bool op_table_get_set(translator *t, uint8_t opcode)
                            emit(t, v.slot) && emit(t, x));
 }
 
-/* Pops three i32 operands (d, s, n) and emits OP d s n plus immediates. */
-static bool three_i32(translator *t, vm_opcode op, vm_valtype second, uint32_t imm1, uint32_t imm2, int nimm)
+bool three_operands(translator *t, vm_opcode op, vm_valtype second, uint32_t imm1, uint32_t imm2, int nimm)
 {
     operand d = {0}, s = {0}, n = {0};
     if (!pop(t, VM_I32, &n) || !pop(t, second, &s) || !pop(t, VM_I32, &d))
@@ -554,15 +495,6 @@ static bool three_i32(translator *t, vm_opcode op, vm_valtype second, uint32_t i
     return (nimm < 1 || emit(t, imm1)) && (nimm < 2 || emit(t, imm2));
 }
 
-static bool need_data_count(translator *t, uint32_t *data)
-{
-    if (!vm_read_u32(&t->r, data))
-        return false;
-    if (!t->m->has_data_count)
-        return tr_malformed(t, "data count section required");
-    return *data < t->m->data_count || tr_fail(t, "unknown data segment %u", *data);
-}
-
 static bool op_prefixed(translator *t)
 {
     uint32_t sub, x, y;
@@ -573,29 +505,15 @@ static bool op_prefixed(translator *t)
     case SUB: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
     VM_UNOPS_SAT(SAT_CASE)
 #undef SAT_CASE
-    case 8:   /* memory.init */
-        if (!need_data_count(t, &x) || !zero_byte(t) || !need_memory(t, 0))
-            return false;
-        return three_i32(t, VM_OP_MEMORY_INIT, VM_I32, 0, x, 2);
-    case 9:   /* data.drop */
-        if (!need_data_count(t, &x))
-            return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_DATA_DROP) && emit(t, x));
-    case 10:  /* memory.copy */
-        if (!zero_byte(t) || !zero_byte(t) || !need_memory(t, 0))
-            return false;
-        return three_i32(t, VM_OP_MEMORY_COPY, VM_I32, 0, 0, 2);
-    case 11:  /* memory.fill */
-        if (!zero_byte(t) || !need_memory(t, 0))
-            return false;
-        return three_i32(t, VM_OP_MEMORY_FILL, VM_I32, 0, 0, 1);
+    case 8: case 9: case 10: case 11:   /* memory.init, data.drop, memory.copy, memory.fill */
+        return translate_memory_bulk(t, sub);
     case 12:  /* table.init elem table */
         if (!read_index(t, &y, t->m->nelems, "unknown elem segment") ||
             !read_index(t, &x, t->m->ntables, "unknown table"))
             return false;
         if (t->m->tables[x].elem != t->m->elems[y].type)
             return tr_fail(t, "type mismatch");
-        return three_i32(t, VM_OP_TABLE_INIT, VM_I32, x, y, 2);
+        return three_operands(t, VM_OP_TABLE_INIT, VM_I32, x, y, 2);
     case 13:  /* elem.drop */
         if (!read_index(t, &y, t->m->nelems, "unknown elem segment"))
             return false;
@@ -606,7 +524,7 @@ static bool op_prefixed(translator *t)
             return false;
         if (t->m->tables[x].elem != t->m->tables[y].elem)
             return tr_fail(t, "type mismatch");
-        return three_i32(t, VM_OP_TABLE_COPY, VM_I32, x, y, 2);
+        return three_operands(t, VM_OP_TABLE_COPY, VM_I32, x, y, 2);
     case 15: { /* table.grow */
         operand init = {0}, n = {0};
         if (!read_index(t, &x, t->m->ntables, "unknown table") || !pop(t, VM_I32, &n) ||
@@ -623,26 +541,10 @@ static bool op_prefixed(translator *t)
     case 17:  /* table.fill */
         if (!read_index(t, &x, t->m->ntables, "unknown table"))
             return false;
-        return three_i32(t, VM_OP_TABLE_FILL, t->m->tables[x].elem, x, 0, 1);
+        return three_operands(t, VM_OP_TABLE_FILL, t->m->tables[x].elem, x, 0, 1);
     default:
         return tr_malformed(t, "illegal opcode 0xfc %u", sub);
     }
-}
-
-static bool op_memory_size_grow(translator *t, uint8_t opcode)
-{
-    if (!zero_byte(t) || !need_memory(t, 0))
-        return false;
-    if (opcode == 0x3f) {
-        if (!push(t, VM_I32))
-            return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_MEMORY_SIZE) && emit(t, pos_slot(t, t->height - 1)) && emit(t, 0));
-    }
-    operand delta = {0};
-    if (!pop(t, VM_I32, &delta) || !push(t, VM_I32))
-        return false;
-    return !tr_live(t) || (use(t, &delta) && emit_op(t, VM_OP_MEMORY_GROW) &&
-                           emit(t, pos_slot(t, t->height - 1)) && emit(t, delta.slot) && emit(t, 0));
 }
 
 bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
@@ -681,14 +583,14 @@ bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
     case 0x23: case 0x24: return op_global(t, opcode);
     case 0x25: case 0x26: return op_table_get_set(t, opcode);
 #define LOAD_CASE(NAME, CODE, T, CTYPE, ALIGN) \
-    case CODE: return load(t, VM_OP_##NAME, VM_##T, ALIGN);
+    case CODE: return translate_load(t, VM_OP_##NAME, VM_##T, ALIGN);
     VM_LOADS(LOAD_CASE)
 #undef LOAD_CASE
 #define STORE_CASE(NAME, CODE, T, CTYPE, ALIGN) \
-    case CODE: return store(t, VM_OP_##NAME, VM_##T, ALIGN);
+    case CODE: return translate_store(t, VM_OP_##NAME, VM_##T, ALIGN);
     VM_STORES(STORE_CASE)
 #undef STORE_CASE
-    case 0x3f: case 0x40: return op_memory_size_grow(t, opcode);
+    case 0x3f: case 0x40: return translate_memory_size_grow(t, opcode);
     case 0x41: {
         int32_t v;
         return vm_read_s32(&t->r, &v) && constant(t, VM_I32, (uint32_t)v);

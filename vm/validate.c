@@ -1,8 +1,8 @@
 /* validate.c — the module-level rules of validation (limits, constant
  * expressions with the extended-const proposal's arithmetic, segments,
  * exports, start, the set of functions ref.func may name), then every
- * function body through the translator; the gates that refuse proposals
- * validated but not run yet (multi-memory, tail calls) as unsupported;
+ * function body through the translator; the gate that refuses a proposal
+ * validated but not run yet (tail calls) as unsupported;
  * and vm_module_load() / vm_module_load_features(), the decode-validate
  * pipeline with the features a module may use. */
 #include <stdarg.h>
@@ -273,17 +273,6 @@ static bool not_run_yet(vm_error *err, uint32_t offset, const char *what)
     return false;
 }
 
-/* Multi-memory: the module-level rules hold for every memory (limits,
- * data segments' memory indices, exports), but the translator and the
- * interpreter know memory 0 alone. Checked before the bodies are
- * translated, whose memory instructions they would misread. */
-static bool check_memories_runnable(checker *c)
-{
-    if (c->m->nmemories > 1)
-        return not_run_yet(c->err, 0, "several memories (multi-memory)");
-    return true;
-}
-
 /* Tail calls: the translator does not know return_call (0x12) and
  * return_call_indirect (0x13) yet and reports "illegal opcode" at the
  * instruction. With the feature on, that report becomes "unsupported". */
@@ -310,7 +299,7 @@ bool vm_validate(vm_module *m, vm_error *err)
         return false;
     }
     bool ok = check_no_v128(&c) && check_imports_and_definitions(&c) && check_segments(&c) &&
-              check_exports_and_start(&c) && check_memories_runnable(&c);
+              check_exports_and_start(&c);
     vm_translate_env env = { m, c.declared_refs };
     for (uint32_t i = 0; ok && i < m->nfuncs - m->nimported_funcs; i++)
         if (!(ok = vm_translate_function(&env, i, err)))
