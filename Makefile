@@ -120,6 +120,8 @@ $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM)
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
 $(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-extended-const
+$(BUILD)/tests/wasm/multi_memory.wasm: WAT2WASM_FLAGS = --enable-multi-memory
+$(BUILD)/tests/wasm/multi_memory_imports.wasm: WAT2WASM_FLAGS = --enable-multi-memory
 $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
 	$(WAT2WASM) --debug-names $(WAT2WASM_FLAGS) -o $@ $<

@@ -12,6 +12,7 @@
     X(fuse)            \
     X(decode)          \
     X(features)        \
+    X(multi_memory)    \
     X(abi)             \
     X(wasi)            \
     X(wasi_sandbox)    \

@@ -3,9 +3,12 @@
  * Wasm 2.0 error, with it on extended constant expressions evaluated
  * (wrapping i32/i64 arithmetic, imported globals, segment offsets; the
  * fixture tests/wasm/features_extended_const.wat), bad ones rejected with
- * their exact messages, and multi-memory and tail calls validated but
- * refused as unsupported until the engine runs them. Most modules are
- * built byte by byte here, so every error offset is known. */
+ * their exact messages; with multi-memory, several memories and the
+ * memory indices of the binary format (memargs, memory.size/grow/copy/
+ * fill), which Wasm 2.0 refuses as it always did (running them is
+ * test_multi_memory.c's); and tail calls validated but refused as
+ * unsupported until the engine runs them. Most modules are built byte by
+ * byte here, so every error offset is known. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,18 +323,17 @@ START_TEST(element_items_need_references)
 }
 END_TEST
 
-/* ---- validated, not run yet ---- */
+/* ---- multi-memory ---- */
 
-START_TEST(several_memories_are_validated_then_unsupported)
+START_TEST(several_memories_load_with_the_feature)
 {
-    static const char *unsupported = "0x0: several memories (multi-memory) are not supported yet";
     buf two = new_module();
     put_section(&two, 5, EXPR(0x02, 0x00, 0x01, 0x00, 0x01));
-    expect_error(&two, VM_FEATURE_MULTI_MEMORY, VM_ERR_UNSUPPORTED, unsupported);
-    expect_error(&two, ALL, VM_ERR_UNSUPPORTED, unsupported);
-    /* A data segment for memory 1 passes validation with two memories ... */
+    expect_loads(&two, VM_FEATURE_MULTI_MEMORY);
+    expect_loads(&two, ALL);
+    /* A data segment for memory 1 is valid with two memories ... */
     put_section(&two, 11, EXPR(0x01, 0x02, 0x01, 0x41, 0x00, 0x0b, 0x00));
-    expect_error(&two, ALL, VM_ERR_UNSUPPORTED, unsupported);
+    expect_loads(&two, ALL);
     free(two.bytes);
     /* ... but not for memory 2, nor with a single memory. */
     buf bad = new_module();
@@ -349,8 +351,99 @@ START_TEST(several_memories_are_validated_then_unsupported)
     buf imported = new_module();
     put_section(&imported, 2, EXPR(0x01, 0x01, 'm', 0x01, 'n', 0x02, 0x00, 0x01));
     put_section(&imported, 5, EXPR(0x01, 0x00, 0x01));
-    expect_error(&imported, VM_FEATURE_MULTI_MEMORY, VM_ERR_UNSUPPORTED, unsupported);
+    expect_loads(&imported, VM_FEATURE_MULTI_MEMORY);
     free(imported.bytes);
+}
+END_TEST
+
+/* A module of n one-page memories and one function [] -> [] whose body
+ * is `code` (then `end`); *code_at gets the offset of code in it. */
+static buf memory_module(uint32_t n, const uint8_t *code, size_t len, uint32_t *code_at)
+{
+    ck_assert_uint_lt(len, 120);   /* the body's size fits in one LEB128 byte */
+    buf b = new_module();
+    put_section(&b, 1, EXPR(0x01, 0x60, 0x00, 0x00));   /* type [] -> [] */
+    put_section(&b, 3, EXPR(0x01, 0x00));               /* one function */
+    buf memories = { 0 };
+    put_leb(&memories, n);
+    for (uint32_t i = 0; i < n; i++)
+        put(&memories, (const uint8_t[]){ 0x00, 0x01 }, 2);
+    put_section(&b, 5, memories.bytes, memories.len);
+    buf body = { 0 };
+    put_u8(&body, 1);                   /* one body */
+    put_u8(&body, (uint8_t)(len + 2));  /* its size */
+    put_u8(&body, 0);                   /* no locals */
+    put(&body, code, len);
+    put_u8(&body, 0x0b);
+    *code_at = (uint32_t)put_section(&b, 10, body.bytes, body.len) + 3;
+    free(memories.bytes);
+    free(body.bytes);
+    return b;
+}
+
+#define MODULE(n, at, ...) memory_module(n, EXPR(__VA_ARGS__), &(at))
+
+/* With multi-memory, bit 6 of a memarg's alignment says a memory index
+ * follows; in Wasm 2.0 it is just a (too large) alignment. */
+START_TEST(memargs_name_memories)
+{
+    uint32_t at;
+    /* i32.const 0, i32.load (align 4, memory 1, offset 0), drop */
+    buf b = MODULE(2, at, 0x41, 0x00, 0x28, 0x42, 0x01, 0x00, 0x1a);
+    expect_loads(&b, VM_FEATURE_MULTI_MEMORY);
+    free(b.bytes);
+    b = MODULE(2, at, 0x41, 0x00, 0x28, 0x42, 0x02, 0x00, 0x1a);
+    expect_error_at(&b, VM_FEATURE_MULTI_MEMORY, VM_ERR_INVALID, at + 2, "unknown memory 2");
+    free(b.bytes);
+    b = MODULE(2, at, 0x41, 0x00, 0x28, 0x43, 0x01, 0x00, 0x1a);   /* align 8 */
+    expect_error_at(&b, VM_FEATURE_MULTI_MEMORY, VM_ERR_INVALID, at + 2,
+                    "alignment must not be larger than natural");
+    free(b.bytes);
+    /* Memory 0 named explicitly. */
+    b = MODULE(1, at, 0x41, 0x00, 0x28, 0x42, 0x00, 0x00, 0x1a);
+    expect_loads(&b, VM_FEATURE_MULTI_MEMORY);
+    expect_error_at(&b, NONE, VM_ERR_INVALID, at + 2, "alignment must not be larger than natural");
+    free(b.bytes);
+    /* Flags of 2^7 or more are no memarg with the proposal. */
+    b = MODULE(1, at, 0x41, 0x00, 0x28, 0x82, 0x01, 0x00, 0x1a);
+    expect_error_at(&b, VM_FEATURE_MULTI_MEMORY, VM_ERR_MALFORMED, at + 2,
+                    "malformed memop flags: 0x82 (at most 0x7f)");
+    expect_error_at(&b, NONE, VM_ERR_INVALID, at + 2, "alignment must not be larger than natural");
+    free(b.bytes);
+}
+END_TEST
+
+/* memory.size/grow/fill/copy take memory indices (u32, any LEB128
+ * length) with the proposal, a zero byte in Wasm 2.0. */
+START_TEST(memory_instructions_name_memories)
+{
+    uint32_t at;
+    buf b = MODULE(1, at, 0x3f, 0x01, 0x1a);   /* memory.size 1, drop */
+    expect_error_at(&b, NONE, VM_ERR_MALFORMED, at, "zero byte expected");
+    expect_error_at(&b, VM_FEATURE_MULTI_MEMORY, VM_ERR_INVALID, at, "unknown memory 1");
+    free(b.bytes);
+    b = MODULE(2, at, 0x3f, 0x01, 0x1a);
+    expect_loads(&b, VM_FEATURE_MULTI_MEMORY);
+    free(b.bytes);
+    b = MODULE(1, at, 0x3f, 0x80, 0x00, 0x1a);   /* a long zero */
+    expect_error_at(&b, NONE, VM_ERR_MALFORMED, at, "zero byte expected");
+    expect_loads(&b, VM_FEATURE_MULTI_MEMORY);
+    free(b.bytes);
+    /* i32.const 0 three times, memory.copy 1 0 */
+    b = MODULE(2, at, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x01, 0x00);
+    expect_loads(&b, VM_FEATURE_MULTI_MEMORY);
+    free(b.bytes);
+    b = MODULE(1, at, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x00, 0x01);
+    expect_error_at(&b, NONE, VM_ERR_MALFORMED, at + 6, "zero byte expected");
+    expect_error_at(&b, VM_FEATURE_MULTI_MEMORY, VM_ERR_INVALID, at + 6, "unknown memory 1");
+    free(b.bytes);
+    /* i32.const 0, memory.grow 1, drop: memory 1 of three */
+    b = MODULE(3, at, 0x41, 0x00, 0x40, 0x01, 0x1a);
+    expect_loads(&b, VM_FEATURE_MULTI_MEMORY);
+    free(b.bytes);
+    b = MODULE(2, at, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0b, 0x02);   /* memory.fill 2 */
+    expect_error_at(&b, VM_FEATURE_MULTI_MEMORY, VM_ERR_INVALID, at + 6, "unknown memory 2");
+    free(b.bytes);
 }
 END_TEST
 
@@ -385,7 +478,9 @@ Suite *features_suite(void)
                         (int)(sizeof bad_exprs / sizeof bad_exprs[0]));
     tcase_add_test(tc, an_empty_expression_is_a_type_mismatch);
     tcase_add_test(tc, element_items_need_references);
-    tcase_add_test(tc, several_memories_are_validated_then_unsupported);
+    tcase_add_test(tc, several_memories_load_with_the_feature);
+    tcase_add_test(tc, memargs_name_memories);
+    tcase_add_test(tc, memory_instructions_name_memories);
     tcase_add_test(tc, tail_calls_are_unsupported);
     suite_add_tcase(s, tc);
     return s;

@@ -199,6 +199,10 @@ bool three_operands(translator *t, vm_opcode op, vm_valtype second, uint32_t imm
 
 /* The memory instructions (translate_memory.c), their immediates read
  * with the memory indices of multi-memory when the module may use it. */
+/* A memarg: its alignment (checked: at most `natural`, a log2), with
+ * multi-memory perhaps a memory index (*memory, else 0; checked to
+ * exist), and the offset. */
+bool read_memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *memory);
 bool translate_load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural);
 bool translate_store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural);
 bool translate_memory_size_grow(translator *t, uint8_t opcode);   /* 0x3f, 0x40 */

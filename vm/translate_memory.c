@@ -51,9 +51,7 @@ static bool memory_index(translator *t, uint32_t *index)
     return read_memory_index(t, index) && need_memory(t, *index);
 }
 
-/* memarg: alignment (at most natural), with multi-memory perhaps a
- * memory index, and the offset. */
-static bool memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *memory)
+bool read_memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *memory)
 {
     uint32_t align;
     *memory = 0;
@@ -79,7 +77,7 @@ bool translate_load(translator *t, vm_opcode op, vm_valtype type, uint32_t natur
 {
     uint32_t offset, memory;
     operand addr = {0};
-    if (!memarg(t, natural, &offset, &memory) || !pop(t, VM_I32, &addr) || !push(t, type))
+    if (!read_memarg(t, natural, &offset, &memory) || !pop(t, VM_I32, &addr) || !push(t, type))
         return false;
     if (!tr_live(t))
         return true;
@@ -102,7 +100,7 @@ bool translate_store(translator *t, vm_opcode op, vm_valtype type, uint32_t natu
 {
     uint32_t offset, memory;
     operand addr = {0}, value = {0};
-    if (!memarg(t, natural, &offset, &memory) || !pop(t, type, &value) || !pop(t, VM_I32, &addr))
+    if (!read_memarg(t, natural, &offset, &memory) || !pop(t, type, &value) || !pop(t, VM_I32, &addr))
         return false;
     if (!tr_live(t))
         return true;

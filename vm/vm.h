@@ -84,7 +84,7 @@ typedef enum {
     VM_ERR_TRAP,          /* instantiation trapped (segment out of bounds, start trapped) */
     VM_ERR_LIMIT,         /* an embedder limit (memory pages, table size) was exceeded */
     VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run yet (SIMD,
-                             tail calls, several memories) */
+                             tail calls) */
     VM_ERR_NOMEM
 } vm_error_kind;
 
@@ -103,8 +103,8 @@ enum {
     VM_FEATURE_TAIL_CALL = 1u << 0,       /* return_call, return_call_indirect
                                              (not run yet: VM_ERR_UNSUPPORTED) */
     VM_FEATURE_EXTENDED_CONST = 1u << 1,  /* i32/i64 add, sub, mul in constant expressions */
-    VM_FEATURE_MULTI_MEMORY = 1u << 2,    /* several memories per module (validated, not
-                                             run yet: VM_ERR_UNSUPPORTED) */
+    VM_FEATURE_MULTI_MEMORY = 1u << 2,    /* several memories per module, memory
+                                             indices in memory instructions */
     VM_FEATURES_ALL = 7u                  /* every feature above */
 };
 
@@ -117,8 +117,8 @@ vm_module *vm_module_load(const uint8_t *bytes, size_t size, vm_error *err);
 
 /* The same with only the features given (VM_FEATURE_* bits; 0 is plain
  * Wasm 2.0). Bits outside VM_FEATURES_ALL are ignored. A module that is
- * valid but needs what the engine does not run yet (SIMD, tail calls,
- * several memories) fails with VM_ERR_UNSUPPORTED. */
+ * valid but needs what the engine does not run yet (SIMD, tail calls)
+ * fails with VM_ERR_UNSUPPORTED. */
 vm_module *vm_module_load_features(const uint8_t *bytes, size_t size, unsigned features,
                                    vm_error *err);
 
@@ -185,7 +185,10 @@ typedef struct vm_caller vm_caller;   /* the context of one host call */
 typedef vm_host_status (*vm_host_fn)(vm_caller *caller, const vm_value *args, vm_value *results,
                                       void *user);
 
-/* In a host function: the calling instance's memory (index 0 usually), or NULL. */
+/* In a host function: the calling instance's memory of that index (in its
+ * module's memory index space, imports first; with multi-memory there may
+ * be several), or NULL when there is none (or no calling instance). WASI
+ * uses index 0. */
 vm_memory *vm_caller_memory(vm_caller *caller, uint32_t index);
 /* In a host function: the thread making the call. */
 vm_thread *vm_caller_thread(vm_caller *caller);

@@ -5,7 +5,8 @@
  * it (confined: nothing outside a mount is ever reachable), and which
  * capability groups it may use. wasi_link() defines every preview 1
  * function in a linker; calls reach the context through the host-function
- * user pointer and the calling instance's memory.
+ * user pointer and the calling instance's memory 0 (with several
+ * memories, pointers always refer to memory 0).
  *
  * Blocking: by default a call that would block (fd_read on an empty pipe,
  * poll_oneoff waiting, ...) blocks the calling OS thread. A context made
