@@ -325,6 +325,19 @@ const vm_trap *vm_thread_trap(const vm_thread *t);
 /* Fuel left from the last vm_run() budget. */
 uint64_t vm_thread_fuel(const vm_thread *t);
 
+/* How much stack a thread uses: the frames of the call under way now
+ * (0 once it has returned or before it starts), and the capacities its
+ * frame and value stacks have grown to. Stacks grow on demand and never
+ * shrink, so the capacities are high-water marks over the thread's life
+ * (rounded up to a power of two). A chain of tail calls (return_call)
+ * keeps all three constant. */
+typedef struct {
+    uint32_t frames;              /* wasm frames active */
+    uint32_t frames_capacity;     /* frame records allocated */
+    uint64_t slots_capacity;      /* 64-bit value slots allocated */
+} vm_stack_usage;
+vm_stack_usage vm_thread_stack_usage(const vm_thread *t);
+
 /* Start, then run without a fuel limit. A host function that suspends
  * here makes it trap ("host function suspended outside a scheduler"). */
 vm_status vm_call(vm_thread *t, vm_func *f, const vm_value *args, size_t nargs,
