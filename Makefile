@@ -116,6 +116,7 @@ $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM)
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
 $(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-extended-const
+$(BUILD)/tests/wasm/tail_calls.wasm $(BUILD)/tests/wasm/tail_calls_other.wasm: WAT2WASM_FLAGS = --enable-tail-call
 $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
 	$(WAT2WASM) --debug-names $(WAT2WASM_FLAGS) -o $@ $<

@@ -12,6 +12,7 @@
     X(fuse)            \
     X(decode)          \
     X(features)        \
+    X(tail_call)       \
     X(abi)             \
     X(wasi)            \
     X(wasi_sandbox)    \

@@ -4,8 +4,9 @@
  * (wrapping i32/i64 arithmetic, imported globals, segment offsets; the
  * fixture tests/wasm/features_extended_const.wat), bad ones rejected with
  * their exact messages, multi-memory validated but refused as
- * unsupported until the engine runs it, and tail calls' validation. Most modules are
- * built byte by byte here, so every error offset is known. */
+ * unsupported until the engine runs it, and tail calls validated (they
+ * run in tests/test_tail_call.c). Most modules are built byte by byte
+ * here, so every error offset is known. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,10 +355,11 @@ START_TEST(several_memories_are_validated_then_unsupported)
 }
 END_TEST
 
+/* ---- tail calls ---- */
+
 /* (func (return_call 0)): an illegal opcode in Wasm 2.0; valid with the
- * proposal. The proposal's own rules: the callee's results must be the
- * caller's, its params come from the stack. (Running tail calls is
- * tests/test_tail_call.c.) */
+ * proposal, whose rules hold: a known table, the callee's results the
+ * caller's. */
 START_TEST(tail_calls_need_the_feature)
 {
     buf b = new_module();
