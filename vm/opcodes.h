@@ -225,10 +225,10 @@
  *   CALL        i:func s:base        callee frame starts at fp + base
  *   CALL_INDIRECT i:table i:type s:index s:base
  *   RETURN                           results are in fp[0..n)
- *   RETURN_CALL i:func               tail call: the callee's frame replaces
- *   RETURN_CALL_INDIRECT i:table i:type s:index   this one; its arguments
- *                                    are in fp[0..n). Always followed by a
- *                                    RETURN, where a host callee returns from
+ *   RETURN_CALL i:func               tail call: the callee replaces this
+ *   RETURN_CALL_INDIRECT i:table i:type s:index   frame, its arguments in
+ *                                    fp[0..n). A RETURN always follows: a
+ *                                    host callee's results return from it
  *   SELECT      s:dst s:a s:b s:cond
  *   GLOBAL_GET  s:dst i:global       GLOBAL_SET s:src i:global
  *   MEMORY_SIZE s:dst i:mem          MEMORY_GROW s:dst s:delta i:mem
