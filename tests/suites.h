@@ -13,6 +13,7 @@
     X(decode)          \
     X(features)        \
     X(multi_memory)    \
+    X(tail_call)       \
     X(abi)             \
     X(wasi)            \
     X(wasi_sandbox)    \

@@ -15,7 +15,9 @@
  * A call passes arguments in place: they are the top stack slots of the
  * caller, and the callee's frame starts at the first of them, so its
  * params are already where they belong; its results come back in the same
- * slots. */
+ * slots. A tail call (return_call) moves the arguments to the frame's
+ * first slots instead, where a return leaves results, and the callee
+ * takes over the frame. */
 #ifndef WIPPY_VM_CODE_H
 #define WIPPY_VM_CODE_H
 

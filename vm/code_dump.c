@@ -28,6 +28,8 @@ static const op_info ops[VM_OP_COUNT] = {
     [VM_OP_BR_TABLE] = { "BR_TABLE", -1 }, [VM_OP_BR_BACK] = { "BR_BACK", 1 },
     [VM_OP_BR_IF_BACK] = { "BR_IF_BACK", 2 }, [VM_OP_CALL] = { "CALL", 2 },
     [VM_OP_CALL_INDIRECT] = { "CALL_INDIRECT", 4 }, [VM_OP_RETURN] = { "RETURN", 0 },
+    [VM_OP_RETURN_CALL] = { "RETURN_CALL", 1 },
+    [VM_OP_RETURN_CALL_INDIRECT] = { "RETURN_CALL_INDIRECT", 3 },
     [VM_OP_SELECT] = { "SELECT", 4 }, [VM_OP_GLOBAL_GET] = { "GLOBAL_GET", 2 },
     [VM_OP_GLOBAL_SET] = { "GLOBAL_SET", 2 }, [VM_OP_MEMORY_SIZE] = { "MEMORY_SIZE", 2 },
     [VM_OP_MEMORY_GROW] = { "MEMORY_GROW", 3 }, [VM_OP_REF_FUNC] = { "REF_FUNC", 2 },

@@ -102,7 +102,7 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
-        VM_MEMORY_OPERAND_OPS(LABEL_M) VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM)
+        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM)
     };
 #undef LABEL_A
 #undef LABEL_IDX
@@ -234,24 +234,43 @@ dispatch:
         next_pc = pc + 3;
         goto call;
     }
+    /* callee ← element fp[index] of a table, which must be a function of
+     * the type: the checks of call_indirect and return_call_indirect. */
+#define INDIRECT_CALLEE(TABLE, TYPE, INDEX)                                   \
+    do {                                                                      \
+        const vm_table *table_ = inst->tables[TABLE];                         \
+        const vm_functype *type_ = &inst->module->types[TYPE];                \
+        uint32_t i_ = GET_I32(INDEX);                                         \
+        if (i_ >= table_->size)                                               \
+            TRAP_AT_ELEMENT(VM_TRAP_UNDEFINED_ELEMENT, i_);                   \
+        callee = (const vm_func *)(uintptr_t)table_->elems[i_];               \
+        if (callee == NULL)                                                   \
+            TRAP_AT_ELEMENT(VM_TRAP_UNINITIALIZED_ELEMENT, i_);               \
+        if (callee->type_hash != type_->hash) {                               \
+            vm_signature want_ = vm_signature_of(type_);                      \
+            if (!vm_signature_equal(&callee->sig, &want_))                    \
+                TRAP(VM_TRAP_INDIRECT_MISMATCH);                              \
+        }                                                                     \
+    } while (0)
     CASE(CALL_INDIRECT) {
-        const vm_table *table = inst->tables[pc[1]];
-        const vm_functype *type = &inst->module->types[pc[2]];
-        uint32_t i = GET_I32(pc[3]);
-        if (i >= table->size)
-            TRAP_AT_ELEMENT(VM_TRAP_UNDEFINED_ELEMENT, i);
-        callee = (const vm_func *)(uintptr_t)table->elems[i];
-        if (callee == NULL)
-            TRAP_AT_ELEMENT(VM_TRAP_UNINITIALIZED_ELEMENT, i);
-        if (callee->type_hash != type->hash) {
-            vm_signature want = vm_signature_of(type);
-            if (!vm_signature_equal(&callee->sig, &want))
-                TRAP(VM_TRAP_INDIRECT_MISMATCH);
-        }
+        INDIRECT_CALLEE(pc[1], pc[2], pc[3]);
         base = pc[4];
         next_pc = pc + 5;
         goto call;
     }
+    /* Tail calls: the arguments are already in fp[0..n); the RETURN after
+     * the instruction is where a host callee's results are returned from. */
+    CASE(RETURN_CALL) {
+        callee = inst->funcs[pc[1]];
+        next_pc = pc + 2;
+        goto tail_call;
+    }
+    CASE(RETURN_CALL_INDIRECT) {
+        INDIRECT_CALLEE(pc[1], pc[2], pc[3]);
+        next_pc = pc + 4;
+        goto tail_call;
+    }
+#undef INDIRECT_CALLEE
     CASE(RETURN) {
         if (--t->nframes == 0) {
             t->state = THREAD_DONE;
@@ -580,20 +599,24 @@ call:
     }
     {
         uint64_t callee_fp = (uint64_t)(fp - t->slots) + base;
-        const vm_code *c = callee->code;
         /* Room for the frame: checked here, grown (or refused) out of line. */
-        if (callee_fp + c->frame_slots > t->nslots || t->nframes >= t->frames_cap) {
-            if (!vm_thread_reserve(t, callee_fp, c->frame_slots)) {
+        if (callee_fp + callee->code->frame_slots > t->nslots || t->nframes >= t->frames_cap) {
+            if (!vm_thread_reserve(t, callee_fp, callee->code->frame_slots)) {
                 t->fuel = fuel;
                 return VM_TRAP;
             }
         }
         fuel--;
         frame = &t->frames[t->nframes++];
-        frame->func = callee;
-        frame->pc = c->words;
         frame->fp = callee_fp;
         fp = t->slots + callee_fp;
+    }
+    /* frame and fp are the callee's: it starts. */
+enter:
+    {
+        const vm_code *c = callee->code;
+        frame->func = callee;
+        frame->pc = c->words;
         /* Declared locals start at zero; most functions have a few. */
         uint64_t *local = fp + c->nparams;
         switch (c->nlocals - c->nparams) {
@@ -613,6 +636,33 @@ call:
         }
         DISPATCH();
     }
+
+    /* A tail call: the callee takes the current frame's place, its
+     * arguments at the frame's start. A host callee runs as at a call
+     * whose arguments start at fp + 0: its results land there, and the
+     * RETURN at next_pc returns them (after vm_resume() too, when it
+     * suspended). A wasm callee is charged fuel as at a call and reuses
+     * the frame record; the slots grow if it needs more. When fuel runs
+     * out, the tail call runs again on resuming: its arguments stay put. */
+tail_call:
+    if (callee->host != NULL) {
+        base = 0;
+        goto call;
+    }
+    frame->pc = pc;   /* where to continue when out of fuel; where a trap is */
+    if (fuel == 0) {
+        t->fuel = 0;
+        return VM_OUT_OF_FUEL;
+    }
+    if (frame->fp + callee->code->frame_slots > t->nslots) {
+        if (!vm_thread_reserve_slots(t, frame->fp, callee->code->frame_slots)) {
+            t->fuel = fuel;
+            return VM_TRAP;
+        }
+        fp = t->slots + frame->fp;
+    }
+    fuel--;
+    goto enter;
 #ifndef VM_COMPUTED_GOTO
     default:
         TRAP(VM_TRAP_UNREACHABLE);

@@ -227,6 +227,10 @@
  *   CALL        i:func s:base        callee frame starts at fp + base
  *   CALL_INDIRECT i:table i:type s:index s:base
  *   RETURN                           results are in fp[0..n)
+ *   RETURN_CALL i:func               tail call: the callee replaces this
+ *   RETURN_CALL_INDIRECT i:table i:type s:index   frame, its arguments in
+ *                                    fp[0..n). A RETURN always follows: a
+ *                                    host callee's results return from it
  *   SELECT      s:dst s:a s:b s:cond
  *   GLOBAL_GET  s:dst i:global       GLOBAL_SET s:src i:global
  *   MEMORY_SIZE s:dst i:mem          MEMORY_GROW s:dst s:delta i:mem
@@ -246,7 +250,7 @@
 #define VM_SPECIAL_OPS(X) \
     X(UNREACHABLE) X(COPY) X(COPY2) X(CONST32) X(CONST64) \
     X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(BR_BACK) X(BR_IF_BACK) \
-    X(CALL) X(CALL_INDIRECT) X(RETURN) X(SELECT) \
+    X(CALL) X(CALL_INDIRECT) X(RETURN) X(RETURN_CALL) X(RETURN_CALL_INDIRECT) X(SELECT) \
     X(GLOBAL_GET) X(GLOBAL_SET) X(MEMORY_SIZE) X(MEMORY_GROW) \
     X(REF_FUNC) X(REF_IS_NULL) \
     X(TABLE_GET) X(TABLE_SET) X(TABLE_SIZE) X(TABLE_GROW) X(TABLE_FILL) \

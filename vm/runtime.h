@@ -117,6 +117,9 @@ vm_status vm_thread_set_trap(vm_thread *t, vm_trap_kind kind, const char *messag
  * one more frame record; false after setting a stack-exhausted trap. */
 bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots);
 
+/* The same for the slots alone: a tail call reuses its frame record. */
+bool vm_thread_reserve_slots(vm_thread *t, uint64_t fp, uint64_t slots);
+
 /* Evaluates a validated constant expression of an instance (global
  * initialisers, segment offsets and items) into slot bits. */
 bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out);

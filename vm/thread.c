@@ -51,10 +51,10 @@ void vm_thread_free(vm_thread *t)
     free(t);
 }
 
-bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots)
+bool vm_thread_reserve_slots(vm_thread *t, uint64_t fp, uint64_t slots)
 {
     uint64_t need = fp + slots;
-    if (need > t->max_slots || t->nframes >= t->max_frames) {
+    if (need > t->max_slots) {
         vm_thread_set_trap(t, VM_TRAP_STACK_EXHAUSTED, NULL, NULL);
         return false;
     }
@@ -72,6 +72,17 @@ bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots)
         t->slots = p;
         t->nslots = n;
     }
+    return true;
+}
+
+bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots)
+{
+    if (t->nframes >= t->max_frames) {
+        vm_thread_set_trap(t, VM_TRAP_STACK_EXHAUSTED, NULL, NULL);
+        return false;
+    }
+    if (!vm_thread_reserve_slots(t, fp, slots))
+        return false;
     if (t->nframes == t->frames_cap) {
         uint32_t n = t->frames_cap ? t->frames_cap * 2 : 16;
         if (n > t->max_frames)
@@ -258,6 +269,11 @@ size_t vm_thread_results(const vm_thread *t, vm_value *out, size_t max)
 
 const vm_trap *vm_thread_trap(const vm_thread *t) { return &t->trap; }
 uint64_t vm_thread_fuel(const vm_thread *t) { return t->fuel; }
+
+vm_stack_usage vm_thread_stack_usage(const vm_thread *t)
+{
+    return (vm_stack_usage){ t->nframes, t->frames_cap, t->nslots };
+}
 
 vm_status vm_call(vm_thread *t, vm_func *f, const vm_value *args, size_t nargs,
                   vm_value *results, size_t nresults)

@@ -208,33 +208,55 @@ bool add_fixup(translator *t, uint32_t depth)
     return true;
 }
 
-bool emit_return(translator *t)
+/* Does o read a slot below `limit`? (A SLOT operand reads its own
+ * position slot, which is never below its index among the values moved:
+ * see move_to_frame_start.) */
+static bool reads_below(const operand *o, uint32_t limit)
 {
-    uint32_t n = t->type->nresults;
-    /* Results go to slots 0..n-1, which may be locals an operand reads:
-     * every result first gets a slot of its own (its position, above the
-     * locals), then moves down. The operands themselves stay as they are:
-     * a br_if's fall-through path still sees them unchanged. */
-    /* One result computed by the instruction just before: it can write
+    switch (o->kind) {
+    case OPD_LOCAL: return o->slot < limit;
+    case OPD_CMP: return o->a < limit || (!o->b_imm && o->b < limit);
+    default: return false;
+    }
+}
+
+bool move_to_frame_start(translator *t, uint32_t n)
+{
+    /* Value i goes to slot i, in order: writing slot i can only change
+     * what a later value reads if that value reads a local below i (the
+     * position slot of value j, nlocals + first + j, is at least j: it is
+     * only ever overwritten once value j has moved). Values that read such
+     * a local are first copied to their own position slots. The operands
+     * themselves stay as they are: a br_if's fall-through path still sees
+     * them unchanged. */
+    /* One value computed by the instruction just before: it can write
      * slot 0 itself. */
     const operand *top = n == 1 ? &t->stack[t->height - 1] : NULL;
     if (top != NULL && top->kind == OPD_SLOT && t->last_dst != NO_TARGET &&
         t->last_end == tr_pc(t) && t->code->words[t->last_dst] == top->slot) {
         t->code->words[t->last_dst] = 0;
-        return emit_op(t, VM_OP_RETURN);
+        return true;
     }
     if (!tr_grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
         return tr_out_of_memory(t);
     for (uint32_t i = 0; i < n; i++) {
         operand o = t->stack[t->height - n + i];
-        if (o.kind != OPD_SLOT && !emit_value_to(t, &o, o.pos))
-            return false;
-        t->scratch[i] = (operand){ .type = o.type, .kind = OPD_SLOT, .slot = o.pos, .pos = o.pos };
+        if (o.kind != OPD_SLOT && reads_below(&o, i)) {
+            if (!emit_value_to(t, &o, o.pos))
+                return false;
+            o = (operand){ .type = o.type, .kind = OPD_SLOT, .slot = o.pos, .pos = o.pos };
+        }
+        t->scratch[i] = o;
     }
     for (uint32_t i = 0; i < n; i++)
         if (!emit_value_to(t, &t->scratch[i], i))
             return false;
-    return emit_op(t, VM_OP_RETURN);
+    return true;
+}
+
+bool emit_return(translator *t)
+{
+    return move_to_frame_start(t, t->type->nresults) && emit_op(t, VM_OP_RETURN);
 }
 
 /* Puts the label's values (on top of the stack) in place and jumps; a jump

@@ -182,6 +182,10 @@ bool push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, 
                const vm_valtype *r);
 bool label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32_t *n);
 bool emit_branch(translator *t, uint32_t depth);
+/* Moves the top n operands to slots 0..n-1 of the frame: where a return
+ * leaves its results and a tail call its callee's arguments. */
+bool move_to_frame_start(translator *t, uint32_t n);
+/* Results to slots 0.., then RETURN. */
 bool emit_return(translator *t);
 bool branch_needs_code(translator *t, uint32_t depth);
 bool label_is_loop(translator *t, uint32_t depth);
@@ -189,6 +193,16 @@ bool add_fixup(translator *t, uint32_t depth);
 void set_unreachable(translator *t);
 bool do_end(translator *t, bool *function_done);
 bool do_else(translator *t);
+
+/* An index immediate below limit, else "<unknown> N" (translate_ops.c). */
+bool read_index(translator *t, uint32_t *out, uint32_t limit, const char *unknown);
+
+/* Calls and tail calls (translate_calls.c); 0x12 and 0x13 are illegal
+ * opcodes unless the module may use tail calls. */
+bool op_call(translator *t);
+bool op_call_indirect(translator *t);
+bool op_return_call(translator *t);
+bool op_return_call_indirect(translator *t);
 
 /* One instruction (translate_ops.c). */
 bool translate_instruction(translator *t, uint8_t opcode, bool *function_done);

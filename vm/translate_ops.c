@@ -1,7 +1,8 @@
 /* translate_ops.c — one case per WebAssembly instruction: read its
  * immediates, check its operand types (the spec's validation rules), emit
  * its internal code. The scalar numeric instructions come from the tables
- * in opcodes.h; the memory instructions are in translate_memory.c. */
+ * in opcodes.h; the memory instructions are in translate_memory.c, the
+ * calls in translate_calls.c. */
 #include <stdlib.h>
 
 #include "vm/translate_internal.h"
@@ -140,7 +141,7 @@ static bool reinterpret(translator *t, vm_valtype in, vm_valtype out)
     return true;
 }
 
-static bool read_index(translator *t, uint32_t *out, uint32_t limit, const char *unknown)
+bool read_index(translator *t, uint32_t *out, uint32_t limit, const char *unknown)
 {
     if (!vm_read_u32(&t->r, out))
         return false;
@@ -295,51 +296,6 @@ static bool op_return(translator *t)
         return false;
     set_unreachable(t);
     return true;
-}
-
-/* Arguments in their own slots, contiguous: the callee's frame starts there. */
-static bool call_args(translator *t, const vm_functype *ft, uint32_t *base)
-{
-    if (!check_top(t, ft->params, ft->nparams, false))
-        return false;
-    uint32_t first = t->height - ft->nparams;
-    *base = pos_slot(t, first);
-    return materialize(t, first, t->height);
-}
-
-static bool op_call(translator *t)
-{
-    uint32_t f, base;
-    if (!read_index(t, &f, t->m->nfuncs, "unknown function"))
-        return false;
-    const vm_functype *ft = &t->m->types[t->m->func_type[f]];
-    if (!call_args(t, ft, &base))
-        return false;
-    bool live = tr_live(t);
-    t->height -= ft->nparams;
-    if (!push_types(t, ft->results, ft->nresults))
-        return false;
-    return !live || (emit_op(t, VM_OP_CALL) && emit(t, f) && emit(t, base));
-}
-
-static bool op_call_indirect(translator *t)
-{
-    uint32_t type, table, base;
-    operand index = {0};
-    if (!read_index(t, &type, t->m->ntypes, "unknown type") ||
-        !read_index(t, &table, t->m->ntables, "unknown table"))
-        return false;
-    if (t->m->tables[table].elem != VM_FUNCREF)
-        return tr_fail(t, "type mismatch");
-    const vm_functype *ft = &t->m->types[type];
-    if (!pop(t, VM_I32, &index) || !call_args(t, ft, &base))
-        return false;
-    bool live = tr_live(t);
-    t->height -= ft->nparams;
-    if (!push_types(t, ft->results, ft->nresults))
-        return false;
-    return !live || (use(t, &index) && emit_op(t, VM_OP_CALL_INDIRECT) && emit(t, table) &&
-                     emit(t, type) && emit(t, index.slot) && emit(t, base));
 }
 
 static bool op_select(translator *t, bool typed)
@@ -573,6 +529,8 @@ bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
     case 0x0f: return op_return(t);
     case 0x10: return op_call(t);
     case 0x11: return op_call_indirect(t);
+    case 0x12: return op_return_call(t);
+    case 0x13: return op_return_call_indirect(t);
     case 0x1a: {
         operand o = {0};
         return pop_any(t, &o);

@@ -1,10 +1,9 @@
 /* validate.c — the module-level rules of validation (limits, constant
  * expressions with the extended-const proposal's arithmetic, segments,
  * exports, start, the set of functions ref.func may name), then every
- * function body through the translator; the gate that refuses a proposal
- * validated but not run yet (tail calls) as unsupported;
- * and vm_module_load() / vm_module_load_features(), the decode-validate
- * pipeline with the features a module may use. */
+ * function body through the translator; and vm_module_load() /
+ * vm_module_load_features(), the decode-validate pipeline with the
+ * features a module may use. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,35 +258,6 @@ static bool check_segments(checker *c)
     return true;
 }
 
-/* ---- proposals validated but not run yet ---- */
-
-/* A valid module that needs a proposal the engine cannot run yet is
- * refused as VM_ERR_UNSUPPORTED (the spec runner counts it as skipped)
- * rather than run wrongly. Every such gate is here, to be removed when
- * its proposal runs. */
-
-static bool not_run_yet(vm_error *err, uint32_t offset, const char *what)
-{
-    err->kind = VM_ERR_UNSUPPORTED;
-    snprintf(err->message, sizeof err->message, "0x%x: %s are not supported yet", offset, what);
-    return false;
-}
-
-/* Tail calls: the translator does not know return_call (0x12) and
- * return_call_indirect (0x13) yet and reports "illegal opcode" at the
- * instruction. With the feature on, that report becomes "unsupported". */
-static void tail_calls_not_run_yet(const vm_module *m, vm_error *err)
-{
-    if (!(m->features & VM_FEATURE_TAIL_CALL) || err->kind != VM_ERR_MALFORMED ||
-        strstr(err->message, "illegal opcode") == NULL)
-        return;
-    char *end;
-    unsigned long at = strtoul(err->message, &end, 16);   /* "0xOFFSET: ..." */
-    if (end != err->message && *end == ':' && at < m->size &&
-        (m->bytes[at] == 0x12 || m->bytes[at] == 0x13))
-        not_run_yet(err, (uint32_t)at, "tail calls (return_call, return_call_indirect)");
-}
-
 /* ---- the whole module ---- */
 
 bool vm_validate(vm_module *m, vm_error *err)
@@ -302,8 +272,7 @@ bool vm_validate(vm_module *m, vm_error *err)
               check_exports_and_start(&c);
     vm_translate_env env = { m, c.declared_refs };
     for (uint32_t i = 0; ok && i < m->nfuncs - m->nimported_funcs; i++)
-        if (!(ok = vm_translate_function(&env, i, err)))
-            tail_calls_not_run_yet(m, err);
+        ok = vm_translate_function(&env, i, err);
     free(c.declared_refs);
     return ok;
 }

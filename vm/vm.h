@@ -83,8 +83,7 @@ typedef enum {
     VM_ERR_LINK,          /* an import is missing or has the wrong type */
     VM_ERR_TRAP,          /* instantiation trapped (segment out of bounds, start trapped) */
     VM_ERR_LIMIT,         /* an embedder limit (memory pages, table size) was exceeded */
-    VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run yet (SIMD,
-                             tail calls) */
+    VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run yet (SIMD) */
     VM_ERR_NOMEM
 } vm_error_kind;
 
@@ -100,8 +99,8 @@ typedef struct {
  * as a Wasm 2.0 engine refuses it (e.g. "multiple memories", "constant
  * expression required"). */
 enum {
-    VM_FEATURE_TAIL_CALL = 1u << 0,       /* return_call, return_call_indirect
-                                             (not run yet: VM_ERR_UNSUPPORTED) */
+    VM_FEATURE_TAIL_CALL = 1u << 0,       /* return_call, return_call_indirect: the
+                                             callee replaces the caller's frame */
     VM_FEATURE_EXTENDED_CONST = 1u << 1,  /* i32/i64 add, sub, mul in constant expressions */
     VM_FEATURE_MULTI_MEMORY = 1u << 2,    /* several memories per module, memory
                                              indices in memory instructions */
@@ -117,8 +116,8 @@ vm_module *vm_module_load(const uint8_t *bytes, size_t size, vm_error *err);
 
 /* The same with only the features given (VM_FEATURE_* bits; 0 is plain
  * Wasm 2.0). Bits outside VM_FEATURES_ALL are ignored. A module that is
- * valid but needs what the engine does not run yet (SIMD, tail calls)
- * fails with VM_ERR_UNSUPPORTED. */
+ * valid but needs what the engine does not run yet (SIMD) fails with
+ * VM_ERR_UNSUPPORTED. */
 vm_module *vm_module_load_features(const uint8_t *bytes, size_t size, unsigned features,
                                    vm_error *err);
 
@@ -327,6 +326,19 @@ const vm_trap *vm_thread_trap(const vm_thread *t);
 
 /* Fuel left from the last vm_run() budget. */
 uint64_t vm_thread_fuel(const vm_thread *t);
+
+/* How much stack a thread uses: the wasm frames of its call now (0 once
+ * it has returned), and the capacities its frame and value stacks have
+ * grown to. Stacks grow on demand and never
+ * shrink, so the capacities are high-water marks over the thread's life
+ * (rounded up to a power of two). A chain of tail calls (return_call)
+ * keeps all three constant. */
+typedef struct {
+    uint32_t frames;              /* wasm frames active */
+    uint32_t frames_capacity;     /* frame records allocated */
+    uint64_t slots_capacity;      /* 64-bit value slots allocated */
+} vm_stack_usage;
+vm_stack_usage vm_thread_stack_usage(const vm_thread *t);
 
 /* Start, then run without a fuel limit. A host function that suspends
  * here makes it trap ("host function suspended outside a scheduler"). */
