@@ -164,6 +164,15 @@ vm_status vm_interpret(vm_thread *t)
         SAVE();                                                               \
         return VM_OUT_OF_FUEL;                                                \
     } while (0)
+/* v ← the bytes of v's size at address addr + offset of a memory (its
+ * data and size in bytes), or the out-of-bounds trap. */
+#define READ_MEMORY(v, ADDR, OFFSET, DATA, BYTES)                             \
+    do {                                                                      \
+        uint64_t ea_ = (uint64_t)(ADDR) + (OFFSET);                           \
+        if (ea_ + sizeof(v) > (BYTES))                                        \
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        memcpy(&(v), (DATA) + ea_, sizeof(v));                                \
+    } while (0)
 /* [start, start+n) inside a space of `size` units. */
 #define IN_BOUNDS(start, n, size) ((uint64_t)(start) + (uint64_t)(n) <= (uint64_t)(size))
 
@@ -413,11 +422,8 @@ dispatch:
         DISPATCH();                                                           \
     }                                                                         \
     CASE(NAME##_M) {                                                          \
-        uint64_t ea = (uint64_t)(uint32_t)(GET_I32(pc[3]) + pc[4]) + pc[5];   \
-        if (ea + sizeof(BITS_##IN) > mem_size)                                \
-            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         BITS_##IN bits;                                                       \
-        memcpy(&bits, mem + ea, sizeof bits);                                 \
+        READ_MEMORY(bits, (uint32_t)(GET_I32(pc[3]) + pc[4]), pc[5], mem, mem_size); \
         CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);             \
         SET_##OUT(pc[1], EXPR);                                               \
         pc += 6;                                                              \
@@ -482,7 +488,7 @@ dispatch:
 #define BINOP_TRAP_HANDLERS(NAME, T, FN, A, B, SIZE)                          \
     CASE(NAME) {                                                              \
         CTYPE_##T r;                                                          \
-        enum num_trap e = FN(A, B, &r);                          \
+        enum num_trap e = FN(A, B, &r);                                       \
         if (e != NUM_OK)                                                      \
             TRAP(trap_of(e));                                                 \
         SET_##T(pc[1], r);                                                    \
@@ -530,11 +536,8 @@ dispatch:
 #define ADDR_IDX(p) (uint32_t)(GET_I32((p)[0]) + (GET_I32((p)[1]) << (p)[2]))
 #define LOAD_FORM(LABEL, T, CTYPE, ADDR, OFFSET, SIZE, DATA, BYTES)           \
     CASE(LABEL) {                                                             \
-        uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
-        if (ea + sizeof(CTYPE) > (BYTES))                                     \
-            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         CTYPE v;                                                              \
-        memcpy(&v, (DATA) + ea, sizeof v);                                    \
+        READ_MEMORY(v, ADDR, OFFSET, DATA, BYTES);                            \
         fp[pc[1]] = acc = (BITS_##T)v;                                        \
         pc += SIZE;                                                           \
         DISPATCH();                                                           \

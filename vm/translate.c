@@ -90,9 +90,8 @@ bool emit(translator *t, uint32_t word)
 bool emit_op(translator *t, vm_opcode op)
 {
     vm_code *c = t->code;
-    t->op_acc = t->acc_word != NO_TARGET && t->acc_end == c->nwords ? c->words[t->acc_word] : NO_TARGET;
+    t->op_acc = t->last_dst != NO_TARGET && t->last_end == c->nwords ? c->words[t->last_dst] : NO_TARGET;
     t->last_dst = NO_TARGET;
-    t->acc_word = NO_TARGET;
     t->prev_op = t->last_op;
     t->last_op = c->nwords;
     if (c->nlines == 0 || c->lines[c->nlines - 1].offset != t->op_offset) {
@@ -368,7 +367,6 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     t->r.end = f->body_end;
     t->op_offset = f->body_offset;
     t->last_dst = NO_TARGET;
-    t->acc_word = NO_TARGET;
     t->barrier = 0;
     if (!push_ctrl(t, CTRL_FUNC, 0, NULL, t->type->nresults, t->type->results))
         return false;

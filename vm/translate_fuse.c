@@ -71,7 +71,6 @@ static void take_back(translator *t, uint32_t pos)
     while (c->nlines > 0 && c->lines[c->nlines - 1].pc >= pos)
         c->nlines--;
     t->last_dst = NO_TARGET;
-    t->acc_word = NO_TARGET;
     t->last_op = t->prev_op = pos;
 }
 
@@ -214,18 +213,18 @@ bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
     if (*ok) {
         t->code->words[at] = VM_OP_COPY2;
         /* The second copy's destination is now the one local.set may retarget. */
-        t->last_dst = t->acc_word = at + 3;
-        t->last_end = t->acc_end = tr_pc(t);
+        t->last_dst = at + 3;
+        t->last_end = tr_pc(t);
     }
     return true;
 }
 
 bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok)
 {
-    /* The accumulator's record says which instruction just wrote a, even
-     * after local.set/tee made it write a local. */
-    if (!loop_forms[cmp] || t->acc_word != t->last_op + 1 || t->acc_end != tr_pc(t) ||
-        t->code->words[t->acc_word] != a)
+    /* last_dst says which instruction just wrote a, also after local.set
+     * or local.tee made it write a local. */
+    if (!loop_forms[cmp] || t->last_dst != t->last_op + 1 || t->last_end != tr_pc(t) ||
+        t->code->words[t->last_dst] != a)
         return false;
     const uint32_t *w = t->code->words + t->last_op;   /* ADD dst x y (or imm) */
     bool y_imm;

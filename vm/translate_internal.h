@@ -70,10 +70,9 @@ typedef struct {
     uint32_t last_op;       /* where the last instruction emitted began */
     uint32_t prev_op;       /* where the one before it began */
     uint32_t barrier;       /* the latest label: instructions before it never fuse with ones after */
-    uint32_t last_dst;      /* word of the last instruction's destination slot, or NO_TARGET */
+    uint32_t last_dst;      /* word of the last instruction's destination slot, or NO_TARGET;
+                               that value is also in the interpreter's accumulator */
     uint32_t last_end;      /* where that instruction ended */
-    uint32_t acc_word;      /* word naming the slot whose value the accumulator holds, or NO_TARGET */
-    uint32_t acc_end;       /* ... valid for an instruction starting here */
     uint32_t op_acc;        /* the slot in the accumulator when the current instruction starts */
 } translator;
 
@@ -109,14 +108,11 @@ static inline void note_dst(translator *t)
 {
     t->last_dst = t->last_op + 1;
     t->last_end = tr_pc(t);
-    t->acc_word = t->last_dst;
-    t->acc_end = t->last_end;
 }
 /* A label here: the next instruction may be reached from elsewhere. */
 static inline void forget_dst(translator *t)
 {
     t->last_dst = NO_TARGET;
-    t->acc_word = NO_TARGET;
     t->barrier = tr_pc(t);
 }
 /* Superinstructions (translate_fuse.c). */

@@ -343,8 +343,7 @@ static bool set_local(translator *t, uint32_t x, const operand *v)
 {
     if (v->kind == OPD_SLOT && t->last_dst != NO_TARGET && t->last_end == tr_pc(t) &&
         t->code->words[t->last_dst] == v->slot) {
-        t->code->words[t->last_dst] = x;
-        t->last_dst = NO_TARGET;   /* the accumulator still holds it, now as local x */
+        t->code->words[t->last_dst] = x;   /* still the accumulator's value, now as local x */
         return true;
     }
     return emit_value_to(t, v, x);
