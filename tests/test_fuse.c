@@ -25,7 +25,8 @@ static void setup(fixture *fx)
 static const char *const functions[] = {
     "load_scaled", "load_sum", "load_scaled_temp", "load_shift4", "load_tee", "store_constants",
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
-    "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3",
+    "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3", "countdown",
+    "count_mirrored", "accumulate", "copy_words",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -336,6 +337,97 @@ START_TEST(a_fused_loop_runs_the_same_in_fuel_slices)
 }
 END_TEST
 
+START_TEST(loop_counters_either_way)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "countdown", "LOOP_I32_NE_II"));   /* n = n - 1; br_if n */
+    ck_assert(!has_op(&fx, "countdown", "I32_SUB_IMM"));
+    ck_assert(has_op(&fx, "count_mirrored", "LOOP_I32_LT_S_IS"));   /* n > i is i < n */
+    vm_value r, n = i32(100);
+    ck_assert_int_eq(call(&fx, "countdown", &n, 1, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 5050);
+    n = i32(1);
+    ck_assert_int_eq(call(&fx, "countdown", &n, 1, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 1);
+    n = i32(30);   /* i = 3, 6, ..., 30: the 10th step leaves 30 > 30 false */
+    ck_assert_int_eq(call(&fx, "count_mirrored", &n, 1, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 10);
+    n = i32(-7);   /* signed: -7 > 3 is false at once */
+    ck_assert_int_eq(call(&fx, "count_mirrored", &n, 1, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 1);
+    static const uint64_t slices[] = { 1, 7, 1000 };
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        n = i32(1000);
+        ck_assert_int_eq(vm_call_start(fx.thread, vm_instance_func(fx.inst, "countdown"), &n, 1), VM_DONE);
+        vm_status st;
+        while ((st = vm_run(fx.thread, slices[k])) == VM_OUT_OF_FUEL)
+            ;
+        ck_assert_int_eq(st, VM_DONE);
+        vm_thread_results(fx.thread, &r, 1);
+        ck_assert_uint_eq(r.of.i32, 500500);
+    }
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(results_stored_back_where_they_were_loaded)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "accumulate", "F64_ADD_RMW"));
+    ck_assert(has_op(&fx, "accumulate", "I32_XOR_RMW"));
+    ck_assert(has_op(&fx, "accumulate", "I64_ADD_M"));   /* loaded at +24, stored at +16 */
+    ck_assert(!has_op(&fx, "accumulate", "I64_ADD_RMW"));
+    ck_assert(!has_op(&fx, "accumulate", "F64_STORE"));
+    double d = 1.25;
+    uint32_t w = 0xff00ff00;
+    uint64_t q = 40, old = 7;
+    poke(&fx, 64, &d, 8);
+    poke(&fx, 72, &w, 4);
+    poke(&fx, 80, &old, 8);
+    poke(&fx, 88, &q, 8);
+    vm_value args[4] = { i32(64), f64(2.5), i32(0x0f0f0f0f), i64(2) };
+    ck_assert_int_eq(call(&fx, "accumulate", args, 4, NULL), VM_DONE);
+    peek(&fx, 64, &d, 8);
+    peek(&fx, 72, &w, 4);
+    peek(&fx, 80, &old, 8);
+    peek(&fx, 88, &q, 8);
+    ck_assert(d == 3.75);
+    ck_assert_uint_eq(w, 0xf00ff00f);
+    ck_assert_uint_eq(old, 42);
+    ck_assert_uint_eq(q, 40);
+    /* Out of bounds: a trap at the load, nothing written. */
+    uint8_t last[4] = { 1, 2, 3, 4 }, after[4];
+    poke(&fx, 65536 - 4, last, 4);
+    args[0] = i32(65536 - 4);
+    ck_assert_int_eq(call(&fx, "accumulate", args, 4, NULL), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+    peek(&fx, 65536 - 4, after, 4);
+    ck_assert_mem_eq(after, last, 4);
+    test_instance_close(&fx);
+}
+END_TEST
+
+START_TEST(two_counters_step_together)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "copy_words", "I32_ADD_IMM2"));
+    ck_assert(has_op(&fx, "copy_words", "LOOP_I32_NE_IS"));
+    uint32_t src[5] = { 10, 20, 30, 40, 50 }, dst[5] = { 0 };
+    poke(&fx, 256, src, sizeof src);
+    poke(&fx, 512, dst, sizeof dst);
+    vm_value args[3] = { i32(512), i32(256), i32(4) };
+    ck_assert_int_eq(call(&fx, "copy_words", args, 3, NULL), VM_DONE);
+    peek(&fx, 512, dst, sizeof dst);
+    ck_assert_uint_eq(dst[0], 10);
+    ck_assert_uint_eq(dst[3], 40);
+    ck_assert_uint_eq(dst[4], 0);   /* n = 4 words only */
+    test_instance_close(&fx);
+}
+END_TEST
+
 Suite *fuse_suite(void)
 {
     Suite *s = suite_create("fuse");
@@ -348,6 +440,9 @@ Suite *fuse_suite(void)
     tcase_add_test(tc, copies_in_a_row_join);
     tcase_add_test(tc, chained_results_use_the_accumulator);
     tcase_add_test(tc, a_fused_loop_runs_the_same_in_fuel_slices);
+    tcase_add_test(tc, loop_counters_either_way);
+    tcase_add_test(tc, results_stored_back_where_they_were_loaded);
+    tcase_add_test(tc, two_counters_step_together);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -22,7 +22,7 @@ typedef struct {
 
 static const op_info ops[VM_OP_COUNT] = {
     [VM_OP_UNREACHABLE] = { "UNREACHABLE", 0 }, [VM_OP_COPY] = { "COPY", 2 },
-    [VM_OP_COPY2] = { "COPY2", 4 },
+    [VM_OP_COPY2] = { "COPY2", 4 }, [VM_OP_I32_ADD_IMM2] = { "I32_ADD_IMM2", 3 },
     [VM_OP_CONST32] = { "CONST32", 2 }, [VM_OP_CONST64] = { "CONST64", 3 },
     [VM_OP_BR] = { "BR", 1 }, [VM_OP_BR_IF] = { "BR_IF", 2 }, [VM_OP_BR_UNLESS] = { "BR_UNLESS", 2 },
     [VM_OP_BR_TABLE] = { "BR_TABLE", -1 }, [VM_OP_BR_BACK] = { "BR_BACK", 1 },
@@ -85,6 +85,9 @@ static const op_info ops[VM_OP_COUNT] = {
 #define OTHER_MEMORY(NAME, ...) [VM_OP_##NAME##_MEM] = { #NAME "_MEM", 4 },
     VM_LOADS(OTHER_MEMORY) VM_STORES(OTHER_MEMORY)
 #undef OTHER_MEMORY
+#define RMW(NAME, ...) [VM_OP_##NAME##_RMW] = { #NAME "_RMW", 5 },
+    VM_ARITH_BINOPS(RMW)
+#undef RMW
 };
 
 void vm_code_dump(const vm_code *c, FILE *out)

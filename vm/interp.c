@@ -90,6 +90,7 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_IDX(NAME, ...) &&L_##NAME##_IDX,
 #define LABEL_STORE_IMM(NAME, ...) &&L_##NAME##_IMM, &&L_##NAME##_ADD_IMM, &&L_##NAME##_IDX_IMM,
 #define LABEL_M(NAME, ...) &&L_##NAME##_M,
+#define LABEL_RMW(NAME, ...) &&L_##NAME##_RMW,
 #define LABEL_LOOP(NAME, ...) &&L_LOOP_##NAME##_SS, &&L_LOOP_##NAME##_SI, &&L_LOOP_##NAME##_IS, \
     &&L_LOOP_##NAME##_II,
 #define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
@@ -102,12 +103,13 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
-        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM)
+        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW)
     };
 #undef LABEL_A
 #undef LABEL_IDX
 #undef LABEL_STORE_IMM
 #undef LABEL_M
+#undef LABEL_RMW
 #undef LABEL_LOOP
 #undef LABEL_MEM
 #undef LABEL_1
@@ -189,6 +191,14 @@ dispatch:
         fp[pc[1]] = fp[pc[2]];
         fp[pc[3]] = acc = fp[pc[4]];
         pc += 5;
+        DISPATCH();
+    }
+    /* Two I32_ADD_IMMs in a row (loops stepping several counters): the
+     * second keeps its opcode word, which this skips. */
+    CASE(I32_ADD_IMM2) {
+        fp[pc[1]] = (uint32_t)(GET_I32(pc[2]) + pc[3]);
+        SET_I32(pc[5], GET_I32(pc[6]) + pc[7]);
+        pc += 8;
         DISPATCH();
     }
     CASE(CONST32) { fp[pc[1]] = acc = pc[2]; pc += 3; DISPATCH(); }
@@ -429,8 +439,26 @@ dispatch:
         pc += 6;                                                              \
         DISPATCH();                                                           \
     }
+    /* b loaded from memory, and the result stored back there (same type,
+     * same place: the load's bounds check covers the store). */
+#define RMW_HANDLER(NAME, CODE, IN, OUT, EXPR)                                \
+    CASE(NAME##_RMW) {                                                        \
+        uint64_t ea = (uint64_t)(uint32_t)(GET_I32(pc[3]) + pc[4]) + pc[5];   \
+        BITS_##IN bits;                                                       \
+        if (ea + sizeof bits > mem_size)                                      \
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        memcpy(&bits, mem + ea, sizeof bits);                                 \
+        CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);             \
+        SET_##OUT(pc[1], EXPR);                                               \
+        bits = (BITS_##IN)acc;                                                \
+        memcpy(mem + ea, &bits, sizeof bits);                                 \
+        pc += 6;                                                              \
+        DISPATCH();                                                           \
+    }
+    VM_ARITH_BINOPS(RMW_HANDLER)
+#undef RMW_HANDLER
 #define BINOP_HANDLER(NAME, CODE, IN, OUT, EXPR) BINOP_HANDLERS(NAME, IN, OUT, EXPR)
-#define COMPARE_HANDLER(NAME, CODE, T, EXPR, NEGATED) BINOP_HANDLERS(NAME, T, I32, EXPR)
+#define COMPARE_HANDLER(NAME, CODE, T, EXPR, NEGATED, MIRRORED) BINOP_HANDLERS(NAME, T, I32, EXPR)
     VM_BINOPS(BINOP_HANDLER)
     VM_COMPARES(COMPARE_HANDLER)
 #undef BINOP_HANDLER
@@ -453,7 +481,7 @@ dispatch:
         pc = code + pc[SIZE - 1];                                             \
         DISPATCH();                                                           \
     }
-#define FUSED_HANDLERS(NAME, CODE, T, EXPR, NEGATED)                          \
+#define FUSED_HANDLERS(NAME, CODE, T, EXPR, NEGATED, MIRRORED)                          \
     BRANCH_HANDLER(BR_IF_##NAME, T, EXPR, GET_##T(pc[2]), 4, 0)               \
     BRANCH_HANDLER(BR_IF_##NAME##_IMM, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T, 0) \
     BRANCH_HANDLER(BR_IF_##NAME##_BACK, T, EXPR, GET_##T(pc[2]), 4, 1)        \
@@ -476,7 +504,7 @@ dispatch:
         pc = code + pc[5];                                                    \
         DISPATCH();                                                           \
     }
-#define LOOP_HANDLERS(NAME, CODE, T, EXPR, NEGATED)                           \
+#define LOOP_HANDLERS(NAME, CODE, T, EXPR, NEGATED, MIRRORED)                           \
     LOOP_HANDLER(LOOP_##NAME##_SS, EXPR, GET_I32(pc[3]), GET_I32(pc[4]))      \
     LOOP_HANDLER(LOOP_##NAME##_SI, EXPR, GET_I32(pc[3]), pc[4])               \
     LOOP_HANDLER(LOOP_##NAME##_IS, EXPR, pc[3], GET_I32(pc[4]))               \

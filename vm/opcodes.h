@@ -15,35 +15,38 @@
 #define WIPPY_VM_OPCODES_H
 
 /* Integer comparisons: X(NAME, opcode, operand type, expression over a
- * and b, the comparison that is true exactly when this one is false).
+ * and b, the comparison that is true exactly when this one is false, the
+ * one that gives the same answer with the operands swapped).
  * Besides their plain form they fuse with a following br_if or if into
  * one compare-and-branch instruction (see VM_FUSED_OPS below). */
 #define VM_COMPARES(X) VM_I32_COMPARES(X) VM_I64_COMPARES(X)
 #define VM_I32_COMPARES(X) \
-    X(I32_EQ,   0x46, I32, a == b, I32_NE) \
-    X(I32_NE,   0x47, I32, a != b, I32_EQ) \
-    X(I32_LT_S, 0x48, I32, (int32_t)a < (int32_t)b, I32_GE_S) \
-    X(I32_LT_U, 0x49, I32, a < b, I32_GE_U) \
-    X(I32_GT_S, 0x4a, I32, (int32_t)a > (int32_t)b, I32_LE_S) \
-    X(I32_GT_U, 0x4b, I32, a > b, I32_LE_U) \
-    X(I32_LE_S, 0x4c, I32, (int32_t)a <= (int32_t)b, I32_GT_S) \
-    X(I32_LE_U, 0x4d, I32, a <= b, I32_GT_U) \
-    X(I32_GE_S, 0x4e, I32, (int32_t)a >= (int32_t)b, I32_LT_S) \
-    X(I32_GE_U, 0x4f, I32, a >= b, I32_LT_U)
+    X(I32_EQ,   0x46, I32, a == b, I32_NE, I32_EQ) \
+    X(I32_NE,   0x47, I32, a != b, I32_EQ, I32_NE) \
+    X(I32_LT_S, 0x48, I32, (int32_t)a < (int32_t)b, I32_GE_S, I32_GT_S) \
+    X(I32_LT_U, 0x49, I32, a < b, I32_GE_U, I32_GT_U) \
+    X(I32_GT_S, 0x4a, I32, (int32_t)a > (int32_t)b, I32_LE_S, I32_LT_S) \
+    X(I32_GT_U, 0x4b, I32, a > b, I32_LE_U, I32_LT_U) \
+    X(I32_LE_S, 0x4c, I32, (int32_t)a <= (int32_t)b, I32_GT_S, I32_GE_S) \
+    X(I32_LE_U, 0x4d, I32, a <= b, I32_GT_U, I32_GE_U) \
+    X(I32_GE_S, 0x4e, I32, (int32_t)a >= (int32_t)b, I32_LT_S, I32_LE_S) \
+    X(I32_GE_U, 0x4f, I32, a >= b, I32_LT_U, I32_LE_U)
 #define VM_I64_COMPARES(X) \
-    X(I64_EQ,   0x51, I64, a == b, I64_NE) \
-    X(I64_NE,   0x52, I64, a != b, I64_EQ) \
-    X(I64_LT_S, 0x53, I64, (int64_t)a < (int64_t)b, I64_GE_S) \
-    X(I64_LT_U, 0x54, I64, a < b, I64_GE_U) \
-    X(I64_GT_S, 0x55, I64, (int64_t)a > (int64_t)b, I64_LE_S) \
-    X(I64_GT_U, 0x56, I64, a > b, I64_LE_U) \
-    X(I64_LE_S, 0x57, I64, (int64_t)a <= (int64_t)b, I64_GT_S) \
-    X(I64_LE_U, 0x58, I64, a <= b, I64_GT_U) \
-    X(I64_GE_S, 0x59, I64, (int64_t)a >= (int64_t)b, I64_LT_S) \
-    X(I64_GE_U, 0x5a, I64, a >= b, I64_LT_U)
+    X(I64_EQ,   0x51, I64, a == b, I64_NE, I64_EQ) \
+    X(I64_NE,   0x52, I64, a != b, I64_EQ, I64_NE) \
+    X(I64_LT_S, 0x53, I64, (int64_t)a < (int64_t)b, I64_GE_S, I64_GT_S) \
+    X(I64_LT_U, 0x54, I64, a < b, I64_GE_U, I64_GT_U) \
+    X(I64_GT_S, 0x55, I64, (int64_t)a > (int64_t)b, I64_LE_S, I64_LT_S) \
+    X(I64_GT_U, 0x56, I64, a > b, I64_LE_U, I64_LT_U) \
+    X(I64_LE_S, 0x57, I64, (int64_t)a <= (int64_t)b, I64_GT_S, I64_GE_S) \
+    X(I64_LE_U, 0x58, I64, a <= b, I64_GT_U, I64_GE_U) \
+    X(I64_GE_S, 0x59, I64, (int64_t)a >= (int64_t)b, I64_LT_S, I64_LE_S) \
+    X(I64_GE_U, 0x5a, I64, a >= b, I64_LT_U, I64_LE_U)
 
-/* X(NAME, opcode, operand type, result type, expression over a and b) */
-#define VM_BINOPS(X) \
+/* X(NAME, opcode, operand type, result type, expression over a and b):
+ * the float comparisons, then the arithmetic (result of the operands' type). */
+#define VM_BINOPS(X) VM_FLOAT_COMPARES(X) VM_ARITH_BINOPS(X)
+#define VM_FLOAT_COMPARES(X) \
     X(F32_EQ,   0x5b, F32, I32, a == b) \
     X(F32_NE,   0x5c, F32, I32, a != b) \
     X(F32_LT,   0x5d, F32, I32, a < b) \
@@ -55,7 +58,8 @@
     X(F64_LT,   0x63, F64, I32, a < b) \
     X(F64_GT,   0x64, F64, I32, a > b) \
     X(F64_LE,   0x65, F64, I32, a <= b) \
-    X(F64_GE,   0x66, F64, I32, a >= b) \
+    X(F64_GE,   0x66, F64, I32, a >= b)
+#define VM_ARITH_BINOPS(X) \
     X(I32_ADD,  0x6a, I32, I32, a + b) \
     X(I32_SUB,  0x6b, I32, I32, a - b) \
     X(I32_MUL,  0x6c, I32, I32, a * b) \
@@ -248,7 +252,7 @@
  * on memory 0, the memory the interpreter keeps in registers; an access
  * to another memory (multi-memory) has its own form, NAME_MEM below. */
 #define VM_SPECIAL_OPS(X) \
-    X(UNREACHABLE) X(COPY) X(COPY2) X(CONST32) X(CONST64) \
+    X(UNREACHABLE) X(COPY) X(COPY2) X(I32_ADD_IMM2) X(CONST32) X(CONST64) \
     X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(BR_BACK) X(BR_IF_BACK) \
     X(CALL) X(CALL_INDIRECT) X(RETURN) X(RETURN_CALL) X(RETURN_CALL_INDIRECT) X(SELECT) \
     X(GLOBAL_GET) X(GLOBAL_SET) X(MEMORY_SIZE) X(MEMORY_GROW) \
@@ -280,6 +284,8 @@
  *   NAME_M             s:dst s:a s:addr i:add i:offset   b loaded from memory
  *                      at ((addr + add) mod 2^32) + offset (its type's
  *                      full-width load)
+ *   NAME_RMW           as NAME_M, and the result is also stored back
+ *                      where b came from (arithmetic only)
  *   NAME_MEM           loads  s:dst s:addr i:offset i:memory
  *                      stores s:addr s:value i:offset i:memory
  *                      an access to memory `memory` (never 0), which the
@@ -293,7 +299,8 @@
  * i, k)` or `i32.add b, i` into the _IDX form (`i32.sub x, C` counts as
  * `i32.add x, -C`), a constant stored into the
  * _IMM store forms, and a load whose value a binary operation takes as
- * its second operand into that operation's _M form, and an i32.add just
+ * its second operand into that operation's _M form (its _RMW form when
+ * the result is stored right back there), and an i32.add just
  * before a fused branch back to a loop head into a LOOP_ form. The
  * memory forms among these (like the plain loads and stores) access
  * memory 0. */
@@ -314,6 +321,7 @@
 #define VM_OP_NAME_LOOP(NAME, ...) VM_OP_LOOP_##NAME##_SS, VM_OP_LOOP_##NAME##_SI, \
     VM_OP_LOOP_##NAME##_IS, VM_OP_LOOP_##NAME##_II,
 #define VM_OP_NAME_MEM(NAME, ...) VM_OP_##NAME##_MEM,
+#define VM_OP_NAME_RMW(NAME, ...) VM_OP_##NAME##_RMW,
 #define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
     VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
@@ -338,6 +346,7 @@ typedef enum {
     VM_I32_COMPARES(VM_OP_NAME_LOOP)
     VM_LOADS(VM_OP_NAME_MEM)
     VM_STORES(VM_OP_NAME_MEM)
+    VM_ARITH_BINOPS(VM_OP_NAME_RMW)
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1
@@ -351,5 +360,6 @@ typedef enum {
 #undef VM_OP_NAME_M
 #undef VM_OP_NAME_LOOP
 #undef VM_OP_NAME_MEM
+#undef VM_OP_NAME_RMW
 
 #endif

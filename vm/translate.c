@@ -90,6 +90,7 @@ bool emit(translator *t, uint32_t word)
 bool emit_op(translator *t, vm_opcode op)
 {
     vm_code *c = t->code;
+    pair_adds(t);
     t->op_acc = t->last_dst != NO_TARGET && t->last_end == c->nwords ? c->words[t->last_dst] : NO_TARGET;
     t->last_dst = NO_TARGET;
     t->prev_op = t->last_op;

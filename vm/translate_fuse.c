@@ -5,13 +5,16 @@
  *     computed is read from the interpreter's accumulator register (the
  *     _A forms) instead of from its slot, which the CPU would have to
  *     reload right after storing it;
- *   - addresses: `i32.add x, C` (or `i32.sub x, C`), `i32.add b, i` and `i32.add b, (i32.shl
- *     i, k)` (k ≤ 3) computing a load's or store's address become its
- *     _ADD or _IDX form;
- *   - a load feeding a binary operation becomes the operation's _M form;
- *   - two copies in a row become one COPY2;
+ *   - addresses: `i32.add x, C` (`i32.sub x, C` is translated as one),
+ *     `i32.add b, i` and `i32.add b, (i32.shl i, k)` (k ≤ 3) computing a
+ *     load's or store's address become its _ADD or _IDX form;
+ *   - a load feeding a binary operation becomes the operation's _M form,
+ *     its _RMW form when the result is stored right back in its place;
+ *   - two copies in a row become one COPY2, two i32.adds of constants
+ *     one I32_ADD_IMM2;
  *   - a loop counter's i32.add right before the compare-and-branch back to
- *     the loop head becomes one LOOP_ instruction.
+ *     the loop head (or before a br_if back on the counter itself: a
+ *     compare with 0) becomes one LOOP_ instruction.
  * Folding is only ever done with instructions that end exactly where the
  * new one starts, with no label in between (a branch could arrive there),
  * and whose results were only stack temporaries: taking them back changes
@@ -32,9 +35,15 @@ static const vm_opcode store_imm_forms[VM_OP_COUNT][3] = { VM_STORES(STORE_IMM_E
 #define M_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_M,
 static const vm_opcode memory_operand_forms[VM_OP_COUNT] = { VM_MEMORY_OPERAND_OPS(M_ENTRY) };
 #undef M_ENTRY
+#define RMW_ENTRY(NAME, ...) [VM_OP_##NAME##_M] = VM_OP_##NAME##_RMW,
+static const vm_opcode store_back_forms[VM_OP_COUNT] = { VM_ARITH_BINOPS(RMW_ENTRY) };
+#undef RMW_ENTRY
 #define LOOP_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_LOOP_##NAME##_SS,
 static const vm_opcode loop_forms[VM_OP_COUNT] = { VM_I32_COMPARES(LOOP_ENTRY) };
 #undef LOOP_ENTRY
+#define MIRRORED_ENTRY(NAME, CODE, T, EXPR, NEGATED, MIRRORED) [VM_OP_##NAME] = VM_OP_##MIRRORED,
+static const vm_opcode mirrored[VM_OP_COUNT] = { VM_I32_COMPARES(MIRRORED_ENTRY) };
+#undef MIRRORED_ENTRY
 
 void prefer_acc(translator *t, uint32_t word)
 {
@@ -90,10 +99,6 @@ void fold_address(translator *t, const operand *addr, tr_address *out)
     case VM_OP_I32_ADD_IMM:
     case VM_OP_I32_ADD_A_IMM:
         *out = (tr_address){ TR_ADDR_ADD, w[2], 0, w[3] };
-        break;
-    case VM_OP_I32_SUB_IMM:
-    case VM_OP_I32_SUB_A_IMM:   /* x - C wraps like x + (2^32 - C) */
-        *out = (tr_address){ TR_ADDR_ADD, w[2], 0, 0u - w[3] };
         break;
     case VM_OP_I32_ADD:
     case VM_OP_I32_ADD_A: {
@@ -204,6 +209,34 @@ bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t ds
     return ok;
 }
 
+/* The plain store of each type's full width. */
+static vm_opcode full_store(vm_valtype type)
+{
+    switch (type) {
+    case VM_I32: return VM_OP_I32_STORE;
+    case VM_I64: return VM_OP_I64_STORE;
+    case VM_F32: return VM_OP_F32_STORE;
+    case VM_F64: return VM_OP_F64_STORE;
+    default: return VM_OP_UNREACHABLE;
+    }
+}
+
+bool fold_store_back(translator *t, vm_opcode store, vm_valtype type, const tr_address *a, uint32_t value,
+                     uint32_t offset)
+{
+    uint32_t at = t->last_op;
+    if (a->mode != TR_ADDR_SLOT || store != full_store(type) || at < t->barrier ||
+        t->last_end != tr_pc(t) || t->last_dst != at + 1)
+        return false;
+    uint32_t *w = t->code->words + at;   /* NAME_M dst a addr add offset */
+    if (!store_back_forms[w[0]] || w[1] != value || w[3] != a->a || w[4] != 0 || w[5] != offset ||
+        w[1] == w[3])
+        return false;
+    w[0] = store_back_forms[w[0]];
+    t->last_dst = NO_TARGET;   /* its result went to memory */
+    return true;
+}
+
 bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
 {
     uint32_t at = t->last_op;
@@ -219,12 +252,29 @@ bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
     return true;
 }
 
+void pair_adds(translator *t)
+{
+    uint32_t *w = t->code->words, p = t->prev_op, l = t->last_op;
+    /* No label may sit between them, nor on the second. */
+    if (p + 4 != l || l + 4 != tr_pc(t) || (t->barrier > p && t->barrier <= l))
+        return;
+    if (w[p] == VM_OP_I32_ADD_IMM && (w[l] == VM_OP_I32_ADD_IMM || w[l] == VM_OP_I32_ADD_A_IMM))
+        w[p] = VM_OP_I32_ADD_IMM2;
+}
+
 bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok)
 {
     /* last_dst says which instruction just wrote a, also after local.set
      * or local.tee made it write a local. */
-    if (!loop_forms[cmp] || t->last_dst != t->last_op + 1 || t->last_end != tr_pc(t) ||
-        t->code->words[t->last_dst] != a)
+    if (!loop_forms[cmp] || t->last_dst != t->last_op + 1 || t->last_end != tr_pc(t))
+        return false;
+    uint32_t counter = t->code->words[t->last_dst];
+    if (counter != a && !b_imm && counter == b) {   /* x < i is i > x */
+        cmp = mirrored[cmp];
+        b = a;
+        a = counter;
+    }
+    if (counter != a)
         return false;
     const uint32_t *w = t->code->words + t->last_op;   /* ADD dst x y (or imm) */
     bool y_imm;

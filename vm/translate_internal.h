@@ -125,8 +125,15 @@ bool just_computed(const translator *t, const operand *o);
 /* A copy dst ← src right after another COPY joins it as a COPY2: true
  * when it did (*ok false if emitting failed). */
 bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok);
+/* Called as the next instruction starts, when nothing will take the last
+ * two back any more: two I32_ADD_IMMs in a row become an I32_ADD_IMM2
+ * (the first's opcode changes; the second stays where it is). Only the
+ * last instruction, or an i32.shl with the add after it, is ever taken
+ * back, so neither add of a pair can be. */
+void pair_adds(translator *t);
 /* A fused compare-and-branch back to a loop head, cmp a b (b a slot or,
- * with b_imm, an i32 immediate), right after the i32.add that computed a:
+ * with b_imm, an i32 immediate), right after the i32.add that computed a
+ * (or b: then the comparison is mirrored):
  * emits the LOOP_ form instead of both, all but its target word (true; *ok
  * false if emitting failed); false when it does not apply. */
 bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok);
@@ -143,6 +150,11 @@ bool emit_load(translator *t, vm_opcode op, uint32_t dst, const tr_address *a, u
 bool emit_store(translator *t, vm_opcode op, const tr_address *a, uint32_t value, uint32_t offset);
 bool emit_store_imm(translator *t, vm_opcode op, vm_valtype type, const tr_address *a, uint64_t bits,
                     uint32_t offset);
+/* A full-width store of `value` to a + offset right after the _M form
+ * that computed value from a load of the same place: the _M form becomes
+ * its _RMW form, which stores too (true), and no store is needed. */
+bool fold_store_back(translator *t, vm_opcode store, vm_valtype type, const tr_address *a, uint32_t value,
+                     uint32_t offset);
 /* A binary operation op dst a b whose b the load just emitted computed:
  * emits the _M form in its place (*done), else leaves everything alone. */
 bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t dst, const operand *a,

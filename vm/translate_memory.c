@@ -116,8 +116,9 @@ bool translate_store(translator *t, vm_opcode op, vm_valtype type, uint32_t natu
         return false;
     tr_address a;
     fold_address(t, &addr, &a);
-    return constant ? emit_store_imm(t, op, type, &a, value.value, offset)
-                    : emit_store(t, op, &a, value.slot, offset);
+    if (constant)
+        return emit_store_imm(t, op, type, &a, value.value, offset);
+    return fold_store_back(t, op, type, &a, value.slot, offset) || emit_store(t, op, &a, value.slot, offset);
 }
 
 bool translate_memory_size_grow(translator *t, uint8_t opcode)

@@ -15,7 +15,7 @@ static const vm_opcode imm_forms[VM_OP_COUNT] = { VM_IMM_OPS(IMM_ENTRY) };
 #define FUSED_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_BR_IF_##NAME,
 static const vm_opcode branch_forms[VM_OP_COUNT] = { VM_COMPARES(FUSED_ENTRY) };
 #undef FUSED_ENTRY
-#define NEGATED_ENTRY(NAME, CODE, T, EXPR, NEGATED) [VM_OP_##NAME] = VM_OP_##NEGATED,
+#define NEGATED_ENTRY(NAME, CODE, T, EXPR, NEGATED, MIRRORED) [VM_OP_##NAME] = VM_OP_##NEGATED,
 static const vm_opcode negations[VM_OP_COUNT] = { VM_COMPARES(NEGATED_ENTRY) };
 #undef NEGATED_ENTRY
 
@@ -42,6 +42,12 @@ static bool commutes(vm_opcode op)
 /* Emits OP dst a b, or OP_IMM dst a imm when b is a constant. */
 static bool emit_binary(translator *t, vm_opcode op, vm_valtype in, uint32_t dst, operand *a, operand *b)
 {
+    if (b->kind == OPD_CONST && (op == VM_OP_I32_SUB || op == VM_OP_I64_SUB)) {
+        /* x - C is x + (-C) in wrapping arithmetic: one form for counters
+         * going either way, which the loop and address forms then take. */
+        op = op == VM_OP_I32_SUB ? VM_OP_I32_ADD : VM_OP_I64_ADD;
+        b->value = in == VM_I32 ? (uint32_t)(0u - (uint32_t)b->value) : 0 - b->value;
+    }
     if (b->kind == OPD_CONST && imm_forms[op]) {
         if (!use(t, a))
             return false;
@@ -180,6 +186,9 @@ static bool emit_cond_branch(translator *t, operand *cond, bool when_true, bool 
     }
     if (!use(t, cond))
         return false;
+    bool ok = true;
+    if (back && when_true && fold_loop_tail(t, VM_OP_I32_NE, cond->slot, true, 0, &ok))
+        return ok;   /* a countdown: branch back while the counter is not 0 */
     vm_opcode op = when_true ? (back ? VM_OP_BR_IF_BACK : VM_OP_BR_IF) : VM_OP_BR_UNLESS;
     return emit_op(t, op) && emit(t, cond->slot);
 }
@@ -564,7 +573,7 @@ bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
         uint64_t bits;
         return vm_read_f64(&t->r, &bits) && constant(t, VM_F64, bits);
     }
-#define COMPARE_CASE(NAME, CODE, T, EXPR, NEGATED) \
+#define COMPARE_CASE(NAME, CODE, T, EXPR, NEGATED, MIRRORED) \
     case CODE: return binop(t, VM_OP_##NAME, VM_##T, VM_I32);
     VM_COMPARES(COMPARE_CASE)
 #undef COMPARE_CASE

@@ -103,4 +103,36 @@
       (local.set $b (local.get $c))
       (local.set $c (local.get $t))
       (br_if $again (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 4))))
-    (local.get $a) (local.get $b) (local.get $c)))
+    (local.get $a) (local.get $b) (local.get $c))
+
+  ;; counting down with i32.sub and br_if on the counter itself (a LOOP_
+  ;; form comparing with 0), and counting up compared from the other side
+  (func (export "countdown") (param $n i32) (result i32)
+    (local $sum i32)
+    (loop $again
+      (local.set $sum (i32.add (local.get $sum) (local.get $n)))
+      (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $sum))
+  (func (export "count_mirrored") (param $n i32) (result i32)
+    (local $i i32) (local $steps i32)
+    (loop $again
+      (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+      (br_if $again (i32.gt_s (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 3))))))
+    (local.get $steps))
+
+  ;; read-modify-write of memory: the operation stores its result back
+  (func (export "accumulate") (param $p i32) (param $x f64) (param $k i32) (param $y i64)
+    (f64.store (local.get $p) (f64.add (local.get $x) (f64.load (local.get $p))))
+    (i32.store offset=8 (local.get $p) (i32.xor (local.get $k) (i32.load offset=8 (local.get $p))))
+    ;; stored elsewhere than it was loaded from: no read-modify-write
+    (i64.store offset=16 (local.get $p) (i64.add (local.get $y) (i64.load offset=24 (local.get $p)))))
+
+  ;; two pointers stepping together: their adds join as I32_ADD_IMM2
+  (func (export "copy_words") (param $dst i32) (param $src i32) (param $n i32)
+    (local $i i32)
+    (loop $again
+      (i32.store (local.get $dst) (i32.load (local.get $src)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (local.set $src (i32.sub (local.get $src) (i32.const -4)))
+      (br_if $again (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+)
