@@ -26,7 +26,7 @@ static const char *const functions[] = {
     "load_scaled", "load_sum", "load_scaled_temp", "load_shift4", "load_tee", "store_constants",
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
     "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3", "countdown",
-    "count_mirrored", "accumulate", "copy_words",
+    "count_mirrored", "accumulate", "copy_words", "sigma", "copy_then_index",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -413,7 +413,7 @@ START_TEST(two_counters_step_together)
 {
     fixture fx;
     setup(&fx);
-    ck_assert(has_op(&fx, "copy_words", "I32_ADD_IMM2"));
+    ck_assert(has_op(&fx, "copy_words", "I32_ADD_IMM+"));   /* the pair I32_ADD_IMM, I32_ADD_IMM */
     ck_assert(has_op(&fx, "copy_words", "LOOP_I32_NE_IS"));
     uint32_t src[5] = { 10, 20, 30, 40, 50 }, dst[5] = { 0 };
     poke(&fx, 256, src, sizeof src);
@@ -424,6 +424,37 @@ START_TEST(two_counters_step_together)
     ck_assert_uint_eq(dst[0], 10);
     ck_assert_uint_eq(dst[3], 40);
     ck_assert_uint_eq(dst[4], 0);   /* n = 4 words only */
+    test_instance_close(&fx);
+}
+END_TEST
+
+static uint32_t rotl(uint32_t x, unsigned k) { return x << k | x >> (32 - k); }
+
+START_TEST(pairs_run_as_one)
+{
+    fixture fx;
+    setup(&fx);
+    ck_assert(has_op(&fx, "sigma", "I32_ROTL_IMM+"));
+    ck_assert(has_op(&fx, "sigma", "I32_XOR_A+"));
+    static const uint32_t inputs[][3] = {
+        { 0x6a09e667, 0xbb67ae85, 0x3c6ef372 }, { 0, 0xffffffff, 1 }, { 0x80000001, 0x7fffffff, 0xdeadbeef },
+    };
+    for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
+        uint32_t x = inputs[k][0], y = inputs[k][1], z = inputs[k][2];
+        vm_value r, args[3] = { i32(x), i32(y), i32(z) };
+        ck_assert_int_eq(call(&fx, "sigma", args, 3, &r), VM_DONE);
+        uint32_t want = z + (rotl(x, 26) ^ rotl(x, 21) ^ rotl(x, 7)) + ((x & y) ^ (~x & z));
+        ck_assert_uint_eq(r.of.i32, want);
+    }
+    /* The copy paired with the shift, then the shift went into I32_LOAD_IDX. */
+    ck_assert(has_op(&fx, "copy_then_index", "I32_LOAD_IDX"));
+    ck_assert(has_op(&fx, "copy_then_index", "COPY"));
+    ck_assert(!has_op(&fx, "copy_then_index", "COPY+"));
+    uint32_t w = 1000;
+    poke(&fx, 128 + 3 * 4, &w, 4);
+    vm_value r, args[3] = { i32(7), i32(128), i32(3) };
+    ck_assert_int_eq(call(&fx, "copy_then_index", args, 3, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 1007);
     test_instance_close(&fx);
 }
 END_TEST
@@ -443,6 +474,7 @@ Suite *fuse_suite(void)
     tcase_add_test(tc, loop_counters_either_way);
     tcase_add_test(tc, results_stored_back_where_they_were_loaded);
     tcase_add_test(tc, two_counters_step_together);
+    tcase_add_test(tc, pairs_run_as_one);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -22,7 +22,7 @@ typedef struct {
 
 static const op_info ops[VM_OP_COUNT] = {
     [VM_OP_UNREACHABLE] = { "UNREACHABLE", 0 }, [VM_OP_COPY] = { "COPY", 2 },
-    [VM_OP_COPY2] = { "COPY2", 4 }, [VM_OP_I32_ADD_IMM2] = { "I32_ADD_IMM2", 3 },
+    [VM_OP_COPY2] = { "COPY2", 4 },
     [VM_OP_CONST32] = { "CONST32", 2 }, [VM_OP_CONST64] = { "CONST64", 3 },
     [VM_OP_BR] = { "BR", 1 }, [VM_OP_BR_IF] = { "BR_IF", 2 }, [VM_OP_BR_UNLESS] = { "BR_UNLESS", 2 },
     [VM_OP_BR_TABLE] = { "BR_TABLE", -1 }, [VM_OP_BR_BACK] = { "BR_BACK", 1 },
@@ -90,11 +90,26 @@ static const op_info ops[VM_OP_COUNT] = {
 #undef RMW
 };
 
+/* The pairs come last among the opcodes, in VM_PAIRS order. */
+#define PAIR_FIRST(FIRST, SECOND) VM_OP_##FIRST,
+static const vm_opcode pair_firsts[] = { VM_PAIRS(PAIR_FIRST) };
+#undef PAIR_FIRST
+#define NPAIRS (sizeof pair_firsts / sizeof pair_firsts[0])
+_Static_assert(VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM == VM_OP_COUNT - NPAIRS, "the pairs are the last opcodes");
+
+uint32_t vm_pair_first(uint32_t op)
+{
+    return op >= VM_OP_COUNT - NPAIRS && op < VM_OP_COUNT ? pair_firsts[op - (VM_OP_COUNT - NPAIRS)] : op;
+}
+
 void vm_code_dump(const vm_code *c, FILE *out)
 {
     fprintf(out, "  ; %u params, %u locals, %u slots\n", c->nparams, c->nlocals, c->frame_slots);
     for (uint32_t pc = 0; pc < c->nwords;) {
-        uint32_t op = c->words[pc];
+        /* A pair prints as its first instruction, marked "+", and then
+         * the second, which keeps its own words. */
+        uint32_t op = vm_pair_first(c->words[pc]);
+        const char *mark = op != c->words[pc] ? "+" : "";
         if (op >= VM_OP_COUNT || ops[op].name[0] == 0) {
             fprintf(out, "  %5u  ?? %u\n", pc, op);
             return;
@@ -102,7 +117,9 @@ void vm_code_dump(const vm_code *c, FILE *out)
         int n = ops[op].words;
         if (n < 0)
             n = 2 + (int)c->words[pc + 2];   /* index, count, targets */
-        fprintf(out, n ? "  %5u  %-24s" : "  %5u  %s", pc, ops[op].name);
+        char name[40];
+        snprintf(name, sizeof name, "%s%s", ops[op].name, mark);
+        fprintf(out, n ? "  %5u  %-24s" : "  %5u  %s", pc, name);
         for (int i = 1; i <= n && pc + (uint32_t)i < c->nwords; i++)
             fprintf(out, " %u", c->words[pc + (uint32_t)i]);
         fputc('\n', out);

@@ -69,6 +69,8 @@
 #define FROM_BITS_F32(x) f32_from_bits(x)
 #define FROM_BITS_F64(x) f64_from_bits(x)
 
+#include "vm/interp_pure.h"
+
 static vm_trap_kind trap_of(enum num_trap e)
 {
     switch (e) {
@@ -91,6 +93,7 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_STORE_IMM(NAME, ...) &&L_##NAME##_IMM, &&L_##NAME##_ADD_IMM, &&L_##NAME##_IDX_IMM,
 #define LABEL_M(NAME, ...) &&L_##NAME##_M,
 #define LABEL_RMW(NAME, ...) &&L_##NAME##_RMW,
+#define LABEL_PAIR(FIRST, SECOND) &&L_PAIR_##FIRST##_##SECOND,
 #define LABEL_LOOP(NAME, ...) &&L_LOOP_##NAME##_SS, &&L_LOOP_##NAME##_SI, &&L_LOOP_##NAME##_IS, \
     &&L_LOOP_##NAME##_II,
 #define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
@@ -103,13 +106,14 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
-        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW)
+        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW) VM_PAIRS(LABEL_PAIR)
     };
 #undef LABEL_A
 #undef LABEL_IDX
 #undef LABEL_STORE_IMM
 #undef LABEL_M
 #undef LABEL_RMW
+#undef LABEL_PAIR
 #undef LABEL_LOOP
 #undef LABEL_MEM
 #undef LABEL_1
@@ -186,23 +190,25 @@ dispatch:
 #endif
 
     CASE(UNREACHABLE) TRAP(VM_TRAP_UNREACHABLE);
-    CASE(COPY) { fp[pc[1]] = acc = fp[pc[2]]; pc += 3; DISPATCH(); }
-    CASE(COPY2) {
-        fp[pc[1]] = fp[pc[2]];
-        fp[pc[3]] = acc = fp[pc[4]];
-        pc += 5;
-        DISPATCH();
+    /* The instructions that only compute (interp_pure.h), alone and in
+     * pairs: a pair's second instruction keeps its opcode word, which the
+     * first's body steps over. */
+#define PURE_HANDLER(NAME, ...) CASE(NAME) { pc = body_##NAME(pc, fp, &acc); DISPATCH(); }
+#define PURE_BINOP_HANDLERS(NAME, ...) \
+    PURE_HANDLER(NAME) PURE_HANDLER(NAME##_IMM) PURE_HANDLER(NAME##_A) PURE_HANDLER(NAME##_A_IMM)
+#define PAIR_HANDLER(FIRST, SECOND)                                           \
+    CASE(PAIR_##FIRST##_##SECOND) {                                           \
+        pc = body_##SECOND(body_##FIRST(pc, fp, &acc), fp, &acc);             \
+        DISPATCH();                                                           \
     }
-    /* Two I32_ADD_IMMs in a row (loops stepping several counters): the
-     * second keeps its opcode word, which this skips. */
-    CASE(I32_ADD_IMM2) {
-        fp[pc[1]] = (uint32_t)(GET_I32(pc[2]) + pc[3]);
-        SET_I32(pc[5], GET_I32(pc[6]) + pc[7]);
-        pc += 8;
-        DISPATCH();
-    }
-    CASE(CONST32) { fp[pc[1]] = acc = pc[2]; pc += 3; DISPATCH(); }
-    CASE(CONST64) { fp[pc[1]] = acc = pc[2] | (uint64_t)pc[3] << 32; pc += 4; DISPATCH(); }
+    PURE_HANDLER(COPY) PURE_HANDLER(COPY2) PURE_HANDLER(CONST32) PURE_HANDLER(CONST64)
+    PURE_HANDLER(SELECT)
+    VM_COMPARES(PURE_BINOP_HANDLERS) VM_BINOPS(PURE_BINOP_HANDLERS)
+    VM_UNOPS(PURE_HANDLER) VM_UNOPS_SAT(PURE_HANDLER)
+    VM_PAIRS(PAIR_HANDLER)
+#undef PURE_HANDLER
+#undef PURE_BINOP_HANDLERS
+#undef PAIR_HANDLER
     CASE(BR) { pc = code + pc[1]; DISPATCH(); }
     CASE(BR_IF) { pc = GET_I32(pc[1]) ? code + pc[2] : pc + 3; DISPATCH(); }
     CASE(BR_UNLESS) { pc = GET_I32(pc[1]) ? pc + 3 : code + pc[2]; DISPATCH(); }
@@ -231,7 +237,6 @@ dispatch:
         pc = code + pc[2];
         DISPATCH();
     }
-    CASE(SELECT) { fp[pc[1]] = acc = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; pc += 5; DISPATCH(); }
     CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value; pc += 3; DISPATCH(); }
     CASE(GLOBAL_SET) { inst->globals[pc[2]]->value = fp[pc[1]]; pc += 3; DISPATCH(); }
     CASE(MEMORY_SIZE) { SET_I32(pc[1], inst->memories[pc[2]]->pages); pc += 3; DISPATCH(); }
@@ -405,32 +410,9 @@ dispatch:
     }
 
     /* ---- the scalar instructions, from the tables ---- */
-    /* Each binary operation in two forms: b from a slot, b an immediate. */
+    /* Each binary operation with b loaded from memory (the plain, _IMM
+     * and _A forms are pure, above). */
 #define BINOP_HANDLERS(NAME, IN, OUT, EXPR)                                   \
-    CASE(NAME) {                                                              \
-        CTYPE_##IN a = GET_##IN(pc[2]), b = GET_##IN(pc[3]);                  \
-        SET_##OUT(pc[1], EXPR);                                               \
-        pc += 4;                                                              \
-        DISPATCH();                                                           \
-    }                                                                         \
-    CASE(NAME##_IMM) {                                                        \
-        CTYPE_##IN a = GET_##IN(pc[2]), b = IMM_##IN(pc + 3);                 \
-        SET_##OUT(pc[1], EXPR);                                               \
-        pc += 3 + IMM_WORDS_##IN;                                             \
-        DISPATCH();                                                           \
-    }                                                                         \
-    CASE(NAME##_A) {                                                          \
-        CTYPE_##IN a = ACC_##IN, b = GET_##IN(pc[3]);                         \
-        SET_##OUT(pc[1], EXPR);                                               \
-        pc += 4;                                                              \
-        DISPATCH();                                                           \
-    }                                                                         \
-    CASE(NAME##_A_IMM) {                                                      \
-        CTYPE_##IN a = ACC_##IN, b = IMM_##IN(pc + 3);                        \
-        SET_##OUT(pc[1], EXPR);                                               \
-        pc += 3 + IMM_WORDS_##IN;                                             \
-        DISPATCH();                                                           \
-    }                                                                         \
     CASE(NAME##_M) {                                                          \
         BITS_##IN bits;                                                       \
         READ_MEMORY(bits, (uint32_t)(GET_I32(pc[3]) + pc[4]), pc[5], mem, mem_size); \
@@ -531,16 +513,6 @@ dispatch:
     VM_BINOPS_TRAP(BINOP_TRAP_HANDLER)
 #undef BINOP_TRAP_HANDLER
 #undef BINOP_TRAP_HANDLERS
-#define UNOP_HANDLER(NAME, CODE, IN, OUT, EXPR)                               \
-    CASE(NAME) {                                                              \
-        CTYPE_##IN a = GET_##IN(pc[2]);                                       \
-        SET_##OUT(pc[1], EXPR);                                               \
-        pc += 3;                                                              \
-        DISPATCH();                                                           \
-    }
-    VM_UNOPS(UNOP_HANDLER)
-    VM_UNOPS_SAT(UNOP_HANDLER)
-#undef UNOP_HANDLER
 #define UNOP_TRAP_HANDLER(NAME, CODE, IN, OUT, FN)                            \
     CASE(NAME) {                                                              \
         CTYPE_##OUT r;                                                        \

@@ -252,7 +252,7 @@
  * on memory 0, the memory the interpreter keeps in registers; an access
  * to another memory (multi-memory) has its own form, NAME_MEM below. */
 #define VM_SPECIAL_OPS(X) \
-    X(UNREACHABLE) X(COPY) X(COPY2) X(I32_ADD_IMM2) X(CONST32) X(CONST64) \
+    X(UNREACHABLE) X(COPY) X(COPY2) X(CONST32) X(CONST64) \
     X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(BR_BACK) X(BR_IF_BACK) \
     X(CALL) X(CALL_INDIRECT) X(RETURN) X(RETURN_CALL) X(RETURN_CALL_INDIRECT) X(SELECT) \
     X(GLOBAL_GET) X(GLOBAL_SET) X(MEMORY_SIZE) X(MEMORY_GROW) \
@@ -309,6 +309,22 @@
  * fused instruction is the load's). */
 #define VM_MEMORY_OPERAND_OPS(X) VM_COMPARES(X) VM_BINOPS(X)
 
+/* Pairs of instructions that run as one (X(FIRST, SECOND)): both only
+ * compute, and they follow each other often in compiled C — hash rounds,
+ * dot products, loops stepping several pointers. The translator turns
+ * FIRST's opcode into PAIR_FIRST_SECOND when SECOND follows with no label
+ * between; SECOND stays as it was, its opcode word skipped. */
+#define VM_PAIRS(X) \
+    X(I32_ADD_IMM, I32_ADD_IMM) X(I32_ADD_IMM, I32_ADD_A_IMM) X(I32_ADD_IMM, COPY) \
+    X(I32_ADD_IMM, COPY2) X(I32_ADD_IMM, F64_MUL) X(COPY, I32_SHL_IMM) X(COPY2, COPY2) \
+    X(I32_GT_S, SELECT) X(I32_LT_S, SELECT) X(I32_GT_U, SELECT) X(I32_LT_U, SELECT) \
+    X(I32_ROTL_IMM, I32_XOR_A) X(I32_ROTL_IMM, I32_ROTL_IMM) X(I32_ROTL_A_IMM, I32_ROTL_IMM) \
+    X(I32_XOR_A, I32_ROTL_IMM) X(I32_XOR_A, I32_SHR_U_IMM) X(I32_SHR_U_IMM, I32_XOR_A) \
+    X(I32_XOR_A, I32_ADD_A) X(I32_ADD_A, I32_ADD_A) X(I32_XOR_IMM, I32_AND_A) X(I32_XOR, I32_AND_A) \
+    X(I32_AND, I32_XOR_A) X(I32_AND_A, I32_ADD_A) X(I32_ADD_A, I32_XOR) \
+    X(F64_MUL, F64_MUL_A) X(F64_MUL, F64_MUL) X(F64_MUL_A, F64_SUB) X(F64_MUL_A, F64_ADD_A) \
+    X(F64_ADD_A, F64_ADD_A) X(F64_MUL_A_IMM, F64_ADD_A) X(F64_SUB, F64_MUL_A)
+
 /* The internal opcodes: one per entry of every list above. */
 #define VM_OP_NAME_2(NAME, ...) VM_OP_##NAME,
 #define VM_OP_NAME_1(NAME) VM_OP_##NAME,
@@ -322,6 +338,7 @@
     VM_OP_LOOP_##NAME##_IS, VM_OP_LOOP_##NAME##_II,
 #define VM_OP_NAME_MEM(NAME, ...) VM_OP_##NAME##_MEM,
 #define VM_OP_NAME_RMW(NAME, ...) VM_OP_##NAME##_RMW,
+#define VM_OP_NAME_PAIR(FIRST, SECOND) VM_OP_PAIR_##FIRST##_##SECOND,
 #define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
     VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
@@ -347,6 +364,7 @@ typedef enum {
     VM_LOADS(VM_OP_NAME_MEM)
     VM_STORES(VM_OP_NAME_MEM)
     VM_ARITH_BINOPS(VM_OP_NAME_RMW)
+    VM_PAIRS(VM_OP_NAME_PAIR)
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1
@@ -361,5 +379,6 @@ typedef enum {
 #undef VM_OP_NAME_LOOP
 #undef VM_OP_NAME_MEM
 #undef VM_OP_NAME_RMW
+#undef VM_OP_NAME_PAIR
 
 #endif

@@ -10,8 +10,9 @@
  *     load's or store's address become its _ADD or _IDX form;
  *   - a load feeding a binary operation becomes the operation's _M form,
  *     its _RMW form when the result is stored right back in its place;
- *   - two copies in a row become one COPY2, two i32.adds of constants
- *     one I32_ADD_IMM2;
+ *   - two copies in a row become one COPY2;
+ *   - two instructions that only compute, of the pairs VM_PAIRS lists,
+ *     run as one (the first's opcode becomes the pair's);
  *   - a loop counter's i32.add right before the compare-and-branch back to
  *     the loop head (or before a br_if back on the counter itself: a
  *     compare with 0) becomes one LOOP_ instruction.
@@ -79,6 +80,12 @@ static void take_back(translator *t, uint32_t pos)
     c->nwords = pos;
     while (c->nlines > 0 && c->lines[c->nlines - 1].pc >= pos)
         c->nlines--;
+    /* A pair whose second goes is a single instruction again. */
+    if (t->pair_second != NO_TARGET && t->pair_second >= pos) {
+        if (t->pair_first < pos)
+            c->words[t->pair_first] = vm_pair_first(c->words[t->pair_first]);
+        t->pair_first = t->pair_second = NO_TARGET;
+    }
     t->last_dst = NO_TARGET;
     t->last_op = t->prev_op = pos;
 }
@@ -252,14 +259,28 @@ bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
     return true;
 }
 
-void pair_adds(translator *t)
+#define PAIR_ENTRY(FIRST, SECOND) { VM_OP_##FIRST, VM_OP_##SECOND, VM_OP_PAIR_##FIRST##_##SECOND },
+static const struct {
+    vm_opcode first, second, pair;
+} pairs[] = { VM_PAIRS(PAIR_ENTRY) };
+#undef PAIR_ENTRY
+
+void pair_up(translator *t)
 {
     uint32_t *w = t->code->words, p = t->prev_op, l = t->last_op;
-    /* No label may sit between them, nor on the second. */
-    if (p + 4 != l || l + 4 != tr_pc(t) || (t->barrier > p && t->barrier <= l))
+    /* Adjacent, no label between them nor on the second, the first not
+     * already the second of a pair. */
+    if (p >= l || l == tr_pc(t) || (t->barrier > p && t->barrier <= l) ||
+        (t->pair_second != NO_TARGET && t->pair_second == p))
         return;
-    if (w[p] == VM_OP_I32_ADD_IMM && (w[l] == VM_OP_I32_ADD_IMM || w[l] == VM_OP_I32_ADD_A_IMM))
-        w[p] = VM_OP_I32_ADD_IMM2;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (w[p] == (uint32_t)pairs[i].first && w[l] == (uint32_t)pairs[i].second) {
+            w[p] = pairs[i].pair;
+            t->pair_first = p;
+            t->pair_second = l;
+            return;
+        }
+    }
 }
 
 bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok)

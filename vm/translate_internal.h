@@ -74,6 +74,7 @@ typedef struct {
                                that value is also in the interpreter's accumulator */
     uint32_t last_end;      /* where that instruction ended */
     uint32_t op_acc;        /* the slot in the accumulator when the current instruction starts */
+    uint32_t pair_first, pair_second;   /* the latest pair's two instructions, or NO_TARGET */
 } translator;
 
 /* Errors: "0xOFFSET: message" at the current instruction; always false. */
@@ -125,12 +126,11 @@ bool just_computed(const translator *t, const operand *o);
 /* A copy dst ← src right after another COPY joins it as a COPY2: true
  * when it did (*ok false if emitting failed). */
 bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok);
-/* Called as the next instruction starts, when nothing will take the last
- * two back any more: two I32_ADD_IMMs in a row become an I32_ADD_IMM2
- * (the first's opcode changes; the second stays where it is). Only the
- * last instruction, or an i32.shl with the add after it, is ever taken
- * back, so neither add of a pair can be. */
-void pair_adds(translator *t);
+/* Called as the next instruction starts, when no fold can take the last
+ * one back alone any more: the last two become a pair (VM_PAIRS) if they
+ * make one — the first's opcode changes, the second stays. take_back()
+ * undoes a pair whose second it removes. */
+void pair_up(translator *t);
 /* A fused compare-and-branch back to a loop head, cmp a b (b a slot or,
  * with b_imm, an i32 immediate), right after the i32.add that computed a
  * (or b: then the comparison is mirrored):

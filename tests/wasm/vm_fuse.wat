@@ -135,4 +135,18 @@
       (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
       (local.set $src (i32.sub (local.get $src) (i32.const -4)))
       (br_if $again (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+
+  ;; pairs: a sha-256 style mix (rotates, xors, adds run two at a time),
+  ;; and a copy whose pair partner, an i32.shl, is then folded into the
+  ;; load's address instead (the pair must come undone)
+  (func (export "sigma") (param $x i32) (param $y i32) (param $z i32) (result i32)
+    (i32.add
+      (i32.add (local.get $z)
+               (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 26)) (i32.rotl (local.get $x) (i32.const 21)))
+                        (i32.rotl (local.get $x) (i32.const 7))))
+      (i32.xor (i32.and (local.get $x) (local.get $y)) (i32.and (i32.xor (local.get $x) (i32.const -1)) (local.get $z)))))
+  (func (export "copy_then_index") (param $x i32) (param $b i32) (param $i i32) (result i32)
+    (local $t i32)
+    (local.set $t (local.get $x))
+    (i32.add (local.get $t) (i32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
 )
