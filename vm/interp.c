@@ -69,7 +69,7 @@
 #define FROM_BITS_F32(x) f32_from_bits(x)
 #define FROM_BITS_F64(x) f64_from_bits(x)
 
-#include "vm/interp_pure.h"
+#include "vm/interp_bodies.h"
 
 static vm_trap_kind trap_of(enum num_trap e)
 {
@@ -170,15 +170,6 @@ vm_status vm_interpret(vm_thread *t)
         SAVE();                                                               \
         return VM_OUT_OF_FUEL;                                                \
     } while (0)
-/* v ← the bytes of v's size at address addr + offset of a memory (its
- * data and size in bytes), or the out-of-bounds trap. */
-#define READ_MEMORY(v, ADDR, OFFSET, DATA, BYTES)                             \
-    do {                                                                      \
-        uint64_t ea_ = (uint64_t)(ADDR) + (OFFSET);                           \
-        if (ea_ + sizeof(v) > (BYTES))                                        \
-            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
-        memcpy(&(v), (DATA) + ea_, sizeof(v));                                \
-    } while (0)
 /* [start, start+n) inside a space of `size` units. */
 #define IN_BOUNDS(start, n, size) ((uint64_t)(start) + (uint64_t)(n) <= (uint64_t)(size))
 
@@ -190,25 +181,55 @@ dispatch:
 #endif
 
     CASE(UNREACHABLE) TRAP(VM_TRAP_UNREACHABLE);
-    /* The instructions that only compute (interp_pure.h), alone and in
-     * pairs: a pair's second instruction keeps its opcode word, which the
-     * first's body steps over. */
-#define PURE_HANDLER(NAME, ...) CASE(NAME) { pc = body_##NAME(pc, fp, &acc); DISPATCH(); }
-#define PURE_BINOP_HANDLERS(NAME, ...) \
-    PURE_HANDLER(NAME) PURE_HANDLER(NAME##_IMM) PURE_HANDLER(NAME##_A) PURE_HANDLER(NAME##_A_IMM)
-#define PAIR_HANDLER(FIRST, SECOND)                                           \
-    CASE(PAIR_##FIRST##_##SECOND) {                                           \
-        pc = body_##SECOND(body_##FIRST(pc, fp, &acc), fp, &acc);             \
+    /* The instructions that run straight through (interp_bodies.h), alone
+     * and in pairs: a pair's second instruction keeps its opcode word,
+     * which the first's body steps over; pc is at the instruction that
+     * runs, so a trap is reported where it happened. */
+#define RUN_BODY(NAME)                                                        \
+    do {                                                                      \
+        const uint32_t *next_ = body_##NAME(pc, fp, &acc, mem, mem_size);     \
+        if (next_ == NULL)                                                    \
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        pc = next_;                                                           \
+    } while (0)
+#define BODY_HANDLER(NAME, ...) CASE(NAME) { RUN_BODY(NAME); DISPATCH(); }
+#define BINOP_HANDLERS(NAME, ...) BODY_HANDLER(NAME) BODY_HANDLER(NAME##_IMM) \
+    BODY_HANDLER(NAME##_A) BODY_HANDLER(NAME##_A_IMM) BODY_HANDLER(NAME##_M)
+#define RMW_HANDLER(NAME, ...) BODY_HANDLER(NAME##_RMW)
+#define LOAD_HANDLERS(NAME, ...) BODY_HANDLER(NAME) BODY_HANDLER(NAME##_ADD) BODY_HANDLER(NAME##_IDX)
+#define STORE_HANDLERS(NAME, ...) LOAD_HANDLERS(NAME) BODY_HANDLER(NAME##_IMM) \
+    BODY_HANDLER(NAME##_ADD_IMM) BODY_HANDLER(NAME##_IDX_IMM)
+    /* NAME_MEM: the plain form's body on the memory its last word names. */
+#define OTHER_MEMORY_HANDLER(NAME, ...)                                       \
+    CASE(NAME##_MEM) {                                                        \
+        const vm_memory *m_ = inst->memories[pc[4]];                          \
+        const uint32_t *next_ = body_##NAME(pc, fp, &acc, m_->data, m_->size); \
+        if (next_ == NULL)                                                    \
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        pc = next_ + 1;                                                       \
         DISPATCH();                                                           \
     }
-    PURE_HANDLER(COPY) PURE_HANDLER(COPY2) PURE_HANDLER(CONST32) PURE_HANDLER(CONST64)
-    PURE_HANDLER(SELECT)
-    VM_COMPARES(PURE_BINOP_HANDLERS) VM_BINOPS(PURE_BINOP_HANDLERS)
-    VM_UNOPS(PURE_HANDLER) VM_UNOPS_SAT(PURE_HANDLER)
+#define PAIR_HANDLER(FIRST, SECOND)                                           \
+    CASE(PAIR_##FIRST##_##SECOND) {                                           \
+        RUN_BODY(FIRST);                                                      \
+        RUN_BODY(SECOND);                                                     \
+        DISPATCH();                                                           \
+    }
+    BODY_HANDLER(COPY) BODY_HANDLER(COPY2) BODY_HANDLER(CONST32) BODY_HANDLER(CONST64)
+    BODY_HANDLER(SELECT)
+    VM_COMPARES(BINOP_HANDLERS) VM_BINOPS(BINOP_HANDLERS) VM_ARITH_BINOPS(RMW_HANDLER)
+    VM_UNOPS(BODY_HANDLER) VM_UNOPS_SAT(BODY_HANDLER)
+    VM_LOADS(LOAD_HANDLERS) VM_STORES(STORE_HANDLERS)
+    VM_LOADS(OTHER_MEMORY_HANDLER) VM_STORES(OTHER_MEMORY_HANDLER)
     VM_PAIRS(PAIR_HANDLER)
-#undef PURE_HANDLER
-#undef PURE_BINOP_HANDLERS
+#undef BODY_HANDLER
+#undef BINOP_HANDLERS
+#undef RMW_HANDLER
+#undef LOAD_HANDLERS
+#undef STORE_HANDLERS
+#undef OTHER_MEMORY_HANDLER
 #undef PAIR_HANDLER
+#undef RUN_BODY
     CASE(BR) { pc = code + pc[1]; DISPATCH(); }
     CASE(BR_IF) { pc = GET_I32(pc[1]) ? code + pc[2] : pc + 3; DISPATCH(); }
     CASE(BR_UNLESS) { pc = GET_I32(pc[1]) ? pc + 3 : code + pc[2]; DISPATCH(); }
@@ -410,42 +431,6 @@ dispatch:
     }
 
     /* ---- the scalar instructions, from the tables ---- */
-    /* Each binary operation with b loaded from memory (the plain, _IMM
-     * and _A forms are pure, above). */
-#define BINOP_HANDLERS(NAME, IN, OUT, EXPR)                                   \
-    CASE(NAME##_M) {                                                          \
-        BITS_##IN bits;                                                       \
-        READ_MEMORY(bits, (uint32_t)(GET_I32(pc[3]) + pc[4]), pc[5], mem, mem_size); \
-        CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);             \
-        SET_##OUT(pc[1], EXPR);                                               \
-        pc += 6;                                                              \
-        DISPATCH();                                                           \
-    }
-    /* b loaded from memory, and the result stored back there (same type,
-     * same place: the load's bounds check covers the store). */
-#define RMW_HANDLER(NAME, CODE, IN, OUT, EXPR)                                \
-    CASE(NAME##_RMW) {                                                        \
-        uint64_t ea = (uint64_t)(uint32_t)(GET_I32(pc[3]) + pc[4]) + pc[5];   \
-        BITS_##IN bits;                                                       \
-        if (ea + sizeof bits > mem_size)                                      \
-            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
-        memcpy(&bits, mem + ea, sizeof bits);                                 \
-        CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);             \
-        SET_##OUT(pc[1], EXPR);                                               \
-        bits = (BITS_##IN)acc;                                                \
-        memcpy(mem + ea, &bits, sizeof bits);                                 \
-        pc += 6;                                                              \
-        DISPATCH();                                                           \
-    }
-    VM_ARITH_BINOPS(RMW_HANDLER)
-#undef RMW_HANDLER
-#define BINOP_HANDLER(NAME, CODE, IN, OUT, EXPR) BINOP_HANDLERS(NAME, IN, OUT, EXPR)
-#define COMPARE_HANDLER(NAME, CODE, T, EXPR, NEGATED, MIRRORED) BINOP_HANDLERS(NAME, T, I32, EXPR)
-    VM_BINOPS(BINOP_HANDLER)
-    VM_COMPARES(COMPARE_HANDLER)
-#undef BINOP_HANDLER
-#undef COMPARE_HANDLER
-#undef BINOP_HANDLERS
     /* A comparison fused with the branch that uses it: BR_IF_X a b target,
      * its _IMM form, and both again as _BACK (to a loop head: fuel). */
 #define BRANCH_HANDLER(LABEL, T, EXPR, B, SIZE, BACK)                         \
@@ -525,61 +510,6 @@ dispatch:
     }
     VM_UNOPS_TRAP(UNOP_TRAP_HANDLER)
 #undef UNOP_TRAP_HANDLER
-    /* Loads and stores, each also in an _ADD form whose address is
-     * (a + add) mod 2^32 (the i32.add that computed it, folded in) and an
-     * _IDX form whose address is (base + (index << shift)) mod 2^32; stores
-     * also with the value an immediate (_IMM). All these access memory 0
-     * through the registers mem and mem_size; the _MEM form accesses the
-     * memory its last word names, the same way. */
-#define ADDR_PLAIN(p) GET_I32((p)[0])
-#define ADDR_ADD(p) (uint32_t)(GET_I32((p)[0]) + (p)[1])
-#define ADDR_IDX(p) (uint32_t)(GET_I32((p)[0]) + (GET_I32((p)[1]) << (p)[2]))
-#define LOAD_FORM(LABEL, T, CTYPE, ADDR, OFFSET, SIZE, DATA, BYTES)           \
-    CASE(LABEL) {                                                             \
-        CTYPE v;                                                              \
-        READ_MEMORY(v, ADDR, OFFSET, DATA, BYTES);                            \
-        fp[pc[1]] = acc = (BITS_##T)v;                                        \
-        pc += SIZE;                                                           \
-        DISPATCH();                                                           \
-    }
-#define LOAD_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                            \
-    LOAD_FORM(NAME, T, CTYPE, ADDR_PLAIN(pc + 2), pc[3], 4, mem, mem_size)    \
-    LOAD_FORM(NAME##_ADD, T, CTYPE, ADDR_ADD(pc + 2), pc[4], 5, mem, mem_size) \
-    LOAD_FORM(NAME##_IDX, T, CTYPE, ADDR_IDX(pc + 2), pc[5], 6, mem, mem_size) \
-    LOAD_FORM(NAME##_MEM, T, CTYPE, ADDR_PLAIN(pc + 2), pc[3], 5,             \
-              inst->memories[pc[4]]->data, inst->memories[pc[4]]->size)
-    VM_LOADS(LOAD_HANDLERS)
-#undef LOAD_HANDLERS
-#undef LOAD_FORM
-#define STORE_FORM(LABEL, CTYPE, ADDR, VALUE, OFFSET, SIZE, DATA, BYTES)      \
-    CASE(LABEL) {                                                             \
-        uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                            \
-        if (ea + sizeof(CTYPE) > (BYTES))                                     \
-            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
-        CTYPE v = (CTYPE)(VALUE);                                             \
-        memcpy((DATA) + ea, &v, sizeof v);                                    \
-        pc += SIZE;                                                           \
-        DISPATCH();                                                           \
-    }
-#define STORE_HANDLERS(NAME, CODE, T, CTYPE, ALIGN)                           \
-    STORE_FORM(NAME, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 4, mem, mem_size) \
-    STORE_FORM(NAME##_ADD, CTYPE, ADDR_ADD(pc + 1), fp[pc[3]], pc[4], 5, mem, mem_size) \
-    STORE_FORM(NAME##_IDX, CTYPE, ADDR_IDX(pc + 1), fp[pc[4]], pc[5], 6, mem, mem_size) \
-    STORE_FORM(NAME##_IMM, CTYPE, ADDR_PLAIN(pc + 1), IMM_BITS_##T(pc + 3), pc[2], \
-               3 + IMM_WORDS_##T, mem, mem_size)                              \
-    STORE_FORM(NAME##_ADD_IMM, CTYPE, ADDR_ADD(pc + 1), IMM_BITS_##T(pc + 4), pc[3], \
-               4 + IMM_WORDS_##T, mem, mem_size)                              \
-    STORE_FORM(NAME##_IDX_IMM, CTYPE, ADDR_IDX(pc + 1), IMM_BITS_##T(pc + 5), pc[4], \
-               5 + IMM_WORDS_##T, mem, mem_size)                              \
-    STORE_FORM(NAME##_MEM, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 5,    \
-               inst->memories[pc[4]]->data, inst->memories[pc[4]]->size)
-    VM_STORES(STORE_HANDLERS)
-#undef STORE_HANDLERS
-#undef STORE_FORM
-#undef ADDR_PLAIN
-#undef ADDR_ADD
-#undef ADDR_IDX
-
     /* A call: wasm callees get a frame at fp + base (their params are
      * already there); host callees run right here. Fuel is charged at
      * wasm function entry. */

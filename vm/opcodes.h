@@ -309,9 +309,10 @@
  * fused instruction is the load's). */
 #define VM_MEMORY_OPERAND_OPS(X) VM_COMPARES(X) VM_BINOPS(X)
 
-/* Pairs of instructions that run as one (X(FIRST, SECOND)): both only
- * compute, and they follow each other often in compiled C — hash rounds,
- * dot products, loops stepping several pointers. The translator turns
+/* Pairs of instructions that run as one (X(FIRST, SECOND)): both run
+ * straight through (compute, or access memory 0: interp_bodies.h), and
+ * they follow each other often in compiled C — hash rounds, dot
+ * products, loops stepping several pointers, array element updates. The translator turns
  * FIRST's opcode into PAIR_FIRST_SECOND when SECOND follows with no label
  * between; SECOND stays as it was, its opcode word skipped. */
 #define VM_PAIRS(X) \
@@ -323,7 +324,13 @@
     X(I32_XOR_A, I32_ADD_A) X(I32_ADD_A, I32_ADD_A) X(I32_XOR_IMM, I32_AND_A) X(I32_XOR, I32_AND_A) \
     X(I32_AND, I32_XOR_A) X(I32_AND_A, I32_ADD_A) X(I32_ADD_A, I32_XOR) \
     X(F64_MUL, F64_MUL_A) X(F64_MUL, F64_MUL) X(F64_MUL_A, F64_SUB) X(F64_MUL_A, F64_ADD_A) \
-    X(F64_ADD_A, F64_ADD_A) X(F64_MUL_A_IMM, F64_ADD_A) X(F64_SUB, F64_MUL_A)
+    X(F64_ADD_A, F64_ADD_A) X(F64_MUL_A_IMM, F64_ADD_A) X(F64_SUB, F64_MUL_A) \
+    X(F64_MUL_M, F64_ADD_RMW) X(I32_ADD_IMM, F64_MUL_M) X(F64_MUL_A, F64_ADD_RMW) \
+    X(F64_STORE, F64_LOAD) X(F64_LOAD, F64_LOAD) X(F64_LOAD, F64_MUL) X(F64_SUB_M, F64_MUL_A) \
+    X(F64_SUB, F64_STORE) X(F64_MUL_A_IMM, F64_STORE) \
+    X(I32_LOAD_IDX, I32_LOAD_IDX) X(I32_LOAD_IDX, I32_GT_S) X(COPY, I32_LOAD_IDX) \
+    X(I32_STORE_IDX, COPY) X(I32_LOAD_ADD, I32_ROTL_A_IMM) X(I32_LOAD_ADD, I32_AND) \
+    X(I64_ADD_IMM, I32_LOAD8_U_ADD)
 
 /* The internal opcodes: one per entry of every list above. */
 #define VM_OP_NAME_2(NAME, ...) VM_OP_##NAME,

@@ -1,0 +1,147 @@
+/* interp_bodies.h — the bodies of the instructions that run straight
+ * through: they compute, or access memory 0 (or the memory they are
+ * given), and go on to the next instruction; the only way they can fail
+ * is a memory access out of bounds. Each is a function
+ * body_NAME(pc, fp, &acc, mem, mem_size) that does the instruction at pc
+ * and returns where the next one starts, or NULL when the access is out
+ * of bounds. The interpreter's handler for NAME is that one call; a pair
+ * superinstruction (VM_PAIRS in opcodes.h) is two calls in a row with no
+ * dispatch between them. The functions are always inlined, so the
+ * accumulator stays in a register across both, and a body that cannot
+ * fail has its NULL check folded away.
+ *
+ * Included by interp.c only, after its slot and immediate macros. */
+#ifndef WIPPY_VM_INTERP_BODIES_H
+#define WIPPY_VM_INTERP_BODIES_H
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PURE_BODY static inline __attribute__((always_inline)) const uint32_t *
+#else
+#define PURE_BODY static inline const uint32_t *
+#endif
+
+/* Parameters pc, fp, accp, mem, mem_size: acc is a copy the slot macros
+ * write, put back at the end. */
+#define BODY_START(NAME)                                                                     \
+    PURE_BODY body_##NAME(const uint32_t *pc, uint64_t *fp, uint64_t *accp, uint8_t *mem,   \
+                          uint64_t mem_size)                                                 \
+    {                                                                                        \
+        uint64_t acc = *accp;                                                                \
+        (void)mem;                                                                           \
+        (void)mem_size;
+#define BODY_END(WORDS) *accp = acc; return pc + (WORDS); }
+/* The effective address ADDR + OFFSET (a 33-bit sum) of an access of
+ * BYTES bytes, or out of bounds: the one bounds check of memory accesses. */
+#define EFFECTIVE_ADDRESS(ea, ADDR, OFFSET, BYTES)                                           \
+    uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                                               \
+    if (ea + (BYTES) > mem_size)                                                             \
+        return NULL;
+
+BODY_START(COPY) fp[pc[1]] = acc = fp[pc[2]]; BODY_END(3)
+BODY_START(COPY2) fp[pc[1]] = fp[pc[2]]; fp[pc[3]] = acc = fp[pc[4]]; BODY_END(5)
+BODY_START(CONST32) fp[pc[1]] = acc = pc[2]; BODY_END(3)
+BODY_START(CONST64) fp[pc[1]] = acc = pc[2] | (uint64_t)pc[3] << 32; BODY_END(4)
+BODY_START(SELECT) fp[pc[1]] = acc = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; BODY_END(5)
+
+/* Each binary operation with b from a slot or an immediate, a from a slot
+ * or the accumulator (_A). */
+#define BINOP_BODY(LABEL, IN, OUT, EXPR, A, B, WORDS) \
+    BODY_START(LABEL) CTYPE_##IN a = A, b = B; SET_##OUT(pc[1], EXPR); BODY_END(WORDS)
+#define BINOP_BODIES(NAME, IN, OUT, EXPR)                                                    \
+    BINOP_BODY(NAME, IN, OUT, EXPR, GET_##IN(pc[2]), GET_##IN(pc[3]), 4)                      \
+    BINOP_BODY(NAME##_IMM, IN, OUT, EXPR, GET_##IN(pc[2]), IMM_##IN(pc + 3), 3 + IMM_WORDS_##IN) \
+    BINOP_BODY(NAME##_A, IN, OUT, EXPR, ACC_##IN, GET_##IN(pc[3]), 4)                         \
+    BINOP_BODY(NAME##_A_IMM, IN, OUT, EXPR, ACC_##IN, IMM_##IN(pc + 3), 3 + IMM_WORDS_##IN)
+#define BINOP_ENTRY(NAME, CODE, IN, OUT, EXPR) BINOP_BODIES(NAME, IN, OUT, EXPR)
+#define COMPARE_ENTRY(NAME, CODE, T, EXPR, ...) BINOP_BODIES(NAME, T, I32, EXPR)
+VM_BINOPS(BINOP_ENTRY)
+VM_COMPARES(COMPARE_ENTRY)
+#undef BINOP_ENTRY
+#undef COMPARE_ENTRY
+#undef BINOP_BODIES
+#undef BINOP_BODY
+
+#define UNOP_BODY(NAME, CODE, IN, OUT, EXPR) \
+    BODY_START(NAME) CTYPE_##IN a = GET_##IN(pc[2]); SET_##OUT(pc[1], EXPR); BODY_END(3)
+VM_UNOPS(UNOP_BODY)
+VM_UNOPS_SAT(UNOP_BODY)
+#undef UNOP_BODY
+
+/* Loads and stores, each also in an _ADD form whose address is (a + add)
+ * mod 2^32 (the i32.add that computed it, folded in) and an _IDX form
+ * whose address is (base + (index << shift)) mod 2^32; stores also with
+ * the value an immediate (_IMM). */
+#define ADDR_PLAIN(p) GET_I32((p)[0])
+#define ADDR_ADD(p) (uint32_t)(GET_I32((p)[0]) + (p)[1])
+#define ADDR_IDX(p) (uint32_t)(GET_I32((p)[0]) + (GET_I32((p)[1]) << (p)[2]))
+#define LOAD_BODY(LABEL, T, CTYPE, ADDR, OFFSET, WORDS)                                      \
+    BODY_START(LABEL)                                                                        \
+    CTYPE v;                                                                                 \
+    EFFECTIVE_ADDRESS(ea, ADDR, OFFSET, sizeof v)                                            \
+    memcpy(&v, mem + ea, sizeof v);                                                          \
+    fp[pc[1]] = acc = (BITS_##T)v;                                                           \
+    BODY_END(WORDS)
+#define LOAD_BODIES(NAME, CODE, T, CTYPE, ALIGN)                                             \
+    LOAD_BODY(NAME, T, CTYPE, ADDR_PLAIN(pc + 2), pc[3], 4)                                  \
+    LOAD_BODY(NAME##_ADD, T, CTYPE, ADDR_ADD(pc + 2), pc[4], 5)                              \
+    LOAD_BODY(NAME##_IDX, T, CTYPE, ADDR_IDX(pc + 2), pc[5], 6)
+VM_LOADS(LOAD_BODIES)
+#undef LOAD_BODIES
+#undef LOAD_BODY
+#define STORE_BODY(LABEL, CTYPE, ADDR, VALUE, OFFSET, WORDS)                                 \
+    BODY_START(LABEL)                                                                        \
+    EFFECTIVE_ADDRESS(ea, ADDR, OFFSET, sizeof(CTYPE))                                       \
+    CTYPE v = (CTYPE)(VALUE);                                                                \
+    memcpy(mem + ea, &v, sizeof v);                                                          \
+    BODY_END(WORDS)
+#define STORE_BODIES(NAME, CODE, T, CTYPE, ALIGN)                                            \
+    STORE_BODY(NAME, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 4)                         \
+    STORE_BODY(NAME##_ADD, CTYPE, ADDR_ADD(pc + 1), fp[pc[3]], pc[4], 5)                     \
+    STORE_BODY(NAME##_IDX, CTYPE, ADDR_IDX(pc + 1), fp[pc[4]], pc[5], 6)                     \
+    STORE_BODY(NAME##_IMM, CTYPE, ADDR_PLAIN(pc + 1), IMM_BITS_##T(pc + 3), pc[2], 3 + IMM_WORDS_##T) \
+    STORE_BODY(NAME##_ADD_IMM, CTYPE, ADDR_ADD(pc + 1), IMM_BITS_##T(pc + 4), pc[3], 4 + IMM_WORDS_##T) \
+    STORE_BODY(NAME##_IDX_IMM, CTYPE, ADDR_IDX(pc + 1), IMM_BITS_##T(pc + 5), pc[4], 5 + IMM_WORDS_##T)
+VM_STORES(STORE_BODIES)
+#undef STORE_BODIES
+#undef STORE_BODY
+
+/* A binary operation whose b is loaded from memory at ((addr + add) mod
+ * 2^32) + offset (_M); the _RMW form stores the result back there (same
+ * type, same place: one bounds check covers both). */
+#define M_BODY(NAME, IN, OUT, EXPR)                                                          \
+    BODY_START(NAME##_M)                                                                     \
+    BITS_##IN bits;                                                                          \
+    EFFECTIVE_ADDRESS(ea, ADDR_ADD(pc + 3), pc[5], sizeof bits)                              \
+    memcpy(&bits, mem + ea, sizeof bits);                                                    \
+    CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);                                \
+    SET_##OUT(pc[1], EXPR);                                                                  \
+    BODY_END(6)
+#define M_BINOP(NAME, CODE, IN, OUT, EXPR) M_BODY(NAME, IN, OUT, EXPR)
+#define M_COMPARE(NAME, CODE, T, EXPR, ...) M_BODY(NAME, T, I32, EXPR)
+VM_BINOPS(M_BINOP)
+VM_COMPARES(M_COMPARE)
+#undef M_BINOP
+#undef M_COMPARE
+#undef M_BODY
+#define RMW_BODY(NAME, CODE, IN, OUT, EXPR)                                                  \
+    BODY_START(NAME##_RMW)                                                                   \
+    BITS_##IN bits;                                                                          \
+    EFFECTIVE_ADDRESS(ea, ADDR_ADD(pc + 3), pc[5], sizeof bits)                              \
+    memcpy(&bits, mem + ea, sizeof bits);                                                    \
+    CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);                                \
+    SET_##OUT(pc[1], EXPR);                                                                  \
+    bits = (BITS_##IN)acc;                                                                   \
+    memcpy(mem + ea, &bits, sizeof bits);                                                    \
+    BODY_END(6)
+VM_ARITH_BINOPS(RMW_BODY)
+#undef RMW_BODY
+#undef ADDR_PLAIN
+#undef ADDR_ADD
+#undef ADDR_IDX
+
+#undef EFFECTIVE_ADDRESS
+#undef BODY_START
+#undef BODY_END
+#undef PURE_BODY
+
+#endif
