@@ -26,6 +26,10 @@
 
 /* Where, in the wasm binary, the instruction at a code position came from:
  * for trap messages and backtraces. Sorted by pc. */
+/* A call zeroes this many slots after the params without looking at how
+ * many declared locals there are (a memset does any beyond). */
+#define VM_FRAME_ZEROED 4
+
 typedef struct {
     uint32_t pc;
     uint32_t offset;
@@ -36,7 +40,8 @@ typedef struct vm_code {
     uint32_t nwords;
     uint32_t nparams;       /* slots 0..nparams-1 */
     uint32_t nlocals;       /* params + declared locals: slots below the operand stack */
-    uint32_t frame_slots;   /* params + locals + deepest operand stack */
+    uint32_t frame_slots;   /* params + locals + deepest operand stack, at least
+                               params + VM_FRAME_ZEROED */
     uint32_t nresults;
     vm_code_line *lines;
     uint32_t nlines;

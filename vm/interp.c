@@ -327,12 +327,11 @@ dispatch:
         code = func->code->words;
         pc = frame->pc;
         fp = t->slots + frame->fp;
+        /* A callee of this instance that grew memory 0 updated the
+         * registers itself (MEMORY_GROW, host calls). */
         if (func->instance != inst) {
             inst = func->instance;
             LOAD_MEMORY();
-        } else if (memory != NULL) {   /* the callee may have grown it */
-            mem = memory->data;
-            mem_size = memory->size;
         }
         DISPATCH();
     }
@@ -550,16 +549,13 @@ enter:
         const vm_code *c = callee->code;
         frame->func = callee;
         frame->pc = c->words;
-        /* Declared locals start at zero; most functions have a few. */
+        /* Declared locals start at zero; most functions have a few, so
+         * four slots are always zeroed (every frame has room for them:
+         * VM_FRAME_ZEROED in code.h), and a memset does the rest. */
         uint64_t *local = fp + c->nparams;
-        switch (c->nlocals - c->nparams) {
-        default: memset(local, 0, (c->nlocals - c->nparams) * sizeof *local); break;
-        case 4: local[3] = 0; /* fall through */
-        case 3: local[2] = 0; /* fall through */
-        case 2: local[1] = 0; /* fall through */
-        case 1: local[0] = 0; /* fall through */
-        case 0: break;
-        }
+        local[0] = local[1] = local[2] = local[3] = 0;
+        if (c->nlocals - c->nparams > VM_FRAME_ZEROED)
+            memset(local + VM_FRAME_ZEROED, 0, (c->nlocals - c->nparams - VM_FRAME_ZEROED) * sizeof *local);
         func = callee;
         code = c->words;
         pc = code;

@@ -394,6 +394,8 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     c->frame_slots = t->nlocals + t->max_height;
     if (c->frame_slots < c->nresults)
         c->frame_slots = c->nresults;
+    if (c->frame_slots < c->nparams + VM_FRAME_ZEROED)
+        c->frame_slots = c->nparams + VM_FRAME_ZEROED;
     return true;
 }
 
