@@ -7,7 +7,8 @@
  * Dispatch is computed `goto` on GCC and Clang, and a `switch` elsewhere
  * (or with -DVM_PORTABLE_DISPATCH); both are built from the same handler
  * text below. Handlers for the scalar instructions are generated from the
- * tables of opcodes.h. Every handler leaves pc at its own first word until
+ * tables of opcodes.h, those for the SIMD instructions (interp_simd.h)
+ * from opcodes_simd.h. Every handler leaves pc at its own first word until
  * it has finished, so a trap reports the right instruction.
  *
  * The accumulator: every instruction that writes a result slot also
@@ -23,6 +24,7 @@
 #include "vm/numeric.h"
 #include "vm/opcodes.h"
 #include "vm/runtime.h"
+#include "vm/simd.h"
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(VM_PORTABLE_DISPATCH)
 #define VM_COMPUTED_GOTO 1
@@ -103,6 +105,7 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
         VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM)
+        VM_V128_SPECIAL_OPS(LABEL_1) VM_SIMD_OPS(LABEL_2)
     };
 #undef LABEL_A
 #undef LABEL_IDX
@@ -222,8 +225,8 @@ dispatch:
         DISPATCH();
     }
     CASE(SELECT) { fp[pc[1]] = acc = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; pc += 5; DISPATCH(); }
-    CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value; pc += 3; DISPATCH(); }
-    CASE(GLOBAL_SET) { inst->globals[pc[2]]->value = fp[pc[1]]; pc += 3; DISPATCH(); }
+    CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value[0]; pc += 3; DISPATCH(); }
+    CASE(GLOBAL_SET) { inst->globals[pc[2]]->value[0] = fp[pc[1]]; pc += 3; DISPATCH(); }
     CASE(MEMORY_SIZE) { SET_I32(pc[1], inst->memories[pc[2]]->pages); pc += 3; DISPATCH(); }
     CASE(MEMORY_GROW) {
         SET_I32(pc[1], (uint32_t)vm_memory_grow(inst->memories[pc[3]], GET_I32(pc[2])));
@@ -579,6 +582,9 @@ dispatch:
 #undef ADDR_PLAIN
 #undef ADDR_ADD
 #undef ADDR_IDX
+
+    /* ---- v128: moves and the SIMD instructions ---- */
+#include "vm/interp_simd.h"
 
     /* A call: wasm callees get a frame at fp + base (their params are
      * already there); host callees run right here. Fuel is charged at
