@@ -24,11 +24,12 @@
 #include "vm/numeric.h"
 #include "vm/opcodes.h"
 #include "vm/runtime.h"
-#include "vm/simd.h"
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(VM_PORTABLE_DISPATCH)
 #define VM_COMPUTED_GOTO 1
 #endif
+
+#include "vm/interp_simd.h"   /* vm_interpret_v128(): the v128 instructions */
 
 /* Slots as the wasm types (see runtime.h). */
 #define CTYPE_I32 uint32_t
@@ -97,6 +98,7 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
 #define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
     &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
+#define LABEL_V128(NAME, ...) &&L_V128,
     static const void *const labels[VM_OP_COUNT] = {
         VM_SPECIAL_OPS(LABEL_1) VM_COMPARES(LABEL_2) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2)
         VM_UNOPS(LABEL_2) VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2)
@@ -105,8 +107,9 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
         VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM)
-        VM_V128_SPECIAL_OPS(LABEL_1) VM_SIMD_OPS(LABEL_2)
+        VM_V128_SPECIAL_OPS(LABEL_V128) VM_SIMD_OPS(LABEL_V128)
     };
+#undef LABEL_V128
 #undef LABEL_A
 #undef LABEL_IDX
 #undef LABEL_STORE_IMM
@@ -583,8 +586,23 @@ dispatch:
 #undef ADDR_ADD
 #undef ADDR_IDX
 
-    /* ---- v128: moves and the SIMD instructions ---- */
-#include "vm/interp_simd.h"
+    /* ---- v128: every one of them runs in vm_interpret_v128(), which
+     * comes back at the first other instruction ---- */
+#ifdef VM_COMPUTED_GOTO
+    L_V128:
+#else
+#define V128_CASE(NAME, ...) case VM_OP_##NAME:
+    VM_V128_SPECIAL_OPS(V128_CASE) VM_SIMD_OPS(V128_CASE)
+#undef V128_CASE
+#endif
+    {
+        bool trapped = false;
+        pc = vm_interpret_v128(fp, pc, inst, &trapped);
+        if (trapped)
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        DISPATCH();
+    }
+
 
     /* A call: wasm callees get a frame at fp + base (their params are
      * already there); host callees run right here. Fuel is charged at
