@@ -49,11 +49,6 @@ bool tr_malformed(translator *t, const char *fmt, ...)
     return report(t, VM_ERR_MALFORMED, "%s", message);
 }
 
-bool tr_unsupported(translator *t, const char *what)
-{
-    return report(t, VM_ERR_UNSUPPORTED, "%s are not supported yet", what);
-}
-
 bool tr_out_of_memory(translator *t)
 {
     return report(t, VM_ERR_NOMEM, "out of memory");

@@ -82,8 +82,6 @@ typedef struct {
 /* Errors: "0xOFFSET: message" at the current instruction; always false. */
 bool tr_fail(translator *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool tr_malformed(translator *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Valid WebAssembly this engine does not run yet ("SIMD instructions"). */
-bool tr_unsupported(translator *t, const char *what);
 
 /* The frame slot of operand-stack position k (k <= height): the first
  * slot after the locals and the operands below k, each as wide as its
