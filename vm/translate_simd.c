@@ -7,8 +7,9 @@
  * every operand its position by the widths below it (pos_slot), so the
  * code here only names first slots. v128 values never go through the
  * interpreter's accumulator: nothing here records a destination for the
- * superinstructions (note_dst), and a v128 is never a pending constant,
- * local alias aside (v128.const writes its slots at once). SIMD memory
+ * superinstructions (note_dst). A v128 operand is always in slots: its
+ * own position's, or a local's (local.get); never a pending constant
+ * (v128.const writes its slots at once). SIMD memory
  * accesses get no fused forms: each names its memory, and the interpreter
  * uses its registers for memory 0. */
 #include "vm/simd_mem.h"
