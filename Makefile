@@ -123,6 +123,7 @@ $(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-exte
 $(BUILD)/tests/wasm/multi_memory.wasm: WAT2WASM_FLAGS = --enable-multi-memory
 $(BUILD)/tests/wasm/multi_memory_imports.wasm: WAT2WASM_FLAGS = --enable-multi-memory
 $(BUILD)/tests/wasm/tail_calls.wasm $(BUILD)/tests/wasm/tail_calls_other.wasm: WAT2WASM_FLAGS = --enable-tail-call
+$(BUILD)/tests/wasm/simd.wasm: WAT2WASM_FLAGS = --enable-tail-call --enable-multi-memory
 $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
 	$(WAT2WASM) --debug-names $(WAT2WASM_FLAGS) -o $@ $<

@@ -8,6 +8,7 @@
     X(json)            \
     X(numeric)         \
     X(simd)            \
+    X(simd_vm)         \
     X(vm)              \
     X(fuse)            \
     X(decode)          \

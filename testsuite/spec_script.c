@@ -4,8 +4,8 @@
  * ("module_type": "text", i.e. `module quote` in assert_malformed/invalid)
  * are skipped, since this runner has no text parser. Modules are loaded
  * with the features the runner was given (none: Wasm 2.0 core); a valid
- * module the engine does not run yet (VM_ERR_UNSUPPORTED: SIMD, several
- * memories) is skipped, with every command that uses it;
+ * module the engine does not run (VM_ERR_UNSUPPORTED: none of Wasm 2.0
+ * today) is skipped, with every command that uses it;
  * the registered instances it may have imported from, and so changed,
  * are then stale and the commands on them skipped too.
  *

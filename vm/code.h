@@ -38,11 +38,11 @@ typedef struct {
 typedef struct vm_code {
     uint32_t *words;
     uint32_t nwords;
-    uint32_t nparams;       /* slots 0..nparams-1 */
+    uint32_t nparams;       /* the params' slots: 0..nparams-1 */
     uint32_t nlocals;       /* params + declared locals: slots below the operand stack */
-    uint32_t frame_slots;   /* params + locals + deepest operand stack, at least
-                               params + VM_FRAME_ZEROED */
-    uint32_t nresults;
+    uint32_t frame_slots;   /* params + locals + deepest operand stack, in slots; at
+                               least params + VM_FRAME_ZEROED */
+    uint32_t nresults;      /* the results' slots */
     vm_code_line *lines;
     uint32_t nlines;
 } vm_code;

@@ -12,6 +12,31 @@
 #define IMM_WORDS_F32 1
 #define IMM_WORDS_F64 2
 
+/* The operand words of each kind of SIMD instruction (opcodes.h). */
+#define SIMD_WORDS_CONST 5
+#define SIMD_WORDS_SHUFFLE 7
+#define SIMD_WORDS_UNARY 2
+#define SIMD_WORDS_BINARY 3
+#define SIMD_WORDS_TERNARY 4
+#define SIMD_WORDS_TEST 2
+#define SIMD_WORDS_SHIFT 3
+#define SIMD_WORDS_SPLAT_I32 2
+#define SIMD_WORDS_SPLAT_I64 2
+#define SIMD_WORDS_SPLAT_F32 2
+#define SIMD_WORDS_SPLAT_F64 2
+#define SIMD_WORDS_EXTRACT_I32 3
+#define SIMD_WORDS_EXTRACT_I64 3
+#define SIMD_WORDS_EXTRACT_F32 3
+#define SIMD_WORDS_EXTRACT_F64 3
+#define SIMD_WORDS_REPLACE_I32 4
+#define SIMD_WORDS_REPLACE_I64 4
+#define SIMD_WORDS_REPLACE_F32 4
+#define SIMD_WORDS_REPLACE_F64 4
+#define SIMD_WORDS_LOAD 4
+#define SIMD_WORDS_STORE 4
+#define SIMD_WORDS_LOAD_LANE 6
+#define SIMD_WORDS_STORE_LANE 5
+
 /* Names are stored in place, not as pointers: the table then needs no
  * relocation when the program starts, so its pages stay untouched until
  * something is dumped. */
@@ -88,6 +113,11 @@ static const op_info ops[VM_OP_COUNT] = {
 #define RMW(NAME, ...) [VM_OP_##NAME##_RMW] = { #NAME "_RMW", 5 },
     VM_ARITH_BINOPS(RMW)
 #undef RMW
+    [VM_OP_COPY_V128] = { "COPY_V128", 2 }, [VM_OP_SELECT_V128] = { "SELECT_V128", 4 },
+    [VM_OP_GLOBAL_GET_V128] = { "GLOBAL_GET_V128", 2 }, [VM_OP_GLOBAL_SET_V128] = { "GLOBAL_SET_V128", 2 },
+#define SIMD(NAME, TEXT, SUBOP, KIND, ...) [VM_OP_##NAME] = { #NAME, SIMD_WORDS_##KIND },
+    VM_SIMD_OPS(SIMD)
+#undef SIMD
 };
 
 /* The pairs come last among the opcodes, in VM_PAIRS order. */

@@ -10,6 +10,7 @@
 
 #include "vm/reader.h"
 #include "vm/runtime.h"
+#include "vm/simd_lanes.h"
 
 /* The extended-const arithmetic, wrapping as the integer instructions do:
  * i32 operands are the low 32 bits of their slots, and so is the result. */
@@ -25,24 +26,26 @@ static uint64_t const_arith(uint8_t op, uint64_t a, uint64_t b)
     }
 }
 
-bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
+bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2])
 {
     const vm_module *m = inst->module;
+    out[1] = 0;
     if (e->form == VM_EXPR_FUNC_INDEX) {
-        *out = (uint64_t)(uintptr_t)inst->funcs[e->func_index];
+        out[0] = (uint64_t)(uintptr_t)inst->funcs[e->func_index];
         return true;
     }
     /* Validated already: constants, references, imported globals and the
      * extended-const arithmetic, never more than VM_MAX_CONST_DEPTH
      * operands at once, one value at the end. The checks below only keep
-     * a broken module from reading out of bounds. */
+     * a broken module from reading out of bounds. Each operand has two
+     * words: a v128's halves, or a scalar's slot bits and 0. */
     vm_error err = { 0 };
     vm_reader r = { m->bytes, e->offset, (size_t)e->offset + e->length, &err };
-    uint64_t stack[VM_MAX_CONST_DEPTH];
+    uint64_t stack[VM_MAX_CONST_DEPTH][2];
     uint32_t depth = 0;
     while (r.pos < r.end) {
         uint8_t op;
-        uint64_t v = 0;
+        uint64_t v = 0, hi = 0;
         if (!vm_read_u8(&r, &op))
             return false;
         switch (op) {
@@ -52,23 +55,53 @@ bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
         case 0x44: if (!vm_read_f64(&r, &v)) return false; break;
         case 0xd0: r.pos++; v = 0; break;   /* ref.null t: the null reference */
         case 0xd2: { uint32_t f; if (!vm_read_u32(&r, &f)) return false; v = (uint64_t)(uintptr_t)inst->funcs[f]; break; }
-        case 0x23: { uint32_t g; if (!vm_read_u32(&r, &g)) return false; v = inst->globals[g]->value; break; }
+        case 0x23: {
+            uint32_t g;
+            if (!vm_read_u32(&r, &g))
+                return false;
+            v = inst->globals[g]->value[0];
+            hi = inst->globals[g]->value[1];
+            break;
+        }
         case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e:
             if (depth < 2)
                 return false;
             depth -= 2;
-            v = const_arith(op, stack[depth], stack[depth + 1]);
+            v = const_arith(op, stack[depth][0], stack[depth + 1][0]);
             break;
+        case 0xfd: {   /* v128.const: 16 bytes, little-endian halves */
+            uint32_t sub;
+            const uint8_t *bytes;
+            if (!vm_read_u32(&r, &sub) || sub != 12 || !vm_read_bytes(&r, 16, &bytes))
+                return false;
+            vm_v128 x;
+            memcpy(x.bytes, bytes, 16);
+            v = vm_v128_lo(x);
+            hi = vm_v128_hi(x);
+            break;
+        }
         default:
             return false;
         }
         if (depth == VM_MAX_CONST_DEPTH)
             return false;
-        stack[depth++] = v;
+        stack[depth][0] = v;
+        stack[depth][1] = hi;
+        depth++;
     }
     if (depth != 1)
         return false;
-    *out = stack[0];
+    out[0] = stack[0][0];
+    out[1] = stack[0][1];
+    return true;
+}
+
+bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
+{
+    uint64_t both[2];
+    if (!vm_eval_const128(inst, e, both))
+        return false;
+    *out = both[0];
     return true;
 }
 
@@ -140,10 +173,11 @@ static bool create_definitions(vm_instance *inst, vm_error *err)
     }
     for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) {
         const vm_global_def *g = &m->globals[i - m->nimported_globals];
-        uint64_t bits = 0;
-        if (!vm_eval_const(inst, &g->init, &bits))
+        uint64_t bits[2] = { 0, 0 };
+        if (!vm_eval_const128(inst, &g->init, bits))
             return fail(err, VM_ERR_INVALID, "bad constant expression");
-        vm_value v = vm_value_from_bits(g->type.type, bits);
+        vm_value v;
+        vm_value_from_slots(g->type.type, bits, &v);
         if ((inst->globals[i] = vm_global_new(s, v, g->type.mutable_)) == NULL)
             return fail(err, VM_ERR_NOMEM, "out of memory");
     }

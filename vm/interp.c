@@ -7,7 +7,8 @@
  * Dispatch is computed `goto` on GCC and Clang, and a `switch` elsewhere
  * (or with -DVM_PORTABLE_DISPATCH); both are built from the same handler
  * text below. Handlers for the scalar instructions are generated from the
- * tables of opcodes.h. Every handler leaves pc at its own first word until
+ * tables of opcodes.h, those for the SIMD instructions (interp_simd.h)
+ * from opcodes_simd.h. Every handler leaves pc at its own first word until
  * it has finished, so a trap reports the right instruction.
  *
  * The accumulator: every instruction that writes a result slot also
@@ -27,6 +28,8 @@
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(VM_PORTABLE_DISPATCH)
 #define VM_COMPUTED_GOTO 1
 #endif
+
+#include "vm/interp_simd.h"   /* vm_interpret_v128(): the v128 instructions */
 
 /* Slots as the wasm types (see runtime.h). */
 #define CTYPE_I32 uint32_t
@@ -99,6 +102,7 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
 #define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
     &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
+#define LABEL_V128(NAME, ...) &&L_V128,
     static const void *const labels[VM_OP_COUNT] = {
         VM_SPECIAL_OPS(LABEL_1) VM_COMPARES(LABEL_2) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2)
         VM_UNOPS(LABEL_2) VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2)
@@ -106,8 +110,10 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
-        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW) VM_PAIRS(LABEL_PAIR)
+        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW)
+        VM_V128_SPECIAL_OPS(LABEL_V128) VM_SIMD_OPS(LABEL_V128) VM_PAIRS(LABEL_PAIR)
     };
+#undef LABEL_V128
 #undef LABEL_A
 #undef LABEL_IDX
 #undef LABEL_STORE_IMM
@@ -258,8 +264,8 @@ dispatch:
         pc = code + pc[2];
         DISPATCH();
     }
-    CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value; pc += 3; DISPATCH(); }
-    CASE(GLOBAL_SET) { inst->globals[pc[2]]->value = fp[pc[1]]; pc += 3; DISPATCH(); }
+    CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value[0]; pc += 3; DISPATCH(); }
+    CASE(GLOBAL_SET) { inst->globals[pc[2]]->value[0] = fp[pc[1]]; pc += 3; DISPATCH(); }
     CASE(MEMORY_SIZE) { SET_I32(pc[1], inst->memories[pc[2]]->pages); pc += 3; DISPATCH(); }
     CASE(MEMORY_GROW) {
         SET_I32(pc[1], (uint32_t)vm_memory_grow(inst->memories[pc[3]], GET_I32(pc[2])));
@@ -509,6 +515,23 @@ dispatch:
     }
     VM_UNOPS_TRAP(UNOP_TRAP_HANDLER)
 #undef UNOP_TRAP_HANDLER
+    /* ---- v128: every one of them runs in vm_interpret_v128(), which
+     * comes back at the first other instruction ---- */
+#ifdef VM_COMPUTED_GOTO
+    L_V128:
+#else
+#define V128_CASE(NAME, ...) case VM_OP_##NAME:
+    VM_V128_SPECIAL_OPS(V128_CASE) VM_SIMD_OPS(V128_CASE)
+#undef V128_CASE
+#endif
+    {
+        bool trapped = false;
+        pc = vm_interpret_v128(fp, pc, inst, &trapped);
+        if (trapped)
+            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+        DISPATCH();
+    }
+
     /* A call: wasm callees get a frame at fp + base (their params are
      * already there); host callees run right here. Fuel is charged at
      * wasm function entry. */

@@ -37,6 +37,19 @@
 #define VM_MAX_TABLE_SIZE     10000000u  /* elements of one table */
 #define VM_MAX_NAME           100000u    /* bytes of one import/export/custom name */
 
+/* The 64-bit frame slots a value of the type takes: two for a v128 (its
+ * low then high half, see simd_lanes.h), one for everything else. */
+static inline uint32_t vm_valtype_slots(vm_valtype t) { return t == VM_V128 ? 2u : 1u; }
+
+/* The slots of n values of the given types, one after the other. */
+static inline uint32_t vm_valtypes_slots(const vm_valtype *types, uint32_t n)
+{
+    uint32_t s = 0;
+    for (uint32_t i = 0; i < n; i++)
+        s += vm_valtype_slots(types[i]);
+    return s;
+}
+
 /* A function type; params and results point into the module's valtypes. */
 typedef struct {
     uint32_t nparams, nresults;

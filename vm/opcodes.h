@@ -14,6 +14,8 @@
 #ifndef WIPPY_VM_OPCODES_H
 #define WIPPY_VM_OPCODES_H
 
+#include "vm/opcodes_simd.h"
+
 /* Integer comparisons: X(NAME, opcode, operand type, expression over a
  * and b, the comparison that is true exactly when this one is false, the
  * one that gives the same answer with the operands swapped).
@@ -261,6 +263,29 @@
     X(TABLE_COPY) X(TABLE_INIT) X(ELEM_DROP) \
     X(MEMORY_INIT) X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL)
 
+/* The v128 forms of the special operations that move values; a v128 is
+ * two consecutive slots, named by the first (code.h). A v128 never goes
+ * through the interpreter's accumulator.
+ *   COPY_V128        s:dst s:src          both halves read, then written
+ *   SELECT_V128      s:dst s:a s:b s:cond
+ *   GLOBAL_GET_V128  s:dst i:global       GLOBAL_SET_V128 s:src i:global */
+#define VM_V128_SPECIAL_OPS(X) X(COPY_V128) X(SELECT_V128) X(GLOBAL_GET_V128) X(GLOBAL_SET_V128)
+
+/* The SIMD instructions (opcodes_simd.h) are one internal opcode each,
+ * VM_OP_NAME, after everything else. Their operand words, by kind (v128
+ * operands are slot pairs; "m:" a memory index, whose memory 0 the
+ * interpreter keeps in registers):
+ *   CONST        s:dst i:lo_lo i:lo_hi i:hi_lo i:hi_hi   the 64-bit halves
+ *   SHUFFLE      s:dst s:a s:b i:4 words of lane bytes, as CONST's
+ *   UNARY, TEST, SPLAT_T     s:dst s:a
+ *   BINARY, SHIFT            s:dst s:a s:b
+ *   TERNARY      s:dst s:a s:b s:c
+ *   EXTRACT_T    s:dst s:a i:lane          REPLACE_T  s:dst s:a s:x i:lane
+ *   LOAD         s:dst s:addr i:offset m:memory
+ *   STORE        s:addr s:value i:offset m:memory
+ *   LOAD_LANE    s:dst s:addr s:a i:offset m:memory i:lane
+ *   STORE_LANE   s:addr s:a i:offset m:memory i:lane */
+
 /* Forms made from the lists above (the second operand an immediate:
  * `_IMM`; a comparison fused with the branch that follows it: `BR_IF_`,
  * `_BACK` when the branch goes back to a loop head and charges fuel):
@@ -371,7 +396,9 @@ typedef enum {
     VM_LOADS(VM_OP_NAME_MEM)
     VM_STORES(VM_OP_NAME_MEM)
     VM_ARITH_BINOPS(VM_OP_NAME_RMW)
-    VM_PAIRS(VM_OP_NAME_PAIR)
+    VM_V128_SPECIAL_OPS(VM_OP_NAME_1)
+    VM_SIMD_OPS(VM_OP_NAME_2)
+    VM_PAIRS(VM_OP_NAME_PAIR)   /* last: see vm_pair_first() */
     VM_OP_COUNT
 } vm_opcode;
 #undef VM_OP_NAME_1

@@ -3,7 +3,8 @@
  * calls. Internal to vm/; vm.h declares them opaque.
  *
  * Values live in 64-bit slots: i32 zero-extended, i64 as is, f32/f64 as
- * their bits, references as pointer bits (0 = null). */
+ * their bits, references as pointer bits (0 = null), a v128 in two
+ * consecutive slots (vm_v128_lo then vm_v128_hi of simd_lanes.h). */
 #ifndef WIPPY_VM_RUNTIME_H
 #define WIPPY_VM_RUNTIME_H
 
@@ -43,7 +44,7 @@ struct vm_table {
 struct vm_global {
     vm_valtype type;
     bool mutable_;
-    uint64_t value;              /* slot bits */
+    uint64_t value[2];           /* slot bits: value[0], and value[1] too for a v128 */
 };
 
 struct vm_instance {
@@ -121,8 +122,10 @@ bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots);
 bool vm_thread_reserve_slots(vm_thread *t, uint64_t fp, uint64_t slots);
 
 /* Evaluates a validated constant expression of an instance (global
- * initialisers, segment offsets and items) into slot bits. */
+ * initialisers, segment offsets and items) into slot bits: out[0], and
+ * out[1] too when the value is a v128 (vm_eval_const128). */
 bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out);
+bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2]);
 
 /* Looks up and type-checks one import (linker.c). */
 bool vm_linker_resolve(const vm_linker *l, vm_store *s, const vm_module *m, const vm_import *imp,
@@ -131,9 +134,14 @@ bool vm_linker_resolve(const vm_linker *l, vm_store *s, const vm_module *m, cons
 /* Grows a table by delta elements set to init; the old size or -1 (store.c). */
 int64_t vm_table_grow(vm_table *t, uint32_t delta, uint64_t init);
 
-/* Values ↔ slot bits. */
+/* Values ↔ slot bits (one slot: never a v128). */
 uint64_t vm_value_bits(const vm_value *v);
 vm_value vm_value_from_bits(vm_valtype type, uint64_t bits);
+
+/* Values ↔ slots of any type: writes (reads) vm_valtype_slots(type)
+ * slots at `slots`; returns how many. */
+uint32_t vm_value_to_slots(const vm_value *v, uint64_t *slots);
+uint32_t vm_value_from_slots(vm_valtype type, const uint64_t *slots, vm_value *out);
 
 /* Structural equality of signatures. */
 bool vm_signature_equal(const vm_signature *a, const vm_signature *b);

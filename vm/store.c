@@ -7,6 +7,7 @@
 #endif
 
 #include "vm/runtime.h"
+#include "vm/simd_lanes.h"
 
 #define PAGE 65536u
 
@@ -309,6 +310,32 @@ vm_value vm_value_from_bits(vm_valtype type, uint64_t bits)
     return v;
 }
 
+uint32_t vm_value_to_slots(const vm_value *v, uint64_t *slots)
+{
+    if (v->type != VM_V128) {
+        slots[0] = vm_value_bits(v);
+        return 1;
+    }
+    vm_v128 x;
+    memcpy(x.bytes, v->of.v128, 16);
+    slots[0] = vm_v128_lo(x);
+    slots[1] = vm_v128_hi(x);
+    return 2;
+}
+
+uint32_t vm_value_from_slots(vm_valtype type, const uint64_t *slots, vm_value *out)
+{
+    if (type != VM_V128) {
+        *out = vm_value_from_bits(type, slots[0]);
+        return 1;
+    }
+    memset(out, 0, sizeof *out);
+    out->type = VM_V128;
+    vm_v128 x = vm_v128_from_halves(slots[0], slots[1]);
+    memcpy(out->of.v128, x.bytes, 16);
+    return 2;
+}
+
 vm_global *vm_global_new(vm_store *s, vm_value init, bool mutable_)
 {
     vm_global *g = calloc(1, sizeof *g);
@@ -316,7 +343,7 @@ vm_global *vm_global_new(vm_store *s, vm_value init, bool mutable_)
         return NULL;
     g->type = init.type;
     g->mutable_ = mutable_;
-    g->value = vm_value_bits(&init);
+    vm_value_to_slots(&init, g->value);
     if (!vm_store_own(s, OWN_GLOBAL, g)) {
         free(g);
         return NULL;
@@ -324,7 +351,12 @@ vm_global *vm_global_new(vm_store *s, vm_value init, bool mutable_)
     return g;
 }
 
-vm_value vm_global_get(const vm_global *g) { return vm_value_from_bits(g->type, g->value); }
+vm_value vm_global_get(const vm_global *g)
+{
+    vm_value v;
+    vm_value_from_slots(g->type, g->value, &v);
+    return v;
+}
 
 vm_valtype vm_global_type(const vm_global *g, bool *mutable_)
 {
@@ -337,7 +369,7 @@ bool vm_global_set(vm_global *g, vm_value v)
 {
     if (!g->mutable_ || v.type != g->type)
         return false;
-    g->value = vm_value_bits(&v);
+    vm_value_to_slots(&v, g->value);
     return true;
 }
 

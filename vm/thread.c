@@ -165,13 +165,16 @@ vm_status vm_call_start(vm_thread *t, vm_func *f, const vm_value *args, size_t n
                      vm_valtype_name(f->sig.params[i]), vm_valtype_name(args[i].type));
             return vm_thread_set_trap(t, VM_TRAP_BAD_CALL, m, NULL);
         }
-    uint64_t slots = f->host ? (uint64_t)f->sig.nparams + f->sig.nresults : f->code->frame_slots;
+    uint32_t param_slots = vm_valtypes_slots(f->sig.params, f->sig.nparams);
+    uint64_t slots = f->host ? (uint64_t)param_slots + vm_valtypes_slots(f->sig.results, f->sig.nresults)
+                             : f->code->frame_slots;
     if (!vm_thread_reserve(t, 0, slots + 1))
         return VM_TRAP;
+    uint32_t at = 0;
     for (size_t i = 0; i < nargs; i++)
-        t->slots[i] = vm_value_bits(&args[i]);
-    if (f->host == NULL && f->code->nlocals > nargs)
-        memset(t->slots + nargs, 0, (f->code->nlocals - nargs) * sizeof *t->slots);
+        at += vm_value_to_slots(&args[i], t->slots + at);
+    if (f->host == NULL && f->code->nlocals > param_slots)
+        memset(t->slots + param_slots, 0, (f->code->nlocals - param_slots) * sizeof *t->slots);
     t->frames[0] = (vm_frame){ f, f->host ? NULL : f->code->words, 0 };
     t->nframes = 1;
     t->state = THREAD_READY;
@@ -193,8 +196,9 @@ vm_status vm_call_host(vm_thread *t, const vm_func *f, vm_instance *caller_inst,
             return vm_thread_set_trap(t, VM_TRAP_HOST, "out of memory", NULL);
         }
     }
+    uint64_t at = fp;
     for (uint32_t i = 0; i < f->sig.nparams; i++)
-        a[i] = vm_value_from_bits(f->sig.params[i], t->slots[fp + i]);
+        at += vm_value_from_slots(f->sig.params[i], t->slots + at, &a[i]);
     for (uint32_t i = 0; i < f->sig.nresults; i++)
         r[i] = vm_value_from_bits(f->sig.results[i], 0);
     vm_caller caller = { t, caller_inst };
@@ -202,8 +206,14 @@ vm_status vm_call_host(vm_thread *t, const vm_func *f, vm_instance *caller_inst,
     vm_host_status st = f->host(&caller, a, r, f->user);
     vm_status out = VM_DONE;
     if (st == VM_HOST_DONE) {
-        for (uint32_t i = 0; i < f->sig.nresults; i++)
-            t->slots[fp + i] = vm_value_bits(&r[i]);
+        /* Each result fills its declared type's slots: one a host function
+         * turned into or out of a v128 counts as zero. */
+        at = fp;
+        for (uint32_t i = 0; i < f->sig.nresults; i++) {
+            if ((r[i].type == VM_V128) != (f->sig.results[i] == VM_V128))
+                r[i] = vm_value_from_bits(f->sig.results[i], 0);
+            at += vm_value_to_slots(&r[i], t->slots + at);
+        }
     } else if (st == VM_HOST_SUSPEND) {
         t->suspended = f;
         t->suspended_fp = fp;
@@ -246,11 +256,12 @@ vm_status vm_resume(vm_thread *t, const vm_value *results, size_t n)
     const vm_func *f = t->suspended;
     if (n != f->sig.nresults)
         return vm_thread_set_trap(t, VM_TRAP_BAD_CALL, "vm_resume: wrong number of results", NULL);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         if (results[i].type != f->sig.results[i])
             return vm_thread_set_trap(t, VM_TRAP_BAD_CALL, "vm_resume: wrong result type", NULL);
-        t->slots[t->suspended_fp + i] = vm_value_bits(&results[i]);
-    }
+    uint64_t at = t->suspended_fp;
+    for (size_t i = 0; i < n; i++)
+        at += vm_value_to_slots(&results[i], t->slots + at);
     t->suspended = NULL;
     bool entry_is_host = t->nframes == 1 && t->frames[0].func->host;
     t->state = entry_is_host ? THREAD_DONE : THREAD_READY;
@@ -262,8 +273,9 @@ size_t vm_thread_results(const vm_thread *t, vm_value *out, size_t max)
     const vm_func *f = t->entry;
     if (f == NULL || t->state != THREAD_DONE)
         return 0;
+    uint64_t at = 0;
     for (size_t i = 0; i < f->sig.nresults && i < max; i++)
-        out[i] = vm_value_from_bits(f->sig.results[i], t->slots[i]);
+        at += vm_value_from_slots(f->sig.results[i], t->slots + at, &out[i]);
     return f->sig.nresults;
 }
 

@@ -49,11 +49,6 @@ bool tr_malformed(translator *t, const char *fmt, ...)
     return report(t, VM_ERR_MALFORMED, "%s", message);
 }
 
-bool tr_unsupported(translator *t, const char *what)
-{
-    return report(t, VM_ERR_UNSUPPORTED, "%s are not supported yet", what);
-}
-
 bool tr_out_of_memory(translator *t)
 {
     return report(t, VM_ERR_NOMEM, "out of memory");
@@ -123,8 +118,6 @@ bool read_block_type(translator *t, uint32_t *np, const vm_valtype **p, uint32_t
         return true;   /* 0x40: no values */
     if (bt < 0) {
         vm_valtype v = (vm_valtype)(bt + 128);
-        if (v == VM_V128)
-            return tr_unsupported(t, "v128 values (SIMD)");
         for (size_t i = 0; i < sizeof single_types / sizeof single_types[0]; i++)
             if (single_types[i] == v) {
                 *nr = 1;
@@ -181,10 +174,13 @@ bool branch_needs_code(translator *t, uint32_t depth)
     if (c->kind == CTRL_FUNC)
         return true;
     uint32_t n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
+    const vm_valtype *types = c->kind == CTRL_LOOP ? c->params : c->results;
+    uint32_t dst = pos_slot(t, c->height);
     for (uint32_t i = 0; i < n; i++) {
         const operand *o = &t->stack[t->height - n + i];
-        if (o->kind != OPD_SLOT || o->slot != pos_slot(t, c->height + i))
+        if (o->kind != OPD_SLOT || o->slot != dst)
             return true;
+        dst += vm_valtype_slots(types[i]);
     }
     return false;
 }
@@ -222,35 +218,41 @@ static bool reads_below(const operand *o, uint32_t limit)
 
 bool move_to_frame_start(translator *t, uint32_t n)
 {
-    /* Value i goes to slot i, in order: writing slot i can only change
-     * what a later value reads if that value reads a local below i (the
-     * position slot of value j, nlocals + first + j, is at least j: it is
-     * only ever overwritten once value j has moved). Values that read such
-     * a local are first copied to their own position slots. The operands
-     * themselves stay as they are: a br_if's fall-through path still sees
-     * them unchanged. */
-    /* One value computed by the instruction just before: it can write
+    /* Value i goes to slot d_i (the widths of the values before it,
+     * summed), in order: writing there can only change what a later
+     * value j reads if that value reads a local starting below d_j (the
+     * position slot of value j, at least nlocals + d_j, is at or above
+     * d_j: it is only ever overwritten once value j has moved). Values
+     * that read such a local are first copied to their own position
+     * slots. The operands themselves stay as they are: a br_if's
+     * fall-through path still sees them unchanged. */
+    /* One scalar computed by the instruction just before: it can write
      * slot 0 itself. */
     const operand *top = n == 1 ? &t->stack[t->height - 1] : NULL;
-    if (top != NULL && top->kind == OPD_SLOT && t->last_dst != NO_TARGET &&
+    if (top != NULL && top->kind == OPD_SLOT && top->type != VM_V128 && t->last_dst != NO_TARGET &&
         t->last_end == tr_pc(t) && t->code->words[t->last_dst] == top->slot) {
         t->code->words[t->last_dst] = 0;
         return true;
     }
     if (!tr_grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
         return tr_out_of_memory(t);
+    uint32_t dst = 0;
     for (uint32_t i = 0; i < n; i++) {
         operand o = t->stack[t->height - n + i];
-        if (o.kind != OPD_SLOT && reads_below(&o, i)) {
+        if (o.kind != OPD_SLOT && reads_below(&o, dst)) {
             if (!emit_value_to(t, &o, o.pos))
                 return false;
             o = (operand){ .type = o.type, .kind = OPD_SLOT, .slot = o.pos, .pos = o.pos };
         }
         t->scratch[i] = o;
+        dst += vm_valtype_slots(o.type);
     }
-    for (uint32_t i = 0; i < n; i++)
-        if (!emit_value_to(t, &t->scratch[i], i))
+    dst = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!emit_value_to(t, &t->scratch[i], dst))
             return false;
+        dst += vm_valtype_slots(t->scratch[i].type);
+    }
     return true;
 }
 
@@ -267,11 +269,16 @@ bool emit_branch(translator *t, uint32_t depth)
     if (c->kind == CTRL_FUNC)
         return emit_return(t);
     uint32_t n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
+    const vm_valtype *types = c->kind == CTRL_LOOP ? c->params : c->results;
     /* Destinations are position slots at or below the values' own, and no
-     * operand reads a position slot other than its own: in order is safe. */
-    for (uint32_t i = 0; i < n; i++)
-        if (!emit_value_to(t, &t->stack[t->height - n + i], pos_slot(t, c->height + i)))
+     * operand reads a position slot other than its own: in order is safe
+     * (a v128 copy reads both its slots before writing). */
+    uint32_t dst = pos_slot(t, c->height);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!emit_value_to(t, &t->stack[t->height - n + i], dst))
             return false;
+        dst += vm_valtype_slots(types[i]);
+    }
     return emit_op(t, c->kind == CTRL_LOOP ? VM_OP_BR_BACK : VM_OP_BR) && add_fixup(t, depth);
 }
 
@@ -357,13 +364,25 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     t->type = &m->types[f->type_index];
     t->nlocals = t->type->nparams + f->nlocals;
     t->local_types = malloc((t->nlocals ? t->nlocals : 1) * sizeof *t->local_types);
+    t->local_slots = malloc((t->nlocals ? t->nlocals : 1) * sizeof *t->local_slots);
     t->code = calloc(1, sizeof *t->code);
-    if (t->local_types == NULL || t->code == NULL)
+    if (t->local_types == NULL || t->local_slots == NULL || t->code == NULL)
         return tr_out_of_memory(t);
     if (t->type->nparams)
         memcpy(t->local_types, t->type->params, t->type->nparams * sizeof *t->local_types);
     if (f->nlocals)
         memcpy(t->local_types + t->type->nparams, f->local_types, f->nlocals * sizeof *t->local_types);
+    /* At most VM_MAX_LOCALS locals of at most two slots each. */
+    uint32_t slot = 0;
+    for (uint32_t i = 0; i < t->nlocals; i++) {
+        if (i == t->type->nparams)
+            t->nparam_slots = slot;
+        t->local_slots[i] = slot;
+        slot += vm_valtype_slots(t->local_types[i]);
+    }
+    if (t->nlocals == t->type->nparams)
+        t->nparam_slots = slot;
+    t->nlocal_slots = slot;
     t->r.pos = f->body_offset;
     t->r.end = f->body_end;
     t->op_offset = f->body_offset;
@@ -388,10 +407,10 @@ static bool read_locals_and_run(translator *t, uint32_t index)
         return tr_malformed(t, "section size mismatch");
     }
     vm_code *c = t->code;
-    c->nparams = t->type->nparams;
-    c->nlocals = t->nlocals;
-    c->nresults = t->type->nresults;
-    c->frame_slots = t->nlocals + t->max_height;
+    c->nparams = t->nparam_slots;
+    c->nlocals = t->nlocal_slots;
+    c->nresults = vm_valtypes_slots(t->type->results, t->type->nresults);
+    c->frame_slots = t->nlocal_slots + t->max_slots;
     if (c->frame_slots < c->nresults)
         c->frame_slots = c->nresults;
     if (c->frame_slots < c->nparams + VM_FRAME_ZEROED)
@@ -408,6 +427,7 @@ bool vm_translate_function(const vm_translate_env *env, uint32_t index, vm_error
     t.r = (vm_reader){ env->m->bytes, 0, env->m->size, err };
     bool ok = read_locals_and_run(&t, index);
     free(t.local_types);
+    free(t.local_slots);
     free(t.stack);
     free(t.ctrls);
     free(t.scratch);

@@ -124,7 +124,7 @@ bool op_return_call_indirect(translator *t)
     if (!same_results(t, ft) || !pop(t, VM_I32, &index))
         return false;
     /* The index goes to its own position slot, above the arguments'
-     * (at least nlocals + nparams): moving them to 0.. cannot overwrite it,
+     * (at least the locals' and the arguments' slots): moving them to 0.. cannot overwrite it,
      * though they may overwrite a local it was read from. */
     if (tr_live(t) && index.kind != OPD_SLOT && !emit_value_to(t, &index, index.pos))
         return false;

@@ -112,7 +112,7 @@ void fold_address(translator *t, const operand *addr, tr_address *out)
         uint32_t x = w[2], y = w[3];
         const uint32_t *s = previous(t);
         /* op dst a imm: the shifted temporary is one of the sum's operands */
-        if (s != NULL && is_shift_by_const(s[0]) && s[3] <= 3 && s[1] >= t->nlocals && x != y &&
+        if (s != NULL && is_shift_by_const(s[0]) && s[3] <= 3 && s[1] >= t->nlocal_slots && x != y &&
             (s[1] == x || s[1] == y)) {
             *out = (tr_address){ TR_ADDR_IDX, s[1] == x ? y : x, s[2], s[3] };
             at = t->prev_op;

@@ -56,10 +56,13 @@ typedef struct {
     uint32_t op_offset;     /* where the current instruction started */
 
     vm_valtype *local_types;   /* params then declared locals */
+    uint32_t *local_slots;     /* each local's first slot: the widths before it, summed */
     uint32_t nlocals;
+    uint32_t nparam_slots, nlocal_slots;   /* slots of the params, of all locals */
 
     operand *stack;
-    uint32_t height, stack_cap, max_height;
+    uint32_t height, stack_cap;
+    uint32_t max_slots;        /* the most slots the operand stack ever took */
     ctrl *ctrls;
     uint32_t nctrls, ctrls_cap;
     operand *scratch;          /* check_top's holding area */
@@ -80,11 +83,19 @@ typedef struct {
 /* Errors: "0xOFFSET: message" at the current instruction; always false. */
 bool tr_fail(translator *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool tr_malformed(translator *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Valid WebAssembly this engine does not run yet ("SIMD instructions"). */
-bool tr_unsupported(translator *t, const char *what);
 
-/* The frame slot of operand-stack position k. */
-static inline uint32_t pos_slot(const translator *t, uint32_t k) { return t->nlocals + k; }
+/* The frame slot of operand-stack position k (k <= height): the first
+ * slot after the locals and the operands below k, each as wide as its
+ * type (vm_valtype_slots: a v128 takes two). With scalars alone, position
+ * k is slot nlocals + k. Operands of unknown type (only ever in
+ * unreachable code, where nothing is emitted) count as one. */
+static inline uint32_t pos_slot(const translator *t, uint32_t k)
+{
+    if (k == 0)
+        return t->nlocal_slots;
+    const operand *below = &t->stack[k - 1];
+    return below->pos + vm_valtype_slots(below->type);
+}
 
 /* Code is emitted only where it can run. */
 static inline bool tr_live(const translator *t)
@@ -190,8 +201,9 @@ bool push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, 
                const vm_valtype *r);
 bool label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32_t *n);
 bool emit_branch(translator *t, uint32_t depth);
-/* Moves the top n operands to slots 0..n-1 of the frame: where a return
- * leaves its results and a tail call its callee's arguments. */
+/* Moves the top n operands to the first slots of the frame, each as wide
+ * as its type: where a return leaves its results and a tail call its
+ * callee's arguments. */
 bool move_to_frame_start(translator *t, uint32_t n);
 /* Results to slots 0.., then RETURN. */
 bool emit_return(translator *t);
@@ -211,6 +223,11 @@ bool op_call(translator *t);
 bool op_call_indirect(translator *t);
 bool op_return_call(translator *t);
 bool op_return_call_indirect(translator *t);
+
+/* The SIMD instructions, prefix 0xfd (translate_simd.c). */
+bool translate_simd(translator *t);
+/* Copies a v128 (two slots) from src to dst; no code when they are one. */
+bool emit_copy_v128(translator *t, uint32_t dst, uint32_t src);
 
 /* One instruction (translate_ops.c). */
 bool translate_instruction(translator *t, uint8_t opcode, bool *function_done);

@@ -318,8 +318,6 @@ static bool op_select(translator *t, bool typed)
             return tr_fail(t, "invalid result arity");
         if (!vm_read_valtype(&t->r, &type))
             return false;
-        if (type == VM_V128)
-            return tr_unsupported(t, "v128 values (SIMD)");
     }
     operand cond = {0}, a = {0}, b = {0};
     if (!pop(t, VM_I32, &cond) || !pop(t, type, &b) || !pop(t, type, &a))
@@ -337,10 +335,12 @@ static bool op_select(translator *t, bool typed)
         return true;
     if (!use(t, &a) || !use(t, &b) || !use(t, &cond))
         return false;
-    if (!emit_op(t, VM_OP_SELECT) || !emit(t, pos_slot(t, t->height - 1)) || !emit(t, a.slot) ||
-        !emit(t, b.slot) || !emit(t, cond.slot))
+    bool v128 = type == VM_V128;
+    if (!emit_op(t, v128 ? VM_OP_SELECT_V128 : VM_OP_SELECT) || !emit(t, pos_slot(t, t->height - 1)) ||
+        !emit(t, a.slot) || !emit(t, b.slot) || !emit(t, cond.slot))
         return false;
-    note_dst(t);
+    if (!v128)
+        note_dst(t);   /* a v128 never goes through the accumulator */
     return true;
 }
 
@@ -350,7 +350,7 @@ static bool op_select(translator *t, bool typed)
  * x itself; otherwise a copy (or the constant, or the comparison). */
 static bool set_local(translator *t, uint32_t x, const operand *v)
 {
-    if (v->kind == OPD_SLOT && t->last_dst != NO_TARGET && t->last_end == tr_pc(t) &&
+    if (v->kind == OPD_SLOT && v->type != VM_V128 && t->last_dst != NO_TARGET && t->last_end == tr_pc(t) &&
         t->code->words[t->last_dst] == v->slot) {
         t->code->words[t->last_dst] = x;   /* still the accumulator's value, now as local x */
         return true;
@@ -364,15 +364,16 @@ static bool op_local(translator *t, uint8_t opcode)
     if (!read_index(t, &x, t->nlocals, "unknown local"))
         return false;
     vm_valtype type = t->local_types[x];
+    uint32_t slot = t->local_slots[x];
     if (opcode == 0x20)   /* local.get: the consumer reads the local's slot */
-        return push_local(t, type, x);
+        return push_local(t, type, slot);
     operand v = {0};
-    if (!pop(t, type, &v) || !materialize_local(t, x))
+    if (!pop(t, type, &v) || !materialize_local(t, slot))
         return false;
-    if (tr_live(t) && !set_local(t, x, &v))
+    if (tr_live(t) && !set_local(t, slot, &v))
         return false;
     /* local.tee: the value stays, and it is now in x. */
-    return opcode == 0x21 || push_local(t, type, x);
+    return opcode == 0x21 || push_local(t, type, slot);
 }
 
 static bool op_global(translator *t, uint8_t opcode)
@@ -381,17 +382,20 @@ static bool op_global(translator *t, uint8_t opcode)
     if (!read_index(t, &g, t->m->nglobals, "unknown global"))
         return false;
     const vm_globaltype *gt = &t->m->global_types[g];
+    bool v128 = gt->type == VM_V128;
     if (opcode == 0x23) {
         if (!push(t, gt->type))
             return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_GLOBAL_GET) && emit(t, pos_slot(t, t->height - 1)) && emit(t, g));
+        return !tr_live(t) || (emit_op(t, v128 ? VM_OP_GLOBAL_GET_V128 : VM_OP_GLOBAL_GET) &&
+                               emit(t, pos_slot(t, t->height - 1)) && emit(t, g));
     }
     if (!gt->mutable_)
         return tr_fail(t, "global is immutable");
     operand v = {0};
     if (!pop(t, gt->type, &v))
         return false;
-    return !tr_live(t) || (use(t, &v) && emit_op(t, VM_OP_GLOBAL_SET) && emit(t, v.slot) && emit(t, g));
+    return !tr_live(t) || (use(t, &v) && emit_op(t, v128 ? VM_OP_GLOBAL_SET_V128 : VM_OP_GLOBAL_SET) &&
+                           emit(t, v.slot) && emit(t, g));
 }
 
 /* ---- references and tables ---- */
@@ -599,7 +603,7 @@ bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
 #undef REINTERPRET_CASE
     case 0xd0: case 0xd1: case 0xd2: return op_ref(t, opcode);
     case 0xfc: return op_prefixed(t);
-    case 0xfd: return tr_unsupported(t, "SIMD instructions");
+    case 0xfd: return translate_simd(t);
     default:
         return tr_malformed(t, "illegal opcode 0x%02x", opcode);
     }

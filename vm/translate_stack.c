@@ -17,8 +17,9 @@ bool push(translator *t, vm_valtype type)
     uint32_t pos = pos_slot(t, t->height);
     t->stack[t->height] = (operand){ .type = type, .kind = OPD_SLOT, .slot = pos, .pos = pos };
     t->height++;
-    if (t->height > t->max_height)
-        t->max_height = t->height;
+    uint32_t used = pos + vm_valtype_slots(type) - t->nlocal_slots;
+    if (used > t->max_slots)
+        t->max_slots = used;
     return true;
 }
 
@@ -148,6 +149,8 @@ void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok)
 bool emit_value_to(translator *t, const operand *o, uint32_t dst)
 {
     bool ok = true;
+    if (o->type == VM_V128)   /* always in a slot pair: SLOT or LOCAL */
+        return emit_copy_v128(t, dst, o->slot);
     switch (o->kind) {
     case OPD_SLOT:
     case OPD_LOCAL:
@@ -193,7 +196,7 @@ bool use(translator *t, operand *o)
     return o->kind == OPD_LOCAL || settle(t, o);
 }
 
-/* Does o read the slot `local`? */
+/* Does o read the local whose (first) slot is `local`? */
 static bool reads(const operand *o, uint32_t local)
 {
     if (o->kind == OPD_LOCAL)

@@ -35,40 +35,6 @@ static bool invalid(checker *c, uint32_t offset, const char *fmt, ...)
     return false;
 }
 
-static bool unsupported_v128(checker *c)
-{
-    if (c->err->kind == VM_ERR_NONE) {
-        c->err->kind = VM_ERR_UNSUPPORTED;
-        snprintf(c->err->message, sizeof c->err->message,
-                 "0x0: v128 values (SIMD) are not supported yet");
-    }
-    return false;
-}
-
-/* SIMD arrives in a later version: a module that uses v128 anywhere is
- * refused as unsupported rather than half-run. */
-static bool check_no_v128(checker *c)
-{
-    const vm_module *m = c->m;
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-        const vm_functype *t = &m->types[i];
-        for (uint32_t k = 0; k < t->nparams; k++)
-            if (t->params[k] == VM_V128)
-                return unsupported_v128(c);
-        for (uint32_t k = 0; k < t->nresults; k++)
-            if (t->results[k] == VM_V128)
-                return unsupported_v128(c);
-    }
-    for (uint32_t i = 0; i < m->nglobals; i++)
-        if (m->global_types[i].type == VM_V128)
-            return unsupported_v128(c);
-    for (uint32_t i = 0; i < m->nfuncs - m->nimported_funcs; i++)
-        for (uint32_t k = 0; k < m->funcs[i].nlocals; k++)
-            if (m->funcs[i].local_types[k] == VM_V128)
-                return unsupported_v128(c);
-    return true;
-}
-
 static bool check_limits(checker *c, const vm_limits *l, uint64_t bound, bool memory)
 {
     if (memory && (l->min > bound || (l->has_max && l->max > bound)))
@@ -160,8 +126,18 @@ static bool check_const(checker *c, const vm_expr *e, vm_valtype expect)
                                const_arith_name(op), vm_valtype_name(type));
             depth -= 2;
             break;
-        case 0xfd:
-            return unsupported_v128(c);
+        case 0xfd: {   /* of the SIMD instructions, v128.const only */
+            uint32_t sub;
+            const uint8_t *bytes;
+            if (!vm_read_u32(&r, &sub))
+                return false;
+            if (sub != 12)
+                return invalid(c, at, "constant expression required");
+            if (!vm_read_bytes(&r, 16, &bytes))
+                return false;
+            type = VM_V128;
+            break;
+        }
         default:
             return invalid(c, at, "constant expression required");
         }
@@ -268,7 +244,7 @@ bool vm_validate(vm_module *m, vm_error *err)
         snprintf(err->message, sizeof err->message, "out of memory");
         return false;
     }
-    bool ok = check_no_v128(&c) && check_imports_and_definitions(&c) && check_segments(&c) &&
+    bool ok = check_imports_and_definitions(&c) && check_segments(&c) &&
               check_exports_and_start(&c);
     vm_translate_env env = { m, c.declared_refs };
     for (uint32_t i = 0; ok && i < m->nfuncs - m->nimported_funcs; i++)

@@ -65,7 +65,8 @@ typedef struct {
         uint64_t f64;     /* IEEE 754 binary64 bits */
         vm_func *func;    /* VM_FUNCREF */
         void *ref;        /* VM_EXTERNREF */
-        uint8_t v128[16];
+        uint8_t v128[16]; /* VM_V128: its 16 bytes in memory order (lane 0 first,
+                             lanes little-endian), as v128.load would read them */
     } of;
 } vm_value;
 
@@ -83,7 +84,8 @@ typedef enum {
     VM_ERR_LINK,          /* an import is missing or has the wrong type */
     VM_ERR_TRAP,          /* instantiation trapped (segment out of bounds, start trapped) */
     VM_ERR_LIMIT,         /* an embedder limit (memory pages, table size) was exceeded */
-    VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run yet (SIMD) */
+    VM_ERR_UNSUPPORTED,   /* valid WebAssembly this engine does not run (none of Wasm 2.0:
+                             every instruction, SIMD included, runs) */
     VM_ERR_NOMEM
 } vm_error_kind;
 
@@ -115,9 +117,7 @@ enum {
 vm_module *vm_module_load(const uint8_t *bytes, size_t size, vm_error *err);
 
 /* The same with only the features given (VM_FEATURE_* bits; 0 is plain
- * Wasm 2.0). Bits outside VM_FEATURES_ALL are ignored. A module that is
- * valid but needs what the engine does not run yet (SIMD) fails with
- * VM_ERR_UNSUPPORTED. */
+ * Wasm 2.0, SIMD included). Bits outside VM_FEATURES_ALL are ignored. */
 vm_module *vm_module_load_features(const uint8_t *bytes, size_t size, unsigned features,
                                    vm_error *err);
 
