@@ -8,6 +8,7 @@
     X(json)            \
     X(numeric)         \
     X(simd)            \
+    X(simd_program)    \
     X(vm)              \
     X(fuse)            \
     X(decode)          \
