@@ -79,6 +79,8 @@ TEST_WAT := $(wildcard tests/wasm/*.wat)
 TEST_WASM := $(TEST_WAT:%.wat=$(BUILD)/%.wasm)
 TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
 TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
+# Guests that are also built natively, for a test to compare the two outputs.
+TEST_NATIVE := $(BUILD)/tests/native/simd_kernels
 SPEC_SRC := $(filter-out testsuite/json.c,$(wildcard testsuite/*.c))
 SPEC_OBJ := $(SPEC_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
 
@@ -115,7 +117,7 @@ $(LIB): $(LIB_OBJ)
 $(WIPPY): $(BUILD)/obj/host/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
 
-$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM)
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
@@ -128,10 +130,19 @@ $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
 	$(WAT2WASM) --debug-names $(WAT2WASM_FLAGS) -o $@ $<
 
+# Guests are built at -O1 without SIMD, except simd_kernels: -O2 -msimd128
+# lets clang vectorise its loops into v128 code and enables <wasm_simd128.h>.
+WASI_C_FLAGS = -O1
+$(BUILD)/tests/wasi_c/simd_kernels.wasm: WASI_C_FLAGS = -O2 -msimd128 -Wall -Wextra -Werror
 $(TEST_WASI_WASM): tests/wasi_c/guest.h
 $(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
 	@mkdir -p $(dir $@)
-	clang --target=wasm32-wasi -O1 -o $@ $<
+	clang --target=wasm32-wasi $(WASI_C_FLAGS) -o $@ $<
+
+# The native twin of a guest (test_simd_program.c compares their outputs).
+$(BUILD)/tests/native/%: tests/wasi_c/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
 
 $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm

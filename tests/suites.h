@@ -9,6 +9,7 @@
     X(numeric)         \
     X(simd)            \
     X(simd_vm)         \
+    X(simd_program)    \
     X(vm)              \
     X(fuse)            \
     X(decode)          \

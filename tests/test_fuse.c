@@ -26,7 +26,7 @@ static const char *const functions[] = {
     "load_scaled", "load_sum", "load_scaled_temp", "load_shift4", "load_tee", "store_constants",
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
     "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3", "countdown",
-    "count_mirrored", "accumulate", "copy_words", "sigma", "copy_then_index",
+    "count_mirrored", "accumulate", "copy_words", "sigma", "copy_then_index", "pair_after_v128",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -455,6 +455,10 @@ START_TEST(pairs_run_as_one)
     vm_value r, args[3] = { i32(7), i32(128), i32(3) };
     ck_assert_int_eq(call(&fx, "copy_then_index", args, 3, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 1007);
+    ck_assert(has_op(&fx, "pair_after_v128", "I32_ADD_IMM+"));
+    vm_value v[2] = { i32(64), i32(10) };
+    ck_assert_int_eq(call(&fx, "pair_after_v128", v, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 11 + 66 + 4);
     test_instance_close(&fx);
 }
 END_TEST

@@ -120,16 +120,16 @@ static const op_info ops[VM_OP_COUNT] = {
 #undef SIMD
 };
 
-/* The pairs come last among the opcodes, in VM_PAIRS order. */
+/* The pairs end at VM_OP_PAIRS_END, in VM_PAIRS order. */
 #define PAIR_FIRST(FIRST, SECOND) VM_OP_##FIRST,
 static const vm_opcode pair_firsts[] = { VM_PAIRS(PAIR_FIRST) };
 #undef PAIR_FIRST
 #define NPAIRS (sizeof pair_firsts / sizeof pair_firsts[0])
-_Static_assert(VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM == VM_OP_COUNT - NPAIRS, "the pairs are the last opcodes");
+_Static_assert(VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM == VM_OP_PAIRS_END - NPAIRS, "the pairs end at VM_OP_PAIRS_END");
 
 uint32_t vm_pair_first(uint32_t op)
 {
-    return op >= VM_OP_COUNT - NPAIRS && op < VM_OP_COUNT ? pair_firsts[op - (VM_OP_COUNT - NPAIRS)] : op;
+    return op >= VM_OP_PAIRS_END - NPAIRS && op < VM_OP_PAIRS_END ? pair_firsts[op - (VM_OP_PAIRS_END - NPAIRS)] : op;
 }
 
 void vm_code_dump(const vm_code *c, FILE *out)

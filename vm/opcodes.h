@@ -396,11 +396,13 @@ typedef enum {
     VM_LOADS(VM_OP_NAME_MEM)
     VM_STORES(VM_OP_NAME_MEM)
     VM_ARITH_BINOPS(VM_OP_NAME_RMW)
-    VM_V128_SPECIAL_OPS(VM_OP_NAME_1)
+    VM_PAIRS(VM_OP_NAME_PAIR)
+    VM_V128_SPECIAL_OPS(VM_OP_NAME_1)   /* the v128 opcodes end the enumeration */
     VM_SIMD_OPS(VM_OP_NAME_2)
-    VM_PAIRS(VM_OP_NAME_PAIR)   /* last: see vm_pair_first() */
     VM_OP_COUNT
 } vm_opcode;
+/* The pairs come right before the v128 opcodes (see vm_pair_first()). */
+#define VM_OP_PAIRS_END VM_OP_COPY_V128
 #undef VM_OP_NAME_1
 #undef VM_OP_NAME_2
 #undef VM_OP_NAME_IMM

@@ -149,4 +149,12 @@
     (local $t i32)
     (local.set $t (local.get $x))
     (i32.add (local.get $t) (i32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+
+  ;; a pair right after a v128 instruction: the v128 interpreter must hand
+  ;; it back to the scalar one
+  (func (export "pair_after_v128") (param $p i32) (param $a i32) (result i32)
+    (v128.store (local.get $p) (v128.const i32x4 1 2 3 4))
+    (local.set $a (i32.add (local.get $a) (i32.const 1)))
+    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+    (i32.add (i32.add (local.get $a) (local.get $p)) (i32.load offset=12 (i32.const 64))))
 )
