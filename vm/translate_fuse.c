@@ -265,16 +265,27 @@ static const struct {
 } pairs[] = { VM_PAIRS(PAIR_ENTRY) };
 #undef PAIR_ENTRY
 
+/* For each opcode that begins pairs, 1 + the index of the last of them
+ * (they stand together in VM_PAIRS; a later entry overrides an earlier
+ * one, as C's initialisers do); 0 for all others. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#define FIRST_ENTRY(FIRST, SECOND) [VM_OP_##FIRST] = 1 + (VM_OP_PAIR_##FIRST##_##SECOND - PAIRS_START),
+enum { PAIRS_START = VM_OP_PAIRS_END - sizeof pairs / sizeof pairs[0] };
+static const uint8_t last_pair_of[VM_OP_COUNT] = { VM_PAIRS(FIRST_ENTRY) };
+#undef FIRST_ENTRY
+#pragma GCC diagnostic pop
+
 void pair_up(translator *t)
 {
     uint32_t *w = t->code->words, p = t->prev_op, l = t->last_op;
     /* Adjacent, no label between them nor on the second, the first not
      * already the second of a pair. */
-    if (p >= l || l == tr_pc(t) || (t->barrier > p && t->barrier <= l) ||
+    if (p >= l || l == tr_pc(t) || last_pair_of[w[p]] == 0 || (t->barrier > p && t->barrier <= l) ||
         (t->pair_second != NO_TARGET && t->pair_second == p))
         return;
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (w[p] == (uint32_t)pairs[i].first && w[l] == (uint32_t)pairs[i].second) {
+    for (int i = last_pair_of[w[p]] - 1; i >= 0 && w[p] == (uint32_t)pairs[i].first; i--) {
+        if (w[l] == (uint32_t)pairs[i].second) {
             w[p] = pairs[i].pair;
             t->pair_first = p;
             t->pair_second = l;
