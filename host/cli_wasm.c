@@ -65,6 +65,27 @@ vm_module *wippy_wasm_load(const char *path, FILE *err)
     return m;
 }
 
+/* A v128 on the command line and in results: 0x and up to 32 hex digits,
+ * the value as one 128-bit integer (lane 0 in the low bits, as in memory). */
+static bool parse_v128(const char *text, uint8_t bytes[16])
+{
+    memset(bytes, 0, 16);
+    if (text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
+        return false;
+    size_t n = strlen(text + 2);
+    if (n == 0 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++) {   /* digit i counts from the least significant end */
+        char c = text[2 + n - 1 - i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return false;
+        bytes[i / 2] |= (uint8_t)(d << (4 * (i % 2)));
+    }
+    return true;
+}
+
 /* Parses text as a value of type t. */
 static bool parse_value(const char *text, vm_valtype t, vm_value *v)
 {
@@ -98,6 +119,8 @@ static bool parse_value(const char *text, vm_valtype t, vm_value *v)
         memcpy(&v->of.f64, &x, 8);
         return !*end && end != text;
     }
+    case VM_V128:
+        return parse_v128(text, v->of.v128);
     default:
         return false;
     }
@@ -112,7 +135,13 @@ static void print_value(FILE *out, const vm_value *v)
     case VM_F64: { double x; memcpy(&x, &v->of.f64, 8); fprintf(out, "%.17g\n", x); break; }
     case VM_FUNCREF: fprintf(out, "%s\n", v->of.func ? "funcref" : "null"); break;
     case VM_EXTERNREF: fprintf(out, "%s\n", v->of.ref ? "externref" : "null"); break;
-    default: fprintf(out, "v128\n"); break;
+    case VM_V128:
+        fputs("0x", out);
+        for (int i = 15; i >= 0; i--)
+            fprintf(out, "%02x", v->of.v128[i]);
+        fputc('\n', out);
+        break;
+    default: fprintf(out, "?\n"); break;
     }
 }
 

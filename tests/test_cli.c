@@ -200,6 +200,17 @@ START_TEST(wasm_validate_and_call)
     ck_assert(!strncmp(trap.err, "trap: integer divide by zero\n  at func[", 38));
     ck_assert_ptr_nonnull(strstr(trap.err, "] inner (offset 0x"));
     done(&trap);
+    /* v128 in and out: 0x and up to 32 hex digits, one 128-bit integer
+     * with lane 0 in its low bits. */
+    result v128 = run("wasm", "call", TEST_BUILD_DIR "/tests/wasm/cli_v128.wasm", "add",
+                      "0x00000004000000030000000200000001", "0xffffffff", NULL);
+    ck_assert_int_eq(v128.status, 0);
+    ck_assert_str_eq(v128.out, "0x00000004000000030000000200000000\n4\n");
+    done(&v128);
+    result bad_v128 = run("wasm", "call", TEST_BUILD_DIR "/tests/wasm/cli_v128.wasm", "add", "0x1g", "1", NULL);
+    ck_assert_int_eq(bad_v128.status, 1);
+    ck_assert_str_eq(bad_v128.err, "add: argument 1: \"0x1g\" is not a valid v128\n");
+    done(&bad_v128);
     result args = run("wasm", "call", EXAMPLES "/wasm/worker.wasm", "compute", "6", NULL);
     ck_assert_int_eq(args.status, 1);
     ck_assert_ptr_nonnull(strstr(args.err, "compute takes 2 arguments, got 1"));
