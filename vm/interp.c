@@ -7,9 +7,12 @@
  * Dispatch is computed `goto` on GCC and Clang, and a `switch` elsewhere
  * (or with -DVM_PORTABLE_DISPATCH); both are built from the same handler
  * text below. Handlers for the scalar instructions are generated from the
- * tables of opcodes.h, those for the SIMD instructions (interp_simd.h)
- * from opcodes_simd.h. Every handler leaves pc at its own first word until
- * it has finished, so a trap reports the right instruction.
+ * tables of opcodes.h — those that run straight through (compute, or
+ * access memory) call their body in interp_bodies.h, and a pair
+ * superinstruction calls two — and those for the SIMD instructions
+ * (interp_simd.h) from opcodes_simd.h. Every handler leaves pc at the
+ * first word of the instruction running until it has finished, so a trap
+ * reports the right instruction.
  *
  * The accumulator: every instruction that writes a result slot also
  * leaves the value in `acc`, a local the compiler keeps in a register.
