@@ -88,6 +88,7 @@ bool emit_op(translator *t, vm_opcode op)
     pair_up(t);
     t->op_acc = t->last_dst != NO_TARGET && t->last_end == c->nwords ? c->words[t->last_dst] : NO_TARGET;
     t->last_dst = NO_TARGET;
+    t->prev2_op = t->prev_op;
     t->prev_op = t->last_op;
     t->last_op = c->nwords;
     if (c->nlines == 0 || c->lines[c->nlines - 1].offset != t->op_offset) {

@@ -87,14 +87,17 @@ static void take_back(translator *t, uint32_t pos)
         t->pair_first = t->pair_second = NO_TARGET;
     }
     t->last_dst = NO_TARGET;
-    /* With only the last instruction gone, the one before it is the last
-     * again (the next one may pair with it); what came before that is not
-     * known here. */
-    if (pos == t->last_op && t->prev_op < pos && t->prev_op >= t->barrier)
+    /* The instructions before pos are the last ones again (the next one
+     * may pair with them); "unknown" is a position equal to last_op. */
+    if (pos == t->last_op && t->prev_op < pos) {
         t->last_op = t->prev_op;
-    else
-        t->last_op = pos;
-    t->prev_op = t->last_op;
+        t->prev_op = t->prev2_op < t->last_op ? t->prev2_op : t->last_op;
+    } else if (pos == t->prev_op && t->prev2_op < pos) {
+        t->last_op = t->prev_op = t->prev2_op;
+    } else {
+        t->last_op = t->prev_op = pos;
+    }
+    t->prev2_op = t->prev_op;
 }
 
 static bool is_shift_by_const(uint32_t op)

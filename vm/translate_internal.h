@@ -72,6 +72,7 @@ typedef struct {
     uint32_t words_cap, lines_cap;
     uint32_t last_op;       /* where the last instruction emitted began */
     uint32_t prev_op;       /* where the one before it began */
+    uint32_t prev2_op;      /* and the one before that (equal to prev_op: not known) */
     uint32_t barrier;       /* the latest label: instructions before it never fuse with ones after */
     uint32_t last_dst;      /* word of the last instruction's destination slot, or NO_TARGET;
                                that value is also in the interpreter's accumulator */

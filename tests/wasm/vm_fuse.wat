@@ -138,7 +138,8 @@
 
   ;; pairs: a sha-256 style mix (rotates, xors, adds run two at a time),
   ;; and a copy whose pair partner, an i32.shl, is then folded into the
-  ;; load's address instead (the pair must come undone)
+  ;; load's address instead (that pair must come undone; the copy then
+  ;; pairs with the load)
   (func (export "sigma") (param $x i32) (param $y i32) (param $z i32) (result i32)
     (i32.add
       (i32.add (local.get $z)
