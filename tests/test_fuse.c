@@ -27,6 +27,7 @@ static const char *const functions[] = {
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
     "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3", "countdown",
     "count_mirrored", "accumulate", "copy_words", "sigma", "copy_then_index", "pair_after_v128",
+    "mix3",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -434,8 +435,12 @@ START_TEST(pairs_run_as_one)
 {
     fixture fx;
     setup(&fx);
-    ck_assert(has_op(&fx, "sigma", "I32_ROTL_IMM+"));
-    ck_assert(has_op(&fx, "sigma", "I32_XOR_A+"));
+    ck_assert(has_op(&fx, "sigma", "I32_ROTL_IMM+++"));   /* a quad: rotl, rotl, xor, rotl */
+    ck_assert(has_op(&fx, "sigma", "I32_XOR_A+"));          /* a pair: xor, add */
+    ck_assert(has_op(&fx, "mix3", "I32_XOR_A++"));          /* a triple: xor, add, add */
+    vm_value m, mix[4] = { i32(123457), i32(0x9e3779b9), i32(77), i32(0xffffff00) };
+    ck_assert_int_eq(call(&fx, "mix3", mix, 4, &m), VM_DONE);
+    ck_assert_uint_eq(m.of.i32, 0xffffff00u + (77u + ((123457u * 0x9e3779b9u) ^ 0x9e3779b9u)));
     static const uint32_t inputs[][3] = {
         { 0x6a09e667, 0xbb67ae85, 0x3c6ef372 }, { 0, 0xffffffff, 1 }, { 0x80000001, 0x7fffffff, 0xdeadbeef },
     };

@@ -52,8 +52,10 @@ void vm_code_free(vm_code *c);
 
 /* Prints the code as text, an instruction a line (code_dump.c). */
 void vm_code_dump(const vm_code *c, FILE *out);
-/* The first instruction of a pair opcode (VM_PAIRS), else op itself. */
-uint32_t vm_pair_first(uint32_t op);
+/* The first instruction of a group opcode (VM_PAIRS, VM_TRIPLES,
+ * VM_QUADS) and, if length is not NULL, how many run in it; else op itself
+ * and 1. */
+uint32_t vm_group_first(uint32_t op, uint32_t *length);
 
 /* The byte offset in the module of the instruction translated at pc. */
 uint32_t vm_code_offset(const vm_code *c, uint32_t pc);

@@ -120,26 +120,40 @@ static const op_info ops[VM_OP_COUNT] = {
 #undef SIMD
 };
 
-/* The pairs end at VM_OP_PAIRS_END, in VM_PAIRS order. */
-#define PAIR_FIRST(FIRST, SECOND) VM_OP_##FIRST,
-static const vm_opcode pair_firsts[] = { VM_PAIRS(PAIR_FIRST) };
+/* The groups end at VM_OP_GROUPS_END: pairs, triples, quads, in list
+ * order; each with its first instruction and its length. */
+#define PAIR_FIRST(A, B) { VM_OP_##A, 2 },
+#define TRIPLE_FIRST(A, B, C) { VM_OP_##A, 3 },
+#define QUAD_FIRST(A, B, C, D) { VM_OP_##A, 4 },
+static const struct {
+    vm_opcode first;
+    uint8_t length;
+} groups[] = { VM_PAIRS(PAIR_FIRST) VM_TRIPLES(TRIPLE_FIRST) VM_QUADS(QUAD_FIRST) };
 #undef PAIR_FIRST
-#define NPAIRS (sizeof pair_firsts / sizeof pair_firsts[0])
-_Static_assert(VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM == VM_OP_PAIRS_END - NPAIRS, "the pairs end at VM_OP_PAIRS_END");
+#undef TRIPLE_FIRST
+#undef QUAD_FIRST
+#define NGROUPS (sizeof groups / sizeof groups[0])
+#define GROUPS_START (VM_OP_GROUPS_END - NGROUPS)
+_Static_assert(VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM == GROUPS_START, "the groups end at VM_OP_GROUPS_END");
 
-uint32_t vm_pair_first(uint32_t op)
+uint32_t vm_group_first(uint32_t op, uint32_t *length)
 {
-    return op >= VM_OP_PAIRS_END - NPAIRS && op < VM_OP_PAIRS_END ? pair_firsts[op - (VM_OP_PAIRS_END - NPAIRS)] : op;
+    bool group = op >= GROUPS_START && op < VM_OP_GROUPS_END;
+    if (length != NULL)
+        *length = group ? groups[op - GROUPS_START].length : 1;
+    return group ? groups[op - GROUPS_START].first : op;
 }
 
 void vm_code_dump(const vm_code *c, FILE *out)
 {
     fprintf(out, "  ; %u params, %u locals, %u slots\n", c->nparams, c->nlocals, c->frame_slots);
     for (uint32_t pc = 0; pc < c->nwords;) {
-        /* A pair prints as its first instruction, marked "+", and then
-         * the second, which keeps its own words. */
-        uint32_t op = vm_pair_first(c->words[pc]);
-        const char *mark = op != c->words[pc] ? "+" : "";
+        /* A group prints as its first instruction, marked with a "+" for
+         * each instruction that runs with it, and then those, which keep
+         * their own words. */
+        uint32_t length;
+        uint32_t op = vm_group_first(c->words[pc], &length);
+        const char *mark = "+++" + (4 - length);
         if (op >= VM_OP_COUNT || ops[op].name[0] == 0) {
             fprintf(out, "  %5u  ?? %u\n", pc, op);
             return;

@@ -100,6 +100,8 @@ vm_status vm_interpret(vm_thread *t)
 #define LABEL_M(NAME, ...) &&L_##NAME##_M,
 #define LABEL_RMW(NAME, ...) &&L_##NAME##_RMW,
 #define LABEL_PAIR(FIRST, SECOND) &&L_PAIR_##FIRST##_##SECOND,
+#define LABEL_TRIPLE(A, B, C) &&L_TRIPLE_##A##_##B##_##C,
+#define LABEL_QUAD(A, B, C, D) &&L_QUAD_##A##_##B##_##C##_##D,
 #define LABEL_LOOP(NAME, ...) &&L_LOOP_##NAME##_SS, &&L_LOOP_##NAME##_SI, &&L_LOOP_##NAME##_IS, \
     &&L_LOOP_##NAME##_II,
 #define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
@@ -114,6 +116,7 @@ vm_status vm_interpret(vm_thread *t)
         VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
         VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
         VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW) VM_PAIRS(LABEL_PAIR)
+        VM_TRIPLES(LABEL_TRIPLE) VM_QUADS(LABEL_QUAD)
         VM_V128_SPECIAL_OPS(LABEL_V128) VM_SIMD_OPS(LABEL_V128)
     };
 #undef LABEL_V128
@@ -123,6 +126,8 @@ vm_status vm_interpret(vm_thread *t)
 #undef LABEL_M
 #undef LABEL_RMW
 #undef LABEL_PAIR
+#undef LABEL_TRIPLE
+#undef LABEL_QUAD
 #undef LABEL_LOOP
 #undef LABEL_MEM
 #undef LABEL_1
@@ -191,8 +196,8 @@ dispatch:
 
     CASE(UNREACHABLE) TRAP(VM_TRAP_UNREACHABLE);
     /* The instructions that run straight through (interp_bodies.h), alone
-     * and in pairs: a pair's second instruction keeps its opcode word,
-     * which the first's body steps over; pc is at the instruction that
+     * and in groups of two to four: the instructions after a group's first
+     * keep their opcode words, which the bodies step over; pc is at the instruction that
      * runs, so a trap is reported where it happened. */
 #define RUN_BODY(NAME)                                                        \
     do {                                                                      \
@@ -231,6 +236,24 @@ dispatch:
     VM_LOADS(LOAD_HANDLERS) VM_STORES(STORE_HANDLERS)
     VM_LOADS(OTHER_MEMORY_HANDLER) VM_STORES(OTHER_MEMORY_HANDLER)
     VM_PAIRS(PAIR_HANDLER)
+#define TRIPLE_HANDLER(A, B, C)                                               \
+    CASE(TRIPLE_##A##_##B##_##C) {                                            \
+        RUN_BODY(A);                                                          \
+        RUN_BODY(B);                                                          \
+        RUN_BODY(C);                                                          \
+        DISPATCH();                                                           \
+    }
+#define QUAD_HANDLER(A, B, C, D)                                              \
+    CASE(QUAD_##A##_##B##_##C##_##D) {                                        \
+        RUN_BODY(A);                                                          \
+        RUN_BODY(B);                                                          \
+        RUN_BODY(C);                                                          \
+        RUN_BODY(D);                                                          \
+        DISPATCH();                                                           \
+    }
+    VM_TRIPLES(TRIPLE_HANDLER) VM_QUADS(QUAD_HANDLER)
+#undef TRIPLE_HANDLER
+#undef QUAD_HANDLER
 #undef BODY_HANDLER
 #undef BINOP_HANDLERS
 #undef RMW_HANDLER

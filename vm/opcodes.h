@@ -356,6 +356,21 @@
     X(F64_LOAD, F64_LOAD) X(F64_LOAD, F64_MUL) X(F64_SUB_M, F64_MUL_A) \
     X(I32_LOAD_IDX, I32_LOAD_IDX) X(I32_LOAD_IDX, I32_GT_S) X(I32_STORE_IDX, COPY) \
     X(I32_LOAD_ADD, I32_ROTL_A_IMM) X(I32_LOAD_ADD, I32_AND) X(I64_ADD_IMM, I32_LOAD8_U_ADD)
+/* Longer runs, made from a pair by one more instruction (a triple) or from
+ * a triple by one more or from two pairs in a row (a quad): the first's
+ * opcode becomes the group's; all the others keep their words (a pair
+ * inside a quad becomes its single first again). */
+#define VM_TRIPLES(X) \
+    X(I32_ADD_IMM, F64_MUL_M, F64_ADD_RMW) X(I32_XOR_A, I32_ADD_A, I32_ADD_A) \
+    X(I32_ADD_IMM, F64_MUL, F64_MUL_A)
+#define VM_QUADS(X) \
+    X(I32_XOR_A, I32_ROTL_IMM, I32_XOR_A, I32_ADD_A) X(I32_ROTL_IMM, I32_ROTL_IMM, I32_XOR_A, I32_ROTL_IMM) \
+    X(I32_ROTL_IMM, I32_XOR_A, I32_SHR_U_IMM, I32_XOR_A) \
+    X(I32_LOAD_ADD, I32_ROTL_A_IMM, I32_ROTL_IMM, I32_XOR_A) \
+    X(I32_XOR_IMM, I32_AND_A, I32_ADD_A, I32_ADD_A) X(I32_LOAD_ADD, I32_AND, I32_ROTL_IMM, I32_ROTL_IMM) \
+    X(I32_ADD_IMM, F64_MUL, F64_MUL_A, F64_ADD_RMW) X(F64_STORE, F64_LOAD, F64_MUL_A_IMM, F64_ADD_A) \
+    X(F64_SUB_M, F64_MUL_A, F64_SUB_M, F64_MUL_A) X(I32_LOAD_IDX, I32_LOAD_IDX, I32_GT_S, SELECT) \
+    X(I32_GT_S, SELECT, COPY, I32_LOAD_IDX)
 
 /* The internal opcodes: one per entry of every list above. */
 #define VM_OP_NAME_2(NAME, ...) VM_OP_##NAME,
@@ -371,6 +386,8 @@
 #define VM_OP_NAME_MEM(NAME, ...) VM_OP_##NAME##_MEM,
 #define VM_OP_NAME_RMW(NAME, ...) VM_OP_##NAME##_RMW,
 #define VM_OP_NAME_PAIR(FIRST, SECOND) VM_OP_PAIR_##FIRST##_##SECOND,
+#define VM_OP_NAME_TRIPLE(A, B, C) VM_OP_TRIPLE_##A##_##B##_##C,
+#define VM_OP_NAME_QUAD(A, B, C, D) VM_OP_QUAD_##A##_##B##_##C##_##D,
 #define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
     VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
 typedef enum {
@@ -397,12 +414,15 @@ typedef enum {
     VM_STORES(VM_OP_NAME_MEM)
     VM_ARITH_BINOPS(VM_OP_NAME_RMW)
     VM_PAIRS(VM_OP_NAME_PAIR)
+    VM_TRIPLES(VM_OP_NAME_TRIPLE)
+    VM_QUADS(VM_OP_NAME_QUAD)
     VM_V128_SPECIAL_OPS(VM_OP_NAME_1)   /* the v128 opcodes end the enumeration */
     VM_SIMD_OPS(VM_OP_NAME_2)
     VM_OP_COUNT
 } vm_opcode;
-/* The pairs come right before the v128 opcodes (see vm_pair_first()). */
-#define VM_OP_PAIRS_END VM_OP_COPY_V128
+/* The groups (pairs, triples, quads) come right before the v128 opcodes
+ * (see vm_group_first()). */
+#define VM_OP_GROUPS_END VM_OP_COPY_V128
 #undef VM_OP_NAME_1
 #undef VM_OP_NAME_2
 #undef VM_OP_NAME_IMM
@@ -416,5 +436,7 @@ typedef enum {
 #undef VM_OP_NAME_MEM
 #undef VM_OP_NAME_RMW
 #undef VM_OP_NAME_PAIR
+#undef VM_OP_NAME_TRIPLE
+#undef VM_OP_NAME_QUAD
 
 #endif

@@ -85,7 +85,7 @@ bool emit(translator *t, uint32_t word)
 bool emit_op(translator *t, vm_opcode op)
 {
     vm_code *c = t->code;
-    pair_up(t);
+    group_up(t);
     t->op_acc = t->last_dst != NO_TARGET && t->last_end == c->nwords ? c->words[t->last_dst] : NO_TARGET;
     t->last_dst = NO_TARGET;
     t->prev2_op = t->prev_op;
@@ -389,7 +389,7 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     t->op_offset = f->body_offset;
     t->last_dst = NO_TARGET;
     t->barrier = 0;
-    t->pair_first = t->pair_second = NO_TARGET;
+    t->group_len = 0;
     if (!push_ctrl(t, CTRL_FUNC, 0, NULL, t->type->nresults, t->type->results))
         return false;
     bool done = false;

@@ -11,8 +11,9 @@
  *   - a load feeding a binary operation becomes the operation's _M form,
  *     its _RMW form when the result is stored right back in its place;
  *   - two copies in a row become one COPY2;
- *   - two instructions that only compute, of the pairs VM_PAIRS lists,
- *     run as one (the first's opcode becomes the pair's);
+ *   - two to four instructions that run straight through, of the groups
+ *     VM_PAIRS, VM_TRIPLES and VM_QUADS list, run as one (the first's
+ *     opcode becomes the group's);
  *   - a loop counter's i32.add right before the compare-and-branch back to
  *     the loop head (or before a br_if back on the counter itself: a
  *     compare with 0) becomes one LOOP_ instruction.
@@ -20,6 +21,8 @@
  * new one starts, with no label in between (a branch could arrive there),
  * and whose results were only stack temporaries: taking them back changes
  * nothing else. */
+#include <string.h>
+
 #include "vm/translate_internal.h"
 
 #define ACC_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_A, [VM_OP_##NAME##_IMM] = VM_OP_##NAME##_A_IMM,
@@ -80,11 +83,11 @@ static void take_back(translator *t, uint32_t pos)
     c->nwords = pos;
     while (c->nlines > 0 && c->lines[c->nlines - 1].pc >= pos)
         c->nlines--;
-    /* A pair whose second goes is a single instruction again. */
-    if (t->pair_second != NO_TARGET && t->pair_second >= pos) {
-        if (t->pair_first < pos)
-            c->words[t->pair_first] = vm_pair_first(c->words[t->pair_first]);
-        t->pair_first = t->pair_second = NO_TARGET;
+    /* A group that loses an instruction is a single instruction again. */
+    if (t->group_len > 0 && t->group_last >= pos) {
+        if (t->group_first < pos)
+            c->words[t->group_first] = vm_group_first(c->words[t->group_first], NULL);
+        t->group_len = 0;
     }
     t->last_dst = NO_TARGET;
     /* The instructions before pos are the last ones again (the next one
@@ -274,6 +277,7 @@ static const struct {
     vm_opcode first, second, pair;
 } pairs[] = { VM_PAIRS(PAIR_ENTRY) };
 #undef PAIR_ENTRY
+#define NPAIRS (sizeof pairs / sizeof pairs[0])
 
 /* For each opcode that begins pairs, 1 + the index of the last of them
  * (they stand together in VM_PAIRS; a later entry overrides an earlier
@@ -281,26 +285,79 @@ static const struct {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 #define FIRST_ENTRY(FIRST, SECOND) [VM_OP_##FIRST] = 1 + (VM_OP_PAIR_##FIRST##_##SECOND - PAIRS_START),
-enum { PAIRS_START = VM_OP_PAIRS_END - sizeof pairs / sizeof pairs[0] };
+enum { PAIRS_START = VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM };
 static const uint8_t last_pair_of[VM_OP_COUNT] = { VM_PAIRS(FIRST_ENTRY) };
 #undef FIRST_ENTRY
 #pragma GCC diagnostic pop
 
-void pair_up(translator *t)
+/* The triples and quads, each with its instructions. */
+#define TRIPLE_ENTRY(A, B, C) { { VM_OP_##A, VM_OP_##B, VM_OP_##C }, 3, VM_OP_TRIPLE_##A##_##B##_##C },
+#define QUAD_ENTRY(A, B, C, D) { { VM_OP_##A, VM_OP_##B, VM_OP_##C, VM_OP_##D }, 4, VM_OP_QUAD_##A##_##B##_##C##_##D },
+static const struct {
+    vm_opcode ops[4];
+    uint32_t n;
+    vm_opcode group;
+} longer[] = { VM_TRIPLES(TRIPLE_ENTRY) VM_QUADS(QUAD_ENTRY) };
+#undef TRIPLE_ENTRY
+#undef QUAD_ENTRY
+
+/* The triple or quad of the n instructions ops and then `next`, or 0. */
+static vm_opcode longer_group(const uint32_t *ops, uint32_t n, uint32_t next)
+{
+    for (size_t i = 0; i < sizeof longer / sizeof longer[0]; i++) {
+        if (longer[i].n != n + 1 || longer[i].ops[n] != next)
+            continue;
+        uint32_t k = 0;
+        while (k < n && longer[i].ops[k] == ops[k])
+            k++;
+        if (k == n)
+            return longer[i].group;
+    }
+    return 0;
+}
+
+void group_up(translator *t)
 {
     uint32_t *w = t->code->words, p = t->prev_op, l = t->last_op;
-    /* Adjacent, no label between them nor on the second, the first not
-     * already the second of a pair. */
-    if (p >= l || l == tr_pc(t) || last_pair_of[w[p]] == 0 || (t->barrier > p && t->barrier <= l) ||
-        (t->pair_second != NO_TARGET && t->pair_second == p))
+    /* Adjacent, no label between them nor on the second. */
+    if (p >= l || l == tr_pc(t) || (t->barrier > p && t->barrier <= l))
+        return;
+    if (t->group_len > 0 && t->group_last == p) {   /* the latest group ends at p: one more? */
+        vm_opcode op = t->group_len < 4 ? longer_group(t->group_ops, t->group_len, w[l]) : 0;
+        if (op) {
+            w[t->group_first] = op;
+            t->group_ops[t->group_len++] = w[l];
+            t->group_last = l;
+        }
+        return;
+    }
+    if (last_pair_of[w[p]] == 0)
         return;
     for (int i = last_pair_of[w[p]] - 1; i >= 0 && w[p] == (uint32_t)pairs[i].first; i--) {
-        if (w[l] == (uint32_t)pairs[i].second) {
-            w[p] = pairs[i].pair;
-            t->pair_first = p;
-            t->pair_second = l;
-            return;
+        if (w[l] != (uint32_t)pairs[i].second)
+            continue;
+        /* A pair right after a pair may make a quad with it (p stays a
+         * single instruction inside it). */
+        if (t->group_len == 2 && t->group_last == t->prev2_op && t->prev2_op < p &&
+            !(t->barrier > t->prev2_op && t->barrier <= p)) {
+            uint32_t ops[3] = { t->group_ops[0], t->group_ops[1], w[p] };
+            vm_opcode op = longer_group(ops, 3, w[l]);
+            if (op) {
+                w[t->group_first] = op;
+                memcpy(t->group_ops, ops, sizeof ops);
+                t->group_ops[3] = w[l];
+                t->group_len = 4;
+                t->group_last = l;
+                return;
+            }
         }
+        t->group_first = p;
+        t->group_last = l;
+        t->group_ops[0] = w[p];
+        t->group_ops[1] = w[l];
+        t->group_len = 2;
+        w[p] = pairs[i].pair;
+        return;
     }
 }
 

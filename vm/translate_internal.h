@@ -78,7 +78,11 @@ typedef struct {
                                that value is also in the interpreter's accumulator */
     uint32_t last_end;      /* where that instruction ended */
     uint32_t op_acc;        /* the slot in the accumulator when the current instruction starts */
-    uint32_t pair_first, pair_second;   /* the latest pair's two instructions, or NO_TARGET */
+    /* The latest group of instructions that run as one (group_up()): where
+     * its first and last begin, its instructions; group_len 0: none. */
+    uint32_t group_first, group_last;
+    uint32_t group_ops[4];
+    uint32_t group_len;
 } translator;
 
 /* Errors: "0xOFFSET: message" at the current instruction; always false. */
@@ -140,9 +144,11 @@ bool just_computed(const translator *t, const operand *o);
 bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok);
 /* Called as the next instruction starts, when no fold can take the last
  * one back alone any more: the last two become a pair (VM_PAIRS) if they
- * make one — the first's opcode changes, the second stays. take_back()
- * undoes a pair whose second it removes. */
-void pair_up(translator *t);
+ * make one — the first's opcode changes, the others stay — or the last
+ * one makes the latest group a triple or quad, or a pair right after a
+ * pair makes a quad (VM_TRIPLES, VM_QUADS). take_back() undoes a group
+ * that loses an instruction. */
+void group_up(translator *t);
 /* A fused compare-and-branch back to a loop head, cmp a b (b a slot or,
  * with b_imm, an i32 immediate), right after the i32.add that computed a
  * (or b: then the comparison is mirrored):

@@ -158,4 +158,9 @@
     (local.set $a (i32.add (local.get $a) (i32.const 1)))
     (local.set $p (i32.add (local.get $p) (i32.const 2)))
     (i32.add (i32.add (local.get $a) (local.get $p)) (i32.load offset=12 (i32.const 64))))
+
+  ;; a triple: xor, add, add (each taking the one before from the accumulator)
+  (func (export "mix3") (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32)
+    (i32.add (local.get $d)
+             (i32.add (local.get $c) (i32.xor (i32.mul (local.get $a) (local.get $b)) (local.get $b)))))
 )
