@@ -331,7 +331,10 @@ void group_up(translator *t)
         }
         return;
     }
-    if (last_pair_of[w[p]] == 0)
+    /* Nor may an instruction inside the latest group start a new one (a
+     * fold took back what followed the group, and the group came round
+     * again as the last instructions). */
+    if (last_pair_of[w[p]] == 0 || (t->group_len > 0 && p >= t->group_first && p < t->group_last))
         return;
     for (int i = last_pair_of[w[p]] - 1; i >= 0 && w[p] == (uint32_t)pairs[i].first; i--) {
         if (w[l] != (uint32_t)pairs[i].second)
