@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tests/test_util.h"
+#include "vm/opcodes.h"
 #include "vm/vm.h"
 
 typedef test_instance fixture;
@@ -27,7 +28,7 @@ static const char *const functions[] = {
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
     "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3", "countdown",
     "count_mirrored", "accumulate", "copy_words", "sigma", "copy_then_index", "pair_after_v128",
-    "mix3",
+    "mix3", "count_set",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -441,6 +442,18 @@ START_TEST(pairs_run_as_one)
     vm_value m, mix[4] = { i32(123457), i32(0x9e3779b9), i32(77), i32(0xffffff00) };
     ck_assert_int_eq(call(&fx, "mix3", mix, 4, &m), VM_DONE);
     ck_assert_uint_eq(m.of.i32, 0xffffff00u + (77u + ((123457u * 0x9e3779b9u) ^ 0x9e3779b9u)));
+    /* A group that ends in a branch: taken and not taken, and a trap in
+     * the group's load. */
+    ck_assert(has_op(&fx, "count_set", "I32_LOAD8_U+"));   /* I32_LOAD8_U, BR_UNLESS */
+    static const uint8_t bytes[10] = { 1, 0, 0, 7, 0, 255, 0, 0, 1, 0 };
+    poke(&fx, 300, bytes, sizeof bytes);
+    vm_value span[2] = { i32(300), i32(310) };
+    ck_assert_int_eq(call(&fx, "count_set", span, 2, &m), VM_DONE);
+    ck_assert_uint_eq(m.of.i32, 4);
+    span[0] = i32(65534);
+    span[1] = i32(65537);
+    ck_assert_int_eq(call(&fx, "count_set", span, 2, &m), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
     static const uint32_t inputs[][3] = {
         { 0x6a09e667, 0xbb67ae85, 0x3c6ef372 }, { 0, 0xffffffff, 1 }, { 0x80000001, 0x7fffffff, 0xdeadbeef },
     };
@@ -469,6 +482,38 @@ START_TEST(pairs_run_as_one)
 }
 END_TEST
 
+/* Is op a branch? In a group it may only come last: the group's bodies
+ * run one after the other, so nothing may follow a jump. */
+static bool is_branch(vm_opcode op)
+{
+#define FORWARD(NAME, ...) op == VM_OP_BR_IF_##NAME || op == VM_OP_BR_IF_##NAME##_IMM ||
+    return VM_COMPARES(FORWARD) op == VM_OP_BR_IF || op == VM_OP_BR_UNLESS;
+#undef FORWARD
+}
+
+START_TEST(groups_branch_only_last)
+{
+#define PAIR(A, B) ck_assert_msg(!is_branch(VM_OP_##A), "pair " #A ", " #B);
+#define TRIPLE(A, B, C) ck_assert_msg(!is_branch(VM_OP_##A) && !is_branch(VM_OP_##B), "triple " #A);
+#define QUAD(A, B, C, D) \
+    ck_assert_msg(!is_branch(VM_OP_##A) && !is_branch(VM_OP_##B) && !is_branch(VM_OP_##C), "quad " #A);
+    VM_PAIRS(PAIR) VM_TRIPLES(TRIPLE) VM_QUADS(QUAD)
+#undef PAIR
+#undef TRIPLE
+#undef QUAD
+    /* Pairs with the same first stand together (the translator finds them by it). */
+    static const vm_opcode firsts[] = {
+#define FIRST(A, B) VM_OP_##A,
+        VM_PAIRS(FIRST)
+#undef FIRST
+    };
+    size_t n = sizeof firsts / sizeof firsts[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 2; j < n; j++)
+            ck_assert_msg(firsts[j] != firsts[i] || firsts[j - 1] == firsts[i], "pairs of one first apart at %zu", j);
+}
+END_TEST
+
 Suite *fuse_suite(void)
 {
     Suite *s = suite_create("fuse");
@@ -485,6 +530,7 @@ Suite *fuse_suite(void)
     tcase_add_test(tc, results_stored_back_where_they_were_loaded);
     tcase_add_test(tc, two_counters_step_together);
     tcase_add_test(tc, pairs_run_as_one);
+    tcase_add_test(tc, groups_branch_only_last);
     suite_add_tcase(s, tc);
     return s;
 }

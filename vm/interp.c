@@ -201,7 +201,7 @@ dispatch:
      * runs, so a trap is reported where it happened. */
 #define RUN_BODY(NAME)                                                        \
     do {                                                                      \
-        const uint32_t *next_ = body_##NAME(pc, fp, &acc, mem, mem_size);     \
+        const uint32_t *next_ = body_##NAME(pc, fp, &acc, mem, mem_size, code);     \
         if (next_ == NULL)                                                    \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         pc = next_;                                                           \
@@ -217,7 +217,7 @@ dispatch:
 #define OTHER_MEMORY_HANDLER(NAME, ...)                                       \
     CASE(NAME##_MEM) {                                                        \
         const vm_memory *m_ = inst->memories[pc[4]];                          \
-        const uint32_t *next_ = body_##NAME(pc, fp, &acc, m_->data, m_->size); \
+        const uint32_t *next_ = body_##NAME(pc, fp, &acc, m_->data, m_->size, code); \
         if (next_ == NULL)                                                    \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         pc = next_ + 1;                                                       \
@@ -230,8 +230,10 @@ dispatch:
         DISPATCH();                                                           \
     }
     BODY_HANDLER(COPY) BODY_HANDLER(COPY2) BODY_HANDLER(CONST32) BODY_HANDLER(CONST64)
-    BODY_HANDLER(SELECT)
+    BODY_HANDLER(SELECT) BODY_HANDLER(BR_IF) BODY_HANDLER(BR_UNLESS)
+#define FORWARD_BRANCH_HANDLERS(NAME, ...) BODY_HANDLER(BR_IF_##NAME) BODY_HANDLER(BR_IF_##NAME##_IMM)
     VM_COMPARES(BINOP_HANDLERS) VM_BINOPS(BINOP_HANDLERS) VM_ARITH_BINOPS(RMW_HANDLER)
+    VM_COMPARES(FORWARD_BRANCH_HANDLERS)
     VM_UNOPS(BODY_HANDLER) VM_UNOPS_SAT(BODY_HANDLER)
     VM_LOADS(LOAD_HANDLERS) VM_STORES(STORE_HANDLERS)
     VM_LOADS(OTHER_MEMORY_HANDLER) VM_STORES(OTHER_MEMORY_HANDLER)
@@ -257,37 +259,45 @@ dispatch:
 #undef BODY_HANDLER
 #undef BINOP_HANDLERS
 #undef RMW_HANDLER
+#undef FORWARD_BRANCH_HANDLERS
 #undef LOAD_HANDLERS
 #undef STORE_HANDLERS
 #undef OTHER_MEMORY_HANDLER
 #undef PAIR_HANDLER
 #undef RUN_BODY
     CASE(BR) { pc = code + pc[1]; DISPATCH(); }
-    CASE(BR_IF) { pc = GET_I32(pc[1]) ? code + pc[2] : pc + 3; DISPATCH(); }
-    CASE(BR_UNLESS) { pc = GET_I32(pc[1]) ? pc + 3 : code + pc[2]; DISPATCH(); }
     CASE(BR_TABLE) {
         uint32_t i = GET_I32(pc[1]), n = pc[2];
         pc = code + pc[3 + (i < n - 1 ? i : n - 1)];
         DISPATCH();
     }
     /* Branches back to a loop head charge one unit of fuel; when none is
-     * left, they stop before jumping, and run again when resumed. */
+     * left, they stop before jumping, and run again when resumed. A
+     * conditional one is its forward form's body (interp_bodies.h) with
+     * the charge when taken (a target back is never the next word). */
+#define BACK_BRANCH(LABEL, FORWARD, WORDS)                                    \
+    CASE(LABEL) {                                                             \
+        const uint32_t *next_ = body_##FORWARD(pc, fp, &acc, mem, mem_size, code); \
+        if (next_ != pc + (WORDS)) {                                          \
+            if (fuel == 0)                                                    \
+                OUT_OF_FUEL();                                                \
+            fuel--;                                                           \
+        }                                                                     \
+        pc = next_;                                                           \
+        DISPATCH();                                                           \
+    }
+    BACK_BRANCH(BR_IF_BACK, BR_IF, 3)
+#define FUSED_BACK_BRANCHES(NAME, CODE, T, ...)                               \
+    BACK_BRANCH(BR_IF_##NAME##_BACK, BR_IF_##NAME, 4)                         \
+    BACK_BRANCH(BR_IF_##NAME##_IMM_BACK, BR_IF_##NAME##_IMM, 3 + IMM_WORDS_##T)
+    VM_COMPARES(FUSED_BACK_BRANCHES)
+#undef FUSED_BACK_BRANCHES
+#undef BACK_BRANCH
     CASE(BR_BACK) {
         if (fuel == 0)
             OUT_OF_FUEL();
         fuel--;
         pc = code + pc[1];
-        DISPATCH();
-    }
-    CASE(BR_IF_BACK) {
-        if (!GET_I32(pc[1])) {
-            pc += 3;
-            DISPATCH();
-        }
-        if (fuel == 0)
-            OUT_OF_FUEL();
-        fuel--;
-        pc = code + pc[2];
         DISPATCH();
     }
     CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value[0]; pc += 3; DISPATCH(); }
@@ -462,30 +472,6 @@ dispatch:
     }
 
     /* ---- the scalar instructions, from the tables ---- */
-    /* A comparison fused with the branch that uses it: BR_IF_X a b target,
-     * its _IMM form, and both again as _BACK (to a loop head: fuel). */
-#define BRANCH_HANDLER(LABEL, T, EXPR, B, SIZE, BACK)                         \
-    CASE(LABEL) {                                                             \
-        CTYPE_##T a = GET_##T(pc[1]), b = B;                                  \
-        if (!(EXPR)) {                                                        \
-            pc += SIZE;                                                       \
-            DISPATCH();                                                       \
-        }                                                                     \
-        if (BACK) {                                                           \
-            if (fuel == 0)                                                    \
-                OUT_OF_FUEL();                                                \
-            fuel--;                                                           \
-        }                                                                     \
-        pc = code + pc[SIZE - 1];                                             \
-        DISPATCH();                                                           \
-    }
-#define FUSED_HANDLERS(NAME, CODE, T, EXPR, NEGATED, MIRRORED)                          \
-    BRANCH_HANDLER(BR_IF_##NAME, T, EXPR, GET_##T(pc[2]), 4, 0)               \
-    BRANCH_HANDLER(BR_IF_##NAME##_IMM, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T, 0) \
-    BRANCH_HANDLER(BR_IF_##NAME##_BACK, T, EXPR, GET_##T(pc[2]), 4, 1)        \
-    BRANCH_HANDLER(BR_IF_##NAME##_IMM_BACK, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T, 1)
-    VM_COMPARES(FUSED_HANDLERS)
-#undef FUSED_HANDLERS
     /* A loop's tail: the counter's i32.add and the branch back. Fuel is
      * checked first, so when it stops here nothing has been done yet. */
 #define LOOP_HANDLER(LABEL, EXPR, Y, B)                                       \
@@ -510,7 +496,6 @@ dispatch:
     VM_I32_COMPARES(LOOP_HANDLERS)
 #undef LOOP_HANDLERS
 #undef LOOP_HANDLER
-#undef BRANCH_HANDLER
 #define BINOP_TRAP_HANDLERS(NAME, T, FN, A, B, SIZE)                          \
     CASE(NAME) {                                                              \
         CTYPE_##T r;                                                          \

@@ -1,7 +1,8 @@
 /* interp_bodies.h — the bodies of the instructions that run straight
  * through: they compute, or access memory 0 (or the memory they are
- * given), and go on to the next instruction; the only way they can fail
- * is a memory access out of bounds. Each is a function
+ * given), and go on to the next instruction — or branch forward, which
+ * only picks the next one; the only way they can fail is a memory access
+ * out of bounds. Each is a function
  * body_NAME(pc, fp, &acc, mem, mem_size) that does the instruction at pc
  * and returns where the next one starts, or NULL when the access is out
  * of bounds. The interpreter's handler for NAME is that one call; a pair
@@ -24,11 +25,12 @@
  * write, put back at the end. */
 #define BODY_START(NAME)                                                                     \
     PURE_BODY body_##NAME(const uint32_t *pc, uint64_t *fp, uint64_t *accp, uint8_t *mem,   \
-                          uint64_t mem_size)                                                 \
+                          uint64_t mem_size, const uint32_t *code)                           \
     {                                                                                        \
         uint64_t acc = *accp;                                                                \
         (void)mem;                                                                           \
-        (void)mem_size;
+        (void)mem_size;                                                                      \
+        (void)code;
 #define BODY_END(WORDS) *accp = acc; return pc + (WORDS); }
 /* The effective address ADDR + OFFSET (a 33-bit sum) of an access of
  * BYTES bytes, or out of bounds: the one bounds check of memory accesses. */
@@ -138,6 +140,21 @@ VM_ARITH_BINOPS(RMW_BODY)
 #undef ADDR_PLAIN
 #undef ADDR_ADD
 #undef ADDR_IDX
+
+/* Forward branches (a group may end with one): the next instruction is
+ * the target (code + a target word) or the one after. Branches back to a
+ * loop head charge fuel and are handled in interp.c. */
+#define BRANCH_END(TAKEN, TARGET, WORDS) *accp = acc; return (TAKEN) ? code + (TARGET) : pc + (WORDS); }
+BODY_START(BR_IF) BRANCH_END(GET_I32(pc[1]) != 0, pc[2], 3)
+BODY_START(BR_UNLESS) BRANCH_END(GET_I32(pc[1]) == 0, pc[2], 3)
+#define BRANCH_BODIES(NAME, CODE, T, EXPR, ...)                                              \
+    BODY_START(BR_IF_##NAME) CTYPE_##T a = GET_##T(pc[1]), b = GET_##T(pc[2]);               \
+    BRANCH_END(EXPR, pc[3], 4)                                                               \
+    BODY_START(BR_IF_##NAME##_IMM) CTYPE_##T a = GET_##T(pc[1]), b = IMM_##T(pc + 2);        \
+    BRANCH_END(EXPR, pc[2 + IMM_WORDS_##T], 3 + IMM_WORDS_##T)
+VM_COMPARES(BRANCH_BODIES)
+#undef BRANCH_BODIES
+#undef BRANCH_END
 
 #undef EFFECTIVE_ADDRESS
 #undef BODY_START

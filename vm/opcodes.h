@@ -335,7 +335,8 @@
 #define VM_MEMORY_OPERAND_OPS(X) VM_COMPARES(X) VM_BINOPS(X)
 
 /* Pairs of instructions that run as one (X(FIRST, SECOND)): both run
- * straight through (compute, or access memory 0: interp_bodies.h), and
+ * straight through (compute, access memory 0, or — only last in a group —
+ * branch forward: interp_bodies.h), and
  * they follow each other often in compiled C — hash rounds, dot
  * products, loops stepping several pointers, array element updates. The translator turns
  * FIRST's opcode into PAIR_FIRST_SECOND when SECOND follows with no label
@@ -359,7 +360,7 @@
     X(I32_LOAD_IDX, I32_GT_S) X(I32_LOAD_IDX, I32_ADD_IMM) X(I32_STORE_IDX, COPY) \
     X(I32_LOAD_ADD, I32_ROTL_A_IMM) X(I32_LOAD_ADD, I32_AND) X(I64_ADD_IMM, I32_LOAD8_U_ADD) \
     X(I32_LOAD, I32_ADD_IMM) X(F64_ADD_A_IMM, F64_SQRT) X(F64_ADD_RMW, I32_ADD_IMM) \
-    X(CONST64, F64_DIV_A)
+    X(CONST64, F64_DIV_A) X(I32_LOAD8_U, BR_UNLESS)
 /* Longer runs, made from a pair by one more instruction (a triple) or from
  * a triple by one more or from two pairs in a row (a quad): the first's
  * opcode becomes the group's; all the others keep their words (a pair
@@ -375,7 +376,9 @@
     X(CONST64, F64_DIV_A, F64_MUL_A) X(I32_ADD_A, I32_XOR_IMM, I32_AND_A) \
     X(I32_ADD_A, I32_ADD_A, I32_XOR) X(I32_AND, I32_XOR_A, I32_ROTL_IMM) \
     X(I32_XOR_A, I32_ROTL_IMM, I32_XOR_A) X(I32_LOAD_IDX, I32_ADD_IMM, COPY2) \
-    X(I32_SHR_U_IMM, I32_XOR_A, I32_ADD_A) X(I32_ADD_A, I32_ADD_A, I32_ADD)
+    X(I32_SHR_U_IMM, I32_XOR_A, I32_ADD_A) X(I32_ADD_A, I32_ADD_A, I32_ADD) \
+    X(I64_ADD_IMM, I32_LOAD8_U_ADD, BR_UNLESS) X(I32_ADD_IMM, COPY2, BR_IF_I32_GT_S) \
+    X(COPY, I32_LOAD_IDX, BR_IF_I32_LT_S)
 #define VM_QUADS(X) \
     X(I32_XOR_A, I32_ROTL_IMM, I32_XOR_A, I32_ADD_A) \
     X(I32_ROTL_IMM, I32_ROTL_IMM, I32_XOR_A, I32_ROTL_IMM) \

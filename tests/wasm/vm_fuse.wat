@@ -163,4 +163,14 @@
   (func (export "mix3") (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32)
     (i32.add (local.get $d)
              (i32.add (local.get $c) (i32.xor (i32.mul (local.get $a) (local.get $b)) (local.get $b)))))
+
+  ;; a group ending in a forward branch: a byte load and the if on it
+  (func (export "count_set") (param $p i32) (param $end i32) (result i32)
+    (local $c i32)
+    (loop $l
+      (if (i32.load8_u (local.get $p))
+        (then (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $p) (local.get $end))))
+    (local.get $c))
 )
