@@ -153,7 +153,7 @@ void vm_code_dump(const vm_code *c, FILE *out)
          * their own words. */
         uint32_t length;
         uint32_t op = vm_group_first(c->words[pc], &length);
-        const char *mark = "+++" + (4 - length);
+        const char *mark = &"+++"[4 - length];
         if (op >= VM_OP_COUNT || ops[op].name[0] == 0) {
             fprintf(out, "  %5u  ?? %u\n", pc, op);
             return;
