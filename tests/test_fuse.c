@@ -486,9 +486,14 @@ END_TEST
  * run one after the other, so nothing may follow a jump. */
 static bool is_branch(vm_opcode op)
 {
-#define FORWARD(NAME, ...) op == VM_OP_BR_IF_##NAME || op == VM_OP_BR_IF_##NAME##_IMM ||
-    return VM_COMPARES(FORWARD) op == VM_OP_BR_IF || op == VM_OP_BR_UNLESS;
-#undef FORWARD
+#define FUSED(NAME, ...) op == VM_OP_BR_IF_##NAME || op == VM_OP_BR_IF_##NAME##_IMM || \
+    op == VM_OP_BR_IF_##NAME##_BACK || op == VM_OP_BR_IF_##NAME##_IMM_BACK ||
+#define LOOP(NAME, ...) op == VM_OP_LOOP_##NAME##_SS || op == VM_OP_LOOP_##NAME##_SI || \
+    op == VM_OP_LOOP_##NAME##_IS || op == VM_OP_LOOP_##NAME##_II ||
+    return VM_COMPARES(FUSED) VM_I32_COMPARES(LOOP) op == VM_OP_BR || op == VM_OP_BR_BACK ||
+           op == VM_OP_BR_IF || op == VM_OP_BR_IF_BACK || op == VM_OP_BR_UNLESS;
+#undef FUSED
+#undef LOOP
 }
 
 START_TEST(groups_branch_only_last)

@@ -199,11 +199,22 @@ dispatch:
      * and in groups of two to four: the instructions after a group's first
      * keep their opcode words, which the bodies step over; pc is at the instruction that
      * runs, so a trap is reported where it happened. */
+    /* Branches back to a loop head charge one unit of fuel when taken; when
+     * none is left they stop before jumping, and run again when resumed.
+     * A LOOP_ tail checks first, so a stop there leaves nothing half done.
+     * (Both tests are constants for every other instruction.) */
 #define RUN_BODY(NAME)                                                        \
     do {                                                                      \
-        const uint32_t *next_ = body_##NAME(pc, fp, &acc, mem, mem_size, code);     \
+        if (vm_fuel_first(VM_OP_##NAME) && fuel == 0)                        \
+            OUT_OF_FUEL();                                                    \
+        const uint32_t *next_ = body_##NAME(pc, fp, &acc, mem, mem_size, code); \
         if (next_ == NULL)                                                    \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
+        if (vm_charges_fuel(VM_OP_##NAME) && next_ <= pc) {                  \
+            if (fuel == 0)                                                    \
+                OUT_OF_FUEL();                                                \
+            fuel--;                                                           \
+        }                                                                     \
         pc = next_;                                                           \
     } while (0)
 #define BODY_HANDLER(NAME, ...) CASE(NAME) { RUN_BODY(NAME); DISPATCH(); }
@@ -230,8 +241,14 @@ dispatch:
         DISPATCH();                                                           \
     }
     BODY_HANDLER(COPY) BODY_HANDLER(COPY2) BODY_HANDLER(CONST32) BODY_HANDLER(CONST64)
-    BODY_HANDLER(SELECT) BODY_HANDLER(BR_IF) BODY_HANDLER(BR_UNLESS)
-#define FORWARD_BRANCH_HANDLERS(NAME, ...) BODY_HANDLER(BR_IF_##NAME) BODY_HANDLER(BR_IF_##NAME##_IMM)
+    BODY_HANDLER(SELECT) BODY_HANDLER(BR) BODY_HANDLER(BR_BACK) BODY_HANDLER(BR_IF)
+    BODY_HANDLER(BR_IF_BACK) BODY_HANDLER(BR_UNLESS)
+#define FORWARD_BRANCH_HANDLERS(NAME, ...) BODY_HANDLER(BR_IF_##NAME) BODY_HANDLER(BR_IF_##NAME##_IMM) \
+    BODY_HANDLER(BR_IF_##NAME##_BACK) BODY_HANDLER(BR_IF_##NAME##_IMM_BACK)
+#define LOOP_HANDLERS(NAME, ...) BODY_HANDLER(LOOP_##NAME##_SS) BODY_HANDLER(LOOP_##NAME##_SI) \
+    BODY_HANDLER(LOOP_##NAME##_IS) BODY_HANDLER(LOOP_##NAME##_II)
+    VM_I32_COMPARES(LOOP_HANDLERS)
+#undef LOOP_HANDLERS
     VM_COMPARES(BINOP_HANDLERS) VM_BINOPS(BINOP_HANDLERS) VM_ARITH_BINOPS(RMW_HANDLER)
     VM_COMPARES(FORWARD_BRANCH_HANDLERS)
     VM_UNOPS(BODY_HANDLER) VM_UNOPS_SAT(BODY_HANDLER)
@@ -265,39 +282,9 @@ dispatch:
 #undef OTHER_MEMORY_HANDLER
 #undef PAIR_HANDLER
 #undef RUN_BODY
-    CASE(BR) { pc = code + pc[1]; DISPATCH(); }
     CASE(BR_TABLE) {
         uint32_t i = GET_I32(pc[1]), n = pc[2];
         pc = code + pc[3 + (i < n - 1 ? i : n - 1)];
-        DISPATCH();
-    }
-    /* Branches back to a loop head charge one unit of fuel; when none is
-     * left, they stop before jumping, and run again when resumed. A
-     * conditional one is its forward form's body (interp_bodies.h) with
-     * the charge when taken (a target back is never the next word). */
-#define BACK_BRANCH(LABEL, FORWARD, WORDS)                                    \
-    CASE(LABEL) {                                                             \
-        const uint32_t *next_ = body_##FORWARD(pc, fp, &acc, mem, mem_size, code); \
-        if (next_ != pc + (WORDS)) {                                          \
-            if (fuel == 0)                                                    \
-                OUT_OF_FUEL();                                                \
-            fuel--;                                                           \
-        }                                                                     \
-        pc = next_;                                                           \
-        DISPATCH();                                                           \
-    }
-    BACK_BRANCH(BR_IF_BACK, BR_IF, 3)
-#define FUSED_BACK_BRANCHES(NAME, CODE, T, ...)                               \
-    BACK_BRANCH(BR_IF_##NAME##_BACK, BR_IF_##NAME, 4)                         \
-    BACK_BRANCH(BR_IF_##NAME##_IMM_BACK, BR_IF_##NAME##_IMM, 3 + IMM_WORDS_##T)
-    VM_COMPARES(FUSED_BACK_BRANCHES)
-#undef FUSED_BACK_BRANCHES
-#undef BACK_BRANCH
-    CASE(BR_BACK) {
-        if (fuel == 0)
-            OUT_OF_FUEL();
-        fuel--;
-        pc = code + pc[1];
         DISPATCH();
     }
     CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value[0]; pc += 3; DISPATCH(); }
@@ -472,30 +459,6 @@ dispatch:
     }
 
     /* ---- the scalar instructions, from the tables ---- */
-    /* A loop's tail: the counter's i32.add and the branch back. Fuel is
-     * checked first, so when it stops here nothing has been done yet. */
-#define LOOP_HANDLER(LABEL, EXPR, Y, B)                                       \
-    CASE(LABEL) {                                                             \
-        if (fuel == 0)                                                        \
-            OUT_OF_FUEL();                                                    \
-        SET_I32(pc[1], GET_I32(pc[2]) + (Y));                                 \
-        uint32_t a = GET_I32(pc[1]), b = B;                                   \
-        if (!(EXPR)) {                                                        \
-            pc += 6;                                                          \
-            DISPATCH();                                                       \
-        }                                                                     \
-        fuel--;                                                               \
-        pc = code + pc[5];                                                    \
-        DISPATCH();                                                           \
-    }
-#define LOOP_HANDLERS(NAME, CODE, T, EXPR, NEGATED, MIRRORED)                           \
-    LOOP_HANDLER(LOOP_##NAME##_SS, EXPR, GET_I32(pc[3]), GET_I32(pc[4]))      \
-    LOOP_HANDLER(LOOP_##NAME##_SI, EXPR, GET_I32(pc[3]), pc[4])               \
-    LOOP_HANDLER(LOOP_##NAME##_IS, EXPR, pc[3], GET_I32(pc[4]))               \
-    LOOP_HANDLER(LOOP_##NAME##_II, EXPR, pc[3], pc[4])
-    VM_I32_COMPARES(LOOP_HANDLERS)
-#undef LOOP_HANDLERS
-#undef LOOP_HANDLER
 #define BINOP_TRAP_HANDLERS(NAME, T, FN, A, B, SIZE)                          \
     CASE(NAME) {                                                              \
         CTYPE_##T r;                                                          \

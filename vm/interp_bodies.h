@@ -28,6 +28,7 @@
                           uint64_t mem_size, const uint32_t *code)                           \
     {                                                                                        \
         uint64_t acc = *accp;                                                                \
+        (void)fp;                                                                            \
         (void)mem;                                                                           \
         (void)mem_size;                                                                      \
         (void)code;
@@ -141,20 +142,71 @@ VM_ARITH_BINOPS(RMW_BODY)
 #undef ADDR_ADD
 #undef ADDR_IDX
 
-/* Forward branches (a group may end with one): the next instruction is
- * the target (code + a target word) or the one after. Branches back to a
- * loop head charge fuel and are handled in interp.c. */
+/* Branches (a group may end with one): the next instruction is the
+ * target (code + a target word) or the one after. The _BACK forms go to
+ * a loop head and the interpreter charges them fuel when taken (a target
+ * back is never after the branch); the LOOP_ forms, a loop counter's
+ * i32.add and the compare-and-branch back, need fuel before they start
+ * (see vm_fuel_first()). */
 #define BRANCH_END(TAKEN, TARGET, WORDS) *accp = acc; return (TAKEN) ? code + (TARGET) : pc + (WORDS); }
+BODY_START(BR) BRANCH_END(true, pc[1], 2)
+BODY_START(BR_BACK) BRANCH_END(true, pc[1], 2)
 BODY_START(BR_IF) BRANCH_END(GET_I32(pc[1]) != 0, pc[2], 3)
+BODY_START(BR_IF_BACK) BRANCH_END(GET_I32(pc[1]) != 0, pc[2], 3)
 BODY_START(BR_UNLESS) BRANCH_END(GET_I32(pc[1]) == 0, pc[2], 3)
+#define BRANCH_BODY(LABEL, T, EXPR, B, WORDS)                                                \
+    BODY_START(LABEL) CTYPE_##T a = GET_##T(pc[1]), b = B; BRANCH_END(EXPR, pc[(WORDS) - 1], WORDS)
 #define BRANCH_BODIES(NAME, CODE, T, EXPR, ...)                                              \
-    BODY_START(BR_IF_##NAME) CTYPE_##T a = GET_##T(pc[1]), b = GET_##T(pc[2]);               \
-    BRANCH_END(EXPR, pc[3], 4)                                                               \
-    BODY_START(BR_IF_##NAME##_IMM) CTYPE_##T a = GET_##T(pc[1]), b = IMM_##T(pc + 2);        \
-    BRANCH_END(EXPR, pc[2 + IMM_WORDS_##T], 3 + IMM_WORDS_##T)
+    BRANCH_BODY(BR_IF_##NAME, T, EXPR, GET_##T(pc[2]), 4)                                    \
+    BRANCH_BODY(BR_IF_##NAME##_IMM, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T)             \
+    BRANCH_BODY(BR_IF_##NAME##_BACK, T, EXPR, GET_##T(pc[2]), 4)                             \
+    BRANCH_BODY(BR_IF_##NAME##_IMM_BACK, T, EXPR, IMM_##T(pc + 2), 3 + IMM_WORDS_##T)
 VM_COMPARES(BRANCH_BODIES)
 #undef BRANCH_BODIES
+#undef BRANCH_BODY
+/* LOOP_NAME_SS/SI/IS/II dst x y b target: dst = x + y (mod 2^32), then
+ * back to target if dst NAME b; y and b slots (S) or immediates (I). */
+#define LOOP_BODY(LABEL, EXPR, Y, B)                                                         \
+    BODY_START(LABEL) SET_I32(pc[1], GET_I32(pc[2]) + (Y));                                  \
+    uint32_t a = GET_I32(pc[1]), b = B; BRANCH_END(EXPR, pc[5], 6)
+#define LOOP_BODIES(NAME, CODE, T, EXPR, ...)                                                \
+    LOOP_BODY(LOOP_##NAME##_SS, EXPR, GET_I32(pc[3]), GET_I32(pc[4]))                        \
+    LOOP_BODY(LOOP_##NAME##_SI, EXPR, GET_I32(pc[3]), pc[4])                                 \
+    LOOP_BODY(LOOP_##NAME##_IS, EXPR, pc[3], GET_I32(pc[4]))                                 \
+    LOOP_BODY(LOOP_##NAME##_II, EXPR, pc[3], pc[4])
+VM_I32_COMPARES(LOOP_BODIES)
+#undef LOOP_BODIES
+#undef LOOP_BODY
 #undef BRANCH_END
+
+/* Do the instructions charge fuel, as branches back to a loop head (when
+ * taken), and must the fuel be there before they start (the LOOP_ forms,
+ * which write their counter first)? Constants once inlined. */
+static inline bool vm_charges_fuel(vm_opcode op)
+{
+    switch (op) {
+    case VM_OP_BR_BACK: case VM_OP_BR_IF_BACK:
+#define BACK_CASES(NAME, ...) case VM_OP_BR_IF_##NAME##_BACK: case VM_OP_BR_IF_##NAME##_IMM_BACK:
+    VM_COMPARES(BACK_CASES)
+#undef BACK_CASES
+#define LOOP_CASES(NAME, ...) case VM_OP_LOOP_##NAME##_SS: case VM_OP_LOOP_##NAME##_SI: \
+    case VM_OP_LOOP_##NAME##_IS: case VM_OP_LOOP_##NAME##_II:
+    VM_I32_COMPARES(LOOP_CASES)
+        return true;
+    default:
+        return false;
+    }
+}
+static inline bool vm_fuel_first(vm_opcode op)
+{
+    switch (op) {
+    VM_I32_COMPARES(LOOP_CASES)
+        return true;
+    default:
+        return false;
+    }
+}
+#undef LOOP_CASES
 
 #undef EFFECTIVE_ADDRESS
 #undef BODY_START

@@ -336,7 +336,7 @@
 
 /* Pairs of instructions that run as one (X(FIRST, SECOND)): both run
  * straight through (compute, access memory 0, or — only last in a group —
- * branch forward: interp_bodies.h), and
+ * branch: interp_bodies.h), and
  * they follow each other often in compiled C — hash rounds, dot
  * products, loops stepping several pointers, array element updates. The translator turns
  * FIRST's opcode into PAIR_FIRST_SECOND when SECOND follows with no label
