@@ -24,12 +24,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Where, in the wasm binary, the instruction at a code position came from:
- * for trap messages and backtraces. Sorted by pc. */
 /* A call zeroes this many slots after the params without looking at how
  * many declared locals there are (a memset does any beyond). */
 #define VM_FRAME_ZEROED 4
 
+/* Where, in the wasm binary, the instruction at a code position came from:
+ * for trap messages and backtraces. Sorted by pc. */
 typedef struct {
     uint32_t pc;
     uint32_t offset;

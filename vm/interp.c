@@ -7,9 +7,9 @@
  * Dispatch is computed `goto` on GCC and Clang, and a `switch` elsewhere
  * (or with -DVM_PORTABLE_DISPATCH); both are built from the same handler
  * text below. Handlers for the scalar instructions are generated from the
- * tables of opcodes.h — those that run straight through (compute, or
- * access memory) call their body in interp_bodies.h, and a pair
- * superinstruction calls two — and those for the SIMD instructions
+ * tables of opcodes.h — those that run straight through (compute, access
+ * memory, branch) call their body in interp_bodies.h, and a group
+ * superinstruction calls two to four — and those for the SIMD instructions
  * (interp_simd.h) from opcodes_simd.h. Every handler leaves pc at the
  * first word of the instruction running until it has finished, so a trap
  * reports the right instruction.
@@ -195,19 +195,20 @@ dispatch:
 #endif
 
     CASE(UNREACHABLE) TRAP(VM_TRAP_UNREACHABLE);
-    /* The instructions that run straight through (interp_bodies.h), alone
-     * and in groups of two to four: the instructions after a group's first
-     * keep their opcode words, which the bodies step over; pc is at the instruction that
-     * runs, so a trap is reported where it happened. */
-    /* Branches back to a loop head charge one unit of fuel when taken; when
-     * none is left they stop before jumping, and run again when resumed.
-     * A LOOP_ tail checks first, so a stop there leaves nothing half done.
-     * (Both tests are constants for every other instruction.) */
-#define RUN_BODY(NAME)                                                        \
+    /* The instructions that run straight through (interp_bodies.h),
+     * alone and in groups of two to four: the instructions after a group's
+     * first keep their opcode words, which the bodies step over, and pc is
+     * at the instruction that runs, so a trap is reported where it
+     * happened. Branches back to a loop head charge one unit of fuel when
+     * taken; when none is left they stop before jumping, and run again
+     * when resumed. A LOOP_ tail checks first, so a stop there leaves
+     * nothing half done. (Both tests are constants for every other
+     * instruction.) RUN_BODY_ON runs a body on a given memory. */
+#define RUN_BODY_ON(NAME, DATA, BYTES)                                        \
     do {                                                                      \
         if (vm_fuel_first(VM_OP_##NAME) && fuel == 0)                        \
             OUT_OF_FUEL();                                                    \
-        const uint32_t *next_ = body_##NAME(pc, fp, &acc, mem, mem_size, code); \
+        const uint32_t *next_ = body_##NAME(pc, fp, &acc, DATA, BYTES, code); \
         if (next_ == NULL)                                                    \
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
         if (vm_charges_fuel(VM_OP_##NAME) && next_ <= pc) {                  \
@@ -217,6 +218,7 @@ dispatch:
         }                                                                     \
         pc = next_;                                                           \
     } while (0)
+#define RUN_BODY(NAME) RUN_BODY_ON(NAME, mem, mem_size)
 #define BODY_HANDLER(NAME, ...) CASE(NAME) { RUN_BODY(NAME); DISPATCH(); }
 #define BINOP_HANDLERS(NAME, ...) BODY_HANDLER(NAME) BODY_HANDLER(NAME##_IMM) \
     BODY_HANDLER(NAME##_A) BODY_HANDLER(NAME##_A_IMM) BODY_HANDLER(NAME##_M)
@@ -224,14 +226,13 @@ dispatch:
 #define LOAD_HANDLERS(NAME, ...) BODY_HANDLER(NAME) BODY_HANDLER(NAME##_ADD) BODY_HANDLER(NAME##_IDX)
 #define STORE_HANDLERS(NAME, ...) LOAD_HANDLERS(NAME) BODY_HANDLER(NAME##_IMM) \
     BODY_HANDLER(NAME##_ADD_IMM) BODY_HANDLER(NAME##_IDX_IMM)
-    /* NAME_MEM: the plain form's body on the memory its last word names. */
+    /* NAME_MEM: the plain form's body on the memory its last word names,
+     * which it then steps over. */
 #define OTHER_MEMORY_HANDLER(NAME, ...)                                       \
     CASE(NAME##_MEM) {                                                        \
         const vm_memory *m_ = inst->memories[pc[4]];                          \
-        const uint32_t *next_ = body_##NAME(pc, fp, &acc, m_->data, m_->size, code); \
-        if (next_ == NULL)                                                    \
-            TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                               \
-        pc = next_ + 1;                                                       \
+        RUN_BODY_ON(NAME, m_->data, m_->size);                                \
+        pc++;                                                                 \
         DISPATCH();                                                           \
     }
 #define PAIR_HANDLER(FIRST, SECOND)                                           \
@@ -243,14 +244,12 @@ dispatch:
     BODY_HANDLER(COPY) BODY_HANDLER(COPY2) BODY_HANDLER(CONST32) BODY_HANDLER(CONST64)
     BODY_HANDLER(SELECT) BODY_HANDLER(BR) BODY_HANDLER(BR_BACK) BODY_HANDLER(BR_IF)
     BODY_HANDLER(BR_IF_BACK) BODY_HANDLER(BR_UNLESS)
-#define FORWARD_BRANCH_HANDLERS(NAME, ...) BODY_HANDLER(BR_IF_##NAME) BODY_HANDLER(BR_IF_##NAME##_IMM) \
+#define BRANCH_HANDLERS(NAME, ...) BODY_HANDLER(BR_IF_##NAME) BODY_HANDLER(BR_IF_##NAME##_IMM) \
     BODY_HANDLER(BR_IF_##NAME##_BACK) BODY_HANDLER(BR_IF_##NAME##_IMM_BACK)
 #define LOOP_HANDLERS(NAME, ...) BODY_HANDLER(LOOP_##NAME##_SS) BODY_HANDLER(LOOP_##NAME##_SI) \
     BODY_HANDLER(LOOP_##NAME##_IS) BODY_HANDLER(LOOP_##NAME##_II)
-    VM_I32_COMPARES(LOOP_HANDLERS)
-#undef LOOP_HANDLERS
     VM_COMPARES(BINOP_HANDLERS) VM_BINOPS(BINOP_HANDLERS) VM_ARITH_BINOPS(RMW_HANDLER)
-    VM_COMPARES(FORWARD_BRANCH_HANDLERS)
+    VM_COMPARES(BRANCH_HANDLERS) VM_I32_COMPARES(LOOP_HANDLERS)
     VM_UNOPS(BODY_HANDLER) VM_UNOPS_SAT(BODY_HANDLER)
     VM_LOADS(LOAD_HANDLERS) VM_STORES(STORE_HANDLERS)
     VM_LOADS(OTHER_MEMORY_HANDLER) VM_STORES(OTHER_MEMORY_HANDLER)
@@ -276,12 +275,14 @@ dispatch:
 #undef BODY_HANDLER
 #undef BINOP_HANDLERS
 #undef RMW_HANDLER
-#undef FORWARD_BRANCH_HANDLERS
+#undef BRANCH_HANDLERS
+#undef LOOP_HANDLERS
 #undef LOAD_HANDLERS
 #undef STORE_HANDLERS
 #undef OTHER_MEMORY_HANDLER
 #undef PAIR_HANDLER
 #undef RUN_BODY
+#undef RUN_BODY_ON
     CASE(BR_TABLE) {
         uint32_t i = GET_I32(pc[1]), n = pc[2];
         pc = code + pc[3 + (i < n - 1 ? i : n - 1)];

@@ -1,15 +1,15 @@
 /* interp_bodies.h — the bodies of the instructions that run straight
- * through: they compute, or access memory 0 (or the memory they are
- * given), and go on to the next instruction — or branch forward, which
- * only picks the next one; the only way they can fail is a memory access
- * out of bounds. Each is a function
- * body_NAME(pc, fp, &acc, mem, mem_size) that does the instruction at pc
- * and returns where the next one starts, or NULL when the access is out
- * of bounds. The interpreter's handler for NAME is that one call; a pair
- * superinstruction (VM_PAIRS in opcodes.h) is two calls in a row with no
- * dispatch between them. The functions are always inlined, so the
- * accumulator stays in a register across both, and a body that cannot
- * fail has its NULL check folded away.
+ * through: they compute, access memory 0 (or the memory they are given)
+ * or branch — which only picks the next instruction — and the only way
+ * they can fail is a memory access out of bounds. Each is a function
+ * body_NAME(pc, fp, &acc, mem, mem_size, code) that does the instruction
+ * at pc and returns where the next one starts, or NULL when the access is
+ * out of bounds. The interpreter's handler for NAME is that one call
+ * (with the fuel a branch back charges); a group superinstruction
+ * (VM_PAIRS, VM_TRIPLES, VM_QUADS in opcodes.h) is two to four calls in a
+ * row with no dispatch between them. The functions are always inlined,
+ * so the accumulator stays in a register across a group, and a body that
+ * cannot fail has its NULL check folded away.
  *
  * Included by interp.c only, after its slot and immediate macros. */
 #ifndef WIPPY_VM_INTERP_BODIES_H
@@ -111,33 +111,27 @@ VM_STORES(STORE_BODIES)
 /* A binary operation whose b is loaded from memory at ((addr + add) mod
  * 2^32) + offset (_M); the _RMW form stores the result back there (same
  * type, same place: one bounds check covers both). */
-#define M_BODY(NAME, IN, OUT, EXPR)                                                          \
-    BODY_START(NAME##_M)                                                                     \
+#define LOADED_OPERAND(IN, OUT, EXPR)                                                        \
     BITS_##IN bits;                                                                          \
     EFFECTIVE_ADDRESS(ea, ADDR_ADD(pc + 3), pc[5], sizeof bits)                              \
     memcpy(&bits, mem + ea, sizeof bits);                                                    \
     CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);                                \
-    SET_##OUT(pc[1], EXPR);                                                                  \
-    BODY_END(6)
-#define M_BINOP(NAME, CODE, IN, OUT, EXPR) M_BODY(NAME, IN, OUT, EXPR)
-#define M_COMPARE(NAME, CODE, T, EXPR, ...) M_BODY(NAME, T, I32, EXPR)
+    SET_##OUT(pc[1], EXPR);
+#define M_BINOP(NAME, CODE, IN, OUT, EXPR) BODY_START(NAME##_M) LOADED_OPERAND(IN, OUT, EXPR) BODY_END(6)
+#define M_COMPARE(NAME, CODE, T, EXPR, ...) BODY_START(NAME##_M) LOADED_OPERAND(T, I32, EXPR) BODY_END(6)
 VM_BINOPS(M_BINOP)
 VM_COMPARES(M_COMPARE)
 #undef M_BINOP
 #undef M_COMPARE
-#undef M_BODY
 #define RMW_BODY(NAME, CODE, IN, OUT, EXPR)                                                  \
     BODY_START(NAME##_RMW)                                                                   \
-    BITS_##IN bits;                                                                          \
-    EFFECTIVE_ADDRESS(ea, ADDR_ADD(pc + 3), pc[5], sizeof bits)                              \
-    memcpy(&bits, mem + ea, sizeof bits);                                                    \
-    CTYPE_##IN a = GET_##IN(pc[2]), b = FROM_BITS_##IN(bits);                                \
-    SET_##OUT(pc[1], EXPR);                                                                  \
+    LOADED_OPERAND(IN, OUT, EXPR)                                                            \
     bits = (BITS_##IN)acc;                                                                   \
     memcpy(mem + ea, &bits, sizeof bits);                                                    \
     BODY_END(6)
 VM_ARITH_BINOPS(RMW_BODY)
 #undef RMW_BODY
+#undef LOADED_OPERAND
 #undef ADDR_PLAIN
 #undef ADDR_ADD
 #undef ADDR_IDX

@@ -130,10 +130,10 @@ dispatch:
 #define SIMD_CONST(NAME, FN, ALIGN)                                           \
     V128_CASE(NAME) { V128_PUT(pc[1], V128_IMM(pc + 2)); pc += 6; V128_DISPATCH(); }
 #define SIMD_SHUFFLE(NAME, FN, ALIGN)                                         \
-    V128_CASE(NAME) {                                                              \
+    V128_CASE(NAME) {                                                         \
         V128_PUT(pc[1], FN(V128_AT(pc[2]), V128_AT(pc[3]), V128_IMM(pc + 4))); \
         pc += 8;                                                              \
-        V128_DISPATCH();                                                           \
+        V128_DISPATCH();                                                      \
     }
 #define SIMD_UNARY(NAME, FN, ALIGN)                                           \
     V128_CASE(NAME) { V128_PUT(pc[1], FN(V128_AT(pc[2]))); pc += 3; V128_DISPATCH(); }

@@ -336,12 +336,12 @@
 
 /* Pairs of instructions that run as one (X(FIRST, SECOND)): both run
  * straight through (compute, access memory 0, or — only last in a group —
- * branch: interp_bodies.h), and
- * they follow each other often in compiled C — hash rounds, dot
- * products, loops stepping several pointers, array element updates. The translator turns
- * FIRST's opcode into PAIR_FIRST_SECOND when SECOND follows with no label
- * between; SECOND stays as it was, its opcode word skipped. Pairs with the
- * same FIRST stand together (the translator looks them up by FIRST). */
+ * branch: interp_bodies.h), and they follow each other often in compiled
+ * C — hash rounds, dot products, loops stepping several pointers, array
+ * element updates. The translator turns FIRST's opcode into
+ * PAIR_FIRST_SECOND when SECOND follows with no label between; SECOND
+ * stays as it was, its opcode word skipped. Pairs with the same FIRST
+ * stand together (the translator looks them up by FIRST). */
 #define VM_PAIRS(X) \
     X(I32_ADD_IMM, I32_ADD_IMM) X(I32_ADD_IMM, I32_ADD_A_IMM) X(I32_ADD_IMM, COPY) \
     X(I32_ADD_IMM, COPY2) X(I32_ADD_IMM, F64_MUL) X(I32_ADD_IMM, F64_MUL_M) \

@@ -123,9 +123,10 @@ bool op_return_call_indirect(translator *t)
     const vm_functype *ft = &t->m->types[type];
     if (!same_results(t, ft) || !pop(t, VM_I32, &index))
         return false;
-    /* The index goes to its own position slot, above the arguments'
-     * (at least the locals' and the arguments' slots): moving them to 0.. cannot overwrite it,
-     * though they may overwrite a local it was read from. */
+    /* The index goes to its own position slot, above the arguments' (at
+     * least the locals' and the arguments' slots): moving them to 0..
+     * cannot overwrite it, though they may overwrite a local it was read
+     * from. */
     if (tr_live(t) && index.kind != OPD_SLOT && !emit_value_to(t, &index, index.pos))
         return false;
     const uint32_t words[] = { VM_OP_RETURN_CALL_INDIRECT, table, type, index.pos };

@@ -176,14 +176,14 @@ bool emit_store_imm(translator *t, vm_opcode op, vm_valtype type, const tr_addre
     return ok;
 }
 
-/* The plain load of each type's full width. */
-static vm_opcode full_load(vm_valtype type)
+/* The plain load (or store) of each type's full width. */
+static vm_opcode full_width(vm_valtype type, bool store)
 {
     switch (type) {
-    case VM_I32: return VM_OP_I32_LOAD;
-    case VM_I64: return VM_OP_I64_LOAD;
-    case VM_F32: return VM_OP_F32_LOAD;
-    case VM_F64: return VM_OP_F64_LOAD;
+    case VM_I32: return store ? VM_OP_I32_STORE : VM_OP_I32_LOAD;
+    case VM_I64: return store ? VM_OP_I64_STORE : VM_OP_I64_LOAD;
+    case VM_F32: return store ? VM_OP_F32_STORE : VM_OP_F32_LOAD;
+    case VM_F64: return store ? VM_OP_F64_STORE : VM_OP_F64_LOAD;
     default: return VM_OP_UNREACHABLE;
     }
 }
@@ -204,7 +204,7 @@ bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t ds
     const uint32_t *w = producer_of(t, b);
     if (w == NULL || !memory_operand_forms[op] || a->slot == b->slot)
         return true;
-    vm_opcode load = full_load(in);
+    vm_opcode load = full_width(in, false);
     uint32_t addr, add, offset, at = t->last_op;
     if (w[0] == (uint32_t)load) {   /* LOAD dst addr offset */
         addr = w[2];
@@ -229,23 +229,11 @@ bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t ds
     return ok;
 }
 
-/* The plain store of each type's full width. */
-static vm_opcode full_store(vm_valtype type)
-{
-    switch (type) {
-    case VM_I32: return VM_OP_I32_STORE;
-    case VM_I64: return VM_OP_I64_STORE;
-    case VM_F32: return VM_OP_F32_STORE;
-    case VM_F64: return VM_OP_F64_STORE;
-    default: return VM_OP_UNREACHABLE;
-    }
-}
-
 bool fold_store_back(translator *t, vm_opcode store, vm_valtype type, const tr_address *a, uint32_t value,
                      uint32_t offset)
 {
     uint32_t at = t->last_op;
-    if (a->mode != TR_ADDR_SLOT || store != full_store(type) || at < t->barrier ||
+    if (a->mode != TR_ADDR_SLOT || store != full_width(type, true) || at < t->barrier ||
         t->last_end != tr_pc(t) || t->last_dst != at + 1)
         return false;
     uint32_t *w = t->code->words + at;   /* NAME_M dst a addr add offset */
@@ -277,7 +265,6 @@ static const struct {
     vm_opcode first, second, pair;
 } pairs[] = { VM_PAIRS(PAIR_ENTRY) };
 #undef PAIR_ENTRY
-#define NPAIRS (sizeof pairs / sizeof pairs[0])
 
 /* For each opcode that begins pairs, 1 + the index of the last of them
  * (they stand together in VM_PAIRS; a later entry overrides an earlier
@@ -316,6 +303,22 @@ static vm_opcode longer_group(const uint32_t *ops, uint32_t n, uint32_t next)
     return 0;
 }
 
+/* Makes the latest group the triple or quad of the n instructions ops
+ * and the one at `next`, if the lists have it. */
+static bool grow_group(translator *t, const uint32_t *ops, uint32_t n, uint32_t next)
+{
+    uint32_t *w = t->code->words;
+    vm_opcode op = n < 4 ? longer_group(ops, n, w[next]) : 0;
+    if (!op)
+        return false;
+    memmove(t->group_ops, ops, n * sizeof *ops);
+    t->group_ops[n] = w[next];
+    t->group_len = n + 1;
+    t->group_last = next;
+    w[t->group_first] = op;
+    return true;
+}
+
 void group_up(translator *t)
 {
     uint32_t *w = t->code->words, p = t->prev_op, l = t->last_op;
@@ -323,12 +326,7 @@ void group_up(translator *t)
     if (p >= l || l == tr_pc(t) || (t->barrier > p && t->barrier <= l))
         return;
     if (t->group_len > 0 && t->group_last == p) {   /* the latest group ends at p: one more? */
-        vm_opcode op = t->group_len < 4 ? longer_group(t->group_ops, t->group_len, w[l]) : 0;
-        if (op) {
-            w[t->group_first] = op;
-            t->group_ops[t->group_len++] = w[l];
-            t->group_last = l;
-        }
+        grow_group(t, t->group_ops, t->group_len, l);
         return;
     }
     /* Nor may an instruction inside the latest group start a new one (a
@@ -341,19 +339,10 @@ void group_up(translator *t)
             continue;
         /* A pair right after a pair may make a quad with it (p stays a
          * single instruction inside it). */
+        uint32_t ops[3] = { t->group_ops[0], t->group_ops[1], w[p] };
         if (t->group_len == 2 && t->group_last == t->prev2_op && t->prev2_op < p &&
-            !(t->barrier > t->prev2_op && t->barrier <= p)) {
-            uint32_t ops[3] = { t->group_ops[0], t->group_ops[1], w[p] };
-            vm_opcode op = longer_group(ops, 3, w[l]);
-            if (op) {
-                w[t->group_first] = op;
-                memcpy(t->group_ops, ops, sizeof ops);
-                t->group_ops[3] = w[l];
-                t->group_len = 4;
-                t->group_last = l;
-                return;
-            }
-        }
+            !(t->barrier > t->prev2_op && t->barrier <= p) && grow_group(t, ops, 3, l))
+            return;
         t->group_first = p;
         t->group_last = l;
         t->group_ops[0] = w[p];
