@@ -235,12 +235,53 @@ dispatch:
         pc++;                                                                 \
         DISPATCH();                                                           \
     }
-#define PAIR_HANDLER(FIRST, SECOND)                                           \
-    CASE(PAIR_##FIRST##_##SECOND) {                                           \
-        RUN_BODY(FIRST);                                                      \
-        RUN_BODY(SECOND);                                                     \
+    /* A group runs its members' bodies in a row. A group that ends with a
+     * branch back to its own first instruction is a whole loop, and runs
+     * as a C loop for as long as the branch is taken, with no dispatch.
+     * When that branch is a LOOP_ tail, the loop keeps its counter in a
+     * register too: the tail adds to the register (and writes the slot,
+     * which the other members read), so the counter does not make a
+     * round trip through memory every iteration. Should a member have
+     * written the counter's slot, the register is stale: the tail then
+     * runs as itself, on the slot, and the loop ends there. */
+#define GROUP_HANDLER(OP, LAST, FIRSTS)                                       \
+    CASE(OP) {                                                                \
+        const uint32_t *const start_ = pc;                                    \
+        if (!vm_charges_fuel(VM_OP_##LAST)) {                                 \
+            FIRSTS RUN_BODY(LAST);                                            \
+        } else if (!vm_fuel_first(VM_OP_##LAST)) {                            \
+            do {                                                              \
+                FIRSTS RUN_BODY(LAST);                                        \
+            } while (pc == start_);                                           \
+        } else {                                                              \
+            FIRSTS                                                            \
+            uint32_t counter_ = GET_I32(pc[2]);                               \
+            for (;;) {                                                        \
+                if (fuel == 0)                                                \
+                    OUT_OF_FUEL();                                            \
+                if (GET_I32(pc[2]) != counter_) {                             \
+                    RUN_BODY(LAST);                                           \
+                    break;                                                    \
+                }                                                             \
+                bool back_ = loop_step(VM_OP_##LAST, pc, fp, &counter_);      \
+                acc = counter_;                                               \
+                if (!back_) {                                                 \
+                    pc += 6;                                                  \
+                    break;                                                    \
+                }                                                             \
+                fuel--;                                                       \
+                pc = code + pc[5];                                            \
+                if (pc != start_)                                             \
+                    break;                                                    \
+                FIRSTS                                                        \
+            }                                                                 \
+        }                                                                     \
         DISPATCH();                                                           \
     }
+#define PAIR_HANDLER(A, B) GROUP_HANDLER(PAIR_##A##_##B, B, RUN_BODY(A);)
+#define TRIPLE_HANDLER(A, B, C) GROUP_HANDLER(TRIPLE_##A##_##B##_##C, C, RUN_BODY(A); RUN_BODY(B);)
+#define QUAD_HANDLER(A, B, C, D) \
+    GROUP_HANDLER(QUAD_##A##_##B##_##C##_##D, D, RUN_BODY(A); RUN_BODY(B); RUN_BODY(C);)
     BODY_HANDLER(COPY) BODY_HANDLER(COPY2) BODY_HANDLER(CONST32) BODY_HANDLER(CONST64)
     BODY_HANDLER(SELECT) BODY_HANDLER(BR) BODY_HANDLER(BR_BACK) BODY_HANDLER(BR_IF)
     BODY_HANDLER(BR_IF_BACK) BODY_HANDLER(BR_UNLESS)
@@ -254,21 +295,6 @@ dispatch:
     VM_LOADS(LOAD_HANDLERS) VM_STORES(STORE_HANDLERS)
     VM_LOADS(OTHER_MEMORY_HANDLER) VM_STORES(OTHER_MEMORY_HANDLER)
     VM_PAIRS(PAIR_HANDLER)
-#define TRIPLE_HANDLER(A, B, C)                                               \
-    CASE(TRIPLE_##A##_##B##_##C) {                                            \
-        RUN_BODY(A);                                                          \
-        RUN_BODY(B);                                                          \
-        RUN_BODY(C);                                                          \
-        DISPATCH();                                                           \
-    }
-#define QUAD_HANDLER(A, B, C, D)                                              \
-    CASE(QUAD_##A##_##B##_##C##_##D) {                                        \
-        RUN_BODY(A);                                                          \
-        RUN_BODY(B);                                                          \
-        RUN_BODY(C);                                                          \
-        RUN_BODY(D);                                                          \
-        DISPATCH();                                                           \
-    }
     VM_TRIPLES(TRIPLE_HANDLER) VM_QUADS(QUAD_HANDLER)
 #undef TRIPLE_HANDLER
 #undef QUAD_HANDLER
@@ -281,6 +307,7 @@ dispatch:
 #undef STORE_HANDLERS
 #undef OTHER_MEMORY_HANDLER
 #undef PAIR_HANDLER
+#undef GROUP_HANDLER
 #undef RUN_BODY
 #undef RUN_BODY_ON
     CASE(BR_TABLE) {

@@ -16,10 +16,11 @@
 #define WIPPY_VM_INTERP_BODIES_H
 
 #if defined(__GNUC__) || defined(__clang__)
-#define PURE_BODY static inline __attribute__((always_inline)) const uint32_t *
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
-#define PURE_BODY static inline const uint32_t *
+#define ALWAYS_INLINE static inline
 #endif
+#define PURE_BODY ALWAYS_INLINE const uint32_t *
 
 /* Parameters pc, fp, accp, mem, mem_size: acc is a copy the slot macros
  * write, put back at the end. */
@@ -159,10 +160,20 @@ VM_COMPARES(BRANCH_BODIES)
 #undef BRANCH_BODIES
 #undef BRANCH_BODY
 /* LOOP_NAME_SS/SI/IS/II dst x y b target: dst = x + y (mod 2^32), then
- * back to target if dst NAME b; y and b slots (S) or immediates (I). */
+ * back to target if dst NAME b; y and b slots (S) or immediates (I).
+ * step_NAME(pc, fp, &x) is that on x held in a register: it leaves the
+ * new counter there (and in dst) and says whether the branch is taken —
+ * a looping group (interp.c) keeps its counter in a register with it. */
 #define LOOP_BODY(LABEL, EXPR, Y, B)                                                         \
-    BODY_START(LABEL) SET_I32(pc[1], GET_I32(pc[2]) + (Y));                                  \
-    uint32_t a = GET_I32(pc[1]), b = B; BRANCH_END(EXPR, pc[5], 6)
+    ALWAYS_INLINE bool step_##LABEL(const uint32_t *pc, uint64_t *fp, uint32_t *x)           \
+    {                                                                                        \
+        fp[pc[1]] = *x += (Y);                                                               \
+        uint32_t a = *x, b = B;                                                              \
+        return EXPR;                                                                         \
+    }                                                                                        \
+    BODY_START(LABEL) uint32_t x = GET_I32(pc[2]);                                           \
+    bool taken = step_##LABEL(pc, fp, &x);                                                   \
+    acc = x; BRANCH_END(taken, pc[5], 6)
 #define LOOP_BODIES(NAME, CODE, T, EXPR, ...)                                                \
     LOOP_BODY(LOOP_##NAME##_SS, EXPR, GET_I32(pc[3]), GET_I32(pc[4]))                        \
     LOOP_BODY(LOOP_##NAME##_SI, EXPR, GET_I32(pc[3]), pc[4])                                 \
@@ -172,6 +183,24 @@ VM_I32_COMPARES(LOOP_BODIES)
 #undef LOOP_BODIES
 #undef LOOP_BODY
 #undef BRANCH_END
+#define LOOP_CASES(NAME, ...) case VM_OP_LOOP_##NAME##_SS: case VM_OP_LOOP_##NAME##_SI: \
+    case VM_OP_LOOP_##NAME##_IS: case VM_OP_LOOP_##NAME##_II:
+
+/* The step of LOOP_ form op (a constant once inlined; false for others). */
+ALWAYS_INLINE bool loop_step(vm_opcode op, const uint32_t *pc, uint64_t *fp, uint32_t *x)
+{
+    switch (op) {
+#define STEP_CASES(NAME, ...)                                                                \
+    case VM_OP_LOOP_##NAME##_SS: return step_LOOP_##NAME##_SS(pc, fp, x);                    \
+    case VM_OP_LOOP_##NAME##_SI: return step_LOOP_##NAME##_SI(pc, fp, x);                    \
+    case VM_OP_LOOP_##NAME##_IS: return step_LOOP_##NAME##_IS(pc, fp, x);                    \
+    case VM_OP_LOOP_##NAME##_II: return step_LOOP_##NAME##_II(pc, fp, x);
+    VM_I32_COMPARES(STEP_CASES)
+#undef STEP_CASES
+    default:
+        return false;
+    }
+}
 
 /* Do the instructions charge fuel, as branches back to a loop head (when
  * taken), and must the fuel be there before they start (the LOOP_ forms,
@@ -183,8 +212,6 @@ static inline bool vm_charges_fuel(vm_opcode op)
 #define BACK_CASES(NAME, ...) case VM_OP_BR_IF_##NAME##_BACK: case VM_OP_BR_IF_##NAME##_IMM_BACK:
     VM_COMPARES(BACK_CASES)
 #undef BACK_CASES
-#define LOOP_CASES(NAME, ...) case VM_OP_LOOP_##NAME##_SS: case VM_OP_LOOP_##NAME##_SI: \
-    case VM_OP_LOOP_##NAME##_IS: case VM_OP_LOOP_##NAME##_II:
     VM_I32_COMPARES(LOOP_CASES)
         return true;
     default:
@@ -206,5 +233,6 @@ static inline bool vm_fuel_first(vm_opcode op)
 #undef BODY_START
 #undef BODY_END
 #undef PURE_BODY
+#undef ALWAYS_INLINE
 
 #endif
