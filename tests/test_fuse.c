@@ -28,7 +28,7 @@ static const char *const functions[] = {
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
     "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3", "countdown",
     "count_mirrored", "accumulate", "copy_words", "sigma", "copy_then_index", "pair_after_v128",
-    "mix3", "count_set",
+    "mix3", "count_set", "mark", "mark_plain", "mark_from", "scan_below",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -482,6 +482,112 @@ START_TEST(pairs_run_as_one)
 }
 END_TEST
 
+/* Runs `name` in slices of `slice` fuel; returns its result and, in
+ * *stops, how many times it ran out. */
+static uint32_t run_in_slices(fixture *fx, const char *name, const vm_value *args, uint32_t n, uint64_t slice,
+                              int *stops)
+{
+    ck_assert_int_eq(vm_call_start(fx->thread, vm_instance_func(fx->inst, name), args, n), VM_DONE);
+    vm_status st;
+    *stops = 0;
+    while ((st = vm_run(fx->thread, slice)) == VM_OUT_OF_FUEL)
+        (*stops)++;
+    ck_assert_int_eq(st, VM_DONE);
+    vm_value r;
+    vm_thread_results(fx->thread, &r, 1);
+    return r.of.i32;
+}
+
+/* mark(base, j, step, limit) must have zeroed bytes base + j, + step, ...
+ * up to base + limit of 200 ones written at base, and nothing else. */
+static void check_marked(fixture *fx, uint32_t base, uint32_t j, uint32_t step, uint32_t limit)
+{
+    uint8_t got[200];
+    peek(fx, base, got, sizeof got);
+    for (uint32_t i = 0; i < sizeof got; i++)
+        ck_assert_uint_eq(got[i], i >= j && i <= limit && (i - j) % step == 0 ? 0 : 1);
+}
+
+static void fill_ones(fixture *fx, uint32_t at, size_t n)
+{
+    uint8_t ones[4096];
+    memset(ones, 1, sizeof ones);
+    ck_assert_uint_le(n, sizeof ones);
+    poke(fx, at, ones, n);
+}
+
+START_TEST(a_loop_in_one_group_runs_as_one)
+{
+    fixture fx;
+    setup(&fx);
+    /* A strided fill whose whole loop is one group, its counter in a
+     * register: the result, the bytes, and the fuel it takes. */
+    ck_assert(has_op(&fx, "mark", "I32_STORE8_IDX_IMM+"));
+    ck_assert(!has_op(&fx, "mark_plain", "I32_STORE8_IDX_IMM+"));
+    vm_value r, args[4] = { i32(1000), i32(3), i32(7), i32(150) };
+    fill_ones(&fx, 1000, 200);
+    ck_assert_int_eq(call(&fx, "mark", args, 4, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 157);
+    check_marked(&fx, 1000, 3, 7, 150);
+    static const uint64_t slices[] = { 1, 7, 1000 };
+    vm_value long_run[4] = { i32(4096), i32(0), i32(1), i32(3999) };
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        int grouped, plain;
+        fill_ones(&fx, 4096, 4000);
+        ck_assert_uint_eq(run_in_slices(&fx, "mark", long_run, 4, slices[k], &grouped), 4000);
+        uint8_t bytes[4001];
+        peek(&fx, 4096, bytes, sizeof bytes);
+        for (size_t i = 0; i < 4000; i++)
+            ck_assert_uint_eq(bytes[i], 0);
+        ck_assert_uint_eq(bytes[4000], 0);   /* untouched: zero from the start */
+        ck_assert_uint_eq(run_in_slices(&fx, "mark_plain", long_run, 4, slices[k], &plain), 4000);
+        ck_assert_int_gt(grouped, 0);
+        ck_assert_int_eq(grouped, plain);   /* one unit per branch back, as unfused */
+    }
+    /* Out of bounds half way: the bytes before the trap are written. */
+    fill_ones(&fx, 65536 - 200, 200);
+    vm_value edge[4] = { i32(65536 - 200), i32(2), i32(3), i32(400) };
+    ck_assert_int_eq(call(&fx, "mark", edge, 4, &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+    check_marked(&fx, 65536 - 200, 2, 3, 199);
+
+    /* A tail counting from another local than the one it writes: the
+     * counter held in the register goes stale, and the tail runs on the
+     * slots — one store at base + k, then k + step for ever. */
+    fill_ones(&fx, 1000, 200);
+    vm_value once[4] = { i32(1000), i32(10), i32(5), i32(12) };
+    ck_assert_int_eq(call(&fx, "mark_from", once, 4, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 15);
+    check_marked(&fx, 1000, 10, 1000, 10);
+    fill_ones(&fx, 1000, 200);
+    vm_value forever[4] = { i32(1000), i32(10), i32(5), i32(100) };
+    ck_assert_int_eq(vm_call_start(fx.thread, vm_instance_func(fx.inst, "mark_from"), forever, 4), VM_DONE);
+    ck_assert_int_eq(vm_run(fx.thread, 1000), VM_OUT_OF_FUEL);
+    check_marked(&fx, 1000, 10, 5, 15);
+
+    /* A scan ending in a compare-and-branch back: a short one, a long one
+     * in fuel slices, and one that runs off the end of memory. */
+    ck_assert(has_op(&fx, "scan_below", "I32_ADD_IMM+++"));
+    static const uint32_t words[] = { 1, 2, 3, 10, 4 };
+    poke(&fx, 2000, words, sizeof words);
+    vm_value scan[2] = { i32(1996), i32(5) };
+    ck_assert_int_eq(call(&fx, "scan_below", scan, 2, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 4);
+    uint32_t stop = 1000;
+    poke(&fx, 8000 + 4 * 3000, &stop, 4);   /* zeros below it: 3000 of them */
+    vm_value far[2] = { i32(8000 - 4), i32(1000) };
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        int stops;
+        ck_assert_uint_eq(run_in_slices(&fx, "scan_below", far, 2, slices[k], &stops), 3001);
+        ck_assert_int_gt(stops, 0);
+    }
+    vm_value off[2] = { i32(65536 - 64), i32(0x7fffffff) };
+    ck_assert_int_eq(call(&fx, "scan_below", off, 2, &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+    test_instance_close(&fx);
+}
+END_TEST
+
 /* Is op a branch? In a group it may only come last: the group's bodies
  * run one after the other, so nothing may follow a jump. */
 static bool is_branch(vm_opcode op)
@@ -536,6 +642,7 @@ Suite *fuse_suite(void)
     tcase_add_test(tc, two_counters_step_together);
     tcase_add_test(tc, pairs_run_as_one);
     tcase_add_test(tc, groups_branch_only_last);
+    tcase_add_test(tc, a_loop_in_one_group_runs_as_one);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -173,4 +173,44 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br_if $l (i32.ne (local.get $p) (local.get $end))))
     (local.get $c))
+
+  ;; looping groups: a whole loop body in one group, run as a C loop.
+  ;; A strided byte fill with its counter in a LOOP_ tail (I32_STORE8_IDX_IMM,
+  ;; LOOP_I32_LE_S_SS): mem[base + j] = 0 for j = start, start + step, ...
+  ;; while j <= limit. Returns j.
+  (func (export "mark") (param $base i32) (param $j i32) (param $step i32) (param $limit i32) (result i32)
+    (loop $l
+      (i32.store8 (i32.add (local.get $j) (local.get $base)) (i32.const 0))
+      (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $j) (local.get $step))) (local.get $limit))))
+    (local.get $j))
+
+;; The same loop with a copy in it, which keeps it out of any group.
+  (func (export "mark_plain") (param $base i32) (param $j i32) (param $step i32) (param $limit i32) (result i32)
+    (local $t i32)
+    (loop $l
+      (i32.store8 (i32.add (local.get $j) (local.get $base)) (i32.const 0))
+      (local.set $t (local.get $j))
+      (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $j) (local.get $step))) (local.get $limit))))
+    (local.get $j))
+
+  ;; The same group whose tail counts from another local: $j = $k + $step
+  ;; every time, so the loop never ends while $k + $step <= $limit.
+  (func (export "mark_from") (param $base i32) (param $k i32) (param $step i32) (param $limit i32) (result i32)
+    (local $j i32)
+    (local.set $j (local.get $k))
+    (loop $l
+      (i32.store8 (i32.add (local.get $j) (local.get $base)) (i32.const 0))
+      (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $k) (local.get $step))) (local.get $limit))))
+    (local.get $j))
+
+  ;; A scan with a compare-and-branch back (I32_ADD_IMM, I32_ADD_IMM,
+  ;; I32_LOAD, BR_IF_I32_LT_S_BACK): the index of the first word at or
+  ;; after p + 4 that is not below $pivot.
+  (func (export "scan_below") (param $p i32) (param $pivot i32) (result i32)
+    (local $i i32) (local $v i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br_if $l (i32.lt_s (local.tee $v (i32.load (local.get $p))) (local.get $pivot))))
+    (local.get $i))
 )
