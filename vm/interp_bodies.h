@@ -7,7 +7,8 @@
  * out of bounds. The interpreter's handler for NAME is that one call
  * (with the fuel a branch back charges); a group superinstruction
  * (VM_PAIRS, VM_TRIPLES, VM_QUADS in opcodes.h) is two to four calls in a
- * row with no dispatch between them. The functions are always inlined,
+ * row with no dispatch between them (in a C loop, if the group is a whole
+ * loop). The functions are always inlined,
  * so the accumulator stays in a register across a group, and a body that
  * cannot fail has its NULL check folded away.
  *

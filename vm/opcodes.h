@@ -341,7 +341,10 @@
  * element updates. The translator turns FIRST's opcode into
  * PAIR_FIRST_SECOND when SECOND follows with no label between; SECOND
  * stays as it was, its opcode word skipped. Pairs with the same FIRST
- * stand together (the translator looks them up by FIRST). */
+ * stand together (the translator looks them up by FIRST). A group of any
+ * length whose last branches back to its own first is a whole loop: the
+ * interpreter runs it as a C loop (a looping group, interp.c), like
+ * X(I32_STORE8_IDX_IMM, LOOP_I32_LE_S_SS), a strided byte fill. */
 #define VM_PAIRS(X) \
     X(I32_ADD_IMM, I32_ADD_IMM) X(I32_ADD_IMM, I32_ADD_A_IMM) X(I32_ADD_IMM, COPY) \
     X(I32_ADD_IMM, COPY2) X(I32_ADD_IMM, F64_MUL) X(I32_ADD_IMM, F64_MUL_M) \
