@@ -46,7 +46,13 @@ BODY_START(COPY) fp[pc[1]] = acc = fp[pc[2]]; BODY_END(3)
 BODY_START(COPY2) fp[pc[1]] = fp[pc[2]]; fp[pc[3]] = acc = fp[pc[4]]; BODY_END(5)
 BODY_START(CONST32) fp[pc[1]] = acc = pc[2]; BODY_END(3)
 BODY_START(CONST64) fp[pc[1]] = acc = pc[2] | (uint64_t)pc[3] << 32; BODY_END(4)
-BODY_START(SELECT) fp[pc[1]] = acc = GET_I32(pc[4]) ? fp[pc[2]] : fp[pc[3]]; BODY_END(5)
+/* select: both operands are read first, so the choice compiles to a
+ * conditional move — the condition is often data the branch predictor
+ * cannot guess (a sort's compare). */
+BODY_START(SELECT)
+uint64_t x = fp[pc[2]], y = fp[pc[3]];
+fp[pc[1]] = acc = GET_I32(pc[4]) ? x : y;
+BODY_END(5)
 
 /* Each binary operation with b from a slot or an immediate, a from a slot
  * or the accumulator (_A). */
