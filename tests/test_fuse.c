@@ -28,7 +28,7 @@ static const char *const functions[] = {
     "store_compare", "mul_loaded", "add_loaded_first", "sub_loaded", "below_loaded", "min_loaded",
     "mul_loaded_below", "chain", "chain_div", "chain_f64", "sieve", "swap3", "countdown",
     "count_mirrored", "accumulate", "copy_words", "sigma", "copy_then_index", "pair_after_v128",
-    "mix3", "count_set", "mark", "mark_plain", "mark_from", "scan_below",
+    "mix3", "count_set", "mark", "mark_plain", "mark_from", "mark_indexed", "mark_doubling", "zero_words", "scan_below",
 };
 
 /* Does the translated code of the function exported as `name` contain
@@ -551,9 +551,9 @@ START_TEST(a_loop_in_one_group_runs_as_one)
     ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
     check_marked(&fx, 65536 - 200, 2, 3, 199);
 
-    /* A tail counting from another local than the one it writes: the
-     * counter held in the register goes stale, and the tail runs on the
-     * slots — one store at base + k, then k + step for ever. */
+    /* A tail counting from another local than the one it writes: not a
+     * counted store loop but a looping group on the slots — one store at
+     * base + k, then at k + step for ever. */
     fill_ones(&fx, 1000, 200);
     vm_value once[4] = { i32(1000), i32(10), i32(5), i32(12) };
     ck_assert_int_eq(call(&fx, "mark_from", once, 4, &r), VM_DONE);
@@ -564,6 +564,48 @@ START_TEST(a_loop_in_one_group_runs_as_one)
     ck_assert_int_eq(vm_call_start(fx.thread, vm_instance_func(fx.inst, "mark_from"), forever, 4), VM_DONE);
     ck_assert_int_eq(vm_run(fx.thread, 1000), VM_OUT_OF_FUEL);
     check_marked(&fx, 1000, 10, 5, 15);
+
+    /* The counter as the address's index, not its base. */
+    ck_assert(has_op(&fx, "mark_indexed", "I32_STORE8_IDX_IMM+"));
+    fill_ones(&fx, 1000, 200);
+    vm_value indexed[4] = { i32(1000), i32(5), i32(9), i32(190) };
+    ck_assert_int_eq(call(&fx, "mark_indexed", indexed, 4, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 194);
+    check_marked(&fx, 1000, 5, 9, 190);
+    /* A step that is the counter itself: 3, 6, 12, ..., 96; then 192. */
+    ck_assert(has_op(&fx, "mark_doubling", "I32_STORE8_IDX_IMM+"));
+    fill_ones(&fx, 1000, 200);
+    vm_value doubling[3] = { i32(1000), i32(3), i32(100) };
+    ck_assert_int_eq(call(&fx, "mark_doubling", doubling, 3, &r), VM_DONE);
+    ck_assert_uint_eq(r.of.i32, 192);
+    uint8_t got[200];
+    peek(&fx, 1000, got, sizeof got);
+    for (uint32_t i = 0; i < sizeof got; i++)
+        ck_assert_uint_eq(got[i], i == 3 || i == 6 || i == 12 || i == 24 || i == 48 || i == 96 ? 0 : 1);
+
+    /* A word fill: a plain address, an immediate step, a bound in a slot;
+     * in fuel slices; and running off the end of memory. */
+    ck_assert(has_op(&fx, "zero_words", "I32_STORE_IMM+"));
+    static const uint64_t word_slices[] = { 1, 7, 100 };   /* 998 words */
+    for (size_t k = 0; k < sizeof word_slices / sizeof word_slices[0]; k++) {
+        int stops;
+        fill_ones(&fx, 40960, 4096);
+        vm_value words_args[2] = { i32(40960 + 8), i32(40960 + 4000) };
+        ck_assert_uint_eq(run_in_slices(&fx, "zero_words", words_args, 2, word_slices[k], &stops), 40960 + 4000);
+        ck_assert_int_gt(stops, 0);
+        uint8_t bytes[4096];
+        peek(&fx, 40960, bytes, sizeof bytes);
+        for (size_t i = 0; i < sizeof bytes; i++)
+            ck_assert_uint_eq(bytes[i], i >= 8 && i < 4000 ? 0 : 1);
+    }
+    fill_ones(&fx, 65536 - 64, 64);
+    vm_value past_end[2] = { i32(65536 - 62), i32(70000) };
+    ck_assert_int_eq(call(&fx, "zero_words", past_end, 2, &r), VM_TRAP);
+    ck_assert_int_eq(vm_thread_trap(fx.thread)->kind, VM_TRAP_MEMORY_OUT_OF_BOUNDS);
+    uint8_t tail_bytes[64];
+    peek(&fx, 65536 - 64, tail_bytes, sizeof tail_bytes);
+    for (size_t i = 0; i < sizeof tail_bytes; i++)   /* the 15 whole words written, not the last 2 bytes */
+        ck_assert_uint_eq(tail_bytes[i], i >= 2 && i < 62 ? 0 : 1);
 
     /* A scan ending in a compare-and-branch back: a short one, a long one
      * in fuel slices, and one that runs off the end of memory. */

@@ -77,6 +77,70 @@
 
 #include "vm/interp_bodies.h"
 
+/* A counted store loop (a fill): a pair of a store and a LOOP_ tail back
+ * to it that steps its own counter, `for (j = ...; j < n; j += s) p[j] =
+ * v` — when the counter is the store's address (its a or its i, not both)
+ * and none of the value, the step or the bound. Nothing else changes in
+ * such a loop (a store writes no slot), so it runs on registers: the
+ * address is base + (j << shift). It stops where the two instructions
+ * would: at the store when that traps, at the tail when out of fuel (the
+ * counter's slot then holds j), after the tail when done; pc NULL when
+ * the pair is not such a loop. A function of its own so that its loop has
+ * the registers, and returning by value so that the interpreter's pc and
+ * fuel stay in registers too. */
+typedef struct {
+    const uint32_t *pc;
+    uint64_t fuel;
+} fill_stop;
+#define FILL_LOOP(STORE, TAIL)                                                \
+    static __attribute__((noinline, unused)) fill_stop fill_##STORE##_##TAIL( \
+        const uint32_t *start, uint64_t *fp, uint8_t *mem, uint64_t mem_size, \
+        const uint32_t *code, uint64_t fuel)                                  \
+    {                                                                         \
+        const vm_opcode store = VM_OP_##STORE, tail = VM_OP_##TAIL;           \
+        store_operands s = store_operands_of(store, start);                   \
+        const uint32_t *at_tail = start + s.words;                            \
+        loop_operands l = loop_operands_of(tail, at_tail);                    \
+        uint32_t c = l.dst;                                                   \
+        bool a_counts = s.a == c, i_counts = s.indexed && s.i == c;           \
+        if (code + l.target != start || l.x != c || a_counts == i_counts ||  \
+            (s.from_slot && s.v == c) || (l.y_slot && l.y == c) || (l.b_slot && l.b == c)) \
+            return (fill_stop){ NULL, fuel };                                 \
+        /* address = base + (j << shift) */                                   \
+        uint32_t base, shift = a_counts ? 0 : s.shift;                        \
+        if (!s.indexed)                                                       \
+            base = s.add;                                                     \
+        else                                                                  \
+            base = a_counts ? (uint32_t)fp[s.i] << s.shift : (uint32_t)fp[s.a]; \
+        uint64_t value = s.from_slot ? fp[s.v] : s.imm;                       \
+        uint32_t y = l.y_slot ? (uint32_t)fp[l.y] : l.y;                      \
+        uint32_t b = l.b_slot ? (uint32_t)fp[l.b] : l.b;                      \
+        uint32_t j = (uint32_t)fp[c];                                         \
+        const uint32_t *stop;                                                 \
+        for (;;) {                                                            \
+            uint64_t ea = (uint64_t)(uint32_t)(base + (j << shift)) + s.offset; \
+            if (ea + store_size(store) > mem_size) {                          \
+                stop = start;                                                 \
+                break;                                                        \
+            }                                                                 \
+            store_bits(store, mem + ea, value);                               \
+            if (fuel == 0) {                                                  \
+                stop = at_tail;                                               \
+                break;                                                        \
+            }                                                                 \
+            j += y;                                                           \
+            if (!loop_taken(tail, j, b)) {                                    \
+                stop = at_tail + 6;                                           \
+                break;                                                        \
+            }                                                                 \
+            fuel--;                                                           \
+        }                                                                     \
+        fp[c] = j;                                                            \
+        return (fill_stop){ stop, fuel };                                     \
+    }
+VM_PAIRS(FILL_LOOP)
+#undef FILL_LOOP
+
 static vm_trap_kind trap_of(enum num_trap e)
 {
     switch (e) {
@@ -238,50 +302,45 @@ dispatch:
     /* A group runs its members' bodies in a row. A group that ends with a
      * branch back to its own first instruction is a whole loop, and runs
      * as a C loop for as long as the branch is taken, with no dispatch.
-     * When that branch is a LOOP_ tail, the loop keeps its counter in a
-     * register too: the tail adds to the register (and writes the slot,
-     * which the other members read), so the counter does not make a
-     * round trip through memory every iteration. Should a member have
-     * written the counter's slot, the register is stale: the tail then
-     * runs as itself, on the slot, and the loop ends there. */
-#define GROUP_HANDLER(OP, LAST, FIRSTS)                                       \
+     * A pair of a store and a LOOP_ tail stepping its own counter is a
+     * counted store loop (a fill: `for (j = ...; j < n; j += s) p[j] =
+     * v`): its operands are read once and the loop runs on registers —
+     * a store writes no slot, so nothing but the counter changes, and the
+     * counter's slot is written when the loop ends, traps or runs out of
+     * fuel. (A body reads its operands through the frame: in a C loop the
+     * compiler must reload them after every store to memory, which might
+     * alias them.) */
+#define GROUP_HANDLER(OP, LAST, SPECIAL, FIRSTS)                              \
     CASE(OP) {                                                                \
         const uint32_t *const start_ = pc;                                    \
+        SPECIAL                                                               \
         if (!vm_charges_fuel(VM_OP_##LAST)) {                                 \
             FIRSTS RUN_BODY(LAST);                                            \
-        } else if (!vm_fuel_first(VM_OP_##LAST)) {                            \
+        } else {                                                              \
             do {                                                              \
                 FIRSTS RUN_BODY(LAST);                                        \
             } while (pc == start_);                                           \
-        } else {                                                              \
-            FIRSTS                                                            \
-            uint32_t counter_ = GET_I32(pc[2]);                               \
-            for (;;) {                                                        \
-                if (fuel == 0)                                                \
-                    OUT_OF_FUEL();                                            \
-                if (GET_I32(pc[2]) != counter_) {                             \
-                    RUN_BODY(LAST);                                           \
-                    break;                                                    \
-                }                                                             \
-                bool back_ = loop_step(VM_OP_##LAST, pc, fp, &counter_);      \
-                acc = counter_;                                               \
-                if (!back_) {                                                 \
-                    pc += 6;                                                  \
-                    break;                                                    \
-                }                                                             \
-                fuel--;                                                       \
-                pc = code + pc[5];                                            \
-                if (pc != start_)                                             \
-                    break;                                                    \
-                FIRSTS                                                        \
-            }                                                                 \
         }                                                                     \
         DISPATCH();                                                           \
     }
-#define PAIR_HANDLER(A, B) GROUP_HANDLER(PAIR_##A##_##B, B, RUN_BODY(A);)
-#define TRIPLE_HANDLER(A, B, C) GROUP_HANDLER(TRIPLE_##A##_##B##_##C, C, RUN_BODY(A); RUN_BODY(B);)
+#define COUNTED_STORE_LOOP(STORE, TAIL)                                       \
+    if (store_size(VM_OP_##STORE) != 0 && vm_fuel_first(VM_OP_##TAIL)) {     \
+        fill_stop stop_ = fill_##STORE##_##TAIL(start_, fp, mem, mem_size, code, fuel); \
+        if (stop_.pc != NULL) {                                               \
+            pc = stop_.pc;                                                    \
+            fuel = stop_.fuel;                                                \
+            if (pc == start_)                                                 \
+                TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                           \
+            if (pc == start_ + store_operands_of(VM_OP_##STORE, start_).words) \
+                OUT_OF_FUEL();                                                \
+            acc = GET_I32(pc[-5]);   /* the tail's counter */                 \
+            DISPATCH();                                                       \
+        }                                                                     \
+    }
+#define PAIR_HANDLER(A, B) GROUP_HANDLER(PAIR_##A##_##B, B, COUNTED_STORE_LOOP(A, B), RUN_BODY(A);)
+#define TRIPLE_HANDLER(A, B, C) GROUP_HANDLER(TRIPLE_##A##_##B##_##C, C, , RUN_BODY(A); RUN_BODY(B);)
 #define QUAD_HANDLER(A, B, C, D) \
-    GROUP_HANDLER(QUAD_##A##_##B##_##C##_##D, D, RUN_BODY(A); RUN_BODY(B); RUN_BODY(C);)
+    GROUP_HANDLER(QUAD_##A##_##B##_##C##_##D, D, , RUN_BODY(A); RUN_BODY(B); RUN_BODY(C);)
     BODY_HANDLER(COPY) BODY_HANDLER(COPY2) BODY_HANDLER(CONST32) BODY_HANDLER(CONST64)
     BODY_HANDLER(SELECT) BODY_HANDLER(BR) BODY_HANDLER(BR_BACK) BODY_HANDLER(BR_IF)
     BODY_HANDLER(BR_IF_BACK) BODY_HANDLER(BR_UNLESS)
@@ -308,6 +367,7 @@ dispatch:
 #undef OTHER_MEMORY_HANDLER
 #undef PAIR_HANDLER
 #undef GROUP_HANDLER
+#undef COUNTED_STORE_LOOP
 #undef RUN_BODY
 #undef RUN_BODY_ON
     CASE(BR_TABLE) {

@@ -99,22 +99,84 @@ VM_UNOPS_SAT(UNOP_BODY)
 VM_LOADS(LOAD_BODIES)
 #undef LOAD_BODIES
 #undef LOAD_BODY
-#define STORE_BODY(LABEL, CTYPE, ADDR, VALUE, OFFSET, WORDS)                                 \
+/* A store's operands: the address is (a + (i << shift)) mod 2^32 for the
+ * _IDX forms and (a + add) mod 2^32 for the others (add is 0 for the plain
+ * ones), a and i slots, then + offset; the value is slot v's, or the
+ * immediate (the _IMM forms). store_operands_of(op, pc) is the one place
+ * that knows where they sit in each form's words; the store bodies and a
+ * counted store loop (interp.c) both take them from it. */
+typedef struct {
+    bool indexed, from_slot;
+    uint32_t a, i, shift, add, offset, v, words;
+    uint64_t imm;
+} store_operands;
+#define STORE_FORMS(NAME, T)                                                                 \
+    FORM(NAME, false, true, pc[1], 0, 0, 0, pc[3], pc[2], 0, 4)                              \
+    FORM(NAME##_ADD, false, true, pc[1], 0, 0, pc[2], pc[4], pc[3], 0, 5)                    \
+    FORM(NAME##_IDX, true, true, pc[1], pc[2], pc[3], 0, pc[5], pc[4], 0, 6)                 \
+    FORM(NAME##_IMM, false, false, pc[1], 0, 0, 0, pc[2], 0, IMM_BITS_##T(pc + 3),          \
+         3 + IMM_WORDS_##T)                                                                  \
+    FORM(NAME##_ADD_IMM, false, false, pc[1], 0, 0, pc[2], pc[3], 0, IMM_BITS_##T(pc + 4),  \
+         4 + IMM_WORDS_##T)                                                                  \
+    FORM(NAME##_IDX_IMM, true, false, pc[1], pc[2], pc[3], 0, pc[4], 0, IMM_BITS_##T(pc + 5), \
+         5 + IMM_WORDS_##T)
+ALWAYS_INLINE store_operands store_operands_of(vm_opcode op, const uint32_t *pc)
+{
+    switch (op) {
+#define FORM(LABEL, INDEXED, FROM_SLOT, A, I, SHIFT, ADD, OFFSET, V, IMM, WORDS)             \
+    case VM_OP_##LABEL:                                                                      \
+        return (store_operands){ INDEXED, FROM_SLOT, A, I, SHIFT, ADD, OFFSET, V, WORDS, IMM };
+#define STORE_CASES(NAME, CODE, T, ...) STORE_FORMS(NAME, T)
+    VM_STORES(STORE_CASES)
+#undef STORE_CASES
+#undef FORM
+    default:
+        return (store_operands){ 0 };
+    }
+}
+/* Is op a store (of any form), and how many bytes does it write? */
+ALWAYS_INLINE unsigned store_size(vm_opcode op)
+{
+    switch (op) {
+#define FORM(LABEL, ...) case VM_OP_##LABEL:
+#define STORE_CASES(NAME, CODE, T, CTYPE, ...) STORE_FORMS(NAME, T) return sizeof(CTYPE);
+    VM_STORES(STORE_CASES)
+#undef STORE_CASES
+#undef FORM
+    default:
+        return 0;
+    }
+}
+/* Writes the low store_size(op) bytes of bits at `at`. */
+ALWAYS_INLINE void store_bits(vm_opcode op, uint8_t *at, uint64_t bits)
+{
+    switch (op) {
+#define FORM(LABEL, ...) case VM_OP_##LABEL:
+#define STORE_CASES(NAME, CODE, T, CTYPE, ...)                                               \
+    STORE_FORMS(NAME, T) {                                                                   \
+        CTYPE v = (CTYPE)bits;                                                               \
+        memcpy(at, &v, sizeof v);                                                            \
+        return;                                                                              \
+    }
+    VM_STORES(STORE_CASES)
+#undef STORE_CASES
+#undef FORM
+    default:
+        return;
+    }
+}
+#define FORM(LABEL, ...)                                                                     \
     BODY_START(LABEL)                                                                        \
-    EFFECTIVE_ADDRESS(ea, ADDR, OFFSET, sizeof(CTYPE))                                       \
-    CTYPE v = (CTYPE)(VALUE);                                                                \
-    memcpy(mem + ea, &v, sizeof v);                                                          \
-    BODY_END(WORDS)
-#define STORE_BODIES(NAME, CODE, T, CTYPE, ALIGN)                                            \
-    STORE_BODY(NAME, CTYPE, ADDR_PLAIN(pc + 1), fp[pc[2]], pc[3], 4)                         \
-    STORE_BODY(NAME##_ADD, CTYPE, ADDR_ADD(pc + 1), fp[pc[3]], pc[4], 5)                     \
-    STORE_BODY(NAME##_IDX, CTYPE, ADDR_IDX(pc + 1), fp[pc[4]], pc[5], 6)                     \
-    STORE_BODY(NAME##_IMM, CTYPE, ADDR_PLAIN(pc + 1), IMM_BITS_##T(pc + 3), pc[2], 3 + IMM_WORDS_##T) \
-    STORE_BODY(NAME##_ADD_IMM, CTYPE, ADDR_ADD(pc + 1), IMM_BITS_##T(pc + 4), pc[3], 4 + IMM_WORDS_##T) \
-    STORE_BODY(NAME##_IDX_IMM, CTYPE, ADDR_IDX(pc + 1), IMM_BITS_##T(pc + 5), pc[4], 5 + IMM_WORDS_##T)
+    store_operands o = store_operands_of(VM_OP_##LABEL, pc);                                 \
+    uint32_t addr = GET_I32(o.a) + (o.indexed ? GET_I32(o.i) << o.shift : o.add);            \
+    EFFECTIVE_ADDRESS(ea, addr, o.offset, store_size(VM_OP_##LABEL))                         \
+    store_bits(VM_OP_##LABEL, mem + ea, o.from_slot ? fp[o.v] : o.imm);                      \
+    BODY_END(o.words)
+#define STORE_BODIES(NAME, CODE, T, ...) STORE_FORMS(NAME, T)
 VM_STORES(STORE_BODIES)
 #undef STORE_BODIES
-#undef STORE_BODY
+#undef FORM
+#undef STORE_FORMS
 
 /* A binary operation whose b is loaded from memory at ((addr + add) mod
  * 2^32) + offset (_M); the _RMW form stores the result back there (same
@@ -168,50 +230,60 @@ VM_COMPARES(BRANCH_BODIES)
 #undef BRANCH_BODY
 /* LOOP_NAME_SS/SI/IS/II dst x y b target: dst = x + y (mod 2^32), then
  * back to target if dst NAME b; y and b slots (S) or immediates (I).
- * step_NAME(pc, fp, &x) is that on x held in a register: it leaves the
- * new counter there (and in dst) and says whether the branch is taken —
- * a looping group (interp.c) keeps its counter in a register with it. */
-#define LOOP_BODY(LABEL, EXPR, Y, B)                                                         \
-    ALWAYS_INLINE bool step_##LABEL(const uint32_t *pc, uint64_t *fp, uint32_t *x)           \
-    {                                                                                        \
-        fp[pc[1]] = *x += (Y);                                                               \
-        uint32_t a = *x, b = B;                                                              \
-        return EXPR;                                                                         \
-    }                                                                                        \
-    BODY_START(LABEL) uint32_t x = GET_I32(pc[2]);                                           \
-    bool taken = step_##LABEL(pc, fp, &x);                                                   \
-    acc = x; BRANCH_END(taken, pc[5], 6)
-#define LOOP_BODIES(NAME, CODE, T, EXPR, ...)                                                \
-    LOOP_BODY(LOOP_##NAME##_SS, EXPR, GET_I32(pc[3]), GET_I32(pc[4]))                        \
-    LOOP_BODY(LOOP_##NAME##_SI, EXPR, GET_I32(pc[3]), pc[4])                                 \
-    LOOP_BODY(LOOP_##NAME##_IS, EXPR, pc[3], GET_I32(pc[4]))                                 \
-    LOOP_BODY(LOOP_##NAME##_II, EXPR, pc[3], pc[4])
-VM_I32_COMPARES(LOOP_BODIES)
-#undef LOOP_BODIES
-#undef LOOP_BODY
-#undef BRANCH_END
-#define LOOP_CASES(NAME, ...) case VM_OP_LOOP_##NAME##_SS: case VM_OP_LOOP_##NAME##_SI: \
-    case VM_OP_LOOP_##NAME##_IS: case VM_OP_LOOP_##NAME##_II:
-
-/* The step of LOOP_ form op (a constant once inlined; false for others). */
-ALWAYS_INLINE bool loop_step(vm_opcode op, const uint32_t *pc, uint64_t *fp, uint32_t *x)
+ * loop_operands_of(op, pc) gives those operands and loop_taken(op, a, b)
+ * the compare: the bodies and a counted store loop (interp.c) are made of
+ * them. */
+typedef struct {
+    bool y_slot, b_slot;
+    uint32_t dst, x, y, b, target;
+} loop_operands;
+#define LOOP_FORMS(NAME)                                                                     \
+    FORM(LOOP_##NAME##_SS, true, true) FORM(LOOP_##NAME##_SI, true, false)                   \
+    FORM(LOOP_##NAME##_IS, false, true) FORM(LOOP_##NAME##_II, false, false)
+ALWAYS_INLINE loop_operands loop_operands_of(vm_opcode op, const uint32_t *pc)
 {
     switch (op) {
-#define STEP_CASES(NAME, ...)                                                                \
-    case VM_OP_LOOP_##NAME##_SS: return step_LOOP_##NAME##_SS(pc, fp, x);                    \
-    case VM_OP_LOOP_##NAME##_SI: return step_LOOP_##NAME##_SI(pc, fp, x);                    \
-    case VM_OP_LOOP_##NAME##_IS: return step_LOOP_##NAME##_IS(pc, fp, x);                    \
-    case VM_OP_LOOP_##NAME##_II: return step_LOOP_##NAME##_II(pc, fp, x);
-    VM_I32_COMPARES(STEP_CASES)
-#undef STEP_CASES
+#define FORM(LABEL, Y_SLOT, B_SLOT)                                                          \
+    case VM_OP_##LABEL: return (loop_operands){ Y_SLOT, B_SLOT, pc[1], pc[2], pc[3], pc[4], pc[5] };
+#define LOOP_CASES(NAME, ...) LOOP_FORMS(NAME)
+    VM_I32_COMPARES(LOOP_CASES)
+#undef LOOP_CASES
+#undef FORM
+    default:
+        return (loop_operands){ 0 };
+    }
+}
+ALWAYS_INLINE bool loop_taken(vm_opcode op, uint32_t a, uint32_t b)
+{
+    switch (op) {
+#define FORM(LABEL, ...) case VM_OP_##LABEL:
+#define LOOP_CASES(NAME, CODE, T, EXPR, ...) LOOP_FORMS(NAME) return EXPR;
+    VM_I32_COMPARES(LOOP_CASES)
+#undef LOOP_CASES
+#undef FORM
     default:
         return false;
     }
 }
+#define FORM(LABEL, ...)                                                                     \
+    BODY_START(LABEL)                                                                        \
+    loop_operands o = loop_operands_of(VM_OP_##LABEL, pc);                                   \
+    uint32_t a = GET_I32(o.x) + (o.y_slot ? GET_I32(o.y) : o.y);                             \
+    SET_I32(o.dst, a);                                                                       \
+    uint32_t b = o.b_slot ? GET_I32(o.b) : o.b;                                              \
+    BRANCH_END(loop_taken(VM_OP_##LABEL, a, b), o.target, 6)
+#define LOOP_BODIES(NAME, ...) LOOP_FORMS(NAME)
+VM_I32_COMPARES(LOOP_BODIES)
+#undef LOOP_BODIES
+#undef FORM
+#undef LOOP_FORMS
+#undef BRANCH_END
 
 /* Do the instructions charge fuel, as branches back to a loop head (when
  * taken), and must the fuel be there before they start (the LOOP_ forms,
  * which write their counter first)? Constants once inlined. */
+#define LOOP_CASES(NAME, ...) case VM_OP_LOOP_##NAME##_SS: case VM_OP_LOOP_##NAME##_SI: \
+    case VM_OP_LOOP_##NAME##_IS: case VM_OP_LOOP_##NAME##_II:
 static inline bool vm_charges_fuel(vm_opcode op)
 {
     switch (op) {

@@ -343,8 +343,9 @@
  * stays as it was, its opcode word skipped. Pairs with the same FIRST
  * stand together (the translator looks them up by FIRST). A group of any
  * length whose last branches back to its own first is a whole loop: the
- * interpreter runs it as a C loop (a looping group, interp.c), like
- * X(I32_STORE8_IDX_IMM, LOOP_I32_LE_S_SS), a strided byte fill. */
+ * interpreter runs it as a C loop (a looping group, interp.c); a store
+ * and a LOOP_ tail, like X(I32_STORE8_IDX_IMM, LOOP_I32_LE_S_SS), a
+ * strided byte fill, may run on registers (a counted store loop). */
 #define VM_PAIRS(X) \
     X(I32_ADD_IMM, I32_ADD_IMM) X(I32_ADD_IMM, I32_ADD_A_IMM) X(I32_ADD_IMM, COPY) \
     X(I32_ADD_IMM, COPY2) X(I32_ADD_IMM, F64_MUL) X(I32_ADD_IMM, F64_MUL_M) \
@@ -364,7 +365,7 @@
     X(I32_LOAD_IDX, I32_ADD_IMM) X(I32_STORE_IDX, COPY) X(I32_LOAD_ADD, I32_ROTL_A_IMM) \
     X(I32_LOAD_ADD, I32_AND) X(I64_ADD_IMM, I32_LOAD8_U_ADD) X(I32_LOAD, I32_ADD_IMM) \
     X(F64_ADD_A_IMM, F64_SQRT) X(F64_ADD_RMW, I32_ADD_IMM) X(CONST64, F64_DIV_A) \
-    X(I32_LOAD8_U, BR_UNLESS)
+    X(I32_LOAD8_U, BR_UNLESS) X(I32_STORE_IMM, LOOP_I32_LT_U_IS)
 /* Longer runs, made from a pair by one more instruction (a triple) or from
  * a triple by one more or from two pairs in a row (a quad): the first's
  * opcode becomes the group's; all the others keep their words (a pair

@@ -203,6 +203,28 @@
       (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $k) (local.get $step))) (local.get $limit))))
     (local.get $j))
 
+  ;; The fill with the counter as the index of the address (flags + j
+  ;; instead of j + flags), and with a step that is the counter itself
+  ;; (j = j + j: not a counted store loop, a looping group on the slots).
+  (func (export "mark_indexed") (param $base i32) (param $j i32) (param $step i32) (param $limit i32) (result i32)
+    (loop $l
+      (i32.store8 (i32.add (local.get $base) (local.get $j)) (i32.const 0))
+      (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $j) (local.get $step))) (local.get $limit))))
+    (local.get $j))
+  (func (export "mark_doubling") (param $base i32) (param $j i32) (param $limit i32) (result i32)
+    (loop $l
+      (i32.store8 (i32.add (local.get $j) (local.get $base)) (i32.const 0))
+      (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $j) (local.get $j))) (local.get $limit))))
+    (local.get $j))
+
+  ;; A word fill (I32_STORE_IMM, LOOP_I32_LT_U_IS): zero the words from p
+  ;; up to end, 4 bytes at a time; returns where it stopped.
+  (func (export "zero_words") (param $p i32) (param $end i32) (result i32)
+    (loop $l
+      (i32.store (local.get $p) (i32.const 0))
+      (br_if $l (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $end))))
+    (local.get $p))
+
   ;; A scan with a compare-and-branch back (I32_ADD_IMM, I32_ADD_IMM,
   ;; I32_LOAD, BR_IF_I32_LT_S_BACK): the index of the first word at or
   ;; after p + 4 that is not below $pivot.
