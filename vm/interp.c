@@ -333,7 +333,7 @@ dispatch:
                 TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                           \
             if (pc == start_ + store_operands_of(VM_OP_##STORE, start_).words) \
                 OUT_OF_FUEL();                                                \
-            acc = GET_I32(pc[-5]);   /* the tail's counter */                 \
+            acc = GET_I32(loop_operands_of(VM_OP_##TAIL, pc - 6).dst);        \
             DISPATCH();                                                       \
         }                                                                     \
     }

@@ -8,9 +8,11 @@
  * (with the fuel a branch back charges); a group superinstruction
  * (VM_PAIRS, VM_TRIPLES, VM_QUADS in opcodes.h) is two to four calls in a
  * row with no dispatch between them (in a C loop, if the group is a whole
- * loop). The functions are always inlined,
- * so the accumulator stays in a register across a group, and a body that
- * cannot fail has its NULL check folded away.
+ * loop). The functions are always inlined, so the accumulator stays in a
+ * register across a group, and a body that cannot fail has its NULL check
+ * folded away. The stores and the LOOP_ tails take their operands from
+ * store_operands_of() and loop_operands_of(), which a counted store loop
+ * (interp.c) reads too.
  *
  * Included by interp.c only, after its slot and immediate macros. */
 #ifndef WIPPY_VM_INTERP_BODIES_H
