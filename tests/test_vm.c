@@ -3,6 +3,7 @@
  * backtraces, embedder limits, and truncated modules. Fixtures are WAT
  * files under tests/wasm/, built by make. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,6 +272,74 @@ START_TEST(truncated_modules_are_rejected)
 }
 END_TEST
 
+/* Appends v as unsigned LEB128. */
+static size_t put_uleb(uint8_t *at, uint32_t v)
+{
+    size_t n = 0;
+    do {
+        at[n++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+        v >>= 7;
+    } while (v != 0);
+    return n;
+}
+
+/* A module with one empty function exported n times, as "e0", "e1", ...;
+ * the last name is "e0" again when `duplicate`. */
+static uint8_t *many_exports(uint32_t n, bool duplicate, size_t *size)
+{
+    static const uint8_t head[] = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                                    0x01, 0x04, 0x01, 0x60, 0x00, 0x00,    /* type () -> () */
+                                    0x03, 0x02, 0x01, 0x00 };              /* function 0 */
+    static const uint8_t code[] = { 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b };
+    size_t cap = sizeof head + sizeof code + 16 + (size_t)n * 16;
+    uint8_t *bytes = malloc(cap), *entries = malloc((size_t)n * 16);
+    ck_assert(bytes != NULL && entries != NULL);
+    size_t len = 0;
+    len += put_uleb(entries, n);
+    for (uint32_t i = 0; i < n; i++) {
+        char name[16];
+        int k = snprintf(name, sizeof name, "e%u", duplicate && i == n - 1 ? 0 : i);
+        entries[len++] = (uint8_t)k;
+        memcpy(entries + len, name, (size_t)k);
+        len += (size_t)k;
+        entries[len++] = 0x00;   /* a function */
+        entries[len++] = 0x00;   /* index 0 */
+    }
+    size_t at = 0;
+    memcpy(bytes, head, sizeof head);
+    at += sizeof head;
+    bytes[at++] = 0x07;
+    at += put_uleb(bytes + at, (uint32_t)len);
+    memcpy(bytes + at, entries, len);
+    at += len;
+    memcpy(bytes + at, code, sizeof code);
+    at += sizeof code;
+    free(entries);
+    *size = at;
+    return bytes;
+}
+
+/* Export names are checked for duplicates in n log n: 300,000 of them
+ * take a moment (comparing each with all before it would take minutes,
+ * past this case's timeout). */
+START_TEST(many_exports_are_checked_quickly)
+{
+    size_t size;
+    vm_error err;
+    uint8_t *bytes = many_exports(300000, false, &size);
+    vm_module *m = vm_module_load(bytes, size, &err);
+    ck_assert_msg(m != NULL, "%s", err.message);
+    ck_assert_uint_eq(vm_module_export_count(m), 300000);
+    vm_module_free(m);
+    free(bytes);
+    bytes = many_exports(300000, true, &size);
+    ck_assert_ptr_null(vm_module_load(bytes, size, &err));
+    ck_assert_int_eq(err.kind, VM_ERR_INVALID);
+    ck_assert_str_eq(err.message, "0x0: duplicate export name");
+    free(bytes);
+}
+END_TEST
+
 Suite *vm_suite(void)
 {
     Suite *s = suite_create("vm");
@@ -285,6 +354,7 @@ Suite *vm_suite(void)
     tcase_add_test(tc, limits_trap_or_refuse);
     tcase_add_test(tc, start_runs_or_is_deferred);
     tcase_add_test(tc, truncated_modules_are_rejected);
+    tcase_add_test(tc, many_exports_are_checked_quickly);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -178,6 +178,43 @@ static bool check_imports_and_definitions(checker *c)
     return true;
 }
 
+static bool out_of_memory(checker *c)
+{
+    c->err->kind = VM_ERR_NOMEM;
+    snprintf(c->err->message, sizeof c->err->message, "out of memory");
+    return false;
+}
+
+/* Orders exports by name: shorter first, then by the bytes. */
+static int export_name_order(const void *a, const void *b)
+{
+    const vm_export *x = *(const vm_export *const *)a, *y = *(const vm_export *const *)b;
+    if (x->name_len != y->name_len)
+        return x->name_len < y->name_len ? -1 : 1;
+    return memcmp(x->name, y->name, x->name_len);
+}
+
+/* Export names are unique. Sorted, equal names stand side by side: n log n
+ * comparisons, where comparing each with all before it would be n^2 (a
+ * module may have a million exports). */
+static bool check_export_names(checker *c)
+{
+    const vm_module *m = c->m;
+    if (m->nexports < 2)
+        return true;
+    const vm_export **sorted = malloc(m->nexports * sizeof *sorted);
+    if (sorted == NULL)
+        return out_of_memory(c);
+    for (uint32_t i = 0; i < m->nexports; i++)
+        sorted[i] = &m->exports[i];
+    qsort(sorted, m->nexports, sizeof *sorted, export_name_order);
+    bool unique = true;
+    for (uint32_t i = 1; i < m->nexports && unique; i++)
+        unique = export_name_order(&sorted[i - 1], &sorted[i]) != 0;
+    free(sorted);
+    return unique || invalid(c, 0, "duplicate export name");
+}
+
 static bool check_exports_and_start(checker *c)
 {
     vm_module *m = c->m;
@@ -191,10 +228,9 @@ static bool check_exports_and_start(checker *c)
             return invalid(c, 0, "%s %u", unknown[e->kind], e->index);
         if (e->kind == VM_EXTERN_FUNC)
             c->declared_refs[e->index] = true;
-        for (uint32_t j = 0; j < i; j++)
-            if (m->exports[j].name_len == e->name_len && !memcmp(m->exports[j].name, e->name, e->name_len))
-                return invalid(c, 0, "duplicate export name");
     }
+    if (!check_export_names(c))
+        return false;
     if (m->has_start) {
         if (m->start >= m->nfuncs)
             return invalid(c, 0, "unknown function %u", m->start);
@@ -239,11 +275,8 @@ static bool check_segments(checker *c)
 bool vm_validate(vm_module *m, vm_error *err)
 {
     checker c = { m, err, calloc(m->nfuncs ? m->nfuncs : 1, sizeof(bool)) };
-    if (c.declared_refs == NULL) {
-        err->kind = VM_ERR_NOMEM;
-        snprintf(err->message, sizeof err->message, "out of memory");
-        return false;
-    }
+    if (c.declared_refs == NULL)
+        return out_of_memory(&c);
     bool ok = check_imports_and_definitions(&c) && check_segments(&c) &&
               check_exports_and_start(&c);
     vm_translate_env env = { m, c.declared_refs };
