@@ -54,10 +54,8 @@ bool tr_out_of_memory(translator *t)
     return report(t, VM_ERR_NOMEM, "out of memory");
 }
 
-bool tr_grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
+bool tr_grow_array(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
 {
-    if (n < *cap)
-        return true;
     if (n >= limit)
         return false;
     uint32_t new_cap = *cap ? *cap : 64;
@@ -73,7 +71,7 @@ bool tr_grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limi
 
 /* ---- emission ---- */
 
-bool emit(translator *t, uint32_t word)
+bool emit_grow(translator *t, uint32_t word)
 {
     vm_code *c = t->code;
     if (!tr_grow((void **)&c->words, &t->words_cap, c->nwords, sizeof *c->words, MAX_WORDS))
@@ -426,17 +424,30 @@ bool vm_translate_function(const vm_translate_env *env, uint32_t index, vm_error
     t.env = env;
     t.m = env->m;
     t.r = (vm_reader){ env->m->bytes, 0, env->m->size, err };
+    vm_translate_workspace *w = env->work;
+    t.stack = w->stack;
+    t.stack_cap = w->stack_cap;
+    t.ctrls = w->ctrls;
+    t.ctrls_cap = w->ctrls_cap;
+    t.scratch = w->scratch;
+    t.scratch_cap = w->scratch_cap;
     bool ok = read_locals_and_run(&t, index);
+    *w = (vm_translate_workspace){ t.stack, t.ctrls, t.scratch, t.stack_cap, t.ctrls_cap, t.scratch_cap };
     free(t.local_types);
     free(t.local_slots);
-    free(t.stack);
-    free(t.ctrls);
-    free(t.scratch);
     if (ok)
         ((vm_module *)env->m)->funcs[index].code = t.code;
     else
         vm_code_free(t.code);
     return ok;
+}
+
+void vm_translate_workspace_free(vm_translate_workspace *w)
+{
+    free(w->stack);
+    free(w->ctrls);
+    free(w->scratch);
+    *w = (vm_translate_workspace){ 0 };
 }
 
 void vm_code_free(vm_code *c)

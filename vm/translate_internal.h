@@ -110,11 +110,27 @@ static inline bool tr_live(const translator *t)
 }
 
 bool emit_op(translator *t, vm_opcode op);
-bool emit(translator *t, uint32_t word);
+/* emit() when the code is full: grows it (or fails: too large, or out of
+ * memory), then emits. */
+bool emit_grow(translator *t, uint32_t word);
+/* Appends a word to the code (inline: the translator's most frequent call). */
+static inline bool emit(translator *t, uint32_t word)
+{
+    vm_code *c = t->code;
+    if (c->nwords >= t->words_cap)
+        return emit_grow(t, word);
+    c->words[c->nwords++] = word;
+    return true;
+}
 static inline uint32_t tr_pc(const translator *t) { return t->code->nwords; }
 bool tr_out_of_memory(translator *t);
-/* Grows an array of n items so one more fits (at most limit items). */
-bool tr_grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit);
+/* Grows an array of n items so one more fits (at most limit items):
+ * tr_grow_array() when it is full. */
+bool tr_grow_array(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit);
+static inline bool tr_grow(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
+{
+    return n < *cap || tr_grow_array(items, cap, n, size, limit);
+}
 /* A 32- or 64-bit immediate, as the type needs; *ok stays false once false. */
 void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok);
 

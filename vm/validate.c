@@ -279,9 +279,11 @@ bool vm_validate(vm_module *m, vm_error *err)
         return out_of_memory(&c);
     bool ok = check_imports_and_definitions(&c) && check_segments(&c) &&
               check_exports_and_start(&c);
-    vm_translate_env env = { m, c.declared_refs };
+    vm_translate_workspace work = { 0 };
+    vm_translate_env env = { m, c.declared_refs, &work };
     for (uint32_t i = 0; ok && i < m->nfuncs - m->nimported_funcs; i++)
         ok = vm_translate_function(&env, i, err);
+    vm_translate_workspace_free(&work);
     free(c.declared_refs);
     return ok;
 }
