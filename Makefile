@@ -13,6 +13,7 @@
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
 #   make bench-lua        Lua process figures: spawn -> EXIT from Lua, Lua<->Lua message round trip
+#   make bench-translate  decode + validate + translate speed (MB/s of code section)
 #   make setup            install the Debian packages the project needs (as root)
 #
 # Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
@@ -207,6 +208,18 @@ bench-sha256: setup
 
 $(BUILD)/bench-sha256: bench/sha256_speed.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^
+
+# Decode + validate + translate speed, MB/s of code section (printed, not
+# asserted), over the benchmark programs, the WASI testsuite's and the
+# C test programs built for the tests.
+.PHONY: bench-translate
+bench-translate: setup all $(TEST_WASI_WASM)
+	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-translate
+	$(BUILD)/bench-translate $(wildcard $(BENCH_DIR)/wasm/*.wasm) $(wildcard $(WASI_DIR)/*/*.wasm) \
+	    $(TEST_WASI_WASM)
+
+$(BUILD)/bench-translate: bench/translate_speed.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ -lm
 
 # The process host's figures (printed, not asserted), on the test fixtures.
 .PHONY: bench-host

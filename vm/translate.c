@@ -362,10 +362,19 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     const vm_func_def *f = &m->funcs[index];
     t->type = &m->types[f->type_index];
     t->nlocals = t->type->nparams + f->nlocals;
-    t->local_types = malloc((t->nlocals ? t->nlocals : 1) * sizeof *t->local_types);
-    t->local_slots = malloc((t->nlocals ? t->nlocals : 1) * sizeof *t->local_slots);
+    if (t->nlocals > t->locals_cap) {
+        vm_valtype *types = realloc(t->local_types, t->nlocals * sizeof *t->local_types);
+        if (types != NULL)
+            t->local_types = types;
+        uint32_t *slots = realloc(t->local_slots, t->nlocals * sizeof *t->local_slots);
+        if (slots != NULL)
+            t->local_slots = slots;
+        if (types == NULL || slots == NULL)
+            return tr_out_of_memory(t);
+        t->locals_cap = t->nlocals;
+    }
     t->code = calloc(1, sizeof *t->code);
-    if (t->local_types == NULL || t->local_slots == NULL || t->code == NULL)
+    if (t->code == NULL)
         return tr_out_of_memory(t);
     if (t->type->nparams)
         memcpy(t->local_types, t->type->params, t->type->nparams * sizeof *t->local_types);
@@ -431,10 +440,12 @@ bool vm_translate_function(const vm_translate_env *env, uint32_t index, vm_error
     t.ctrls_cap = w->ctrls_cap;
     t.scratch = w->scratch;
     t.scratch_cap = w->scratch_cap;
+    t.local_types = w->local_types;
+    t.local_slots = w->local_slots;
+    t.locals_cap = w->locals_cap;
     bool ok = read_locals_and_run(&t, index);
-    *w = (vm_translate_workspace){ t.stack, t.ctrls, t.scratch, t.stack_cap, t.ctrls_cap, t.scratch_cap };
-    free(t.local_types);
-    free(t.local_slots);
+    *w = (vm_translate_workspace){ t.stack, t.ctrls, t.scratch, t.local_types, t.local_slots,
+                                   t.stack_cap, t.ctrls_cap, t.scratch_cap, t.locals_cap };
     if (ok)
         ((vm_module *)env->m)->funcs[index].code = t.code;
     else
@@ -447,6 +458,8 @@ void vm_translate_workspace_free(vm_translate_workspace *w)
     free(w->stack);
     free(w->ctrls);
     free(w->scratch);
+    free(w->local_types);
+    free(w->local_slots);
     *w = (vm_translate_workspace){ 0 };
 }
 

@@ -11,11 +11,12 @@
 
 /* Buffers the translator keeps from one function to the next (a module's
  * bodies are translated one after another, and most are small): the
- * operand and control stacks and check_top's holding area. Starts zeroed;
+ * operand and control stacks, check_top's holding area and the locals'
+ * types and slots. Starts zeroed;
  * vm_translate_workspace_free() when the module is done. */
 typedef struct {
-    void *stack, *ctrls, *scratch;
-    uint32_t stack_cap, ctrls_cap, scratch_cap;
+    void *stack, *ctrls, *scratch, *local_types, *local_slots;
+    uint32_t stack_cap, ctrls_cap, scratch_cap, locals_cap;
 } vm_translate_workspace;
 
 /* What the module-level validator has learned that bodies need. */

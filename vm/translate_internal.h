@@ -57,7 +57,7 @@ typedef struct {
 
     vm_valtype *local_types;   /* params then declared locals */
     uint32_t *local_slots;     /* each local's first slot: the widths before it, summed */
-    uint32_t nlocals;
+    uint32_t nlocals, locals_cap;
     uint32_t nparam_slots, nlocal_slots;   /* slots of the params, of all locals */
 
     operand *stack;
