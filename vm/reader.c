@@ -90,7 +90,7 @@ bool vm_read_sleb(vm_reader *r, unsigned bits, int64_t *out)
     }
 }
 
-bool vm_read_s32(vm_reader *r, int32_t *out)
+bool vm_read_s32_long(vm_reader *r, int32_t *out)
 {
     int64_t v;
     if (!vm_read_sleb(r, 32, &v))

@@ -66,7 +66,18 @@ static inline bool vm_read_u32(vm_reader *r, uint32_t *out)
     return true;
 }
 
-bool vm_read_s32(vm_reader *r, int32_t *out);
+/* s32: one byte (-64..63) is the commonest encoding, as for u32;
+ * vm_read_s32_long() reads the others. */
+bool vm_read_s32_long(vm_reader *r, int32_t *out);
+static inline bool vm_read_s32(vm_reader *r, int32_t *out)
+{
+    if (r->pos < r->end && r->bytes[r->pos] < 0x80) {
+        uint8_t b = r->bytes[r->pos++];
+        *out = b < 0x40 ? b : (int32_t)b - 0x80;   /* bit 6 is the sign */
+        return true;
+    }
+    return vm_read_s32_long(r, out);
+}
 bool vm_read_s33(vm_reader *r, int64_t *out);   /* block types */
 bool vm_read_s64(vm_reader *r, int64_t *out);
 bool vm_read_u64(vm_reader *r, uint64_t *out);
