@@ -4,10 +4,13 @@
  * section's size, the best of RUNS loads, MB/s of code section (MB = 10^6
  * bytes) — and the total over all of them. A figure only, never asserted
  * (`make bench-translate`). */
+#include "host/cli.h"
 #include "vm/vm.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define RUNS 5
@@ -17,32 +20,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    uint8_t *bytes = NULL;
-    size_t n = 0, cap = 0, got;
-    do {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            uint8_t *p = realloc(bytes, cap);
-            if (p == NULL) {
-                free(bytes);
-                fclose(f);
-                return NULL;
-            }
-            bytes = p;
-        }
-        got = fread(bytes + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    *size = n;
-    return bytes;
 }
 
 static uint32_t read_leb(const uint8_t *bytes, size_t size, size_t *at)
@@ -82,9 +59,9 @@ int main(int argc, char **argv)
     double total_seconds = 0;
     for (int i = 1; i < argc; i++) {
         size_t size;
-        uint8_t *bytes = read_file(argv[i], &size);
+        uint8_t *bytes = wippy_read_file(argv[i], &size);
         if (bytes == NULL) {
-            fprintf(stderr, "translate_speed: %s: cannot read\n", argv[i]);
+            fprintf(stderr, "translate_speed: cannot read %s: %s\n", argv[i], strerror(errno));
             return 1;
         }
         double best = 0;

@@ -25,6 +25,10 @@ int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err);
  * error. In host/cli_wasm_run.c. */
 int wippy_wasm_run(int argc, char **argv, FILE *out, FILE *err);
 
+/* Reads a whole file (at most 1 GiB) into a malloc'd buffer; NULL with
+ * errno on failure (host/cli_wasm.c). */
+uint8_t *wippy_read_file(const char *path, size_t *size);
+
 /* Shared by the `wasm` commands (in host/cli_wasm.c): reads, decodes and
  * validates a module file, or prints why not to err and returns NULL;
  * prints a trap's message and backtrace. */

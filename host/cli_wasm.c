@@ -12,8 +12,7 @@
 #include "host/cli.h"
 #include "vm/vm.h"
 
-/* Reads a whole file (at most 1 GiB); NULL with errno on failure. */
-static uint8_t *read_file(const char *path, size_t *size)
+uint8_t *wippy_read_file(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -52,7 +51,7 @@ static uint8_t *read_file(const char *path, size_t *size)
 vm_module *wippy_wasm_load(const char *path, FILE *err)
 {
     size_t size;
-    uint8_t *bytes = read_file(path, &size);
+    uint8_t *bytes = wippy_read_file(path, &size);
     if (bytes == NULL) {
         fprintf(err, "wippy: cannot read %s: %s\n", path, strerror(errno));
         return NULL;

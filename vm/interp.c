@@ -118,8 +118,8 @@ typedef struct {
         uint32_t j = (uint32_t)fp[c];                                         \
         const uint32_t *stop;                                                 \
         for (;;) {                                                            \
-            uint64_t ea = (uint64_t)(uint32_t)(base + (j << shift)) + s.offset; \
-            if (ea + store_size(store) > mem_size) {                          \
+            uint64_t ea;                                                      \
+            if (!effective_address(base + (j << shift), s.offset, store_size(store), mem_size, &ea)) { \
                 stop = start;                                                 \
                 break;                                                        \
             }                                                                 \
@@ -130,7 +130,7 @@ typedef struct {
             }                                                                 \
             j += y;                                                           \
             if (!loop_taken(tail, j, b)) {                                    \
-                stop = at_tail + 6;                                           \
+                stop = at_tail + l.words;                                     \
                 break;                                                        \
             }                                                                 \
             fuel--;                                                           \
@@ -327,13 +327,14 @@ dispatch:
     if (store_size(VM_OP_##STORE) != 0 && vm_fuel_first(VM_OP_##TAIL)) {     \
         fill_stop stop_ = fill_##STORE##_##TAIL(start_, fp, mem, mem_size, code, fuel); \
         if (stop_.pc != NULL) {                                               \
+            const uint32_t *tail_ = start_ + store_operands_of(VM_OP_##STORE, start_).words; \
             pc = stop_.pc;                                                    \
             fuel = stop_.fuel;                                                \
             if (pc == start_)                                                 \
                 TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);                           \
-            if (pc == start_ + store_operands_of(VM_OP_##STORE, start_).words) \
+            if (pc == tail_)                                                  \
                 OUT_OF_FUEL();                                                \
-            acc = GET_I32(loop_operands_of(VM_OP_##TAIL, pc - 6).dst);        \
+            acc = GET_I32(loop_operands_of(VM_OP_##TAIL, tail_).dst);         \
             DISPATCH();                                                       \
         }                                                                     \
     }

@@ -37,11 +37,20 @@
         (void)mem_size;                                                                      \
         (void)code;
 #define BODY_END(WORDS) *accp = acc; return pc + (WORDS); }
-/* The effective address ADDR + OFFSET (a 33-bit sum) of an access of
- * BYTES bytes, or out of bounds: the one bounds check of memory accesses. */
+/* Sets *ea to the effective address addr + offset (a 33-bit sum) of an
+ * access of `bytes` bytes, and says whether the access is inside memory:
+ * the one bounds check of scalar memory accesses (the bodies' and a
+ * counted store loop's). EFFECTIVE_ADDRESS is it in a body, which then
+ * returns NULL. */
+ALWAYS_INLINE bool effective_address(uint32_t addr, uint32_t offset, uint64_t bytes, uint64_t mem_size,
+                                     uint64_t *ea)
+{
+    *ea = (uint64_t)addr + offset;
+    return *ea + bytes <= mem_size;
+}
 #define EFFECTIVE_ADDRESS(ea, ADDR, OFFSET, BYTES)                                           \
-    uint64_t ea = (uint64_t)(ADDR) + (OFFSET);                                               \
-    if (ea + (BYTES) > mem_size)                                                             \
+    uint64_t ea;                                                                             \
+    if (!effective_address((ADDR), (OFFSET), (BYTES), mem_size, &ea))                        \
         return NULL;
 
 BODY_START(COPY) fp[pc[1]] = acc = fp[pc[2]]; BODY_END(3)
@@ -237,7 +246,7 @@ VM_COMPARES(BRANCH_BODIES)
  * them. */
 typedef struct {
     bool y_slot, b_slot;
-    uint32_t dst, x, y, b, target;
+    uint32_t dst, x, y, b, target, words;
 } loop_operands;
 #define LOOP_FORMS(NAME)                                                                     \
     FORM(LOOP_##NAME##_SS, true, true) FORM(LOOP_##NAME##_SI, true, false)                   \
@@ -246,7 +255,7 @@ ALWAYS_INLINE loop_operands loop_operands_of(vm_opcode op, const uint32_t *pc)
 {
     switch (op) {
 #define FORM(LABEL, Y_SLOT, B_SLOT)                                                          \
-    case VM_OP_##LABEL: return (loop_operands){ Y_SLOT, B_SLOT, pc[1], pc[2], pc[3], pc[4], pc[5] };
+    case VM_OP_##LABEL: return (loop_operands){ Y_SLOT, B_SLOT, pc[1], pc[2], pc[3], pc[4], pc[5], 6 };
 #define LOOP_CASES(NAME, ...) LOOP_FORMS(NAME)
     VM_I32_COMPARES(LOOP_CASES)
 #undef LOOP_CASES
@@ -273,19 +282,18 @@ ALWAYS_INLINE bool loop_taken(vm_opcode op, uint32_t a, uint32_t b)
     uint32_t a = GET_I32(o.x) + (o.y_slot ? GET_I32(o.y) : o.y);                             \
     SET_I32(o.dst, a);                                                                       \
     uint32_t b = o.b_slot ? GET_I32(o.b) : o.b;                                              \
-    BRANCH_END(loop_taken(VM_OP_##LABEL, a, b), o.target, 6)
+    BRANCH_END(loop_taken(VM_OP_##LABEL, a, b), o.target, o.words)
 #define LOOP_BODIES(NAME, ...) LOOP_FORMS(NAME)
 VM_I32_COMPARES(LOOP_BODIES)
 #undef LOOP_BODIES
 #undef FORM
-#undef LOOP_FORMS
 #undef BRANCH_END
 
 /* Do the instructions charge fuel, as branches back to a loop head (when
  * taken), and must the fuel be there before they start (the LOOP_ forms,
  * which write their counter first)? Constants once inlined. */
-#define LOOP_CASES(NAME, ...) case VM_OP_LOOP_##NAME##_SS: case VM_OP_LOOP_##NAME##_SI: \
-    case VM_OP_LOOP_##NAME##_IS: case VM_OP_LOOP_##NAME##_II:
+#define FORM(LABEL, ...) case VM_OP_##LABEL:
+#define LOOP_CASES(NAME, ...) LOOP_FORMS(NAME)
 static inline bool vm_charges_fuel(vm_opcode op)
 {
     switch (op) {
@@ -309,6 +317,8 @@ static inline bool vm_fuel_first(vm_opcode op)
     }
 }
 #undef LOOP_CASES
+#undef FORM
+#undef LOOP_FORMS
 
 #undef EFFECTIVE_ADDRESS
 #undef BODY_START

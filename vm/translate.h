@@ -12,8 +12,8 @@
 /* Buffers the translator keeps from one function to the next (a module's
  * bodies are translated one after another, and most are small): the
  * operand and control stacks, check_top's holding area and the locals'
- * types and slots. Starts zeroed;
- * vm_translate_workspace_free() when the module is done. */
+ * types and slots. Starts zeroed; vm_translate_workspace_free() when the
+ * module is done. */
 typedef struct {
     void *stack, *ctrls, *scratch, *local_types, *local_slots;
     uint32_t stack_cap, ctrls_cap, scratch_cap, locals_cap;

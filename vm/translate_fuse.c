@@ -275,6 +275,7 @@ static const struct {
 enum { PAIRS_START = VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM };
 static const uint8_t last_pair_of[VM_OP_COUNT] = { VM_PAIRS(FIRST_ENTRY) };
 #undef FIRST_ENTRY
+_Static_assert(sizeof pairs / sizeof pairs[0] < 255, "last_pair_of holds 1 + a pair's index in a byte");
 #pragma GCC diagnostic pop
 
 /* The triples and quads, each with its instructions. */
