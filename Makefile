@@ -59,22 +59,22 @@ YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-# The library: every .c of the engine folders; host/main.c is the CLI's main().
-# Lua processes are host/lua_*.c; with LUA=0, host/lua_off.c stands in for them.
-# The engine first: `wasm run` starts by touching it, and code that runs
-# together sits together in the binary (fewer pages mapped at start-up).
-CLI_SRC  := $(wildcard host/cli*.c)
+# The library: every .c of the engine folders and of host/ with its rooms;
+# host/cli/main.c is the CLI's main(). Lua processes are host/lua/*.c; with
+# LUA=0, host/lua/disabled.c stands in for them. The engine first: `wasm run`
+# starts by touching it, and code that runs together sits together in the
+# binary (fewer pages mapped at start-up).
+CLI_SRC  := $(filter-out host/cli/main.c,$(wildcard host/cli/*.c))
 LIB_SRC  := $(CLI_SRC) $(wildcard vm/*.c wasi/*.c sys/*.c sha256/*.c config/*.c)
-LIB_SRC  += $(filter-out $(CLI_SRC),$(wildcard host/*.c))
-LIB_SRC  := $(filter-out host/main.c host/lua_%.c,$(LIB_SRC))
+LIB_SRC  += $(wildcard host/*.c host/abi/*.c)
 ifeq ($(LUA),1)
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 CPPFLAGS  += -DWIPPY_LUA=1 $(LUA_CFLAGS)
-LIB_SRC   += $(filter-out host/lua_off.c,$(wildcard host/lua_*.c))
+LIB_SRC   += $(filter-out host/lua/disabled.c,$(wildcard host/lua/*.c))
 else
 LUA_LIBS   =
-LIB_SRC   += host/lua_off.c
+LIB_SRC   += host/lua/disabled.c
 endif
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/*.c)
@@ -124,7 +124,7 @@ $(LIB): $(LIB_OBJ)
 # included). STATIC=0 links glibc dynamically (libyaml and Lua stay static:
 # `wasm run hello` 1.0 -> 0.9 ms when they were made so), e.g. for valgrind's
 # leak check, which needs malloc in a shared library.
-$(WIPPY): $(BUILD)/obj/host/main.o $(LIB)
+$(WIPPY): $(BUILD)/obj/host/cli/main.o $(LIB)
 ifeq ($(STATIC),1)
 	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 else
@@ -273,4 +273,4 @@ fuzz: setup $(BUILD)/fuzz-engine $(TEST_WASM)
 clean:
 	rm -rf build examples/wasm
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(BUILD)/obj/host/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d

@@ -4,7 +4,7 @@
  * section's size, the best of RUNS loads, MB/s of code section (MB = 10^6
  * bytes) — and the total over all of them. A figure only, never asserted
  * (`make bench-translate`). */
-#include "host/cli.h"
+#include "host/cli/cli.h"
 #include "vm/vm.h"
 
 #include <errno.h>

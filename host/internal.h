@@ -1,19 +1,26 @@
 /* internal.h — what the files of the process host share (not part of the
  * public API, which is host.h).
  *
- *   pids.c       the pid table: every live participant (process or mailbox)
- *   node.c       participants: refcounts, mailboxes, monitors, links, the
- *                end of a participant and what it sends to whom
- *   value.c      host_value / host_event helpers, pid formatting
- *   module.c     process.wasm entries decoded and validated once
- *   wasi_env.c   the WASI world of one instance (args, env, mounts, stdio)
- *   process.c    one process: Init (spawn), Step (a fuel slice), Close
- *   scheduler.c  a process.host: worker threads running processes M:N
- *   loop.c       the one event loop thread where parked processes wait
- *   runtime.c    the runtime: construction, start/stop, spawn and control
- *   run_command.c the terminal host: one command on the calling thread
- *   lua_*.c      process.lua entries (lua_off.c instead when built with
- *                LUA=0): see lua_internal.h
+ * host/ is the process runtime; its rooms are the `wit:` canonical ABI
+ * (abi/), Lua processes (lua/) and the `wippy` command line (cli/, which
+ * uses only the public host.h):
+ *
+ *   pids.c            the pid table: every live participant (process or mailbox)
+ *   node.c            participants: refcounts, mailboxes, monitors, links,
+ *                     the end of a participant and what it sends to whom
+ *   value.c           host_value / host_event helpers, pid formatting
+ *   wasm_module.c     process.wasm entries decoded and validated once
+ *   wasi_env.c        the WASI world of one instance (args, env, mounts, stdio)
+ *   wasm_process.c    one WASM process: Init (spawn), Step (a fuel slice), Close
+ *   scheduler.c       a process.host: worker threads running processes M:N
+ *   loop.c            the one event loop thread where parked processes wait
+ *   runtime.c         the runtime: construction, start/stop, spawn and control
+ *   terminal_host.c   the terminal host: one command on the calling thread
+ *   supervisor.c      process.service supervision (supervisor.h)
+ *   abi/wit.c         the `wit:` text of an entry (abi/wit.h)
+ *   abi/canonical.c   arguments lowered and results lifted (abi/canonical.h)
+ *   lua/             process.lua entries (lua/disabled.c instead when built
+ *                     with LUA=0): see lua/internal.h
  *
  * Locking, from outermost to innermost (never take one to the left while
  * holding one to the right): a node's lock (two nodes: lower pid first) →
@@ -31,7 +38,7 @@
 
 #include "config/config.h"
 #include "host/host.h"
-#include "host/wit.h"
+#include "host/abi/wit.h"
 #include "vm/vm.h"
 #include "wasi/wasi.h"
 
@@ -70,7 +77,7 @@ typedef enum { NODE_MAILBOX, NODE_PROCESS } node_kind;
 
 typedef struct event_item {
     struct event_item *next;
-    uint64_t seq;                   /* Lua processes: order of arrival (lua_channel.c) */
+    uint64_t seq;                   /* Lua processes: order of arrival (module_channel.c) */
     host_event ev;
 } event_item;
 
@@ -124,7 +131,7 @@ size_t pids_collect(pid_table *t, node_kind kind, host_node ***out);
  * processes. */
 typedef struct {
     const cfg_entry *entry;
-    struct lua_script *script;      /* process.lua: the compiled script (lua_internal.h) */
+    struct lua_script *script;      /* process.lua: the compiled script (lua/internal.h) */
     vm_module *vm;                  /* process.wasm; NULL when loading failed */
     char *load_error;               /* "failed to load wasm module: ..." or NULL */
     vm_signature sig;               /* the method's core signature */
@@ -179,7 +186,7 @@ typedef struct host_process {
     host_node node;                 /* first: a host_node* is a host_process* */
     host_runtime *rt;
     const host_module *mod;
-    struct host_sched *sched;       /* NULL: run on the caller's thread (run_command) */
+    struct host_sched *sched;       /* NULL: run on the caller's thread (the terminal host) */
     const char *host_id;
     struct host_process *next;      /* run-queue link (under the queue lock) */
     /* Init */
@@ -212,8 +219,8 @@ typedef struct host_process {
     int64_t wake_at;
     int wait_fds[HOST_WAIT_FDS];
     uint8_t nwait_fds;
-    int wake_fd;                    /* run_command: an eventfd process_wake() pokes */
-    /* Lua processes (lua_internal.h): the state (first Step to Close);
+    int wake_fd;                    /* terminal host: an eventfd process_wake() pokes */
+    /* Lua processes (lua/internal.h): the state (first Step to Close);
      * whether a parked one waits for an event too (besides its deadline);
      * event_wake, armed by process_arm_events() while it waits, is taken
      * by the one delivery or kill that requeues it; parked_direct: it
@@ -299,7 +306,7 @@ void loop_park(host_loop *l, host_process *p);
 /* A kill came: if the process is parked, requeue it now. */
 void loop_wake(host_loop *l, host_process *p);
 
-/* ---- Lua processes (lua_*.c; lua_off.c refuses them when built with LUA=0) ---- */
+/* ---- Lua processes (lua/; lua/disabled.c refuses them when built with LUA=0) ---- */
 struct lua_script;
 struct lua_proc;
 /* Reads and compiles the script of a process.lua entry and of the

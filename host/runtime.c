@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "host/abi.h"
+#include "host/abi/canonical.h"
 #include "host/internal.h"
 #include "host/supervisor.h"
 

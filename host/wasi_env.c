@@ -1,5 +1,5 @@
 /* wasi_env.c — the WASI world of one process, resolved at each
- * instantiation as Wippy does (WIPPY.md §3.5): arguments (`wasi.args`, or
+ * instantiation as Wippy does (doc/wippy-compatibility.md): arguments (`wasi.args`, or
  * the terminal's CLI arguments when that is empty; no argv[0]), the
  * environment from `env.variable` entries looked up in their storages
  * (sorted by name), the working directory, the mounts (each fs.directory's

@@ -1,5 +1,5 @@
-/* test_abi.c — the `wit:` parser (host/wit.c) and argument lowering and
- * result lifting (host/abi.c): declarations, syntax errors with their
+/* test_abi.c — the `wit:` parser (host/abi/wit.c) and argument lowering and
+ * result lifting (host/abi/canonical.c): declarations, syntax errors with their
  * line and column, signature checks, range and integrality errors, bool,
  * char, strings through cabi_realloc and alloc, guest allocators that
  * trap, loop or wait, and string results with bad pointers. Fixtures are
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/abi.h"
-#include "host/wit.h"
+#include "host/abi/canonical.h"
+#include "host/abi/wit.h"
 #include "tests/test_util.h"
 #include "vm/vm.h"
 

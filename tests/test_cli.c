@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "host/cli.h"
+#include "host/cli/cli.h"
 
 #define EXAMPLES TEST_SOURCE_DIR "/examples"
 #define CONFIG_DIR TEST_SOURCE_DIR "/tests/config"

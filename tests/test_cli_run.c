@@ -1,6 +1,6 @@
 /* test_cli_run.c — `wippy run` with no command (start the services, wait
  * for SIGINT/SIGTERM, shut down; a second signal exits 1) and `wippy run
- * -x ID` / `--host ID` (host/cli_run.c), through the real binary: $WIPPY
+ * -x ID` / `--host ID` (host/cli/boot.c), through the real binary: $WIPPY
  * as make check sets it, else $(BUILD)/wippy.
  *
  * Projects are written into temporary directories; their process.wasm

@@ -1,5 +1,5 @@
 /* test_host_run.c — the terminal host (host_run_command): the output and
- * exit code of every kind of result (WIPPY.md §6), errors on stderr, the
+ * exit code of every kind of result (doc/wippy-compatibility.md), errors on stderr, the
  * CLI arguments as string arguments and as WASI argv (unless wasi.args is
  * set), the terminal's stdout, stderr and stdin (a read that waits for a
  * pipe), the execution limit, a cancel from another thread (and Wippy's
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host/cli.h"
+#include "host/cli/cli.h"
 #include "host/host.h"
 #include "tests/test_host_project.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host/cli.h"
+#include "host/cli/cli.h"
 #include "host/host.h"
 #include "tests/test_host_project.h"
 #include "tests/test_lua.h"

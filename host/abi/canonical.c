@@ -1,10 +1,10 @@
-/* abi.c — lowering of process arguments and lifting of process results
- * through the canonical ABI's flat scalars and strings (see abi.h).
+/* canonical.c — lowering of process arguments and lifting of process results
+ * through the canonical ABI's flat scalars and strings (see canonical.h).
  *
  * Order of work in abi_lower: every argument is checked and converted
  * first, and only then are strings allocated in the guest and copied, so
  * a bad argument never runs guest code. Uses vm.h only. */
-#include "host/abi.h"
+#include "host/abi/canonical.h"
 
 #include <float.h>
 #include <inttypes.h>
@@ -446,7 +446,7 @@ typedef struct {
     bool is_realloc;        /* (old, old_size, align, size) rather than (size) */
 } allocator;
 
-/* Finds the guest allocator (see abi.h for the order). */
+/* Finds the guest allocator (see canonical.h for the order). */
 static bool find_allocator(const vm_instance *inst, allocator *a, char *msg, size_t size)
 {
     static const struct {

@@ -1,4 +1,4 @@
-/* module.c — a process.wasm entry made ready to run, once: its verified
+/* wasm_module.c — a process.wasm entry made ready to run, once: its verified
  * bytes (the registry checked the hash) decoded, validated and translated
  * into one vm_module that every process of the entry shares; the method's
  * signature and `wit:` declaration looked up; the WASI needs and
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/abi.h"
+#include "host/abi/canonical.h"
 #include "host/internal.h"
 
 static bool fail_load(host_module *m, const char *fmt, const char *detail)

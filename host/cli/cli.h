@@ -22,14 +22,14 @@ int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err);
 /* `wippy wasm run [OPTIONS] FILE [ARGS...]` (argv starts after "run"):
  * runs a WASI command. Returns the guest's exit code, 134 after a trap,
  * 1 when the module cannot be loaded or runs out of fuel, 2 for a usage
- * error. In host/cli_wasm_run.c. */
+ * error. In host/cli/wasm_run.c. */
 int wippy_wasm_run(int argc, char **argv, FILE *out, FILE *err);
 
 /* Reads a whole file (at most 1 GiB) into a malloc'd buffer; NULL with
- * errno on failure (host/cli_wasm.c). */
+ * errno on failure (host/cli/wasm_tools.c). */
 uint8_t *wippy_read_file(const char *path, size_t *size);
 
-/* Shared by the `wasm` commands (in host/cli_wasm.c): reads, decodes and
+/* Shared by the `wasm` commands (in host/cli/wasm_tools.c): reads, decodes and
  * validates a module file, or prints why not to err and returns NULL;
  * prints a trap's message and backtrace. */
 vm_module *wippy_wasm_load(const char *path, FILE *err);

@@ -1,4 +1,4 @@
-/* process.c — one process through Wippy's lifecycle (WIPPY.md §3.4):
+/* wasm_process.c — one process through Wippy's lifecycle (doc/wippy-compatibility.md):
  *
  *   Init   process_new(): records the method's arguments; nothing runs.
  *   Step   process_step(): one fuel slice. The first Step starts the
@@ -10,7 +10,7 @@
  *   Close  process_close(): frees the instance; process_finish() then
  *          sends EXIT / LINK_DOWN and drops the executor's reference.
  *
- * A Lua process goes through the same lifecycle in lua_proc.c: the
+ * A Lua process goes through the same lifecycle in lifecycle.c: the
  * functions here hand it over after what every process shares (the kill
  * flag, the end).
  *
@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host/abi.h"
+#include "host/abi/canonical.h"
 #include "host/internal.h"
 
 host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_index,

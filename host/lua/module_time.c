@@ -1,4 +1,4 @@
-/* lua_time.c — the `time` module of Lua processes.
+/* module_time.c — the `time` module of Lua processes.
  *
  * Durations are integers of nanoseconds, as Go's time.Duration is:
  *   time.nanoseconds(n), microseconds(n), milliseconds(n), seconds(n),
@@ -14,7 +14,7 @@
  *   time.after(d)   a channel that delivers time.now() once, d from now */
 #include <math.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 #define NS_MINUTE (INT64_C(60) * 1000000000)
 

@@ -1,4 +1,4 @@
-/* lua_process.c — the `process` module of Lua processes (WIPPY.md §7),
+/* module_process.c — the `process` module of Lua processes (doc/wippy-compatibility.md),
  * on the public process API of host.h with the calling process as the
  * participant:
  *
@@ -10,17 +10,17 @@
  *                          -> true | false, err
  *   self()                 -> this process's pid
  *   set_options{trap_links = bool}
- *   receive(timeout), inbox(), events(), listen(topic)   (lua_channel.c)
+ *   receive(timeout), inbox(), events(), listen(topic)   (module_channel.c)
  *   event                  {EXIT = "pid.exit", LINK_DOWN = "pid.link.down",
  *                           CANCEL = "pid.cancel"}
  *
  * Pids are the strings host_pid_format() prints. Arguments and message
- * values convert as lua_value.c says; a spawn's arguments reach a WASM
+ * values convert as values.c says; a spawn's arguments reach a WASM
  * method as the host maps numbers and `wit:` strings. */
 #include <stdio.h>
 #include <string.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 /* Converts the Lua values from index `from` to the top into vals (at most
  * max values, HOST_MESSAGE_BYTES of strings); false with the reason pushed

@@ -1,9 +1,9 @@
-/* run_command.c — the terminal host: `wippy run <command>` runs one
+/* terminal_host.c — the terminal host: `wippy run <command>` runs one
  * process on the calling thread, attached to the terminal (its stdin,
  * stdout and stderr; the CLI arguments as string arguments and, when the
  * entry has no `wasi.args`, as the WASI argv), and turns its result into
  * output and an exit code exactly as Wippy's terminal host does
- * (WIPPY.md §6). The process is in the pid table like any other, so it can
+ * (doc/wippy-compatibility.md). The process is in the pid table like any other, so it can
  * be monitored, cancelled or terminated from elsewhere; when it parks it
  * waits in place with ppoll() on what it waits for plus an eventfd that a
  * kill pokes. */

@@ -1,4 +1,4 @@
-/* abi.h — process arguments in, process results out (internal to host/).
+/* canonical.h — process arguments in, process results out (internal to host/).
  *
  * A process.wasm entry calls one core export. Its host_value arguments are
  * lowered to core values and its core results lifted back to a host_value
@@ -32,7 +32,7 @@
 #include <stddef.h>
 
 #include "host/host.h"
-#include "host/wit.h"
+#include "host/abi/wit.h"
 #include "vm/vm.h"
 
 /* Fuel for one call of the guest allocator. */

@@ -1,4 +1,4 @@
-/* lua_script.c — a process.lua entry made ready to run, once: its source
+/* script.c — a process.lua entry made ready to run, once: its source
  * file (`source: file://...`, already resolved against the YAML file by
  * the registry) read, compiled and dumped as Lua bytecode, and so is each
  * library.lua entry it imports (`imports: {name: ns:lib}`; the library's
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 /* Reads a whole file of at most LUA_MAX_SOURCE bytes; NULL with err set. */
 static char *read_source(const char *path, size_t *size, char *err, size_t errlen)

@@ -1,4 +1,4 @@
-/* cli_wasm_run.c — `wippy wasm run [OPTIONS] FILE [ARGS...]`: runs a WASI
+/* wasm_run.c — `wippy wasm run [OPTIONS] FILE [ARGS...]`: runs a WASI
  * command (its `_start`) with the terminal's stdio, the guest seeing
  * argv = FILE ARGS... Every capability is granted except the filesystem,
  * which only --dir / --ro-dir grant (and only the mounted directories).
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/cli.h"
+#include "host/cli/cli.h"
 #include "vm/vm.h"
 #include "wasi/wasi.h"
 

@@ -1,4 +1,4 @@
-/* lua_coro.c — coroutine.resume and coroutine.wrap for processes, so that
+/* coroutines.c — coroutine.resume and coroutine.wrap for processes, so that
  * the script's own coroutines behave inside a process like everything
  * else: a blocking call (receive, sleep, exec) made inside one, and a
  * preemption of one in a busy loop, yield the whole process to the host.
@@ -15,7 +15,7 @@
  * coroutine just goes on) and a wait is an error. */
 #include <lualib.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 /* Like Lua's own auxresume, after the inner coroutine stopped for the
  * script: true and what it yielded or returned, or false and the error;

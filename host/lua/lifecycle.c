@@ -1,11 +1,11 @@
-/* lua_proc.c — one Lua process through the lifecycle every process has
- * (process.c): Init records the arguments; the first Step makes the Lua
+/* lifecycle.c — one Lua process through the lifecycle every process has
+ * (host/wasm_process.c): Init records the arguments; the first Step makes the Lua
  * state; each Step resumes the coroutine that runs the entry's method for
  * one slice; Close frees the state.
  *
  *   the state      lua_newstate with an allocator that refuses to go past
  *                  the entry's limits.max_memory, and the library of
- *                  lua_sandbox.c. Set up inside lua_pcall, so running out
+ *                  sandbox.c. Set up inside lua_pcall, so running out
  *                  of memory is an error, never a panic.
  *   the coroutine  run_process(): loads the compiled script, calls it for
  *                  its table of functions, calls the method with the
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 /* ---- the allocator: every state has a byte budget ---- */
 
@@ -144,7 +144,7 @@ static bool start(host_process *p)
 /* ---- slices ---- */
 
 /* Every LUA_HOOK_EVERY instructions: yields once the slice is spent (in a
- * coroutine of the script's own too: lua_coro.c passes it up). Where it
+ * coroutine of the script's own too: coroutines.c passes it up). Where it
  * cannot yield (inside a C function that called back into Lua) it looks
  * again next time, and raises an error only when the process must end (a
  * limit, a kill) to get out. */

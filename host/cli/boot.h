@@ -1,11 +1,11 @@
-/* cli_run.h — `wippy run` without a command name (host/cli_run.c):
+/* boot.h — `wippy run` without a command name (host/cli/boot.c):
  *
  *   wippy run                          start the hosts and services, wait
  *                                      for SIGINT or SIGTERM, shut down
  *   wippy run -x|--exec ID [ARGS...]   run process entry ID as a command
  *   wippy run --host ID ...            the terminal host for it
  *
- * `wippy run <command>` and `wippy run list` stay in host/cli.c. */
+ * `wippy run <command>` and `wippy run list` stay in host/cli/cli.c. */
 #ifndef WIPPY_HOST_CLI_RUN_H
 #define WIPPY_HOST_CLI_RUN_H
 

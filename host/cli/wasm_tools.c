@@ -1,15 +1,15 @@
-/* cli_wasm.c — `wippy wasm validate FILE` and `wippy wasm call FILE FUNC
+/* wasm_tools.c — `wippy wasm validate FILE` and `wippy wasm call FILE FUNC
  * [ARGS...]`: the engine on its own, for trying modules out. Arguments are
  * parsed by the function's parameter types; results are printed one per
  * line; a trap prints its message and backtrace. `wasm run` (WASI
- * commands) is in cli_wasm_run.c and shares the loader and trap printer. */
+ * commands) is in wasm_run.c and shares the loader and trap printer. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/cli.h"
+#include "host/cli/cli.h"
 #include "vm/vm.h"
 
 uint8_t *wippy_read_file(const char *path, size_t *size)

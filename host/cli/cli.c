@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "host/cli.h"
-#include "host/cli_run.h"
+#include "host/cli/cli.h"
+#include "host/cli/boot.h"
 #include "host/host.h"
 #include "sha256/sha256.h"
 

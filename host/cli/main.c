@@ -1,7 +1,7 @@
 /* main.c — the `wippy` binary: everything happens in wippy_cli(). */
 #include <stdio.h>
 
-#include "host/cli.h"
+#include "host/cli/cli.h"
 
 int main(int argc, char **argv)
 {

@@ -1,4 +1,4 @@
-/* lua_channel.c — a Lua process's queue seen as channels, and waiting.
+/* module_channel.c — a Lua process's queue seen as channels, and waiting.
  *
  * Everything delivered to the process (EXIT, LINK_DOWN, CANCEL, MESSAGE)
  * lands in its node's queue, shared with the senders. Whenever the process
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 #define CHANNEL "wippy.channel"
 
@@ -125,7 +125,7 @@ int lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_
     lua_proc *lp = lua_proc_of(L);
     lp->wait_deadline = deadline;
     lp->wait_events = events || deadline < 0;   /* waiting for ever: only a delivery or a kill */
-    lp->host_yield = true;                      /* passed up by the script's coroutines (lua_coro.c) */
+    lp->host_yield = true;                      /* passed up by the script's coroutines (coroutines.c) */
     return lua_yieldk(L, 0, ctx, k);
 }
 

@@ -1,20 +1,21 @@
-/* lua_internal.h — what the files of Lua processes share (internal to
- * host/; the process host sees only the lua_* functions of internal.h).
+/* lua/internal.h — what the files of Lua processes share (internal to
+ * host/; the process host sees only the lua_* functions of host/internal.h).
  *
- *   lua_script.c   process.lua entries read and compiled once (and the
- *                  library.lua entries they import)
- *   lua_proc.c     one Lua process: its state (a limited allocator), the
- *                  coroutine running its method, slices (a count hook),
- *                  parking, the end
- *   lua_sandbox.c  what the state starts with: the safe part of the
- *                  standard library, require, print
- *   lua_value.c    Lua values <-> host values; pids, durations, events
- *   lua_channel.c  the process's queue as channels (inbox, events,
- *                  listen, time.after) with receive and select; the
- *                  blocking calls' yield and wait
- *   lua_process.c  the `process` module
- *   lua_time.c     the `time` module
- *   lua_coro.c     coroutine.resume/wrap that pass the host's yields up
+ *   script.c          process.lua entries read and compiled once (and the
+ *                     library.lua entries they import)
+ *   lifecycle.c       one Lua process: its state (a limited allocator), the
+ *                     coroutine running its method, slices (a count hook),
+ *                     parking, the end
+ *   sandbox.c         what the state starts with: the safe part of the
+ *                     standard library, require, print
+ *   values.c          Lua values <-> host values; pids, durations, events
+ *   module_channel.c  the process's queue as channels (inbox, events,
+ *                     listen, time.after) with receive and select; the
+ *                     blocking calls' yield and wait
+ *   module_process.c  the `process` module
+ *   module_time.c     the `time` module
+ *   coroutines.c      coroutine.resume/wrap that pass the host's yields up
+ *   disabled.c        stands in for all of these in a build with LUA=0
  *
  * A Lua process runs on one thread at a time (the worker stepping it), so
  * its lua_proc needs no lock; only the node's queue, which others deliver
@@ -35,7 +36,7 @@
 #define LUA_MAX_TOPIC 1024              /* bytes of a process.listen() topic */
 #define LUA_MAX_SELECT 32               /* cases of one channel.select */
 
-/* ---- scripts (lua_script.c) ---- */
+/* ---- scripts (script.c) ---- */
 
 /* A chunk compiled once: Lua bytecode (lua_dump, debug info kept), loaded
  * into each process's state; only ever our own output is loaded as binary. */
@@ -61,7 +62,7 @@ struct lua_script {
 /* Loads a chunk (binary) onto L's stack; LUA_OK or an error message pushed. */
 int lua_chunk_push(lua_State *L, const lua_chunk *c);
 
-/* ---- one process (lua_proc.c) ---- */
+/* ---- one process (lifecycle.c) ---- */
 
 /* Events taken from the node's queue, in arrival order. */
 typedef struct {
@@ -87,7 +88,7 @@ typedef struct lua_proc {
      * and for an event too when wait_events */
     int64_t wait_deadline;
     bool wait_events;
-    /* events taken from the node's queue (lua_channel.c) */
+    /* events taken from the node's queue (module_channel.c) */
     event_list events;              /* EXIT, LINK_DOWN, CANCEL */
     event_list inbox;               /* messages no listener took */
     lua_listener listeners[LUA_MAX_LISTENERS];
@@ -102,7 +103,7 @@ static inline lua_proc *lua_proc_of(lua_State *L)
     return *(lua_proc **)lua_getextraspace(L);
 }
 
-/* ---- values (lua_value.c) ---- */
+/* ---- values (values.c) ---- */
 
 /* The Lua value at idx as a host value (nil, boolean, number, string);
  * false with the reason in err for anything else. Never raises. */
@@ -122,7 +123,7 @@ int64_t luah_deadline_in(int64_t d);
 /* Pushes an event as a table with both of Wippy's forms (see README). */
 void luah_push_event(lua_State *L, const host_event *ev);
 
-/* ---- channels and waiting (lua_channel.c) ---- */
+/* ---- channels and waiting (module_channel.c) ---- */
 
 /* Moves what was delivered to the node into the process's lists. */
 void lua_take_queue(lua_proc *lp);
@@ -145,15 +146,15 @@ int lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid);
 /* require("channel"). */
 int luaopen_wippy_channel(lua_State *L);
 
-/* Opens the process's library into a new state (lua_sandbox.c; raises
+/* Opens the process's library into a new state (sandbox.c; raises
  * on out of memory: call it under lua_pcall). */
 void lua_open_sandbox(lua_State *L);
 
-/* Replaces coroutine.resume and coroutine.wrap (lua_coro.c). */
+/* Replaces coroutine.resume and coroutine.wrap (coroutines.c). */
 void lua_coroutines_for_processes(lua_State *L);
 
 /* ---- modules ---- */
-int luaopen_wippy_process(lua_State *L);    /* lua_process.c */
-int luaopen_wippy_time(lua_State *L);       /* lua_time.c */
+int luaopen_wippy_process(lua_State *L);    /* module_process.c */
+int luaopen_wippy_time(lua_State *L);       /* module_time.c */
 
 #endif

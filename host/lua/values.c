@@ -1,4 +1,4 @@
-/* lua_value.c — what crosses between a Lua process and the rest of the
+/* values.c — what crosses between a Lua process and the rest of the
  * host: Lua values <-> host_value (arguments, results, message payloads),
  * pids as the strings Wippy prints, durations, and events as tables.
  *
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 bool luah_to_value(lua_State *L, int idx, host_value *out, char *err, size_t errlen)
 {

@@ -1,5 +1,5 @@
-/* cli_run.c — `wippy run` with options or with nothing after it
- * (cli_run.h): the long-running mode that starts every host and service
+/* boot.c — `wippy run` with options or with nothing after it
+ * (boot.h): the long-running mode that starts every host and service
  * and waits for a signal, and the --exec mode that runs one process entry
  * as a command on a terminal host. Built on host.h and config.h only.
  *
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "host/cli_run.h"
+#include "host/cli/boot.h"
 #include "host/host.h"
 
 typedef struct {

@@ -1,4 +1,4 @@
-/* lua_off.c — what stands in for Lua processes in a build without Lua
+/* disabled.c — what stands in for Lua processes in a build without Lua
  * (make LUA=0): every process.lua entry is loaded as one that cannot run,
  * so each spawn of it (and `wippy run` of its command) is refused with a
  * clear error, and nothing else changes. */

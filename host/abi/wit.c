@@ -4,7 +4,7 @@
  * recursion), so `list<list<...>>` of any depth costs no C stack.
  *
  * Depends on libc only; no allocation. See wit.h. */
-#include "host/wit.h"
+#include "host/abi/wit.h"
 
 #include <stdarg.h>
 #include <stdio.h>

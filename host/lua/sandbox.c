@@ -1,13 +1,13 @@
-/* lua_sandbox.c — the library a Lua process's state starts with:
+/* sandbox.c — the library a Lua process's state starts with:
  *
- *   base, string, table, math, utf8, coroutine (with lua_coro.c's resume
+ *   base, string, table, math, utf8, coroutine (with coroutines.c's resume
  *   and wrap); `os` with only clock, date, difftime and time; no io,
  *   debug or package; no dofile or loadfile; `load` of text only (never
  *   bytecode); `setmetatable` without __gc (a finalizer would run our
  *   code whenever the collector likes, outside any slice or limit);
  *   `print` to the terminal of a command, to stdout otherwise;
  *   `require` of the modules the entry lists (process, time, channel),
- *   of its imports (library.lua entries, compiled by lua_script.c) and of
+ *   of its imports (library.lua entries, compiled by script.c) and of
  *   the standard libraries by name, and of nothing else;
  *   `process` as a global, as in Wippy. */
 #include <string.h>
@@ -15,7 +15,7 @@
 
 #include <lualib.h>
 
-#include "host/lua_internal.h"
+#include "host/lua/internal.h"
 
 /* print(...): one line to the terminal's stdout (a command) or stdout. */
 static int l_print(lua_State *L)
