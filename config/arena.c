@@ -14,7 +14,7 @@ struct arena_chunk {
     max_align_t data[];   /* storage follows, aligned for any type */
 };
 
-void *arena_alloc(arena *a, size_t size)
+void *cfg_arena_alloc(arena *a, size_t size)
 {
     const size_t align = _Alignof(max_align_t);
     size = (size + align - 1) & ~(align - 1);
@@ -43,11 +43,11 @@ void *arena_alloc(arena *a, size_t size)
     return p;
 }
 
-char *arena_strndup(arena *a, const char *s, size_t n)
+char *cfg_arena_strndup(arena *a, const char *s, size_t n)
 {
     if (s == NULL)
         return NULL;
-    char *p = arena_alloc(a, n + 1);
+    char *p = cfg_arena_alloc(a, n + 1);
     if (p != NULL) {
         memcpy(p, s, n);
         p[n] = '\0';
@@ -55,12 +55,12 @@ char *arena_strndup(arena *a, const char *s, size_t n)
     return p;
 }
 
-char *arena_strdup(arena *a, const char *s)
+char *cfg_arena_strdup(arena *a, const char *s)
 {
-    return s == NULL ? NULL : arena_strndup(a, s, strlen(s));
+    return s == NULL ? NULL : cfg_arena_strndup(a, s, strlen(s));
 }
 
-char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+char *cfg_arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
     va_list copy;
     va_copy(copy, ap);
@@ -70,22 +70,22 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap)
         a->failed = true;
         return NULL;
     }
-    char *p = arena_alloc(a, (size_t)n + 1);
+    char *p = cfg_arena_alloc(a, (size_t)n + 1);
     if (p != NULL)
         vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
 
-char *arena_printf(arena *a, const char *fmt, ...)
+char *cfg_arena_printf(arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *p = arena_vprintf(a, fmt, ap);
+    char *p = cfg_arena_vprintf(a, fmt, ap);
     va_end(ap);
     return p;
 }
 
-bool arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t elem_size)
+bool cfg_arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t elem_size)
 {
     if (count < *cap)
         return true;
@@ -94,7 +94,7 @@ bool arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t elem_s
         a->failed = true;
         return false;
     }
-    void *p = arena_alloc(a, new_cap * elem_size);
+    void *p = cfg_arena_alloc(a, new_cap * elem_size);
     if (p == NULL)
         return false;
     if (count)
@@ -104,7 +104,7 @@ bool arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t elem_s
     return true;
 }
 
-void arena_free(arena *a)
+void cfg_arena_free(arena *a)
 {
     arena_chunk *c = a->chunks;
     while (c != NULL) {

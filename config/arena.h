@@ -17,21 +17,21 @@ typedef struct {
 } arena;
 
 /* Zeroed memory for size bytes, aligned for any type; NULL on failure. */
-void *arena_alloc(arena *a, size_t size);
+void *cfg_arena_alloc(arena *a, size_t size);
 
 /* Copies of strings; NULL on failure (or when s is NULL). */
-char *arena_strdup(arena *a, const char *s);
-char *arena_strndup(arena *a, const char *s, size_t n);
+char *cfg_arena_strdup(arena *a, const char *s);
+char *cfg_arena_strndup(arena *a, const char *s, size_t n);
 
 /* printf into the arena; NULL on failure. */
-char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+char *cfg_arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *cfg_arena_vprintf(arena *a, const char *fmt, va_list ap);
 
 /* Grows an array of elem_size items held in *items (capacity *cap) so that
  * one more fits after *count; the old block stays in the arena. */
-bool arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t elem_size);
+bool cfg_arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t elem_size);
 
 /* Frees every chunk. */
-void arena_free(arena *a);
+void cfg_arena_free(arena *a);
 
 #endif

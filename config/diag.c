@@ -12,7 +12,7 @@ static void add_diag(cfg_registry *r, bool note, const char *file, int line, int
     cfg_diag **list = note ? &r->notes : &r->errors;
     size_t *count = note ? &r->nnotes : &r->nerrors;
     size_t *cap = note ? &r->notes_cap : &r->errors_cap;
-    if (message == NULL || !arena_grow(&r->a, (void **)list, cap, *count, sizeof **list))
+    if (message == NULL || !cfg_arena_grow(&r->a, (void **)list, cap, *count, sizeof **list))
         return;   /* out of memory: r->a.failed is set and reported by cfg_load */
     char where[64] = "";
     if (line > 0)
@@ -24,7 +24,7 @@ static void add_diag(cfg_registry *r, bool note, const char *file, int line, int
     d->entry_id = entry_id;
     d->field = field;
     d->message = message;
-    d->text = arena_printf(&r->a, "%s%s: %s%s%s%s%s", file ? file : "wippy", where,
+    d->text = cfg_arena_printf(&r->a, "%s%s: %s%s%s%s%s", file ? file : "wippy", where,
                            entry_id ? entry_id : "", entry_id ? ": " : "",
                            show_field && field ? field : "", show_field && field ? ": " : "",
                            message);
@@ -46,7 +46,7 @@ void cfg_report(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *f
 {
     va_list ap;
     va_start(ap, fmt);
-    const char *message = arena_vprintf(&r->a, fmt, ap);
+    const char *message = cfg_arena_vprintf(&r->a, fmt, ap);
     va_end(ap);
     report_entry(r, e, at, field, true, message);
 }
@@ -54,14 +54,14 @@ void cfg_report(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *f
 void cfg_report_wippy(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
                       const char *text)
 {
-    report_entry(r, e, at, field, false, arena_printf(&r->a, "invalid configuration: %s", text));
+    report_entry(r, e, at, field, false, cfg_arena_printf(&r->a, "invalid configuration: %s", text));
 }
 
 void cfg_report_file(cfg_registry *r, const char *file, int line, int col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    const char *message = arena_vprintf(&r->a, fmt, ap);
+    const char *message = cfg_arena_vprintf(&r->a, fmt, ap);
     va_end(ap);
     add_diag(r, false, file, line, col, NULL, NULL, false, message);
 }
@@ -70,7 +70,7 @@ void cfg_note(cfg_registry *r, entry_rec *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    const char *message = arena_vprintf(&r->a, fmt, ap);
+    const char *message = cfg_arena_vprintf(&r->a, fmt, ap);
     va_end(ap);
     add_diag(r, true, e->pub.file, e->pub.line, e->pub.col, e->pub.id, NULL, false, message);
 }

@@ -9,21 +9,21 @@
 
 #include "config/loader.h"
 
-field_ctx fields_of(cfg_registry *r, entry_rec *e, const cfg_node *map, const char *prefix)
+field_ctx cfg_fields_of(cfg_registry *r, entry_rec *e, const cfg_node *map, const char *prefix)
 {
     field_ctx fc = { r, e, map, prefix ? prefix : "" };
     return fc;
 }
 
-const char *field_path(const field_ctx *fc, const char *key)
+const char *cfg_field_path(const field_ctx *fc, const char *key)
 {
     if (fc->prefix[0] == '\0')
         return key;
-    const char *p = arena_printf(&fc->reg->a, "%s.%s", fc->prefix, key);
+    const char *p = cfg_arena_printf(&fc->reg->a, "%s.%s", fc->prefix, key);
     return p ? p : key;
 }
 
-const cfg_node *field_node(const field_ctx *fc, const char *key)
+const cfg_node *cfg_field_node(const field_ctx *fc, const char *key)
 {
     const cfg_node *n = cfg_map_get(fc->map, key);
     return cfg_node_is_null(n) ? NULL : n;
@@ -35,12 +35,12 @@ static const char *scalar_text(const field_ctx *fc, const cfg_node *n, const cha
 {
     if (n->type == CFG_NODE_SCALAR)
         return n->text;
-    cfg_report(fc->reg, fc->e, n, field_path(fc, key), "expected %s, got %s", expected,
+    cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key), "expected %s, got %s", expected,
                cfg_node_type_name(n));
     return NULL;
 }
 
-const char *node_string(cfg_registry *r, entry_rec *e, const cfg_node *n, const char *field)
+const char *cfg_node_string(cfg_registry *r, entry_rec *e, const cfg_node *n, const char *field)
 {
     if (n != NULL && n->type == CFG_NODE_SCALAR)
         return n->text;
@@ -48,15 +48,15 @@ const char *node_string(cfg_registry *r, entry_rec *e, const cfg_node *n, const 
     return NULL;
 }
 
-const char *field_string(const field_ctx *fc, const char *key)
+const char *cfg_field_string(const field_ctx *fc, const char *key)
 {
-    const cfg_node *n = field_node(fc, key);
+    const cfg_node *n = cfg_field_node(fc, key);
     return n ? scalar_text(fc, n, key, "a string") : NULL;
 }
 
-bool field_bool(const field_ctx *fc, const char *key, bool def)
+bool cfg_field_bool(const field_ctx *fc, const char *key, bool def)
 {
-    const cfg_node *n = field_node(fc, key);
+    const cfg_node *n = cfg_field_node(fc, key);
     if (n == NULL)
         return def;
     const char *t = scalar_text(fc, n, key, "true or false");
@@ -66,13 +66,13 @@ bool field_bool(const field_ctx *fc, const char *key, bool def)
         return true;
     if (!n->quoted && (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")))
         return false;
-    cfg_report(fc->reg, fc->e, n, field_path(fc, key), "expected true or false, got \"%s\"", t);
+    cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key), "expected true or false, got \"%s\"", t);
     return def;
 }
 
-int64_t field_int(const field_ctx *fc, const char *key, int64_t def, int64_t min, int64_t max)
+int64_t cfg_field_int(const field_ctx *fc, const char *key, int64_t def, int64_t min, int64_t max)
 {
-    const cfg_node *n = field_node(fc, key);
+    const cfg_node *n = cfg_field_node(fc, key);
     if (n == NULL)
         return def;
     const char *t = scalar_text(fc, n, key, "an integer");
@@ -82,15 +82,15 @@ int64_t field_int(const field_ctx *fc, const char *key, int64_t def, int64_t min
     errno = 0;
     long long v = strtoll(t, &end, 10);
     if (n->quoted || end == t || *end != '\0' || errno == ERANGE) {
-        cfg_report(fc->reg, fc->e, n, field_path(fc, key), "expected an integer, got \"%s\"", t);
+        cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key), "expected an integer, got \"%s\"", t);
         return def;
     }
     if (v < min || v > max) {
         if (max == INT64_MAX)
-            cfg_report(fc->reg, fc->e, n, field_path(fc, key),
+            cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key),
                        "must be at least %lld, got %lld", (long long)min, v);
         else
-            cfg_report(fc->reg, fc->e, n, field_path(fc, key),
+            cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key),
                        "must be between %lld and %lld, got %lld", (long long)min,
                        (long long)max, v);
         return def;
@@ -98,9 +98,9 @@ int64_t field_int(const field_ctx *fc, const char *key, int64_t def, int64_t min
     return v;
 }
 
-double field_float(const field_ctx *fc, const char *key, double def, double min, double max)
+double cfg_field_float(const field_ctx *fc, const char *key, double def, double min, double max)
 {
-    const cfg_node *n = field_node(fc, key);
+    const cfg_node *n = cfg_field_node(fc, key);
     if (n == NULL)
         return def;
     const char *t = scalar_text(fc, n, key, "a number");
@@ -109,20 +109,20 @@ double field_float(const field_ctx *fc, const char *key, double def, double min,
     char *end;
     double v = strtod(t, &end);
     if (n->quoted || end == t || *end != '\0' || !isfinite(v)) {
-        cfg_report(fc->reg, fc->e, n, field_path(fc, key), "expected a number, got \"%s\"", t);
+        cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key), "expected a number, got \"%s\"", t);
         return def;
     }
     if (v < min || v > max) {
-        cfg_report(fc->reg, fc->e, n, field_path(fc, key), "must be between %g and %g, got %g",
+        cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key), "must be between %g and %g, got %g",
                    min, max, v);
         return def;
     }
     return v;
 }
 
-int64_t field_duration(const field_ctx *fc, const char *key, int64_t def)
+int64_t cfg_field_duration(const field_ctx *fc, const char *key, int64_t def)
 {
-    const cfg_node *n = field_node(fc, key);
+    const cfg_node *n = cfg_field_node(fc, key);
     if (n == NULL)
         return def;
     const char *t = scalar_text(fc, n, key, "a duration");
@@ -130,7 +130,7 @@ int64_t field_duration(const field_ctx *fc, const char *key, int64_t def)
     if (t == NULL)
         return def;
     if (!cfg_parse_duration(t, &ns)) {
-        cfg_report(fc->reg, fc->e, n, field_path(fc, key),
+        cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key),
                    "invalid duration \"%s\": expected a number with a unit (ns, us, ms, s, m, h), "
                    "e.g. 10s, 500ms, 1m30s", t);
         return def;
@@ -141,36 +141,36 @@ int64_t field_duration(const field_ctx *fc, const char *key, int64_t def)
 static const cfg_node *field_of_type(const field_ctx *fc, const char *key, cfg_node_type type,
                                      const char *expected)
 {
-    const cfg_node *n = field_node(fc, key);
+    const cfg_node *n = cfg_field_node(fc, key);
     if (n == NULL || n->type == type)
         return n;
-    cfg_report(fc->reg, fc->e, n, field_path(fc, key), "expected %s, got %s", expected,
+    cfg_report(fc->reg, fc->e, n, cfg_field_path(fc, key), "expected %s, got %s", expected,
                cfg_node_type_name(n));
     return NULL;
 }
 
-const cfg_node *field_map(const field_ctx *fc, const char *key)
+const cfg_node *cfg_field_map(const field_ctx *fc, const char *key)
 {
     return field_of_type(fc, key, CFG_NODE_MAP, "a mapping");
 }
 
-const cfg_node *field_list(const field_ctx *fc, const char *key)
+const cfg_node *cfg_field_list(const field_ctx *fc, const char *key)
 {
     return field_of_type(fc, key, CFG_NODE_SEQ, "a list");
 }
 
-const char **field_string_list(const field_ctx *fc, const char *key, size_t *n)
+const char **cfg_field_string_list(const field_ctx *fc, const char *key, size_t *n)
 {
     *n = 0;
-    const cfg_node *list = field_list(fc, key);
+    const cfg_node *list = cfg_field_list(fc, key);
     if (list == NULL || list->count == 0)
         return NULL;
-    const char **out = arena_alloc(&fc->reg->a, list->count * sizeof *out);
+    const char **out = cfg_arena_alloc(&fc->reg->a, list->count * sizeof *out);
     if (out == NULL)
         return NULL;
     for (size_t i = 0; i < list->count; i++) {
-        const char *item_path = arena_printf(&fc->reg->a, "%s[%zu]", field_path(fc, key), i);
-        const char *s = node_string(fc->reg, fc->e, list->items[i], item_path);
+        const char *item_path = cfg_arena_printf(&fc->reg->a, "%s[%zu]", cfg_field_path(fc, key), i);
+        const char *s = cfg_node_string(fc->reg, fc->e, list->items[i], item_path);
         if (s != NULL)
             out[(*n)++] = s;
     }

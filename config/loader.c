@@ -10,16 +10,16 @@
 
 enum { MAX_FILES = 100000, MAX_DIR_DEPTH = 32 };
 
-const char *path_join(arena *a, const char *dir, const char *rel)
+const char *cfg_path_join(arena *a, const char *dir, const char *rel)
 {
     while (rel[0] == '.' && rel[1] == '/')
         rel += 2;
     if (rel[0] == '/' || dir == NULL || dir[0] == '\0' || !strcmp(dir, "."))
-        return arena_strdup(a, strcmp(rel, ".") ? rel : ".");
+        return cfg_arena_strdup(a, strcmp(rel, ".") ? rel : ".");
     if (!strcmp(rel, ".") || rel[0] == '\0')
-        return arena_strdup(a, dir);
+        return cfg_arena_strdup(a, dir);
     size_t n = strlen(dir);
-    return arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", rel);
+    return cfg_arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", rel);
 }
 
 static bool is_dir(const char *path)
@@ -38,7 +38,7 @@ static size_t hash_id(const char *s)
     return h;
 }
 
-entry_rec *registry_find(const cfg_registry *r, const char *id)
+entry_rec *cfg_registry_find(const cfg_registry *r, const char *id)
 {
     if (r->table_size == 0)
         return NULL;
@@ -55,7 +55,7 @@ static void build_id_table(cfg_registry *r)
     size_t size = 16;
     while (size < r->nall * 2)
         size *= 2;
-    r->table = arena_alloc(&r->a, size * sizeof *r->table);
+    r->table = cfg_arena_alloc(&r->a, size * sizeof *r->table);
     if (r->table == NULL)
         return;
     r->table_size = size;
@@ -77,12 +77,12 @@ static void build_id_table(cfg_registry *r)
 
 /* ---- references ---- */
 
-const char *ref_id(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
+const char *cfg_ref_id(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
                    const char *text, bool relative_ok)
 {
     const char *colon = strchr(text, ':');
     if (colon == NULL)
-        return relative_ok ? arena_printf(&r->a, "%s:%s", e->pub.ns, text) : text;
+        return relative_ok ? cfg_arena_printf(&r->a, "%s:%s", e->pub.ns, text) : text;
     if (colon[1] == '\0' || colon == text) {
         cfg_report(r, e, at, field, "invalid entry id \"%s\": expected namespace:name", text);
         return NULL;
@@ -90,10 +90,10 @@ const char *ref_id(cfg_registry *r, entry_rec *e, const cfg_node *at, const char
     return text;
 }
 
-void add_ref(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
+void cfg_add_ref(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
              const char *target, ref_want want)
 {
-    if (target == NULL || !arena_grow(&r->a, (void **)&e->refs, &e->refs_cap, e->nrefs, sizeof *e->refs))
+    if (target == NULL || !cfg_arena_grow(&r->a, (void **)&e->refs, &e->refs_cap, e->nrefs, sizeof *e->refs))
         return;
     entry_ref *ref = &e->refs[e->nrefs++];
     ref->at = at;
@@ -124,8 +124,8 @@ static const char **find_yaml_files(cfg_registry *r, const char *root, size_t *c
     size_t ndirs = 0, dirs_cap = 0, nfiles = 0, files_cap = 0;
     int *depth = NULL;
     size_t depth_cap = 0;
-    if (!arena_grow(&r->a, (void **)&dirs, &dirs_cap, 0, sizeof *dirs) ||
-        !arena_grow(&r->a, (void **)&depth, &depth_cap, 0, sizeof *depth))
+    if (!cfg_arena_grow(&r->a, (void **)&dirs, &dirs_cap, 0, sizeof *dirs) ||
+        !cfg_arena_grow(&r->a, (void **)&depth, &depth_cap, 0, sizeof *depth))
         return NULL;
     dirs[ndirs] = root;
     depth[ndirs++] = 0;
@@ -141,7 +141,7 @@ static const char **find_yaml_files(cfg_registry *r, const char *root, size_t *c
         for (struct dirent *de; (de = readdir(d)) != NULL;) {
             if (de->d_name[0] == '.' || !strcmp(de->d_name, "node_modules"))
                 continue;
-            const char *path = path_join(&r->a, dir, de->d_name);
+            const char *path = cfg_path_join(&r->a, dir, de->d_name);
             struct stat st;
             if (path == NULL || lstat(path, &st) != 0)
                 continue;
@@ -151,8 +151,8 @@ static const char **find_yaml_files(cfg_registry *r, const char *root, size_t *c
                                     MAX_DIR_DEPTH);
                     continue;
                 }
-                if (arena_grow(&r->a, (void **)&dirs, &dirs_cap, ndirs, sizeof *dirs) &&
-                    arena_grow(&r->a, (void **)&depth, &depth_cap, ndirs, sizeof *depth)) {
+                if (cfg_arena_grow(&r->a, (void **)&dirs, &dirs_cap, ndirs, sizeof *dirs) &&
+                    cfg_arena_grow(&r->a, (void **)&depth, &depth_cap, ndirs, sizeof *depth)) {
                     dirs[ndirs] = path;
                     depth[ndirs++] = level + 1;
                 }
@@ -163,7 +163,7 @@ static const char **find_yaml_files(cfg_registry *r, const char *root, size_t *c
                                     MAX_FILES);
                     break;
                 }
-                if (arena_grow(&r->a, (void **)&files, &files_cap, nfiles, sizeof *files))
+                if (cfg_arena_grow(&r->a, (void **)&files, &files_cap, nfiles, sizeof *files))
                     files[nfiles++] = path;
             }
         }
@@ -178,24 +178,24 @@ static const char **find_yaml_files(cfg_registry *r, const char *root, size_t *c
 /* wippy.lock → directories.src; else ./src; else the project itself. */
 static const char *find_source_dir(cfg_registry *r)
 {
-    const char *lock = path_join(&r->a, r->project_dir, "wippy.lock");
+    const char *lock = cfg_path_join(&r->a, r->project_dir, "wippy.lock");
     struct stat st;
     if (lock != NULL && stat(lock, &st) == 0) {
         cfg_node *root;
         yaml_tree_error err;
-        if (!yaml_tree_parse_file(&r->a, lock, &root, &err)) {
+        if (!cfg_yaml_tree_parse_file(&r->a, lock, &root, &err)) {
             cfg_report_file(r, lock, err.line, err.col, "%s", err.message);
             return r->project_dir;
         }
         const cfg_node *dirs = cfg_map_get(root, "directories");
         const cfg_node *src = cfg_map_get(dirs, "src");
         if (src != NULL && src->type == CFG_NODE_SCALAR && src->text[0] != '\0')
-            return path_join(&r->a, r->project_dir, src->text);
+            return cfg_path_join(&r->a, r->project_dir, src->text);
         if (!cfg_node_is_null(src))
             cfg_report_file(r, lock, src->line, src->col,
                             "directories.src: expected a folder path, got %s", cfg_node_type_name(src));
     }
-    const char *src = path_join(&r->a, r->project_dir, "src");
+    const char *src = cfg_path_join(&r->a, r->project_dir, "src");
     return src != NULL && is_dir(src) ? src : r->project_dir;
 }
 
@@ -206,13 +206,13 @@ static const cfg_node *merge_meta(cfg_registry *r, const cfg_node *file_meta, co
         return meta;
     if (meta == NULL)
         return file_meta;
-    cfg_node *m = arena_alloc(&r->a, sizeof *m);
+    cfg_node *m = cfg_arena_alloc(&r->a, sizeof *m);
     size_t n = meta->count + file_meta->count;
     if (m == NULL)
         return meta;
     *m = *meta;
-    m->keys = arena_alloc(&r->a, n * sizeof *m->keys);
-    m->items = arena_alloc(&r->a, n * sizeof *m->items);
+    m->keys = cfg_arena_alloc(&r->a, n * sizeof *m->keys);
+    m->items = cfg_arena_alloc(&r->a, n * sizeof *m->items);
     if (m->keys == NULL || m->items == NULL)
         return meta;
     memcpy(m->keys, meta->keys, meta->count * sizeof *m->keys);
@@ -251,8 +251,8 @@ static void read_entry(cfg_registry *r, const char *file, const char *ns,
                         index, cfg_node_type_name(node));
         return;
     }
-    entry_rec *e = arena_alloc(&r->a, sizeof *e);
-    if (e == NULL || !arena_grow(&r->a, (void **)&r->all, &r->all_cap, r->nall, sizeof *r->all))
+    entry_rec *e = cfg_arena_alloc(&r->a, sizeof *e);
+    if (e == NULL || !cfg_arena_grow(&r->a, (void **)&r->all, &r->all_cap, r->nall, sizeof *r->all))
         return;
     e->pub.file = file;
     e->pub.line = node->line;
@@ -263,7 +263,7 @@ static void read_entry(cfg_registry *r, const char *file, const char *ns,
     const cfg_node *name = cfg_map_get(node, "name");
     bool named = name != NULL && name->type == CFG_NODE_SCALAR && name->text[0] != '\0';
     e->pub.name = named ? name->text : "?";
-    e->pub.id = arena_printf(&r->a, "%s:%s", ns, e->pub.name);
+    e->pub.id = cfg_arena_printf(&r->a, "%s:%s", ns, e->pub.name);
     if (e->pub.id == NULL)
         return;
     if (!named) {
@@ -291,14 +291,14 @@ static void read_entry(cfg_registry *r, const char *file, const char *ns,
     if (data != NULL && data->type == CFG_NODE_MAP)
         e->pub.data = data;
     if (e->pub.kind[0] != '\0')
-        schema_check_entry(r, e);
+        cfg_schema_check_entry(r, e);
 }
 
 static void read_file(cfg_registry *r, const char *file)
 {
     cfg_node *root;
     yaml_tree_error err;
-    if (!yaml_tree_parse_file(&r->a, file, &root, &err)) {
+    if (!cfg_yaml_tree_parse_file(&r->a, file, &root, &err)) {
         cfg_report_file(r, file, err.line, err.col, "%s", err.message);
         return;
     }
@@ -396,7 +396,7 @@ cfg_registry *cfg_load(const cfg_options *opts)
     if (r == NULL)
         return NULL;
     r->skip_modules = opts->skip_modules;
-    r->project_dir = arena_strdup(&r->a, opts->project_dir ? opts->project_dir : ".");
+    r->project_dir = cfg_arena_strdup(&r->a, opts->project_dir ? opts->project_dir : ".");
     if (r->project_dir == NULL) {
         cfg_free(r);
         return NULL;
@@ -404,9 +404,9 @@ cfg_registry *cfg_load(const cfg_options *opts)
     if (opts->nfiles > 0) {
         r->src_dir = r->project_dir;
         for (size_t i = 0; i < opts->nfiles; i++)
-            read_file(r, path_join(&r->a, r->project_dir, opts->files[i]));
+            read_file(r, cfg_path_join(&r->a, r->project_dir, opts->files[i]));
     } else {
-        r->src_dir = opts->src_dir ? path_join(&r->a, r->project_dir, opts->src_dir)
+        r->src_dir = opts->src_dir ? cfg_path_join(&r->a, r->project_dir, opts->src_dir)
                                    : find_source_dir(r);
         if (r->src_dir != NULL && !is_dir(r->src_dir))
             cfg_report_file(r, r->src_dir, 0, 0, "source folder does not exist");
@@ -419,7 +419,7 @@ cfg_registry *cfg_load(const cfg_options *opts)
     }
     build_id_table(r);
     check_commands(r);
-    resolve_and_order(r);
+    cfg_resolve_and_order(r);
     sort_errors(r);
     if (r->a.failed) {
         cfg_free(r);
@@ -434,7 +434,7 @@ void cfg_free(cfg_registry *r)
         return;
     for (size_t i = 0; i < r->nblobs; i++)
         free(r->blobs[i]);
-    arena_free(&r->a);
+    cfg_arena_free(&r->a);
     free(r);
 }
 
@@ -448,7 +448,7 @@ const cfg_entry *cfg_entry_at(const cfg_registry *r, size_t i) { return i < r->n
 
 const cfg_entry *cfg_lookup(const cfg_registry *r, const char *id)
 {
-    const entry_rec *e = registry_find(r, id);
+    const entry_rec *e = cfg_registry_find(r, id);
     return e != NULL && !e->bad ? &e->pub : NULL;
 }
 

@@ -80,58 +80,58 @@ void cfg_report_wippy(cfg_registry *r, entry_rec *e, const cfg_node *at, const c
 
 /* Field readers. Each returns the value or the default, reporting a wrong
  * type or range once, with the field's dotted path. */
-field_ctx fields_of(cfg_registry *r, entry_rec *e, const cfg_node *map, const char *prefix);
-const char *field_path(const field_ctx *fc, const char *key);
-const cfg_node *field_node(const field_ctx *fc, const char *key);
-const char *field_string(const field_ctx *fc, const char *key);
-bool field_bool(const field_ctx *fc, const char *key, bool def);
-int64_t field_int(const field_ctx *fc, const char *key, int64_t def, int64_t min, int64_t max);
-double field_float(const field_ctx *fc, const char *key, double def, double min, double max);
-int64_t field_duration(const field_ctx *fc, const char *key, int64_t def);
-const cfg_node *field_map(const field_ctx *fc, const char *key);
-const cfg_node *field_list(const field_ctx *fc, const char *key);
+field_ctx cfg_fields_of(cfg_registry *r, entry_rec *e, const cfg_node *map, const char *prefix);
+const char *cfg_field_path(const field_ctx *fc, const char *key);
+const cfg_node *cfg_field_node(const field_ctx *fc, const char *key);
+const char *cfg_field_string(const field_ctx *fc, const char *key);
+bool cfg_field_bool(const field_ctx *fc, const char *key, bool def);
+int64_t cfg_field_int(const field_ctx *fc, const char *key, int64_t def, int64_t min, int64_t max);
+double cfg_field_float(const field_ctx *fc, const char *key, double def, double min, double max);
+int64_t cfg_field_duration(const field_ctx *fc, const char *key, int64_t def);
+const cfg_node *cfg_field_map(const field_ctx *fc, const char *key);
+const cfg_node *cfg_field_list(const field_ctx *fc, const char *key);
 /* A list of scalars as strings; *n items. */
-const char **field_string_list(const field_ctx *fc, const char *key, size_t *n);
+const char **cfg_field_string_list(const field_ctx *fc, const char *key, size_t *n);
 /* Same for a node already in hand (a list item, say) with its field path. */
-const char *node_string(cfg_registry *r, entry_rec *e, const cfg_node *n, const char *field);
+const char *cfg_node_string(cfg_registry *r, entry_rec *e, const cfg_node *n, const char *field);
 
 /* Full id for a reference: relative names ("x") get the entry's namespace
  * when allowed; returns NULL (after reporting) for an empty name part. */
-const char *ref_id(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
+const char *cfg_ref_id(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
                    const char *text, bool relative_ok);
 /* Records a reference to check once every entry is read. */
-void add_ref(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
+void cfg_add_ref(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
              const char *target, ref_want want);
 
 /* The lifecycle block shared by hosts and services. */
-void parse_lifecycle(cfg_registry *r, entry_rec *e, const cfg_node *data, cfg_lifecycle *out);
+void cfg_parse_lifecycle(cfg_registry *r, entry_rec *e, const cfg_node *data, cfg_lifecycle *out);
 
 /* Per-kind schemas (schema_*.c); each reads e->pub.data. */
-void schema_check_entry(cfg_registry *r, entry_rec *e);
-void schema_wasm(cfg_registry *r, entry_rec *e);
-void schema_fs_directory(cfg_registry *r, entry_rec *e);
-void schema_process_host(cfg_registry *r, entry_rec *e);
-void schema_terminal_host(cfg_registry *r, entry_rec *e);
-void schema_env_storage(cfg_registry *r, entry_rec *e);
-void schema_env_variable(cfg_registry *r, entry_rec *e);
-void schema_service(cfg_registry *r, entry_rec *e);
-void schema_lua(cfg_registry *r, entry_rec *e);
+void cfg_schema_check_entry(cfg_registry *r, entry_rec *e);
+void cfg_schema_wasm(cfg_registry *r, entry_rec *e);
+void cfg_schema_fs_directory(cfg_registry *r, entry_rec *e);
+void cfg_schema_process_host(cfg_registry *r, entry_rec *e);
+void cfg_schema_terminal_host(cfg_registry *r, entry_rec *e);
+void cfg_schema_env_storage(cfg_registry *r, entry_rec *e);
+void cfg_schema_env_variable(cfg_registry *r, entry_rec *e);
+void cfg_schema_service(cfg_registry *r, entry_rec *e);
+void cfg_schema_lua(cfg_registry *r, entry_rec *e);
 
 /* Id table (loader.c). */
-entry_rec *registry_find(const cfg_registry *r, const char *id);
+entry_rec *cfg_registry_find(const cfg_registry *r, const char *id);
 
 /* Reference resolution, module loading and ordering (resolve.c). */
-void resolve_and_order(cfg_registry *r);
+void cfg_resolve_and_order(cfg_registry *r);
 
 /* The 64 hex digits of a "sha256:<hex>" hash field, or NULL with Wippy's
  * error text ("hash verification failed: invalid hash format: ...") in err. */
-const char *wasm_hash_hex(const char *hash, char *err, size_t errlen);
+const char *cfg_wasm_hash_hex(const char *hash, char *err, size_t errlen);
 
 /* Reads and verifies one wasm entry's binary into the arena (module_file.c);
  * reports errors against the entry. */
-void load_module_bytes(cfg_registry *r, entry_rec *e);
+void cfg_load_module_bytes(cfg_registry *r, entry_rec *e);
 
 /* Joins a directory and a relative path ("." and "" dirs vanish). */
-const char *path_join(arena *a, const char *dir, const char *rel);
+const char *cfg_path_join(arena *a, const char *dir, const char *rel);
 
 #endif

@@ -16,7 +16,7 @@
 
 #define MAX_MODULE_SIZE (512u << 20)   /* bytes */
 
-const char *wasm_hash_hex(const char *hash, char *err, size_t errlen)
+const char *cfg_wasm_hash_hex(const char *hash, char *err, size_t errlen)
 {
     const char *colon = strchr(hash, ':');
     if (colon == NULL) {
@@ -105,7 +105,7 @@ static bool read_module(const cfg_registry *reg, const cfg_entry *e, uint8_t **b
     const cfg_wasm *w = &e->as.wasm;
     *bytes = NULL;
     *size = 0;
-    const entry_rec *fs = w->fs ? registry_find(reg, w->fs) : NULL;
+    const entry_rec *fs = w->fs ? cfg_registry_find(reg, w->fs) : NULL;
     *field = "fs";
     if (fs == NULL || strncmp(fs->pub.kind, "fs.", 3) || w->path == NULL || w->hash == NULL) {
         snprintf(err, errlen, "filesystem not found: %s", w->fs ? w->fs : "");
@@ -118,7 +118,7 @@ static bool read_module(const cfg_registry *reg, const cfg_entry *e, uint8_t **b
         return false;
     }
     *field = "hash";
-    const char *expected = wasm_hash_hex(w->hash, err, errlen);
+    const char *expected = cfg_wasm_hash_hex(w->hash, err, errlen);
     if (expected == NULL)
         return false;
     *field = "path";
@@ -161,13 +161,13 @@ bool cfg_wasm_read(const cfg_registry *reg, const cfg_entry *e, uint8_t **bytes,
     return read_module(reg, e, bytes, size, err, errlen, &field);
 }
 
-void load_module_bytes(cfg_registry *r, entry_rec *e)
+void cfg_load_module_bytes(cfg_registry *r, entry_rec *e)
 {
     char err[512];
     uint8_t *bytes;
     size_t size;
     const char *field;
-    if (!arena_grow(&r->a, (void **)&r->blobs, &r->blobs_cap, r->nblobs, sizeof *r->blobs))
+    if (!cfg_arena_grow(&r->a, (void **)&r->blobs, &r->blobs_cap, r->nblobs, sizeof *r->blobs))
         return;
     if (!read_module(r, &e->pub, &bytes, &size, err, sizeof err, &field)) {
         cfg_report(r, e, cfg_map_get(e->pub.data, field), field, "%s", err);

@@ -41,7 +41,7 @@ static bool kind_fits(ref_want want, const char *kind)
 
 static void report_missing(cfg_registry *r, entry_rec *e, const entry_ref *ref)
 {
-    const char *message = arena_printf(&r->a, wants[ref->want].missing, ref->target);
+    const char *message = cfg_arena_printf(&r->a, wants[ref->want].missing, ref->target);
     if (strchr(ref->target, ':') == NULL)
         cfg_report(r, e, ref->at, ref->field, "%s (fs references are not namespace-relative: "
                    "write the full id, e.g. %s:%s)", message, e->pub.ns, ref->target);
@@ -68,7 +68,7 @@ static void check_refs(cfg_registry *r, entry_rec *e)
 /* Unique dependency ids of an entry, for the public record. */
 static void publish_deps(cfg_registry *r, entry_rec *e)
 {
-    e->pub.deps = e->nrefs ? arena_alloc(&r->a, e->nrefs * sizeof *e->pub.deps) : NULL;
+    e->pub.deps = e->nrefs ? cfg_arena_alloc(&r->a, e->nrefs * sizeof *e->pub.deps) : NULL;
     for (size_t i = 0; e->pub.deps && i < e->nrefs; i++) {
         bool seen = false;
         for (size_t j = 0; j < e->pub.ndeps; j++)
@@ -111,7 +111,7 @@ static void report_cycles(cfg_registry *r)
             continue;   /* ran into an earlier walk, whose cycle is reported */
         const char *text = e->pub.id;
         for (entry_rec *m = next_unsorted(e); text != NULL; m = next_unsorted(m)) {
-            text = arena_printf(&r->a, "%s -> %s", text, m->pub.id);
+            text = cfg_arena_printf(&r->a, "%s -> %s", text, m->pub.id);
             if (m == e)
                 break;
         }
@@ -128,7 +128,7 @@ static void report_cycles(cfg_registry *r)
     free(walk_of);
 }
 
-void resolve_and_order(cfg_registry *r)
+void cfg_resolve_and_order(cfg_registry *r)
 {
     size_t n = r->nall;
     /* Dependents of each entry, as one flat array (CSR). */
@@ -137,7 +137,7 @@ void resolve_and_order(cfg_registry *r)
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < r->all[i]->nrefs; k++) {
             entry_ref *ref = &r->all[i]->refs[k];
-            ref->found = registry_find(r, ref->target);
+            ref->found = cfg_registry_find(r, ref->target);
             if (ref->found != NULL && start != NULL) {
                 start[ref->found->index + 1]++;
                 r->all[i]->waiting++;
@@ -146,7 +146,7 @@ void resolve_and_order(cfg_registry *r)
         }
     size_t *edges = calloc(nedges ? nedges : 1, sizeof *edges);
     size_t *fill = calloc(n + 1, sizeof *fill);
-    r->ordered = arena_alloc(&r->a, (n ? n : 1) * sizeof *r->ordered);
+    r->ordered = cfg_arena_alloc(&r->a, (n ? n : 1) * sizeof *r->ordered);
     if (start == NULL || queue == NULL || edges == NULL || fill == NULL || r->ordered == NULL) {
         r->a.failed = true;
         goto out;
@@ -178,7 +178,7 @@ void resolve_and_order(cfg_registry *r)
         check_refs(r, e);
         if (!e->bad && !r->skip_modules &&
             (e->pub.type == CFG_KIND_PROCESS_WASM || e->pub.type == CFG_KIND_FUNCTION_WASM))
-            load_module_bytes(r, e);
+            cfg_load_module_bytes(r, e);
         publish_deps(r, e);
         if (!e->bad)
             r->ordered[r->nordered++] = &e->pub;

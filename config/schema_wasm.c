@@ -1,4 +1,4 @@
-/* schema_wasm.c — the process.wasm / function.wasm schema: fs, path, hash,
+/* cfg_schema_wasm.c — the process.wasm / function.wasm schema: fs, path, hash,
  * method, transport, wit, imports (capability groups), wasi (args, cwd,
  * env, mounts), limits, pool. Texts follow Wippy's validation errors. */
 #include <ctype.h>
@@ -45,7 +45,7 @@ static char *normalise_import(arena *a, const char *text)
     size_t n = strcspn(text, "@");
     while (n > 0 && isspace((unsigned char)text[n - 1]))
         n--;
-    char *s = arena_strndup(a, text, n);
+    char *s = cfg_arena_strndup(a, text, n);
     for (char *p = s; p && *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return s;
@@ -54,12 +54,12 @@ static char *normalise_import(arena *a, const char *text)
 static void parse_imports(cfg_registry *r, entry_rec *e, const field_ctx *fc, cfg_wasm *w)
 {
     size_t n;
-    const char **names = field_string_list(fc, "imports", &n);
-    const cfg_node *list = field_node(fc, "imports");
-    w->imports = n ? arena_alloc(&r->a, n * sizeof *w->imports) : NULL;
+    const char **names = cfg_field_string_list(fc, "imports", &n);
+    const cfg_node *list = cfg_field_node(fc, "imports");
+    w->imports = n ? cfg_arena_alloc(&r->a, n * sizeof *w->imports) : NULL;
     for (size_t i = 0; i < n; i++) {
         const cfg_node *at = list->items[i];
-        const char *field = arena_printf(&r->a, "imports[%zu]", i);
+        const char *field = cfg_arena_printf(&r->a, "imports[%zu]", i);
         char *name = normalise_import(&r->a, names[i]);
         if (name == NULL)
             return;
@@ -92,7 +92,7 @@ static void parse_imports(cfg_registry *r, entry_rec *e, const field_ctx *fc, cf
 static const char *clean_absolute(arena *a, const char *path)
 {
     size_t n = strlen(path);
-    char *out = arena_alloc(a, n + 2);
+    char *out = cfg_arena_alloc(a, n + 2);
     if (out == NULL)
         return path;
     size_t len = 0;
@@ -120,25 +120,25 @@ static const char *clean_absolute(arena *a, const char *path)
 
 static void parse_env(cfg_registry *r, entry_rec *e, const field_ctx *wasi, cfg_wasm *w)
 {
-    const cfg_node *list = field_list(wasi, "env");
+    const cfg_node *list = cfg_field_list(wasi, "env");
     if (list == NULL || list->count == 0)
         return;
-    w->env = arena_alloc(&r->a, list->count * sizeof *w->env);
+    w->env = cfg_arena_alloc(&r->a, list->count * sizeof *w->env);
     for (size_t i = 0; w->env != NULL && i < list->count; i++) {
         const cfg_node *item = list->items[i];
-        const char *path = arena_printf(&r->a, "wasi.env[%zu]", i);
+        const char *path = cfg_arena_printf(&r->a, "wasi.env[%zu]", i);
         if (item->type != CFG_NODE_MAP) {
             cfg_report(r, e, item, path, "expected a mapping with id and name, got %s",
                        cfg_node_type_name(item));
             continue;
         }
-        field_ctx fc = fields_of(r, e, item, path);
-        const char *id = field_string(&fc, "id");
-        const char *name = field_string(&fc, "name");
-        bool required = field_bool(&fc, "required", false);
+        field_ctx fc = cfg_fields_of(r, e, item, path);
+        const char *id = cfg_field_string(&fc, "id");
+        const char *name = cfg_field_string(&fc, "name");
+        bool required = cfg_field_bool(&fc, "required", false);
         if (id == NULL || id[0] == '\0' || (strchr(id, ':') && strchr(id, ':')[1] == '\0')) {
-            cfg_report_wippy(r, e, field_node(&fc, "id") ? field_node(&fc, "id") : item,
-                             field_path(&fc, "id"), "wasi.env[].id is required");
+            cfg_report_wippy(r, e, cfg_field_node(&fc, "id") ? cfg_field_node(&fc, "id") : item,
+                             cfg_field_path(&fc, "id"), "wasi.env[].id is required");
             continue;
         }
         while (name != NULL && isspace((unsigned char)*name))
@@ -147,21 +147,21 @@ static void parse_env(cfg_registry *r, entry_rec *e, const field_ctx *wasi, cfg_
         while (len > 0 && isspace((unsigned char)name[len - 1]))
             len--;
         if (len == 0) {
-            cfg_report_wippy(r, e, field_node(&fc, "name") ? field_node(&fc, "name") : item,
-                             field_path(&fc, "name"), "wasi.env[].name is required");
+            cfg_report_wippy(r, e, cfg_field_node(&fc, "name") ? cfg_field_node(&fc, "name") : item,
+                             cfg_field_path(&fc, "name"), "wasi.env[].name is required");
             continue;
         }
-        name = arena_strndup(&r->a, name, len);
+        name = cfg_arena_strndup(&r->a, name, len);
         bool dup = false;
         for (size_t j = 0; j < w->nenv && name; j++)
             dup = dup || !strcmp(w->env[j].name, name);
         if (dup) {
-            cfg_report_wippy(r, e, field_node(&fc, "name"), field_path(&fc, "name"),
+            cfg_report_wippy(r, e, cfg_field_node(&fc, "name"), cfg_field_path(&fc, "name"),
                              "wasi.env[].name must be unique");
             continue;
         }
-        const char *target = ref_id(r, e, field_node(&fc, "id"), field_path(&fc, "id"), id, true);
-        add_ref(r, e, field_node(&fc, "id"), field_path(&fc, "id"), target, REF_ENV_VARIABLE);
+        const char *target = cfg_ref_id(r, e, cfg_field_node(&fc, "id"), cfg_field_path(&fc, "id"), id, true);
+        cfg_add_ref(r, e, cfg_field_node(&fc, "id"), cfg_field_path(&fc, "id"), target, REF_ENV_VARIABLE);
         w->env[w->nenv++] = (cfg_wasi_env){ target, name, required };
     }
 }
@@ -173,35 +173,35 @@ static int compare_mounts(const void *a, const void *b)
 
 static void parse_mounts(cfg_registry *r, entry_rec *e, const field_ctx *wasi, cfg_wasm *w)
 {
-    const cfg_node *list = field_list(wasi, "mounts");
+    const cfg_node *list = cfg_field_list(wasi, "mounts");
     if (list == NULL || list->count == 0)
         return;
-    w->mounts = arena_alloc(&r->a, list->count * sizeof *w->mounts);
+    w->mounts = cfg_arena_alloc(&r->a, list->count * sizeof *w->mounts);
     for (size_t i = 0; w->mounts != NULL && i < list->count; i++) {
         const cfg_node *item = list->items[i];
-        const char *path = arena_printf(&r->a, "wasi.mounts[%zu]", i);
+        const char *path = cfg_arena_printf(&r->a, "wasi.mounts[%zu]", i);
         if (item->type != CFG_NODE_MAP) {
             cfg_report(r, e, item, path, "expected a mapping with fs and guest, got %s",
                        cfg_node_type_name(item));
             continue;
         }
-        field_ctx fc = fields_of(r, e, item, path);
-        const char *fs = field_string(&fc, "fs");
-        const char *guest = field_string(&fc, "guest");
-        bool read_only = field_bool(&fc, "read_only", false);
-        const cfg_node *guest_at = field_node(&fc, "guest") ? field_node(&fc, "guest") : item;
+        field_ctx fc = cfg_fields_of(r, e, item, path);
+        const char *fs = cfg_field_string(&fc, "fs");
+        const char *guest = cfg_field_string(&fc, "guest");
+        bool read_only = cfg_field_bool(&fc, "read_only", false);
+        const cfg_node *guest_at = cfg_field_node(&fc, "guest") ? cfg_field_node(&fc, "guest") : item;
         if (fs == NULL || fs[0] == '\0') {
-            cfg_report_wippy(r, e, item, field_path(&fc, "fs"), "wasi.mounts[].fs is required");
+            cfg_report_wippy(r, e, item, cfg_field_path(&fc, "fs"), "wasi.mounts[].fs is required");
             continue;
         }
         while (guest != NULL && isspace((unsigned char)*guest))
             guest++;
         if (guest == NULL || guest[0] == '\0') {
-            cfg_report_wippy(r, e, guest_at, field_path(&fc, "guest"), "wasi.mounts[].guest is required");
+            cfg_report_wippy(r, e, guest_at, cfg_field_path(&fc, "guest"), "wasi.mounts[].guest is required");
             continue;
         }
         if (guest[0] != '/') {
-            cfg_report_wippy(r, e, guest_at, field_path(&fc, "guest"),
+            cfg_report_wippy(r, e, guest_at, cfg_field_path(&fc, "guest"),
                              "wasi.mounts[].guest must be absolute");
             continue;
         }
@@ -210,11 +210,11 @@ static void parse_mounts(cfg_registry *r, entry_rec *e, const field_ctx *wasi, c
         for (size_t j = 0; j < w->nmounts; j++)
             dup = dup || !strcmp(w->mounts[j].guest, guest);
         if (dup) {
-            cfg_report_wippy(r, e, guest_at, field_path(&fc, "guest"), "wasi.mounts[].guest must be unique");
+            cfg_report_wippy(r, e, guest_at, cfg_field_path(&fc, "guest"), "wasi.mounts[].guest must be unique");
             continue;
         }
-        const char *target = ref_id(r, e, field_node(&fc, "fs"), field_path(&fc, "fs"), fs, false);
-        add_ref(r, e, field_node(&fc, "fs"), field_path(&fc, "fs"), target, REF_MOUNT_FS);
+        const char *target = cfg_ref_id(r, e, cfg_field_node(&fc, "fs"), cfg_field_path(&fc, "fs"), fs, false);
+        cfg_add_ref(r, e, cfg_field_node(&fc, "fs"), cfg_field_path(&fc, "fs"), target, REF_MOUNT_FS);
         w->mounts[w->nmounts++] = (cfg_wasi_mount){ target, guest, read_only };
     }
     if (w->nmounts > 1)
@@ -224,14 +224,14 @@ static void parse_mounts(cfg_registry *r, entry_rec *e, const field_ctx *wasi, c
 static void parse_wasi(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_wasm *w)
 {
     w->cwd = "/";
-    const cfg_node *wasi = field_map(top, "wasi");
+    const cfg_node *wasi = cfg_field_map(top, "wasi");
     if (wasi == NULL)
         return;
-    field_ctx fc = fields_of(r, e, wasi, "wasi");
-    w->args = field_string_list(&fc, "args", &w->nargs);
-    const char *cwd = field_string(&fc, "cwd");
+    field_ctx fc = cfg_fields_of(r, e, wasi, "wasi");
+    w->args = cfg_field_string_list(&fc, "args", &w->nargs);
+    const char *cwd = cfg_field_string(&fc, "cwd");
     if (cwd != NULL && cwd[0] != '\0' && cwd[0] != '/')
-        cfg_report_wippy(r, e, field_node(&fc, "cwd"), "wasi.cwd", "wasi.cwd must be absolute");
+        cfg_report_wippy(r, e, cfg_field_node(&fc, "cwd"), "wasi.cwd", "wasi.cwd must be absolute");
     else if (cwd != NULL && cwd[0] != '\0')
         w->cwd = cwd;
     parse_env(r, e, &fc, w);
@@ -240,35 +240,35 @@ static void parse_wasi(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_
 
 static void parse_pool(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_pool *p)
 {
-    const cfg_node *pool = field_map(top, "pool");
+    const cfg_node *pool = cfg_field_map(top, "pool");
     if (pool == NULL)
         return;
-    field_ctx fc = fields_of(r, e, pool, "pool");
-    p->type = field_string(&fc, "type");
-    p->size = field_int(&fc, "size", 0, INT64_MIN, INT64_MAX);
-    p->workers = field_int(&fc, "workers", 0, INT64_MIN, INT64_MAX);
-    p->buffer = field_int(&fc, "buffer", 0, INT64_MIN, INT64_MAX);
-    p->max_size = field_int(&fc, "max_size", 0, INT64_MIN, INT64_MAX);
+    field_ctx fc = cfg_fields_of(r, e, pool, "pool");
+    p->type = cfg_field_string(&fc, "type");
+    p->size = cfg_field_int(&fc, "size", 0, INT64_MIN, INT64_MAX);
+    p->workers = cfg_field_int(&fc, "workers", 0, INT64_MIN, INT64_MAX);
+    p->buffer = cfg_field_int(&fc, "buffer", 0, INT64_MIN, INT64_MAX);
+    p->max_size = cfg_field_int(&fc, "max_size", 0, INT64_MIN, INT64_MAX);
     if (p->size < 0 || p->workers < 0 || p->buffer < 0 || p->max_size < 0)
         cfg_report_wippy(r, e, pool, "pool", "pool values cannot be negative");
     else if (p->type && strcmp(p->type, "lazy") && strcmp(p->type, "static") &&
              strcmp(p->type, "inline") && strcmp(p->type, "adaptive"))
-        cfg_report_wippy(r, e, field_node(&fc, "type"), "pool.type", "invalid pool type");
+        cfg_report_wippy(r, e, cfg_field_node(&fc, "type"), "pool.type", "invalid pool type");
 }
 
-void schema_wasm(cfg_registry *r, entry_rec *e)
+void cfg_schema_wasm(cfg_registry *r, entry_rec *e)
 {
     cfg_wasm *w = &e->pub.as.wasm;
-    field_ctx fc = fields_of(r, e, e->pub.data, "");
+    field_ctx fc = cfg_fields_of(r, e, e->pub.data, "");
     static const char *const required[] = { "fs", "path", "hash", "method" };
     const char *values[4];
     for (int i = 0; i < 4; i++) {
-        values[i] = field_string(&fc, required[i]);
+        values[i] = cfg_field_string(&fc, required[i]);
         if (values[i] == NULL || values[i][0] == '\0') {
-            const cfg_node *n = field_node(&fc, required[i]);
+            const cfg_node *n = cfg_field_node(&fc, required[i]);
             if (n == NULL || n->type == CFG_NODE_SCALAR)
                 cfg_report_wippy(r, e, n ? n : cfg_map_key(e->pub.data, required[i]), required[i],
-                                 arena_printf(&r->a, "%s is required", required[i]));
+                                 cfg_arena_printf(&r->a, "%s is required", required[i]));
             values[i] = NULL;
         }
     }
@@ -277,34 +277,34 @@ void schema_wasm(cfg_registry *r, entry_rec *e)
     w->hash = values[2];
     w->method = values[3];
     if (w->fs != NULL)
-        add_ref(r, e, field_node(&fc, "fs"), "fs",
-                ref_id(r, e, field_node(&fc, "fs"), "fs", w->fs, false), REF_FS);
+        cfg_add_ref(r, e, cfg_field_node(&fc, "fs"), "fs",
+                cfg_ref_id(r, e, cfg_field_node(&fc, "fs"), "fs", w->fs, false), REF_FS);
     char why[256];
-    if (w->hash != NULL && wasm_hash_hex(w->hash, why, sizeof why) == NULL)
-        cfg_report(r, e, field_node(&fc, "hash"), "hash", "%s", why);
-    w->transport = field_string(&fc, "transport");
+    if (w->hash != NULL && cfg_wasm_hash_hex(w->hash, why, sizeof why) == NULL)
+        cfg_report(r, e, cfg_field_node(&fc, "hash"), "hash", "%s", why);
+    w->transport = cfg_field_string(&fc, "transport");
     if (w->transport == NULL || w->transport[0] == '\0')
         w->transport = "payload";
     else if (strcmp(w->transport, "payload") && strcmp(w->transport, "wasi-http"))
-        cfg_report_wippy(r, e, field_node(&fc, "transport"), "transport", "invalid transport type");
-    w->wit = field_string(&fc, "wit");
+        cfg_report_wippy(r, e, cfg_field_node(&fc, "transport"), "transport", "invalid transport type");
+    w->wit = cfg_field_string(&fc, "wit");
     parse_imports(r, e, &fc, w);
     parse_wasi(r, e, &fc, w);
-    const cfg_node *limits = field_map(&fc, "limits");
+    const cfg_node *limits = cfg_field_map(&fc, "limits");
     if (limits != NULL) {
-        field_ctx lc = fields_of(r, e, limits, "limits");
-        w->max_execution_ms = field_int(&lc, "max_execution_ms", 0, INT64_MIN, INT64_MAX);
+        field_ctx lc = cfg_fields_of(r, e, limits, "limits");
+        w->max_execution_ms = cfg_field_int(&lc, "max_execution_ms", 0, INT64_MIN, INT64_MAX);
         if (w->max_execution_ms < 0) {
-            cfg_report_wippy(r, e, field_node(&lc, "max_execution_ms"), "limits.max_execution_ms",
+            cfg_report_wippy(r, e, cfg_field_node(&lc, "max_execution_ms"), "limits.max_execution_ms",
                              "limits.max_execution_ms cannot be negative");
             w->max_execution_ms = 0;
         }
         /* Not Wippy's: limits the engine enforces (see RATIONALE.md). */
-        w->fuel = field_int(&lc, "fuel", 0, 0, INT64_MAX);
-        w->max_call_depth = field_int(&lc, "max_call_depth", 0, 1, 1000000);
-        w->max_memory = field_int(&lc, "max_memory", 0, 65536, INT64_C(4294967296));
+        w->fuel = cfg_field_int(&lc, "fuel", 0, 0, INT64_MAX);
+        w->max_call_depth = cfg_field_int(&lc, "max_call_depth", 0, 1, 1000000);
+        w->max_memory = cfg_field_int(&lc, "max_memory", 0, 65536, INT64_C(4294967296));
         if (w->max_memory % 65536 != 0) {
-            cfg_report(r, e, field_node(&lc, "max_memory"), "limits.max_memory",
+            cfg_report(r, e, cfg_field_node(&lc, "max_memory"), "limits.max_memory",
                        "must be a whole number of 64 KiB pages (a multiple of 65536), got %lld",
                        (long long)w->max_memory);
             w->max_memory = 0;

@@ -51,7 +51,7 @@ static bool out_of_memory(builder *b)
 
 static cfg_node *new_node(builder *b, cfg_node_type type, const yaml_mark_t *mark)
 {
-    cfg_node *n = arena_alloc(b->a, sizeof *n);
+    cfg_node *n = cfg_arena_alloc(b->a, sizeof *n);
     if (n != NULL) {
         n->type = type;
         n->line = (int)mark->line + 1;
@@ -82,7 +82,7 @@ static cfg_node *scalar_node(builder *b, const yaml_event_t *ev)
         return NULL;
     }
     n->quoted = !plain;
-    n->text = n->type == CFG_NODE_NULL ? "" : arena_strndup(b->a, value, len);
+    n->text = n->type == CFG_NODE_NULL ? "" : cfg_arena_strndup(b->a, value, len);
     if (n->text == NULL) {
         out_of_memory(b);
         return NULL;
@@ -94,10 +94,10 @@ static bool remember_anchor(builder *b, const yaml_char_t *anchor, cfg_node *n, 
 {
     if (anchor == NULL)
         return true;
-    if (!arena_grow(b->a, (void **)&b->anchors, &b->anchors_cap, b->nanchors, sizeof *b->anchors))
+    if (!cfg_arena_grow(b->a, (void **)&b->anchors, &b->anchors_cap, b->nanchors, sizeof *b->anchors))
         return out_of_memory(b);
     anchor_def *d = &b->anchors[b->nanchors++];
-    d->name = arena_strdup(b->a, (const char *)anchor);
+    d->name = cfg_arena_strdup(b->a, (const char *)anchor);
     d->node = n;
     d->complete = complete;
     return d->name != NULL || out_of_memory(b);
@@ -116,8 +116,8 @@ static bool append_child(builder *b, cfg_node *parent, cfg_node *child, cfg_node
 {
     if (parent->count == parent->cap) {
         size_t cap = parent->cap ? parent->cap * 2 : 4;
-        cfg_node **items = arena_alloc(b->a, cap * sizeof *items);
-        cfg_node **keys = parent->type == CFG_NODE_MAP ? arena_alloc(b->a, cap * sizeof *keys) : NULL;
+        cfg_node **items = cfg_arena_alloc(b->a, cap * sizeof *items);
+        cfg_node **keys = parent->type == CFG_NODE_MAP ? cfg_arena_alloc(b->a, cap * sizeof *keys) : NULL;
         if (items == NULL || (parent->type == CFG_NODE_MAP && keys == NULL))
             return out_of_memory(b);
         if (parent->count) {
@@ -256,7 +256,7 @@ static bool parse_with(arena *a, yaml_parser_t *p, cfg_node **root, yaml_tree_er
     return ok;
 }
 
-bool yaml_tree_parse_string(arena *a, const char *text, size_t len, cfg_node **root,
+bool cfg_yaml_tree_parse_string(arena *a, const char *text, size_t len, cfg_node **root,
                             yaml_tree_error *err)
 {
     memset(err, 0, sizeof *err);
@@ -271,7 +271,7 @@ bool yaml_tree_parse_string(arena *a, const char *text, size_t len, cfg_node **r
     return ok;
 }
 
-bool yaml_tree_parse_file(arena *a, const char *path, cfg_node **root, yaml_tree_error *err)
+bool cfg_yaml_tree_parse_file(arena *a, const char *path, cfg_node **root, yaml_tree_error *err)
 {
     memset(err, 0, sizeof *err);
     *root = NULL;

@@ -44,10 +44,10 @@ typedef struct {
 
 /* Parses the file at path into *root (NULL for an empty file). Returns
  * true on success; on failure fills err and returns false. */
-bool yaml_tree_parse_file(arena *a, const char *path, cfg_node **root, yaml_tree_error *err);
+bool cfg_yaml_tree_parse_file(arena *a, const char *path, cfg_node **root, yaml_tree_error *err);
 
 /* Parses a string (for tests and embedders); same contract. */
-bool yaml_tree_parse_string(arena *a, const char *text, size_t len, cfg_node **root,
+bool cfg_yaml_tree_parse_string(arena *a, const char *text, size_t len, cfg_node **root,
                             yaml_tree_error *err);
 
 /* The value of key in a mapping, or NULL when absent (or map is not a mapping). */

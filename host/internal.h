@@ -112,18 +112,18 @@ typedef struct {
     atomic_uint_fast64_t next_seq;
 } pid_table;
 
-bool pids_init(pid_table *t);
-void pids_destroy(pid_table *t);
+bool host_pids_init(pid_table *t);
+void host_pids_destroy(pid_table *t);
 /* A fresh pid for a participant living on host index `host`. */
-host_pid pids_next(pid_table *t, uint32_t host);
+host_pid host_pids_next(pid_table *t, uint32_t host);
 /* Adds the node (the table takes a reference). False when out of memory. */
-bool pids_insert(pid_table *t, host_node *n);
+bool host_pids_insert(pid_table *t, host_node *n);
 /* Removes the node; true when it was there (the caller drops the table's reference). */
-bool pids_remove(pid_table *t, host_node *n);
+bool host_pids_remove(pid_table *t, host_node *n);
 /* The live node with that pid, with a reference the caller drops; or NULL. */
-host_node *pids_lookup(pid_table *t, host_pid pid);
+host_node *host_pids_lookup(pid_table *t, host_pid pid);
 /* Every live node of a kind, each with a reference; *out is malloc'd. */
-size_t pids_collect(pid_table *t, node_kind kind, host_node ***out);
+size_t host_pids_collect(pid_table *t, node_kind kind, host_node ***out);
 
 /* ---- modules ---- */
 
@@ -147,8 +147,8 @@ typedef struct {
 /* True for a process.lua entry's module. */
 #define MODULE_IS_LUA(m) ((m)->entry->type == CFG_KIND_PROCESS_LUA)
 
-bool module_load(host_module *m, const cfg_entry *e);
-void module_free(host_module *m);
+bool host_module_load(host_module *m, const cfg_entry *e);
+void host_module_free(host_module *m);
 
 /* ---- the terminal: what a command process sees ---- */
 typedef struct {
@@ -163,7 +163,7 @@ typedef struct {
  * returns false with the error text ("required wasi env variable not
  * found: ID", ...). *out stays NULL when the module imports no WASI and
  * no context is needed. */
-bool wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
+bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
                   wasi_ctx **out, char *err, size_t errlen);
 
 /* ---- processes ---- */
@@ -222,7 +222,7 @@ typedef struct host_process {
     int wake_fd;                    /* terminal host: an eventfd process_wake() pokes */
     /* Lua processes (lua/internal.h): the state (first Step to Close);
      * whether a parked one waits for an event too (besides its deadline);
-     * event_wake, armed by process_arm_events() while it waits, is taken
+     * event_wake, armed by host_process_arm_events() while it waits, is taken
      * by the one delivery or kill that requeues it; parked_direct: it
      * waits outside the event loop (no deadline), so that one requeues it
      * straight away; linked failures as LINK_DOWN events, not an end */
@@ -234,77 +234,64 @@ typedef struct host_process {
 } host_process;
 
 /* Init: a process of module m, not yet in the pid table. args are copied. */
-host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_index,
+host_process *host_process_new(host_runtime *rt, const host_module *m, uint32_t host_index,
                           const char *host_id, const host_value *args, size_t nargs,
                           const host_terminal *term);
 /* One fuel slice. STEP_DONE: result or error is set (the process is over). */
-step_status process_step(host_process *p, uint64_t fuel);
+step_status host_process_step(host_process *p, uint64_t fuel);
 /* After STEP_PARKED: what the process waits for (deadline capped by its
  * execution limit). False when nothing is pending. */
-bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds);
+bool host_process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds);
 /* After STEP_PARKED: whether an event delivered to it (not only its
  * deadline or descriptors) ends the wait: a Lua process in receive. */
-bool process_waits_events(const host_process *p);
+bool host_process_waits_events(const host_process *p);
 /* Arms event_wake for such a process, unless an event (or a kill) is
  * already there: then false, and it should run now. After true, the
  * executor lets go of it: the next delivery or kill requeues it. */
-bool process_arm_events(host_process *p);
+bool host_process_arm_events(host_process *p);
 /* A delivery to p: requeues it if it was parked waiting for one. */
-void process_wake_events(host_process *p);
-/* Close: frees the instance (the rest goes with the last reference). */
+void host_process_wake_events(host_process *p);
 /* Ends the process with an error text (printf-style): the process is done. */
-void process_fail(host_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void process_close(host_process *p);
-void process_free(host_process *p);
+void host_process_fail(host_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void host_process_free(host_process *p);
 /* Asks the process to end (first kill wins; terminate overrides a cancel). */
-void process_kill(host_process *p, kill_kind kind, const char *reason);
-/* Makes a parked process look at its kill flag soon. */
-void process_wake(host_process *p);
+void host_process_kill(host_process *p, kill_kind kind, const char *reason);
 
 /* ---- participants (node.c) ---- */
-void node_init(host_node *n, host_pid pid, node_kind kind);
-void node_retain(host_node *n);
-void node_release(host_runtime *rt, host_node *n);
-/* Hands an event to a participant (taking ownership of it): a mailbox or
- * a Lua process queues it (a LINK_DOWN ends a Lua process that does not
- * trap links); a WASM process reacts (CANCEL, LINK_DOWN end it; EXIT and
- * MESSAGE are ignored). False when it was dropped: the participant has
- * ended or its queue is full. */
-bool node_deliver(host_runtime *rt, host_node *n, host_event *ev);
+void host_node_init(host_node *n, host_pid pid, node_kind kind);
+void host_node_retain(host_node *n);
+void host_node_release(host_runtime *rt, host_node *n);
 /* The end of a participant: marks it ended, takes it out of the pid
  * table, sends EXIT to its monitors and, after a failure, LINK_DOWN to its
  * links. value/error as the process ended (error NULL on success). */
-void node_end(host_runtime *rt, host_node *n, const host_value *value, const char *error);
-bool pid_list_add(pid_list *l, host_pid pid);      /* no duplicates; false: out of memory */
-bool pid_list_remove(pid_list *l, host_pid pid);   /* false when absent */
-const host_pid *pid_list_items(const pid_list *l);
-void pid_list_free(pid_list *l);
+void host_node_end(host_runtime *rt, host_node *n, const host_value *value, const char *error);
+bool host_pid_list_add(pid_list *l, host_pid pid);      /* no duplicates; false: out of memory */
+bool host_pid_list_remove(pid_list *l, host_pid pid);   /* false when absent */
 
 /* ---- schedulers (scheduler.c) ---- */
 typedef struct host_sched host_sched;
-host_sched *sched_new(host_runtime *rt, const cfg_entry *host_entry, uint32_t host_index);
-bool sched_start(host_sched *s, char *err, size_t errlen);
-void sched_stop(host_sched *s);     /* joins the workers; every process must be gone */
-void sched_free(host_sched *s);
+host_sched *host_sched_new(host_runtime *rt, const cfg_entry *host_entry, uint32_t host_index);
+bool host_sched_start(host_sched *s, char *err, size_t errlen);
+void host_sched_stop(host_sched *s);     /* joins the workers; every process must be gone */
+void host_sched_free(host_sched *s);
 /* Queues a process to run (never blocks). */
-void sched_push(host_sched *s, host_process *p);
+void host_sched_push(host_sched *s, host_process *p);
 /* Queues a new process; waits while queue_size new ones are waiting, unless
  * called from a worker thread. */
-void sched_admit(host_sched *s, host_process *p);
-const cfg_entry *sched_entry(const host_sched *s);
+void host_sched_admit(host_sched *s, host_process *p);
 /* Runs a process to its end after STEP_DONE: EXIT/LINK_DOWN, references. */
-void process_finish(host_runtime *rt, host_process *p);
+void host_process_finish(host_runtime *rt, host_process *p);
 
 /* ---- the event loop (loop.c) ---- */
 typedef struct host_loop host_loop;
-host_loop *loop_new(char *err, size_t errlen);
-bool loop_start(host_loop *l, char *err, size_t errlen);
-void loop_stop(host_loop *l);
-void loop_free(host_loop *l);
+host_loop *host_loop_new(char *err, size_t errlen);
+bool host_loop_start(host_loop *l, char *err, size_t errlen);
+void host_loop_stop(host_loop *l);
+void host_loop_free(host_loop *l);
 /* The process parked (STEP_PARKED): wait for what it waits for, then requeue it. */
-void loop_park(host_loop *l, host_process *p);
+void host_loop_park(host_loop *l, host_process *p);
 /* A kill came: if the process is parked, requeue it now. */
-void loop_wake(host_loop *l, host_process *p);
+void host_loop_wake(host_loop *l, host_process *p);
 
 /* ---- Lua processes (lua/; lua/disabled.c refuses them when built with LUA=0) ---- */
 struct lua_script;
@@ -313,14 +300,14 @@ struct lua_proc;
  * library.lua entries it imports, once. A script that does not compile is
  * kept: its processes end with the error (file:line). False (with
  * m->load_error) when the entry cannot run at all. */
-bool lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e);
-void lua_script_free(struct lua_script *s);
+bool host_lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e);
+void host_lua_script_free(struct lua_script *s);
 /* One slice of a Lua process (the first one makes its Lua state). */
-step_status lua_proc_step(host_process *p, uint64_t fuel);
+step_status host_lua_proc_step(host_process *p, uint64_t fuel);
 /* After STEP_PARKED: the deadline it waits for (no descriptors). */
-bool lua_proc_waiting(const host_process *p, wasi_wait *w);
+bool host_lua_proc_waiting(const host_process *p, wasi_wait *w);
 /* Close: the Lua state and the events it took from its queue. */
-void lua_proc_close(host_process *p);
+void host_lua_proc_close(host_process *p);
 
 /* ---- the runtime ---- */
 struct host_runtime {
@@ -342,14 +329,14 @@ struct host_runtime {
 };
 
 /* The loaded module of a process.wasm entry id, or NULL. */
-const host_module *runtime_module(const host_runtime *rt, const char *entry_id);
+const host_module *host_runtime_module(const host_runtime *rt, const char *entry_id);
 /* Host index of a host entry id (process.host or terminal.host), or 0. */
-uint32_t runtime_host_index(const host_runtime *rt, const char *host_id);
+uint32_t host_runtime_host_index(const host_runtime *rt, const char *host_id);
 /* -v logging (a no-op without opts.log). */
-void runtime_log(host_runtime *rt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void host_runtime_log(host_runtime *rt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Counts a process in and out (host_runtime_stop waits for zero). */
-void runtime_process_added(host_runtime *rt);
-void runtime_process_gone(host_runtime *rt);
+void host_runtime_process_added(host_runtime *rt);
+void host_runtime_process_gone(host_runtime *rt);
 
 /* What a queued event counts against HOST_MAX_QUEUED_BYTES: a message's
  * topic and strings. */

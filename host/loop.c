@@ -49,7 +49,7 @@ struct host_loop {
     int64_t armed_at;               /* the timerfd's expiry; 0 = disarmed */
 };
 
-host_loop *loop_new(char *err, size_t errlen)
+host_loop *host_loop_new(char *err, size_t errlen)
 {
     host_loop *l = calloc(1, sizeof *l);
     if (l == NULL) {
@@ -68,7 +68,7 @@ host_loop *loop_new(char *err, size_t errlen)
     ok = ok && epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->tfd, &ev) == 0;
     if (!ok) {
         snprintf(err, errlen, "event loop: %s", strerror(errno));
-        loop_free(l);
+        host_loop_free(l);
         return NULL;
     }
     return l;
@@ -174,8 +174,8 @@ static void do_register(host_loop *l, host_process *p)
     p->registered = true;
     p->heap_index = SIZE_MAX;
     p->nwait_fds = 0;
-    if (!process_waiting(p, &w, fds, &nfds) || atomic_load(&p->kill) != KILL_NONE ||
-        (process_waits_events(p) && !process_arm_events(p))) {
+    if (!host_process_waiting(p, &w, fds, &nfds) || atomic_load(&p->kill) != KILL_NONE ||
+        (host_process_waits_events(p) && !host_process_arm_events(p))) {
         fire(l, p);
         return;
     }
@@ -199,7 +199,7 @@ static void do_register(host_loop *l, host_process *p)
         p->wake_at = (int64_t)w.deadline_ns;
         ok = p->wake_at > host_now_ns() && heap_push(l, p);
     }
-    if (!ok || (nfds == 0 && !w.has_deadline && !process_waits_events(p)))
+    if (!ok || (nfds == 0 && !w.has_deadline && !host_process_waits_events(p)))
         fire(l, p);   /* nothing to wait for (a Lua receive waits for a delivery's WAKE) */
 }
 
@@ -240,7 +240,7 @@ static bool run_commands(host_loop *l)
             do_register(l, p);
         if ((l->cmds[i].cmds & CMD_WAKE) && p->registered)
             fire(l, p);
-        node_release(p->rt, &p->node);
+        host_node_release(p->rt, &p->node);
     }
     return !stopping;
 }
@@ -295,7 +295,7 @@ static void *loop_main(void *arg)
             host_process *next = p->fired_next;
             p->fired = false;
             unregister(l, p);
-            sched_push(p->sched, p);   /* from here p may run, end, be freed */
+            host_sched_push(p->sched, p);   /* from here p may run, end, be freed */
             p = next;
         }
         arm_timer(l);
@@ -310,7 +310,7 @@ static void post(host_loop *l, host_process *p, int cmd)
     bool was_empty = l->cmd_head == NULL;
     p->loop_cmds |= (uint8_t)cmd;
     if (!p->loop_queued) {
-        node_retain(&p->node);
+        host_node_retain(&p->node);
         p->loop_queued = true;
         p->loop_next = NULL;
         if (l->cmd_tail != NULL)
@@ -327,10 +327,10 @@ static void post(host_loop *l, host_process *p, int cmd)
     }
 }
 
-void loop_park(host_loop *l, host_process *p) { post(l, p, CMD_PARK); }
-void loop_wake(host_loop *l, host_process *p) { post(l, p, CMD_WAKE); }
+void host_loop_park(host_loop *l, host_process *p) { post(l, p, CMD_PARK); }
+void host_loop_wake(host_loop *l, host_process *p) { post(l, p, CMD_WAKE); }
 
-bool loop_start(host_loop *l, char *err, size_t errlen)
+bool host_loop_start(host_loop *l, char *err, size_t errlen)
 {
     if (pthread_create(&l->thread, NULL, loop_main, l) != 0) {
         snprintf(err, errlen, "event loop: cannot start its thread");
@@ -340,7 +340,7 @@ bool loop_start(host_loop *l, char *err, size_t errlen)
     return true;
 }
 
-void loop_stop(host_loop *l)
+void host_loop_stop(host_loop *l)
 {
     if (!l->running)
         return;
@@ -354,11 +354,11 @@ void loop_stop(host_loop *l)
     l->running = false;
 }
 
-void loop_free(host_loop *l)
+void host_loop_free(host_loop *l)
 {
     if (l == NULL)
         return;
-    loop_stop(l);
+    host_loop_stop(l);
     if (l->epfd >= 0)
         close(l->epfd);
     if (l->evfd >= 0)

@@ -16,12 +16,12 @@
 
 /* ---- pid lists ---- */
 
-const host_pid *pid_list_items(const pid_list *l)
+static const host_pid *pid_list_items(const pid_list *l)
 {
     return l->heap != NULL ? l->heap : l->inline_;
 }
 
-bool pid_list_add(pid_list *l, host_pid pid)
+bool host_pid_list_add(pid_list *l, host_pid pid)
 {
     const host_pid *items = pid_list_items(l);
     for (uint32_t i = 0; i < l->n; i++)
@@ -42,7 +42,7 @@ bool pid_list_add(pid_list *l, host_pid pid)
     return true;
 }
 
-bool pid_list_remove(pid_list *l, host_pid pid)
+bool host_pid_list_remove(pid_list *l, host_pid pid)
 {
     host_pid *items = l->heap != NULL ? l->heap : l->inline_;
     for (uint32_t i = 0; i < l->n; i++) {
@@ -54,7 +54,7 @@ bool pid_list_remove(pid_list *l, host_pid pid)
     return false;
 }
 
-void pid_list_free(pid_list *l)
+static void pid_list_free(pid_list *l)
 {
     free(l->heap);
     memset(l, 0, sizeof *l);
@@ -62,7 +62,7 @@ void pid_list_free(pid_list *l)
 
 /* ---- nodes ---- */
 
-void node_init(host_node *n, host_pid pid, node_kind kind)
+void host_node_init(host_node *n, host_pid pid, node_kind kind)
 {
     n->pid = pid;
     n->kind = kind;
@@ -77,12 +77,12 @@ void node_init(host_node *n, host_pid pid, node_kind kind)
     }
 }
 
-void node_retain(host_node *n)
+void host_node_retain(host_node *n)
 {
     atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed);
 }
 
-void node_release(host_runtime *rt, host_node *n)
+void host_node_release(host_runtime *rt, host_node *n)
 {
     (void)rt;
     if (atomic_fetch_sub_explicit(&n->refs, 1, memory_order_acq_rel) != 1)
@@ -96,7 +96,7 @@ void node_release(host_runtime *rt, host_node *n)
         free(e);
     }
     if (n->kind == NODE_PROCESS) {
-        process_free((host_process *)n);
+        host_process_free((host_process *)n);
         return;
     }
     pthread_cond_destroy(&n->cond);
@@ -111,7 +111,12 @@ static char *link_down_text(host_runtime *rt, const host_event *ev)
     return host_strdupf("linked process %s failed: %s", pid, ev->error ? ev->error : "");
 }
 
-bool node_deliver(host_runtime *rt, host_node *n, host_event *ev)
+/* Hands an event to a participant (taking ownership of it): a mailbox or
+ * a Lua process queues it (a LINK_DOWN ends a Lua process that does not
+ * trap links); a WASM process reacts (CANCEL, LINK_DOWN end it; EXIT and
+ * MESSAGE are ignored). False when it was dropped: the participant has
+ * ended or its queue is full. */
+static bool node_deliver(host_runtime *rt, host_node *n, host_event *ev)
 {
     host_process *p = n->kind == NODE_PROCESS ? (host_process *)n : NULL;
     /* A WASM process reads no events: a CANCEL ends it at its next slice
@@ -122,14 +127,14 @@ bool node_deliver(host_runtime *rt, host_node *n, host_event *ev)
     if (p != NULL && ev->kind == HOST_EVENT_LINK_DOWN &&
         (!reads || !atomic_load(&p->trap_links))) {
         char *text = link_down_text(rt, ev);
-        process_kill(p, KILL_LINK, text ? text : "linked process failed");
+        host_process_kill(p, KILL_LINK, text ? text : "linked process failed");
         free(text);
         host_event_free(ev);
         return true;
     }
     if (!reads) {
         if (ev->kind == HOST_EVENT_CANCEL)
-            process_kill(p, KILL_CANCEL, ev->error);
+            host_process_kill(p, KILL_CANCEL, ev->error);
         host_event_free(ev);
         return true;
     }
@@ -155,7 +160,7 @@ bool node_deliver(host_runtime *rt, host_node *n, host_event *ev)
     if (n->receivers > 0)
         pthread_cond_signal(&n->cond);
     if (p != NULL)
-        process_wake_events(p);   /* a Lua process parked in a receive runs again */
+        host_process_wake_events(p);   /* a Lua process parked in a receive runs again */
     pthread_mutex_unlock(&n->lock);
     return true;
 }
@@ -187,14 +192,14 @@ bool host_send(host_runtime *rt, host_pid from, host_pid to, const char *topic,
         snprintf(err, errlen, "out of memory");
         return false;
     }
-    host_node *target = pids_lookup(&rt->pids, to);
+    host_node *target = host_pids_lookup(&rt->pids, to);
     if (target == NULL) {
         host_event_free(&ev);
         snprintf(err, errlen, "process not found");
         return false;
     }
     ok = node_deliver(rt, target, &ev);
-    node_release(rt, target);
+    host_node_release(rt, target);
     if (!ok)
         snprintf(err, errlen, "the receiver has ended or its queue is full");
     return ok;
@@ -204,7 +209,7 @@ bool host_send(host_runtime *rt, host_pid from, host_pid to, const char *topic,
 static void send_event(host_runtime *rt, host_pid to, host_event_kind kind, host_pid from,
                        const host_value *value, const char *error, int64_t at)
 {
-    host_node *n = pids_lookup(&rt->pids, to);
+    host_node *n = host_pids_lookup(&rt->pids, to);
     if (n == NULL)
         return;
     host_event ev = { .kind = kind, .from = from, .at_ns = at, .value = host_nil() };
@@ -215,14 +220,14 @@ static void send_event(host_runtime *rt, host_pid to, host_event_kind kind, host
     if (kind == HOST_EVENT_LINK_DOWN) {
         /* The link is gone with the node: take it off the partner too. */
         pthread_mutex_lock(&n->lock);
-        pid_list_remove(&n->links, from);
+        host_pid_list_remove(&n->links, from);
         pthread_mutex_unlock(&n->lock);
     }
     node_deliver(rt, n, &ev);
-    node_release(rt, n);
+    host_node_release(rt, n);
 }
 
-void node_end(host_runtime *rt, host_node *n, const host_value *value, const char *error)
+void host_node_end(host_runtime *rt, host_node *n, const host_value *value, const char *error)
 {
     pthread_mutex_lock(&n->lock);
     if (n->ended) {
@@ -237,8 +242,8 @@ void node_end(host_runtime *rt, host_node *n, const host_value *value, const cha
     memset(&n->links, 0, sizeof n->links);
     pthread_mutex_unlock(&n->lock);
 
-    if (pids_remove(&rt->pids, n))
-        node_release(rt, n);   /* the table's reference; the caller still holds one */
+    if (host_pids_remove(&rt->pids, n))
+        host_node_release(rt, n);   /* the table's reference; the caller still holds one */
     int64_t at = host_wall_ns();
     const host_pid *m = pid_list_items(&monitors);
     for (uint32_t i = 0; i < monitors.n; i++)
@@ -248,12 +253,12 @@ void node_end(host_runtime *rt, host_node *n, const host_value *value, const cha
         if (error != NULL) {
             send_event(rt, l[i], HOST_EVENT_LINK_DOWN, n->pid, NULL, error, at);
         } else {
-            host_node *partner = pids_lookup(&rt->pids, l[i]);
+            host_node *partner = host_pids_lookup(&rt->pids, l[i]);
             if (partner != NULL) {
                 pthread_mutex_lock(&partner->lock);
-                pid_list_remove(&partner->links, n->pid);
+                host_pid_list_remove(&partner->links, n->pid);
                 pthread_mutex_unlock(&partner->lock);
-                node_release(rt, partner);
+                host_node_release(rt, partner);
             }
         }
     }
@@ -268,30 +273,30 @@ host_pid host_mailbox_open(host_runtime *rt)
     host_node *n = calloc(1, sizeof *n);
     if (n == NULL)
         return 0;
-    node_init(n, pids_next(&rt->pids, 0), NODE_MAILBOX);
+    host_node_init(n, host_pids_next(&rt->pids, 0), NODE_MAILBOX);
     host_pid pid = n->pid;
-    bool ok = pids_insert(&rt->pids, n);
-    node_release(rt, n);   /* the table's reference is the one that stays */
+    bool ok = host_pids_insert(&rt->pids, n);
+    host_node_release(rt, n);   /* the table's reference is the one that stays */
     return ok ? pid : 0;
 }
 
 void host_mailbox_close(host_runtime *rt, host_pid mailbox)
 {
-    host_node *n = pids_lookup(&rt->pids, mailbox);
+    host_node *n = host_pids_lookup(&rt->pids, mailbox);
     if (n == NULL)
         return;
     if (n->kind == NODE_MAILBOX)
-        node_end(rt, n, NULL, NULL);
-    node_release(rt, n);
+        host_node_end(rt, n, NULL, NULL);
+    host_node_release(rt, n);
 }
 
 bool host_receive(host_runtime *rt, host_pid mailbox, host_event *out, int64_t timeout_ns)
 {
-    host_node *n = pids_lookup(&rt->pids, mailbox);
+    host_node *n = host_pids_lookup(&rt->pids, mailbox);
     if (n == NULL)
         return false;
     if (n->kind != NODE_MAILBOX) {
-        node_release(rt, n);
+        host_node_release(rt, n);
         return false;
     }
     struct timespec until;
@@ -326,7 +331,7 @@ bool host_receive(host_runtime *rt, host_pid mailbox, host_event *out, int64_t t
             break;
     }
     pthread_mutex_unlock(&n->lock);
-    node_release(rt, n);
+    host_node_release(rt, n);
     return got;
 }
 
@@ -336,25 +341,25 @@ bool host_monitor(host_runtime *rt, host_pid watcher, host_pid target)
 {
     if (watcher == 0 || watcher == target)
         return false;
-    host_node *t = pids_lookup(&rt->pids, target);
+    host_node *t = host_pids_lookup(&rt->pids, target);
     if (t == NULL)
         return false;
     pthread_mutex_lock(&t->lock);
-    bool ok = !t->ended && pid_list_add(&t->monitors, watcher);
+    bool ok = !t->ended && host_pid_list_add(&t->monitors, watcher);
     pthread_mutex_unlock(&t->lock);
-    node_release(rt, t);
+    host_node_release(rt, t);
     return ok;
 }
 
 bool host_unmonitor(host_runtime *rt, host_pid watcher, host_pid target)
 {
-    host_node *t = pids_lookup(&rt->pids, target);
+    host_node *t = host_pids_lookup(&rt->pids, target);
     if (t == NULL)
         return false;
     pthread_mutex_lock(&t->lock);
-    bool ok = pid_list_remove(&t->monitors, watcher);
+    bool ok = host_pid_list_remove(&t->monitors, watcher);
     pthread_mutex_unlock(&t->lock);
-    node_release(rt, t);
+    host_node_release(rt, t);
     return ok;
 }
 
@@ -375,14 +380,14 @@ static bool lookup_pair(host_runtime *rt, host_pid a, host_pid b, host_node **na
 {
     if (a == 0 || b == 0 || a == b)
         return false;
-    *na = pids_lookup(&rt->pids, a);
-    *nb = pids_lookup(&rt->pids, b);
+    *na = host_pids_lookup(&rt->pids, a);
+    *nb = host_pids_lookup(&rt->pids, b);
     if (*na != NULL && *nb != NULL)
         return true;
     if (*na != NULL)
-        node_release(rt, *na);
+        host_node_release(rt, *na);
     if (*nb != NULL)
-        node_release(rt, *nb);
+        host_node_release(rt, *nb);
     return false;
 }
 
@@ -392,15 +397,15 @@ bool host_link(host_runtime *rt, host_pid a, host_pid b)
     if (!lookup_pair(rt, a, b, &na, &nb))
         return false;
     lock_pair(na, nb);
-    bool ok = !na->ended && !nb->ended && pid_list_add(&na->links, b);
-    if (ok && !pid_list_add(&nb->links, a)) {
-        pid_list_remove(&na->links, b);
+    bool ok = !na->ended && !nb->ended && host_pid_list_add(&na->links, b);
+    if (ok && !host_pid_list_add(&nb->links, a)) {
+        host_pid_list_remove(&na->links, b);
         ok = false;
     }
     pthread_mutex_unlock(&na->lock);
     pthread_mutex_unlock(&nb->lock);
-    node_release(rt, na);
-    node_release(rt, nb);
+    host_node_release(rt, na);
+    host_node_release(rt, nb);
     return ok;
 }
 
@@ -410,12 +415,12 @@ bool host_unlink(host_runtime *rt, host_pid a, host_pid b)
     if (!lookup_pair(rt, a, b, &na, &nb))
         return false;
     lock_pair(na, nb);
-    bool ok = pid_list_remove(&na->links, b);
-    ok = pid_list_remove(&nb->links, a) || ok;
+    bool ok = host_pid_list_remove(&na->links, b);
+    ok = host_pid_list_remove(&nb->links, a) || ok;
     pthread_mutex_unlock(&na->lock);
     pthread_mutex_unlock(&nb->lock);
-    node_release(rt, na);
-    node_release(rt, nb);
+    host_node_release(rt, na);
+    host_node_release(rt, nb);
     return ok;
 }
 
@@ -423,36 +428,36 @@ bool host_unlink(host_runtime *rt, host_pid a, host_pid b)
 
 bool host_terminate(host_runtime *rt, host_pid target)
 {
-    host_node *n = pids_lookup(&rt->pids, target);
+    host_node *n = host_pids_lookup(&rt->pids, target);
     if (n == NULL)
         return false;
     bool ok = n->kind == NODE_PROCESS;
     if (ok)
-        process_kill((host_process *)n, KILL_TERMINATE, NULL);
-    node_release(rt, n);
+        host_process_kill((host_process *)n, KILL_TERMINATE, NULL);
+    host_node_release(rt, n);
     return ok;
 }
 
 bool host_cancel(host_runtime *rt, host_pid target, const char *reason)
 {
-    host_node *n = pids_lookup(&rt->pids, target);
+    host_node *n = host_pids_lookup(&rt->pids, target);
     if (n == NULL)
         return false;
     host_event ev = { .kind = HOST_EVENT_CANCEL, .from = 0, .value = host_nil(),
                       .error = strdup(reason ? reason : ""), .at_ns = host_wall_ns() };
     node_deliver(rt, n, &ev);
-    node_release(rt, n);
+    host_node_release(rt, n);
     return true;
 }
 
 bool host_alive(host_runtime *rt, host_pid pid)
 {
-    host_node *n = pids_lookup(&rt->pids, pid);
+    host_node *n = host_pids_lookup(&rt->pids, pid);
     if (n == NULL)
         return false;
     pthread_mutex_lock(&n->lock);
     bool alive = !n->ended;
     pthread_mutex_unlock(&n->lock);
-    node_release(rt, n);
+    host_node_release(rt, n);
     return alive;
 }

@@ -20,7 +20,7 @@ static size_t bucket_of(host_pid pid, size_t nbuckets)
     return (size_t)(h >> 32) & (nbuckets - 1);
 }
 
-bool pids_init(pid_table *t)
+bool host_pids_init(pid_table *t)
 {
     for (size_t i = 0; i < PID_SHARDS; i++) {
         pid_shard *s = &t->shards[i];
@@ -40,7 +40,7 @@ bool pids_init(pid_table *t)
     return true;
 }
 
-void pids_destroy(pid_table *t)
+void host_pids_destroy(pid_table *t)
 {
     for (size_t i = 0; i < PID_SHARDS; i++) {
         free(t->shards[i].buckets);
@@ -48,7 +48,7 @@ void pids_destroy(pid_table *t)
     }
 }
 
-host_pid pids_next(pid_table *t, uint32_t host)
+host_pid host_pids_next(pid_table *t, uint32_t host)
 {
     uint64_t seq = atomic_fetch_add(&t->next_seq, 1);
     return HOST_PID_MAKE(host, seq & ((UINT64_C(1) << HOST_PID_SEQ_BITS) - 1));
@@ -75,7 +75,7 @@ static bool grow(pid_shard *s)
     return true;
 }
 
-bool pids_insert(pid_table *t, host_node *n)
+bool host_pids_insert(pid_table *t, host_node *n)
 {
     pid_shard *s = &t->shards[shard_of(n->pid)];
     pthread_mutex_lock(&s->lock);
@@ -84,7 +84,7 @@ bool pids_insert(pid_table *t, host_node *n)
         return false;   /* chains may get longer, but not without bound */
     }
     size_t k = bucket_of(n->pid, s->nbuckets);
-    node_retain(n);
+    host_node_retain(n);
     n->hash_next = s->buckets[k];
     s->buckets[k] = n;
     s->count++;
@@ -92,7 +92,7 @@ bool pids_insert(pid_table *t, host_node *n)
     return true;
 }
 
-bool pids_remove(pid_table *t, host_node *n)
+bool host_pids_remove(pid_table *t, host_node *n)
 {
     pid_shard *s = &t->shards[shard_of(n->pid)];
     bool found = false;
@@ -111,14 +111,14 @@ bool pids_remove(pid_table *t, host_node *n)
     return found;
 }
 
-host_node *pids_lookup(pid_table *t, host_pid pid)
+host_node *host_pids_lookup(pid_table *t, host_pid pid)
 {
     pid_shard *s = &t->shards[shard_of(pid)];
     host_node *found = NULL;
     pthread_mutex_lock(&s->lock);
     for (host_node *n = s->buckets[bucket_of(pid, s->nbuckets)]; n != NULL; n = n->hash_next) {
         if (n->pid == pid) {
-            node_retain(n);
+            host_node_retain(n);
             found = n;
             break;
         }
@@ -127,7 +127,7 @@ host_node *pids_lookup(pid_table *t, host_pid pid)
     return found;
 }
 
-size_t pids_collect(pid_table *t, node_kind kind, host_node ***out)
+size_t host_pids_collect(pid_table *t, node_kind kind, host_node ***out)
 {
     size_t n = 0, cap = 0;
     host_node **list = NULL;
@@ -146,7 +146,7 @@ size_t pids_collect(pid_table *t, node_kind kind, host_node ***out)
                     list = p;
                     cap = c;
                 }
-                node_retain(node);
+                host_node_retain(node);
                 list[n++] = node;
             }
         }

@@ -34,7 +34,7 @@ static void append_line(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-void runtime_log(host_runtime *rt, const char *fmt, ...)
+void host_runtime_log(host_runtime *rt, const char *fmt, ...)
 {
     if (rt->opts.log == NULL)
         return;
@@ -49,7 +49,7 @@ void runtime_log(host_runtime *rt, const char *fmt, ...)
     va_end(ap);
 }
 
-const host_module *runtime_module(const host_runtime *rt, const char *entry_id)
+const host_module *host_runtime_module(const host_runtime *rt, const char *entry_id)
 {
     for (size_t i = 0; entry_id != NULL && i < rt->nmodules; i++)
         if (strcmp(rt->modules[i].entry->id, entry_id) == 0)
@@ -57,7 +57,7 @@ const host_module *runtime_module(const host_runtime *rt, const char *entry_id)
     return NULL;
 }
 
-uint32_t runtime_host_index(const host_runtime *rt, const char *host_id)
+uint32_t host_runtime_host_index(const host_runtime *rt, const char *host_id)
 {
     for (size_t i = 1; host_id != NULL && i < rt->nhosts; i++)
         if (strcmp(rt->host_ids[i], host_id) == 0)
@@ -65,9 +65,9 @@ uint32_t runtime_host_index(const host_runtime *rt, const char *host_id)
     return 0;
 }
 
-void runtime_process_added(host_runtime *rt) { atomic_fetch_add(&rt->nprocs, 1); }
+void host_runtime_process_added(host_runtime *rt) { atomic_fetch_add(&rt->nprocs, 1); }
 
-void runtime_process_gone(host_runtime *rt)
+void host_runtime_process_gone(host_runtime *rt)
 {
     if (atomic_fetch_sub(&rt->nprocs, 1) == 1) {
         pthread_mutex_lock(&rt->lock);
@@ -82,7 +82,7 @@ host_runtime *host_runtime_new(const cfg_registry *reg, const host_options *opts
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     host_runtime *rt = calloc(1, sizeof *rt);
-    if (rt == NULL || !pids_init(&rt->pids)) {
+    if (rt == NULL || !host_pids_init(&rt->pids)) {
         free(rt);
         return NULL;
     }
@@ -121,22 +121,22 @@ host_runtime *host_runtime_new(const cfg_registry *reg, const host_options *opts
              * that does not compile ends its processes with the error):
              * logged here, not an error of the runtime. */
             host_module *m = &rt->modules[rt->nmodules++];
-            if (lua_script_load(m, reg, e))
-                runtime_log(rt, "loaded %s (%s)%s%s", e->id, e->as.lua.source,
+            if (host_lua_script_load(m, reg, e))
+                host_runtime_log(rt, "loaded %s (%s)%s%s", e->id, e->as.lua.source,
                             m->call_error ? ": " : "", m->call_error ? m->call_error : "");
             else
-                runtime_log(rt, "%s: %s", e->id, m->load_error ? m->load_error : "out of memory");
+                host_runtime_log(rt, "%s: %s", e->id, m->load_error ? m->load_error : "out of memory");
             continue;
         }
         if (e->type != CFG_KIND_PROCESS_WASM)
             continue;
         host_module *m = &rt->modules[rt->nmodules++];
-        if (module_load(m, e)) {
-            runtime_log(rt, "loaded %s (%zu bytes)%s%s", e->id, e->as.wasm.size,
+        if (host_module_load(m, e)) {
+            host_runtime_log(rt, "loaded %s (%zu bytes)%s%s", e->id, e->as.wasm.size,
                         m->call_error ? ": cannot be called: " : "", m->call_error ? m->call_error : "");
         } else {
             append_line(err, errlen, "%s: %s", e->id, m->load_error ? m->load_error : "out of memory");
-            runtime_log(rt, "%s: %s", e->id, m->load_error ? m->load_error : "out of memory");
+            host_runtime_log(rt, "%s: %s", e->id, m->load_error ? m->load_error : "out of memory");
         }
     }
     return rt;
@@ -150,25 +150,25 @@ bool host_runtime_start(host_runtime *rt, char *err, size_t errlen)
     pthread_mutex_unlock(&rt->lock);
     if (already)
         return true;
-    if ((rt->loop = loop_new(err, errlen)) == NULL || !loop_start(rt->loop, err, errlen))
+    if ((rt->loop = host_loop_new(err, errlen)) == NULL || !host_loop_start(rt->loop, err, errlen))
         return false;
     size_t n = cfg_entry_count(rt->reg);
     for (size_t i = 0; i < n; i++) {
         const cfg_entry *e = cfg_entry_at(rt->reg, i);
         if (e->type != CFG_KIND_PROCESS_HOST)
             continue;
-        uint32_t index = runtime_host_index(rt, e->id);
-        host_sched *s = sched_new(rt, e, index);
+        uint32_t index = host_runtime_host_index(rt, e->id);
+        host_sched *s = host_sched_new(rt, e, index);
         if (s == NULL) {
             snprintf(err, errlen, "%s: out of memory", e->id);
             return false;
         }
         rt->scheds[index] = s;
-        if (!sched_start(s, err, errlen))
+        if (!host_sched_start(s, err, errlen))
             return false;
-        runtime_log(rt, "started %s (%" PRId64 " workers)", e->id, e->as.process_host.workers);
+        host_runtime_log(rt, "started %s (%" PRId64 " workers)", e->id, e->as.process_host.workers);
     }
-    rt->sup = supervisor_start(rt, rt->reg, rt->opts.log, err, errlen);
+    rt->sup = host_supervisor_start(rt, rt->reg, rt->opts.log, err, errlen);
     return rt->sup != NULL;
 }
 
@@ -181,7 +181,7 @@ void host_runtime_stop(host_runtime *rt)
     if (!first)
         return;
     if (rt->sup != NULL)
-        supervisor_stop(rt->sup);
+        host_supervisor_stop(rt->sup);
     rt->sup = NULL;
     /* Cancel whatever still runs, and wait for it to end; look again now
      * and then for a process whose spawn was under way meanwhile. */
@@ -189,10 +189,10 @@ void host_runtime_stop(host_runtime *rt)
     while (atomic_load(&rt->nprocs) > 0) {
         pthread_mutex_unlock(&rt->lock);
         host_node **procs;
-        size_t n = pids_collect(&rt->pids, NODE_PROCESS, &procs);
+        size_t n = host_pids_collect(&rt->pids, NODE_PROCESS, &procs);
         for (size_t i = 0; i < n; i++) {
-            process_kill((host_process *)procs[i], KILL_CANCEL, "runtime shutdown");
-            node_release(rt, procs[i]);
+            host_process_kill((host_process *)procs[i], KILL_CANCEL, "runtime shutdown");
+            host_node_release(rt, procs[i]);
         }
         free(procs);
         pthread_mutex_lock(&rt->lock);
@@ -210,9 +210,9 @@ void host_runtime_stop(host_runtime *rt)
     pthread_mutex_unlock(&rt->lock);
     for (size_t i = 0; i < rt->nhosts; i++)
         if (rt->scheds[i] != NULL)
-            sched_stop(rt->scheds[i]);
+            host_sched_stop(rt->scheds[i]);
     if (rt->loop != NULL)
-        loop_stop(rt->loop);
+        host_loop_stop(rt->loop);
     rt->stopped = true;
 }
 
@@ -223,21 +223,21 @@ void host_runtime_free(host_runtime *rt)
     if (rt->host_ids != NULL)
         host_runtime_stop(rt);
     host_node **boxes;
-    size_t n = pids_collect(&rt->pids, NODE_MAILBOX, &boxes);
+    size_t n = host_pids_collect(&rt->pids, NODE_MAILBOX, &boxes);
     for (size_t i = 0; i < n; i++) {
-        node_end(rt, boxes[i], NULL, NULL);
-        node_release(rt, boxes[i]);
+        host_node_end(rt, boxes[i], NULL, NULL);
+        host_node_release(rt, boxes[i]);
     }
     free(boxes);
     for (size_t i = 0; rt->scheds != NULL && i < rt->nhosts; i++)
-        sched_free(rt->scheds[i]);
-    loop_free(rt->loop);
+        host_sched_free(rt->scheds[i]);
+    host_loop_free(rt->loop);
     for (size_t i = 0; i < rt->nmodules; i++)
-        module_free(&rt->modules[i]);
+        host_module_free(&rt->modules[i]);
     free(rt->modules);
     free(rt->host_ids);
     free(rt->scheds);
-    pids_destroy(&rt->pids);
+    host_pids_destroy(&rt->pids);
     pthread_mutex_destroy(&rt->lock);
     pthread_mutex_destroy(&rt->log_lock);
     pthread_cond_destroy(&rt->idle);
@@ -249,34 +249,34 @@ void host_runtime_free(host_runtime *rt)
 /* Links a new (unpublished) process with its parent; false if the parent is gone. */
 static bool link_parent(host_runtime *rt, host_process *p, host_pid parent)
 {
-    host_node *n = pids_lookup(&rt->pids, parent);
+    host_node *n = host_pids_lookup(&rt->pids, parent);
     if (n == NULL)
         return false;
     pthread_mutex_lock(&n->lock);
-    bool ok = !n->ended && pid_list_add(&n->links, p->node.pid);
+    bool ok = !n->ended && host_pid_list_add(&n->links, p->node.pid);
     pthread_mutex_unlock(&n->lock);
-    node_release(rt, n);
-    return ok && pid_list_add(&p->node.links, parent);
+    host_node_release(rt, n);
+    return ok && host_pid_list_add(&p->node.links, parent);
 }
 
 /* Undoes link_parent() when the spawn fails after it. */
 static void unlink_parent(host_runtime *rt, host_process *p, host_pid parent)
 {
-    host_node *n = pids_lookup(&rt->pids, parent);
+    host_node *n = host_pids_lookup(&rt->pids, parent);
     if (n == NULL)
         return;
     pthread_mutex_lock(&n->lock);
-    pid_list_remove(&n->links, p->node.pid);
+    host_pid_list_remove(&n->links, p->node.pid);
     pthread_mutex_unlock(&n->lock);
-    node_release(rt, n);
+    host_node_release(rt, n);
 }
 
 host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const char *host,
                     const host_value *args, size_t nargs, unsigned flags, char *err, size_t errlen)
 {
-    uint32_t index = runtime_host_index(rt, host);
+    uint32_t index = host_runtime_host_index(rt, host);
     host_sched *s = rt->scheds[index];
-    const host_module *m = runtime_module(rt, entry);
+    const host_module *m = host_runtime_module(rt, entry);
     char why[HOST_ERROR_MAX];
     if (s == NULL) {
         snprintf(err, errlen, "process host not found: %s", host ? host : "(null)");
@@ -296,11 +296,11 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
         snprintf(err, errlen, "%s: too many arguments (%zu, at most %d)", entry, nargs, HOST_MAX_ARGS);
         return 0;
     }
-    if (!lua && !abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nargs, why, sizeof why)) {
+    if (!lua && !host_abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nargs, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", entry, why);
         return 0;
     }
-    host_process *p = process_new(rt, m, index, rt->host_ids[index], args, nargs, NULL);
+    host_process *p = host_process_new(rt, m, index, rt->host_ids[index], args, nargs, NULL);
     if (p == NULL) {
         snprintf(err, errlen, "%s: out of memory", entry);
         return 0;
@@ -308,31 +308,31 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
     p->sched = s;
     bool ok = true;
     if (parent != 0 && (flags & HOST_SPAWN_MONITOR))
-        ok = pid_list_add(&p->node.monitors, parent);
+        ok = host_pid_list_add(&p->node.monitors, parent);
     if (ok && parent != 0 && (flags & HOST_SPAWN_LINK) && !link_parent(rt, p, parent)) {
         snprintf(err, errlen, "%s: the parent process is not alive", entry);
-        node_release(rt, &p->node);
+        host_node_release(rt, &p->node);
         return 0;
     }
     pthread_mutex_lock(&rt->lock);
     bool stopping = rt->stopping;
     if (!stopping)
-        runtime_process_added(rt);
+        host_runtime_process_added(rt);
     pthread_mutex_unlock(&rt->lock);
-    if (!ok || stopping || !pids_insert(&rt->pids, &p->node)) {
+    if (!ok || stopping || !host_pids_insert(&rt->pids, &p->node)) {
         snprintf(err, errlen, "%s: %s", entry, stopping ? "the runtime is stopping" : "out of memory");
         if (!stopping)
-            runtime_process_gone(rt);
+            host_runtime_process_gone(rt);
         if (parent != 0 && (flags & HOST_SPAWN_LINK))
             unlink_parent(rt, p, parent);
-        node_release(rt, &p->node);
+        host_node_release(rt, &p->node);
         return 0;
     }
     host_pid pid = p->node.pid;
     if (rt->opts.log != NULL) {
         char text[64];
-        runtime_log(rt, "spawn %s %s on %s", host_pid_format(rt, pid, text, sizeof text), entry, host);
+        host_runtime_log(rt, "spawn %s %s on %s", host_pid_format(rt, pid, text, sizeof text), entry, host);
     }
-    sched_admit(s, p);   /* from here p belongs to the scheduler */
+    host_sched_admit(s, p);   /* from here p belongs to the scheduler */
     return pid;
 }

@@ -47,7 +47,7 @@ struct host_sched {
 /* The host whose worker the calling thread is, if any. */
 static _Thread_local host_sched *current;
 
-host_sched *sched_new(host_runtime *rt, const cfg_entry *e, uint32_t host_index)
+host_sched *host_sched_new(host_runtime *rt, const cfg_entry *e, uint32_t host_index)
 {
     host_sched *s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -69,8 +69,6 @@ host_sched *sched_new(host_runtime *rt, const cfg_entry *e, uint32_t host_index)
     return s;
 }
 
-const cfg_entry *sched_entry(const host_sched *s) { return s->entry; }
-
 /* Appends under the lock. */
 static void enqueue_locked(host_sched *s, host_process *p)
 {
@@ -86,14 +84,14 @@ static void enqueue_locked(host_sched *s, host_process *p)
         pthread_cond_signal(&s->work);
 }
 
-void sched_push(host_sched *s, host_process *p)
+void host_sched_push(host_sched *s, host_process *p)
 {
     pthread_mutex_lock(&s->lock);
     enqueue_locked(s, p);
     pthread_mutex_unlock(&s->lock);
 }
 
-void sched_admit(host_sched *s, host_process *p)
+void host_sched_admit(host_sched *s, host_process *p)
 {
     pthread_mutex_lock(&s->lock);
     while (current == NULL && atomic_load(&s->len) >= s->queue_size && !atomic_load(&s->stopping)) {
@@ -145,28 +143,28 @@ static void park(host_sched *s, host_process *p)
 {
     wasi_wait w, fds[HOST_WAIT_FDS];
     size_t nfds = 0;
-    if (!process_waiting(p, &w, fds, &nfds) ||
+    if (!host_process_waiting(p, &w, fds, &nfds) ||
         (nfds == 0 && w.has_deadline && w.deadline_ns <= (uint64_t)host_now_ns())) {
-        sched_push(s, p);
+        host_sched_push(s, p);
         return;
     }
-    bool direct = nfds == 0 && !w.has_deadline && process_waits_events(p);
+    bool direct = nfds == 0 && !w.has_deadline && host_process_waits_events(p);
     atomic_store(&p->parked_direct, direct);
     if (!direct)
-        loop_park(s->rt->loop, p);
-    else if (!process_arm_events(p))
-        sched_push(s, p);               /* it came already */
+        host_loop_park(s->rt->loop, p);
+    else if (!host_process_arm_events(p))
+        host_sched_push(s, p);               /* it came already */
     /* else: from here p belongs to whoever delivers to it (or kills it) */
 }
 
 static void run_slice(host_sched *s, host_process *p)
 {
-    switch (process_step(p, s->fuel)) {
+    switch (host_process_step(p, s->fuel)) {
     case STEP_DONE:
-        process_finish(s->rt, p);
+        host_process_finish(s->rt, p);
         break;
     case STEP_PREEMPTED:
-        sched_push(s, p);
+        host_sched_push(s, p);
         break;
     case STEP_PARKED:
         park(s, p);
@@ -187,7 +185,7 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-bool sched_start(host_sched *s, char *err, size_t errlen)
+bool host_sched_start(host_sched *s, char *err, size_t errlen)
 {
     s->threads = calloc(s->nworkers, sizeof *s->threads);
     if (s->threads == NULL) {
@@ -203,7 +201,7 @@ bool sched_start(host_sched *s, char *err, size_t errlen)
     return true;
 }
 
-void sched_stop(host_sched *s)
+void host_sched_stop(host_sched *s)
 {
     pthread_mutex_lock(&s->lock);
     atomic_store(&s->stopping, true);
@@ -215,11 +213,11 @@ void sched_stop(host_sched *s)
     s->nstarted = 0;
 }
 
-void sched_free(host_sched *s)
+void host_sched_free(host_sched *s)
 {
     if (s == NULL)
         return;
-    sched_stop(s);
+    host_sched_stop(s);
     free(s->threads);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->work);

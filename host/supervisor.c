@@ -5,13 +5,13 @@
  * that mailbox as its parent and HOST_SPAWN_MONITOR, so each end of a
  * service arrives there as an EXIT event.
  *
- *   supervisor_start   spawns the auto_start services in registry order
+ *   host_supervisor_start   spawns the auto_start services in registry order
  *                      (dependencies first) on the calling thread, then
  *                      starts the supervisor thread.
  *   the thread         receives EXIT events and restarts failed services
  *                      after their backoff delay; it sleeps in
  *                      host_receive until the next event or restart time.
- *   supervisor_stop    wakes the thread with a CANCEL on its own mailbox
+ *   host_supervisor_stop    wakes the thread with a CANCEL on its own mailbox
  *                      and joins it, then, on the calling thread, stops
  *                      the services in reverse order: cancel, wait up to
  *                      stop_timeout for the EXIT, then terminate.
@@ -29,7 +29,7 @@
  *     last run longer than stable_threshold; after max_attempts restarts
  *     (0 = never give up) the service stays Failed;
  *   - a spawn that fails is a failure too, except that a required service
- *     whose first spawn fails makes supervisor_start fail. */
+ *     whose first spawn fails makes host_supervisor_start fail. */
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -49,7 +49,7 @@ typedef enum {
     SVC_WAITING,        /* failed; restarts at restart_at */
     SVC_EXITED,         /* ended cleanly or on request: not restarted */
     SVC_FAILED,         /* failed for good: out of attempts or never started */
-    SVC_STOPPED         /* stopped by supervisor_stop */
+    SVC_STOPPED         /* stopped by host_supervisor_stop */
 } svc_state;
 
 typedef struct {
@@ -271,7 +271,7 @@ static void *supervise(void *arg)
         else if (ev.kind == HOST_EVENT_EXIT)
             note_stopped(s, &ev);           /* shutting down: no restart */
         host_event_free(&ev);
-        /* A CANCEL on our own mailbox is supervisor_stop waking us: the
+        /* A CANCEL on our own mailbox is host_supervisor_stop waking us: the
          * loop condition sees `stopping`. */
     }
     return NULL;
@@ -371,7 +371,7 @@ static bool collect_services(supervisor *s, const cfg_registry *reg)
     return true;
 }
 
-supervisor *supervisor_start(host_runtime *rt, const cfg_registry *reg, FILE *log, char *err,
+supervisor *host_supervisor_start(host_runtime *rt, const cfg_registry *reg, FILE *log, char *err,
                              size_t errlen)
 {
     supervisor *s = calloc(1, sizeof *s);
@@ -416,7 +416,7 @@ supervisor *supervisor_start(host_runtime *rt, const cfg_registry *reg, FILE *lo
     return s;
 }
 
-void supervisor_stop(supervisor *s)
+void host_supervisor_stop(supervisor *s)
 {
     if (s == NULL)
         return;

@@ -17,11 +17,11 @@ typedef struct supervisor supervisor;
  * registry's dependency order, waiting up to each start_timeout for it to
  * be running; a `startup: required` service that cannot start makes it
  * fail with the reason in err. Returns NULL on failure. */
-supervisor *supervisor_start(host_runtime *rt, const cfg_registry *reg, FILE *log,
+supervisor *host_supervisor_start(host_runtime *rt, const cfg_registry *reg, FILE *log,
                              char *err, size_t errlen);
 
 /* Stops the services in reverse dependency order, each within its
  * stop_timeout (cancel, then terminate), and frees the supervisor. */
-void supervisor_stop(supervisor *s);
+void host_supervisor_stop(supervisor *s);
 
 #endif

@@ -56,7 +56,7 @@ static void wait_in_place(host_process *p)
 {
     wasi_wait w, fds[HOST_WAIT_FDS];
     size_t nfds = 0;
-    if (!process_waiting(p, &w, fds, &nfds) || (process_waits_events(p) && !process_arm_events(p)))
+    if (!host_process_waiting(p, &w, fds, &nfds) || (host_process_waits_events(p) && !host_process_arm_events(p)))
         return;
     struct pollfd pfd[HOST_WAIT_FDS + 1];
     for (size_t i = 0; i < nfds; i++)
@@ -134,7 +134,7 @@ int host_run_command(host_runtime *rt, const cfg_entry *e, const char *terminal,
     const char *term_id = pick_terminal(rt, terminal, err);
     if (term_id == NULL)
         return 1;
-    const host_module *m = e != NULL ? runtime_module(rt, e->id) : NULL;
+    const host_module *m = e != NULL ? host_runtime_module(rt, e->id) : NULL;
     if (m == NULL) {
         fprintf(err, "%s: kind %s cannot run on %s\n", e ? e->id : "(null)", e ? e->kind : "", term_id);
         return 1;
@@ -148,45 +148,45 @@ int host_run_command(host_runtime *rt, const cfg_entry *e, const char *terminal,
         return 1;
     }
     host_value args[HOST_MAX_ARGS];
-    for (int i = 0; i < argc; i++)   /* borrowed: process_new copies them */
+    for (int i = 0; i < argc; i++)   /* borrowed: host_process_new copies them */
         args[i] = (host_value){ .kind = HOST_VALUE_STRING, .s = argv[i], .len = strlen(argv[i]) };
     host_terminal term = { .stdio = { STDIN_FILENO, fileno(out), fileno(err) },
                            .argv = (const char *const *)argv, .argc = (size_t)argc };
     fflush(out);
     fflush(err);
 
-    host_process *p = process_new(rt, m, runtime_host_index(rt, term_id), term_id, args,
+    host_process *p = host_process_new(rt, m, host_runtime_host_index(rt, term_id), term_id, args,
                                   (size_t)argc, &term);
     if (p == NULL || (p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
         fprintf(err, "%s: out of resources\n", e->id);
         if (p != NULL)
-            node_release(rt, &p->node);
+            host_node_release(rt, &p->node);
         return 1;
     }
-    runtime_process_added(rt);
-    if (!pids_insert(&rt->pids, &p->node)) {
+    host_runtime_process_added(rt);
+    if (!host_pids_insert(&rt->pids, &p->node)) {
         fprintf(err, "%s: out of memory\n", e->id);
         close(p->wake_fd);
-        runtime_process_gone(rt);
-        node_release(rt, &p->node);
+        host_runtime_process_gone(rt);
+        host_node_release(rt, &p->node);
         return 1;
     }
     if (rt->opts.log != NULL) {
         char pid[64];
-        runtime_log(rt, "run %s %s on %s", host_pid_format(rt, p->node.pid, pid, sizeof pid),
+        host_runtime_log(rt, "run %s %s on %s", host_pid_format(rt, p->node.pid, pid, sizeof pid),
                     e->id, term_id);
     }
     uint64_t fuel = rt->opts.slice_fuel ? rt->opts.slice_fuel : HOST_DEFAULT_SLICE_FUEL;
     step_status st;
-    while ((st = process_step(p, fuel)) != STEP_DONE) {
+    while ((st = host_process_step(p, fuel)) != STEP_DONE) {
         if (st == STEP_PARKED)
             wait_in_place(p);
     }
-    node_retain(&p->node);   /* keep the result readable past process_finish() */
-    process_finish(rt, p);   /* EXIT to monitors; no kill can poke wake_fd after it */
+    host_node_retain(&p->node);   /* keep the result readable past host_process_finish() */
+    host_process_finish(rt, p);   /* EXIT to monitors; no kill can poke wake_fd after it */
     close(p->wake_fd);
     p->wake_fd = -1;
     int code = report(p, out, err);
-    node_release(rt, &p->node);
+    host_node_release(rt, &p->node);
     return code;
 }

@@ -114,7 +114,7 @@ static void free_strings(char **list, size_t n)
     free(list);
 }
 
-bool wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
+bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
                   wasi_ctx **out, char *err, size_t errlen)
 {
     const cfg_wasm *w = &m->entry->as.wasm;

@@ -15,7 +15,7 @@ static bool fail_load(host_module *m, const char *fmt, const char *detail)
     return false;
 }
 
-bool module_load(host_module *m, const cfg_entry *e)
+bool host_module_load(host_module *m, const cfg_entry *e)
 {
     const cfg_wasm *w = &e->as.wasm;
     memset(m, 0, sizeof *m);
@@ -49,21 +49,21 @@ bool module_load(host_module *m, const cfg_entry *e)
         return true;
     }
     if (w->wit != NULL) {
-        if (!wit_find(w->wit, w->method, &m->wit, why, sizeof why)) {
+        if (!host_wit_find(w->wit, w->method, &m->wit, why, sizeof why)) {
             m->call_error = strdup(why);
             return true;
         }
         m->has_wit = true;
     }
     size_t nparams = m->has_wit ? m->wit.nparams : m->sig.nparams;
-    if (!abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nparams, why, sizeof why))
+    if (!host_abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nparams, why, sizeof why))
         m->call_error = strdup(why);
     return true;
 }
 
-void module_free(host_module *m)
+void host_module_free(host_module *m)
 {
-    lua_script_free(m->script);
+    host_lua_script_free(m->script);
     vm_module_free(m->vm);
     free(m->load_error);
     free(m->call_error);

@@ -1,13 +1,13 @@
 /* wasm_process.c — one process through Wippy's lifecycle (doc/wippy-compatibility.md):
  *
- *   Init   process_new(): records the method's arguments; nothing runs.
- *   Step   process_step(): one fuel slice. The first Step starts the
+ *   Init   host_process_new(): records the method's arguments; nothing runs.
+ *   Step   host_process_step(): one fuel slice. The first Step starts the
  *          execution deadline, resolves the WASI world and makes a fresh
  *          instance; then the start function, `_initialize` and the method
  *          run one after the other on the process's vm_thread, each
  *          resumable, so a Step ends done, parked (a WASI call would block)
  *          or preempted (the slice is used up) wherever the guest is.
- *   Close  process_close(): frees the instance; process_finish() then
+ *   Close  process_close(): frees the instance; host_process_finish() then
  *          sends EXIT / LINK_DOWN and drops the executor's reference.
  *
  * A Lua process goes through the same lifecycle in lifecycle.c: the
@@ -27,7 +27,7 @@
 #include "host/abi/canonical.h"
 #include "host/internal.h"
 
-host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_index,
+host_process *host_process_new(host_runtime *rt, const host_module *m, uint32_t host_index,
                           const char *host_id, const host_value *args, size_t nargs,
                           const host_terminal *term)
 {
@@ -49,7 +49,7 @@ host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_
         }
     }
     p->nargs = (uint32_t)nargs;
-    node_init(&p->node, pids_next(&rt->pids, host_index), NODE_PROCESS);
+    host_node_init(&p->node, host_pids_next(&rt->pids, host_index), NODE_PROCESS);
     p->rt = rt;
     p->mod = m;
     p->host_id = host_id;
@@ -64,7 +64,7 @@ host_process *process_new(host_runtime *rt, const host_module *m, uint32_t host_
 
 /* ---- the end ---- */
 
-void process_fail(host_process *p, const char *fmt, ...)
+void host_process_fail(host_process *p, const char *fmt, ...)
 {
     char buf[HOST_ERROR_MAX];
     va_list ap;
@@ -115,7 +115,7 @@ static void end_trap(host_process *p)
     }
     if (t->nframes > HOST_MAX_TRACE && n < sizeof buf)
         snprintf(buf + n, sizeof buf - n, "\n  ... %u more frames", t->nframes - HOST_MAX_TRACE);
-    process_fail(p, "%s", buf);
+    host_process_fail(p, "%s", buf);
 }
 
 static void end_killed(host_process *p)
@@ -124,13 +124,13 @@ static void end_killed(host_process *p)
     int kill = atomic_load(&p->kill);
     const char *reason = p->kill_reason;
     if (kill == KILL_TERMINATE)
-        process_fail(p, "terminated");
+        host_process_fail(p, "terminated");
     else if (kill == KILL_LINK)
-        process_fail(p, "%s", reason ? reason : "linked process failed");
+        host_process_fail(p, "%s", reason ? reason : "linked process failed");
     else if (reason != NULL && reason[0] != '\0')
-        process_fail(p, "cancelled: %s", reason);
+        host_process_fail(p, "cancelled: %s", reason);
     else
-        process_fail(p, "cancelled");
+        host_process_fail(p, "cancelled");
     pthread_mutex_unlock(&p->node.lock);
 }
 
@@ -167,12 +167,12 @@ static bool advance(host_process *p)
         p->phase = PHASE_METHOD;
         vm_value args[WIT_MAX_PARAMS + WIT_MAX_PARAMS];
         if (m->sig.nparams > sizeof args / sizeof args[0]) {
-            process_fail(p, "failed to call wasm method: %s: too many parameters", method);
+            host_process_fail(p, "failed to call wasm method: %s: too many parameters", method);
             return false;
         }
-        if (!abi_lower(p->thread, p->inst, &m->sig, m->has_wit ? &m->wit : NULL, p->args,
+        if (!host_abi_lower(p->thread, p->inst, &m->sig, m->has_wit ? &m->wit : NULL, p->args,
                        p->nargs, args, err, sizeof err)) {
-            process_fail(p, "failed to call wasm method: %s: %s", method, err);
+            host_process_fail(p, "failed to call wasm method: %s: %s", method, err);
             return false;
         }
         return begin(p, vm_instance_func(p->inst, method), args, m->sig.nparams);
@@ -181,9 +181,9 @@ static bool advance(host_process *p)
         vm_value results[4];
         size_t n = vm_thread_results(p->thread, results, 4);
         p->phase = PHASE_DONE;
-        if (n > 4 || !abi_lift(p->inst, &m->sig, m->has_wit ? &m->wit : NULL, results, n,
+        if (n > 4 || !host_abi_lift(p->inst, &m->sig, m->has_wit ? &m->wit : NULL, results, n,
                                &p->result, err, sizeof err))
-            process_fail(p, "failed to call wasm method: %s: %s", method,
+            host_process_fail(p, "failed to call wasm method: %s: %s", method,
                  n > 4 ? "too many results" : err);
         return false;
     }
@@ -200,11 +200,11 @@ static bool instantiate(host_process *p)
     if (m->entry->as.wasm.max_execution_ms > 0)
         p->deadline_ns = host_now_ns() + m->entry->as.wasm.max_execution_ms * 1000000;
     if (m->call_error != NULL) {
-        process_fail(p, "failed to call wasm method: %s: %s", m->entry->as.wasm.method, m->call_error);
+        host_process_fail(p, "failed to call wasm method: %s: %s", m->entry->as.wasm.method, m->call_error);
         return false;
     }
-    if (!wasi_env_new(p->rt->reg, m, p->term, &p->wasi, err, sizeof err)) {
-        process_fail(p, "%s", err);
+    if (!host_wasi_env_new(p->rt->reg, m, p->term, &p->wasi, err, sizeof err)) {
+        host_process_fail(p, "%s", err);
         return false;
     }
     const cfg_wasm *w = &m->entry->as.wasm;
@@ -218,24 +218,24 @@ static bool instantiate(host_process *p)
     if (p->store == NULL || (p->wasi != NULL && ((linker = vm_linker_new()) == NULL ||
                                                  !wasi_link(linker, p->wasi)))) {
         vm_linker_free(linker);
-        process_fail(p, "failed to instantiate wasm module: out of memory");
+        host_process_fail(p, "failed to instantiate wasm module: out of memory");
         return false;
     }
     vm_error verr;
     p->inst = vm_instantiate(p->store, m->vm, linker, &verr);
     vm_linker_free(linker);   /* only needed while imports are resolved */
     if (p->inst == NULL) {
-        process_fail(p, "failed to instantiate wasm module: %s", verr.message);
+        host_process_fail(p, "failed to instantiate wasm module: %s", verr.message);
         return false;
     }
     if ((p->thread = vm_thread_new(p->store)) == NULL) {
-        process_fail(p, "failed to instantiate wasm module: out of memory");
+        host_process_fail(p, "failed to instantiate wasm module: out of memory");
         return false;
     }
     return advance(p);
 }
 
-step_status process_step(host_process *p, uint64_t fuel)
+step_status host_process_step(host_process *p, uint64_t fuel)
 {
     if (p->phase == PHASE_DONE)
         return STEP_DONE;
@@ -244,12 +244,12 @@ step_status process_step(host_process *p, uint64_t fuel)
         return STEP_DONE;
     }
     if (MODULE_IS_LUA(p->mod))
-        return lua_proc_step(p, fuel);
+        return host_lua_proc_step(p, fuel);
     if (p->phase == PHASE_NEW) {
         if (!instantiate(p))
             return STEP_DONE;
     } else if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
-        process_fail(p, "execution time limit exceeded: %" PRId64 " ms", p->mod->entry->as.wasm.max_execution_ms);
+        host_process_fail(p, "execution time limit exceeded: %" PRId64 " ms", p->mod->entry->as.wasm.max_execution_ms);
         return STEP_DONE;
     }
     if (p->suspended) {
@@ -275,13 +275,13 @@ step_status process_step(host_process *p, uint64_t fuel)
         switch (st) {
         case VM_OUT_OF_FUEL:
             if (p->fuel_limited && p->fuel_left == 0) {
-                process_fail(p, "fuel limit exceeded: %" PRId64 " units", p->mod->entry->as.wasm.fuel);
+                host_process_fail(p, "fuel limit exceeded: %" PRId64 " units", p->mod->entry->as.wasm.fuel);
                 return STEP_DONE;
             }
             return STEP_PREEMPTED;
         case VM_SUSPENDED:
             if (p->wasi == NULL) {
-                process_fail(p, "failed to call wasm method: %s: a host function suspended",
+                host_process_fail(p, "failed to call wasm method: %s: a host function suspended",
                      p->mod->entry->as.wasm.method);
                 return STEP_DONE;
             }
@@ -300,11 +300,11 @@ step_status process_step(host_process *p, uint64_t fuel)
     }
 }
 
-bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds)
+bool host_process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds)
 {
     if (MODULE_IS_LUA(p->mod)) {
         *nfds = 0;
-        return lua_proc_waiting(p, w);
+        return host_lua_proc_waiting(p, w);
     }
     if (p->wasi == NULL || !wasi_waiting(p->wasi, w))
         return false;
@@ -317,14 +317,15 @@ bool process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t
     return true;
 }
 
-bool process_waits_events(const host_process *p)
+bool host_process_waits_events(const host_process *p)
 {
     return p->wait_events;
 }
 
-void process_close(host_process *p)
+/* Close: frees the instance (the rest goes with the last reference). */
+static void process_close(host_process *p)
 {
-    lua_proc_close(p);
+    host_lua_proc_close(p);
     vm_thread_free(p->thread);
     vm_store_free(p->store);
     wasi_ctx_free(p->wasi);
@@ -334,7 +335,7 @@ void process_close(host_process *p)
     p->wasi = NULL;
 }
 
-void process_free(host_process *p)
+void host_process_free(host_process *p)
 {
     process_close(p);
     for (uint32_t i = 0; i < p->nargs; i++)
@@ -346,7 +347,7 @@ void process_free(host_process *p)
     free(p);
 }
 
-bool process_arm_events(host_process *p)
+bool host_process_arm_events(host_process *p)
 {
     pthread_mutex_lock(&p->node.lock);
     bool now = p->node.head != NULL || atomic_load(&p->kill) != KILL_NONE;
@@ -372,28 +373,29 @@ static void requeue_parked(host_process *p)
     if (p->sched == NULL)
         poke(p);
     else if (atomic_load(&p->parked_direct))
-        sched_push(p->sched, p);
+        host_sched_push(p->sched, p);
     else
-        loop_wake(p->rt->loop, p);
+        host_loop_wake(p->rt->loop, p);
 }
 
-void process_wake_events(host_process *p)
+void host_process_wake_events(host_process *p)
 {
     if (atomic_exchange(&p->event_wake, false))
         requeue_parked(p);
 }
 
-void process_wake(host_process *p)
+/* Makes a parked process look at its kill flag soon. */
+static void process_wake(host_process *p)
 {
     if (atomic_exchange(&p->event_wake, false))
         requeue_parked(p);
     else if (p->sched != NULL)
-        loop_wake(p->rt->loop, p);
+        host_loop_wake(p->rt->loop, p);
     else
         poke(p);
 }
 
-void process_kill(host_process *p, kill_kind kind, const char *reason)
+void host_process_kill(host_process *p, kill_kind kind, const char *reason)
 {
     pthread_mutex_lock(&p->node.lock);
     if (!p->node.ended) {
@@ -409,22 +411,22 @@ void process_kill(host_process *p, kill_kind kind, const char *reason)
     pthread_mutex_unlock(&p->node.lock);
 }
 
-void process_finish(host_runtime *rt, host_process *p)
+void host_process_finish(host_runtime *rt, host_process *p)
 {
     process_close(p);
     char pid[64];
     if (rt->opts.log != NULL) {
         host_pid_format(rt, p->node.pid, pid, sizeof pid);
         if (p->error != NULL)
-            runtime_log(rt, "exit %s %s: error: %s", pid, p->mod->entry->id, p->error);
+            host_runtime_log(rt, "exit %s %s: error: %s", pid, p->mod->entry->id, p->error);
         else if (p->result.kind == HOST_VALUE_STRING)
-            runtime_log(rt, "exit %s %s: value \"%s\"", pid, p->mod->entry->id, p->result.s);
+            host_runtime_log(rt, "exit %s %s: value \"%s\"", pid, p->mod->entry->id, p->result.s);
         else if (p->result.kind == HOST_VALUE_INT)
-            runtime_log(rt, "exit %s %s: value %" PRId64, pid, p->mod->entry->id, p->result.i);
+            host_runtime_log(rt, "exit %s %s: value %" PRId64, pid, p->mod->entry->id, p->result.i);
         else
-            runtime_log(rt, "exit %s %s", pid, p->mod->entry->id);
+            host_runtime_log(rt, "exit %s %s", pid, p->mod->entry->id);
     }
-    node_end(rt, &p->node, &p->result, p->error);
-    runtime_process_gone(rt);
-    node_release(rt, &p->node);
+    host_node_end(rt, &p->node, &p->result, p->error);
+    host_runtime_process_gone(rt);
+    host_node_release(rt, &p->node);
 }

@@ -62,7 +62,7 @@ static bool call(fixture *fx, const char *wit_text, const char *method, const ho
 {
     wit_func wf, *w = NULL;
     if (wit_text != NULL) {
-        if (!wit_find(wit_text, method, &wf, err, errlen))
+        if (!host_wit_find(wit_text, method, &wf, err, errlen))
             return false;
         w = &wf;
     }
@@ -70,15 +70,15 @@ static bool call(fixture *fx, const char *wit_text, const char *method, const ho
     ck_assert_msg(f != NULL, "no export %s", method);
     vm_signature sig;
     vm_func_signature(f, &sig);
-    if (!abi_check(&sig, w, nargs, err, errlen))
+    if (!host_abi_check(&sig, w, nargs, err, errlen))
         return false;
     vm_value in[16], out[4];
-    if (!abi_lower(fx->thread, fx->inst, &sig, w, args, nargs, in, err, errlen))
+    if (!host_abi_lower(fx->thread, fx->inst, &sig, w, args, nargs, in, err, errlen))
         return false;
     ck_assert_int_eq(vm_call_start(fx->thread, f, in, sig.nparams), VM_DONE);
     ck_assert_int_eq(vm_run(fx->thread, VM_FUEL_UNLIMITED), VM_DONE);
     size_t nresults = vm_thread_results(fx->thread, out, 4);
-    return abi_lift(fx->inst, &sig, w, out, nresults, result, err, errlen);
+    return host_abi_lift(fx->inst, &sig, w, out, nresults, result, err, errlen);
 }
 
 /* A call that must succeed. */
@@ -119,7 +119,7 @@ START_TEST(wit_finds_declarations)
         "export: func();\n";
     wit_func f;
     char err[256];
-    ck_assert_msg(wit_find(text, "compute", &f, err, sizeof err), "%s", err);
+    ck_assert_msg(host_wit_find(text, "compute", &f, err, sizeof err), "%s", err);
     ck_assert_str_eq(f.name, "compute");
     ck_assert_uint_eq(f.nparams, 2);
     ck_assert_str_eq(f.param_names[0], "a");
@@ -127,15 +127,15 @@ START_TEST(wit_finds_declarations)
     ck_assert(f.params[0] == WIT_S32 && f.params[1] == WIT_S32);
     ck_assert(f.has_result && f.result == WIT_S32);
 
-    ck_assert_msg(wit_find(text, "sleep-ms", &f, err, sizeof err), "%s", err);
+    ck_assert_msg(host_wit_find(text, "sleep-ms", &f, err, sizeof err), "%s", err);
     ck_assert_uint_eq(f.nparams, 1);
     ck_assert(f.params[0] == WIT_U64 && !f.has_result);
 
-    ck_assert_msg(wit_find(text, "greet", &f, err, sizeof err), "%s", err);
+    ck_assert_msg(host_wit_find(text, "greet", &f, err, sizeof err), "%s", err);
     ck_assert(f.nparams == 1 && f.params[0] == WIT_STRING && f.result == WIT_STRING);
     ck_assert_str_eq(f.param_names[0], "name");
 
-    ck_assert_msg(wit_find(text, "mix_all", &f, err, sizeof err), "%s", err);
+    ck_assert_msg(host_wit_find(text, "mix_all", &f, err, sizeof err), "%s", err);
     static const wit_type all[] = { WIT_BOOL, WIT_S8,  WIT_S16, WIT_S32, WIT_S64,
                                     WIT_U8,   WIT_U16, WIT_U32, WIT_U64, WIT_F32,
                                     WIT_F64,  WIT_CHAR, WIT_F32, WIT_F64 };
@@ -145,13 +145,13 @@ START_TEST(wit_finds_declarations)
     ck_assert(f.result == WIT_CHAR);
     ck_assert_str_eq(f.param_names[13], "n");
 
-    ck_assert_msg(wit_find(text, "export", &f, err, sizeof err), "%s", err);
+    ck_assert_msg(host_wit_find(text, "export", &f, err, sizeof err), "%s", err);
     ck_assert_uint_eq(f.nparams, 0);
     ck_assert(!f.has_result);
 
-    ck_assert_str_eq(wit_type_name(WIT_F32), "f32");
-    ck_assert_str_eq(wit_type_name(WIT_STRING), "string");
-    ck_assert_str_eq(wit_type_name(WIT_U16), "u16");
+    ck_assert_str_eq(host_wit_type_name(WIT_F32), "f32");
+    ck_assert_str_eq(host_wit_type_name(WIT_STRING), "string");
+    ck_assert_str_eq(host_wit_type_name(WIT_U16), "u16");
 }
 END_TEST
 
@@ -159,7 +159,7 @@ static void wit_fails(const char *text, const char *method, const char *want)
 {
     wit_func f;
     char err[512] = "";
-    ck_assert_msg(!wit_find(text, method, &f, err, sizeof err), "accepted: %s", text);
+    ck_assert_msg(!host_wit_find(text, method, &f, err, sizeof err), "accepted: %s", text);
     ck_assert_str_eq(err, want);
 }
 
@@ -207,18 +207,18 @@ START_TEST(wit_reports_missing_and_unsupported)
               "tuple and record types are not supported yet)");
     char err[512];
     wit_func f;
-    ck_assert(!wit_find("compute: func() -> result<u32,string>;", "compute", &f, err, sizeof err));
+    ck_assert(!host_wit_find("compute: func() -> result<u32,string>;", "compute", &f, err, sizeof err));
     ck_assert_msg(strstr(err, "wit: unsupported type result<u32, string> in compute: ") == err,
                   "%s", err);
-    ck_assert(!wit_find("compute: func(p: point);", "compute", &f, err, sizeof err));
+    ck_assert(!host_wit_find("compute: func(p: point);", "compute", &f, err, sizeof err));
     ck_assert_msg(strstr(err, "wit: unsupported type point in compute: ") == err, "%s", err);
     /* other functions may use them */
-    ck_assert_msg(wit_find("a: func(x: list<u8>);\nb: func(x: u8);", "b", &f, err, sizeof err),
+    ck_assert_msg(host_wit_find("a: func(x: list<u8>);\nb: func(x: u8);", "b", &f, err, sizeof err),
                   "%s", err);
 }
 END_TEST
 
-/* ---- abi_check ---- */
+/* ---- host_abi_check ---- */
 
 static void check_fails(const vm_signature *core, const char *wit_text, const char *method,
                         size_t nargs, const char *want)
@@ -226,8 +226,8 @@ static void check_fails(const vm_signature *core, const char *wit_text, const ch
     wit_func f;
     char err[512] = "";
     if (wit_text != NULL)
-        ck_assert_msg(wit_find(wit_text, method, &f, err, sizeof err), "%s", err);
-    ck_assert(!abi_check(core, wit_text ? &f : NULL, nargs, err, sizeof err));
+        ck_assert_msg(host_wit_find(wit_text, method, &f, err, sizeof err), "%s", err);
+    ck_assert(!host_abi_check(core, wit_text ? &f : NULL, nargs, err, sizeof err));
     ck_assert_str_eq(err, want);
 }
 
@@ -241,15 +241,15 @@ START_TEST(check_compares_flattened_signatures)
     const char *compute = "compute: func(a: s32, b: s32) -> s32;";
     wit_func f;
     char err[512];
-    ck_assert(wit_find(compute, "compute", &f, err, sizeof err));
-    ck_assert_msg(abi_check(&add, &f, 2, err, sizeof err), "%s", err);
+    ck_assert(host_wit_find(compute, "compute", &f, err, sizeof err));
+    ck_assert_msg(host_abi_check(&add, &f, 2, err, sizeof err), "%s", err);
     check_fails(&add, compute, "compute", 1, "parameter count mismatch: expected 2, got 1");
     check_fails(&add, compute, "compute", 3, "parameter count mismatch: expected 2, got 3");
     check_fails(&wide, compute, "compute", 2,
                 "wit signature of compute does not match the module's export: the wit "
                 "declaration flattens to (i32, i32) -> i32, the export is (i32, i64) -> i32");
-    ck_assert(wit_find("greet: func(name: string) -> string;", "greet", &f, err, sizeof err));
-    ck_assert_msg(abi_check(&add, &f, 1, err, sizeof err), "%s", err);
+    ck_assert(host_wit_find("greet: func(name: string) -> string;", "greet", &f, err, sizeof err));
+    ck_assert_msg(host_abi_check(&add, &f, 1, err, sizeof err), "%s", err);
     check_fails(&one, "greet: func(name: string) -> string;", "greet", 1,
                 "wit signature of greet does not match the module's export: the wit "
                 "declaration flattens to (i32, i32) -> i32, the export is (i32) -> i32");
@@ -263,7 +263,7 @@ START_TEST(check_compares_flattened_signatures)
 
     /* without wit: numbers only, at most one result */
     vm_signature numeric = { 2, 1, i32_f64, i64 };
-    ck_assert_msg(abi_check(&numeric, NULL, 2, err, sizeof err), "%s", err);
+    ck_assert_msg(host_abi_check(&numeric, NULL, 2, err, sizeof err), "%s", err);
     check_fails(&numeric, NULL, NULL, 0, "parameter count mismatch: expected 2, got 0");
     vm_signature takes_ref = { 1, 0, fref, NULL };
     check_fails(&takes_ref, NULL, NULL, 1,
@@ -506,9 +506,9 @@ static bool lift_retptr(fixture *fx, uint32_t retptr, host_value *out, char *err
     static const vm_valtype i32[] = { VM_I32 };
     vm_signature core = { 0, 1, NULL, i32 };
     wit_func f;
-    ck_assert(wit_find("s: func() -> string;", "s", &f, err, errlen));
+    ck_assert(host_wit_find("s: func() -> string;", "s", &f, err, errlen));
     vm_value result = { .type = VM_I32, .of.i32 = retptr };
-    return abi_lift(fx->inst, &core, &f, &result, 1, out, err, errlen);
+    return host_abi_lift(fx->inst, &core, &f, &result, 1, out, err, errlen);
 }
 
 START_TEST(string_results_are_checked)
@@ -553,10 +553,10 @@ START_TEST(string_results_are_checked)
     /* results that do not match the signature */
     static const vm_valtype i32[] = { VM_I32 };
     vm_signature core = { 0, 1, NULL, i32 };
-    ck_assert(!abi_lift(fx.inst, &core, NULL, NULL, 0, &r, err, sizeof err));
+    ck_assert(!host_abi_lift(fx.inst, &core, NULL, NULL, 0, &r, err, sizeof err));
     ck_assert_str_eq(err, "the export returned 0 values, expected 1");
     vm_value wrong = { .type = VM_I64 };
-    ck_assert(!abi_lift(fx.inst, &core, NULL, &wrong, 1, &r, err, sizeof err));
+    ck_assert(!host_abi_lift(fx.inst, &core, NULL, &wrong, 1, &r, err, sizeof err));
     ck_assert_str_eq(err, "result 1 is a i64, expected i32");
     test_instance_close(&fx);
 }

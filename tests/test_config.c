@@ -347,9 +347,9 @@ START_TEST(alias_bomb_is_cheap)
     arena a = { 0 };
     cfg_node *root;
     yaml_tree_error err;
-    ck_assert(yaml_tree_parse_string(&a, doc, strlen(doc), &root, &err));
+    ck_assert(cfg_yaml_tree_parse_string(&a, doc, strlen(doc), &root, &err));
     ck_assert_ptr_eq(cfg_map_get(root, "i")->items[0], cfg_map_get(root, "h"));
-    arena_free(&a);
+    cfg_arena_free(&a);
 }
 END_TEST
 

@@ -1,7 +1,7 @@
 /* canonical.c — lowering of process arguments and lifting of process results
  * through the canonical ABI's flat scalars and strings (see canonical.h).
  *
- * Order of work in abi_lower: every argument is checked and converted
+ * Order of work in host_abi_lower: every argument is checked and converted
  * first, and only then are strings allocated in the guest and copied, so
  * a bad argument never runs guest code. Uses vm.h only. */
 #include "host/abi/canonical.h"
@@ -191,7 +191,7 @@ static bool check_without_wit(const vm_signature *core, char *err, size_t errlen
     return true;
 }
 
-bool abi_check(const vm_signature *core, const wit_func *wit, size_t nargs, char *err,
+bool host_abi_check(const vm_signature *core, const wit_func *wit, size_t nargs, char *err,
                size_t errlen)
 {
     if (wit ? !check_with_wit(core, wit, err, errlen) : !check_without_wit(core, err, errlen))
@@ -218,7 +218,7 @@ typedef struct {
 
 static param_rule rule_for_wit(wit_type t)
 {
-    param_rule r = { P_INT, wit_type_name(t), flat_type(t), false, false, 32 };
+    param_rule r = { P_INT, host_wit_type_name(t), flat_type(t), false, false, 32 };
     switch (t) {
     case WIT_BOOL: r.kind = P_BOOL; break;
     case WIT_S8: r.is_signed = true; r.bits = 8; break;
@@ -520,7 +520,7 @@ static bool guest_alloc(vm_thread *t, const allocator *a, uint32_t size, uint32_
     return false;
 }
 
-/* ---- abi_lower ---- */
+/* ---- host_abi_lower ---- */
 
 /* "argument N (NAME): MSG", or "argument N: MSG" without a wit name. */
 static bool fail_arg(char *err, size_t errlen, const wit_func *wit, size_t i, const char *msg)
@@ -569,10 +569,10 @@ static bool copy_strings(vm_thread *t, vm_instance *inst, const wit_func *wit,
     return true;
 }
 
-bool abi_lower(vm_thread *t, vm_instance *inst, const vm_signature *core, const wit_func *wit,
+bool host_abi_lower(vm_thread *t, vm_instance *inst, const vm_signature *core, const wit_func *wit,
                const host_value *args, size_t nargs, vm_value *out, char *err, size_t errlen)
 {
-    if (!abi_check(core, wit, nargs, err, errlen))
+    if (!host_abi_check(core, wit, nargs, err, errlen))
         return false;
     char msg[256];
     bool has_strings = false;
@@ -587,7 +587,7 @@ bool abi_lower(vm_thread *t, vm_instance *inst, const vm_signature *core, const 
     return !has_strings || copy_strings(t, inst, wit, args, out, err, errlen);
 }
 
-/* ---- abi_lift ---- */
+/* ---- host_abi_lift ---- */
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -699,12 +699,12 @@ static bool lift_wit(vm_instance *inst, wit_type t, const vm_value *v, host_valu
     return true;
 }
 
-bool abi_lift(vm_instance *inst, const vm_signature *core, const wit_func *wit,
+bool host_abi_lift(vm_instance *inst, const vm_signature *core, const wit_func *wit,
               const vm_value *results, size_t nresults, host_value *out, char *err,
               size_t errlen)
 {
     *out = (host_value){ .kind = HOST_VALUE_NIL };
-    if (!abi_check(core, wit, wit ? wit->nparams : core->nparams, err, errlen))
+    if (!host_abi_check(core, wit, wit ? wit->nparams : core->nparams, err, errlen))
         return false;
     if (nresults != core->nresults) {
         snprintf(err, errlen, "the export returned %zu values, expected %" PRIu32, nresults,

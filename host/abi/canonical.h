@@ -44,16 +44,16 @@
  *   wit signature of METHOD does not match the module's export: ...
  *   the export takes a v128 parameter (1); ... a wit: signature ...
  *   parameter count mismatch: expected N, got M */
-bool abi_check(const vm_signature *core, const wit_func *wit, size_t nargs, char *err,
+bool host_abi_check(const vm_signature *core, const wit_func *wit, size_t nargs, char *err,
                size_t errlen);
 
-/* Lowers args into out (core->nparams values), after abi_check. String
+/* Lowers args into out (core->nparams values), after host_abi_check. String
  * arguments are allocated in the guest by calling its allocator on thread
  * t (which must not be in the middle of a call) and copied into memory.
  * Errors name the argument: "argument 1 (a): expected s32, got string",
  * "argument 2 (n): 300 is out of range for u8", "allocating argument 1 in
  * the guest: ...". */
-bool abi_lower(vm_thread *t, vm_instance *inst, const vm_signature *core, const wit_func *wit,
+bool host_abi_lower(vm_thread *t, vm_instance *inst, const vm_signature *core, const wit_func *wit,
                const host_value *args, size_t nargs, vm_value *out, char *err, size_t errlen);
 
 /* Lifts the call's results (nresults == core->nresults) into *out: NIL
@@ -62,7 +62,7 @@ bool abi_lower(vm_thread *t, vm_instance *inst, const vm_signature *core, const 
  * terminated; free() it). Unsigned wit results are INT with is_unsigned
  * (u, and i too when it fits). Errors: "result is not valid UTF-8",
  * "result pointer ... is outside memory (...)", ... */
-bool abi_lift(vm_instance *inst, const vm_signature *core, const wit_func *wit,
+bool host_abi_lift(vm_instance *inst, const vm_signature *core, const wit_func *wit,
               const vm_value *results, size_t nresults, host_value *out, char *err,
               size_t errlen);
 

@@ -49,7 +49,7 @@ static const struct {
     { "float64", WIT_F64 }, { "char", WIT_CHAR },   { "string", WIT_STRING },
 };
 
-const char *wit_type_name(wit_type t)
+const char *host_wit_type_name(wit_type t)
 {
     for (size_t i = 0; i < sizeof scalar_names / sizeof scalar_names[0]; i++)
         if (scalar_names[i].type == t)
@@ -363,7 +363,7 @@ static bool parse_decl(parser *ps, lookup *lk)
     return true;
 }
 
-bool wit_find(const char *text, const char *method, wit_func *out, char *err, size_t errlen)
+bool host_wit_find(const char *text, const char *method, wit_func *out, char *err, size_t errlen)
 {
     parser ps = { text ? text : "", 1, 1, { TOK_END, NULL, 0, 1, 1 }, err, errlen };
     lookup lk = { method, out, false, "" };

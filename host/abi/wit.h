@@ -51,7 +51,7 @@ typedef struct {
 } wit_func;
 
 /* "bool", "s32", "f64", "string", ... (the canonical spelling). */
-const char *wit_type_name(wit_type t);
+const char *host_wit_type_name(wit_type t);
 
 /* Parses text and fills *out with the declaration of `method`. On failure
  * returns false with one of these messages in err:
@@ -60,6 +60,6 @@ const char *wit_type_name(wit_type t);
  *   wit: unsupported type list<u8> in compute: ...  (what is supported)
  *   function "compute" not found in wit
  * A syntax error anywhere in the text fails every lookup. */
-bool wit_find(const char *text, const char *method, wit_func *out, char *err, size_t errlen);
+bool host_wit_find(const char *text, const char *method, wit_func *out, char *err, size_t errlen);
 
 #endif

@@ -3,7 +3,7 @@
  * else: a blocking call (receive, sleep, exec) made inside one, and a
  * preemption of one in a busy loop, yield the whole process to the host.
  *
- * Such a yield is a "host yield" (lua_proc.host_yield set by lua_wait()
+ * Such a yield is a "host yield" (lua_proc.host_yield set by host_lua_wait()
  * or by the count hook). When the coroutine being resumed makes one, the
  * resume does not return to the script: it yields its own thread the same
  * way (lua_yieldk), up to the process's coroutine and the Step; when the
@@ -124,7 +124,7 @@ static int l_wrap(lua_State *L)
     return 1;
 }
 
-void lua_coroutines_for_processes(lua_State *L)
+void host_lua_coroutines_for_processes(lua_State *L)
 {
     lua_getglobal(L, LUA_COLIBNAME);
     lua_pushcfunction(L, l_resume);

@@ -6,7 +6,7 @@
 
 #include "host/internal.h"
 
-bool lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e)
+bool host_lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e)
 {
     (void)reg;
     memset(m, 0, sizeof *m);
@@ -16,12 +16,12 @@ bool lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e
     return false;
 }
 
-void lua_script_free(struct lua_script *s)
+void host_lua_script_free(struct lua_script *s)
 {
     (void)s;
 }
 
-step_status lua_proc_step(host_process *p, uint64_t fuel)
+step_status host_lua_proc_step(host_process *p, uint64_t fuel)
 {
     (void)fuel;
     p->error = strdup("process.lua entries need Lua 5.4, which this build leaves out");
@@ -29,14 +29,14 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
     return STEP_DONE;
 }
 
-bool lua_proc_waiting(const host_process *p, wasi_wait *w)
+bool host_lua_proc_waiting(const host_process *p, wasi_wait *w)
 {
     (void)p;
     (void)w;
     return false;
 }
 
-void lua_proc_close(host_process *p)
+void host_lua_proc_close(host_process *p)
 {
     (void)p;
 }

@@ -60,7 +60,7 @@ struct lua_script {
 };
 
 /* Loads a chunk (binary) onto L's stack; LUA_OK or an error message pushed. */
-int lua_chunk_push(lua_State *L, const lua_chunk *c);
+int host_lua_chunk_push(lua_State *L, const lua_chunk *c);
 
 /* ---- one process (lifecycle.c) ---- */
 
@@ -107,54 +107,54 @@ static inline lua_proc *lua_proc_of(lua_State *L)
 
 /* The Lua value at idx as a host value (nil, boolean, number, string);
  * false with the reason in err for anything else. Never raises. */
-bool luah_to_value(lua_State *L, int idx, host_value *out, char *err, size_t errlen);
+bool host_lua_to_value(lua_State *L, int idx, host_value *out, char *err, size_t errlen);
 /* Pushes a host value. */
-void luah_push_value(lua_State *L, const host_value *v);
+void host_lua_push_value(lua_State *L, const host_value *v);
 /* Pushes a pid as Wippy prints it ("{host|0x...}"). */
-void luah_push_pid(lua_State *L, host_pid pid);
+void host_lua_push_pid(lua_State *L, host_pid pid);
 /* The pid string at idx; raises an argument error when it is not one. */
-host_pid luah_check_pid(lua_State *L, int idx);
+host_pid host_lua_check_pid(lua_State *L, int idx);
 /* A duration at idx in nanoseconds: an integer (ns), a float (ns,
  * rounded) or a Go-style string ("1.5s"); def when nil or absent; raises
  * an argument error otherwise (and for a negative one). */
-int64_t luah_opt_duration(lua_State *L, int idx, int64_t def);
+int64_t host_lua_opt_duration(lua_State *L, int idx, int64_t def);
 /* The monotonic time d ns from now (d >= 0), saturating: far enough. */
-int64_t luah_deadline_in(int64_t d);
+int64_t host_lua_deadline_in(int64_t d);
 /* Pushes an event as a table with both of Wippy's forms (see README). */
-void luah_push_event(lua_State *L, const host_event *ev);
+void host_lua_push_event(lua_State *L, const host_event *ev);
 
 /* ---- channels and waiting (module_channel.c) ---- */
 
 /* Moves what was delivered to the node into the process's lists. */
-void lua_take_queue(lua_proc *lp);
+void host_lua_take_queue(lua_proc *lp);
 /* Frees everything taken and not consumed (at Close). */
-void lua_free_lists(lua_proc *lp);
+void host_lua_free_lists(lua_proc *lp);
 /* Yields the process until deadline (-1 none) or, with events, until
  * something is delivered; resumes in k. Must be returned by a C function. */
-int lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_KFunction k);
+int host_lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_KFunction k);
 /* process.receive(timeout), inbox(), events(), listen(topic). */
-int lua_process_receive(lua_State *L);
-int lua_process_inbox(lua_State *L);
-int lua_process_events(lua_State *L);
-int lua_process_listen(lua_State *L);
+int host_lua_process_receive(lua_State *L);
+int host_lua_process_inbox(lua_State *L);
+int host_lua_process_events(lua_State *L);
+int host_lua_process_listen(lua_State *L);
 /* A channel that delivers the time once, after d ns (time.after). */
-void lua_push_timer_channel(lua_State *L, int64_t d);
+void host_lua_push_timer_channel(lua_State *L, int64_t d);
 /* exec: when the EXIT of pid is among the process's events, pushes its
  * result, error (value, nil or nil, error), consumes it and returns 2;
  * otherwise returns 0. */
-int lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid);
+int host_lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid);
 /* require("channel"). */
-int luaopen_wippy_channel(lua_State *L);
+int host_lua_open_channel(lua_State *L);
 
 /* Opens the process's library into a new state (sandbox.c; raises
  * on out of memory: call it under lua_pcall). */
-void lua_open_sandbox(lua_State *L);
+void host_lua_open_sandbox(lua_State *L);
 
 /* Replaces coroutine.resume and coroutine.wrap (coroutines.c). */
-void lua_coroutines_for_processes(lua_State *L);
+void host_lua_coroutines_for_processes(lua_State *L);
 
 /* ---- modules ---- */
-int luaopen_wippy_process(lua_State *L);    /* module_process.c */
-int luaopen_wippy_time(lua_State *L);       /* module_time.c */
+int host_lua_open_process(lua_State *L);    /* module_process.c */
+int host_lua_open_time(lua_State *L);       /* module_time.c */
 
 #endif

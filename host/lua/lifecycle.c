@@ -15,12 +15,12 @@
  *                  once the slice's instructions are spent it yields
  *                  (lua_yield from a hook, which Lua 5.4 allows), so a
  *                  busy loop is preempted like a WASM process. A blocking
- *                  call (receive, sleep, exec) yields through lua_wait()
+ *                  call (receive, sleep, exec) yields through host_lua_wait()
  *                  with what it waits for: the Step parks the process.
  *                  A wait with a deadline goes to the event loop (its
  *                  timer, or a delivery's WAKE, requeues it); a wait for
  *                  a delivery alone stays with no one, and the delivery
- *                  requeues it (scheduler.c, process_arm_events()).
+ *                  requeues it (scheduler.c, host_process_arm_events()).
  *   the end        the method's first result is the EXIT value; an error
  *                  is the EXIT error, "PATH:LINE: message" and the Lua
  *                  frames below it. */
@@ -84,7 +84,7 @@ static int script_done(lua_State *co, int status, lua_KContext ctx)
                           "function %s", p->mod->entry->as.lua.source, method, method);
     luaL_checkstack(co, (int)p->nargs + 1, "too many arguments");
     for (uint32_t i = 0; i < p->nargs; i++)
-        luah_push_value(co, &p->args[i]);
+        host_lua_push_value(co, &p->args[i]);
     lua_callk(co, (int)p->nargs, 1, 0, method_done);
     return method_done(co, LUA_OK, 0);
 }
@@ -92,7 +92,7 @@ static int script_done(lua_State *co, int status, lua_KContext ctx)
 static int run_process(lua_State *co)
 {
     lua_settop(co, 0);
-    if (lua_chunk_push(co, &lua_proc_of(co)->p->mod->script->main) != LUA_OK)
+    if (host_lua_chunk_push(co, &lua_proc_of(co)->p->mod->script->main) != LUA_OK)
         return lua_error(co);
     lua_callk(co, 0, 1, 0, script_done);
     return script_done(co, LUA_OK, 0);
@@ -101,7 +101,7 @@ static int run_process(lua_State *co)
 /* Everything that allocates while making the state (run under lua_pcall). */
 static int setup_state(lua_State *L)
 {
-    lua_open_sandbox(L);
+    host_lua_open_sandbox(L);
     lua_proc *lp = lua_proc_of(L);
     lp->co = lua_newthread(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, lp);  /* anchors the coroutine */
@@ -114,11 +114,11 @@ static bool start(host_process *p)
 {
     const cfg_lua *cfg = &p->mod->entry->as.lua;
     if (cfg->max_execution_ms > 0)
-        p->deadline_ns = luah_deadline_in(cfg->max_execution_ms > INT64_MAX / 1000000
+        p->deadline_ns = host_lua_deadline_in(cfg->max_execution_ms > INT64_MAX / 1000000
                                           ? INT64_MAX : cfg->max_execution_ms * 1000000);
     lua_proc *lp = calloc(1, sizeof *lp);
     if (lp == NULL) {
-        process_fail(p, "lua: out of memory");
+        host_process_fail(p, "lua: out of memory");
         return false;
     }
     lp->p = p;
@@ -128,13 +128,13 @@ static bool start(host_process *p)
     p->lua = lp;
     lp->L = lua_newstate(limited_alloc, lp);
     if (lp->L == NULL) {
-        process_fail(p, "lua: cannot make a state within %zu bytes", lp->limit);
+        host_process_fail(p, "lua: cannot make a state within %zu bytes", lp->limit);
         return false;
     }
     *(lua_proc **)lua_getextraspace(lp->L) = lp;   /* copied into every thread made later */
     lua_pushcfunction(lp->L, setup_state);
     if (lua_pcall(lp->L, 0, 0, 0) != LUA_OK) {
-        process_fail(p, "lua: cannot set up the state: %s (the limit is %zu bytes)",
+        host_process_fail(p, "lua: cannot set up the state: %s (the limit is %zu bytes)",
                   lua_type(lp->L, -1) == LUA_TSTRING ? lua_tostring(lp->L, -1) : "error", lp->limit);
         return false;
     }
@@ -201,7 +201,7 @@ static void end_lua_error(host_process *p, int status)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  at %s:%d%s%s", ar.short_src,
                               ar.currentline, ar.name ? " in " : "", ar.name ? ar.name : "");
     }
-    process_fail(p, "%s", buf);
+    host_process_fail(p, "%s", buf);
 }
 
 /* The method returned: its first result is the EXIT value. */
@@ -212,12 +212,12 @@ static void end_result(host_process *p)
     host_value_free(&p->result);
     if (lua_gettop(co) == 0)
         p->result = host_nil();
-    else if (!luah_to_value(co, -1, &p->result, err, sizeof err))
-        process_fail(p, "lua: the method's result cannot leave the process: %s", err);
+    else if (!host_lua_to_value(co, -1, &p->result, err, sizeof err))
+        host_process_fail(p, "lua: the method's result cannot leave the process: %s", err);
     p->phase = PHASE_DONE;
 }
 
-step_status lua_proc_step(host_process *p, uint64_t fuel)
+step_status host_lua_proc_step(host_process *p, uint64_t fuel)
 {
     if (p->lua == NULL && !start(p))
         return STEP_DONE;
@@ -225,7 +225,7 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
     p->wait_events = false;
     atomic_store(&p->event_wake, false);
     if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
-        process_fail(p, "execution time limit exceeded: %" PRId64 " ms",
+        host_process_fail(p, "execution time limit exceeded: %" PRId64 " ms",
                   p->mod->entry->as.lua.max_execution_ms);
         return STEP_DONE;
     }
@@ -246,7 +246,7 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
         if (atomic_load(&p->kill) != KILL_NONE)
             return STEP_PREEMPTED;      /* the next Step ends it as killed */
         if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns)
-            process_fail(p, "execution time limit exceeded: %" PRId64 " ms",
+            host_process_fail(p, "execution time limit exceeded: %" PRId64 " ms",
                       p->mod->entry->as.lua.max_execution_ms);
         else
             end_lua_error(p, st);
@@ -254,7 +254,7 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
     }
     lua_pop(lp->co, nres);
     if (!lp->host_yield) {
-        process_fail(p, "%s: attempt to yield from outside a coroutine", p->mod->entry->as.lua.source);
+        host_process_fail(p, "%s: attempt to yield from outside a coroutine", p->mod->entry->as.lua.source);
         return STEP_DONE;
     }
     if (lp->preempted)
@@ -263,7 +263,7 @@ step_status lua_proc_step(host_process *p, uint64_t fuel)
     return STEP_PARKED;
 }
 
-bool lua_proc_waiting(const host_process *p, wasi_wait *w)
+bool host_lua_proc_waiting(const host_process *p, wasi_wait *w)
 {
     const lua_proc *lp = p->lua;
     if (lp == NULL)
@@ -275,14 +275,14 @@ bool lua_proc_waiting(const host_process *p, wasi_wait *w)
     return true;
 }
 
-void lua_proc_close(host_process *p)
+void host_lua_proc_close(host_process *p)
 {
     lua_proc *lp = p->lua;
     if (lp == NULL)
         return;
     if (lp->L != NULL)
         lua_close(lp->L);
-    lua_free_lists(lp);
+    host_lua_free_lists(lp);
     free(lp);
     p->lua = NULL;
 }

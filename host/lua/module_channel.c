@@ -2,7 +2,7 @@
  *
  * Everything delivered to the process (EXIT, LINK_DOWN, CANCEL, MESSAGE)
  * lands in its node's queue, shared with the senders. Whenever the process
- * looks, lua_take_queue() moves all of it, under the node's lock, into
+ * looks, host_lua_take_queue() moves all of it, under the node's lock, into
  * lists only the process touches: `events` (what process.events() gives),
  * one list per process.listen(topic), and `inbox` (messages no listener
  * took; process.inbox()). Each item keeps its order of arrival (seq), so
@@ -14,7 +14,7 @@
  * on timeout) and :case_receive() for channel.select{...}. time.after(d)
  * is a channel too, which delivers the time once.
  *
- * A receive that finds nothing yields through lua_wait(): the Step parks
+ * A receive that finds nothing yields through host_lua_wait(): the Step parks
  * the process until the deadline, or until a delivery wakes it; the
  * continuation (lua_yieldk) looks again. */
 #include <stdlib.h>
@@ -45,7 +45,7 @@ static void append(event_list *l, event_item *it)
     l->tail = it;
 }
 
-void lua_take_queue(lua_proc *lp)
+void host_lua_take_queue(lua_proc *lp)
 {
     host_node *n = &lp->p->node;
     pthread_mutex_lock(&n->lock);
@@ -97,7 +97,7 @@ static void free_list(event_list *l)
     l->head = l->tail = NULL;
 }
 
-void lua_free_lists(lua_proc *lp)
+void host_lua_free_lists(lua_proc *lp)
 {
     free_list(&lp->events);
     free_list(&lp->inbox);
@@ -113,14 +113,14 @@ static bool take_first(lua_State *L, lua_proc *lp, event_list *l)
 {
     if (l->head == NULL)
         return false;
-    luah_push_event(L, &l->head->ev);
+    host_lua_push_event(L, &l->head->ev);
     consume(lp, l, NULL);
     return true;
 }
 
 /* ---- waiting ---- */
 
-int lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_KFunction k)
+int host_lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_KFunction k)
 {
     lua_proc *lp = lua_proc_of(L);
     lp->wait_deadline = deadline;
@@ -132,8 +132,8 @@ int lua_wait(lua_State *L, int64_t deadline, bool events, lua_KContext ctx, lua_
 /* The deadline of a timeout argument at idx: -1 for none. */
 static int64_t deadline_of(lua_State *L, int idx)
 {
-    int64_t d = luah_opt_duration(L, idx, -1);
-    return d < 0 ? -1 : luah_deadline_in(d);
+    int64_t d = host_lua_opt_duration(L, idx, -1);
+    return d < 0 ? -1 : host_lua_deadline_in(d);
 }
 
 /* ---- process.receive(timeout): the earliest event or message ---- */
@@ -144,7 +144,7 @@ static int receive_k(lua_State *L, int status, lua_KContext ctx)
     (void)ctx;
     lua_proc *lp = lua_proc_of(L);
     int64_t deadline = lua_tointeger(L, 2);
-    lua_take_queue(lp);
+    host_lua_take_queue(lp);
     event_list *first = NULL;
     for (size_t i = 0; i < lp->nlisteners + 2; i++) {
         event_list *l = i == 0 ? &lp->events : i == 1 ? &lp->inbox : &lp->listeners[i - 2].items;
@@ -157,10 +157,10 @@ static int receive_k(lua_State *L, int status, lua_KContext ctx)
         lua_pushnil(L);
         return 1;
     }
-    return lua_wait(L, deadline, true, 0, receive_k);
+    return host_lua_wait(L, deadline, true, 0, receive_k);
 }
 
-int lua_process_receive(lua_State *L)
+int host_lua_process_receive(lua_State *L)
 {
     int64_t deadline = deadline_of(L, 1);
     lua_settop(L, 1);
@@ -232,7 +232,7 @@ static int receive_channel_k(lua_State *L, int status, lua_KContext ctx)
     lua_proc *lp = lua_proc_of(L);
     lua_channel *ch = lua_touserdata(L, 1);
     int64_t deadline = lua_tointeger(L, 3);
-    lua_take_queue(lp);
+    host_lua_take_queue(lp);
     if (channel_take(L, lp, ch)) {
         lua_pushboolean(L, 1);
         return 2;
@@ -245,7 +245,7 @@ static int receive_channel_k(lua_State *L, int status, lua_KContext ctx)
     int64_t until = deadline;
     bool events = false;
     channel_wait(ch, &until, &events);
-    return lua_wait(L, until, events, 0, receive_channel_k);
+    return host_lua_wait(L, until, events, 0, receive_channel_k);
 }
 
 /* ch:receive([timeout]) -> value, true; or nil, false on timeout. */
@@ -268,13 +268,13 @@ static int channel_case_receive(lua_State *L)
     return 1;
 }
 
-int lua_process_inbox(lua_State *L)
+int host_lua_process_inbox(lua_State *L)
 {
     push_channel(L, CH_INBOX);
     return 1;
 }
 
-int lua_process_events(lua_State *L)
+int host_lua_process_events(lua_State *L)
 {
     push_channel(L, CH_EVENTS);
     return 1;
@@ -282,7 +282,7 @@ int lua_process_events(lua_State *L)
 
 /* process.listen(topic): a channel of the messages sent with that topic
  * from now on (earlier ones stay in the inbox). */
-int lua_process_listen(lua_State *L)
+int host_lua_process_listen(lua_State *L)
 {
     size_t len;
     const char *topic = luaL_checklstring(L, 1, &len);
@@ -294,7 +294,7 @@ int lua_process_listen(lua_State *L)
     if (i == lp->nlisteners) {
         if (i == LUA_MAX_LISTENERS)
             return luaL_error(L, "process.listen: at most %d topics", LUA_MAX_LISTENERS);
-        lua_take_queue(lp);                 /* what came before stays in the inbox */
+        host_lua_take_queue(lp);                 /* what came before stays in the inbox */
         char *copy = strdup(topic);
         if (copy == NULL)
             return luaL_error(L, "not enough memory");
@@ -306,10 +306,10 @@ int lua_process_listen(lua_State *L)
     return 1;
 }
 
-void lua_push_timer_channel(lua_State *L, int64_t d)
+void host_lua_push_timer_channel(lua_State *L, int64_t d)
 {
     lua_channel *ch = push_channel(L, CH_TIMER);
-    ch->at = luah_deadline_in(d);
+    ch->at = host_lua_deadline_in(d);
 }
 
 /* ---- channel.select{case, ...} ---- */
@@ -320,7 +320,7 @@ static int select_k(lua_State *L, int status, lua_KContext ctx)
     (void)ctx;
     lua_proc *lp = lua_proc_of(L);
     int n = (int)lua_rawlen(L, 1);
-    lua_take_queue(lp);
+    host_lua_take_queue(lp);
     int64_t until = -1;
     bool events = false;
     for (int i = 1; i <= n; i++) {
@@ -340,7 +340,7 @@ static int select_k(lua_State *L, int status, lua_KContext ctx)
         channel_wait(ch, &until, &events);
         lua_pop(L, 2);
     }
-    return lua_wait(L, until, events, 0, select_k);
+    return host_lua_wait(L, until, events, 0, select_k);
 }
 
 /* channel.select{a:case_receive(), b:case_receive(), ...} -> {channel =
@@ -365,7 +365,7 @@ static int l_select(lua_State *L)
     return select_k(L, LUA_OK, 0);
 }
 
-int luaopen_wippy_channel(lua_State *L)
+int host_lua_open_channel(lua_State *L)
 {
     static const luaL_Reg functions[] = { { "select", l_select }, { NULL, NULL } };
     luaL_newlib(L, functions);
@@ -374,7 +374,7 @@ int luaopen_wippy_channel(lua_State *L)
 
 /* ---- exec: the EXIT of one process ---- */
 
-int lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid)
+int host_lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid)
 {
     event_item *prev = NULL;
     for (event_item *it = lp->events.head; it != NULL; prev = it, it = it->next) {
@@ -384,7 +384,7 @@ int lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid)
             lua_pushnil(L);
             lua_pushstring(L, it->ev.error);
         } else {
-            luah_push_value(L, &it->ev.value);
+            host_lua_push_value(L, &it->ev.value);
             lua_pushnil(L);
         }
         consume(lp, &lp->events, prev);

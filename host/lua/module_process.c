@@ -40,7 +40,7 @@ static bool collect(lua_State *L, int from, host_value *vals, size_t max, size_t
         return false;
     }
     for (int i = from; i <= top; i++) {
-        if (!luah_to_value(L, i, &vals[*n], err, sizeof err)) {
+        if (!host_lua_to_value(L, i, &vals[*n], err, sizeof err)) {
             for (size_t k = 0; k < *n; k++)
                 host_value_free(&vals[k]);
             lua_pushnil(L);
@@ -83,7 +83,7 @@ static int spawn_with(lua_State *L, unsigned flags)
     host_pid pid = spawn_from(L, flags);
     if (pid == 0)
         return 2;
-    luah_push_pid(L, pid);
+    host_lua_push_pid(L, pid);
     return 1;
 }
 
@@ -101,11 +101,11 @@ static int exec_k(lua_State *L, int status, lua_KContext ctx)
     (void)status;
     lua_proc *lp = lua_proc_of(L);
     host_pid pid = (host_pid)lua_tointeger(L, (int)ctx);
-    lua_take_queue(lp);
-    int n = lua_push_exit_of(L, lp, pid);
+    host_lua_take_queue(lp);
+    int n = host_lua_push_exit_of(L, lp, pid);
     if (n > 0)
         return n;
-    return lua_wait(L, -1, true, ctx, exec_k);
+    return host_lua_wait(L, -1, true, ctx, exec_k);
 }
 
 static int l_exec(lua_State *L)
@@ -129,7 +129,7 @@ static int outcome(lua_State *L, bool ok, const char *why)
 
 static int l_send(lua_State *L)
 {
-    host_pid to = luah_check_pid(L, 1);
+    host_pid to = host_lua_check_pid(L, 1);
     const char *topic = luaL_checkstring(L, 2);
     host_process *self = lua_proc_of(L)->p;
     host_value vals[HOST_MESSAGE_VALUES];
@@ -147,13 +147,13 @@ static int l_send(lua_State *L)
 
 static int l_terminate(lua_State *L)
 {
-    host_pid pid = luah_check_pid(L, 1);
+    host_pid pid = host_lua_check_pid(L, 1);
     return outcome(L, host_terminate(lua_proc_of(L)->p->rt, pid), "process not found");
 }
 
 static int l_cancel(lua_State *L)
 {
-    host_pid pid = luah_check_pid(L, 1);
+    host_pid pid = host_lua_check_pid(L, 1);
     const char *reason = luaL_optstring(L, 2, "");
     return outcome(L, host_cancel(lua_proc_of(L)->p->rt, pid, reason), "process not found");
 }
@@ -161,7 +161,7 @@ static int l_cancel(lua_State *L)
 /* monitor, unmonitor, link, unlink: (rt, self, pid). */
 static int pair_call(lua_State *L, bool (*f)(host_runtime *, host_pid, host_pid), const char *why)
 {
-    host_pid pid = luah_check_pid(L, 1);
+    host_pid pid = host_lua_check_pid(L, 1);
     host_process *self = lua_proc_of(L)->p;
     return outcome(L, f(self->rt, self->node.pid, pid), why);
 }
@@ -173,7 +173,7 @@ static int l_unlink(lua_State *L) { return pair_call(L, host_unlink, "not linked
 
 static int l_self(lua_State *L)
 {
-    luah_push_pid(L, lua_proc_of(L)->p->node.pid);
+    host_lua_push_pid(L, lua_proc_of(L)->p->node.pid);
     return 1;
 }
 
@@ -188,7 +188,7 @@ static int l_set_options(lua_State *L)
     return 1;
 }
 
-int luaopen_wippy_process(lua_State *L)
+int host_lua_open_process(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         { "spawn", l_spawn },
@@ -205,10 +205,10 @@ int luaopen_wippy_process(lua_State *L)
         { "unlink", l_unlink },
         { "self", l_self },
         { "set_options", l_set_options },
-        { "receive", lua_process_receive },
-        { "inbox", lua_process_inbox },
-        { "events", lua_process_events },
-        { "listen", lua_process_listen },
+        { "receive", host_lua_process_receive },
+        { "inbox", host_lua_process_inbox },
+        { "events", host_lua_process_events },
+        { "listen", host_lua_process_listen },
         { NULL, NULL },
     };
     luaL_newlib(L, functions);

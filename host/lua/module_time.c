@@ -42,15 +42,15 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx)
     int64_t until = lua_tointeger(L, (int)ctx);
     if (status != LUA_OK && host_now_ns() >= until)
         return 0;                           /* woken when due (or later) */
-    return lua_wait(L, until, false, ctx, sleep_k);
+    return host_lua_wait(L, until, false, ctx, sleep_k);
 }
 
 static int l_sleep(lua_State *L)
 {
-    int64_t d = luah_opt_duration(L, 1, -1);
+    int64_t d = host_lua_opt_duration(L, 1, -1);
     luaL_argcheck(L, d >= 0, 1, "a duration is required");
     lua_settop(L, 1);
-    lua_pushinteger(L, luah_deadline_in(d));
+    lua_pushinteger(L, host_lua_deadline_in(d));
     return sleep_k(L, LUA_OK, 2);
 }
 
@@ -69,20 +69,20 @@ static int l_since(lua_State *L)
 
 static int l_after(lua_State *L)
 {
-    int64_t d = luah_opt_duration(L, 1, -1);
+    int64_t d = host_lua_opt_duration(L, 1, -1);
     luaL_argcheck(L, d >= 0, 1, "a duration is required");
-    lua_push_timer_channel(L, d);
+    host_lua_push_timer_channel(L, d);
     return 1;
 }
 
 static int l_parse_duration(lua_State *L)
 {
     luaL_checkstring(L, 1);
-    lua_pushinteger(L, luah_opt_duration(L, 1, 0));
+    lua_pushinteger(L, host_lua_opt_duration(L, 1, 0));
     return 1;
 }
 
-int luaopen_wippy_time(lua_State *L)
+int host_lua_open_time(lua_State *L)
 {
     static const struct {
         const char *fn, *constant;

@@ -107,9 +107,9 @@ static const struct {
     const char *name;
     lua_CFunction open;
 } builtin_modules[] = {
-    { "process", luaopen_wippy_process },
-    { "time", luaopen_wippy_time },
-    { "channel", luaopen_wippy_channel },
+    { "process", host_lua_open_process },
+    { "time", host_lua_open_time },
+    { "channel", host_lua_open_channel },
 };
 
 static bool listed(const cfg_lua *cfg, const char *name)
@@ -149,7 +149,7 @@ static int l_require(lua_State *L)
         if (lua_getfield(L, 2, name) != LUA_TNIL)
             return 1;
         lua_pop(L, 1);
-        if (lua_chunk_push(L, &m->script->imports[i].chunk) != LUA_OK)
+        if (host_lua_chunk_push(L, &m->script->imports[i].chunk) != LUA_OK)
             return lua_error(L);
         lua_pushvalue(L, 1);
         lua_callk(L, 1, 1, 0, require_done);
@@ -177,7 +177,7 @@ static int l_require(lua_State *L)
 
 /* ---- the state's globals ---- */
 
-void lua_open_sandbox(lua_State *L)
+void host_lua_open_sandbox(lua_State *L)
 {
     static const luaL_Reg libs[] = {
         { LUA_GNAME, luaopen_base },         { LUA_STRLIBNAME, luaopen_string },
@@ -188,7 +188,7 @@ void lua_open_sandbox(lua_State *L)
         luaL_requiref(L, libs[i].name, libs[i].func, 1);
         lua_pop(L, 1);
     }
-    lua_coroutines_for_processes(L);
+    host_lua_coroutines_for_processes(L);
     open_os_subset(L);
     lua_pushnil(L);
     lua_setglobal(L, "dofile");
@@ -198,6 +198,6 @@ void lua_open_sandbox(lua_State *L)
     wrap_global(L, "setmetatable", l_setmetatable);
     lua_register(L, "print", l_print);
     lua_register(L, "require", l_require);
-    luaL_requiref(L, "process", luaopen_wippy_process, 1);
+    luaL_requiref(L, "process", host_lua_open_process, 1);
     lua_pop(L, 1);
 }

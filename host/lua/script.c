@@ -97,7 +97,7 @@ static void chunk_free(lua_chunk *c)
     free(c->error);
 }
 
-int lua_chunk_push(lua_State *L, const lua_chunk *c)
+int host_lua_chunk_push(lua_State *L, const lua_chunk *c)
 {
     if (c->error != NULL) {
         lua_pushstring(L, c->error);
@@ -129,7 +129,7 @@ static char *library_path(const cfg_entry *lib, char *err, size_t errlen)
     return path;
 }
 
-bool lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e)
+bool host_lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e)
 {
     const cfg_lua *cfg = &e->as.lua;
     char err[HOST_ERROR_MAX] = "";
@@ -170,7 +170,7 @@ bool lua_script_load(host_module *m, const cfg_registry *reg, const cfg_entry *e
     return true;
 }
 
-void lua_script_free(struct lua_script *s)
+void host_lua_script_free(struct lua_script *s)
 {
     if (s == NULL)
         return;

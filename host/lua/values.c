@@ -15,7 +15,7 @@
 
 #include "host/lua/internal.h"
 
-bool luah_to_value(lua_State *L, int idx, host_value *out, char *err, size_t errlen)
+bool host_lua_to_value(lua_State *L, int idx, host_value *out, char *err, size_t errlen)
 {
     size_t len;
     const char *s;
@@ -43,7 +43,7 @@ bool luah_to_value(lua_State *L, int idx, host_value *out, char *err, size_t err
     }
 }
 
-void luah_push_value(lua_State *L, const host_value *v)
+void host_lua_push_value(lua_State *L, const host_value *v)
 {
     switch (v->kind) {
     case HOST_VALUE_BOOL:
@@ -67,13 +67,13 @@ void luah_push_value(lua_State *L, const host_value *v)
     }
 }
 
-void luah_push_pid(lua_State *L, host_pid pid)
+void host_lua_push_pid(lua_State *L, host_pid pid)
 {
     char text[64];
     lua_pushstring(L, host_pid_format(lua_proc_of(L)->p->rt, pid, text, sizeof text));
 }
 
-host_pid luah_check_pid(lua_State *L, int idx)
+host_pid host_lua_check_pid(lua_State *L, int idx)
 {
     const char *text = luaL_checkstring(L, idx);
     host_pid pid = host_pid_parse(lua_proc_of(L)->p->rt, text);
@@ -82,7 +82,7 @@ host_pid luah_check_pid(lua_State *L, int idx)
     return pid;
 }
 
-int64_t luah_opt_duration(lua_State *L, int idx, int64_t def)
+int64_t host_lua_opt_duration(lua_State *L, int idx, int64_t def)
 {
     int64_t ns;
     switch (lua_type(L, idx)) {
@@ -112,7 +112,7 @@ int64_t luah_opt_duration(lua_State *L, int idx, int64_t def)
     }
 }
 
-int64_t luah_deadline_in(int64_t d)
+int64_t host_lua_deadline_in(int64_t d)
 {
     int64_t now = host_now_ns();
     return d > INT64_MAX - now ? INT64_MAX : now + d;
@@ -127,7 +127,7 @@ static void set_string(lua_State *L, const char *key, const char *s)
     lua_setfield(L, -2, key);
 }
 
-void luah_push_event(lua_State *L, const host_event *ev)
+void host_lua_push_event(lua_State *L, const host_event *ev)
 {
     static const char *const types[] = { "EXIT", "LINK_DOWN", "CANCEL", "MESSAGE" };
     static const char *const kinds[] = { "pid.exit", "pid.link.down", "pid.cancel", "message" };
@@ -135,7 +135,7 @@ void luah_push_event(lua_State *L, const host_event *ev)
     set_string(L, "type", types[ev->kind]);
     set_string(L, "kind", kinds[ev->kind]);
     if (ev->from != 0) {
-        luah_push_pid(L, ev->from);
+        host_lua_push_pid(L, ev->from);
         lua_setfield(L, -2, "from");
     }
     lua_pushinteger(L, ev->at_ns);
@@ -145,7 +145,7 @@ void luah_push_event(lua_State *L, const host_event *ev)
     case HOST_EVENT_LINK_DOWN:
         lua_createtable(L, 0, 2);           /* result = {value = ..., error = ...} */
         if (ev->kind == HOST_EVENT_EXIT && ev->error == NULL) {
-            luah_push_value(L, &ev->value);
+            host_lua_push_value(L, &ev->value);
             lua_pushvalue(L, -1);
             lua_setfield(L, -3, "value");
             lua_setfield(L, -3, "value");   /* and event.value, the older form */
@@ -161,7 +161,7 @@ void luah_push_event(lua_State *L, const host_event *ev)
         set_string(L, "topic", ev->topic);
         lua_createtable(L, (int)ev->npayload, 0);
         for (size_t i = 0; i < ev->npayload; i++) {
-            luah_push_value(L, &ev->payload[i]);
+            host_lua_push_value(L, &ev->payload[i]);
             lua_rawseti(L, -2, (lua_Integer)i + 1);
         }
         lua_rawgeti(L, -1, 1);
