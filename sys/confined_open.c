@@ -4,25 +4,25 @@
  * Two implementations share one contract:
  *   - openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: the kernel
  *     itself refuses every escape (Linux 5.6 and later);
- *   - a walk in user space, for kernels without openat2 or where a seccomp
- *     filter blocks it: one component at a time, never letting the kernel
- *     follow a symlink, reading each link and resolving its target itself,
- *     and keeping its own stack of directories so that ".." is answered from
- *     that stack instead of by the kernel.
- * Touches nothing outside the caller's directory; no global state. */
+ *   - the walk in user space of sys/resolve.h (sys_resolve_open()), for
+ *     kernels without openat2 or where a seccomp filter blocks it: one
+ *     component at a time, never letting the kernel follow a symlink, and
+ *     answering ".." from its own stack of directories.
+ * This file only prepares the path (leading slashes stripped) and picks
+ * one. Touches nothing outside the caller's directory; no global state. */
 #include "sys/confined_open.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "sys/resolve.h"
 
 #if defined(__has_include)
 #if __has_include(<linux/openat2.h>)
@@ -46,14 +46,6 @@ struct open_how {
 #define RESOLVE_BENEATH 0x08       /* refuse anything that leaves dirfd */
 #endif
 
-#ifndef O_PATH
-#define O_PATH 0 /* no O_PATH: directories are opened for reading instead */
-#endif
-
-/* How many directories below the root the walk may stand in at once; it
- * holds one descriptor per level. Deeper paths give ENAMETOOLONG. */
-#define WALK_MAX_DEPTH 128
-
 /* The mode given to a file that `flags` may create. */
 static mode_t create_mode(int flags)
 {
@@ -66,8 +58,9 @@ static mode_t create_mode(int flags)
     return 0;
 }
 
-/* Checks the arguments and strips the leading slashes from `path`.
- * Returns 0 and sets *rel, or returns an errno. */
+/* Checks the arguments and strips the leading slashes from `path` (a
+ * path of slashes only is ".", the directory itself). Returns 0 and sets
+ * *rel, or returns an errno. */
 static int prepare(const char *path, int *out_fd, const char **rel)
 {
     if (out_fd == NULL || path == NULL)
@@ -79,7 +72,7 @@ static int prepare(const char *path, int *out_fd, const char **rel)
         return ENAMETOOLONG;
     while (*path == '/')
         path++;
-    *rel = path;
+    *rel = path[0] != '\0' ? path : ".";
     return 0;
 }
 
@@ -94,7 +87,7 @@ static int open_with_openat2(int dirfd, const char *rel, int flags, int *out_fd)
     how.mode = create_mode(flags);
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 
-    long fd = syscall(SYS_openat2, dirfd, rel[0] != '\0' ? rel : ".", &how, sizeof how);
+    long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
     if (fd < 0)
         return errno;
     *out_fd = (int)fd;
@@ -108,148 +101,10 @@ static int open_with_openat2(int dirfd, const char *rel, int flags, int *out_fd)
 #endif
 }
 
-/* Whether the descriptor (an O_PATH one) refers to a symlink itself. */
-static bool is_symlink_fd(int fd)
-{
-    struct stat st;
-    return fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
-}
-
-/* Replaces the name of a symlink at the start of what is left of `path`
- * by its target: path becomes target followed by path[rest...], where
- * `rest` is the "/..." (or "") that came after the link's name.
- * Returns 0 or ENAMETOOLONG. */
-static int splice_link(char *path, size_t rest, const char *target, size_t target_len)
-{
-    size_t rest_len = strlen(path + rest);
-    if (target_len + rest_len >= PATH_MAX)
-        return ENAMETOOLONG;
-    memmove(path + target_len, path + rest, rest_len + 1);
-    memcpy(path, target, target_len);
-    return 0;
-}
-
-/* The portable walk. `rel` has been through prepare(). */
+/* The walk's way. `rel` has been through prepare(). */
 static int walk(int root, const char *rel, int flags, int *out_fd)
 {
-    char path[PATH_MAX];            /* what is left to resolve, from `pos` on */
-    char target[PATH_MAX];          /* the contents of a symlink */
-    char name[NAME_MAX + 1];        /* the component being resolved */
-    int dirs[WALK_MAX_DEPTH + 1];   /* dirs[0] = root (the caller's), dirs[depth] = where we stand */
-    int depth = 0;
-    int hops = 0;                   /* symlinks followed so far */
-    size_t pos = 0;
-    int err = 0;
-
-    dirs[0] = root;
-    if (rel[0] == '\0')
-        rel = "."; /* the path was all slashes: the directory itself */
-    memcpy(path, rel, strlen(rel) + 1); /* prepare() checked the length */
-
-    for (;;) {
-        /* Cut the next component. Slashes were skipped, so it is not empty. */
-        size_t len = strcspn(path + pos, "/");
-        size_t next = pos + len;                       /* the '/' or NUL after it */
-        size_t end = next + strspn(path + next, "/");  /* where the one after starts */
-        bool last = path[end] == '\0';
-        bool trailing_slash = last && next != end;     /* "dir/": must be a directory */
-
-        if (len > NAME_MAX) {
-            err = ENAMETOOLONG;
-            break;
-        }
-        memcpy(name, path + pos, len);
-        name[len] = '\0';
-
-        if (strcmp(name, "..") == 0) {
-            if (depth == 0) {
-                err = EXDEV; /* above the root */
-                break;
-            }
-            close(dirs[depth--]);
-            strcpy(name, "."); /* now stand in the parent */
-        }
-        if (strcmp(name, ".") == 0 && !last) {
-            pos = end;
-            continue;
-        }
-
-        /* A symlink met on the way is always followed; the last component's
-         * one only without O_NOFOLLOW, or when a trailing slash asks for it. */
-        int cur = dirs[depth];
-        bool follow = !last || trailing_slash || !(flags & O_NOFOLLOW);
-        int fd;
-        if (last) {
-            if (trailing_slash && (flags & O_CREAT)) {
-                err = EISDIR; /* what open(2) says to O_CREAT of "name/" */
-                break;
-            }
-            int last_flags = flags | O_NOFOLLOW | O_CLOEXEC | (trailing_slash ? O_DIRECTORY : 0);
-            fd = openat(cur, name, last_flags, create_mode(flags));
-            /* O_PATH | O_NOFOLLOW opens a symlink itself instead of failing. */
-            if (fd >= 0 && follow && (flags & O_PATH) && is_symlink_fd(fd)) {
-                close(fd);
-                fd = -1;
-                errno = ELOOP;
-            }
-        } else {
-            fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        }
-
-        if (fd < 0) {
-            int open_err = errno;
-            /* O_NOFOLLOW reports a symlink as ELOOP, or as ENOTDIR when
-             * O_DIRECTORY is also given. Anything else is the answer. */
-            if (!follow || (open_err != ELOOP && open_err != ENOTDIR)) {
-                err = open_err;
-                break;
-            }
-            ssize_t n = readlinkat(cur, name, target, sizeof target);
-            if (n < 0) {
-                err = open_err; /* not a symlink: the open's error stands */
-                break;
-            }
-            if (++hops > CONFINED_OPEN_MAX_HOPS) {
-                err = ELOOP;
-                break;
-            }
-            if ((size_t)n == sizeof target) {
-                err = ENAMETOOLONG;
-                break;
-            }
-            if (n == 0) {
-                err = ENOENT;
-                break;
-            }
-            if (target[0] == '/') {
-                err = EXDEV; /* absolute: points outside by definition */
-                break;
-            }
-            /* Resolve the target from the link's own directory, then go on
-             * with whatever followed the link's name. */
-            err = splice_link(path, next, target, (size_t)n);
-            if (err != 0)
-                break;
-            pos = 0;
-            continue;
-        }
-
-        if (last) {
-            *out_fd = fd;
-            break;
-        }
-        if (depth == WALK_MAX_DEPTH) {
-            close(fd);
-            err = ENAMETOOLONG;
-            break;
-        }
-        dirs[++depth] = fd;
-        pos = end;
-    }
-
-    while (depth > 0)
-        close(dirs[depth--]);
-    return err;
+    return sys_resolve_open(root, rel, flags, create_mode(flags), out_fd);
 }
 
 int confined_open(int dirfd, const char *path, int flags, int *out_fd)

@@ -3,14 +3,17 @@
  * (WASI's path calls need the directory and name instead of an open file:
  * sys/resolve.h, with the same escape rules.)
  *
- * Uses Linux openat2(2) with RESOLVE_BENEATH when the kernel has it, and a
- * portable component-by-component walk otherwise; both give the same answers.
- * Depends on libc only; no global state. */
+ * Uses Linux openat2(2) with RESOLVE_BENEATH when the kernel has it, and
+ * otherwise the component-by-component walk of sys/resolve.h
+ * (sys_resolve_open()); both give the same answers.
+ * Depends on libc and sys/resolve.h only; no global state. */
 #ifndef WIPPY_CONFINED_OPEN_H
 #define WIPPY_CONFINED_OPEN_H
 
+#include "sys/resolve.h"
+
 /* Most symlinks followed while resolving one path (Linux's MAXSYMLINKS). */
-#define CONFINED_OPEN_MAX_HOPS 40
+#define CONFINED_OPEN_MAX_HOPS SYS_RESOLVE_MAX_HOPS
 
 /* Opens `path` beneath the directory `dirfd` with open(2) `flags`
  * (O_NOFOLLOW/O_CREAT semantics: only read-style opens are required now; O_CLOEXEC always added).
@@ -24,9 +27,10 @@
  * (or a NULL argument), ENAMETOOLONG for a path of PATH_MAX bytes or more. */
 int confined_open(int dirfd, const char *path, int flags, int *out_fd);
 
-/* The portable walk, used when openat2 is unavailable; exposed for tests.
- * Same contract as confined_open(); it holds one descriptor per directory
- * level it descends and answers ENAMETOOLONG beyond 128 levels. */
+/* The walk, used when openat2 is unavailable; exposed for tests. Same
+ * contract as confined_open(); it holds one descriptor per directory level
+ * it descends and answers ENAMETOOLONG beyond SYS_RESOLVE_MAX_DEPTH (128)
+ * levels. */
 int confined_open_fallback(int dirfd, const char *path, int flags, int *out_fd);
 
 /* Text for the errors above: "path escapes its directory" for EXDEV, strerror() otherwise. */

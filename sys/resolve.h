@@ -1,6 +1,8 @@
 /* resolve.h — resolve a guest-controlled path beneath a directory, up to
  * its last component: how wasi/ turns a path_* argument into one *at(2)
- * call on (directory, name) that cannot leave the tree.
+ * call on (directory, name) that cannot leave the tree; and open such a
+ * path, the last component too, with the same walk: how confined_open()
+ * loads a file where the kernel has no openat2(2).
  *
  * Every directory on the way is opened with O_NOFOLLOW and every symlink
  * met is read and spliced in by the walk itself, never by the kernel; ".."
@@ -16,6 +18,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Also follow a symlink in the last component (confined like the others). */
 #define SYS_RESOLVE_FOLLOW 1
@@ -48,6 +51,19 @@ int sys_resolve(int root, const char *path, int flags, sys_resolved *out);
 
 /* Closes the walk's directory, if it owns one. Safe to call twice. */
 void sys_resolved_close(sys_resolved *r);
+
+/* Opens `path` beneath `root`: the walk of sys_resolve(), its last
+ * component then opened by openat(2) with `flags` (O_CLOEXEC added) and,
+ * for a file the open creates, `mode`. The open itself never follows a
+ * symlink: a symlink in the last component is followed by the walk
+ * (confined, as on the way) unless flags has O_NOFOLLOW (the open then
+ * answers ELOOP; with O_PATH it opens the link itself). A trailing '/'
+ * follows it anyway and requires a directory: O_DIRECTORY is added, and
+ * O_CREAT with it is EISDIR. "." and ".." last open the directory the
+ * walk stands in. Returns 0 and sets *out_fd, or an errno as for
+ * sys_resolve() and, for the last component, as openat(2) says (EISDIR,
+ * EACCES, EEXIST...); *out_fd is -1 then. */
+int sys_resolve_open(int root, const char *path, int flags, mode_t mode, int *out_fd);
 
 /* Whether a symlink whose contents are `target`, made in a directory
  * `depth` levels below a root, stays beneath that root when read as a

@@ -21,7 +21,8 @@
  *   base/root/make_out        -> ../made_outside.txt      (O_CREAT tests)
  *   base/root/make_abs        -> <base>/made_absolute.txt (O_CREAT tests)
  *   base/root/secret                  mode 000 (EACCES, when not root)
- *   base/root/deep/d/d/.../d          129 levels of "d" (the walk's depth limit) */
+ *   base/root/deep/d/d/.../d          129 levels of "d" (the walk's depth limit)
+ * The walk itself, sys_resolve_open() of sys/resolve.h, is also asked directly. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,7 @@
 #include <unistd.h>
 
 #include "sys/confined_open.h"
+#include "sys/resolve.h"
 #include "tests/test_util.h"
 
 #define CHAIN_LINKS 41 /* chain41 needs one hop more than allowed */
@@ -213,12 +215,24 @@ static const struct open_case {
     { "sub/..", O_RDONLY | O_DIRECTORY, 0, S_IFDIR, NULL },
     { "sub", O_WRONLY, EISDIR, 0, NULL },
     { "dirlink", O_RDWR, EISDIR, 0, NULL },
+    /* "." and ".." as the last component: the directory the walk stands in */
+    { "sub/.", O_RDONLY, 0, S_IFDIR, NULL },
+    { "dirlink/.", O_RDONLY, 0, S_IFDIR, NULL },
+    { ".", O_PATH, 0, S_IFDIR, NULL },
+    { "sub/../", O_RDONLY, 0, S_IFDIR, NULL },
+    { "sub/..", O_WRONLY, EISDIR, 0, NULL },
+    { "sub/../", O_WRONLY | O_CREAT, EISDIR, 0, NULL },
+    { "a.wasm/.", O_RDONLY, ENOTDIR, 0, NULL },
     /* O_NOFOLLOW and O_PATH on the last component */
     { "sub/inner_link", O_RDONLY | O_NOFOLLOW, ELOOP, 0, NULL },
     { "sub/inner_link", O_PATH, 0, S_IFREG, NULL },
     { "sub/inner_link", O_PATH | O_NOFOLLOW, 0, S_IFLNK, NULL },
     { "escape_abs", O_PATH | O_NOFOLLOW, 0, S_IFLNK, NULL },
     { "escape_abs", O_PATH, EXDEV, 0, NULL },
+    { "sub/up", O_RDONLY | O_NOFOLLOW, ELOOP, 0, NULL },
+    { "sub/up/", O_RDONLY | O_NOFOLLOW, 0, S_IFDIR, NULL },   /* the slash follows it */
+    { "sub/up/", O_PATH | O_NOFOLLOW, 0, S_IFDIR, NULL },
+    { "sub/inner_link", O_WRONLY | O_CREAT | O_EXCL, EEXIST, 0, NULL },   /* never followed */
     /* escapes */
     { "..", O_RDONLY, EXDEV, 0, NULL },
     { "../outside.txt", O_RDONLY, EXDEV, 0, NULL },
@@ -240,6 +254,7 @@ static const struct open_case {
     { "dangling", O_RDONLY, ENOENT, 0, NULL },
     { "loop1", O_RDONLY, ELOOP, 0, NULL },
     { "loop1/x", O_RDONLY, ELOOP, 0, NULL },
+    { "loop1/", O_RDONLY, ELOOP, 0, NULL },
     { "chain41", O_RDONLY, ELOOP, 0, NULL },
     /* not a directory, empty */
     { "a.wasm/x", O_RDONLY, ENOTDIR, 0, NULL },
@@ -361,6 +376,29 @@ START_TEST(test_create)
 }
 END_TEST
 
+/* sys_resolve_open(), the walk behind the fallback, takes the path as
+ * sys_resolve() does: relative, not empty; the mode for what it creates. */
+START_TEST(test_resolve_open_directly)
+{
+    int fd = 12345;
+    ck_assert_int_eq(sys_resolve_open(root_fd, "/a.wasm", O_RDONLY, 0, &fd), EXDEV);
+    ck_assert_int_eq(fd, -1);
+    ck_assert_int_eq(sys_resolve_open(root_fd, "", O_RDONLY, 0, &fd), ENOENT);
+    ck_assert_int_eq(sys_resolve_open(root_fd, "sub/up/a.wasm", O_RDONLY, 0, &fd), 0);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+
+    mode_t mask = umask(0);
+    ck_assert_int_eq(sys_resolve_open(root_fd, "dirlink/made_0600.txt", O_WRONLY | O_CREAT | O_EXCL,
+                                      0600, &fd), 0);
+    umask(mask);
+    close(fd);
+    struct stat st;
+    ck_assert(fstatat(root_fd, "sub/made_0600.txt", &st, 0) == 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+}
+END_TEST
+
 START_TEST(test_permission_denied)
 {
     if (geteuid() == 0)
@@ -439,6 +477,7 @@ Suite *confined_open_suite(void)
     tcase_add_test(tc, test_long_names);
     tcase_add_test(tc, test_deep_directories);
     tcase_add_test(tc, test_create);
+    tcase_add_test(tc, test_resolve_open_directly);
     tcase_add_test(tc, test_permission_denied);
     tcase_add_test(tc, test_strerror);
     tcase_add_test(tc, test_falls_back_without_openat2);

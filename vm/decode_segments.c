@@ -1,28 +1,23 @@
 /* decode_segments.c — the decoder's sections after start: element, data
  * count, code (locals and the byte range of each body) and data; and
- * constant expressions, which are only delimited here (the validator
- * checks and the instantiator evaluates them). */
+ * constant expressions, which are only delimited here (read with
+ * const_expr.h; the validator checks and the instantiator evaluates them). */
 #include <stdlib.h>
 
+#include "vm/const_expr.h"
 #include "vm/decode_internal.h"
+#include "vm/wasm_opcodes.h"
 
 /* ---- constant expressions ---- */
 
-/* A non-constant instruction makes the expression invalid, which the
+/* A constant expression is delimited here: its instructions are read
+ * (const_expr.h) up to its `end`, and only where it lies is recorded.
+ * The validator checks it and instantiation evaluates it from there.
+ *
+ * A non-constant instruction makes the expression invalid, which the
  * validator reports ("constant expression required") when it walks the
  * recorded range. Its immediates are unknown here, so to go on decoding
  * the next `end` byte is taken as the expression's end. */
-static bool skip_to_end(decoder *d, size_t start, vm_expr *out)
-{
-    uint8_t b;
-    do {
-        if (!vm_read_u8(&d->r, &b))
-            return false;
-    } while (b != 0x0b);
-    out->length = (uint32_t)(d->r.pos - 1 - start);
-    return true;
-}
-
 bool dec_const_expr(decoder *d, vm_expr *out)
 {
     vm_reader *r = &d->r;
@@ -30,46 +25,20 @@ bool dec_const_expr(decoder *d, vm_expr *out)
     out->form = VM_EXPR_BYTES;
     out->offset = (uint32_t)start;
     out->func_index = 0;
-    for (;;) {
-        uint8_t op;
-        if (!vm_read_u8(r, &op))
+    vm_const_instr op;
+    do {
+        if (!vm_const_instr_read(r, &op))
             return false;
-        int32_t i32;
-        int64_t i64;
-        uint32_t u32, f32;
-        uint64_t f64;
-        uint8_t u8;
-        bool ok;
-        switch (op) {
-        case 0x0b:   /* end */
-            out->length = (uint32_t)(r->pos - 1 - start);
-            return true;
-        case 0x41: ok = vm_read_s32(r, &i32); break;   /* i32.const */
-        case 0x42: ok = vm_read_s64(r, &i64); break;   /* i64.const */
-        case 0x43: ok = vm_read_f32(r, &f32); break;   /* f32.const */
-        case 0x44: ok = vm_read_f64(r, &f64); break;   /* f64.const */
-        case 0x23:                                     /* global.get */
-        case 0xd2: ok = vm_read_u32(r, &u32); break;   /* ref.func */
-        case 0xd0: ok = vm_read_u8(r, &u8); break;     /* ref.null t */
-        case 0x6a: case 0x6b: case 0x6c:               /* i32.add sub mul */
-        case 0x7c: case 0x7d: case 0x7e:               /* i64.add sub mul */
-            ok = true;
-            break;
-        case 0xfd: {                                   /* SIMD: v128.const only */
-            const uint8_t *bytes;
-            if (!vm_read_u32(r, &u32))
+    } while (op.kind != VM_CONST_END && op.kind != VM_CONST_NOT_CONSTANT);
+    if (op.kind == VM_CONST_NOT_CONSTANT) {
+        uint8_t b;
+        do {
+            if (!vm_read_u8(r, &b))
                 return false;
-            if (u32 != 12)
-                return skip_to_end(d, start, out);
-            ok = vm_read_bytes(r, 16, &bytes);
-            break;
-        }
-        default:
-            return skip_to_end(d, start, out);
-        }
-        if (!ok)
-            return false;
+        } while (b != VM_WASM_END);
     }
+    out->length = (uint32_t)(r->pos - 1 - start);
+    return true;
 }
 
 /* ---- element section ---- */
@@ -274,7 +243,7 @@ static bool missing_end(decoder *d, size_t body_end)
     d->r.pos = body_end;
     if (body_end == d->m->size)
         return vm_read_eof(&d->r);
-    if (d->m->bytes[body_end] == 0x0b)
+    if (d->m->bytes[body_end] == VM_WASM_END)
         return dec_fail(d, "section size mismatch");
     return dec_fail(d, "END opcode expected");
 }
@@ -296,7 +265,7 @@ static bool read_body(decoder *d, vm_func_def *f)
     f->body_offset = (uint32_t)entry.pos;
     f->body_end = (uint32_t)entry.end;
     d->r.pos = entry.end;
-    if (f->body_end == f->body_offset || d->m->bytes[f->body_end - 1] != 0x0b)
+    if (f->body_end == f->body_offset || d->m->bytes[f->body_end - 1] != VM_WASM_END)
         return missing_end(d, f->body_end);
     return true;
 }

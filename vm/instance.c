@@ -1,30 +1,15 @@
 /* instance.c — instantiation (Wasm 2.0 semantics): imports resolved and
  * checked, functions, tables, memories and globals created, element and
  * data segments applied in order (a trap keeps what was written before it),
- * the start function run; constant expressions evaluated (with the
- * extended-const proposal's wrapping i32/i64 add, sub, mul); exports by
- * name. */
+ * the start function run; constant expressions evaluated (their
+ * instructions read with const_expr.h, the extended-const proposal's
+ * arithmetic wrapping); exports by name. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm/reader.h"
+#include "vm/const_expr.h"
 #include "vm/runtime.h"
-#include "vm/simd_lanes.h"
-
-/* The extended-const arithmetic, wrapping as the integer instructions do:
- * i32 operands are the low 32 bits of their slots, and so is the result. */
-static uint64_t const_arith(uint8_t op, uint64_t a, uint64_t b)
-{
-    switch (op) {
-    case 0x6a: return (uint32_t)((uint32_t)a + (uint32_t)b);   /* i32.add */
-    case 0x6b: return (uint32_t)((uint32_t)a - (uint32_t)b);   /* i32.sub */
-    case 0x6c: return (uint32_t)((uint32_t)a * (uint32_t)b);   /* i32.mul */
-    case 0x7c: return a + b;                                   /* i64.add */
-    case 0x7d: return a - b;                                   /* i64.sub */
-    default: return a * b;                                     /* i64.mul */
-    }
-}
 
 bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2])
 {
@@ -40,53 +25,43 @@ bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2]
      * a broken module from reading out of bounds. Each operand has two
      * words: a v128's halves, or a scalar's slot bits and 0. */
     vm_error err = { 0 };
-    vm_reader r = { m->bytes, e->offset, (size_t)e->offset + e->length, &err };
+    vm_reader r = vm_const_expr_reader(m, e, &err);
     uint64_t stack[VM_MAX_CONST_DEPTH][2];
     uint32_t depth = 0;
-    while (r.pos < r.end) {
-        uint8_t op;
-        uint64_t v = 0, hi = 0;
-        if (!vm_read_u8(&r, &op))
+    for (;;) {
+        vm_const_instr op;
+        uint64_t v[2] = { 0, 0 };   /* what the instruction pushes */
+        if (!vm_const_instr_read(&r, &op))
             return false;
-        switch (op) {
-        case 0x41: { int32_t x; if (!vm_read_s32(&r, &x)) return false; v = (uint32_t)x; break; }
-        case 0x42: { int64_t x; if (!vm_read_s64(&r, &x)) return false; v = (uint64_t)x; break; }
-        case 0x43: { uint32_t x; if (!vm_read_f32(&r, &x)) return false; v = x; break; }
-        case 0x44: if (!vm_read_f64(&r, &v)) return false; break;
-        case 0xd0: r.pos++; v = 0; break;   /* ref.null t: the null reference */
-        case 0xd2: { uint32_t f; if (!vm_read_u32(&r, &f)) return false; v = (uint64_t)(uintptr_t)inst->funcs[f]; break; }
-        case 0x23: {
-            uint32_t g;
-            if (!vm_read_u32(&r, &g))
-                return false;
-            v = inst->globals[g]->value[0];
-            hi = inst->globals[g]->value[1];
+        if (op.kind == VM_CONST_END)
             break;
-        }
-        case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e:
+        switch (op.kind) {
+        case VM_CONST_PUSH_VALUE:
+            v[0] = op.value[0];
+            v[1] = op.value[1];
+            break;
+        case VM_CONST_PUSH_NULL:   /* the null reference */
+            break;
+        case VM_CONST_PUSH_FUNC:
+            v[0] = (uint64_t)(uintptr_t)inst->funcs[op.index];
+            break;
+        case VM_CONST_PUSH_GLOBAL:
+            v[0] = inst->globals[op.index]->value[0];
+            v[1] = inst->globals[op.index]->value[1];
+            break;
+        case VM_CONST_ARITH:
             if (depth < 2)
                 return false;
             depth -= 2;
-            v = const_arith(op, stack[depth][0], stack[depth + 1][0]);
+            v[0] = vm_const_arith(&op, stack[depth][0], stack[depth + 1][0]);
             break;
-        case 0xfd: {   /* v128.const: 16 bytes, little-endian halves */
-            uint32_t sub;
-            const uint8_t *bytes;
-            if (!vm_read_u32(&r, &sub) || sub != 12 || !vm_read_bytes(&r, 16, &bytes))
-                return false;
-            vm_v128 x;
-            memcpy(x.bytes, bytes, 16);
-            v = vm_v128_lo(x);
-            hi = vm_v128_hi(x);
-            break;
-        }
-        default:
+        default:   /* VM_CONST_NOT_CONSTANT */
             return false;
         }
         if (depth == VM_MAX_CONST_DEPTH)
             return false;
-        stack[depth][0] = v;
-        stack[depth][1] = hi;
+        stack[depth][0] = v[0];
+        stack[depth][1] = v[1];
         depth++;
     }
     if (depth != 1)

@@ -15,6 +15,7 @@
  * memory 0 in registers. An access to any other memory is one NAME_MEM
  * instruction that names the memory, and nothing fuses with it. */
 #include "vm/translate_internal.h"
+#include "vm/wasm_opcodes.h"
 
 #define MEM_ENTRY(NAME, ...) [VM_OP_##NAME] = VM_OP_##NAME##_MEM,
 static const vm_opcode mem_forms[VM_OP_COUNT] = { VM_LOADS(MEM_ENTRY) VM_STORES(MEM_ENTRY) };
@@ -126,7 +127,7 @@ bool translate_memory_size_grow(translator *t, uint8_t opcode)
     uint32_t x;
     if (!memory_index(t, &x))
         return false;
-    if (opcode == 0x3f) {
+    if (opcode == VM_WASM_MEMORY_SIZE) {
         if (!push(t, VM_I32))
             return false;
         return !tr_live(t) || (emit_op(t, VM_OP_MEMORY_SIZE) && emit(t, pos_slot(t, t->height - 1)) && emit(t, x));
@@ -151,20 +152,20 @@ bool translate_memory_bulk(translator *t, uint32_t sub)
 {
     uint32_t x, y;
     switch (sub) {
-    case 8:   /* memory.init data memory */
+    case VM_WASM_MEMORY_INIT:   /* data memory */
         if (!need_data_count(t, &y) || !memory_index(t, &x))
             return false;
         return three_operands(t, VM_OP_MEMORY_INIT, VM_I32, x, y, 2);
-    case 9:   /* data.drop */
+    case VM_WASM_DATA_DROP:
         if (!need_data_count(t, &y))
             return false;
         return !tr_live(t) || (emit_op(t, VM_OP_DATA_DROP) && emit(t, y));
-    case 10:  /* memory.copy dst src */
+    case VM_WASM_MEMORY_COPY:   /* dst src */
         if (!read_memory_index(t, &x) || !read_memory_index(t, &y) || !need_memory(t, x) ||
             !need_memory(t, y))
             return false;
         return three_operands(t, VM_OP_MEMORY_COPY, VM_I32, x, y, 2);
-    default:  /* 11, memory.fill */
+    default:                    /* VM_WASM_MEMORY_FILL */
         if (!memory_index(t, &x))
             return false;
         return three_operands(t, VM_OP_MEMORY_FILL, VM_I32, x, 0, 1);

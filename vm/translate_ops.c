@@ -1,11 +1,13 @@
 /* translate_ops.c — one case per WebAssembly instruction: read its
  * immediates, check its operand types (the spec's validation rules), emit
- * its internal code. The scalar numeric instructions come from the tables
+ * its internal code. Cases are named by the instruction's encoding
+ * (wasm_opcodes.h); the scalar numeric instructions come from the tables
  * in opcodes.h; the memory instructions are in translate_memory.c, the
  * calls in translate_calls.c. */
 #include <stdlib.h>
 
 #include "vm/translate_internal.h"
+#include "vm/wasm_opcodes.h"
 
 /* ---- forms derived from the opcode table ---- */
 
@@ -365,7 +367,7 @@ static bool op_local(translator *t, uint8_t opcode)
         return false;
     vm_valtype type = t->local_types[x];
     uint32_t slot = t->local_slots[x];
-    if (opcode == 0x20)   /* local.get: the consumer reads the local's slot */
+    if (opcode == VM_WASM_LOCAL_GET)   /* the consumer reads the local's slot */
         return push_local(t, type, slot);
     operand v = {0};
     if (!pop(t, type, &v) || !materialize_local(t, slot))
@@ -373,7 +375,7 @@ static bool op_local(translator *t, uint8_t opcode)
     if (tr_live(t) && !set_local(t, slot, &v))
         return false;
     /* local.tee: the value stays, and it is now in x. */
-    return opcode == 0x21 || push_local(t, type, slot);
+    return opcode == VM_WASM_LOCAL_SET || push_local(t, type, slot);
 }
 
 static bool op_global(translator *t, uint8_t opcode)
@@ -383,7 +385,7 @@ static bool op_global(translator *t, uint8_t opcode)
         return false;
     const vm_globaltype *gt = &t->m->global_types[g];
     bool v128 = gt->type == VM_V128;
-    if (opcode == 0x23) {
+    if (opcode == VM_WASM_GLOBAL_GET) {
         if (!push(t, gt->type))
             return false;
         return !tr_live(t) || (emit_op(t, v128 ? VM_OP_GLOBAL_GET_V128 : VM_OP_GLOBAL_GET) &&
@@ -402,7 +404,7 @@ static bool op_global(translator *t, uint8_t opcode)
 
 static bool op_ref(translator *t, uint8_t opcode)
 {
-    if (opcode == 0xd0) {
+    if (opcode == VM_WASM_REF_NULL) {
         uint8_t b = 0;
         if (!vm_read_u8(&t->r, &b))
             return false;
@@ -410,7 +412,7 @@ static bool op_ref(translator *t, uint8_t opcode)
             return tr_malformed(t, "malformed reference type");
         return constant(t, (vm_valtype)b, 0);
     }
-    if (opcode == 0xd1) {
+    if (opcode == VM_WASM_REF_IS_NULL) {
         operand r = {0};
         if (!pop_any(t, &r))
             return false;
@@ -438,7 +440,7 @@ static bool op_table_get_set(translator *t, uint8_t opcode)
     if (!read_index(t, &x, t->m->ntables, "unknown table"))
         return false;
     vm_valtype elem = t->m->tables[x].elem;
-    if (opcode == 0x25) {
+    if (opcode == VM_WASM_TABLE_GET) {
         if (!pop(t, VM_I32, &i) || !push(t, elem))
             return false;
         return !tr_live(t) || (use(t, &i) && emit_op(t, VM_OP_TABLE_GET) &&
@@ -470,30 +472,30 @@ static bool op_prefixed(translator *t)
         return false;
     switch (sub) {
 #define SAT_CASE(NAME, SUB, IN, OUT, EXPR) \
-    case SUB: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    case VM_WASM_##NAME: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
     VM_UNOPS_SAT(SAT_CASE)
 #undef SAT_CASE
-    case 8: case 9: case 10: case 11:   /* memory.init, data.drop, memory.copy, memory.fill */
+    case VM_WASM_MEMORY_INIT: case VM_WASM_DATA_DROP: case VM_WASM_MEMORY_COPY: case VM_WASM_MEMORY_FILL:
         return translate_memory_bulk(t, sub);
-    case 12:  /* table.init elem table */
+    case VM_WASM_TABLE_INIT:   /* elem table */
         if (!read_index(t, &y, t->m->nelems, "unknown elem segment") ||
             !read_index(t, &x, t->m->ntables, "unknown table"))
             return false;
         if (t->m->tables[x].elem != t->m->elems[y].type)
             return tr_fail(t, "type mismatch");
         return three_operands(t, VM_OP_TABLE_INIT, VM_I32, x, y, 2);
-    case 13:  /* elem.drop */
+    case VM_WASM_ELEM_DROP:
         if (!read_index(t, &y, t->m->nelems, "unknown elem segment"))
             return false;
         return !tr_live(t) || (emit_op(t, VM_OP_ELEM_DROP) && emit(t, y));
-    case 14:  /* table.copy dst src */
+    case VM_WASM_TABLE_COPY:   /* dst src */
         if (!read_index(t, &x, t->m->ntables, "unknown table") ||
             !read_index(t, &y, t->m->ntables, "unknown table"))
             return false;
         if (t->m->tables[x].elem != t->m->tables[y].elem)
             return tr_fail(t, "type mismatch");
         return three_operands(t, VM_OP_TABLE_COPY, VM_I32, x, y, 2);
-    case 15: { /* table.grow */
+    case VM_WASM_TABLE_GROW: {
         operand init = {0}, n = {0};
         if (!read_index(t, &x, t->m->ntables, "unknown table") || !pop(t, VM_I32, &n) ||
             !pop(t, t->m->tables[x].elem, &init) || !push(t, VM_I32))
@@ -502,11 +504,11 @@ static bool op_prefixed(translator *t)
                                emit(t, pos_slot(t, t->height - 1)) && emit(t, init.slot) &&
                                emit(t, n.slot) && emit(t, x));
     }
-    case 16:  /* table.size */
+    case VM_WASM_TABLE_SIZE:
         if (!read_index(t, &x, t->m->ntables, "unknown table") || !push(t, VM_I32))
             return false;
         return !tr_live(t) || (emit_op(t, VM_OP_TABLE_SIZE) && emit(t, pos_slot(t, t->height - 1)) && emit(t, x));
-    case 17:  /* table.fill */
+    case VM_WASM_TABLE_FILL:
         if (!read_index(t, &x, t->m->ntables, "unknown table"))
             return false;
         return three_operands(t, VM_OP_TABLE_FILL, t->m->tables[x].elem, x, 0, 1);
@@ -518,92 +520,92 @@ static bool op_prefixed(translator *t)
 bool translate_instruction(translator *t, uint8_t opcode, bool *function_done)
 {
     switch (opcode) {
-    case 0x00:
+    case VM_WASM_UNREACHABLE:
         if (tr_live(t) && !emit_op(t, VM_OP_UNREACHABLE))
             return false;
         set_unreachable(t);
         return true;
-    case 0x01:
+    case VM_WASM_NOP:
         return true;
-    case 0x02:
-    case 0x03: {
+    case VM_WASM_BLOCK:
+    case VM_WASM_LOOP: {
         uint32_t np, nr;
         const vm_valtype *p, *r;
         return read_block_type(t, &np, &p, &nr, &r) &&
-               push_ctrl(t, opcode == 0x02 ? CTRL_BLOCK : CTRL_LOOP, np, p, nr, r);
+               push_ctrl(t, opcode == VM_WASM_BLOCK ? CTRL_BLOCK : CTRL_LOOP, np, p, nr, r);
     }
-    case 0x04: return op_if(t);
-    case 0x05: return do_else(t);
-    case 0x0b: return do_end(t, function_done);
-    case 0x0c: return op_br(t);
-    case 0x0d: return op_br_if(t);
-    case 0x0e: return op_br_table(t);
-    case 0x0f: return op_return(t);
-    case 0x10: return op_call(t);
-    case 0x11: return op_call_indirect(t);
-    case 0x12: return op_return_call(t);
-    case 0x13: return op_return_call_indirect(t);
-    case 0x1a: {
+    case VM_WASM_IF: return op_if(t);
+    case VM_WASM_ELSE: return do_else(t);
+    case VM_WASM_END: return do_end(t, function_done);
+    case VM_WASM_BR: return op_br(t);
+    case VM_WASM_BR_IF: return op_br_if(t);
+    case VM_WASM_BR_TABLE: return op_br_table(t);
+    case VM_WASM_RETURN: return op_return(t);
+    case VM_WASM_CALL: return op_call(t);
+    case VM_WASM_CALL_INDIRECT: return op_call_indirect(t);
+    case VM_WASM_RETURN_CALL: return op_return_call(t);
+    case VM_WASM_RETURN_CALL_INDIRECT: return op_return_call_indirect(t);
+    case VM_WASM_DROP: {
         operand o = {0};
         return pop_any(t, &o);
     }
-    case 0x1b: return op_select(t, false);
-    case 0x1c: return op_select(t, true);
-    case 0x20: case 0x21: case 0x22: return op_local(t, opcode);
-    case 0x23: case 0x24: return op_global(t, opcode);
-    case 0x25: case 0x26: return op_table_get_set(t, opcode);
+    case VM_WASM_SELECT: return op_select(t, false);
+    case VM_WASM_SELECT_T: return op_select(t, true);
+    case VM_WASM_LOCAL_GET: case VM_WASM_LOCAL_SET: case VM_WASM_LOCAL_TEE: return op_local(t, opcode);
+    case VM_WASM_GLOBAL_GET: case VM_WASM_GLOBAL_SET: return op_global(t, opcode);
+    case VM_WASM_TABLE_GET: case VM_WASM_TABLE_SET: return op_table_get_set(t, opcode);
 #define LOAD_CASE(NAME, CODE, T, CTYPE, ALIGN) \
-    case CODE: return translate_load(t, VM_OP_##NAME, VM_##T, ALIGN);
+    case VM_WASM_##NAME: return translate_load(t, VM_OP_##NAME, VM_##T, ALIGN);
     VM_LOADS(LOAD_CASE)
 #undef LOAD_CASE
 #define STORE_CASE(NAME, CODE, T, CTYPE, ALIGN) \
-    case CODE: return translate_store(t, VM_OP_##NAME, VM_##T, ALIGN);
+    case VM_WASM_##NAME: return translate_store(t, VM_OP_##NAME, VM_##T, ALIGN);
     VM_STORES(STORE_CASE)
 #undef STORE_CASE
-    case 0x3f: case 0x40: return translate_memory_size_grow(t, opcode);
-    case 0x41: {
+    case VM_WASM_MEMORY_SIZE: case VM_WASM_MEMORY_GROW: return translate_memory_size_grow(t, opcode);
+    case VM_WASM_I32_CONST: {
         int32_t v;
         return vm_read_s32(&t->r, &v) && constant(t, VM_I32, (uint32_t)v);
     }
-    case 0x42: {
+    case VM_WASM_I64_CONST: {
         int64_t v;
         return vm_read_s64(&t->r, &v) && constant(t, VM_I64, (uint64_t)v);
     }
-    case 0x43: {
+    case VM_WASM_F32_CONST: {
         uint32_t bits;
         return vm_read_f32(&t->r, &bits) && constant(t, VM_F32, bits);
     }
-    case 0x44: {
+    case VM_WASM_F64_CONST: {
         uint64_t bits;
         return vm_read_f64(&t->r, &bits) && constant(t, VM_F64, bits);
     }
 #define COMPARE_CASE(NAME, CODE, T, EXPR, NEGATED, MIRRORED) \
-    case CODE: return binop(t, VM_OP_##NAME, VM_##T, VM_I32);
+    case VM_WASM_##NAME: return binop(t, VM_OP_##NAME, VM_##T, VM_I32);
     VM_COMPARES(COMPARE_CASE)
 #undef COMPARE_CASE
 #define BINOP_CASE(NAME, CODE, IN, OUT, EXPR) \
-    case CODE: return binop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    case VM_WASM_##NAME: return binop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
     VM_BINOPS(BINOP_CASE)
 #undef BINOP_CASE
 #define BINOP_TRAP_CASE(NAME, CODE, T, FN) \
-    case CODE: return binop(t, VM_OP_##NAME, VM_##T, VM_##T);
+    case VM_WASM_##NAME: return binop(t, VM_OP_##NAME, VM_##T, VM_##T);
     VM_BINOPS_TRAP(BINOP_TRAP_CASE)
 #undef BINOP_TRAP_CASE
 #define UNOP_CASE(NAME, CODE, IN, OUT, EXPR) \
-    case CODE: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    case VM_WASM_##NAME: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
     VM_UNOPS(UNOP_CASE)
 #undef UNOP_CASE
 #define UNOP_TRAP_CASE(NAME, CODE, IN, OUT, FN) \
-    case CODE: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
+    case VM_WASM_##NAME: return unop(t, VM_OP_##NAME, VM_##IN, VM_##OUT);
     VM_UNOPS_TRAP(UNOP_TRAP_CASE)
 #undef UNOP_TRAP_CASE
 #define REINTERPRET_CASE(NAME, CODE, IN, OUT) \
-    case CODE: return reinterpret(t, VM_##IN, VM_##OUT);
+    case VM_WASM_##NAME: return reinterpret(t, VM_##IN, VM_##OUT);
     VM_REINTERPRETS(REINTERPRET_CASE)
 #undef REINTERPRET_CASE
-    case 0xd0: case 0xd1: case 0xd2: return op_ref(t, opcode);
-    case 0xfc: return op_prefixed(t);
-    case 0xfd: return translate_simd(t);
+    case VM_WASM_REF_NULL: case VM_WASM_REF_IS_NULL: case VM_WASM_REF_FUNC: return op_ref(t, opcode);
+    case VM_WASM_PREFIX_FC: return op_prefixed(t);
+    case VM_WASM_PREFIX_SIMD: return translate_simd(t);
     default:
         return tr_malformed(t, "illegal opcode 0x%02x", opcode);
     }

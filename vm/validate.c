@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/const_expr.h"
 #include "vm/reader.h"
 #include "vm/translate.h"
 
@@ -46,19 +47,6 @@ static bool check_limits(checker *c, const vm_limits *l, uint64_t bound, bool me
 
 /* ---- constant expressions ---- */
 
-/* The name of an extended-const instruction (i32/i64 add, sub, mul). */
-static const char *const_arith_name(uint8_t op)
-{
-    switch (op) {
-    case 0x6a: return "i32.add";
-    case 0x6b: return "i32.sub";
-    case 0x6c: return "i32.mul";
-    case 0x7c: return "i64.add";
-    case 0x7d: return "i64.sub";
-    default: return "i64.mul";
-    }
-}
-
 /* A constant expression must produce exactly one value of type expect. It
  * is checked like a function body, with an operand stack (a fixed array:
  * at most VM_MAX_CONST_DEPTH operands, so a guest cannot make it grow).
@@ -66,7 +54,8 @@ static const char *const_arith_name(uint8_t op)
  * imported immutable global, which each push one value; the
  * extended-const proposal adds i32/i64 add, sub and mul, which pop two
  * operands of their type and push the result. Function indices it names
- * become declared references. */
+ * become declared references. The instructions are read with
+ * const_expr.h, the rules are here. */
 static bool check_const(checker *c, const vm_expr *e, vm_valtype expect)
 {
     const vm_module *m = c->m;
@@ -77,72 +66,55 @@ static bool check_const(checker *c, const vm_expr *e, vm_valtype expect)
         return expect == VM_FUNCREF || invalid(c, 0, "type mismatch");
     }
     bool extended = (m->features & VM_FEATURE_EXTENDED_CONST) != 0;
-    vm_reader r = { m->bytes, e->offset, (size_t)e->offset + e->length, c->err };
+    vm_reader r = vm_const_expr_reader(m, e, c->err);
     vm_valtype stack[VM_MAX_CONST_DEPTH];
     uint32_t depth = 0;
-    while (r.pos < r.end) {
-        uint32_t at = (uint32_t)r.pos;
-        uint8_t op;
+    for (;;) {
+        vm_const_instr op;
         vm_valtype type;   /* what the instruction pushes */
-        if (!vm_read_u8(&r, &op))
+        if (!vm_const_instr_read(&r, &op))
             return false;
-        switch (op) {
-        case 0x41: { int32_t v; if (!vm_read_s32(&r, &v)) return false; type = VM_I32; break; }
-        case 0x42: { int64_t v; if (!vm_read_s64(&r, &v)) return false; type = VM_I64; break; }
-        case 0x43: { uint32_t v; if (!vm_read_f32(&r, &v)) return false; type = VM_F32; break; }
-        case 0x44: { uint64_t v; if (!vm_read_f64(&r, &v)) return false; type = VM_F64; break; }
-        case 0xd0:
-            if (!vm_read_reftype(&r, &type))
+        if (op.kind == VM_CONST_END)
+            break;
+        switch (op.kind) {
+        case VM_CONST_PUSH_VALUE:
+            type = op.type;
+            break;
+        case VM_CONST_PUSH_NULL: {
+            /* The decoder let any byte through as the type, to delimit;
+             * that it is a reference type is checked here, reading it as one. */
+            vm_reader type_byte = { m->bytes, op.at + 1, r.end, c->err };
+            if (!vm_read_reftype(&type_byte, &type))
                 return false;
             break;
-        case 0xd2: {
-            uint32_t f;
-            if (!vm_read_u32(&r, &f))
-                return false;
-            if (f >= m->nfuncs)
-                return invalid(c, at, "unknown function %u", f);
-            c->declared_refs[f] = true;
+        }
+        case VM_CONST_PUSH_FUNC:
+            if (op.index >= m->nfuncs)
+                return invalid(c, op.at, "unknown function %u", op.index);
+            c->declared_refs[op.index] = true;
             type = VM_FUNCREF;
             break;
-        }
-        case 0x23: {
-            uint32_t g;
-            if (!vm_read_u32(&r, &g))
-                return false;
-            if (g >= m->nimported_globals)
-                return invalid(c, at, "unknown global %u", g);
-            if (m->global_types[g].mutable_)
-                return invalid(c, at, "constant expression required");
-            type = m->global_types[g].type;
+        case VM_CONST_PUSH_GLOBAL:
+            if (op.index >= m->nimported_globals)
+                return invalid(c, op.at, "unknown global %u", op.index);
+            if (m->global_types[op.index].mutable_)
+                return invalid(c, op.at, "constant expression required");
+            type = m->global_types[op.index].type;
             break;
-        }
-        case 0x6a: case 0x6b: case 0x6c:
-        case 0x7c: case 0x7d: case 0x7e:
+        case VM_CONST_ARITH:
             if (!extended)
-                return invalid(c, at, "constant expression required");
-            type = op < 0x70 ? VM_I32 : VM_I64;
+                return invalid(c, op.at, "constant expression required");
+            type = op.type;
             if (depth < 2 || stack[depth - 1] != type || stack[depth - 2] != type)
-                return invalid(c, at, "type mismatch: %s needs two %s operands",
-                               const_arith_name(op), vm_valtype_name(type));
+                return invalid(c, op.at, "type mismatch: %s needs two %s operands",
+                               vm_const_arith_name(&op), vm_valtype_name(type));
             depth -= 2;
             break;
-        case 0xfd: {   /* of the SIMD instructions, v128.const only */
-            uint32_t sub;
-            const uint8_t *bytes;
-            if (!vm_read_u32(&r, &sub))
-                return false;
-            if (sub != 12)
-                return invalid(c, at, "constant expression required");
-            if (!vm_read_bytes(&r, 16, &bytes))
-                return false;
-            type = VM_V128;
-            break;
-        }
-        default:
-            return invalid(c, at, "constant expression required");
+        default:   /* VM_CONST_NOT_CONSTANT */
+            return invalid(c, op.at, "constant expression required");
         }
         if (depth == VM_MAX_CONST_DEPTH)
-            return invalid(c, at, "constant expression too deep (more than %u operands)",
+            return invalid(c, op.at, "constant expression too deep (more than %u operands)",
                            VM_MAX_CONST_DEPTH);
         stack[depth++] = type;
     }
