@@ -240,7 +240,8 @@ bool do_else(translator *t);
 /* An index immediate below limit, else "<unknown> N" (translate_ops.c). */
 bool read_index(translator *t, uint32_t *out, uint32_t limit, const char *unknown);
 
-/* Calls and tail calls (translate_calls.c); 0x12 and 0x13 are illegal
+/* Calls and tail calls (translate_calls.c); return_call and
+ * return_call_indirect are illegal
  * opcodes unless the module may use tail calls. */
 bool op_call(translator *t);
 bool op_call_indirect(translator *t);
@@ -267,8 +268,8 @@ bool three_operands(translator *t, vm_opcode op, vm_valtype second, uint32_t imm
 bool read_memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *memory);
 bool translate_load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural);
 bool translate_store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural);
-bool translate_memory_size_grow(translator *t, uint8_t opcode);   /* 0x3f, 0x40 */
-/* 0xfc sub-opcodes 8 to 11: memory.init, data.drop, memory.copy, memory.fill. */
+bool translate_memory_size_grow(translator *t, uint8_t opcode);   /* memory.size, memory.grow */
+/* The 0xfc sub-opcodes memory.init, data.drop, memory.copy, memory.fill. */
 bool translate_memory_bulk(translator *t, uint32_t sub);
 
 #endif
