@@ -7,6 +7,9 @@
 #   make spec             the WebAssembly spec testsuite: the core (SPEC_DIR, default
 #                         ../shared/testsuite/core) and the tail-call, extended-const and
 #                         multi-memory proposals (PROPOSALS_DIR, default ../shared/testsuite/proposals)
+#   make cm-convert       convert the Component Model .wast scripts (CM_DIR, default
+#                         ../shared/testsuite/component-model) into build/cm-spec: JSON
+#                         commands and .wasm files, with jco (`npm ci` first if needed)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
 #   make bench-host       process host figures: spawn rate, memory per parked process, yield round trip
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
@@ -53,6 +56,7 @@ SPEC_DIR ?= ../shared/testsuite/core
 PROPOSALS_DIR ?= ../shared/testsuite/proposals
 WASI_DIR ?= ../shared/testsuite/wasi
 BENCH_DIR ?= ../shared/bench
+CM_DIR ?= ../shared/testsuite/component-model
 
 YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
@@ -163,6 +167,17 @@ $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
 
 spec: setup $(BUILD)/spec-runner
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
+
+# The Component Model scripts, converted only (no component runner yet, so
+# not part of check). jco comes from package-lock.json: `npm ci` installs it
+# when node_modules is missing or older than the lock (npm writes
+# node_modules/.package-lock.json at each install).
+.PHONY: cm-convert
+cm-convert: node_modules/.package-lock.json
+	testsuite/cm_convert.sh $(BUILD)/cm-spec $(CM_DIR)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
 
 examples/wasm/%.wasm: examples/wat/%.wat
 	@mkdir -p $(dir $@)

@@ -7,6 +7,11 @@ missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
+# node and npm, for `make cm-convert` (jco, testsuite/cm_wast2json.mjs): Debian's
+# nodejs and npm when the commands are absent. Checked by command, not by
+# package: a NodeSource nodejs has npm inside and no Debian npm package.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
     echo "setup: installing$missing"
