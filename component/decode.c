@@ -288,6 +288,8 @@ static bool section(cm_decoder *d, cm_scope *s)
     }
     if (!vm_read_len(&d->r, &size))
         return false;
+    if (size > d->r.end - d->r.pos)   /* vm_read_len counts from the size's first byte */
+        return vm_read_eof(&d->r);
     size_t end = d->r.pos + size;
     d->r.end = end;
     bool ok;

@@ -640,7 +640,7 @@ static bool component_names(cm_decoder *d, size_t end)
     while (ok && r.pos < end) {
         uint8_t id;
         uint32_t size;
-        if (!vm_read_u8(&r, &id) || !vm_read_len(&r, &size))
+        if (!vm_read_u8(&r, &id) || !vm_read_len(&r, &size) || size > end - r.pos)
             break;
         vm_reader sub = { .bytes = r.bytes, .pos = r.pos, .end = r.pos + size, .err = NULL };
         r.pos += size;
