@@ -55,6 +55,7 @@ endif
 SPEC_DIR ?= ../shared/testsuite/core
 PROPOSALS_DIR ?= ../shared/testsuite/proposals
 WASI_DIR ?= ../shared/testsuite/wasi
+COMPONENTS_DIR ?= ../shared/testsuite/components
 BENCH_DIR ?= ../shared/bench
 CM_DIR ?= ../shared/testsuite/component-model
 
@@ -70,6 +71,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # binary (fewer pages mapped at start-up).
 CLI_SRC  := $(filter-out host/cli/main.c,$(wildcard host/cli/*.c))
 LIB_SRC  := $(CLI_SRC) $(wildcard vm/*.c wasi/*.c sys/*.c sha256/*.c config/*.c)
+LIB_SRC  += $(wildcard component/*.c)
 LIB_SRC  += $(wildcard host/*.c host/abi/*.c)
 ifeq ($(LUA),1)
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
@@ -114,7 +116,8 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -DTEST_SOURCE_DIR='"$(CURDIR)"' \
-	    -DTEST_BUILD_DIR='"$(CURDIR)/$(BUILD)"' -MMD -MP -c -o $@ $<
+	    -DTEST_BUILD_DIR='"$(CURDIR)/$(BUILD)"' -DTEST_COMPONENTS_DIR='"$(abspath $(COMPONENTS_DIR))"' \
+	    -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
     X(vm)              \
     X(fuse)            \
     X(decode)          \
+    X(component)       \
     X(features)        \
     X(multi_memory)    \
     X(tail_call)       \

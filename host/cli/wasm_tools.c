@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "component/component.h"
 #include "host/cli/cli.h"
 #include "vm/vm.h"
 
@@ -212,8 +213,44 @@ done:
     return status;
 }
 
+/* `wasm validate` and `wasm dump` of a component (a file whose header has
+ * layer 1): decode and validate it, then print "ok" or its structure.
+ * Returns -2 when the file is not a component (a core module: the caller
+ * goes on as before). */
+static int component_tool(const char *path, bool dump, FILE *out, FILE *err)
+{
+    size_t size;
+    uint8_t *bytes = wippy_read_file(path, &size);
+    if (bytes == NULL) {
+        fprintf(err, "wippy: cannot read %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    if (!cm_is_component(bytes, size)) {
+        free(bytes);
+        return -2;
+    }
+    vm_error e;
+    cm_file *f = cm_decode(bytes, size, &e);
+    free(bytes);
+    if (f == NULL) {
+        fprintf(err, "%s: %s\n", path, e.message);
+        return 1;
+    }
+    if (dump)
+        cm_dump(f, out);
+    else
+        fprintf(out, "%s: ok\n", path);
+    cm_file_free(f);
+    return 0;
+}
+
 int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err)
 {
+    if ((argc == 2 && !strcmp(argv[0], "validate")) || (argc == 2 && !strcmp(argv[0], "dump"))) {
+        int status = component_tool(argv[1], argv[0][0] == 'd', out, err);
+        if (status != -2)
+            return status;
+    }
     if (argc >= 2 && !strcmp(argv[0], "validate") && argc == 2) {
         vm_module *m = wippy_wasm_load(argv[1], err);
         if (m == NULL)

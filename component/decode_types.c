@@ -1,0 +1,617 @@
+/* decode_types.c — types in the binary (Binary.md "Type Definitions"):
+ * sorts, value types, core func and module types, defined value types,
+ * resources, func types, component and instance types (their scopes are
+ * pushed here and read by decode.c's loop), their declarations, extern
+ * descriptors, and the checks on an import's or export's declaration.
+ * Touches the decoder's scopes and the type arena only. */
+#include "component/decode_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static cm_type node_of(cm_kind kind)
+{
+    return (cm_type){ .kind = kind, .elem = CM_NO_TYPE, .err = CM_NO_TYPE, .dtor = CM_NONE };
+}
+
+/* Adds a node; its id in *out. */
+static bool add(cm_decoder *d, const cm_type *n, cm_typeid *out)
+{
+    if ((*out = cm_type_add(d->types, n)) == CM_NO_TYPE)
+        return cm_nomem(d);
+    return true;
+}
+
+bool cm_read_core_sort(cm_decoder *d, cm_sort *out)
+{
+    size_t at = d->r.pos;
+    uint8_t b;
+    if (!vm_read_u8(&d->r, &b))
+        return false;
+    switch (b) {
+    case 0x00: *out = CM_SORT_CORE_FUNC; return true;
+    case 0x01: *out = CM_SORT_CORE_TABLE; return true;
+    case 0x02: *out = CM_SORT_CORE_MEMORY; return true;
+    case 0x03: *out = CM_SORT_CORE_GLOBAL; return true;
+    case 0x10: *out = CM_SORT_CORE_TYPE; return true;
+    case 0x11: *out = CM_SORT_CORE_MODULE; return true;
+    case 0x12: *out = CM_SORT_CORE_INSTANCE; return true;
+    default: return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected core sort, got 0x%02x", b);
+    }
+}
+
+bool cm_read_sort(cm_decoder *d, cm_sort *out)
+{
+    size_t at = d->r.pos;
+    uint8_t b;
+    if (!vm_read_u8(&d->r, &b))
+        return false;
+    switch (b) {
+    case 0x00: return cm_read_core_sort(d, out);
+    case 0x01: *out = CM_SORT_FUNC; return true;
+    case 0x02: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "value sort not supported");
+    case 0x03: *out = CM_SORT_TYPE; return true;
+    case 0x04: *out = CM_SORT_COMPONENT; return true;
+    case 0x05: *out = CM_SORT_INSTANCE; return true;
+    default: return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected sort, got 0x%02x", b);
+    }
+}
+
+bool cm_read_valtype(cm_decoder *d, cm_typeid *out)
+{
+    size_t at = d->r.pos;
+    if (d->r.pos < d->r.end && d->r.bytes[d->r.pos] >= 0x73 && d->r.bytes[d->r.pos] <= 0x7f) {
+        *out = (cm_typeid)(0x7f - d->r.bytes[d->r.pos++]);   /* 0x7f bool .. 0x73 string */
+        return true;
+    }
+    int64_t v;
+    if (!vm_read_s33(&d->r, &v))
+        return false;
+    if (v < 0)
+        return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected value type, got 0x%02x",
+                          d->r.bytes[at]);
+    const cm_space *sp = &cm_top(d)->spaces[CM_SORT_TYPE];
+    if ((uint64_t)v >= sp->n)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "type index %u out of range (%u defined)",
+                          (unsigned)v, sp->n);
+    *out = sp->ids[v];
+    if (!cm_is_valtype(d->types, *out))
+        return cm_fail_at(d, at, VM_ERR_INVALID, "type index %u is not a value type", (unsigned)v);
+    return true;
+}
+
+/* ---- core types ---- */
+
+/* A core function type after its 0x60. */
+static bool core_functype(cm_decoder *d, cm_typeid *out)
+{
+    cm_type n = node_of(CM_CORE_FUNC);
+    uint32_t counts[2];
+    vm_valtype *lists[2];
+    for (int k = 0; k < 2; k++) {
+        if (!cm_read_count(d, &counts[k]))
+            return false;
+        if ((lists[k] = cm_alloc(d->types, counts[k] * sizeof(vm_valtype))) == NULL)
+            return cm_nomem(d);
+        for (uint32_t i = 0; i < counts[k]; i++)
+            if (!vm_read_valtype(&d->r, &lists[k][i]))
+                return false;
+    }
+    n.nparams = counts[0];
+    n.params = lists[0];
+    n.nresults = counts[1];
+    n.results = lists[1];
+    return add(d, &n, out);
+}
+
+static bool limits(cm_decoder *d)
+{
+    size_t at = d->r.pos;
+    uint8_t flags;
+    uint64_t v;
+    if (!vm_read_u8(&d->r, &flags))
+        return false;
+    if (flags > 7)
+        return cm_fail_at(d, at, VM_ERR_MALFORMED, "malformed limits flags 0x%02x", flags);
+    unsigned bits = flags & 4 ? 64 : 32;
+    if (!vm_read_uleb(&d->r, bits, &v))
+        return false;
+    return !(flags & 1) || vm_read_uleb(&d->r, bits, &v);
+}
+
+/* A core:importdesc: its sort and (for functions) type in *decl. `types`
+ * is the module type's own core type space. */
+static bool core_importdesc(cm_decoder *d, const cm_space *types, cm_decl *decl)
+{
+    size_t at = d->r.pos;
+    uint8_t b, mut;
+    uint32_t i;
+    vm_valtype vt;
+    if (!vm_read_u8(&d->r, &b))
+        return false;
+    decl->type = CM_NO_TYPE;
+    switch (b) {
+    case 0x00:
+        decl->sort = CM_SORT_CORE_FUNC;
+        at = d->r.pos;
+        if (!vm_read_u32(&d->r, &i))
+            return false;
+        if (i >= types->n || d->types->nodes[types->ids[i]].kind != CM_CORE_FUNC)
+            return cm_fail_at(d, at, VM_ERR_INVALID, "core type index %u is not a function type", i);
+        decl->type = types->ids[i];
+        return true;
+    case 0x01:
+        decl->sort = CM_SORT_CORE_TABLE;
+        return vm_read_reftype(&d->r, &vt) && limits(d);
+    case 0x02:
+        decl->sort = CM_SORT_CORE_MEMORY;
+        return limits(d);
+    case 0x03:
+        decl->sort = CM_SORT_CORE_GLOBAL;
+        if (!vm_read_valtype(&d->r, &vt) || !vm_read_u8(&d->r, &mut))
+            return false;
+        if (mut > 1)
+            return cm_fail(d, "malformed mutability");
+        return true;
+    default:
+        return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "core import kind 0x%02x not supported", b);
+    }
+}
+
+/* A core module type after its 0x50: its own core type space; outer
+ * aliases reach the enclosing scope's core types (ct 1). */
+static bool core_moduletype(cm_decoder *d, cm_typeid *out)
+{
+    cm_space types = { 0 };
+    cm_decl *decls = NULL;
+    uint32_t n, ndecls = 0, nimports = 0;
+    bool ok = cm_read_count(d, &n);
+    if (ok && (decls = calloc(n + 1, sizeof *decls)) == NULL)
+        ok = cm_nomem(d);
+    for (uint32_t k = 0; ok && k < n; k++) {
+        size_t at = d->r.pos;
+        uint8_t b;
+        if (!(ok = vm_read_u8(&d->r, &b)))
+            break;
+        cm_typeid id = CM_NO_TYPE;
+        if (b == 0x00 || b == 0x03) {          /* import, export */
+            cm_decl *decl = &decls[ndecls];
+            ok = (b == 0x03 || cm_read_name(d, &decl->module)) && cm_read_name(d, &decl->name) &&
+                 core_importdesc(d, &types, decl);
+            if (ok && b == 0x00 && ndecls > nimports)
+                ok = cm_fail_at(d, at, VM_ERR_INVALID, "core module type import after an export");
+            if (ok)
+                nimports += b == 0x00, ndecls++;
+            continue;
+        }
+        if (b == 0x01) {                        /* type */
+            uint8_t form;
+            if (!(ok = vm_read_u8(&d->r, &form)))
+                break;
+            if (form != 0x60) {
+                ok = cm_fail_at(d, at + 1, form == 0x50 ? VM_ERR_INVALID : VM_ERR_UNSUPPORTED,
+                                form == 0x50 ? "core module type inside a core module type"
+                                             : "core type form 0x%02x not supported", form);
+                break;
+            }
+            ok = core_functype(d, &id);
+        } else if (b == 0x02) {                 /* alias outer */
+            uint8_t sort, target;
+            uint32_t ct, idx;
+            if (!(ok = vm_read_u8(&d->r, &sort) && vm_read_u8(&d->r, &target)))
+                break;
+            if (sort != 0x10 || target != 0x01) {
+                ok = cm_fail_at(d, at, VM_ERR_INVALID, "only outer type aliases in a core module type");
+                break;
+            }
+            if (!(ok = vm_read_u32(&d->r, &ct) && vm_read_u32(&d->r, &idx)))
+                break;
+            const cm_space *from = ct == 0 ? &types : ct == 1 ? &cm_top(d)->spaces[CM_SORT_CORE_TYPE] : NULL;
+            if (from == NULL || idx >= from->n) {
+                ok = cm_fail_at(d, at, VM_ERR_INVALID, "outer alias %u %u out of range", ct, idx);
+                break;
+            }
+            id = from->ids[idx];
+            if (d->types->nodes[id].kind == CM_CORE_MODULE) {
+                ok = cm_fail_at(d, at, VM_ERR_INVALID, "core module type inside a core module type");
+                break;
+            }
+        } else {
+            ok = cm_fail_at(d, at, VM_ERR_MALFORMED, "expected core module declaration, got 0x%02x", b);
+            break;
+        }
+        if (ok) {
+            cm_scope fake = { .spaces = { [CM_SORT_CORE_TYPE] = types } };
+            ok = cm_space_push(d, &fake, CM_SORT_CORE_TYPE, id, NULL);
+            types = fake.spaces[CM_SORT_CORE_TYPE];
+        }
+    }
+    if (ok) {
+        cm_type node = node_of(CM_CORE_MODULE);
+        node.nimports = nimports;
+        node.nexports = ndecls - nimports;
+        node.imports = cm_alloc(d->types, ndecls * sizeof *decls);
+        if (node.imports == NULL) {
+            ok = cm_nomem(d);
+        } else {
+            if (ndecls)
+                memcpy(node.imports, decls, ndecls * sizeof *decls);
+            node.exports = node.imports + nimports;
+            ok = add(d, &node, out);
+        }
+    }
+    free(types.ids);
+    free(decls);
+    return ok;
+}
+
+bool cm_core_type(cm_decoder *d)
+{
+    size_t at = d->r.pos;
+    uint8_t form;
+    cm_typeid id;
+    if (!vm_read_u8(&d->r, &form))
+        return false;
+    if (form == 0x60) {
+        if (!core_functype(d, &id))
+            return false;
+    } else if (form == 0x50) {
+        if (!core_moduletype(d, &id))
+            return false;
+    } else {
+        return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "core type form 0x%02x not supported", form);
+    }
+    cm_scope *s = cm_top(d);
+    if (s->kind == CM_SCOPE_COMPONENT) {
+        cm_def *def;
+        return cm_def_push(d, CM_DEF_CORE_TYPE, at, &def) &&
+               cm_def_define(d, def, CM_SORT_CORE_TYPE, id);
+    }
+    return cm_space_push(d, s, CM_SORT_CORE_TYPE, id, NULL);
+}
+
+/* ---- defined types ---- */
+
+/* A label' (a kebab label, unique in `seen`) copied into the arena. */
+static bool read_label(cm_decoder *d, cm_nameset *seen, const char **out)
+{
+    size_t at = d->r.pos;
+    if (!cm_read_name(d, out))
+        return false;
+    if (!cm_is_label(*out, strlen(*out)))
+        return cm_fail_at(d, at, VM_ERR_INVALID, "\"%s\" is not a valid label", *out);
+    bool nomem = false;
+    if (!cm_nameset_add(seen, *out, &nomem))
+        return nomem ? cm_nomem(d)
+                     : cm_fail_at(d, at, VM_ERR_INVALID, "duplicate label \"%s\"", *out);
+    return true;
+}
+
+/* A vector of fields: labelled (labels), with a value type (types) or
+ * with an optional one (optional, variant cases); at least `min`. */
+static bool read_fields(cm_decoder *d, cm_type *n, bool labels, bool types, bool optional,
+                        uint32_t min)
+{
+    size_t at = d->r.pos;
+    uint32_t count;
+    if (!cm_read_count(d, &count))
+        return false;
+    if (count < min)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "a %s needs at least one %s",
+                          n->kind == CM_TUPLE ? "tuple" : n->kind == CM_FUNC ? "function" : "type",
+                          labels ? "label" : "type");
+    if ((n->fields = cm_alloc(d->types, count * sizeof *n->fields)) == NULL)
+        return cm_nomem(d);
+    cm_nameset seen = { 0 };
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < count; i++) {
+        cm_field *f = &n->fields[i];
+        f->type = CM_NO_TYPE;
+        if (labels && !(ok = read_label(d, &seen, &f->label)))
+            break;
+        if (optional) {
+            uint8_t has;
+            if (!(ok = vm_read_u8(&d->r, &has)))
+                break;
+            if (has > 1) {
+                ok = cm_fail(d, "expected 0x00 or 0x01, got 0x%02x", has);
+                break;
+            }
+            if (has && !(ok = cm_read_valtype(d, &f->type)))
+                break;
+            uint8_t refines;
+            if (!(ok = vm_read_u8(&d->r, &refines)))
+                break;
+            if (refines != 0)
+                ok = cm_fail_at(d, d->r.pos - 1, VM_ERR_MALFORMED,
+                                "variant case: expected 0x00, got 0x%02x", refines);
+        } else if (types) {
+            ok = cm_read_valtype(d, &f->type);
+        }
+    }
+    cm_nameset_free(&seen);
+    n->nfields = count;
+    return ok;
+}
+
+/* An optional value type (0x00 | 0x01 t). */
+static bool optional_valtype(cm_decoder *d, cm_typeid *out)
+{
+    uint8_t has;
+    if (!vm_read_u8(&d->r, &has))
+        return false;
+    if (has > 1)
+        return cm_fail_at(d, d->r.pos - 1, VM_ERR_MALFORMED, "expected 0x00 or 0x01, got 0x%02x", has);
+    *out = CM_NO_TYPE;
+    return !has || cm_read_valtype(d, out);
+}
+
+/* A type index naming a resource, for own and borrow. */
+static bool resource_index(cm_decoder *d, cm_typeid *out)
+{
+    size_t at = d->r.pos;
+    uint32_t i;
+    if (!cm_read_index(d, CM_SORT_TYPE, &i, out))
+        return false;
+    if (d->types->nodes[*out].kind != CM_RESOURCE)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "type index %u is not a resource type", i);
+    return true;
+}
+
+/* A functype after its 0x40. */
+static bool functype(cm_decoder *d, cm_typeid *out)
+{
+    cm_type n = node_of(CM_FUNC);
+    if (!read_fields(d, &n, true, true, false, 0))
+        return false;
+    size_t at = d->r.pos;
+    uint8_t form;
+    uint32_t count;
+    if (!vm_read_u8(&d->r, &form))
+        return false;
+    if (form == 0x00) {
+        if (!cm_read_valtype(d, &n.elem))
+            return false;
+        if (d->types->nodes[n.elem].flags & CM_HAS_BORROW)
+            return cm_fail_at(d, at + 1, VM_ERR_INVALID, "function result contains a borrow");
+    } else if (form == 0x01) {
+        if (!cm_read_count(d, &count))
+            return false;
+        if (count != 0)
+            return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "named function results not supported");
+    } else {
+        return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected result list, got 0x%02x", form);
+    }
+    return add(d, &n, out);
+}
+
+/* A defvaltype or resource type or functype whose first byte `b` is read. */
+static bool simple_type(cm_decoder *d, uint8_t b, size_t at, cm_typeid *out)
+{
+    cm_scope *s = cm_top(d);
+    uint32_t len;
+    uint8_t rep;
+    if (b >= 0x73 && b <= 0x7f) {
+        *out = (cm_typeid)(0x7f - b);
+        return true;
+    }
+    cm_type n;
+    switch (b) {
+    case 0x72: n = node_of(CM_RECORD); if (!read_fields(d, &n, true, true, false, 1)) return false; break;
+    case 0x71: n = node_of(CM_VARIANT); if (!read_fields(d, &n, true, false, true, 1)) return false; break;
+    case 0x70: n = node_of(CM_LIST); if (!cm_read_valtype(d, &n.elem)) return false; break;
+    case 0x67:
+        n = node_of(CM_LIST);
+        if (!cm_read_valtype(d, &n.elem) || !vm_read_u32(&d->r, &len))
+            return false;
+        if (len == 0)
+            return cm_fail(d, "fixed-length list of length 0");
+        n.length = len;
+        break;
+    case 0x6f: n = node_of(CM_TUPLE); if (!read_fields(d, &n, false, true, false, 1)) return false; break;
+    case 0x6e:
+        n = node_of(CM_FLAGS);
+        if (!read_fields(d, &n, true, false, false, 1))
+            return false;
+        if (n.nfields > 32)
+            return cm_fail_at(d, at, VM_ERR_INVALID, "flags with more than 32 labels");
+        break;
+    case 0x6d: n = node_of(CM_ENUM); if (!read_fields(d, &n, true, false, false, 1)) return false; break;
+    case 0x6b: n = node_of(CM_OPTION); if (!cm_read_valtype(d, &n.elem)) return false; break;
+    case 0x6a:
+        n = node_of(CM_RESULT);
+        if (!optional_valtype(d, &n.elem) || !optional_valtype(d, &n.err))
+            return false;
+        break;
+    case 0x69: n = node_of(CM_OWN); if (!resource_index(d, &n.elem)) return false; break;
+    case 0x68: n = node_of(CM_BORROW); if (!resource_index(d, &n.elem)) return false; break;
+    case 0x66: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "stream types not supported");
+    case 0x65: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "future types not supported");
+    case 0x64: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "error-context types not supported");
+    case 0x3f: {
+        n = node_of(CM_RESOURCE);
+        if (s->kind != CM_SCOPE_COMPONENT)
+            return cm_fail_at(d, at, VM_ERR_INVALID, "resource type defined inside a component or instance type");
+        if (!vm_read_u8(&d->r, &rep))
+            return false;
+        if (rep != 0x7f)
+            return cm_fail_at(d, d->r.pos - 1, VM_ERR_INVALID, "resource representation must be i32");
+        uint8_t has;
+        if (!vm_read_u8(&d->r, &has))
+            return false;
+        if (has > 1)
+            return cm_fail_at(d, d->r.pos - 1, VM_ERR_MALFORMED, "expected 0x00 or 0x01, got 0x%02x", has);
+        if (has) {
+            size_t fat = d->r.pos;
+            cm_typeid ft;
+            if (!cm_read_index(d, CM_SORT_CORE_FUNC, &n.dtor, &ft))
+                return false;
+            const cm_type *f = ft != CM_NO_TYPE ? &d->types->nodes[ft] : NULL;
+            if (f != NULL && !(f->nparams == 1 && f->params[0] == VM_I32 && f->nresults == 0))
+                return cm_fail_at(d, fat, VM_ERR_INVALID, "resource destructor must be [i32] -> []");
+        }
+        break;
+    }
+    case 0x3e: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "async resource types not supported");
+    case 0x40: return functype(d, out);
+    case 0x43: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "async function types not supported");
+    default: return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected type, got 0x%02x", b);
+    }
+    return add(d, &n, out);
+}
+
+bool cm_type_def(cm_decoder *d)
+{
+    size_t at = d->r.pos;
+    cm_scope *s = cm_top(d);
+    cm_def *def = NULL;
+    uint8_t b;
+    uint32_t n;
+    if (s->kind == CM_SCOPE_COMPONENT && !cm_def_push(d, CM_DEF_TYPE, at, &def))
+        return false;
+    if (!vm_read_u8(&d->r, &b))
+        return false;
+    if (b == 0x41 || b == 0x42) {
+        if (!cm_read_count(d, &n) ||
+            !cm_scope_push(d, b == 0x41 ? CM_SCOPE_COMPONENT_TYPE : CM_SCOPE_INSTANCE_TYPE))
+            return false;
+        cm_top(d)->left = n;   /* read by the loop; cm_type_scope_end() defines it */
+        return true;
+    }
+    cm_typeid id;
+    if (!simple_type(d, b, at, &id))
+        return false;
+    if (def != NULL)
+        return cm_def_define(d, def, CM_SORT_TYPE, id);
+    return cm_space_push(d, s, CM_SORT_TYPE, id, NULL);
+}
+
+bool cm_read_extern_name(cm_decoder *d, const char **out)
+{
+    uint8_t b;
+    if (!vm_read_u8(&d->r, &b))
+        return false;
+    if (b > 0x01)
+        return cm_fail_at(d, d->r.pos - 1, VM_ERR_MALFORMED, "expected name tag 0x00, got 0x%02x", b);
+    return cm_read_name(d, out);
+}
+
+bool cm_type_decl(cm_decoder *d)
+{
+    size_t at = d->r.pos;
+    cm_scope *s = cm_top(d);
+    uint8_t b;
+    if (!vm_read_u8(&d->r, &b))
+        return false;
+    switch (b) {
+    case 0x00: return cm_core_type(d);
+    case 0x01: return cm_type_def(d);
+    case 0x02: return cm_alias(d, s, NULL);
+    case 0x03:
+    case 0x04: {
+        if (b == 0x03 && s->kind != CM_SCOPE_COMPONENT_TYPE)
+            return cm_fail_at(d, at, VM_ERR_INVALID, "import declaration in an instance type");
+        cm_decl decl = { 0 };
+        return cm_read_extern_name(d, &decl.name) && cm_read_externdesc(d, &decl) &&
+               cm_declare(d, s, b == 0x03, &decl, at + 1);
+    }
+    default:
+        return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected %s declaration, got 0x%02x",
+                          s->kind == CM_SCOPE_COMPONENT_TYPE ? "component type" : "instance type", b);
+    }
+}
+
+bool cm_read_externdesc(cm_decoder *d, cm_decl *decl)
+{
+    size_t at = d->r.pos;
+    uint8_t b, sub;
+    uint32_t i;
+    cm_typeid t;
+    if (!vm_read_u8(&d->r, &b))
+        return false;
+    static const struct { cm_sort sort; cm_kind kind; const char *what; } kinds[6] = {
+        { CM_SORT_CORE_MODULE, CM_CORE_MODULE, "core module" },
+        { CM_SORT_FUNC, CM_FUNC, "function" },
+        { CM_SORT_VALUE, CM_BOOL, "value" },
+        { CM_SORT_TYPE, CM_BOOL, "type" },
+        { CM_SORT_COMPONENT, CM_COMPONENT, "component" },
+        { CM_SORT_INSTANCE, CM_INSTANCE, "instance" },
+    };
+    if (b > 0x05)
+        return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected extern descriptor, got 0x%02x", b);
+    decl->sort = kinds[b].sort;
+    switch (b) {
+    case 0x00:
+        if (!vm_read_u8(&d->r, &sub))
+            return false;
+        if (sub != 0x11)
+            return cm_fail_at(d, at + 1, VM_ERR_MALFORMED, "expected core module sort 0x11, got 0x%02x", sub);
+        at = d->r.pos;
+        if (!cm_read_index(d, CM_SORT_CORE_TYPE, &i, &t))
+            return false;
+        break;
+    case 0x02:
+        return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "value imports and exports not supported");
+    case 0x03:
+        if (!vm_read_u8(&d->r, &sub))
+            return false;
+        if (sub == 0x00)
+            return cm_read_index(d, CM_SORT_TYPE, &i, &decl->type);
+        if (sub == 0x01) {
+            cm_type n = node_of(CM_RESOURCE);
+            n.abstract = true;
+            return add(d, &n, &decl->type);
+        }
+        return cm_fail_at(d, at + 1, VM_ERR_MALFORMED, "expected type bound, got 0x%02x", sub);
+    default:
+        at = d->r.pos;
+        if (!cm_read_index(d, CM_SORT_TYPE, &i, &t))
+            return false;
+        break;
+    }
+    if (d->types->nodes[t].kind != kinds[b].kind)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "type index %u is not a %s type", i, kinds[b].what);
+    decl->type = t;
+    return true;
+}
+
+bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t offset)
+{
+    cm_name_kind kind;
+    const char *resource = NULL;
+    const char *why = cm_check_name(d, decl->name, import, &kind, &resource);
+    if (why != NULL)
+        return cm_fail_at(d, offset, VM_ERR_INVALID, "%s name \"%s\": %s",
+                          import ? "import" : "export", decl->name, why);
+    bool nomem = false;
+    if (!cm_nameset_add(import ? &s->import_names : &s->export_names, decl->name, &nomem))
+        return nomem ? cm_nomem(d)
+                     : cm_fail_at(d, offset, VM_ERR_INVALID, "duplicate %s name \"%s\"",
+                                  import ? "import" : "export", decl->name);
+    if (resource != NULL) {
+        if (decl->sort != CM_SORT_FUNC)
+            return cm_fail_at(d, offset, VM_ERR_INVALID, "\"%s\" names a function but is a %s",
+                              decl->name, cm_sort_name(decl->sort));
+        if (!cm_nameset_has(&s->resource_names, resource))
+            return cm_fail_at(d, offset, VM_ERR_INVALID,
+                              "\"%s\": no resource \"%s\" imported or exported before it",
+                              decl->name, resource);
+        const cm_type *f = &d->types->nodes[decl->type];
+        if (kind == CM_NAME_CONSTRUCTOR &&
+            (f->elem == CM_NO_TYPE || d->types->nodes[f->elem].kind != CM_OWN))
+            return cm_fail_at(d, offset, VM_ERR_INVALID, "constructor \"%s\" must return an own handle",
+                              decl->name);
+        if (kind == CM_NAME_METHOD &&
+            (f->nfields == 0 || strcmp(f->fields[0].label, "self") != 0 ||
+             d->types->nodes[f->fields[0].type].kind != CM_BORROW))
+            return cm_fail_at(d, offset, VM_ERR_INVALID,
+                              "method \"%s\" must take (param \"self\" (borrow ...)) first", decl->name);
+    }
+    if (decl->sort == CM_SORT_TYPE && kind == CM_NAME_PLAIN &&
+        d->types->nodes[decl->type].kind == CM_RESOURCE &&
+        !cm_nameset_add(&s->resource_names, decl->name, &nomem) && nomem)
+        return cm_nomem(d);
+    if (!cm_decl_push(d, s, import, decl))
+        return false;
+    return s->kind != CM_SCOPE_COMPONENT ? cm_space_push(d, s, decl->sort, decl->type, NULL) : true;
+}

@@ -1,0 +1,171 @@
+/* types.h — the Component Model's types in memory: one arena of type nodes
+ * per decoded component (a top-level component and every component nested
+ * in it share it, so an outer alias is a plain copy of an id), nodes named
+ * by cm_typeid, the thirteen primitive value types at fixed ids.
+ *
+ * A node is immutable once made and only refers to nodes made before it
+ * (type definitions refer to earlier indices only), so the graph has no
+ * cycles and every walk over it ends. Each node carries what the canonical
+ * ABI needs of it, computed when it is made from its (already complete)
+ * children: its flattened core types (CanonicalABI.md "Flattening") and
+ * whether it holds a string, a list or a borrow somewhere inside. Nothing
+ * that reads a type therefore recurses over guest-controlled depth.
+ *
+ * Resource types are generative: each definition (and each import or
+ * export with a `(sub resource)` bound) makes a new node, and two
+ * resources are the same type only when they have the same id.
+ *
+ * Structural equality and subtyping (for instantiation) are not written
+ * yet; the nodes keep every field they need (labels, case types, extern
+ * descriptors with their names).
+ *
+ * This file and types.c touch no decoder state: they own the arena. */
+#ifndef WIPPY_COMPONENT_TYPES_H
+#define WIPPY_COMPONENT_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vm/vm.h"
+
+typedef uint32_t cm_typeid;
+
+#define CM_NO_TYPE UINT32_MAX   /* "no type": an absent case payload, result, ... */
+#define CM_NONE UINT32_MAX      /* "no index": an absent destructor, option, ... */
+
+/* What a node is. The primitive value types come first and their kind is
+ * also their id (CM_U32 is node 6 of every arena). */
+typedef enum {
+    CM_BOOL, CM_S8, CM_U8, CM_S16, CM_U16, CM_S32, CM_U32, CM_S64, CM_U64,
+    CM_F32, CM_F64, CM_CHAR, CM_STRING,
+    CM_NPRIMITIVES,
+    CM_RECORD = CM_NPRIMITIVES, /* fields: labels and types */
+    CM_VARIANT,                 /* fields: case labels, types (CM_NO_TYPE: no payload) */
+    CM_LIST,                    /* elem; length > 0 for a fixed-length list */
+    CM_TUPLE,                   /* fields: types, no labels */
+    CM_FLAGS,                   /* fields: labels */
+    CM_ENUM,                    /* fields: labels */
+    CM_OPTION,                  /* elem */
+    CM_RESULT,                  /* elem (ok), err; either may be CM_NO_TYPE */
+    CM_OWN,                     /* elem: a CM_RESOURCE */
+    CM_BORROW,                  /* elem: a CM_RESOURCE */
+    CM_RESOURCE,                /* dtor (core func index or CM_NONE); abstract when
+                                   imported or declared with (sub resource) */
+    CM_FUNC,                    /* fields: params; elem: the result or CM_NO_TYPE */
+    CM_COMPONENT,               /* decls: imports then exports */
+    CM_INSTANCE,                /* decls: exports */
+    CM_CORE_FUNC,               /* core params and results */
+    CM_CORE_MODULE,             /* decls: imports (with module names) then exports */
+    CM_CORE_INSTANCE            /* decls: exports */
+} cm_kind;
+
+/* The sorts of the index spaces (Binary.md `sort` and `core:sort`). */
+typedef enum {
+    CM_SORT_CORE_FUNC, CM_SORT_CORE_TABLE, CM_SORT_CORE_MEMORY, CM_SORT_CORE_GLOBAL,
+    CM_SORT_CORE_TYPE, CM_SORT_CORE_MODULE, CM_SORT_CORE_INSTANCE,
+    CM_SORT_FUNC, CM_SORT_VALUE, CM_SORT_TYPE, CM_SORT_COMPONENT, CM_SORT_INSTANCE,
+    CM_NSORTS
+} cm_sort;
+
+/* "core func", "func", "instance", ... */
+const char *cm_sort_name(cm_sort s);
+
+/* A labelled (or, in tuples, unlabelled) member of a type. label is
+ * NUL-terminated, NULL when there is none. */
+typedef struct {
+    const char *label;
+    cm_typeid type;
+} cm_field;
+
+/* An import or export declaration of a component, instance or core module
+ * type. `module` is a core import's module name (NULL otherwise). The type
+ * of a func/instance/component is its type node; of a type-sort decl, the
+ * type it names (a fresh abstract resource for `(sub resource)`); of a core
+ * table, memory or global, CM_NO_TYPE (their core types are not kept). */
+typedef struct {
+    const char *module;
+    const char *name;
+    cm_sort sort;
+    cm_typeid type;
+} cm_decl;
+
+#define CM_MAX_FLAT 16   /* MAX_FLAT_PARAMS; nflat saturates at CM_MAX_FLAT + 1 */
+
+enum {
+    CM_HAS_STRING = 1u << 0,
+    CM_HAS_LIST = 1u << 1,
+    CM_HAS_BORROW = 1u << 2,
+    CM_HAS_OWN = 1u << 3
+};
+
+typedef struct {
+    cm_kind kind;
+    uint32_t nfields;
+    cm_field *fields;        /* record, variant, tuple, flags, enum, func params */
+    cm_typeid elem, err;     /* see cm_kind */
+    uint32_t length;         /* fixed-length list: its length; else 0 */
+    uint32_t dtor;           /* resource: destructor core func, or CM_NONE */
+    bool abstract;           /* resource: imported / (sub resource), no rep or dtor known */
+    uint32_t nimports, nexports;
+    cm_decl *imports, *exports;
+    uint32_t nparams, nresults;          /* core func */
+    const vm_valtype *params, *results;  /* core func */
+    /* Canonical ABI facts of a value type (zero for the other kinds). */
+    uint8_t flags;                       /* CM_HAS_* */
+    uint8_t nflat;                       /* flattened length, at most CM_MAX_FLAT + 1 */
+    uint8_t flat[CM_MAX_FLAT];           /* vm_valtype of the first min(nflat, 16) */
+} cm_type;
+
+/* The arena: nodes and a bump allocator for everything they point to
+ * (labels, field and decl arrays). Freed as a whole. */
+typedef struct cm_chunk cm_chunk;
+typedef struct {
+    cm_type *nodes;
+    uint32_t count, cap;
+    cm_chunk *chunks;
+} cm_types;
+
+/* Makes the arena with its primitive nodes. False when memory runs out. */
+bool cm_types_init(cm_types *t);
+void cm_types_free(cm_types *t);
+
+/* n zeroed bytes from the arena (n may be 0); NULL when memory runs out. */
+void *cm_alloc(cm_types *t, size_t n);
+/* A NUL-terminated copy of s[0..len) in the arena; NULL when memory runs out. */
+char *cm_strndup(cm_types *t, const char *s, size_t len);
+
+/* Appends a node (copied from *node after its Canonical ABI facts are
+ * computed from its children) and returns its id, or CM_NO_TYPE when
+ * memory runs out. Children must already be in the arena. */
+cm_typeid cm_type_add(cm_types *t, const cm_type *node);
+
+static inline const cm_type *cm_type_get(const cm_types *t, cm_typeid id)
+{
+    return &t->nodes[id];
+}
+
+/* A value type: a primitive or one of the defined value types (record ..
+ * resource handles), i.e. what `valtype` may name. */
+bool cm_is_valtype(const cm_types *t, cm_typeid id);
+
+/* The core function type of a component function type under the canonical
+ * ABI (CanonicalABI.md flatten_functype): `lift` gives the type of the core
+ * function lifted, otherwise that of the core function a lower makes.
+ * Allocated in the arena; CM_NO_TYPE when memory runs out. */
+cm_typeid cm_flatten_func(cm_types *t, cm_typeid func, bool lift);
+
+/* True when two core function types have the same parameters and results. */
+bool cm_core_func_equal(const cm_types *t, cm_typeid a, cm_typeid b);
+
+/* Writes a type as WIT-like text: primitives and constructors by their WIT
+ * names (`list<u32>`, `result<s32, error-info>`, `func(a: u32) -> u32`);
+ * types that have a name in `names` (indexed by id, NULL entries allowed,
+ * names may be NULL) by that name; records, variants, enums and flags
+ * without a name in full. Resources print as `resource`, component and
+ * instance types as `instance { N exports }`. Bounded output: nesting deeper
+ * than 32 prints `...`. */
+void cm_type_print(const cm_types *t, cm_typeid id, const char *const *names, FILE *out);
+
+#endif
