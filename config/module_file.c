@@ -1,5 +1,5 @@
 /* module_file.c — reading a process.wasm binary through its fs.directory:
- * the path is resolved strictly inside the directory (confined_open), the
+ * the path is resolved strictly inside the directory (sys_confined_open), the
  * whole file is read, and its SHA-256 is compared with the entry's `hash`
  * before the bytes are handed to anything else. Error texts are Wippy's. */
 #include <errno.h>
@@ -94,7 +94,7 @@ static const char *open_error_text(int err)
     switch (err) {
     case EFBIG:  return "file is larger than 512 MiB";
     case EINVAL: return "not a regular file";
-    default:     return confined_open_strerror(err);
+    default:     return sys_confined_open_strerror(err);
     }
 }
 
@@ -128,7 +128,7 @@ static bool read_module(const cfg_registry *reg, const cfg_entry *e, uint8_t **b
                  fs->pub.as.fs.path, strerror(errno));
         return false;
     }
-    int fd, rc = confined_open(dirfd, w->path, O_RDONLY, &fd);
+    int fd, rc = sys_confined_open(dirfd, w->path, O_RDONLY, &fd);
     close(dirfd);
     if (rc == 0) {
         rc = read_whole(fd, bytes, size);

@@ -107,7 +107,7 @@ static int walk(int root, const char *rel, int flags, int *out_fd)
     return sys_resolve_open(root, rel, flags, create_mode(flags), out_fd);
 }
 
-int confined_open(int dirfd, const char *path, int flags, int *out_fd)
+int sys_confined_open(int dirfd, const char *path, int flags, int *out_fd)
 {
     const char *rel;
     int err = prepare(path, out_fd, &rel);
@@ -123,7 +123,7 @@ int confined_open(int dirfd, const char *path, int flags, int *out_fd)
     return err;
 }
 
-int confined_open_fallback(int dirfd, const char *path, int flags, int *out_fd)
+int sys_confined_open_fallback(int dirfd, const char *path, int flags, int *out_fd)
 {
     const char *rel;
     int err = prepare(path, out_fd, &rel);
@@ -132,7 +132,7 @@ int confined_open_fallback(int dirfd, const char *path, int flags, int *out_fd)
     return walk(dirfd, rel, flags, out_fd);
 }
 
-const char *confined_open_strerror(int err)
+const char *sys_confined_open_strerror(int err)
 {
     if (err == EXDEV)
         return "path escapes its directory";

@@ -25,15 +25,15 @@
  * EXDEV when the path (or a symlink on it) would escape the directory, ELOOP for more than 40
  * symlink hops, ENOENT/ENOTDIR/EACCES/EISDIR... as open(2) would, EINVAL for an empty path
  * (or a NULL argument), ENAMETOOLONG for a path of PATH_MAX bytes or more. */
-int confined_open(int dirfd, const char *path, int flags, int *out_fd);
+int sys_confined_open(int dirfd, const char *path, int flags, int *out_fd);
 
 /* The walk, used when openat2 is unavailable; exposed for tests. Same
- * contract as confined_open(); it holds one descriptor per directory level
+ * contract as sys_confined_open(); it holds one descriptor per directory level
  * it descends and answers ENAMETOOLONG beyond SYS_RESOLVE_MAX_DEPTH (128)
  * levels. */
-int confined_open_fallback(int dirfd, const char *path, int flags, int *out_fd);
+int sys_confined_open_fallback(int dirfd, const char *path, int flags, int *out_fd);
 
 /* Text for the errors above: "path escapes its directory" for EXDEV, strerror() otherwise. */
-const char *confined_open_strerror(int err);
+const char *sys_confined_open_strerror(int err);
 
 #endif /* WIPPY_CONFINED_OPEN_H */

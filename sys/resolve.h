@@ -1,7 +1,7 @@
 /* resolve.h — resolve a guest-controlled path beneath a directory, up to
  * its last component: how wasi/ turns a path_* argument into one *at(2)
  * call on (directory, name) that cannot leave the tree; and open such a
- * path, the last component too, with the same walk: how confined_open()
+ * path, the last component too, with the same walk: how sys_confined_open()
  * loads a file where the kernel has no openat2(2).
  *
  * Every directory on the way is opened with O_NOFOLLOW and every symlink

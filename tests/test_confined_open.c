@@ -1,4 +1,4 @@
-/* test_confined_open.c — confined_open() and its portable fallback against a
+/* test_confined_open.c — sys_confined_open() and its portable fallback against a
  * temporary tree full of hostile symlinks. Every case runs through both
  * implementations, which must give the same answer. The tree lives under a
  * mkdtemp directory and is removed afterwards:
@@ -56,8 +56,8 @@ static const struct {
     const char *name;
     open_fn open;
 } impls[] = {
-    { "confined_open", confined_open },
-    { "confined_open_fallback", confined_open_fallback },
+    { "sys_confined_open", sys_confined_open },
+    { "sys_confined_open_fallback", sys_confined_open_fallback },
 };
 #define N_IMPLS (sizeof impls / sizeof impls[0])
 #define IMPL_WALK 1 /* impls[IMPL_WALK] is the portable walk */
@@ -156,7 +156,7 @@ static void check_open(size_t impl, const char *path, int flags, int want_err,
     int fd = 12345;
     int err = impls[impl].open(root_fd, path, flags, &fd);
     ck_assert_msg(err == want_err, "%s(\"%.60s\"): got %d (%s), want %d (%s)", who, path, err,
-                  confined_open_strerror(err), want_err, confined_open_strerror(want_err));
+                  sys_confined_open_strerror(err), want_err, sys_confined_open_strerror(want_err));
     if (err != 0) {
         ck_assert_msg(fd == -1, "%s(\"%s\"): *out_fd is %d after a failure", who, path, fd);
         return;
@@ -410,14 +410,14 @@ END_TEST
 
 START_TEST(test_strerror)
 {
-    ck_assert_str_eq(confined_open_strerror(EXDEV), "path escapes its directory");
-    ck_assert_str_eq(confined_open_strerror(ENOENT), strerror(ENOENT));
-    ck_assert_str_eq(confined_open_strerror(ELOOP), strerror(ELOOP));
+    ck_assert_str_eq(sys_confined_open_strerror(EXDEV), "path escapes its directory");
+    ck_assert_str_eq(sys_confined_open_strerror(ENOENT), strerror(ENOENT));
+    ck_assert_str_eq(sys_confined_open_strerror(ELOOP), strerror(ELOOP));
 }
 END_TEST
 
 /* In a child process, forbid openat2 with a seccomp filter that answers
- * `blocked_errno`, then check that confined_open() falls back to the walk.
+ * `blocked_errno`, then check that sys_confined_open() falls back to the walk.
  * The filter does not check the architecture: it only has to stop
  * SYS_openat2 in this short-lived test process. */
 static void run_without_openat2(int blocked_errno)
@@ -442,12 +442,12 @@ static void run_without_openat2(int blocked_errno)
             _exit(2);
         /* ...and confined_open still works, by walking. */
         int fd, bad = 0;
-        bad |= confined_open(root_fd, "dirlink/../sub/inner_link", O_RDONLY, &fd) != 0;
+        bad |= sys_confined_open(root_fd, "dirlink/../sub/inner_link", O_RDONLY, &fd) != 0;
         if (!bad)
             close(fd);
-        bad |= confined_open(root_fd, "escape_rel", O_RDONLY, &fd) != EXDEV;
-        bad |= confined_open(root_fd, "loop1", O_RDONLY, &fd) != ELOOP;
-        bad |= confined_open(root_fd, "dangling", O_RDONLY, &fd) != ENOENT;
+        bad |= sys_confined_open(root_fd, "escape_rel", O_RDONLY, &fd) != EXDEV;
+        bad |= sys_confined_open(root_fd, "loop1", O_RDONLY, &fd) != ELOOP;
+        bad |= sys_confined_open(root_fd, "dangling", O_RDONLY, &fd) != ENOENT;
         _exit(bad ? 3 : 0);
     }
     int status;
