@@ -154,51 +154,16 @@ static vm_trap_kind trap_of(enum num_trap e)
 vm_status vm_interpret(vm_thread *t)
 {
 #ifdef VM_COMPUTED_GOTO
-#define LABEL_1(NAME) &&L_##NAME,
-#define LABEL_2(NAME, ...) &&L_##NAME,
-#define LABEL_IMM(NAME, ...) &&L_##NAME##_IMM,
-#define LABEL_ADD(NAME, ...) &&L_##NAME##_ADD,
-#define LABEL_A(NAME, ...) &&L_##NAME##_A, &&L_##NAME##_A_IMM,
-#define LABEL_IDX(NAME, ...) &&L_##NAME##_IDX,
-#define LABEL_STORE_IMM(NAME, ...) &&L_##NAME##_IMM, &&L_##NAME##_ADD_IMM, &&L_##NAME##_IDX_IMM,
-#define LABEL_M(NAME, ...) &&L_##NAME##_M,
-#define LABEL_RMW(NAME, ...) &&L_##NAME##_RMW,
-#define LABEL_PAIR(FIRST, SECOND) &&L_PAIR_##FIRST##_##SECOND,
-#define LABEL_TRIPLE(A, B, C) &&L_TRIPLE_##A##_##B##_##C,
-#define LABEL_QUAD(A, B, C, D) &&L_QUAD_##A##_##B##_##C##_##D,
-#define LABEL_LOOP(NAME, ...) &&L_LOOP_##NAME##_SS, &&L_LOOP_##NAME##_SI, &&L_LOOP_##NAME##_IS, \
-    &&L_LOOP_##NAME##_II,
-#define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
-#define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
-    &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
-#define LABEL_V128(NAME, ...) &&L_V128,
+    /* Each opcode's handler, by name: opcodes.h's VM_OPCODE lists name
+     * every opcode once; the v128 ones all enter vm_interpret_v128(). */
+#define VM_OPCODE(NAME, LAYOUT) [VM_OP_##NAME] = &&L_##NAME,
     static const void *const labels[VM_OP_COUNT] = {
-        VM_SPECIAL_OPS(LABEL_1) VM_COMPARES(LABEL_2) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2)
-        VM_UNOPS(LABEL_2) VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2)
-        VM_STORES(LABEL_2) VM_IMM_OPS(LABEL_IMM) VM_COMPARES(LABEL_FUSED)
-        VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
-        VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
-        VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
-        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW) VM_PAIRS(LABEL_PAIR)
-        VM_TRIPLES(LABEL_TRIPLE) VM_QUADS(LABEL_QUAD)
-        VM_V128_SPECIAL_OPS(LABEL_V128) VM_SIMD_OPS(LABEL_V128)
+        VM_SCALAR_OPCODES VM_GROUP_OPCODES
+#undef VM_OPCODE
+#define VM_OPCODE(NAME, LAYOUT) [VM_OP_##NAME] = &&L_V128,
+        VM_V128_OPCODES
+#undef VM_OPCODE
     };
-#undef LABEL_V128
-#undef LABEL_A
-#undef LABEL_IDX
-#undef LABEL_STORE_IMM
-#undef LABEL_M
-#undef LABEL_RMW
-#undef LABEL_PAIR
-#undef LABEL_TRIPLE
-#undef LABEL_QUAD
-#undef LABEL_LOOP
-#undef LABEL_MEM
-#undef LABEL_1
-#undef LABEL_2
-#undef LABEL_IMM
-#undef LABEL_ADD
-#undef LABEL_FUSED
 #define CASE(NAME) L_##NAME:
 #define DISPATCH() goto *labels[*pc]
 #else

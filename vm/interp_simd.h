@@ -41,13 +41,9 @@ vm_interpret_v128(uint64_t *fp, const uint32_t *pc, vm_instance *inst, bool *tra
     uint64_t mem_size = memory ? memory->size : 0;
 #define V128_FIRST VM_OP_COPY_V128   /* the v128 opcodes end the enumeration */
 #ifdef VM_COMPUTED_GOTO
-#define V128_LABEL_1(NAME) &&V_##NAME,
-#define V128_LABEL_2(NAME, ...) &&V_##NAME,
-    static const void *const labels[VM_OP_COUNT - V128_FIRST] = {
-        VM_V128_SPECIAL_OPS(V128_LABEL_1) VM_SIMD_OPS(V128_LABEL_2)
-    };
-#undef V128_LABEL_1
-#undef V128_LABEL_2
+#define VM_OPCODE(NAME, LAYOUT) [VM_OP_##NAME - V128_FIRST] = &&V_##NAME,
+    static const void *const labels[VM_OP_COUNT - V128_FIRST] = { VM_V128_OPCODES };
+#undef VM_OPCODE
 #define V128_CASE(NAME) V_##NAME:
 #define V128_DISPATCH()                                                       \
     do {                                                                      \
