@@ -29,6 +29,7 @@
 #ifndef WIPPY_VM_LAYOUTS_H
 #define WIPPY_VM_LAYOUTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vm/opcodes.h"
@@ -118,8 +119,10 @@ VM_SCALAR_OPCODES
 VM_V128_OPCODES
 #undef VM_OPCODE
 
-/* The operands of the instruction NAME at pc, and its length in words. */
+/* The operands of the instruction NAME at pc; its length in words; the
+ * word at which its operand `name` is. */
 #define VM_OPERANDS(NAME, pc) ((const vm_operands_##NAME *)(const void *)(pc))
 #define VM_LENGTH(NAME) ((uint32_t)(sizeof(vm_operands_##NAME) / sizeof(uint32_t)))
+#define VM_WORD_OF(NAME, name) ((uint32_t)(offsetof(vm_operands_##NAME, name) / sizeof(uint32_t)))
 
 #endif
