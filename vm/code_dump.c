@@ -167,6 +167,10 @@ void vm_code_dump(const vm_code *c, FILE *out)
             dump_operand(out, o, at + w);
             w += o->kind == OPD_TARGETS ? at[w - 1] : operand_words(o->kind);
         }
+#ifdef VM_PROFILE
+        if (c->counts != NULL)
+            fprintf(out, "  ; ran %llu", (unsigned long long)c->counts[pc]);
+#endif
         fputc('\n', out);
         pc += words;
     }

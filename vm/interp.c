@@ -168,10 +168,18 @@ vm_status vm_interpret(vm_thread *t)
 #undef VM_OPCODE
     };
 #define CASE(NAME) L_##NAME:
+#ifdef VM_PROFILE
+#define DISPATCH() do { func->code->counts[pc - code]++; goto *labels[*pc]; } while (0)
+#else
 #define DISPATCH() goto *labels[*pc]
+#endif
 #else
 #define CASE(NAME) case VM_OP_##NAME:
+#ifdef VM_PROFILE
+#define DISPATCH() do { func->code->counts[pc - code]++; goto dispatch; } while (0)
+#else
 #define DISPATCH() goto dispatch
+#endif
 #endif
 
     /* The machine's registers. Memory 0, which nearly every access uses,
