@@ -25,7 +25,8 @@ typedef enum {
     OPD_TARGETS,   /* @12,@20,@31 */
 } operand_kind;
 
-/* Each layout's operands, from the one list of layouts. Names are stored
+/* Each layout's operands, from the one list of layouts (a layout with
+ * more than MAX_OPERANDS does not compile). Names are stored
  * in place, not as pointers: the tables then need no relocation when the
  * program starts, so their pages stay untouched until something is
  * dumped. */
@@ -42,21 +43,6 @@ typedef struct {
 #define OPERANDS_OF(LAYOUT, OPERANDS) [VM_LAYOUT_##LAYOUT] = { OPERANDS },
 static const operand_info layout_operands[VM_LAYOUT_COUNT][MAX_OPERANDS] = { VM_LAYOUTS(OPERANDS_OF) };
 #undef OPERANDS_OF
-#define COUNT(...) +1
-#undef SLOT
-#undef WORD
-#undef VALUE
-#undef TARGET
-#undef TARGETS
-#define SLOT COUNT
-#define WORD COUNT
-#define VALUE COUNT
-#define TARGET COUNT
-#define TARGETS COUNT
-#define AT_MOST_MAX(LAYOUT, OPERANDS) _Static_assert(0 OPERANDS <= MAX_OPERANDS, #LAYOUT " has more operands than MAX_OPERANDS");
-VM_LAYOUTS(AT_MOST_MAX)
-#undef AT_MOST_MAX
-#undef COUNT
 #undef SLOT
 #undef WORD
 #undef VALUE
@@ -68,7 +54,8 @@ VM_LAYOUTS(AT_MOST_MAX)
 static const uint8_t layout_length[VM_LAYOUT_COUNT] = { VM_LAYOUTS(LENGTH_OF) };
 #undef LENGTH_OF
 
-/* Each opcode's name and layout (the groups' are their firsts'). */
+/* Each opcode's name and layout; not the groups': a group prints as its
+ * first instruction. */
 typedef struct {
     char name[31];
     uint8_t layout;
