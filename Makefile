@@ -18,9 +18,13 @@
 #   make bench-lua        Lua process figures: spawn -> EXIT from Lua, Lua<->Lua message round trip
 #   make bench-translate  decode + validate + translate speed (MB/s of code section)
 #   make setup            install the Debian packages the project needs (as root)
+#   make groups-profile   propose vm/groups.h's groups from a profile of the benchmark
+#                         programs (build/profile, PROFILE=1) into $(BUILD)/groups.proposed.h
+#   make interp-expanded  the interpreter preprocessed, for reading: $(BUILD)/interp.expanded.c
 #
 # Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
-# DISPATCH=switch (the interpreter's portable switch dispatch), CC=clang,
+# DISPATCH=switch (the interpreter's portable switch dispatch), PROFILE=1 (count
+# every instruction run, translate no groups: for make groups-profile), CC=clang,
 # LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=0
 # (link build/wippy against the shared glibc instead of static-pie).
 
@@ -51,6 +55,9 @@ CPPFLAGS += -DSHA256_PORTABLE_ONLY
 endif
 ifeq ($(DISPATCH),switch)
 CPPFLAGS += -DVM_PORTABLE_DISPATCH
+endif
+ifeq ($(PROFILE),1)
+CPPFLAGS += -DVM_PROFILE
 endif
 SPEC_DIR ?= ../shared/testsuite/core
 PROPOSALS_DIR ?= ../shared/testsuite/proposals
@@ -287,6 +294,29 @@ fuzz: setup $(BUILD)/fuzz-engine $(TEST_WASM)
 	fi
 	$(BUILD)/fuzz-engine -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
 	    -artifact_prefix=$(BUILD)/fuzz-crashes/ $(BUILD)/fuzz-corpus
+
+# The groups (vm/groups.h) proposed from a profile: a build that counts
+# every instruction it runs (PROFILE=1, in build/profile) runs each
+# benchmark program; tools/propose_groups.py reads the counts.
+.PHONY: groups-profile interp-expanded
+groups-profile: setup
+	@$(MAKE) --no-print-directory BUILD=build/profile PROFILE=1 SANITIZE=0 build/profile/wippy
+	@mkdir -p $(BUILD)
+	python3 tools/propose_groups.py build/profile/wippy $(BENCH_DIR)/wasm > $(BUILD)/groups.proposed.h
+	@echo "groups-profile: wrote $(BUILD)/groups.proposed.h (the lists of vm/groups.h)"
+
+# The interpreter after the preprocessor, every handler and body spelled
+# out (grep L_I32_XOR_A finds the handler), through clang-format when
+# there is one.
+interp-expanded:
+	@mkdir -p $(BUILD)
+	$(CC) $(CPPFLAGS) -E -P vm/interp.c > $(BUILD)/interp.expanded.tmp.c
+	if command -v clang-format >/dev/null; then \
+	    clang-format --style='{BasedOnStyle: LLVM, ColumnLimit: 100}' $(BUILD)/interp.expanded.tmp.c \
+	        > $(BUILD)/interp.expanded.c; \
+	else mv $(BUILD)/interp.expanded.tmp.c $(BUILD)/interp.expanded.c; fi
+	@rm -f $(BUILD)/interp.expanded.tmp.c
+	@echo "interp-expanded: wrote $(BUILD)/interp.expanded.c"
 
 clean:
 	rm -rf build examples/wasm

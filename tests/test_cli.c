@@ -226,7 +226,7 @@ START_TEST(wasm_validate_and_call)
     result dump = run("wasm", "dump", EXAMPLES "/wasm/worker.wasm", NULL);
     ck_assert_int_eq(dump.status, 0);
     ck_assert_str_eq(dump.out, "func 0\n  ; 2 params, 2 locals, 6 slots\n"
-                               "      0  I32_MUL                  0 0 1\n"
+                               "      0  I32_MUL                  dst=s0 a=s0 b=s1\n"
                                "      4  RETURN\n");
     done(&dump);
     result usage = run("wasm", "frob", NULL);

@@ -45,6 +45,9 @@ typedef struct vm_code {
     uint32_t nresults;      /* the results' slots */
     vm_code_line *lines;
     uint32_t nlines;
+#ifdef VM_PROFILE
+    uint64_t *counts;       /* a profile build: how often the instruction at each pc ran */
+#endif
 } vm_code;
 
 /* Frees a translated body (NULL is fine). */
@@ -56,6 +59,17 @@ void vm_code_dump(const vm_code *c, FILE *out);
  * VM_QUADS) and, if length is not NULL, how many run in it; else op itself
  * and 1. */
 uint32_t vm_group_first(uint32_t op, uint32_t *length);
+
+/* A profile build (-DVM_PROFILE, `make groups-profile`; profile.c):
+ * counts every instruction the interpreter runs and translates no groups.
+ * vm_profile_start() gives a loaded module's code its counters;
+ * vm_profile_write() appends its dump, each instruction with its count,
+ * to the file $WIPPY_PROFILE (if set) — when it is freed, or at exit. */
+#ifdef VM_PROFILE
+struct vm_module;
+void vm_profile_start(struct vm_module *m);
+void vm_profile_write(struct vm_module *m);
+#endif
 
 /* The byte offset in the module of the instruction translated at pc. */
 uint32_t vm_code_offset(const vm_code *c, uint32_t pc);

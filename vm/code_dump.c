@@ -1,124 +1,68 @@
-/* code_dump.c — prints translated code as text, one instruction a line:
- * for reading what the translator made of a function (and for tuning it).
- * Operand counts come from the same opcode table as everything else. */
+/* code_dump.c — prints translated code as text, one instruction a line,
+ * each operand named as its layout names it (layouts.h):
+ *     12  I32_ADD_IMM              dst=s3 a=s1 b=5
+ * slots as sN, immediates as numbers, branch targets as @N (the word
+ * index of the instruction they go to): for reading what the translator
+ * made of a function, and for tuning it. Also: the first instruction of
+ * a group (vm_group_first()). */
 #include <stdio.h>
 
 #include "vm/code.h"
 #include "vm/module.h"
-#include "vm/opcodes.h"
+#include "vm/layouts.h"
+#include "vm/numeric.h"
 
-#define IMM_WORDS_I32 1
-#define IMM_WORDS_I64 2
-#define IMM_WORDS_F32 1
-#define IMM_WORDS_F64 2
+/* How the dump prints an operand word of each kind (layouts.h). */
+typedef enum {
+    OPD_SLOT,      /* s3 */
+    OPD_WORD,      /* 8 */
+    OPD_I32,       /* -1: an i32 immediate reads as wasm wrote it */
+    OPD_I64,
+    OPD_F32,       /* 1.5 */
+    OPD_F64,
+    OPD_V128,      /* 0x...: 32 hex digits, the high half first */
+    OPD_TARGET,    /* @12 */
+    OPD_TARGETS,   /* @12,@20,@31 */
+} operand_kind;
 
-/* The operand words of each kind of SIMD instruction (opcodes.h). */
-#define SIMD_WORDS_CONST 5
-#define SIMD_WORDS_SHUFFLE 7
-#define SIMD_WORDS_UNARY 2
-#define SIMD_WORDS_BINARY 3
-#define SIMD_WORDS_TERNARY 4
-#define SIMD_WORDS_TEST 2
-#define SIMD_WORDS_SHIFT 3
-#define SIMD_WORDS_SPLAT_I32 2
-#define SIMD_WORDS_SPLAT_I64 2
-#define SIMD_WORDS_SPLAT_F32 2
-#define SIMD_WORDS_SPLAT_F64 2
-#define SIMD_WORDS_EXTRACT_I32 3
-#define SIMD_WORDS_EXTRACT_I64 3
-#define SIMD_WORDS_EXTRACT_F32 3
-#define SIMD_WORDS_EXTRACT_F64 3
-#define SIMD_WORDS_REPLACE_I32 4
-#define SIMD_WORDS_REPLACE_I64 4
-#define SIMD_WORDS_REPLACE_F32 4
-#define SIMD_WORDS_REPLACE_F64 4
-#define SIMD_WORDS_LOAD 4
-#define SIMD_WORDS_STORE 4
-#define SIMD_WORDS_LOAD_LANE 6
-#define SIMD_WORDS_STORE_LANE 5
-
-/* Names are stored in place, not as pointers: the table then needs no
- * relocation when the program starts, so its pages stay untouched until
- * something is dumped. */
+/* Each layout's operands, from the one list of layouts (a layout with
+ * more than MAX_OPERANDS does not compile). Names are stored
+ * in place, not as pointers: the tables then need no relocation when the
+ * program starts, so their pages stay untouched until something is
+ * dumped. */
+#define MAX_OPERANDS 6
 typedef struct {
-    char name[32];
-    int words;   /* operand words after the opcode; -1: BR_TABLE */
-} op_info;
+    uint8_t kind;
+    char name[11];
+} operand_info;
+#define SLOT(name) { OPD_SLOT, #name },
+#define WORD(name) { OPD_WORD, #name },
+#define VALUE(T, name) { OPD_##T, #name },
+#define TARGET(name) { OPD_TARGET, #name },
+#define TARGETS(name) { OPD_TARGETS, #name },
+#define OPERANDS_OF(LAYOUT, OPERANDS) [VM_LAYOUT_##LAYOUT] = { OPERANDS },
+static const operand_info layout_operands[VM_LAYOUT_COUNT][MAX_OPERANDS] = { VM_LAYOUTS(OPERANDS_OF) };
+#undef OPERANDS_OF
+#undef SLOT
+#undef WORD
+#undef VALUE
+#undef TARGET
+#undef TARGETS
 
-static const op_info ops[VM_OP_COUNT] = {
-    [VM_OP_UNREACHABLE] = { "UNREACHABLE", 0 }, [VM_OP_COPY] = { "COPY", 2 },
-    [VM_OP_COPY2] = { "COPY2", 4 },
-    [VM_OP_CONST32] = { "CONST32", 2 }, [VM_OP_CONST64] = { "CONST64", 3 },
-    [VM_OP_BR] = { "BR", 1 }, [VM_OP_BR_IF] = { "BR_IF", 2 }, [VM_OP_BR_UNLESS] = { "BR_UNLESS", 2 },
-    [VM_OP_BR_TABLE] = { "BR_TABLE", -1 }, [VM_OP_BR_BACK] = { "BR_BACK", 1 },
-    [VM_OP_BR_IF_BACK] = { "BR_IF_BACK", 2 }, [VM_OP_CALL] = { "CALL", 2 },
-    [VM_OP_CALL_INDIRECT] = { "CALL_INDIRECT", 4 }, [VM_OP_RETURN] = { "RETURN", 0 },
-    [VM_OP_RETURN_CALL] = { "RETURN_CALL", 1 },
-    [VM_OP_RETURN_CALL_INDIRECT] = { "RETURN_CALL_INDIRECT", 3 },
-    [VM_OP_SELECT] = { "SELECT", 4 }, [VM_OP_GLOBAL_GET] = { "GLOBAL_GET", 2 },
-    [VM_OP_GLOBAL_SET] = { "GLOBAL_SET", 2 }, [VM_OP_MEMORY_SIZE] = { "MEMORY_SIZE", 2 },
-    [VM_OP_MEMORY_GROW] = { "MEMORY_GROW", 3 }, [VM_OP_REF_FUNC] = { "REF_FUNC", 2 },
-    [VM_OP_REF_IS_NULL] = { "REF_IS_NULL", 2 }, [VM_OP_TABLE_GET] = { "TABLE_GET", 3 },
-    [VM_OP_TABLE_SET] = { "TABLE_SET", 3 }, [VM_OP_TABLE_SIZE] = { "TABLE_SIZE", 2 },
-    [VM_OP_TABLE_GROW] = { "TABLE_GROW", 4 }, [VM_OP_TABLE_FILL] = { "TABLE_FILL", 4 },
-    [VM_OP_TABLE_COPY] = { "TABLE_COPY", 5 }, [VM_OP_TABLE_INIT] = { "TABLE_INIT", 5 },
-    [VM_OP_ELEM_DROP] = { "ELEM_DROP", 1 }, [VM_OP_MEMORY_INIT] = { "MEMORY_INIT", 5 },
-    [VM_OP_DATA_DROP] = { "DATA_DROP", 1 }, [VM_OP_MEMORY_COPY] = { "MEMORY_COPY", 5 },
-    [VM_OP_MEMORY_FILL] = { "MEMORY_FILL", 4 },
-#define THREE(NAME, ...) [VM_OP_##NAME] = { #NAME, 3 },
-#define TWO(NAME, ...) [VM_OP_##NAME] = { #NAME, 2 },
-    VM_COMPARES(THREE) VM_BINOPS(THREE) VM_BINOPS_TRAP(THREE) VM_LOADS(THREE) VM_STORES(THREE)
-    VM_UNOPS(TWO) VM_UNOPS_TRAP(TWO) VM_UNOPS_SAT(TWO)
-#undef THREE
-#undef TWO
-#define IMM_CMP(NAME, CODE, T, ...) [VM_OP_##NAME##_IMM] = { #NAME "_IMM", 2 + IMM_WORDS_##T },
-#define IMM_BIN(NAME, CODE, T, ...) [VM_OP_##NAME##_IMM] = { #NAME "_IMM", 2 + IMM_WORDS_##T },
-    VM_COMPARES(IMM_CMP) VM_BINOPS(IMM_BIN) VM_BINOPS_TRAP(IMM_BIN)
-#undef IMM_CMP
-#undef IMM_BIN
-#define FUSED(NAME, CODE, T, ...) \
-    [VM_OP_BR_IF_##NAME] = { "BR_IF_" #NAME, 3 }, \
-    [VM_OP_BR_IF_##NAME##_IMM] = { "BR_IF_" #NAME "_IMM", 2 + IMM_WORDS_##T }, \
-    [VM_OP_BR_IF_##NAME##_BACK] = { "BR_IF_" #NAME "_BACK", 3 }, \
-    [VM_OP_BR_IF_##NAME##_IMM_BACK] = { "BR_IF_" #NAME "_IMM_BACK", 2 + IMM_WORDS_##T },
-    VM_COMPARES(FUSED)
-#undef FUSED
-#define ADD(NAME, ...) [VM_OP_##NAME##_ADD] = { #NAME "_ADD", 4 },
-    VM_LOADS(ADD) VM_STORES(ADD)
-#undef ADD
-#define ACC(NAME, CODE, T, ...) [VM_OP_##NAME##_A] = { #NAME "_A", 3 }, \
-    [VM_OP_##NAME##_A_IMM] = { #NAME "_A_IMM", 2 + IMM_WORDS_##T },
-    VM_IMM_OPS(ACC)
-#undef ACC
-#define IDX(NAME, ...) [VM_OP_##NAME##_IDX] = { #NAME "_IDX", 5 },
-    VM_LOADS(IDX) VM_STORES(IDX)
-#undef IDX
-#define STORE_IMM(NAME, CODE, T, ...) [VM_OP_##NAME##_IMM] = { #NAME "_IMM", 2 + IMM_WORDS_##T }, \
-    [VM_OP_##NAME##_ADD_IMM] = { #NAME "_ADD_IMM", 3 + IMM_WORDS_##T }, \
-    [VM_OP_##NAME##_IDX_IMM] = { #NAME "_IDX_IMM", 4 + IMM_WORDS_##T },
-    VM_STORES(STORE_IMM)
-#undef STORE_IMM
-#define MEM(NAME, ...) [VM_OP_##NAME##_M] = { #NAME "_M", 5 },
-    VM_MEMORY_OPERAND_OPS(MEM)
-#undef MEM
-#define LOOP(NAME, ...) [VM_OP_LOOP_##NAME##_SS] = { "LOOP_" #NAME "_SS", 5 }, \
-    [VM_OP_LOOP_##NAME##_SI] = { "LOOP_" #NAME "_SI", 5 }, \
-    [VM_OP_LOOP_##NAME##_IS] = { "LOOP_" #NAME "_IS", 5 }, \
-    [VM_OP_LOOP_##NAME##_II] = { "LOOP_" #NAME "_II", 5 },
-    VM_I32_COMPARES(LOOP)
-#undef LOOP
-#define OTHER_MEMORY(NAME, ...) [VM_OP_##NAME##_MEM] = { #NAME "_MEM", 4 },
-    VM_LOADS(OTHER_MEMORY) VM_STORES(OTHER_MEMORY)
-#undef OTHER_MEMORY
-#define RMW(NAME, ...) [VM_OP_##NAME##_RMW] = { #NAME "_RMW", 5 },
-    VM_ARITH_BINOPS(RMW)
-#undef RMW
-    [VM_OP_COPY_V128] = { "COPY_V128", 2 }, [VM_OP_SELECT_V128] = { "SELECT_V128", 4 },
-    [VM_OP_GLOBAL_GET_V128] = { "GLOBAL_GET_V128", 2 }, [VM_OP_GLOBAL_SET_V128] = { "GLOBAL_SET_V128", 2 },
-#define SIMD(NAME, TEXT, SUBOP, KIND, ...) [VM_OP_##NAME] = { #NAME, SIMD_WORDS_##KIND },
-    VM_SIMD_OPS(SIMD)
-#undef SIMD
-};
+/* Each layout's words, opcode included. */
+#define LENGTH_OF(LAYOUT, OPERANDS) [VM_LAYOUT_##LAYOUT] = sizeof(vm_layout_##LAYOUT) / sizeof(uint32_t),
+static const uint8_t layout_length[VM_LAYOUT_COUNT] = { VM_LAYOUTS(LENGTH_OF) };
+#undef LENGTH_OF
+
+/* Each opcode's name and layout; not the groups': a group prints as its
+ * first instruction. */
+typedef struct {
+    char name[31];
+    uint8_t layout;
+} op_info;
+#define VM_OPCODE(NAME, LAYOUT) [VM_OP_##NAME] = { #NAME, VM_LAYOUT_##LAYOUT },
+static const op_info ops[VM_OP_COUNT] = { VM_SCALAR_OPCODES VM_V128_OPCODES };
+#undef VM_OPCODE
 
 /* The groups end at VM_OP_GROUPS_END: pairs, triples, quads, in list
  * order; each with its first instruction and its length. */
@@ -132,16 +76,59 @@ static const struct {
 #undef PAIR_FIRST
 #undef TRIPLE_FIRST
 #undef QUAD_FIRST
-#define NGROUPS (sizeof groups / sizeof groups[0])
-#define GROUPS_START (VM_OP_GROUPS_END - NGROUPS)
-_Static_assert(VM_OP_PAIR_I32_ADD_IMM_I32_ADD_IMM == GROUPS_START, "the groups end at VM_OP_GROUPS_END");
+_Static_assert(sizeof groups / sizeof groups[0] == VM_OP_GROUPS_END - VM_OP_GROUPS_START,
+               "the groups end at VM_OP_GROUPS_END");
 
 uint32_t vm_group_first(uint32_t op, uint32_t *length)
 {
-    bool group = op >= GROUPS_START && op < VM_OP_GROUPS_END;
+    bool group = op >= VM_OP_GROUPS_START && op < VM_OP_GROUPS_END;
     if (length != NULL)
-        *length = group ? groups[op - GROUPS_START].length : 1;
-    return group ? groups[op - GROUPS_START].first : op;
+        *length = group ? groups[op - VM_OP_GROUPS_START].length : 1;
+    return group ? groups[op - VM_OP_GROUPS_START].first : op;
+}
+
+/* The words of the instruction at `at`, opcode included; 0 if it is not
+ * one. */
+static uint32_t op_length(const uint32_t *at)
+{
+    uint32_t op = vm_group_first(at[0], NULL);
+    if (op >= VM_OP_COUNT || ops[op].name[0] == 0)
+        return 0;
+    uint32_t n = layout_length[ops[op].layout];
+    return op == VM_OP_BR_TABLE ? n + VM_OPERANDS(BR_TABLE, at)->n : n;
+}
+
+/* Prints the operand o whose first word is at w. */
+static void dump_operand(FILE *out, const operand_info *o, const uint32_t *w)
+{
+    uint64_t wide = w[0];
+    if (o->kind == OPD_I64 || o->kind == OPD_F64)
+        wide |= (uint64_t)w[1] << 32;
+    fprintf(out, " %s=", o->name);
+    switch ((operand_kind)o->kind) {
+    case OPD_SLOT: fprintf(out, "s%u", w[0]); break;
+    case OPD_WORD: fprintf(out, "%u", w[0]); break;
+    case OPD_I32: fprintf(out, "%d", (int32_t)w[0]); break;
+    case OPD_I64: fprintf(out, "%lld", (long long)(int64_t)wide); break;
+    case OPD_F32: fprintf(out, "%.9g", (double)f32_from_bits(w[0])); break;
+    case OPD_F64: fprintf(out, "%.17g", f64_from_bits(wide)); break;
+    case OPD_V128: fprintf(out, "0x%08x%08x%08x%08x", w[3], w[2], w[1], w[0]); break;
+    case OPD_TARGET: fprintf(out, "@%u", w[0]); break;
+    case OPD_TARGETS:
+        for (uint32_t i = 0; i < w[-1]; i++)
+            fprintf(out, "%s@%u", i ? "," : "", w[i]);
+        break;
+    }
+}
+
+/* The words an operand of kind `kind` takes. */
+static uint32_t operand_words(uint8_t kind)
+{
+    switch ((operand_kind)kind) {
+    case OPD_I64: case OPD_F64: return 2;
+    case OPD_V128: return 4;
+    default: return 1;
+    }
 }
 
 void vm_code_dump(const vm_code *c, FILE *out)
@@ -151,23 +138,28 @@ void vm_code_dump(const vm_code *c, FILE *out)
         /* A group prints as its first instruction, marked with a "+" for
          * each instruction that runs with it, and then those, which keep
          * their own words. */
+        const uint32_t *at = c->words + pc;
         uint32_t length;
-        uint32_t op = vm_group_first(c->words[pc], &length);
-        const char *mark = &"+++"[4 - length];
-        if (op >= VM_OP_COUNT || ops[op].name[0] == 0) {
+        uint32_t op = vm_group_first(at[0], &length);
+        uint32_t words = op_length(at);
+        if (words == 0 || pc + words > c->nwords) {
             fprintf(out, "  %5u  ?? %u\n", pc, op);
             return;
         }
-        int n = ops[op].words;
-        if (n < 0)
-            n = 2 + (int)c->words[pc + 2];   /* index, count, targets */
         char name[40];
-        snprintf(name, sizeof name, "%s%s", ops[op].name, mark);
-        fprintf(out, n ? "  %5u  %-24s" : "  %5u  %s", pc, name);
-        for (int i = 1; i <= n && pc + (uint32_t)i < c->nwords; i++)
-            fprintf(out, " %u", c->words[pc + (uint32_t)i]);
+        snprintf(name, sizeof name, "%s%s", ops[op].name, &"+++"[4 - length]);
+        fprintf(out, words > 1 ? "  %5u  %-24s" : "  %5u  %s", pc, name);
+        const operand_info *o = layout_operands[ops[op].layout];
+        for (uint32_t w = 1; w < words && o->name[0]; o++) {
+            dump_operand(out, o, at + w);
+            w += o->kind == OPD_TARGETS ? at[w - 1] : operand_words(o->kind);
+        }
+#ifdef VM_PROFILE
+        if (c->counts != NULL)
+            fprintf(out, "  ; ran %llu", (unsigned long long)c->counts[pc]);
+#endif
         fputc('\n', out);
-        pc += 1 + (uint32_t)n;
+        pc += words;
     }
 }
 

@@ -325,6 +325,9 @@ void vm_module_free(vm_module *m)
 {
     if (m == NULL)
         return;
+#ifdef VM_PROFILE
+    vm_profile_write(m);
+#endif
     free(m->types);
     free(m->valtypes);
     for (uint32_t i = 0; i < m->nimports; i++) {

@@ -25,12 +25,18 @@
 #include <string.h>
 
 #include "vm/numeric.h"
-#include "vm/opcodes.h"
+#include "vm/layouts.h"
 #include "vm/runtime.h"
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(VM_PORTABLE_DISPATCH)
 #define VM_COMPUTED_GOTO 1
 #endif
+
+/* The operands of the instruction NAME at pc, named as in its layout
+ * (layouts.h), and where the next instruction starts: for the handlers
+ * here and in interp_simd.h. */
+#define OPERANDS(NAME) const vm_operands_##NAME *o = VM_OPERANDS(NAME, pc)
+#define NEXT(NAME) (pc + VM_LENGTH(NAME))
 
 #include "vm/interp_simd.h"   /* vm_interpret_v128(): the v128 instructions */
 
@@ -55,11 +61,8 @@
 #define ACC_I64 (acc)
 #define ACC_F32 f32_from_bits((uint32_t)acc)
 #define ACC_F64 f64_from_bits(acc)
-/* Immediates in the code: one word, or two for 64-bit types. */
-#define IMM_WORDS_I32 1
-#define IMM_WORDS_I64 2
-#define IMM_WORDS_F32 1
-#define IMM_WORDS_F64 2
+/* An immediate's value from its words in the code (a VALUE operand of a
+ * layout: one word, or two for 64-bit types, low first). */
 #define IMM_I32(p) ((p)[0])
 #define IMM_I64(p) ((p)[0] | (uint64_t)(p)[1] << 32)
 #define IMM_F32(p) f32_from_bits((p)[0])
@@ -154,56 +157,29 @@ static vm_trap_kind trap_of(enum num_trap e)
 vm_status vm_interpret(vm_thread *t)
 {
 #ifdef VM_COMPUTED_GOTO
-#define LABEL_1(NAME) &&L_##NAME,
-#define LABEL_2(NAME, ...) &&L_##NAME,
-#define LABEL_IMM(NAME, ...) &&L_##NAME##_IMM,
-#define LABEL_ADD(NAME, ...) &&L_##NAME##_ADD,
-#define LABEL_A(NAME, ...) &&L_##NAME##_A, &&L_##NAME##_A_IMM,
-#define LABEL_IDX(NAME, ...) &&L_##NAME##_IDX,
-#define LABEL_STORE_IMM(NAME, ...) &&L_##NAME##_IMM, &&L_##NAME##_ADD_IMM, &&L_##NAME##_IDX_IMM,
-#define LABEL_M(NAME, ...) &&L_##NAME##_M,
-#define LABEL_RMW(NAME, ...) &&L_##NAME##_RMW,
-#define LABEL_PAIR(FIRST, SECOND) &&L_PAIR_##FIRST##_##SECOND,
-#define LABEL_TRIPLE(A, B, C) &&L_TRIPLE_##A##_##B##_##C,
-#define LABEL_QUAD(A, B, C, D) &&L_QUAD_##A##_##B##_##C##_##D,
-#define LABEL_LOOP(NAME, ...) &&L_LOOP_##NAME##_SS, &&L_LOOP_##NAME##_SI, &&L_LOOP_##NAME##_IS, \
-    &&L_LOOP_##NAME##_II,
-#define LABEL_MEM(NAME, ...) &&L_##NAME##_MEM,
-#define LABEL_FUSED(NAME, ...) &&L_BR_IF_##NAME, &&L_BR_IF_##NAME##_IMM, \
-    &&L_BR_IF_##NAME##_BACK, &&L_BR_IF_##NAME##_IMM_BACK,
-#define LABEL_V128(NAME, ...) &&L_V128,
+    /* Each opcode's handler, by name: opcodes.h's VM_OPCODE lists name
+     * every opcode once; the v128 ones all enter vm_interpret_v128(). */
+#define VM_OPCODE(NAME, LAYOUT) [VM_OP_##NAME] = &&L_##NAME,
     static const void *const labels[VM_OP_COUNT] = {
-        VM_SPECIAL_OPS(LABEL_1) VM_COMPARES(LABEL_2) VM_BINOPS(LABEL_2) VM_BINOPS_TRAP(LABEL_2)
-        VM_UNOPS(LABEL_2) VM_UNOPS_TRAP(LABEL_2) VM_UNOPS_SAT(LABEL_2) VM_LOADS(LABEL_2)
-        VM_STORES(LABEL_2) VM_IMM_OPS(LABEL_IMM) VM_COMPARES(LABEL_FUSED)
-        VM_LOADS(LABEL_ADD) VM_STORES(LABEL_ADD) VM_IMM_OPS(LABEL_A)
-        VM_LOADS(LABEL_IDX) VM_STORES(LABEL_IDX) VM_STORES(LABEL_STORE_IMM)
-        VM_MEMORY_OPERAND_OPS(LABEL_M) VM_I32_COMPARES(LABEL_LOOP)
-        VM_LOADS(LABEL_MEM) VM_STORES(LABEL_MEM) VM_ARITH_BINOPS(LABEL_RMW) VM_PAIRS(LABEL_PAIR)
-        VM_TRIPLES(LABEL_TRIPLE) VM_QUADS(LABEL_QUAD)
-        VM_V128_SPECIAL_OPS(LABEL_V128) VM_SIMD_OPS(LABEL_V128)
+        VM_SCALAR_OPCODES VM_GROUP_OPCODES
+#undef VM_OPCODE
+#define VM_OPCODE(NAME, LAYOUT) [VM_OP_##NAME] = &&L_V128,
+        VM_V128_OPCODES
+#undef VM_OPCODE
     };
-#undef LABEL_V128
-#undef LABEL_A
-#undef LABEL_IDX
-#undef LABEL_STORE_IMM
-#undef LABEL_M
-#undef LABEL_RMW
-#undef LABEL_PAIR
-#undef LABEL_TRIPLE
-#undef LABEL_QUAD
-#undef LABEL_LOOP
-#undef LABEL_MEM
-#undef LABEL_1
-#undef LABEL_2
-#undef LABEL_IMM
-#undef LABEL_ADD
-#undef LABEL_FUSED
 #define CASE(NAME) L_##NAME:
+#ifdef VM_PROFILE
+#define DISPATCH() do { func->code->counts[pc - code]++; goto *labels[*pc]; } while (0)
+#else
 #define DISPATCH() goto *labels[*pc]
+#endif
 #else
 #define CASE(NAME) case VM_OP_##NAME:
+#ifdef VM_PROFILE
+#define DISPATCH() do { func->code->counts[pc - code]++; goto dispatch; } while (0)
+#else
 #define DISPATCH() goto dispatch
+#endif
 #endif
 
     /* The machine's registers. Memory 0, which nearly every access uses,
@@ -294,7 +270,9 @@ dispatch:
      * which it then steps over. */
 #define OTHER_MEMORY_HANDLER(NAME, ...)                                       \
     CASE(NAME##_MEM) {                                                        \
-        const vm_memory *m_ = inst->memories[pc[4]];                          \
+        _Static_assert(VM_LENGTH(NAME##_MEM) == VM_LENGTH(NAME) + 1, "memory last"); \
+        OPERANDS(NAME##_MEM);                                                 \
+        const vm_memory *m_ = inst->memories[o->memory];                      \
         RUN_BODY_ON(NAME, m_->data, m_->size);                                \
         pc++;                                                                 \
         DISPATCH();                                                           \
@@ -372,29 +350,57 @@ dispatch:
 #undef RUN_BODY
 #undef RUN_BODY_ON
     CASE(BR_TABLE) {
-        uint32_t i = GET_I32(pc[1]), n = pc[2];
-        pc = code + pc[3 + (i < n - 1 ? i : n - 1)];
+        OPERANDS(BR_TABLE);
+        uint32_t i = GET_I32(o->index), n = o->n;
+        pc = code + o->targets[i < n - 1 ? i : n - 1];
         DISPATCH();
     }
-    CASE(GLOBAL_GET) { fp[pc[1]] = inst->globals[pc[2]]->value[0]; pc += 3; DISPATCH(); }
-    CASE(GLOBAL_SET) { inst->globals[pc[2]]->value[0] = fp[pc[1]]; pc += 3; DISPATCH(); }
-    CASE(MEMORY_SIZE) { SET_I32(pc[1], inst->memories[pc[2]]->pages); pc += 3; DISPATCH(); }
+    CASE(GLOBAL_GET) {
+        OPERANDS(GLOBAL_GET);
+        fp[o->dst] = inst->globals[o->global]->value[0];
+        pc = NEXT(GLOBAL_GET);
+        DISPATCH();
+    }
+    CASE(GLOBAL_SET) {
+        OPERANDS(GLOBAL_SET);
+        inst->globals[o->global]->value[0] = fp[o->src];
+        pc = NEXT(GLOBAL_SET);
+        DISPATCH();
+    }
+    CASE(MEMORY_SIZE) {
+        OPERANDS(MEMORY_SIZE);
+        SET_I32(o->dst, inst->memories[o->memory]->pages);
+        pc = NEXT(MEMORY_SIZE);
+        DISPATCH();
+    }
     CASE(MEMORY_GROW) {
-        SET_I32(pc[1], (uint32_t)vm_memory_grow(inst->memories[pc[3]], GET_I32(pc[2])));
+        OPERANDS(MEMORY_GROW);
+        SET_I32(o->dst, (uint32_t)vm_memory_grow(inst->memories[o->memory], GET_I32(o->delta)));
         /* Any memory: another index may name memory 0's object too (the
          * same memory imported twice). */
         LOAD_MEMORY();
-        pc += 4;
+        pc = NEXT(MEMORY_GROW);
         DISPATCH();
     }
-    CASE(REF_FUNC) { fp[pc[1]] = (uint64_t)(uintptr_t)inst->funcs[pc[2]]; pc += 3; DISPATCH(); }
-    CASE(REF_IS_NULL) { SET_I32(pc[1], fp[pc[2]] == 0); pc += 3; DISPATCH(); }
+    CASE(REF_FUNC) {
+        OPERANDS(REF_FUNC);
+        fp[o->dst] = (uint64_t)(uintptr_t)inst->funcs[o->func];
+        pc = NEXT(REF_FUNC);
+        DISPATCH();
+    }
+    CASE(REF_IS_NULL) {
+        OPERANDS(REF_IS_NULL);
+        SET_I32(o->dst, fp[o->ref] == 0);
+        pc = NEXT(REF_IS_NULL);
+        DISPATCH();
+    }
 
     /* ---- calls ---- */
     CASE(CALL) {
-        callee = inst->funcs[pc[1]];
-        base = pc[2];
-        next_pc = pc + 3;
+        OPERANDS(CALL);
+        callee = inst->funcs[o->func];
+        base = o->base;
+        next_pc = NEXT(CALL);
         goto call;
     }
     /* callee ← element fp[index] of a table, which must be a function of
@@ -416,21 +422,24 @@ dispatch:
         }                                                                     \
     } while (0)
     CASE(CALL_INDIRECT) {
-        INDIRECT_CALLEE(pc[1], pc[2], pc[3]);
-        base = pc[4];
-        next_pc = pc + 5;
+        OPERANDS(CALL_INDIRECT);
+        INDIRECT_CALLEE(o->table, o->type, o->index);
+        base = o->base;
+        next_pc = NEXT(CALL_INDIRECT);
         goto call;
     }
     /* Tail calls: the arguments are already in fp[0..n); the RETURN after
      * the instruction is where a host callee's results are returned from. */
     CASE(RETURN_CALL) {
-        callee = inst->funcs[pc[1]];
-        next_pc = pc + 2;
+        OPERANDS(RETURN_CALL);
+        callee = inst->funcs[o->func];
+        next_pc = NEXT(RETURN_CALL);
         goto tail_call;
     }
     CASE(RETURN_CALL_INDIRECT) {
-        INDIRECT_CALLEE(pc[1], pc[2], pc[3]);
-        next_pc = pc + 4;
+        OPERANDS(RETURN_CALL_INDIRECT);
+        INDIRECT_CALLEE(o->table, o->type, o->index);
+        next_pc = NEXT(RETURN_CALL_INDIRECT);
         goto tail_call;
     }
 #undef INDIRECT_CALLEE
@@ -456,124 +465,150 @@ dispatch:
 
     /* ---- tables ---- */
     CASE(TABLE_GET) {
-        const vm_table *tb = inst->tables[pc[3]];
-        uint32_t i = GET_I32(pc[2]);
+        OPERANDS(TABLE_GET);
+        const vm_table *tb = inst->tables[o->table];
+        uint32_t i = GET_I32(o->index);
         if (i >= tb->size)
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
-        fp[pc[1]] = tb->elems[i];
-        pc += 4;
+        fp[o->dst] = tb->elems[i];
+        pc = NEXT(TABLE_GET);
         DISPATCH();
     }
     CASE(TABLE_SET) {
-        vm_table *tb = inst->tables[pc[3]];
-        uint32_t i = GET_I32(pc[1]);
+        OPERANDS(TABLE_SET);
+        vm_table *tb = inst->tables[o->table];
+        uint32_t i = GET_I32(o->index);
         if (i >= tb->size)
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
-        tb->elems[i] = fp[pc[2]];
-        pc += 4;
+        tb->elems[i] = fp[o->value];
+        pc = NEXT(TABLE_SET);
         DISPATCH();
     }
-    CASE(TABLE_SIZE) { SET_I32(pc[1], inst->tables[pc[2]]->size); pc += 3; DISPATCH(); }
+    CASE(TABLE_SIZE) {
+        OPERANDS(TABLE_SIZE);
+        SET_I32(o->dst, inst->tables[o->table]->size);
+        pc = NEXT(TABLE_SIZE);
+        DISPATCH();
+    }
     CASE(TABLE_GROW) {
-        SET_I32(pc[1], (uint32_t)vm_table_grow(inst->tables[pc[4]], GET_I32(pc[3]), fp[pc[2]]));
-        pc += 5;
+        OPERANDS(TABLE_GROW);
+        SET_I32(o->dst, (uint32_t)vm_table_grow(inst->tables[o->table], GET_I32(o->delta), fp[o->init]));
+        pc = NEXT(TABLE_GROW);
         DISPATCH();
     }
     CASE(TABLE_FILL) {
-        vm_table *tb = inst->tables[pc[4]];
-        uint32_t d = GET_I32(pc[1]), n = GET_I32(pc[3]);
+        OPERANDS(TABLE_FILL);
+        vm_table *tb = inst->tables[o->table];
+        uint32_t d = GET_I32(o->start), n = GET_I32(o->n);
         if (!IN_BOUNDS(d, n, tb->size))
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
         for (uint32_t i = 0; i < n; i++)
-            tb->elems[d + i] = fp[pc[2]];
-        pc += 5;
+            tb->elems[d + i] = fp[o->value];
+        pc = NEXT(TABLE_FILL);
         DISPATCH();
     }
     CASE(TABLE_COPY) {
-        vm_table *dt = inst->tables[pc[4]], *st = inst->tables[pc[5]];
-        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        OPERANDS(TABLE_COPY);
+        vm_table *dt = inst->tables[o->dst_table], *st = inst->tables[o->src_table];
+        uint32_t d = GET_I32(o->dst), s = GET_I32(o->src), n = GET_I32(o->n);
         if (!IN_BOUNDS(d, n, dt->size) || !IN_BOUNDS(s, n, st->size))
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
         if (n)
             memmove(dt->elems + d, st->elems + s, (size_t)n * sizeof *dt->elems);
-        pc += 6;
+        pc = NEXT(TABLE_COPY);
         DISPATCH();
     }
     CASE(TABLE_INIT) {
-        vm_table *tb = inst->tables[pc[4]];
-        uint32_t seg = pc[5];
-        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        OPERANDS(TABLE_INIT);
+        vm_table *tb = inst->tables[o->table];
+        uint32_t seg = o->elem;
+        uint32_t d = GET_I32(o->dst), s = GET_I32(o->src), n = GET_I32(o->n);
         if (!IN_BOUNDS(s, n, inst->elem_counts[seg]) || !IN_BOUNDS(d, n, tb->size))
             TRAP(VM_TRAP_TABLE_OUT_OF_BOUNDS);
         if (n)
             memcpy(tb->elems + d, inst->elem_items[seg] + s, (size_t)n * sizeof *tb->elems);
-        pc += 6;
+        pc = NEXT(TABLE_INIT);
         DISPATCH();
     }
-    CASE(ELEM_DROP) { inst->elem_counts[pc[1]] = 0; pc += 2; DISPATCH(); }
+    CASE(ELEM_DROP) {
+        OPERANDS(ELEM_DROP);
+        inst->elem_counts[o->elem] = 0;
+        pc = NEXT(ELEM_DROP);
+        DISPATCH();
+    }
 
     /* ---- bulk memory (on any memory) ---- */
     CASE(MEMORY_INIT) {
-        vm_memory *dm = inst->memories[pc[4]];
-        const vm_data_segment *seg = &inst->module->datas[pc[5]];
-        uint32_t size = inst->data_dropped[pc[5]] ? 0 : seg->size;
-        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        OPERANDS(MEMORY_INIT);
+        vm_memory *dm = inst->memories[o->memory];
+        const vm_data_segment *seg = &inst->module->datas[o->data];
+        uint32_t size = inst->data_dropped[o->data] ? 0 : seg->size;
+        uint32_t d = GET_I32(o->dst), s = GET_I32(o->src), n = GET_I32(o->n);
         if (!IN_BOUNDS(s, n, size) || !IN_BOUNDS(d, n, dm->size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (n)
             memcpy(dm->data + d, inst->module->bytes + seg->data_offset + s, n);
-        pc += 6;
+        pc = NEXT(MEMORY_INIT);
         DISPATCH();
     }
-    CASE(DATA_DROP) { inst->data_dropped[pc[1]] = true; pc += 2; DISPATCH(); }
+    CASE(DATA_DROP) {
+        OPERANDS(DATA_DROP);
+        inst->data_dropped[o->data] = true;
+        pc = NEXT(DATA_DROP);
+        DISPATCH();
+    }
     CASE(MEMORY_COPY) {
-        vm_memory *dm = inst->memories[pc[4]], *sm = inst->memories[pc[5]];
-        uint32_t d = GET_I32(pc[1]), s = GET_I32(pc[2]), n = GET_I32(pc[3]);
+        OPERANDS(MEMORY_COPY);
+        vm_memory *dm = inst->memories[o->dst_memory], *sm = inst->memories[o->src_memory];
+        uint32_t d = GET_I32(o->dst), s = GET_I32(o->src), n = GET_I32(o->n);
         if (!IN_BOUNDS(d, n, dm->size) || !IN_BOUNDS(s, n, sm->size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (n)   /* the two may be one memory, the ranges overlapping */
             memmove(dm->data + d, sm->data + s, n);
-        pc += 6;
+        pc = NEXT(MEMORY_COPY);
         DISPATCH();
     }
     CASE(MEMORY_FILL) {
-        vm_memory *dm = inst->memories[pc[4]];
-        uint32_t d = GET_I32(pc[1]), n = GET_I32(pc[3]);
+        OPERANDS(MEMORY_FILL);
+        vm_memory *dm = inst->memories[o->memory];
+        uint32_t d = GET_I32(o->dst), n = GET_I32(o->n);
         if (!IN_BOUNDS(d, n, dm->size))
             TRAP(VM_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (n)
-            memset(dm->data + d, (int)(uint8_t)GET_I32(pc[2]), n);
-        pc += 5;
+            memset(dm->data + d, (int)(uint8_t)GET_I32(o->value), n);
+        pc = NEXT(MEMORY_FILL);
         DISPATCH();
     }
 
     /* ---- the scalar instructions, from the tables ---- */
-#define BINOP_TRAP_HANDLERS(NAME, T, FN, A, B, SIZE)                          \
+#define BINOP_TRAP_HANDLERS(NAME, T, FN, A, B)                                \
     CASE(NAME) {                                                              \
+        OPERANDS(NAME);                                                       \
         CTYPE_##T r;                                                          \
         enum num_trap e = FN(A, B, &r);                                       \
         if (e != NUM_OK)                                                      \
             TRAP(trap_of(e));                                                 \
-        SET_##T(pc[1], r);                                                    \
-        pc += SIZE;                                                           \
+        SET_##T(o->dst, r);                                                   \
+        pc = NEXT(NAME);                                                      \
         DISPATCH();                                                           \
     }
 #define BINOP_TRAP_HANDLER(NAME, CODE, T, FN)                                 \
-    BINOP_TRAP_HANDLERS(NAME, T, FN, GET_##T(pc[2]), GET_##T(pc[3]), 4)       \
-    BINOP_TRAP_HANDLERS(NAME##_IMM, T, FN, GET_##T(pc[2]), IMM_##T(pc + 3), 3 + IMM_WORDS_##T) \
-    BINOP_TRAP_HANDLERS(NAME##_A, T, FN, ACC_##T, GET_##T(pc[3]), 4)          \
-    BINOP_TRAP_HANDLERS(NAME##_A_IMM, T, FN, ACC_##T, IMM_##T(pc + 3), 3 + IMM_WORDS_##T)
+    BINOP_TRAP_HANDLERS(NAME, T, FN, GET_##T(o->a), GET_##T(o->b))           \
+    BINOP_TRAP_HANDLERS(NAME##_IMM, T, FN, GET_##T(o->a), IMM_##T(o->b))     \
+    BINOP_TRAP_HANDLERS(NAME##_A, T, FN, ACC_##T, GET_##T(o->b))             \
+    BINOP_TRAP_HANDLERS(NAME##_A_IMM, T, FN, ACC_##T, IMM_##T(o->b))
     VM_BINOPS_TRAP(BINOP_TRAP_HANDLER)
 #undef BINOP_TRAP_HANDLER
 #undef BINOP_TRAP_HANDLERS
 #define UNOP_TRAP_HANDLER(NAME, CODE, IN, OUT, FN)                            \
     CASE(NAME) {                                                              \
+        OPERANDS(NAME);                                                       \
         CTYPE_##OUT r;                                                        \
-        enum num_trap e = FN(GET_##IN(pc[2]), &r);                            \
+        enum num_trap e = FN(GET_##IN(o->a), &r);                             \
         if (e != NUM_OK)                                                      \
             TRAP(trap_of(e));                                                 \
-        SET_##OUT(pc[1], r);                                                  \
-        pc += 3;                                                              \
+        SET_##OUT(o->dst, r);                                                 \
+        pc = NEXT(NAME);                                                      \
         DISPATCH();                                                           \
     }
     VM_UNOPS_TRAP(UNOP_TRAP_HANDLER)

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vm/opcodes.h"
+#include "vm/layouts.h"
 #include "vm/runtime.h"
 #include "vm/simd.h"
 
@@ -41,13 +41,9 @@ vm_interpret_v128(uint64_t *fp, const uint32_t *pc, vm_instance *inst, bool *tra
     uint64_t mem_size = memory ? memory->size : 0;
 #define V128_FIRST VM_OP_COPY_V128   /* the v128 opcodes end the enumeration */
 #ifdef VM_COMPUTED_GOTO
-#define V128_LABEL_1(NAME) &&V_##NAME,
-#define V128_LABEL_2(NAME, ...) &&V_##NAME,
-    static const void *const labels[VM_OP_COUNT - V128_FIRST] = {
-        VM_V128_SPECIAL_OPS(V128_LABEL_1) VM_SIMD_OPS(V128_LABEL_2)
-    };
-#undef V128_LABEL_1
-#undef V128_LABEL_2
+#define VM_OPCODE(NAME, LAYOUT) [VM_OP_##NAME - V128_FIRST] = &&V_##NAME,
+    static const void *const labels[VM_OP_COUNT - V128_FIRST] = { VM_V128_OPCODES };
+#undef VM_OPCODE
 #define V128_CASE(NAME) V_##NAME:
 #define V128_DISPATCH()                                                       \
     do {                                                                      \
@@ -83,41 +79,45 @@ dispatch:
 #endif
 
     V128_CASE(COPY_V128) {
-        uint64_t lo = fp[pc[2]], hi = fp[pc[2] + 1];
-        fp[pc[1]] = lo;
-        fp[pc[1] + 1] = hi;
-        pc += 3;
+        OPERANDS(COPY_V128);
+        uint64_t lo = fp[o->src], hi = fp[o->src + 1];
+        fp[o->dst] = lo;
+        fp[o->dst + 1] = hi;
+        pc = NEXT(COPY_V128);
         V128_DISPATCH();
     }
     V128_CASE(SELECT_V128) {
-        uint32_t s = (uint32_t)fp[pc[4]] ? pc[2] : pc[3];
+        OPERANDS(SELECT_V128);
+        uint32_t s = (uint32_t)fp[o->cond] ? o->a : o->b;
         uint64_t lo = fp[s], hi = fp[s + 1];
-        fp[pc[1]] = lo;
-        fp[pc[1] + 1] = hi;
-        pc += 5;
+        fp[o->dst] = lo;
+        fp[o->dst + 1] = hi;
+        pc = NEXT(SELECT_V128);
         V128_DISPATCH();
     }
     V128_CASE(GLOBAL_GET_V128) {
-        const vm_global *g = inst->globals[pc[2]];
-        fp[pc[1]] = g->value[0];
-        fp[pc[1] + 1] = g->value[1];
-        pc += 3;
+        OPERANDS(GLOBAL_GET_V128);
+        const vm_global *g = inst->globals[o->global];
+        fp[o->dst] = g->value[0];
+        fp[o->dst + 1] = g->value[1];
+        pc = NEXT(GLOBAL_GET_V128);
         V128_DISPATCH();
     }
     V128_CASE(GLOBAL_SET_V128) {
-        vm_global *g = inst->globals[pc[2]];
-        g->value[0] = fp[pc[1]];
-        g->value[1] = fp[pc[1] + 1];
-        pc += 3;
+        OPERANDS(GLOBAL_SET_V128);
+        vm_global *g = inst->globals[o->global];
+        g->value[0] = fp[o->src];
+        g->value[1] = fp[o->src + 1];
+        pc = NEXT(GLOBAL_SET_V128);
         V128_DISPATCH();
     }
 
 /* P ← where an access of SIZE bytes at ADDR + OFFSET lands in memory
- * pc[M] (memory 0 from the registers), or the out-of-bounds trap. */
-#define SIMD_ACCESS(P, ADDR, OFFSET, M, SIZE)                                 \
+ * MEMORY (memory 0 from the registers), or the out-of-bounds trap. */
+#define SIMD_ACCESS(P, ADDR, OFFSET, MEMORY, SIZE)                            \
     uint8_t *P;                                                               \
     do {                                                                      \
-        const vm_memory *m_ = pc[M] ? inst->memories[pc[M]] : NULL;          \
+        const vm_memory *m_ = (MEMORY) ? inst->memories[MEMORY] : NULL;       \
         uint8_t *data_ = m_ ? m_->data : mem;                                 \
         uint64_t bytes_ = m_ ? m_->size : mem_size;                           \
         uint64_t ea_ = (uint64_t)(ADDR) + (OFFSET);                           \
@@ -126,85 +126,58 @@ dispatch:
         P = data_ + ea_;                                                      \
     } while (0)
 
-/* One handler per kind; operand words as opcodes.h lists them. */
-#define SIMD_CONST(NAME, FN, ALIGN)                                           \
-    V128_CASE(NAME) { V128_PUT(pc[1], V128_IMM(pc + 2)); pc += 6; V128_DISPATCH(); }
-#define SIMD_SHUFFLE(NAME, FN, ALIGN)                                         \
+/* One handler per kind, its operands named as its layout (layouts.h,
+ * SIMD_KIND) names them: o->dst and so on. */
+#define SIMD_HANDLER_OF(NAME, ...)                                            \
     V128_CASE(NAME) {                                                         \
-        V128_PUT(pc[1], FN(V128_AT(pc[2]), V128_AT(pc[3]), V128_IMM(pc + 4))); \
-        pc += 8;                                                              \
+        OPERANDS(NAME);                                                       \
+        __VA_ARGS__;                                                          \
+        pc = NEXT(NAME);                                                      \
         V128_DISPATCH();                                                      \
     }
-#define SIMD_UNARY(NAME, FN, ALIGN)                                           \
-    V128_CASE(NAME) { V128_PUT(pc[1], FN(V128_AT(pc[2]))); pc += 3; V128_DISPATCH(); }
-#define SIMD_BINARY(NAME, FN, ALIGN)                                          \
-    V128_CASE(NAME) { V128_PUT(pc[1], FN(V128_AT(pc[2]), V128_AT(pc[3]))); pc += 4; V128_DISPATCH(); }
-#define SIMD_TERNARY(NAME, FN, ALIGN)                                         \
-    V128_CASE(NAME) {                                                              \
-        V128_PUT(pc[1], FN(V128_AT(pc[2]), V128_AT(pc[3]), V128_AT(pc[4])));  \
-        pc += 5;                                                              \
-        V128_DISPATCH();                                                           \
-    }
-#define SIMD_TEST(NAME, FN, ALIGN)                                            \
-    V128_CASE(NAME) { fp[pc[1]] = (uint32_t)FN(V128_AT(pc[2])); pc += 3; V128_DISPATCH(); }
-#define SIMD_SHIFT(NAME, FN, ALIGN)                                           \
-    V128_CASE(NAME) { V128_PUT(pc[1], FN(V128_AT(pc[2]), V128_I32(pc[3]))); pc += 4; V128_DISPATCH(); }
+#define SIMD_CONST(NAME, FN, ALIGN) SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, V128_IMM(o->value)))
+#define SIMD_SHUFFLE(NAME, FN, ALIGN) \
+    SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, FN(V128_AT(o->a), V128_AT(o->b), V128_IMM(o->lanes))))
+#define SIMD_UNARY(NAME, FN, ALIGN) SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, FN(V128_AT(o->a))))
+#define SIMD_BINARY(NAME, FN, ALIGN) SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, FN(V128_AT(o->a), V128_AT(o->b))))
+#define SIMD_TERNARY(NAME, FN, ALIGN) \
+    SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, FN(V128_AT(o->a), V128_AT(o->b), V128_AT(o->c))))
+#define SIMD_TEST(NAME, FN, ALIGN) SIMD_HANDLER_OF(NAME, fp[o->dst] = (uint32_t)FN(V128_AT(o->a)))
+#define SIMD_SHIFT(NAME, FN, ALIGN) SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, FN(V128_AT(o->a), V128_I32(o->b))))
 /* Scalars as their slots hold them: 32-bit types in the low half. */
 #define SIMD_SCALAR_I32(s) ((uint32_t)fp[s])
 #define SIMD_SCALAR_F32(s) ((uint32_t)fp[s])
 #define SIMD_SCALAR_I64(s) (fp[s])
 #define SIMD_SCALAR_F64(s) (fp[s])
-#define SIMD_SPLAT(NAME, FN, T)                                               \
-    V128_CASE(NAME) { V128_PUT(pc[1], FN(SIMD_SCALAR_##T(pc[2]))); pc += 3; V128_DISPATCH(); }
+#define SIMD_SPLAT(NAME, FN, T) SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, FN(SIMD_SCALAR_##T(o->x))))
 #define SIMD_SPLAT_I32(NAME, FN, ALIGN) SIMD_SPLAT(NAME, FN, I32)
 #define SIMD_SPLAT_I64(NAME, FN, ALIGN) SIMD_SPLAT(NAME, FN, I64)
 #define SIMD_SPLAT_F32(NAME, FN, ALIGN) SIMD_SPLAT(NAME, FN, F32)
 #define SIMD_SPLAT_F64(NAME, FN, ALIGN) SIMD_SPLAT(NAME, FN, F64)
-#define SIMD_EXTRACT(NAME, FN)                                                \
-    V128_CASE(NAME) { fp[pc[1]] = FN(V128_AT(pc[2]), pc[3]); pc += 4; V128_DISPATCH(); }
+#define SIMD_EXTRACT(NAME, FN) SIMD_HANDLER_OF(NAME, fp[o->dst] = FN(V128_AT(o->a), o->lane))
 #define SIMD_EXTRACT_I32(NAME, FN, ALIGN) SIMD_EXTRACT(NAME, FN)
 #define SIMD_EXTRACT_I64(NAME, FN, ALIGN) SIMD_EXTRACT(NAME, FN)
 #define SIMD_EXTRACT_F32(NAME, FN, ALIGN) SIMD_EXTRACT(NAME, FN)
 #define SIMD_EXTRACT_F64(NAME, FN, ALIGN) SIMD_EXTRACT(NAME, FN)
-#define SIMD_REPLACE(NAME, FN, T)                                             \
-    V128_CASE(NAME) {                                                              \
-        V128_PUT(pc[1], FN(V128_AT(pc[2]), SIMD_SCALAR_##T(pc[3]), pc[4]));   \
-        pc += 5;                                                              \
-        V128_DISPATCH();                                                           \
-    }
+#define SIMD_REPLACE(NAME, FN, T) \
+    SIMD_HANDLER_OF(NAME, V128_PUT(o->dst, FN(V128_AT(o->a), SIMD_SCALAR_##T(o->x), o->lane)))
 #define SIMD_REPLACE_I32(NAME, FN, ALIGN) SIMD_REPLACE(NAME, FN, I32)
 #define SIMD_REPLACE_I64(NAME, FN, ALIGN) SIMD_REPLACE(NAME, FN, I64)
 #define SIMD_REPLACE_F32(NAME, FN, ALIGN) SIMD_REPLACE(NAME, FN, F32)
 #define SIMD_REPLACE_F64(NAME, FN, ALIGN) SIMD_REPLACE(NAME, FN, F64)
 /* Memory: 1 << ALIGN bytes are accessed (the natural alignment's size). */
 #define SIMD_LOAD(NAME, FN, ALIGN)                                            \
-    V128_CASE(NAME) {                                                              \
-        SIMD_ACCESS(p_, V128_I32(pc[2]), pc[3], 4, 1u << (ALIGN));             \
-        V128_PUT(pc[1], FN(p_));                                              \
-        pc += 5;                                                              \
-        V128_DISPATCH();                                                           \
-    }
+    SIMD_HANDLER_OF(NAME, SIMD_ACCESS(p_, V128_I32(o->addr), o->offset, o->memory, 1u << (ALIGN)); \
+                    V128_PUT(o->dst, FN(p_)))
 #define SIMD_STORE(NAME, FN, ALIGN)                                           \
-    V128_CASE(NAME) {                                                              \
-        SIMD_ACCESS(p_, V128_I32(pc[1]), pc[3], 4, 1u << (ALIGN));             \
-        FN(p_, V128_AT(pc[2]));                                               \
-        pc += 5;                                                              \
-        V128_DISPATCH();                                                           \
-    }
+    SIMD_HANDLER_OF(NAME, SIMD_ACCESS(p_, V128_I32(o->addr), o->offset, o->memory, 1u << (ALIGN)); \
+                    FN(p_, V128_AT(o->value)))
 #define SIMD_LOAD_LANE(NAME, FN, ALIGN)                                       \
-    V128_CASE(NAME) {                                                              \
-        SIMD_ACCESS(p_, V128_I32(pc[2]), pc[4], 5, 1u << (ALIGN));             \
-        V128_PUT(pc[1], FN(p_, V128_AT(pc[3]), pc[6]));                       \
-        pc += 7;                                                              \
-        V128_DISPATCH();                                                           \
-    }
+    SIMD_HANDLER_OF(NAME, SIMD_ACCESS(p_, V128_I32(o->addr), o->offset, o->memory, 1u << (ALIGN)); \
+                    V128_PUT(o->dst, FN(p_, V128_AT(o->a), o->lane)))
 #define SIMD_STORE_LANE(NAME, FN, ALIGN)                                      \
-    V128_CASE(NAME) {                                                              \
-        SIMD_ACCESS(p_, V128_I32(pc[1]), pc[3], 4, 1u << (ALIGN));             \
-        FN(p_, V128_AT(pc[2]), pc[5]);                                        \
-        pc += 6;                                                              \
-        V128_DISPATCH();                                                           \
-    }
+    SIMD_HANDLER_OF(NAME, SIMD_ACCESS(p_, V128_I32(o->addr), o->offset, o->memory, 1u << (ALIGN)); \
+                    FN(p_, V128_AT(o->a), o->lane))
 
 /* The handlers; kinds as opcodes_simd.h lists them. */
 #define SIMD_HANDLER(NAME, TEXT, SUBOP, KIND, LANES, ALIGN, FN) SIMD_##KIND(NAME, FN, ALIGN)
@@ -217,6 +190,7 @@ dispatch:
 #undef SIMD_BINARY
 #undef SIMD_TERNARY
 #undef SIMD_TEST
+#undef SIMD_HANDLER_OF
 #undef SIMD_SHIFT
 #undef SIMD_SCALAR_I32
 #undef SIMD_SCALAR_F32

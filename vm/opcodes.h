@@ -217,105 +217,87 @@
     X(I64_STORE16,  0x3d, I64, uint16_t, 1) \
     X(I64_STORE32,  0x3e, I64, uint32_t, 2)
 
-/* Internal operations with their own handlers (operands in code words
- * after the opcode, "s:" a frame slot, "i:" an immediate):
- *   UNREACHABLE                      trap
- *   COPY        s:dst s:src          fp[dst] = fp[src]
- *   COPY2       s:dst s:src s:dst2 s:src2   two COPYs, in that order
- *   CONST32     s:dst i:value        fp[dst] = value (zero-extended)
- *   CONST64     s:dst i:lo i:hi
- *   BR          i:target             pc = code + target
- *   BR_IF       s:cond i:target      if fp[cond] (as i32) != 0 branch
- *   BR_UNLESS   s:cond i:target      if fp[cond] == 0 branch
- *   BR_TABLE    s:index i:n i:target*(n+1)   the last target is the default
- *   BR_BACK     i:target             a branch to a loop head: charges one
- *   BR_IF_BACK  s:cond i:target      unit of fuel when taken
- *   CALL        i:func s:base        callee frame starts at fp + base
- *   CALL_INDIRECT i:table i:type s:index s:base
- *   RETURN                           results are in fp[0..n)
- *   RETURN_CALL i:func               tail call: the callee replaces this
- *   RETURN_CALL_INDIRECT i:table i:type s:index   frame, its arguments in
- *                                    fp[0..n). A RETURN always follows: a
- *                                    host callee's results return from it
- *   SELECT      s:dst s:a s:b s:cond
- *   GLOBAL_GET  s:dst i:global       GLOBAL_SET s:src i:global
- *   MEMORY_SIZE s:dst i:mem          MEMORY_GROW s:dst s:delta i:mem
- *                                    (any memory: the handler looks it up)
- *   REF_FUNC    s:dst i:func         REF_IS_NULL s:dst s:ref
- *   TABLE_GET   s:dst s:index i:table   TABLE_SET s:index s:value i:table
- *   TABLE_SIZE  s:dst i:table        TABLE_GROW s:dst s:init s:delta i:table
- *   TABLE_FILL  s:start s:value s:n i:table
- *   TABLE_COPY  s:dst s:src s:n i:dst_table i:src_table
- *   TABLE_INIT  s:dst s:src s:n i:table i:elem     ELEM_DROP i:elem
- *   MEMORY_INIT s:dst s:src s:n i:mem i:data      DATA_DROP i:data
- *   MEMORY_COPY s:dst s:src s:n i:dst_mem i:src_mem
- *   MEMORY_FILL s:dst s:value s:n i:mem
- * Loads are   OP s:dst s:addr i:offset   and stores   OP s:addr s:value i:offset
- * on memory 0, the memory the interpreter keeps in registers; an access
- * to another memory (multi-memory) has its own form, NAME_MEM below. */
+/* Internal operations with their own handlers: X(NAME, operand words),
+ * each word after the opcode one of SLOT (a frame slot), WORD (an index,
+ * offset or count), VALUE(T, name) (an immediate of wasm type T: two
+ * words for I64 and F64), TARGET (a word index into the function's code)
+ * or TARGETS (as many targets as the word before says); layouts.h turns
+ * these lists into struct types, word counts and the dump's names. */
 #define VM_SPECIAL_OPS(X) \
-    X(UNREACHABLE) X(COPY) X(COPY2) X(CONST32) X(CONST64) \
-    X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(BR_BACK) X(BR_IF_BACK) \
-    X(CALL) X(CALL_INDIRECT) X(RETURN) X(RETURN_CALL) X(RETURN_CALL_INDIRECT) X(SELECT) \
-    X(GLOBAL_GET) X(GLOBAL_SET) X(MEMORY_SIZE) X(MEMORY_GROW) \
-    X(REF_FUNC) X(REF_IS_NULL) \
-    X(TABLE_GET) X(TABLE_SET) X(TABLE_SIZE) X(TABLE_GROW) X(TABLE_FILL) \
-    X(TABLE_COPY) X(TABLE_INIT) X(ELEM_DROP) \
-    X(MEMORY_INIT) X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL)
+    X(UNREACHABLE, ) /* trap */ \
+    X(COPY,        SLOT(dst) SLOT(src)) /* fp[dst] = fp[src] */ \
+    X(COPY2,       SLOT(dst) SLOT(src) SLOT(dst2) SLOT(src2)) /* two COPYs, in that order */ \
+    X(CONST32,     SLOT(dst) VALUE(I32, value)) /* fp[dst] = value (zero-extended) */ \
+    X(CONST64,     SLOT(dst) VALUE(I64, value)) \
+    X(BR,          TARGET(target)) /* pc = code + target */ \
+    X(BR_IF,       SLOT(cond) TARGET(target)) /* if fp[cond] (as i32) != 0 branch */ \
+    X(BR_UNLESS,   SLOT(cond) TARGET(target)) /* if fp[cond] == 0 branch */ \
+    X(BR_TABLE,    SLOT(index) WORD(n) TARGETS(targets)) /* the last of the n is the default */ \
+    X(BR_BACK,     TARGET(target)) /* a branch to a loop head: charges one unit */ \
+    X(BR_IF_BACK,  SLOT(cond) TARGET(target)) /* of fuel when taken */ \
+    X(CALL,        WORD(func) SLOT(base)) /* the callee's frame starts at fp + base */ \
+    X(CALL_INDIRECT, WORD(table) WORD(type) SLOT(index) SLOT(base)) \
+    X(RETURN,      ) /* results are in fp[0..n) */ \
+    X(RETURN_CALL, WORD(func)) /* tail call: the callee replaces this frame, */ \
+    X(RETURN_CALL_INDIRECT, WORD(table) WORD(type) SLOT(index)) /* its arguments in fp[0..n); */ \
+        /* a RETURN always follows: a host callee's results return from it */ \
+    X(SELECT,      SLOT(dst) SLOT(a) SLOT(b) SLOT(cond)) \
+    X(GLOBAL_GET,  SLOT(dst) WORD(global)) \
+    X(GLOBAL_SET,  SLOT(src) WORD(global)) \
+    X(MEMORY_SIZE, SLOT(dst) WORD(memory)) /* any memory: */ \
+    X(MEMORY_GROW, SLOT(dst) SLOT(delta) WORD(memory)) /* the handler looks it up */ \
+    X(REF_FUNC,    SLOT(dst) WORD(func)) \
+    X(REF_IS_NULL, SLOT(dst) SLOT(ref)) \
+    X(TABLE_GET,   SLOT(dst) SLOT(index) WORD(table)) \
+    X(TABLE_SET,   SLOT(index) SLOT(value) WORD(table)) \
+    X(TABLE_SIZE,  SLOT(dst) WORD(table)) \
+    X(TABLE_GROW,  SLOT(dst) SLOT(init) SLOT(delta) WORD(table)) \
+    X(TABLE_FILL,  SLOT(start) SLOT(value) SLOT(n) WORD(table)) \
+    X(TABLE_COPY,  SLOT(dst) SLOT(src) SLOT(n) WORD(dst_table) WORD(src_table)) \
+    X(TABLE_INIT,  SLOT(dst) SLOT(src) SLOT(n) WORD(table) WORD(elem)) \
+    X(ELEM_DROP,   WORD(elem)) \
+    X(MEMORY_INIT, SLOT(dst) SLOT(src) SLOT(n) WORD(memory) WORD(data)) \
+    X(DATA_DROP,   WORD(data)) \
+    X(MEMORY_COPY, SLOT(dst) SLOT(src) SLOT(n) WORD(dst_memory) WORD(src_memory)) \
+    X(MEMORY_FILL, SLOT(dst) SLOT(value) SLOT(n) WORD(memory))
 
 /* The v128 forms of the special operations that move values; a v128 is
  * two consecutive slots, named by the first (code.h). A v128 never goes
- * through the interpreter's accumulator.
- *   COPY_V128        s:dst s:src          both halves read, then written
- *   SELECT_V128      s:dst s:a s:b s:cond
- *   GLOBAL_GET_V128  s:dst i:global       GLOBAL_SET_V128 s:src i:global */
-#define VM_V128_SPECIAL_OPS(X) X(COPY_V128) X(SELECT_V128) X(GLOBAL_GET_V128) X(GLOBAL_SET_V128)
+ * through the interpreter's accumulator. COPY_V128 reads both halves,
+ * then writes. */
+#define VM_V128_SPECIAL_OPS(X) \
+    X(COPY_V128,       SLOT(dst) SLOT(src)) \
+    X(SELECT_V128,     SLOT(dst) SLOT(a) SLOT(b) SLOT(cond)) \
+    X(GLOBAL_GET_V128, SLOT(dst) WORD(global)) \
+    X(GLOBAL_SET_V128, SLOT(src) WORD(global))
 
 /* The SIMD instructions (opcodes_simd.h) are one internal opcode each,
- * VM_OP_NAME, after everything else. Their operand words, by kind (v128
- * operands are slot pairs; "m:" a memory index, whose memory 0 the
- * interpreter keeps in registers):
- *   CONST        s:dst i:lo_lo i:lo_hi i:hi_lo i:hi_hi   the 64-bit halves
- *   SHUFFLE      s:dst s:a s:b i:4 words of lane bytes, as CONST's
- *   UNARY, TEST, SPLAT_T     s:dst s:a
- *   BINARY, SHIFT            s:dst s:a s:b
- *   TERNARY      s:dst s:a s:b s:c
- *   EXTRACT_T    s:dst s:a i:lane          REPLACE_T  s:dst s:a s:x i:lane
- *   LOAD         s:dst s:addr i:offset m:memory
- *   STORE        s:addr s:value i:offset m:memory
- *   LOAD_LANE    s:dst s:addr s:a i:offset m:memory i:lane
- *   STORE_LANE   s:addr s:a i:offset m:memory i:lane */
+ * VM_OP_NAME, after everything else; their operand words are those of
+ * their kind (layouts.h, SIMD_KIND). v128 operands are slot pairs. */
 
-/* Forms made from the lists above (the second operand an immediate:
- * `_IMM`; a comparison fused with the branch that follows it: `BR_IF_`,
- * `_BACK` when the branch goes back to a loop head and charges fuel):
- *   NAME_IMM           s:dst s:a i:b (i:b_hi for 64-bit types)
- *   BR_IF_NAME         s:a s:b i:target
- *   BR_IF_NAME_IMM     s:a i:b (i:b_hi) i:target
- *   LOAD_ADD           s:dst s:a i:add i:offset   address (a + add) mod 2^32, + offset
- *   STORE_ADD          s:a i:add s:value i:offset
- *   LOAD_IDX           s:dst s:base s:index i:shift i:offset
- *                      address (base + (index << shift)) mod 2^32, + offset
- *   STORE_IDX          s:base s:index i:shift s:value i:offset
- *   STORE_IMM          s:addr i:offset i:value (i:value_hi for 64-bit types)
- *   STORE_ADD_IMM      s:a i:add i:offset i:value (i:value_hi)
- *   STORE_IDX_IMM      s:base s:index i:shift i:offset i:value (i:value_hi)
- *   NAME_A, NAME_A_IMM as NAME and NAME_IMM, but a is the accumulator: the
- *                      result of the instruction just before (see interp.c)
- *   LOOP_NAME_SS       s:dst s:x s:y s:b i:target     a loop's tail: a = x + y
- *   LOOP_NAME_SI       s:dst s:x s:y i:b i:target     (mod 2^32) goes to dst,
- *   LOOP_NAME_IS       s:dst s:x i:y s:b i:target     then BR_IF_NAME_BACK a b
- *   LOOP_NAME_II       s:dst s:x i:y i:b i:target     (i32 compares only)
- *   NAME_M             s:dst s:a s:addr i:add i:offset   b loaded from memory
- *                      at ((addr + add) mod 2^32) + offset (its type's
- *                      full-width load)
- *   NAME_RMW           as NAME_M, and the result is also stored back
- *                      where b came from (arithmetic only)
- *   NAME_MEM           loads  s:dst s:addr i:offset i:memory
- *                      stores s:addr s:value i:offset i:memory
- *                      an access to memory `memory` (never 0), which the
- *                      handler looks up in the instance; no other form
- *                      fuses with it
+/* Forms made from the lists above. Each is an opcode of its own per
+ * instruction of its list; layouts.h has each form's operand words.
+ *   NAME_IMM        the second operand b an immediate (VM_IMM_OPS)
+ *   BR_IF_NAME      a comparison fused with the br_if (or if) after it:
+ *   BR_IF_NAME_IMM  branch to target if a NAME b; _BACK when the branch
+ *   ..._BACK        goes back to a loop head and charges fuel (VM_COMPARES)
+ *   LOAD_ADD        address (addr + add) mod 2^32, + offset
+ *   STORE_ADD       (VM_LOADS, VM_STORES)
+ *   LOAD_IDX        address (base + (index << shift)) mod 2^32, + offset
+ *   STORE_IDX
+ *   STORE_IMM, STORE_ADD_IMM, STORE_IDX_IMM   the value stored an immediate
+ *   NAME_A, NAME_A_IMM   as NAME and NAME_IMM, but a is the accumulator:
+ *                   the result of the instruction just before (interp.c)
+ *   LOOP_NAME_SS/SI/IS/II   a loop's tail: dst = x + y (mod 2^32), then
+ *                   branch back to target if dst NAME b; y and b slots (S)
+ *                   or immediates (I) (i32 compares only)
+ *   NAME_M          b loaded from memory at ((addr + add) mod 2^32) +
+ *                   offset, its type's full-width load (VM_MEMORY_OPERAND_OPS)
+ *   NAME_RMW        as NAME_M, and the result is also stored back where b
+ *                   came from (arithmetic only)
+ *   NAME_MEM        a load or store on memory `memory` (never 0), which
+ *                   the handler looks up in the instance; no other form
+ *                   fuses with it
  * The translator folds `i32.const` into the _IMM forms, turns a compare
  * followed by br_if (or if, with the negated compare) into BR_IF_ forms,
  * makes i32.eqz x into EQ x 0, and an `i32.add x, C` right before a load
@@ -334,144 +316,73 @@
  * fused instruction is the load's). */
 #define VM_MEMORY_OPERAND_OPS(X) VM_COMPARES(X) VM_BINOPS(X)
 
-/* Pairs of instructions that run as one (X(FIRST, SECOND)): both run
- * straight through (compute, access memory 0, or — only last in a group —
- * branch: interp_bodies.h), and they follow each other often in compiled
- * C — hash rounds, dot products, loops stepping several pointers, array
- * element updates. The translator turns FIRST's opcode into
- * PAIR_FIRST_SECOND when SECOND follows with no label between; SECOND
- * stays as it was, its opcode word skipped. Pairs with the same FIRST
- * stand together (the translator looks them up by FIRST). A group of any
- * length whose last branches back to its own first is a whole loop: the
- * interpreter runs it as a C loop (a looping group, interp.c); a store
- * and a LOOP_ tail, like X(I32_STORE8_IDX_IMM, LOOP_I32_LE_S_SS), a
- * strided byte fill, may run on registers (a counted store loop). */
-#define VM_PAIRS(X) \
-    X(I32_ADD_IMM, I32_ADD_IMM) X(I32_ADD_IMM, I32_ADD_A_IMM) X(I32_ADD_IMM, COPY) \
-    X(I32_ADD_IMM, COPY2) X(I32_ADD_IMM, F64_MUL) X(I32_ADD_IMM, F64_MUL_M) \
-    X(I32_ADD_IMM, I32_LOAD) X(I32_STORE8_IDX_IMM, LOOP_I32_LE_S_SS) X(COPY, I32_SHL_IMM) \
-    X(COPY, I32_LOAD_IDX) X(COPY2, COPY2) X(I32_GT_S, SELECT) X(I32_LT_S, SELECT) \
-    X(I32_GT_U, SELECT) X(I32_LT_U, SELECT) X(I32_ROTL_IMM, I32_XOR_A) \
-    X(I32_ROTL_IMM, I32_ROTL_IMM) X(I32_ROTL_A_IMM, I32_ROTL_IMM) X(I32_XOR_A, I32_ROTL_IMM) \
-    X(I32_XOR_A, I32_SHR_U_IMM) X(I32_XOR_A, I32_ADD_A) X(I32_SHR_U_IMM, I32_XOR_A) \
-    X(I32_ADD_A, I32_ADD_A) X(I32_ADD_A, I32_XOR) X(I32_ADD_A, I32_XOR_IMM) \
-    X(I32_ADD_A, I32_ADD) X(I32_XOR_IMM, I32_AND_A) X(I32_XOR, I32_AND_A) X(I32_AND, I32_XOR_A) \
-    X(I32_AND_A, I32_ADD_A) X(F64_MUL, F64_MUL_A) X(F64_MUL, F64_MUL) X(F64_MUL, F64_SUB_M) \
-    X(F64_MUL_A, F64_SUB) X(F64_MUL_A, F64_ADD_A) X(F64_MUL_A, F64_ADD_RMW) \
-    X(F64_ADD_A, F64_ADD_A) X(F64_ADD_A, F64_ADD_A_IMM) X(F64_MUL_A_IMM, F64_ADD_A) \
-    X(F64_MUL_A_IMM, F64_STORE) X(F64_SUB, F64_MUL_A) X(F64_SUB, F64_STORE) \
-    X(F64_MUL_M, F64_ADD_RMW) X(F64_STORE, F64_LOAD) X(F64_LOAD, F64_LOAD) X(F64_LOAD, F64_MUL) \
-    X(F64_SUB_M, F64_MUL_A) X(I32_LOAD_IDX, I32_LOAD_IDX) X(I32_LOAD_IDX, I32_GT_S) \
-    X(I32_LOAD_IDX, I32_ADD_IMM) X(I32_STORE_IDX, COPY) X(I32_LOAD_ADD, I32_ROTL_A_IMM) \
-    X(I32_LOAD_ADD, I32_AND) X(I64_ADD_IMM, I32_LOAD8_U_ADD) X(I32_LOAD, I32_ADD_IMM) \
-    X(F64_ADD_A_IMM, F64_SQRT) X(F64_ADD_RMW, I32_ADD_IMM) X(CONST64, F64_DIV_A) \
-    X(I32_LOAD8_U, BR_UNLESS) X(I32_STORE_IMM, LOOP_I32_LT_U_IS)
-/* Longer runs, made from a pair by one more instruction (a triple) or from
- * a triple by one more or from two pairs in a row (a quad): the first's
- * opcode becomes the group's; all the others keep their words (a pair
- * inside a quad becomes its single first again). */
-#define VM_TRIPLES(X) \
-    X(I32_ADD_IMM, F64_MUL_M, F64_ADD_RMW) X(I32_XOR_A, I32_ADD_A, I32_ADD_A) \
-    X(I32_ADD_IMM, F64_MUL, F64_MUL_A) X(I32_ADD_IMM, I32_LOAD, I32_ADD_IMM) \
-    X(I32_ADD_IMM, I32_ADD_IMM, I32_LOAD) X(F64_ADD_A_IMM, F64_SQRT, F64_MUL_A) \
-    X(F64_MUL_M, F64_ADD_RMW, I32_ADD_IMM) X(F64_ADD_RMW, I32_ADD_IMM, I32_ADD_IMM) \
-    X(I32_STORE_IDX, COPY, I32_SHL_IMM) X(F64_MUL, F64_SUB_M, F64_MUL_A) \
-    X(F64_ADD_A, F64_ADD_A_IMM, F64_SQRT) X(F64_STORE, F64_LOAD, F64_MUL) \
-    X(F64_SUB, F64_STORE, F64_LOAD) X(F64_MUL_A, F64_SUB, F64_STORE) \
-    X(CONST64, F64_DIV_A, F64_MUL_A) X(I32_ADD_A, I32_XOR_IMM, I32_AND_A) \
-    X(I32_ADD_A, I32_ADD_A, I32_XOR) X(I32_AND, I32_XOR_A, I32_ROTL_IMM) \
-    X(I32_XOR_A, I32_ROTL_IMM, I32_XOR_A) X(I32_LOAD_IDX, I32_ADD_IMM, COPY2) \
-    X(I32_SHR_U_IMM, I32_XOR_A, I32_ADD_A) X(I32_ADD_A, I32_ADD_A, I32_ADD) \
-    X(I64_ADD_IMM, I32_LOAD8_U_ADD, BR_UNLESS) X(I32_ADD_IMM, COPY2, BR_IF_I32_GT_S) \
-    X(COPY, I32_LOAD_IDX, BR_IF_I32_LT_S)
-#define VM_QUADS(X) \
-    X(I32_XOR_A, I32_ROTL_IMM, I32_XOR_A, I32_ADD_A) \
-    X(I32_ROTL_IMM, I32_ROTL_IMM, I32_XOR_A, I32_ROTL_IMM) \
-    X(I32_ROTL_IMM, I32_XOR_A, I32_SHR_U_IMM, I32_XOR_A) \
-    X(I32_LOAD_ADD, I32_ROTL_A_IMM, I32_ROTL_IMM, I32_XOR_A) \
-    X(I32_XOR_IMM, I32_AND_A, I32_ADD_A, I32_ADD_A) \
-    X(I32_LOAD_ADD, I32_AND, I32_ROTL_IMM, I32_ROTL_IMM) \
-    X(I32_ADD_IMM, F64_MUL, F64_MUL_A, F64_ADD_RMW) \
-    X(F64_STORE, F64_LOAD, F64_MUL_A_IMM, F64_ADD_A) \
-    X(F64_SUB_M, F64_MUL_A, F64_SUB_M, F64_MUL_A) \
-    X(I32_LOAD_IDX, I32_LOAD_IDX, I32_GT_S, SELECT) X(I32_GT_S, SELECT, COPY, I32_LOAD_IDX) \
-    X(F64_MUL_M, F64_ADD_RMW, I32_ADD_IMM, F64_MUL_M) \
-    X(I32_STORE_IDX, COPY, I32_SHL_IMM, I32_OR_A_IMM) \
-    X(F64_MUL, F64_SUB_M, F64_MUL_A, F64_ADD_A) X(F64_ADD_A, F64_ADD_A_IMM, F64_SQRT, F64_MUL_A) \
-    X(F64_STORE, F64_LOAD, F64_MUL, F64_MUL_A) X(F64_SUB, F64_STORE, F64_LOAD, F64_MUL) \
-    X(CONST64, F64_DIV_A, F64_MUL_A, F64_SUB) X(F64_MUL_A, F64_SUB, F64_STORE, I32_ADD_IMM) \
-    X(I32_ADD_A, I32_XOR_IMM, I32_AND_A, I32_ADD_A) X(I32_ADD_A, I32_ADD_A, I32_XOR, I32_AND_A) \
-    X(I32_AND, I32_XOR_A, I32_ROTL_IMM, I32_ROTL_IMM) X(I32_LOAD_IDX, I32_ADD_IMM, COPY2, COPY2) \
-    X(I32_SHR_U_IMM, I32_XOR_A, I32_ADD_A, I32_ADD_A) \
-    X(F64_ADD_RMW, I32_ADD_IMM, F64_MUL, F64_MUL_A) \
-    X(I32_ADD_IMM, I32_ADD_IMM, I32_LOAD, BR_IF_I32_LT_S_BACK) \
-    X(I32_ADD_IMM, I32_LOAD, I32_ADD_IMM, BR_IF_I32_GT_S_BACK)
+/* The groups: runs of two to four instructions that run as one
+ * (VM_PAIRS, VM_TRIPLES, VM_QUADS). */
+#include "vm/groups.h"
 
-/* The internal opcodes: one per entry of every list above. */
-#define VM_OP_NAME_2(NAME, ...) VM_OP_##NAME,
-#define VM_OP_NAME_1(NAME) VM_OP_##NAME,
-#define VM_OP_NAME_IMM(NAME, ...) VM_OP_##NAME##_IMM,
-#define VM_OP_NAME_ADD(NAME, ...) VM_OP_##NAME##_ADD,
-#define VM_OP_NAME_A(NAME, ...) VM_OP_##NAME##_A, VM_OP_##NAME##_A_IMM,
-#define VM_OP_NAME_IDX(NAME, ...) VM_OP_##NAME##_IDX,
-#define VM_OP_NAME_STORE_IMM(NAME, ...) VM_OP_##NAME##_IMM, VM_OP_##NAME##_ADD_IMM, VM_OP_##NAME##_IDX_IMM,
-#define VM_OP_NAME_M(NAME, ...) VM_OP_##NAME##_M,
-#define VM_OP_NAME_LOOP(NAME, ...) VM_OP_LOOP_##NAME##_SS, VM_OP_LOOP_##NAME##_SI, \
-    VM_OP_LOOP_##NAME##_IS, VM_OP_LOOP_##NAME##_II,
-#define VM_OP_NAME_MEM(NAME, ...) VM_OP_##NAME##_MEM,
-#define VM_OP_NAME_RMW(NAME, ...) VM_OP_##NAME##_RMW,
-#define VM_OP_NAME_PAIR(FIRST, SECOND) VM_OP_PAIR_##FIRST##_##SECOND,
-#define VM_OP_NAME_TRIPLE(A, B, C) VM_OP_TRIPLE_##A##_##B##_##C,
-#define VM_OP_NAME_QUAD(A, B, C, D) VM_OP_QUAD_##A##_##B##_##C##_##D,
-#define VM_OP_NAME_FUSED(NAME, ...) VM_OP_BR_IF_##NAME, VM_OP_BR_IF_##NAME##_IMM, \
-    VM_OP_BR_IF_##NAME##_BACK, VM_OP_BR_IF_##NAME##_IMM_BACK,
-typedef enum {
-    VM_SPECIAL_OPS(VM_OP_NAME_1)
-    VM_COMPARES(VM_OP_NAME_2)
-    VM_BINOPS(VM_OP_NAME_2)
-    VM_BINOPS_TRAP(VM_OP_NAME_2)
-    VM_UNOPS(VM_OP_NAME_2)
-    VM_UNOPS_TRAP(VM_OP_NAME_2)
-    VM_UNOPS_SAT(VM_OP_NAME_2)
-    VM_LOADS(VM_OP_NAME_2)
-    VM_STORES(VM_OP_NAME_2)
-    VM_IMM_OPS(VM_OP_NAME_IMM)
-    VM_COMPARES(VM_OP_NAME_FUSED)
-    VM_LOADS(VM_OP_NAME_ADD)
-    VM_STORES(VM_OP_NAME_ADD)
-    VM_IMM_OPS(VM_OP_NAME_A)
-    VM_LOADS(VM_OP_NAME_IDX)
-    VM_STORES(VM_OP_NAME_IDX)
-    VM_STORES(VM_OP_NAME_STORE_IMM)
-    VM_MEMORY_OPERAND_OPS(VM_OP_NAME_M)
-    VM_I32_COMPARES(VM_OP_NAME_LOOP)
-    VM_LOADS(VM_OP_NAME_MEM)
-    VM_STORES(VM_OP_NAME_MEM)
-    VM_ARITH_BINOPS(VM_OP_NAME_RMW)
-    VM_PAIRS(VM_OP_NAME_PAIR)
-    VM_TRIPLES(VM_OP_NAME_TRIPLE)
-    VM_QUADS(VM_OP_NAME_QUAD)
-    VM_V128_SPECIAL_OPS(VM_OP_NAME_1)   /* the v128 opcodes end the enumeration */
-    VM_SIMD_OPS(VM_OP_NAME_2)
-    VM_OP_COUNT
-} vm_opcode;
-/* The groups (pairs, triples, quads) come right before the v128 opcodes
- * (see vm_group_first()). */
+/* Every internal opcode, in the order of the enumeration, each with its
+ * layout (layouts.h): expanding VM_SCALAR_OPCODES, VM_GROUP_OPCODES or
+ * VM_V128_OPCODES calls the macro VM_OPCODE(NAME, LAYOUT), which the
+ * user defines, once per opcode. This is the one place that says which
+ * opcodes a form makes and which operand words each has. The lists'
+ * third argument is the operand type (T) where a layout depends on it. */
+#define VM_OPCODE_SPECIAL(NAME, ...) VM_OPCODE(NAME, NAME)
+#define VM_OPCODE_UNARY(NAME, ...) VM_OPCODE(NAME, UNARY)
+#define VM_OPCODE_BINARY(NAME, ...) VM_OPCODE(NAME, BINARY)
+#define VM_OPCODE_LOAD(NAME, ...) VM_OPCODE(NAME, LOAD)
+#define VM_OPCODE_STORE(NAME, ...) VM_OPCODE(NAME, STORE)
+#define VM_OPCODE_IMM(NAME, CODE, T, ...) VM_OPCODE(NAME##_IMM, BINARY_IMM_##T)
+#define VM_OPCODE_BRANCHES(NAME, CODE, T, ...)                                \
+    VM_OPCODE(BR_IF_##NAME, BRANCH) VM_OPCODE(BR_IF_##NAME##_IMM, BRANCH_IMM_##T) \
+    VM_OPCODE(BR_IF_##NAME##_BACK, BRANCH) VM_OPCODE(BR_IF_##NAME##_IMM_BACK, BRANCH_IMM_##T)
+#define VM_OPCODE_LOAD_ADD(NAME, ...) VM_OPCODE(NAME##_ADD, LOAD_ADD)
+#define VM_OPCODE_STORE_ADD(NAME, ...) VM_OPCODE(NAME##_ADD, STORE_ADD)
+#define VM_OPCODE_ACC(NAME, CODE, T, ...) VM_OPCODE(NAME##_A, BINARY) VM_OPCODE(NAME##_A_IMM, BINARY_IMM_##T)
+#define VM_OPCODE_LOAD_IDX(NAME, ...) VM_OPCODE(NAME##_IDX, LOAD_IDX)
+#define VM_OPCODE_STORE_IDX(NAME, ...) VM_OPCODE(NAME##_IDX, STORE_IDX)
+#define VM_OPCODE_STORE_IMM(NAME, CODE, T, ...)                               \
+    VM_OPCODE(NAME##_IMM, STORE_IMM_##T) VM_OPCODE(NAME##_ADD_IMM, STORE_ADD_IMM_##T) \
+    VM_OPCODE(NAME##_IDX_IMM, STORE_IDX_IMM_##T)
+#define VM_OPCODE_M(NAME, ...) VM_OPCODE(NAME##_M, BINARY_M)
+#define VM_OPCODE_LOOP(NAME, ...)                                             \
+    VM_OPCODE(LOOP_##NAME##_SS, LOOP_SS) VM_OPCODE(LOOP_##NAME##_SI, LOOP_SI) \
+    VM_OPCODE(LOOP_##NAME##_IS, LOOP_IS) VM_OPCODE(LOOP_##NAME##_II, LOOP_II)
+#define VM_OPCODE_LOAD_MEM(NAME, ...) VM_OPCODE(NAME##_MEM, LOAD_MEM)
+#define VM_OPCODE_STORE_MEM(NAME, ...) VM_OPCODE(NAME##_MEM, STORE_MEM)
+#define VM_OPCODE_RMW(NAME, ...) VM_OPCODE(NAME##_RMW, BINARY_M)
+#define VM_OPCODE_PAIR(A, B) VM_OPCODE(PAIR_##A##_##B, GROUP)
+#define VM_OPCODE_TRIPLE(A, B, C) VM_OPCODE(TRIPLE_##A##_##B##_##C, GROUP)
+#define VM_OPCODE_QUAD(A, B, C, D) VM_OPCODE(QUAD_##A##_##B##_##C##_##D, GROUP)
+#define VM_OPCODE_SIMD(NAME, TEXT, SUBOP, KIND, ...) VM_OPCODE(NAME, SIMD_##KIND)
+
+#define VM_SCALAR_OPCODES                                                     \
+    VM_SPECIAL_OPS(VM_OPCODE_SPECIAL)                                         \
+    VM_COMPARES(VM_OPCODE_BINARY) VM_BINOPS(VM_OPCODE_BINARY) VM_BINOPS_TRAP(VM_OPCODE_BINARY) \
+    VM_UNOPS(VM_OPCODE_UNARY) VM_UNOPS_TRAP(VM_OPCODE_UNARY) VM_UNOPS_SAT(VM_OPCODE_UNARY) \
+    VM_LOADS(VM_OPCODE_LOAD) VM_STORES(VM_OPCODE_STORE)                       \
+    VM_IMM_OPS(VM_OPCODE_IMM)                                                 \
+    VM_COMPARES(VM_OPCODE_BRANCHES)                                           \
+    VM_LOADS(VM_OPCODE_LOAD_ADD) VM_STORES(VM_OPCODE_STORE_ADD)               \
+    VM_IMM_OPS(VM_OPCODE_ACC)                                                 \
+    VM_LOADS(VM_OPCODE_LOAD_IDX) VM_STORES(VM_OPCODE_STORE_IDX)               \
+    VM_STORES(VM_OPCODE_STORE_IMM)                                            \
+    VM_MEMORY_OPERAND_OPS(VM_OPCODE_M)                                        \
+    VM_I32_COMPARES(VM_OPCODE_LOOP)                                           \
+    VM_LOADS(VM_OPCODE_LOAD_MEM) VM_STORES(VM_OPCODE_STORE_MEM)               \
+    VM_ARITH_BINOPS(VM_OPCODE_RMW)
+#define VM_GROUP_OPCODES VM_PAIRS(VM_OPCODE_PAIR) VM_TRIPLES(VM_OPCODE_TRIPLE) VM_QUADS(VM_OPCODE_QUAD)
+/* The v128 opcodes end the enumeration (the interpreter runs them in a
+ * function of its own from the first of them on). */
+#define VM_V128_OPCODES VM_V128_SPECIAL_OPS(VM_OPCODE_SPECIAL) VM_SIMD_OPS(VM_OPCODE_SIMD)
+
+#define VM_OPCODE(NAME, LAYOUT) VM_OP_##NAME,
+typedef enum { VM_SCALAR_OPCODES VM_GROUP_OPCODES VM_V128_OPCODES VM_OP_COUNT } vm_opcode;
+#undef VM_OPCODE
+/* The groups come right before the v128 opcodes, pairs first (see
+ * vm_group_first()). */
 #define VM_OP_GROUPS_END VM_OP_COPY_V128
-#undef VM_OP_NAME_1
-#undef VM_OP_NAME_2
-#undef VM_OP_NAME_IMM
-#undef VM_OP_NAME_ADD
-#undef VM_OP_NAME_FUSED
-#undef VM_OP_NAME_A
-#undef VM_OP_NAME_IDX
-#undef VM_OP_NAME_STORE_IMM
-#undef VM_OP_NAME_M
-#undef VM_OP_NAME_LOOP
-#undef VM_OP_NAME_MEM
-#undef VM_OP_NAME_RMW
-#undef VM_OP_NAME_PAIR
-#undef VM_OP_NAME_TRIPLE
-#undef VM_OP_NAME_QUAD
+#define VM_OPCODE(NAME, LAYOUT) +1
+enum { VM_OP_GROUPS_START = VM_OP_GROUPS_END - (0 VM_GROUP_OPCODES) };
+#undef VM_OPCODE
 
 #endif

@@ -469,6 +469,9 @@ void vm_code_free(vm_code *c)
         return;
     free(c->words);
     free(c->lines);
+#ifdef VM_PROFILE
+    free(c->counts);
+#endif
     free(c);
 }
 

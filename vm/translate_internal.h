@@ -5,7 +5,7 @@
 #define WIPPY_VM_TRANSLATE_INTERNAL_H
 
 #include "vm/code.h"
-#include "vm/opcodes.h"
+#include "vm/layouts.h"
 #include "vm/reader.h"
 #include "vm/translate.h"
 

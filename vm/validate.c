@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/code.h"
 #include "vm/const_expr.h"
 #include "vm/reader.h"
 #include "vm/translate.h"
@@ -272,6 +273,9 @@ vm_module *vm_module_load_features(const uint8_t *bytes, size_t size, unsigned f
         vm_module_free(m);
         return NULL;
     }
+#ifdef VM_PROFILE
+    vm_profile_start(m);
+#endif
     return m;
 }
 
