@@ -1,7 +1,8 @@
 # wippy in C — the build.
 #
 #   make                  build/libwippy.a, build/wippy, the example app's .wasm
-#   make check            build and run every test (Check unit tests + CLI tests)
+#   make check            build and run every test (Check unit tests + CLI tests), after
+#                         checking that every global symbol carries its folder's prefix
 #   make check SANITIZE=1 the same, built with -fsanitize=address,undefined (in build/asan)
 #   make example          the quick-start job: `wippy run list` on examples/
 #   make spec             the WebAssembly spec testsuite: the core (SPEC_DIR, default
@@ -213,6 +214,7 @@ ifeq ($(LUA),1)
 endif
 
 check: setup all $(TESTS) $(BUILD)/spec-runner
+	tools/check_symbols.sh $(BUILD)/obj
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
 	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch

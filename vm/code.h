@@ -53,8 +53,6 @@ typedef struct vm_code {
 /* Frees a translated body (NULL is fine). */
 void vm_code_free(vm_code *c);
 
-/* Prints the code as text, an instruction a line (code_dump.c). */
-void vm_code_dump(const vm_code *c, FILE *out);
 /* The first instruction of a group opcode (VM_PAIRS, VM_TRIPLES,
  * VM_QUADS) and, if length is not NULL, how many run in it; else op itself
  * and 1. */

@@ -131,7 +131,8 @@ static uint32_t operand_words(uint8_t kind)
     }
 }
 
-void vm_code_dump(const vm_code *c, FILE *out)
+/* Prints the code as text, an instruction a line. */
+static void vm_code_dump(const vm_code *c, FILE *out)
 {
     fprintf(out, "  ; %u params, %u locals, %u slots\n", c->nparams, c->nlocals, c->frame_slots);
     for (uint32_t pc = 0; pc < c->nwords;) {

@@ -17,7 +17,7 @@
 
 /* ---- helpers shared by the decoder's files ---- */
 
-bool dec_fail(decoder *d, const char *fmt, ...)
+bool vm_dec_fail(decoder *d, const char *fmt, ...)
 {
     char text[200];
     va_list ap;
@@ -27,36 +27,36 @@ bool dec_fail(decoder *d, const char *fmt, ...)
     return vm_read_fail(&d->r, VM_ERR_MALFORMED, "%s", text);
 }
 
-bool dec_nomem(decoder *d)
+bool vm_dec_nomem(decoder *d)
 {
     return vm_read_fail(&d->r, VM_ERR_NOMEM, "out of memory");
 }
 
-void *dec_calloc(decoder *d, size_t n, size_t size)
+void *vm_dec_calloc(decoder *d, size_t n, size_t size)
 {
     void *p = calloc(n == 0 ? 1 : n, size);
     if (p == NULL)
-        dec_nomem(d);
+        vm_dec_nomem(d);
     return p;
 }
 
-bool dec_count(decoder *d, uint32_t max, const char *what, uint32_t *out)
+bool vm_dec_count(decoder *d, uint32_t max, const char *what, uint32_t *out)
 {
     size_t at = d->r.pos;
     if (!vm_read_len(&d->r, out))
         return false;
     if (*out > max) {
         d->r.pos = at;
-        return dec_fail(d, "too many %s", what);
+        return vm_dec_fail(d, "too many %s", what);
     }
     return true;
 }
 
-char *dec_strndup(decoder *d, const char *s, size_t len)
+char *vm_dec_strndup(decoder *d, const char *s, size_t len)
 {
     char *copy = malloc(len + 1);
     if (copy == NULL) {
-        dec_nomem(d);
+        vm_dec_nomem(d);
         return NULL;
     }
     memcpy(copy, s, len);
@@ -64,7 +64,7 @@ char *dec_strndup(decoder *d, const char *s, size_t len)
     return copy;
 }
 
-bool dec_name(decoder *d, const char **out, size_t *len)
+bool vm_dec_name(decoder *d, const char **out, size_t *len)
 {
     size_t at = d->r.pos;
     const char *s;
@@ -72,9 +72,9 @@ bool dec_name(decoder *d, const char **out, size_t *len)
         return false;
     if (*len > VM_MAX_NAME) {
         d->r.pos = at;
-        return dec_fail(d, "name too long");
+        return vm_dec_fail(d, "name too long");
     }
-    *out = dec_strndup(d, s, *len);
+    *out = vm_dec_strndup(d, s, *len);
     return *out != NULL;
 }
 
@@ -88,15 +88,15 @@ static bool make_space(decoder *d, void **space, uint32_t *count, uint32_t nimpo
     if (*space != NULL)
         return true;
     if ((uint64_t)nimported + ndefs > max)
-        return dec_fail(d, "too many %s", what);
-    *space = dec_calloc(d, (size_t)nimported + ndefs, size);
+        return vm_dec_fail(d, "too many %s", what);
+    *space = vm_dec_calloc(d, (size_t)nimported + ndefs, size);
     if (*space == NULL)
         return false;
     *count = nimported + ndefs;
     return true;
 }
 
-bool dec_table_space(decoder *d, uint32_t ndefs)
+bool vm_dec_table_space(decoder *d, uint32_t ndefs)
 {
     vm_module *m = d->m;
     if (m->tables != NULL)
@@ -111,7 +111,7 @@ bool dec_table_space(decoder *d, uint32_t ndefs)
     return true;
 }
 
-bool dec_memory_space(decoder *d, uint32_t ndefs)
+bool vm_dec_memory_space(decoder *d, uint32_t ndefs)
 {
     vm_module *m = d->m;
     if (m->memories != NULL)
@@ -126,7 +126,7 @@ bool dec_memory_space(decoder *d, uint32_t ndefs)
     return true;
 }
 
-bool dec_global_space(decoder *d, uint32_t ndefs)
+bool vm_dec_global_space(decoder *d, uint32_t ndefs)
 {
     vm_module *m = d->m;
     if (m->global_types != NULL)
@@ -146,9 +146,9 @@ static bool function_space(decoder *d)
 {
     vm_module *m = d->m;
     if ((uint64_t)m->nimported_funcs + d->nfunc_decls > VM_MAX_FUNCS)
-        return dec_fail(d, "too many functions");
+        return vm_dec_fail(d, "too many functions");
     m->nfuncs = m->nimported_funcs + d->nfunc_decls;
-    m->func_type = dec_calloc(d, m->nfuncs, sizeof *m->func_type);
+    m->func_type = vm_dec_calloc(d, m->nfuncs, sizeof *m->func_type);
     if (m->func_type == NULL)
         return false;
     uint32_t k = 0;
@@ -169,17 +169,17 @@ static bool decode_header(decoder *d)
     size_t size = d->m->size;
     if (size < 4) {
         d->r.pos = size;
-        return dec_fail(d, "unexpected end");
+        return vm_dec_fail(d, "unexpected end");
     }
     if (memcmp(b, magic, 4) != 0)
-        return dec_fail(d, "magic header not detected");
+        return vm_dec_fail(d, "magic header not detected");
     if (size < 8) {
         d->r.pos = size;
-        return dec_fail(d, "unexpected end");
+        return vm_dec_fail(d, "unexpected end");
     }
     if (b[4] != 1 || b[5] != 0 || b[6] != 0 || b[7] != 0) {
         d->r.pos = 4;
-        return dec_fail(d, "unknown binary version");
+        return vm_dec_fail(d, "unknown binary version");
     }
     d->r.pos = 8;
     return true;
@@ -209,19 +209,19 @@ static bool leb_cut_off(const uint8_t *b, size_t pos, size_t size)
 static bool decode_contents(decoder *d, uint8_t id)
 {
     switch (id) {
-    case 0: return dec_custom_section(d);
-    case 1: return dec_type_section(d);
-    case 2: return dec_import_section(d);
-    case 3: return dec_function_section(d);
-    case 4: return dec_table_section(d);
-    case 5: return dec_memory_section(d);
-    case 6: return dec_global_section(d);
-    case 7: return dec_export_section(d);
-    case 8: return dec_start_section(d);
-    case 9: return dec_elem_section(d);
-    case 10: return dec_code_section(d);
-    case 11: return dec_data_section(d);
-    default: return dec_data_count_section(d);
+    case 0: return vm_dec_custom_section(d);
+    case 1: return vm_dec_type_section(d);
+    case 2: return vm_dec_import_section(d);
+    case 3: return vm_dec_function_section(d);
+    case 4: return vm_dec_table_section(d);
+    case 5: return vm_dec_memory_section(d);
+    case 6: return vm_dec_global_section(d);
+    case 7: return vm_dec_export_section(d);
+    case 8: return vm_dec_start_section(d);
+    case 9: return vm_dec_elem_section(d);
+    case 10: return vm_dec_code_section(d);
+    case 11: return vm_dec_data_section(d);
+    default: return vm_dec_data_count_section(d);
     }
 }
 
@@ -235,11 +235,11 @@ static bool decode_sections(decoder *d)
         uint8_t id = d->m->bytes[r->pos++];
         if (id > 12) {
             r->pos = id_at;
-            return dec_fail(d, "malformed section id");
+            return vm_dec_fail(d, "malformed section id");
         }
         if (leb_cut_off(d->m->bytes, r->pos, size)) {
             r->pos = size;
-            return dec_fail(d, "unexpected end");
+            return vm_dec_fail(d, "unexpected end");
         }
         size_t len_at = r->pos;
         uint32_t len;
@@ -247,12 +247,12 @@ static bool decode_sections(decoder *d)
             return false;
         if (len > size - r->pos) {
             r->pos = len_at;
-            return dec_fail(d, "length out of bounds");
+            return vm_dec_fail(d, "length out of bounds");
         }
         if (id != 0) {
             if (section_rank(id) <= last_rank) {
                 r->pos = id_at;
-                return dec_fail(d, "unexpected content after last section");
+                return vm_dec_fail(d, "unexpected content after last section");
             }
             last_rank = section_rank(id);
         }
@@ -260,7 +260,7 @@ static bool decode_sections(decoder *d)
         if (!decode_contents(d, id))
             return false;
         if (r->pos != d->section_end)
-            return dec_fail(d, "section size mismatch");
+            return vm_dec_fail(d, "section size mismatch");
     }
     return true;
 }
@@ -270,11 +270,11 @@ static bool finish(decoder *d)
 {
     vm_module *m = d->m;
     if (!d->has_code && d->nfunc_decls != 0)
-        return dec_fail(d, "function and code section have inconsistent lengths");
+        return vm_dec_fail(d, "function and code section have inconsistent lengths");
     if (m->has_data_count && !d->has_data && m->data_count != 0)
-        return dec_fail(d, "data count and data section have inconsistent lengths");
-    return function_space(d) && dec_table_space(d, 0) && dec_memory_space(d, 0)
-           && dec_global_space(d, 0) && dec_name_section(d);
+        return vm_dec_fail(d, "data count and data section have inconsistent lengths");
+    return function_space(d) && vm_dec_table_space(d, 0) && vm_dec_memory_space(d, 0)
+           && vm_dec_global_space(d, 0) && vm_dec_name_section(d);
 }
 
 vm_module *vm_decode(const uint8_t *bytes, size_t size, vm_error *err)
@@ -286,7 +286,7 @@ vm_module *vm_decode(const uint8_t *bytes, size_t size, vm_error *err)
     err->message[0] = '\0';
     decoder d = { .r = { .bytes = bytes, .pos = 0, .end = size, .err = err } };
     if (size > UINT32_MAX) {   /* offsets are kept as 32-bit numbers */
-        dec_fail(&d, "module too large");
+        vm_dec_fail(&d, "module too large");
         return NULL;
     }
     vm_module *m = calloc(1, sizeof *m);
@@ -294,7 +294,7 @@ vm_module *vm_decode(const uint8_t *bytes, size_t size, vm_error *err)
     if (m == NULL || copy == NULL) {
         free(m);
         free(copy);
-        dec_nomem(&d);
+        vm_dec_nomem(&d);
         return NULL;
     }
     if (size > 0)

@@ -24,50 +24,47 @@ typedef struct {
 } decoder;
 
 /* Errors, recorded in d->r.err at the reader's position; always false. */
-bool dec_fail(decoder *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-bool dec_nomem(decoder *d);
+bool vm_dec_fail(decoder *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool vm_dec_nomem(decoder *d);
 
 /* calloc that records VM_ERR_NOMEM on failure; never NULL for n == 0. */
-void *dec_calloc(decoder *d, size_t n, size_t size);
+void *vm_dec_calloc(decoder *d, size_t n, size_t size);
 
 /* A vector's length: at most the bytes left (vm_read_len) and at most max
  * ("too many <what>"). */
-bool dec_count(decoder *d, uint32_t max, const char *what, uint32_t *out);
+bool vm_dec_count(decoder *d, uint32_t max, const char *what, uint32_t *out);
 
 /* A name (UTF-8 checked, at most VM_MAX_NAME bytes), copied with a NUL. */
-bool dec_name(decoder *d, const char **out, size_t *len);
+bool vm_dec_name(decoder *d, const char **out, size_t *len);
 /* A NUL-terminated copy of s[0..len). */
-char *dec_strndup(decoder *d, const char *s, size_t len);
+char *vm_dec_strndup(decoder *d, const char *s, size_t len);
 
-bool dec_limits(decoder *d, vm_limits *out);
-bool dec_table_type(decoder *d, vm_tabletype *out);
-bool dec_global_type(decoder *d, vm_globaltype *out);
-bool dec_const_expr(decoder *d, vm_expr *out);
+bool vm_dec_const_expr(decoder *d, vm_expr *out);
 
 /* Index spaces of tables, memories and globals: allocate imported + ndefs
  * entries and copy the imported ones in (once; later calls do nothing). */
-bool dec_table_space(decoder *d, uint32_t ndefs);
-bool dec_memory_space(decoder *d, uint32_t ndefs);
-bool dec_global_space(decoder *d, uint32_t ndefs);
+bool vm_dec_table_space(decoder *d, uint32_t ndefs);
+bool vm_dec_memory_space(decoder *d, uint32_t ndefs);
+bool vm_dec_global_space(decoder *d, uint32_t ndefs);
 
 /* One section's contents, read from d->r (whose limit is the end of the
  * module: the caller checks that exactly the section was consumed). */
-bool dec_type_section(decoder *d);
-bool dec_import_section(decoder *d);
-bool dec_function_section(decoder *d);
-bool dec_table_section(decoder *d);
-bool dec_memory_section(decoder *d);
-bool dec_global_section(decoder *d);
-bool dec_export_section(decoder *d);
-bool dec_start_section(decoder *d);
-bool dec_elem_section(decoder *d);
-bool dec_code_section(decoder *d);
-bool dec_data_section(decoder *d);
-bool dec_data_count_section(decoder *d);
-bool dec_custom_section(decoder *d);
+bool vm_dec_type_section(decoder *d);
+bool vm_dec_import_section(decoder *d);
+bool vm_dec_function_section(decoder *d);
+bool vm_dec_table_section(decoder *d);
+bool vm_dec_memory_section(decoder *d);
+bool vm_dec_global_section(decoder *d);
+bool vm_dec_export_section(decoder *d);
+bool vm_dec_start_section(decoder *d);
+bool vm_dec_elem_section(decoder *d);
+bool vm_dec_code_section(decoder *d);
+bool vm_dec_data_section(decoder *d);
+bool vm_dec_data_count_section(decoder *d);
+bool vm_dec_custom_section(decoder *d);
 
 /* The `name` section, after everything else: never fails the module except
  * when memory runs out. */
-bool dec_name_section(decoder *d);
+bool vm_dec_name_section(decoder *d);
 
 #endif

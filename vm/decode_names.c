@@ -8,7 +8,7 @@
 
 #include "vm/decode_internal.h"
 
-bool dec_custom_section(decoder *d)
+bool vm_dec_custom_section(decoder *d)
 {
     vm_module *m = d->m;
     /* The name is part of the section: read it with the section's end as
@@ -22,12 +22,12 @@ bool dec_custom_section(decoder *d)
         uint32_t cap = d->customs_cap == 0 ? 4 : d->customs_cap * 2;
         vm_custom_section *grown = realloc(m->customs, cap * sizeof *grown);
         if (grown == NULL)
-            return dec_nomem(d);
+            return vm_dec_nomem(d);
         m->customs = grown;
         d->customs_cap = cap;
     }
     vm_custom_section *c = &m->customs[m->ncustoms];
-    c->name = dec_strndup(d, name, len);
+    c->name = vm_dec_strndup(d, name, len);
     if (c->name == NULL)
         return false;
     c->offset = (uint32_t)r.pos;
@@ -53,7 +53,7 @@ static bool module_name(decoder *d, vm_reader *r)
     size_t len;
     if (!vm_read_name(r, &s, &len))
         return false;
-    d->m->module_name = dec_strndup(d, s, len);
+    d->m->module_name = vm_dec_strndup(d, s, len);
     return d->m->module_name != NULL;
 }
 
@@ -65,7 +65,7 @@ static bool function_names(decoder *d, vm_reader *r)
     if (!vm_read_len(r, &n))
         return false;
     if (m->func_names == NULL && m->nfuncs > 0) {
-        m->func_names = dec_calloc(d, m->nfuncs, sizeof *m->func_names);
+        m->func_names = vm_dec_calloc(d, m->nfuncs, sizeof *m->func_names);
         if (m->func_names == NULL)
             return false;
     }
@@ -78,7 +78,7 @@ static bool function_names(decoder *d, vm_reader *r)
             return false;
         next = (uint64_t)index + 1;
         if (index < m->nfuncs) {
-            m->func_names[index] = dec_strndup(d, s, len);
+            m->func_names[index] = vm_dec_strndup(d, s, len);
             if (m->func_names[index] == NULL)
                 return false;
         }
@@ -94,7 +94,7 @@ static bool locals_of(decoder *d, vm_reader *r, vm_func_def *f)
     if (!vm_read_len(r, &n))
         return false;
     if (f != NULL) {
-        f->local_names = dec_calloc(d, n, sizeof *f->local_names);
+        f->local_names = vm_dec_calloc(d, n, sizeof *f->local_names);
         if (f->local_names == NULL)
             return false;
     }
@@ -109,7 +109,7 @@ static bool locals_of(decoder *d, vm_reader *r, vm_func_def *f)
         if (f != NULL) {
             vm_local_name *ln = &f->local_names[f->nlocal_names];
             ln->index = index;
-            ln->name = dec_strndup(d, s, len);
+            ln->name = vm_dec_strndup(d, s, len);
             if (ln->name == NULL)
                 return false;
             f->nlocal_names++;
@@ -141,7 +141,7 @@ static bool local_names(decoder *d, vm_reader *r)
     return true;
 }
 
-bool dec_name_section(decoder *d)
+bool vm_dec_name_section(decoder *d)
 {
     if (!d->has_names)
         return true;

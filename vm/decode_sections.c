@@ -7,7 +7,7 @@
 
 /* ---- types shared by several sections ---- */
 
-bool dec_limits(decoder *d, vm_limits *out)
+static bool dec_limits(decoder *d, vm_limits *out)
 {
     /* The flag is a 1-bit LEB128: 0 (min only) or 1 (min and max); any
      * other value is "integer too large" or "... too long". */
@@ -21,12 +21,12 @@ bool dec_limits(decoder *d, vm_limits *out)
     return !out->has_max || vm_read_u32(&d->r, &out->max);
 }
 
-bool dec_table_type(decoder *d, vm_tabletype *out)
+static bool dec_table_type(decoder *d, vm_tabletype *out)
 {
     return vm_read_reftype(&d->r, &out->elem) && dec_limits(d, &out->limits);
 }
 
-bool dec_global_type(decoder *d, vm_globaltype *out)
+static bool dec_global_type(decoder *d, vm_globaltype *out)
 {
     if (!vm_read_valtype(&d->r, &out->type))
         return false;
@@ -35,7 +35,7 @@ bool dec_global_type(decoder *d, vm_globaltype *out)
         return false;
     if (mut > 1) {
         d->r.pos--;
-        return dec_fail(d, "malformed mutability");
+        return vm_dec_fail(d, "malformed mutability");
     }
     out->mutable_ = mut == 1;
     return true;
@@ -63,7 +63,7 @@ static bool read_valtypes(decoder *d, const char *what, uint32_t *count, size_t 
                           size_t *cap)
 {
     vm_module *m = d->m;
-    if (!dec_count(d, VM_MAX_PARAMS, what, count))
+    if (!vm_dec_count(d, VM_MAX_PARAMS, what, count))
         return false;
     if (*used + *count > *cap) {
         size_t new_cap = *cap == 0 ? 16 : *cap;
@@ -71,7 +71,7 @@ static bool read_valtypes(decoder *d, const char *what, uint32_t *count, size_t 
             new_cap *= 2;
         vm_valtype *grown = realloc(m->valtypes, new_cap * sizeof *grown);
         if (grown == NULL)
-            return dec_nomem(d);
+            return vm_dec_nomem(d);
         m->valtypes = grown;
         *cap = new_cap;
     }
@@ -81,14 +81,14 @@ static bool read_valtypes(decoder *d, const char *what, uint32_t *count, size_t 
     return true;
 }
 
-bool dec_type_section(decoder *d)
+bool vm_dec_type_section(decoder *d)
 {
     vm_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_TYPES, "types", &n))
+    if (!vm_dec_count(d, VM_MAX_TYPES, "types", &n))
         return false;
-    m->types = dec_calloc(d, n, sizeof *m->types);
-    size_t *first = dec_calloc(d, n, sizeof *first);   /* where each type's params start */
+    m->types = vm_dec_calloc(d, n, sizeof *m->types);
+    size_t *first = vm_dec_calloc(d, n, sizeof *first);   /* where each type's params start */
     bool ok = m->types != NULL && first != NULL;
     size_t used = 0, cap = 0;
     for (uint32_t i = 0; ok && i < n; i++) {
@@ -98,14 +98,14 @@ bool dec_type_section(decoder *d)
         ok = vm_read_sleb(&d->r, 7, &form);
         if (ok && form != -0x20) {
             d->r.pos = at;
-            ok = dec_fail(d, "malformed function type");
+            ok = vm_dec_fail(d, "malformed function type");
         }
         first[i] = used;
         ok = ok && read_valtypes(d, "parameters", &t->nparams, &used, &cap)
              && read_valtypes(d, "results", &t->nresults, &used, &cap);
     }
     if (ok && m->valtypes == NULL) {   /* no type has any: still point somewhere */
-        m->valtypes = dec_calloc(d, 1, sizeof *m->valtypes);
+        m->valtypes = vm_dec_calloc(d, 1, sizeof *m->valtypes);
         ok = m->valtypes != NULL;
     }
     if (ok) {
@@ -127,7 +127,7 @@ bool dec_type_section(decoder *d)
 static bool read_import(decoder *d, vm_import *im)
 {
     vm_module *m = d->m;
-    if (!dec_name(d, &im->module, &im->module_len) || !dec_name(d, &im->name, &im->name_len))
+    if (!vm_dec_name(d, &im->module, &im->module_len) || !vm_dec_name(d, &im->name, &im->name_len))
         return false;
     uint8_t kind;
     if (!vm_read_u8(&d->r, &kind))
@@ -151,17 +151,17 @@ static bool read_import(decoder *d, vm_import *im)
         return dec_global_type(d, &im->as.global);
     default:
         d->r.pos--;
-        return dec_fail(d, "malformed import kind");
+        return vm_dec_fail(d, "malformed import kind");
     }
 }
 
-bool dec_import_section(decoder *d)
+bool vm_dec_import_section(decoder *d)
 {
     vm_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_IMPORTS, "imports", &n))
+    if (!vm_dec_count(d, VM_MAX_IMPORTS, "imports", &n))
         return false;
-    m->imports = dec_calloc(d, n, sizeof *m->imports);
+    m->imports = vm_dec_calloc(d, n, sizeof *m->imports);
     if (m->imports == NULL)
         return false;
     m->nimports = n;   /* the entries not read yet stay zero: freeing is safe */
@@ -173,7 +173,7 @@ bool dec_import_section(decoder *d)
 
 /* ---- function, table, memory, global sections ---- */
 
-bool dec_function_section(decoder *d)
+bool vm_dec_function_section(decoder *d)
 {
     vm_module *m = d->m;
     size_t at = d->r.pos;
@@ -182,9 +182,9 @@ bool dec_function_section(decoder *d)
         return false;
     if ((uint64_t)m->nimported_funcs + n > VM_MAX_FUNCS) {
         d->r.pos = at;
-        return dec_fail(d, "too many functions");
+        return vm_dec_fail(d, "too many functions");
     }
-    m->funcs = dec_calloc(d, n, sizeof *m->funcs);
+    m->funcs = vm_dec_calloc(d, n, sizeof *m->funcs);
     if (m->funcs == NULL)
         return false;
     m->nfuncs = m->nimported_funcs + n;
@@ -195,11 +195,11 @@ bool dec_function_section(decoder *d)
     return true;
 }
 
-bool dec_table_section(decoder *d)
+bool vm_dec_table_section(decoder *d)
 {
     vm_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_TABLES, "tables", &n) || !dec_table_space(d, n))
+    if (!vm_dec_count(d, VM_MAX_TABLES, "tables", &n) || !vm_dec_table_space(d, n))
         return false;
     for (uint32_t i = 0; i < n; i++)
         if (!dec_table_type(d, &m->tables[m->nimported_tables + i]))
@@ -207,11 +207,11 @@ bool dec_table_section(decoder *d)
     return true;
 }
 
-bool dec_memory_section(decoder *d)
+bool vm_dec_memory_section(decoder *d)
 {
     vm_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_MEMORIES, "memories", &n) || !dec_memory_space(d, n))
+    if (!vm_dec_count(d, VM_MAX_MEMORIES, "memories", &n) || !vm_dec_memory_space(d, n))
         return false;
     for (uint32_t i = 0; i < n; i++)
         if (!dec_limits(d, &m->memories[m->nimported_memories + i].limits))
@@ -219,18 +219,18 @@ bool dec_memory_section(decoder *d)
     return true;
 }
 
-bool dec_global_section(decoder *d)
+bool vm_dec_global_section(decoder *d)
 {
     vm_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_GLOBALS, "globals", &n) || !dec_global_space(d, n))
+    if (!vm_dec_count(d, VM_MAX_GLOBALS, "globals", &n) || !vm_dec_global_space(d, n))
         return false;
-    m->globals = dec_calloc(d, n, sizeof *m->globals);
+    m->globals = vm_dec_calloc(d, n, sizeof *m->globals);
     if (m->globals == NULL)
         return false;
     for (uint32_t i = 0; i < n; i++) {
         vm_global_def *g = &m->globals[i];
-        if (!dec_global_type(d, &g->type) || !dec_const_expr(d, &g->init))
+        if (!dec_global_type(d, &g->type) || !vm_dec_const_expr(d, &g->init))
             return false;
         m->global_types[m->nimported_globals + i] = g->type;
     }
@@ -239,24 +239,24 @@ bool dec_global_section(decoder *d)
 
 /* ---- export and start sections ---- */
 
-bool dec_export_section(decoder *d)
+bool vm_dec_export_section(decoder *d)
 {
     vm_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_EXPORTS, "exports", &n))
+    if (!vm_dec_count(d, VM_MAX_EXPORTS, "exports", &n))
         return false;
-    m->exports = dec_calloc(d, n, sizeof *m->exports);
+    m->exports = vm_dec_calloc(d, n, sizeof *m->exports);
     if (m->exports == NULL)
         return false;
     m->nexports = n;
     for (uint32_t i = 0; i < n; i++) {
         vm_export *e = &m->exports[i];
         uint8_t kind;
-        if (!dec_name(d, &e->name, &e->name_len) || !vm_read_u8(&d->r, &kind))
+        if (!vm_dec_name(d, &e->name, &e->name_len) || !vm_read_u8(&d->r, &kind))
             return false;
         if (kind > VM_EXTERN_GLOBAL) {
             d->r.pos--;
-            return dec_fail(d, "malformed export kind");
+            return vm_dec_fail(d, "malformed export kind");
         }
         e->kind = (vm_externkind)kind;
         if (!vm_read_u32(&d->r, &e->index))
@@ -265,7 +265,7 @@ bool dec_export_section(decoder *d)
     return true;
 }
 
-bool dec_start_section(decoder *d)
+bool vm_dec_start_section(decoder *d)
 {
     d->m->has_start = true;
     return vm_read_u32(&d->r, &d->m->start);

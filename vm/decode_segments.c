@@ -18,7 +18,7 @@
  * validator reports ("constant expression required") when it walks the
  * recorded range. Its immediates are unknown here, so to go on decoding
  * the next `end` byte is taken as the expression's end. */
-bool dec_const_expr(decoder *d, vm_expr *out)
+bool vm_dec_const_expr(decoder *d, vm_expr *out)
 {
     vm_reader *r = &d->r;
     size_t start = r->pos;
@@ -51,7 +51,7 @@ static bool read_elem_kind(decoder *d, vm_valtype *out)
         return false;
     if (kind != 0x00) {
         d->r.pos--;
-        return dec_fail(d, "malformed element kind");
+        return vm_dec_fail(d, "malformed element kind");
     }
     *out = VM_FUNCREF;
     return true;
@@ -69,7 +69,7 @@ static bool read_elem(decoder *d, vm_elem_segment *seg)
         return false;
     if (flags > 7) {
         r->pos = at;
-        return dec_fail(d, "malformed elements segment kind");
+        return vm_dec_fail(d, "malformed elements segment kind");
     }
     bool exprs = (flags & 4) != 0;
     seg->type = VM_FUNCREF;
@@ -78,7 +78,7 @@ static bool read_elem(decoder *d, vm_elem_segment *seg)
         seg->table = 0;
         if ((flags & 2) && !vm_read_u32(r, &seg->table))
             return false;
-        if (!dec_const_expr(d, &seg->offset))
+        if (!vm_dec_const_expr(d, &seg->offset))
             return false;
     } else {
         seg->mode = (flags & 2) ? VM_SEGMENT_DECLARATIVE : VM_SEGMENT_PASSIVE;
@@ -91,14 +91,14 @@ static bool read_elem(decoder *d, vm_elem_segment *seg)
     uint32_t n;
     if (!vm_read_len(r, &n))
         return false;
-    seg->items = dec_calloc(d, n, sizeof *seg->items);
+    seg->items = vm_dec_calloc(d, n, sizeof *seg->items);
     if (seg->items == NULL)
         return false;
     seg->count = n;
     for (uint32_t i = 0; i < n; i++) {
         vm_expr *item = &seg->items[i];
         if (exprs) {
-            if (!dec_const_expr(d, item))
+            if (!vm_dec_const_expr(d, item))
                 return false;
         } else {
             item->form = VM_EXPR_FUNC_INDEX;
@@ -109,13 +109,13 @@ static bool read_elem(decoder *d, vm_elem_segment *seg)
     return true;
 }
 
-bool dec_elem_section(decoder *d)
+bool vm_dec_elem_section(decoder *d)
 {
     vm_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_SEGMENTS, "element segments", &n))
+    if (!vm_dec_count(d, VM_MAX_SEGMENTS, "element segments", &n))
         return false;
-    m->elems = dec_calloc(d, n, sizeof *m->elems);
+    m->elems = vm_dec_calloc(d, n, sizeof *m->elems);
     if (m->elems == NULL)
         return false;
     m->nelems = n;
@@ -127,7 +127,7 @@ bool dec_elem_section(decoder *d)
 
 /* ---- data count and data sections ---- */
 
-bool dec_data_count_section(decoder *d)
+bool vm_dec_data_count_section(decoder *d)
 {
     d->m->has_data_count = true;
     return vm_read_u32(&d->r, &d->m->data_count);
@@ -144,7 +144,7 @@ static bool read_data(decoder *d, vm_data_segment *seg)
     switch (flags) {
     case 0:
         seg->mode = VM_SEGMENT_ACTIVE;
-        if (!dec_const_expr(d, &seg->offset))
+        if (!vm_dec_const_expr(d, &seg->offset))
             return false;
         break;
     case 1:
@@ -152,12 +152,12 @@ static bool read_data(decoder *d, vm_data_segment *seg)
         break;
     case 2:
         seg->mode = VM_SEGMENT_ACTIVE;
-        if (!vm_read_u32(r, &seg->memory) || !dec_const_expr(d, &seg->offset))
+        if (!vm_read_u32(r, &seg->memory) || !vm_dec_const_expr(d, &seg->offset))
             return false;
         break;
     default:
         r->pos = at;
-        return dec_fail(d, "malformed data segment kind");
+        return vm_dec_fail(d, "malformed data segment kind");
     }
     const uint8_t *bytes;
     if (!vm_read_len(r, &seg->size))
@@ -166,18 +166,18 @@ static bool read_data(decoder *d, vm_data_segment *seg)
     return vm_read_bytes(r, seg->size, &bytes);
 }
 
-bool dec_data_section(decoder *d)
+bool vm_dec_data_section(decoder *d)
 {
     vm_module *m = d->m;
     size_t at = d->r.pos;
     uint32_t n;
-    if (!dec_count(d, VM_MAX_SEGMENTS, "data segments", &n))
+    if (!vm_dec_count(d, VM_MAX_SEGMENTS, "data segments", &n))
         return false;
     if (m->has_data_count && n != m->data_count) {
         d->r.pos = at;
-        return dec_fail(d, "data count and data section have inconsistent lengths");
+        return vm_dec_fail(d, "data count and data section have inconsistent lengths");
     }
-    m->datas = dec_calloc(d, n, sizeof *m->datas);
+    m->datas = vm_dec_calloc(d, n, sizeof *m->datas);
     if (m->datas == NULL)
         return false;
     m->ndatas = n;
@@ -217,7 +217,7 @@ static bool read_locals(decoder *d, vm_reader *r, vm_func_def *f)
     }
     f->nlocals = (uint32_t)declared;
     d->total_locals += declared;
-    f->local_types = dec_calloc(d, f->nlocals, sizeof *f->local_types);
+    f->local_types = vm_dec_calloc(d, f->nlocals, sizeof *f->local_types);
     if (f->local_types == NULL)
         return false;
     size_t body_at = r->pos;
@@ -244,8 +244,8 @@ static bool missing_end(decoder *d, size_t body_end)
     if (body_end == d->m->size)
         return vm_read_eof(&d->r);
     if (d->m->bytes[body_end] == VM_WASM_END)
-        return dec_fail(d, "section size mismatch");
-    return dec_fail(d, "END opcode expected");
+        return vm_dec_fail(d, "section size mismatch");
+    return vm_dec_fail(d, "END opcode expected");
 }
 
 static bool read_body(decoder *d, vm_func_def *f)
@@ -256,7 +256,7 @@ static bool read_body(decoder *d, vm_func_def *f)
         return false;
     if (size > d->r.end - d->r.pos) {
         d->r.pos = f->code_offset;
-        return dec_fail(d, "length out of bounds");
+        return vm_dec_fail(d, "length out of bounds");
     }
     /* The entry is read on its own: the locals may not run past it. */
     vm_reader entry = { d->r.bytes, d->r.pos, d->r.pos + size, d->r.err };
@@ -270,7 +270,7 @@ static bool read_body(decoder *d, vm_func_def *f)
     return true;
 }
 
-bool dec_code_section(decoder *d)
+bool vm_dec_code_section(decoder *d)
 {
     size_t at = d->r.pos;
     uint32_t n;
@@ -278,7 +278,7 @@ bool dec_code_section(decoder *d)
         return false;
     if (n != d->nfunc_decls) {
         d->r.pos = at;
-        return dec_fail(d, "function and code section have inconsistent lengths");
+        return vm_dec_fail(d, "function and code section have inconsistent lengths");
     }
     d->has_code = true;
     for (uint32_t i = 0; i < n; i++)

@@ -11,7 +11,10 @@
 #include "vm/const_expr.h"
 #include "vm/runtime.h"
 
-bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2])
+/* Evaluates a validated constant expression of an instance (global
+ * initialisers, segment offsets and items) into slot bits: out[0], and
+ * out[1] too when the value is a v128. */
+static bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2])
 {
     const vm_module *m = inst->module;
     out[1] = 0;
@@ -71,7 +74,8 @@ bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2]
     return true;
 }
 
-bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
+/* The same for a value that fills one slot. */
+static bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out)
 {
     uint64_t both[2];
     if (!vm_eval_const128(inst, e, both))

@@ -121,11 +121,6 @@ bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots);
 /* The same for the slots alone: a tail call reuses its frame record. */
 bool vm_thread_reserve_slots(vm_thread *t, uint64_t fp, uint64_t slots);
 
-/* Evaluates a validated constant expression of an instance (global
- * initialisers, segment offsets and items) into slot bits: out[0], and
- * out[1] too when the value is a v128 (vm_eval_const128). */
-bool vm_eval_const(const vm_instance *inst, const vm_expr *e, uint64_t *out);
-bool vm_eval_const128(const vm_instance *inst, const vm_expr *e, uint64_t out[2]);
 
 /* Looks up and type-checks one import (linker.c). */
 bool vm_linker_resolve(const vm_linker *l, vm_store *s, const vm_module *m, const vm_import *imp,
@@ -134,8 +129,7 @@ bool vm_linker_resolve(const vm_linker *l, vm_store *s, const vm_module *m, cons
 /* Grows a table by delta elements set to init; the old size or -1 (store.c). */
 int64_t vm_table_grow(vm_table *t, uint32_t delta, uint64_t init);
 
-/* Values ↔ slot bits (one slot: never a v128). */
-uint64_t vm_value_bits(const vm_value *v);
+/* Slot bits as a value of a type (one slot: never a v128). */
 vm_value vm_value_from_bits(vm_valtype type, uint64_t bits);
 
 /* Values ↔ slots of any type: writes (reads) vm_valtype_slots(type)
@@ -151,8 +145,5 @@ void vm_signature_copy_types(vm_valtype *types, const vm_signature *sig);
 
 /* Signature of a module type as the public struct. */
 vm_signature vm_signature_of(const vm_functype *t);
-
-/* Structural hash of a signature, equal to vm_functype.hash for equal types. */
-uint64_t vm_signature_hash(const vm_signature *sig);
 
 #endif

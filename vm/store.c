@@ -280,7 +280,8 @@ bool vm_table_get(const vm_table *t, uint32_t i, vm_value *out)
 
 /* ---- globals ---- */
 
-uint64_t vm_value_bits(const vm_value *v)
+/* A value as slot bits (one slot: never a v128). */
+static uint64_t vm_value_bits(const vm_value *v)
 {
     switch (v->type) {
     case VM_I32: return v->of.i32;
@@ -375,7 +376,8 @@ bool vm_global_set(vm_global *g, vm_value v)
 
 /* ---- functions and signatures ---- */
 
-uint64_t vm_signature_hash(const vm_signature *sig)
+/* Structural hash of a signature, equal to vm_functype.hash for equal types. */
+static uint64_t vm_signature_hash(const vm_signature *sig)
 {
     uint64_t h = 14695981039346656037u;
     h = (h ^ sig->nparams) * 1099511628211u;

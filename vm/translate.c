@@ -29,7 +29,7 @@ report(translator *t, vm_error_kind kind, const char *fmt, ...)
     return false;
 }
 
-bool tr_fail(translator *t, const char *fmt, ...)
+bool vm_tr_fail(translator *t, const char *fmt, ...)
 {
     char message[200];
     va_list ap;
@@ -39,7 +39,7 @@ bool tr_fail(translator *t, const char *fmt, ...)
     return report(t, VM_ERR_INVALID, "%s", message);
 }
 
-bool tr_malformed(translator *t, const char *fmt, ...)
+bool vm_tr_malformed(translator *t, const char *fmt, ...)
 {
     char message[200];
     va_list ap;
@@ -49,12 +49,12 @@ bool tr_malformed(translator *t, const char *fmt, ...)
     return report(t, VM_ERR_MALFORMED, "%s", message);
 }
 
-bool tr_out_of_memory(translator *t)
+bool vm_tr_out_of_memory(translator *t)
 {
     return report(t, VM_ERR_NOMEM, "out of memory");
 }
 
-bool tr_grow_array(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
+bool vm_tr_grow_array(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t limit)
 {
     if (n >= limit)
         return false;
@@ -71,19 +71,19 @@ bool tr_grow_array(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_
 
 /* ---- emission ---- */
 
-bool emit_grow(translator *t, uint32_t word)
+bool vm_tr_emit_grow(translator *t, uint32_t word)
 {
     vm_code *c = t->code;
     if (!tr_grow((void **)&c->words, &t->words_cap, c->nwords, sizeof *c->words, MAX_WORDS))
-        return c->nwords >= MAX_WORDS ? tr_fail(t, "function too large") : tr_out_of_memory(t);
+        return c->nwords >= MAX_WORDS ? vm_tr_fail(t, "function too large") : vm_tr_out_of_memory(t);
     c->words[c->nwords++] = word;
     return true;
 }
 
-bool emit_op(translator *t, vm_opcode op)
+bool vm_tr_emit_op(translator *t, vm_opcode op)
 {
     vm_code *c = t->code;
-    group_up(t);
+    vm_tr_group_up(t);
     t->op_acc = t->last_dst != NO_TARGET && t->last_end == c->nwords ? c->words[t->last_dst] : NO_TARGET;
     t->last_dst = NO_TARGET;
     t->prev2_op = t->prev_op;
@@ -91,7 +91,7 @@ bool emit_op(translator *t, vm_opcode op)
     t->last_op = c->nwords;
     if (c->nlines == 0 || c->lines[c->nlines - 1].offset != t->op_offset) {
         if (!tr_grow((void **)&c->lines, &t->lines_cap, c->nlines, sizeof *c->lines, MAX_WORDS))
-            return tr_out_of_memory(t);
+            return vm_tr_out_of_memory(t);
         c->lines[c->nlines++] = (vm_code_line){ c->nwords, t->op_offset };
     }
     return emit(t, (uint32_t)op);
@@ -105,7 +105,7 @@ static const vm_valtype single_types[] = {
     VM_I32, VM_I64, VM_F32, VM_F64, VM_V128, VM_FUNCREF, VM_EXTERNREF
 };
 
-bool read_block_type(translator *t, uint32_t *np, const vm_valtype **p, uint32_t *nr,
+bool vm_tr_read_block_type(translator *t, uint32_t *np, const vm_valtype **p, uint32_t *nr,
                      const vm_valtype **r)
 {
     int64_t bt;
@@ -123,10 +123,10 @@ bool read_block_type(translator *t, uint32_t *np, const vm_valtype **p, uint32_t
                 *r = &single_types[i];
                 return true;
             }
-        return tr_malformed(t, "malformed value type");
+        return vm_tr_malformed(t, "malformed value type");
     }
     if ((uint64_t)bt >= t->m->ntypes)
-        return tr_fail(t, "unknown type");
+        return vm_tr_fail(t, "unknown type");
     const vm_functype *ft = &t->m->types[bt];
     *np = ft->nparams;
     *p = ft->params;
@@ -135,16 +135,16 @@ bool read_block_type(translator *t, uint32_t *np, const vm_valtype **p, uint32_t
     return true;
 }
 
-bool push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, uint32_t nr,
+bool vm_tr_push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, uint32_t nr,
                const vm_valtype *r)
 {
     if (kind != CTRL_FUNC) {
         /* Every path into the block sees the same slots: no aliases cross. */
-        if (!materialize(t, 0, t->height) || !pop_types(t, p, np))
+        if (!vm_tr_materialize(t, 0, t->height) || !vm_tr_pop_types(t, p, np))
             return false;
     }
     if (!tr_grow((void **)&t->ctrls, &t->ctrls_cap, t->nctrls, sizeof *t->ctrls, VM_MAX_NESTING))
-        return t->nctrls >= VM_MAX_NESTING ? tr_fail(t, "blocks nested too deeply") : tr_out_of_memory(t);
+        return t->nctrls >= VM_MAX_NESTING ? vm_tr_fail(t, "blocks nested too deeply") : vm_tr_out_of_memory(t);
     bool dead = t->nctrls > 0 && !tr_live(t);
     ctrl *c = &t->ctrls[t->nctrls++];
     *c = (ctrl){ kind, np, nr, p, r, t->height, false, dead, 0, NO_TARGET, NO_TARGET };
@@ -152,13 +152,13 @@ bool push_ctrl(translator *t, ctrl_kind kind, uint32_t np, const vm_valtype *p, 
         c->loop_pc = tr_pc(t);   /* branches back here charge fuel (BR_BACK...) */
         forget_dst(t);
     }
-    return push_types(t, p, np);
+    return vm_tr_push_types(t, p, np);
 }
 
-bool label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32_t *n)
+bool vm_tr_label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32_t *n)
 {
     if (depth >= t->nctrls)
-        return tr_fail(t, "unknown label");
+        return vm_tr_fail(t, "unknown label");
     const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
     *types = c->kind == CTRL_LOOP ? c->params : c->results;
     *n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
@@ -167,7 +167,7 @@ bool label_types(translator *t, uint32_t depth, const vm_valtype **types, uint32
 
 /* True when a branch to depth needs more than a jump: values to move or
  * write, or a return. */
-bool branch_needs_code(translator *t, uint32_t depth)
+bool vm_tr_branch_needs_code(translator *t, uint32_t depth)
 {
     const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
     if (c->kind == CTRL_FUNC)
@@ -184,14 +184,14 @@ bool branch_needs_code(translator *t, uint32_t depth)
     return false;
 }
 
-bool label_is_loop(translator *t, uint32_t depth)
+bool vm_tr_label_is_loop(translator *t, uint32_t depth)
 {
     return t->ctrls[t->nctrls - 1 - depth].kind == CTRL_LOOP;
 }
 
 /* Emits the target word of a jump to depth: a loop's head, or a link in
  * the label's chain of words to patch at its end. */
-bool add_fixup(translator *t, uint32_t depth)
+bool vm_tr_add_fixup(translator *t, uint32_t depth)
 {
     ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
     if (c->kind == CTRL_LOOP)
@@ -215,7 +215,7 @@ static bool reads_below(const operand *o, uint32_t limit)
     }
 }
 
-bool move_to_frame_start(translator *t, uint32_t n)
+bool vm_tr_move_to_frame_start(translator *t, uint32_t n)
 {
     /* Value i goes to slot d_i (the widths of the values before it,
      * summed), in order: writing there can only change what a later
@@ -234,12 +234,12 @@ bool move_to_frame_start(translator *t, uint32_t n)
         return true;
     }
     if (!tr_grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
-        return tr_out_of_memory(t);
+        return vm_tr_out_of_memory(t);
     uint32_t dst = 0;
     for (uint32_t i = 0; i < n; i++) {
         operand o = t->stack[t->height - n + i];
         if (o.kind != OPD_SLOT && reads_below(&o, dst)) {
-            if (!emit_value_to(t, &o, o.pos))
+            if (!vm_tr_emit_value_to(t, &o, o.pos))
                 return false;
             o = (operand){ .type = o.type, .kind = OPD_SLOT, .slot = o.pos, .pos = o.pos };
         }
@@ -248,25 +248,25 @@ bool move_to_frame_start(translator *t, uint32_t n)
     }
     dst = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (!emit_value_to(t, &t->scratch[i], dst))
+        if (!vm_tr_emit_value_to(t, &t->scratch[i], dst))
             return false;
         dst += vm_valtype_slots(t->scratch[i].type);
     }
     return true;
 }
 
-bool emit_return(translator *t)
+bool vm_tr_emit_return(translator *t)
 {
-    return move_to_frame_start(t, t->type->nresults) && emit_op(t, VM_OP_RETURN);
+    return vm_tr_move_to_frame_start(t, t->type->nresults) && vm_tr_emit_op(t, VM_OP_RETURN);
 }
 
 /* Puts the label's values (on top of the stack) in place and jumps; a jump
  * back to a loop head charges fuel. */
-bool emit_branch(translator *t, uint32_t depth)
+bool vm_tr_emit_branch(translator *t, uint32_t depth)
 {
     const ctrl *c = &t->ctrls[t->nctrls - 1 - depth];
     if (c->kind == CTRL_FUNC)
-        return emit_return(t);
+        return vm_tr_emit_return(t);
     uint32_t n = c->kind == CTRL_LOOP ? c->nparams : c->nresults;
     const vm_valtype *types = c->kind == CTRL_LOOP ? c->params : c->results;
     /* Destinations are position slots at or below the values' own, and no
@@ -274,14 +274,14 @@ bool emit_branch(translator *t, uint32_t depth)
      * (a v128 copy reads both its slots before writing). */
     uint32_t dst = pos_slot(t, c->height);
     for (uint32_t i = 0; i < n; i++) {
-        if (!emit_value_to(t, &t->stack[t->height - n + i], dst))
+        if (!vm_tr_emit_value_to(t, &t->stack[t->height - n + i], dst))
             return false;
         dst += vm_valtype_slots(types[i]);
     }
-    return emit_op(t, c->kind == CTRL_LOOP ? VM_OP_BR_BACK : VM_OP_BR) && add_fixup(t, depth);
+    return vm_tr_emit_op(t, c->kind == CTRL_LOOP ? VM_OP_BR_BACK : VM_OP_BR) && vm_tr_add_fixup(t, depth);
 }
 
-void set_unreachable(translator *t)
+void vm_tr_set_unreachable(translator *t)
 {
     ctrl *c = top_ctrl(t);
     t->height = c->height;
@@ -300,21 +300,21 @@ static void patch_chain(translator *t, uint32_t at, uint32_t target)
 /* The block's results are on top, exactly, and in their own slots. */
 static bool close_results(translator *t, ctrl *c)
 {
-    if (!check_top(t, c->results, c->nresults, false))
+    if (!vm_tr_check_top(t, c->results, c->nresults, false))
         return false;
     if (t->height != c->height + c->nresults)
-        return tr_fail(t, "type mismatch");
-    return materialize(t, c->height, t->height);
+        return vm_tr_fail(t, "type mismatch");
+    return vm_tr_materialize(t, c->height, t->height);
 }
 
-bool do_else(translator *t)
+bool vm_tr_do_else(translator *t)
 {
     ctrl *c = top_ctrl(t);
     if (c->kind != CTRL_IF)
-        return tr_malformed(t, "else without if");
+        return vm_tr_malformed(t, "else without if");
     if (!close_results(t, c))
         return false;
-    if (tr_live(t) && (!emit_op(t, VM_OP_BR) || !add_fixup(t, 0)))
+    if (tr_live(t) && (!vm_tr_emit_op(t, VM_OP_BR) || !vm_tr_add_fixup(t, 0)))
         return false;
     patch_chain(t, c->else_fixup, tr_pc(t));
     forget_dst(t);
@@ -322,10 +322,10 @@ bool do_else(translator *t)
     c->kind = CTRL_ELSE;
     c->unreachable = false;
     t->height = c->height;
-    return push_types(t, c->params, c->nparams);
+    return vm_tr_push_types(t, c->params, c->nparams);
 }
 
-bool do_end(translator *t, bool *function_done)
+bool vm_tr_do_end(translator *t, bool *function_done)
 {
     ctrl *c = top_ctrl(t);
     if (!close_results(t, c))
@@ -335,10 +335,10 @@ bool do_end(translator *t, bool *function_done)
         for (uint32_t i = 0; same && i < c->nparams; i++)
             same = c->params[i] == c->results[i];
         if (!same)
-            return tr_fail(t, "type mismatch");
+            return vm_tr_fail(t, "type mismatch");
     }
     if (c->kind == CTRL_FUNC) {
-        if (tr_live(t) && !emit_return(t))
+        if (tr_live(t) && !vm_tr_emit_return(t))
             return false;
         t->nctrls--;
         *function_done = true;
@@ -351,7 +351,7 @@ bool do_end(translator *t, bool *function_done)
     const vm_valtype *results = c->results;
     t->nctrls--;
     t->height = height;
-    return push_types(t, results, nresults);
+    return vm_tr_push_types(t, results, nresults);
 }
 
 /* ---- the driver ---- */
@@ -370,12 +370,12 @@ static bool read_locals_and_run(translator *t, uint32_t index)
         if (slots != NULL)
             t->local_slots = slots;
         if (types == NULL || slots == NULL)
-            return tr_out_of_memory(t);
+            return vm_tr_out_of_memory(t);
         t->locals_cap = t->nlocals;
     }
     t->code = calloc(1, sizeof *t->code);
     if (t->code == NULL)
-        return tr_out_of_memory(t);
+        return vm_tr_out_of_memory(t);
     if (t->type->nparams)
         memcpy(t->local_types, t->type->params, t->type->nparams * sizeof *t->local_types);
     if (f->nlocals)
@@ -397,22 +397,22 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     t->last_dst = NO_TARGET;
     t->barrier = 0;
     t->group_len = 0;
-    if (!push_ctrl(t, CTRL_FUNC, 0, NULL, t->type->nresults, t->type->results))
+    if (!vm_tr_push_ctrl(t, CTRL_FUNC, 0, NULL, t->type->nresults, t->type->results))
         return false;
     bool done = false;
     while (!done) {
         if (t->r.pos >= t->r.end) {
             t->op_offset = (uint32_t)t->r.pos;
-            return tr_malformed(t, "unexpected end of section or function");
+            return vm_tr_malformed(t, "unexpected end of section or function");
         }
         t->op_offset = (uint32_t)t->r.pos;
         uint8_t opcode;
-        if (!vm_read_u8(&t->r, &opcode) || !translate_instruction(t, opcode, &done))
+        if (!vm_read_u8(&t->r, &opcode) || !vm_tr_instruction(t, opcode, &done))
             return false;
     }
     if (t->r.pos != t->r.end) {
         t->op_offset = (uint32_t)t->r.pos;
-        return tr_malformed(t, "section size mismatch");
+        return vm_tr_malformed(t, "section size mismatch");
     }
     vm_code *c = t->code;
     c->nparams = t->nparam_slots;

@@ -14,51 +14,51 @@
 /* Arguments in their own slots, contiguous: the callee's frame starts there. */
 static bool call_args(translator *t, const vm_functype *ft, uint32_t *base)
 {
-    if (!check_top(t, ft->params, ft->nparams, false))
+    if (!vm_tr_check_top(t, ft->params, ft->nparams, false))
         return false;
     uint32_t first = t->height - ft->nparams;
     *base = pos_slot(t, first);
-    return materialize(t, first, t->height);
+    return vm_tr_materialize(t, first, t->height);
 }
 
-bool op_call(translator *t)
+bool vm_tr_op_call(translator *t)
 {
     uint32_t f, base;
-    if (!read_index(t, &f, t->m->nfuncs, "unknown function"))
+    if (!vm_tr_read_index(t, &f, t->m->nfuncs, "unknown function"))
         return false;
     const vm_functype *ft = &t->m->types[t->m->func_type[f]];
     if (!call_args(t, ft, &base))
         return false;
     bool live = tr_live(t);
     t->height -= ft->nparams;
-    if (!push_types(t, ft->results, ft->nresults))
+    if (!vm_tr_push_types(t, ft->results, ft->nresults))
         return false;
-    return !live || (emit_op(t, VM_OP_CALL) && emit(t, f) && emit(t, base));
+    return !live || (vm_tr_emit_op(t, VM_OP_CALL) && emit(t, f) && emit(t, base));
 }
 
 /* call_indirect's immediates: a type, then a table of funcrefs. */
 static bool read_type_and_table(translator *t, uint32_t *type, uint32_t *table)
 {
-    if (!read_index(t, type, t->m->ntypes, "unknown type") ||
-        !read_index(t, table, t->m->ntables, "unknown table"))
+    if (!vm_tr_read_index(t, type, t->m->ntypes, "unknown type") ||
+        !vm_tr_read_index(t, table, t->m->ntables, "unknown table"))
         return false;
-    return t->m->tables[*table].elem == VM_FUNCREF || tr_fail(t, "type mismatch");
+    return t->m->tables[*table].elem == VM_FUNCREF || vm_tr_fail(t, "type mismatch");
 }
 
-bool op_call_indirect(translator *t)
+bool vm_tr_op_call_indirect(translator *t)
 {
     uint32_t type, table, base;
     operand index = {0};
     if (!read_type_and_table(t, &type, &table))
         return false;
     const vm_functype *ft = &t->m->types[type];
-    if (!pop(t, VM_I32, &index) || !call_args(t, ft, &base))
+    if (!vm_tr_pop(t, VM_I32, &index) || !call_args(t, ft, &base))
         return false;
     bool live = tr_live(t);
     t->height -= ft->nparams;
-    if (!push_types(t, ft->results, ft->nresults))
+    if (!vm_tr_push_types(t, ft->results, ft->nresults))
         return false;
-    return !live || (use(t, &index) && emit_op(t, VM_OP_CALL_INDIRECT) && emit(t, table) &&
+    return !live || (vm_tr_use(t, &index) && vm_tr_emit_op(t, VM_OP_CALL_INDIRECT) && emit(t, table) &&
                      emit(t, type) && emit(t, index.slot) && emit(t, base));
 }
 
@@ -68,7 +68,7 @@ bool op_call_indirect(translator *t)
 static bool tail_calls_allowed(translator *t, uint8_t opcode)
 {
     return (t->m->features & VM_FEATURE_TAIL_CALL) ||
-           tr_malformed(t, "illegal opcode 0x%02x", opcode);
+           vm_tr_malformed(t, "illegal opcode 0x%02x", opcode);
 }
 
 /* The callee returns straight to the current function's caller: its
@@ -78,7 +78,7 @@ static bool same_results(translator *t, const vm_functype *callee)
     const vm_functype *own = t->type;
     if (callee->nresults != own->nresults ||
         (own->nresults && memcmp(callee->results, own->results, own->nresults * sizeof *own->results)))
-        return tr_fail(t, "type mismatch");
+        return vm_tr_fail(t, "type mismatch");
     return true;
 }
 
@@ -87,25 +87,25 @@ static bool same_results(translator *t, const vm_functype *callee)
  * runs in place, and its results are returned from there). */
 static bool emit_tail_call(translator *t, const vm_functype *ft, const uint32_t *words, uint32_t n)
 {
-    if (!check_top(t, ft->params, ft->nparams, false))
+    if (!vm_tr_check_top(t, ft->params, ft->nparams, false))
         return false;
     if (tr_live(t)) {
-        if (!move_to_frame_start(t, ft->nparams))
+        if (!vm_tr_move_to_frame_start(t, ft->nparams))
             return false;
         for (uint32_t i = 0; i < n; i++)
-            if (!(i == 0 ? emit_op(t, (vm_opcode)words[0]) : emit(t, words[i])))
+            if (!(i == 0 ? vm_tr_emit_op(t, (vm_opcode)words[0]) : emit(t, words[i])))
                 return false;
-        if (!emit_op(t, VM_OP_RETURN))
+        if (!vm_tr_emit_op(t, VM_OP_RETURN))
             return false;
     }
-    set_unreachable(t);
+    vm_tr_set_unreachable(t);
     return true;
 }
 
-bool op_return_call(translator *t)
+bool vm_tr_op_return_call(translator *t)
 {
     uint32_t f;
-    if (!tail_calls_allowed(t, 0x12) || !read_index(t, &f, t->m->nfuncs, "unknown function"))
+    if (!tail_calls_allowed(t, 0x12) || !vm_tr_read_index(t, &f, t->m->nfuncs, "unknown function"))
         return false;
     const vm_functype *ft = &t->m->types[t->m->func_type[f]];
     if (!same_results(t, ft))
@@ -114,20 +114,20 @@ bool op_return_call(translator *t)
     return emit_tail_call(t, ft, words, 2);
 }
 
-bool op_return_call_indirect(translator *t)
+bool vm_tr_op_return_call_indirect(translator *t)
 {
     uint32_t type, table;
     operand index = {0};
     if (!tail_calls_allowed(t, 0x13) || !read_type_and_table(t, &type, &table))
         return false;
     const vm_functype *ft = &t->m->types[type];
-    if (!same_results(t, ft) || !pop(t, VM_I32, &index))
+    if (!same_results(t, ft) || !vm_tr_pop(t, VM_I32, &index))
         return false;
     /* The index goes to its own position slot, above the arguments' (at
      * least the locals' and the arguments' slots): moving them to 0..
      * cannot overwrite it, though they may overwrite a local it was read
      * from. */
-    if (tr_live(t) && index.kind != OPD_SLOT && !emit_value_to(t, &index, index.pos))
+    if (tr_live(t) && index.kind != OPD_SLOT && !vm_tr_emit_value_to(t, &index, index.pos))
         return false;
     const uint32_t words[] = { VM_OP_RETURN_CALL_INDIRECT, table, type, index.pos };
     return emit_tail_call(t, ft, words, 4);

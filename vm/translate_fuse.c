@@ -49,7 +49,7 @@ static const vm_opcode loop_forms[VM_OP_COUNT] = { VM_I32_COMPARES(LOOP_ENTRY) }
 static const vm_opcode mirrored[VM_OP_COUNT] = { VM_I32_COMPARES(MIRRORED_ENTRY) };
 #undef MIRRORED_ENTRY
 
-void prefer_acc(translator *t, uint32_t word)
+void vm_tr_prefer_acc(translator *t, uint32_t word)
 {
     uint32_t *w = t->code->words + t->last_op;
     if (t->op_acc != NO_TARGET && w[word] == t->op_acc && acc_forms[w[0]])
@@ -66,7 +66,7 @@ static const uint32_t *producer_of(const translator *t, const operand *o)
     return t->code->words + t->last_op;
 }
 
-bool just_computed(const translator *t, const operand *o) { return producer_of(t, o) != NULL; }
+bool vm_tr_just_computed(const translator *t, const operand *o) { return producer_of(t, o) != NULL; }
 
 /* The instruction before the last one, if it leads straight into it. */
 static const uint32_t *previous(const translator *t)
@@ -112,7 +112,7 @@ _Static_assert(VM_LENGTH(I32_ADD_A) == VM_LENGTH(I32_ADD) && VM_LENGTH(I32_ADD_A
                    VM_LENGTH(I32_SHL_A_IMM) == VM_LENGTH(I32_SHL_IMM),
                "an _A form has its plain form's layout");
 
-void fold_address(translator *t, const operand *addr, tr_address *out)
+void vm_tr_fold_address(translator *t, const operand *addr, tr_address *out)
 {
     *out = (tr_address){ TR_ADDR_SLOT, addr->slot, 0, 0 };
     const uint32_t *w = producer_of(t, addr);
@@ -163,24 +163,24 @@ static vm_opcode address_form(vm_opcode op, const tr_address *a)
     return a->mode == TR_ADDR_SLOT ? op : address_forms[op][a->mode == TR_ADDR_IDX];
 }
 
-bool emit_load(translator *t, vm_opcode op, uint32_t dst, const tr_address *a, uint32_t offset)
+bool vm_tr_emit_load(translator *t, vm_opcode op, uint32_t dst, const tr_address *a, uint32_t offset)
 {
-    if (!emit_op(t, address_form(op, a)) || !emit(t, dst) || !emit_address(t, a) || !emit(t, offset))
+    if (!vm_tr_emit_op(t, address_form(op, a)) || !emit(t, dst) || !emit_address(t, a) || !emit(t, offset))
         return false;
     note_dst(t);
     return true;
 }
 
-bool emit_store(translator *t, vm_opcode op, const tr_address *a, uint32_t value, uint32_t offset)
+bool vm_tr_emit_store(translator *t, vm_opcode op, const tr_address *a, uint32_t value, uint32_t offset)
 {
-    return emit_op(t, address_form(op, a)) && emit_address(t, a) && emit(t, value) && emit(t, offset);
+    return vm_tr_emit_op(t, address_form(op, a)) && emit_address(t, a) && emit(t, value) && emit(t, offset);
 }
 
-bool emit_store_imm(translator *t, vm_opcode op, vm_valtype type, const tr_address *a, uint64_t bits,
+bool vm_tr_emit_store_imm(translator *t, vm_opcode op, vm_valtype type, const tr_address *a, uint64_t bits,
                     uint32_t offset)
 {
-    bool ok = emit_op(t, store_imm_forms[op][a->mode]) && emit_address(t, a) && emit(t, offset);
-    emit_imm(t, type, bits, &ok);
+    bool ok = vm_tr_emit_op(t, store_imm_forms[op][a->mode]) && emit_address(t, a) && emit(t, offset);
+    vm_tr_emit_imm(t, type, bits, &ok);
     return ok;
 }
 
@@ -205,7 +205,7 @@ static uint32_t offset_at(const vm_code *c, uint32_t pc)
     return i > 0 ? c->lines[i - 1].offset : 0;
 }
 
-bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t dst, const operand *a,
+bool vm_tr_fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t dst, const operand *a,
                          const operand *b, bool *done)
 {
     *done = false;
@@ -230,7 +230,7 @@ bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t ds
     uint32_t wasm_offset = t->op_offset;
     t->op_offset = offset_at(t->code, at);   /* a trap in it is the load's */
     take_back(t, at);
-    bool ok = emit_op(t, memory_operand_forms[op]) && emit(t, dst) && emit(t, a->slot) && emit(t, addr) &&
+    bool ok = vm_tr_emit_op(t, memory_operand_forms[op]) && emit(t, dst) && emit(t, a->slot) && emit(t, addr) &&
               emit(t, add) && emit(t, offset);
     t->op_offset = wasm_offset;
     if (ok)
@@ -239,7 +239,7 @@ bool fold_memory_operand(translator *t, vm_opcode op, vm_valtype in, uint32_t ds
     return ok;
 }
 
-bool fold_store_back(translator *t, vm_opcode store, vm_valtype type, const tr_address *a, uint32_t value,
+bool vm_tr_fold_store_back(translator *t, vm_opcode store, vm_valtype type, const tr_address *a, uint32_t value,
                      uint32_t offset)
 {
     uint32_t at = t->last_op;
@@ -256,7 +256,7 @@ bool fold_store_back(translator *t, vm_opcode store, vm_valtype type, const tr_a
     return true;
 }
 
-bool merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
+bool vm_tr_merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
 {
     uint32_t at = t->last_op;
     if (at < t->barrier || at + VM_LENGTH(COPY) != tr_pc(t) || t->code->words[at] != VM_OP_COPY)
@@ -331,7 +331,7 @@ static bool grow_group(translator *t, const uint32_t *ops, uint32_t n, uint32_t 
     return true;
 }
 
-void group_up(translator *t)
+void vm_tr_group_up(translator *t)
 {
 #ifdef VM_PROFILE
     /* A profile counts every instruction: it needs each one dispatched. */
@@ -370,7 +370,7 @@ void group_up(translator *t)
     }
 }
 
-bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok)
+bool vm_tr_fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok)
 {
     /* last_dst says which instruction just wrote a, also after local.set
      * or local.tee made it write a local. */
@@ -408,6 +408,6 @@ bool fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64
     take_back(t, t->last_op);
     /* LOOP_X_SS, _SI, _IS, _II, in that order */
     vm_opcode op = (vm_opcode)(loop_forms[cmp] + (y_imm ? 2 : 0) + (b_imm ? 1 : 0));
-    *ok = emit_op(t, op) && emit(t, dst) && emit(t, x) && emit(t, y) && emit(t, (uint32_t)b);
+    *ok = vm_tr_emit_op(t, op) && emit(t, dst) && emit(t, x) && emit(t, y) && emit(t, (uint32_t)b);
     return true;
 }

@@ -30,7 +30,7 @@ static bool multi_memory(const translator *t)
 
 static bool need_memory(translator *t, uint32_t index)
 {
-    return index < t->m->nmemories || tr_fail(t, "unknown memory %u", index);
+    return index < t->m->nmemories || vm_tr_fail(t, "unknown memory %u", index);
 }
 
 /* Reads the memory an instruction names: a zero byte in Wasm 2.0, a
@@ -43,7 +43,7 @@ static bool read_memory_index(translator *t, uint32_t *index)
     if (!vm_read_u8(&t->r, &b))
         return false;
     *index = 0;
-    return b == 0 || tr_malformed(t, "zero byte expected");
+    return b == 0 || vm_tr_malformed(t, "zero byte expected");
 }
 
 /* The memory an instruction names, read and checked. */
@@ -52,7 +52,7 @@ static bool memory_index(translator *t, uint32_t *index)
     return read_memory_index(t, index) && need_memory(t, *index);
 }
 
-bool read_memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *memory)
+bool vm_tr_read_memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *memory)
 {
     uint32_t align;
     *memory = 0;
@@ -62,7 +62,7 @@ bool read_memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *me
         /* The proposal's two encodings: a < 2^6, or 2^6 <= a < 2^7 with
          * the memory index following; nothing else. */
         if (align >= 2 * MEMARG_HAS_INDEX)
-            return tr_malformed(t, "malformed memop flags: 0x%x (at most 0x7f)", align);
+            return vm_tr_malformed(t, "malformed memop flags: 0x%x (at most 0x7f)", align);
         if (align & MEMARG_HAS_INDEX) {
             align -= MEMARG_HAS_INDEX;
             if (!vm_read_u32(&t->r, memory))
@@ -71,71 +71,71 @@ bool read_memarg(translator *t, uint32_t natural, uint32_t *offset, uint32_t *me
     }
     if (!vm_read_u32(&t->r, offset) || !need_memory(t, *memory))
         return false;
-    return align <= natural || tr_fail(t, "alignment must not be larger than natural");
+    return align <= natural || vm_tr_fail(t, "alignment must not be larger than natural");
 }
 
-bool translate_load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
+bool vm_tr_load(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
 {
     uint32_t offset, memory;
     operand addr = {0};
-    if (!read_memarg(t, natural, &offset, &memory) || !pop(t, VM_I32, &addr) || !push(t, type))
+    if (!vm_tr_read_memarg(t, natural, &offset, &memory) || !vm_tr_pop(t, VM_I32, &addr) || !vm_tr_push(t, type))
         return false;
     if (!tr_live(t))
         return true;
-    if (!use(t, &addr))
+    if (!vm_tr_use(t, &addr))
         return false;
     uint32_t dst = pos_slot(t, t->height - 1);
     if (memory != 0) {
-        if (!emit_op(t, mem_forms[op]) || !emit(t, dst) || !emit(t, addr.slot) || !emit(t, offset) ||
+        if (!vm_tr_emit_op(t, mem_forms[op]) || !emit(t, dst) || !emit(t, addr.slot) || !emit(t, offset) ||
             !emit(t, memory))
             return false;
         note_dst(t);
         return true;
     }
     tr_address a;
-    fold_address(t, &addr, &a);
-    return emit_load(t, op, dst, &a, offset);
+    vm_tr_fold_address(t, &addr, &a);
+    return vm_tr_emit_load(t, op, dst, &a, offset);
 }
 
-bool translate_store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
+bool vm_tr_store(translator *t, vm_opcode op, vm_valtype type, uint32_t natural)
 {
     uint32_t offset, memory;
     operand addr = {0}, value = {0};
-    if (!read_memarg(t, natural, &offset, &memory) || !pop(t, type, &value) || !pop(t, VM_I32, &addr))
+    if (!vm_tr_read_memarg(t, natural, &offset, &memory) || !vm_tr_pop(t, type, &value) || !vm_tr_pop(t, VM_I32, &addr))
         return false;
     if (!tr_live(t))
         return true;
     if (memory != 0)
-        return use(t, &value) && use(t, &addr) && emit_op(t, mem_forms[op]) && emit(t, addr.slot) &&
+        return vm_tr_use(t, &value) && vm_tr_use(t, &addr) && vm_tr_emit_op(t, mem_forms[op]) && emit(t, addr.slot) &&
                emit(t, value.slot) && emit(t, offset) && emit(t, memory);
     /* The value first: writing it to its slot (above the address's)
      * must not come between the address's computation and the fold. */
     bool constant = value.kind == OPD_CONST;
-    if (!constant && !use(t, &value))
+    if (!constant && !vm_tr_use(t, &value))
         return false;
-    if (!use(t, &addr))
+    if (!vm_tr_use(t, &addr))
         return false;
     tr_address a;
-    fold_address(t, &addr, &a);
+    vm_tr_fold_address(t, &addr, &a);
     if (constant)
-        return emit_store_imm(t, op, type, &a, value.value, offset);
-    return fold_store_back(t, op, type, &a, value.slot, offset) || emit_store(t, op, &a, value.slot, offset);
+        return vm_tr_emit_store_imm(t, op, type, &a, value.value, offset);
+    return vm_tr_fold_store_back(t, op, type, &a, value.slot, offset) || vm_tr_emit_store(t, op, &a, value.slot, offset);
 }
 
-bool translate_memory_size_grow(translator *t, uint8_t opcode)
+bool vm_tr_memory_size_grow(translator *t, uint8_t opcode)
 {
     uint32_t x;
     if (!memory_index(t, &x))
         return false;
     if (opcode == VM_WASM_MEMORY_SIZE) {
-        if (!push(t, VM_I32))
+        if (!vm_tr_push(t, VM_I32))
             return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_MEMORY_SIZE) && emit(t, pos_slot(t, t->height - 1)) && emit(t, x));
+        return !tr_live(t) || (vm_tr_emit_op(t, VM_OP_MEMORY_SIZE) && emit(t, pos_slot(t, t->height - 1)) && emit(t, x));
     }
     operand delta = {0};
-    if (!pop(t, VM_I32, &delta) || !push(t, VM_I32))
+    if (!vm_tr_pop(t, VM_I32, &delta) || !vm_tr_push(t, VM_I32))
         return false;
-    return !tr_live(t) || (use(t, &delta) && emit_op(t, VM_OP_MEMORY_GROW) &&
+    return !tr_live(t) || (vm_tr_use(t, &delta) && vm_tr_emit_op(t, VM_OP_MEMORY_GROW) &&
                            emit(t, pos_slot(t, t->height - 1)) && emit(t, delta.slot) && emit(t, x));
 }
 
@@ -144,30 +144,30 @@ static bool need_data_count(translator *t, uint32_t *data)
     if (!vm_read_u32(&t->r, data))
         return false;
     if (!t->m->has_data_count)
-        return tr_malformed(t, "data count section required");
-    return *data < t->m->data_count || tr_fail(t, "unknown data segment %u", *data);
+        return vm_tr_malformed(t, "data count section required");
+    return *data < t->m->data_count || vm_tr_fail(t, "unknown data segment %u", *data);
 }
 
-bool translate_memory_bulk(translator *t, uint32_t sub)
+bool vm_tr_memory_bulk(translator *t, uint32_t sub)
 {
     uint32_t x, y;
     switch (sub) {
     case VM_WASM_MEMORY_INIT:   /* data memory */
         if (!need_data_count(t, &y) || !memory_index(t, &x))
             return false;
-        return three_operands(t, VM_OP_MEMORY_INIT, VM_I32, x, y, 2);
+        return vm_tr_three_operands(t, VM_OP_MEMORY_INIT, VM_I32, x, y, 2);
     case VM_WASM_DATA_DROP:
         if (!need_data_count(t, &y))
             return false;
-        return !tr_live(t) || (emit_op(t, VM_OP_DATA_DROP) && emit(t, y));
+        return !tr_live(t) || (vm_tr_emit_op(t, VM_OP_DATA_DROP) && emit(t, y));
     case VM_WASM_MEMORY_COPY:   /* dst src */
         if (!read_memory_index(t, &x) || !read_memory_index(t, &y) || !need_memory(t, x) ||
             !need_memory(t, y))
             return false;
-        return three_operands(t, VM_OP_MEMORY_COPY, VM_I32, x, y, 2);
+        return vm_tr_three_operands(t, VM_OP_MEMORY_COPY, VM_I32, x, y, 2);
     default:                    /* VM_WASM_MEMORY_FILL */
         if (!memory_index(t, &x))
             return false;
-        return three_operands(t, VM_OP_MEMORY_FILL, VM_I32, x, 0, 1);
+        return vm_tr_three_operands(t, VM_OP_MEMORY_FILL, VM_I32, x, 0, 1);
     }
 }

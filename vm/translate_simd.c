@@ -15,9 +15,9 @@
 #include "vm/simd_mem.h"
 #include "vm/translate_internal.h"
 
-bool emit_copy_v128(translator *t, uint32_t dst, uint32_t src)
+bool vm_tr_emit_copy_v128(translator *t, uint32_t dst, uint32_t src)
 {
-    return dst == src || (emit_op(t, VM_OP_COPY_V128) && emit(t, dst) && emit(t, src));
+    return dst == src || (vm_tr_emit_op(t, VM_OP_COPY_V128) && emit(t, dst) && emit(t, src));
 }
 
 /* 16 bytes as 4 code words: the low half's low and high 32 bits, then
@@ -37,7 +37,7 @@ static bool read_lane(translator *t, uint32_t lanes, uint32_t *lane)
     if (!vm_read_u8(&t->r, &b))
         return false;
     *lane = b;
-    return b < lanes || tr_fail(t, "invalid lane index");
+    return b < lanes || vm_tr_fail(t, "invalid lane index");
 }
 
 /* The slot of the value just pushed. */
@@ -46,9 +46,9 @@ static uint32_t top_slot(const translator *t) { return pos_slot(t, t->height - 1
 static bool simd_const(translator *t, vm_opcode op)
 {
     const uint8_t *bytes;
-    if (!vm_read_bytes(&t->r, 16, &bytes) || !push(t, VM_V128))
+    if (!vm_read_bytes(&t->r, 16, &bytes) || !vm_tr_push(t, VM_V128))
         return false;
-    return !tr_live(t) || (emit_op(t, op) && emit(t, top_slot(t)) && emit_bytes16(t, bytes));
+    return !tr_live(t) || (vm_tr_emit_op(t, op) && emit(t, top_slot(t)) && emit_bytes16(t, bytes));
 }
 
 static bool simd_shuffle(translator *t, vm_opcode op, uint32_t lanes)
@@ -58,11 +58,11 @@ static bool simd_shuffle(translator *t, vm_opcode op, uint32_t lanes)
         return false;
     for (int i = 0; i < 16; i++)
         if (bytes[i] >= lanes)
-            return tr_fail(t, "invalid lane index");
+            return vm_tr_fail(t, "invalid lane index");
     operand a = {0}, b = {0};
-    if (!pop(t, VM_V128, &b) || !pop(t, VM_V128, &a) || !push(t, VM_V128))
+    if (!vm_tr_pop(t, VM_V128, &b) || !vm_tr_pop(t, VM_V128, &a) || !vm_tr_push(t, VM_V128))
         return false;
-    return !tr_live(t) || (emit_op(t, op) && emit(t, top_slot(t)) && emit(t, a.slot) && emit(t, b.slot) &&
+    return !tr_live(t) || (vm_tr_emit_op(t, op) && emit(t, top_slot(t)) && emit(t, a.slot) && emit(t, b.slot) &&
                            emit_bytes16(t, bytes));
 }
 
@@ -73,16 +73,16 @@ static bool simd_operation(translator *t, vm_opcode op, const vm_valtype *in, ui
 {
     operand o[3] = {{0}};
     for (uint32_t i = n; i-- > 0;)
-        if (!pop(t, in[i], &o[i]))
+        if (!vm_tr_pop(t, in[i], &o[i]))
             return false;
-    if (out != VM_UNKNOWN && !push(t, out))
+    if (out != VM_UNKNOWN && !vm_tr_push(t, out))
         return false;
     if (!tr_live(t))
         return true;
     for (uint32_t i = 0; i < n; i++)
-        if (!use(t, &o[i]))
+        if (!vm_tr_use(t, &o[i]))
             return false;
-    if (!emit_op(t, op) || (out != VM_UNKNOWN && !emit(t, top_slot(t))))
+    if (!vm_tr_emit_op(t, op) || (out != VM_UNKNOWN && !emit(t, top_slot(t))))
         return false;
     for (uint32_t i = 0; i < n; i++)
         if (!emit(t, o[i].slot))
@@ -136,7 +136,7 @@ static bool simd_memory(translator *t, vm_opcode op, uint32_t align, uint32_t la
                         bool result)
 {
     uint32_t imm[3], lane = 0;
-    if (!read_memarg(t, align, &imm[0], &imm[1]) || (lanes && !read_lane(t, lanes, &lane)))
+    if (!vm_tr_read_memarg(t, align, &imm[0], &imm[1]) || (lanes && !read_lane(t, lanes, &lane)))
         return false;
     imm[2] = lane;
     static const vm_valtype in[] = { VM_I32, VM_V128 };
@@ -168,7 +168,7 @@ static bool simd_memory(translator *t, vm_opcode op, uint32_t align, uint32_t la
 #define KIND_LOAD_LANE(OP, LANES, ALIGN) simd_memory(t, OP, ALIGN, LANES, true, true)
 #define KIND_STORE_LANE(OP, LANES, ALIGN) simd_memory(t, OP, ALIGN, LANES, true, false)
 
-bool translate_simd(translator *t)
+bool vm_tr_simd(translator *t)
 {
     uint32_t sub;
     if (!vm_read_u32(&t->r, &sub))
@@ -179,6 +179,6 @@ bool translate_simd(translator *t)
     VM_SIMD_OPS(SIMD_CASE)
 #undef SIMD_CASE
     default:
-        return tr_malformed(t, "illegal opcode 0xfd %u", sub);
+        return vm_tr_malformed(t, "illegal opcode 0xfd %u", sub);
     }
 }

@@ -10,10 +10,10 @@
 
 static ctrl *top_ctrl(translator *t) { return &t->ctrls[t->nctrls - 1]; }
 
-bool push(translator *t, vm_valtype type)
+bool vm_tr_push(translator *t, vm_valtype type)
 {
     if (!tr_grow((void **)&t->stack, &t->stack_cap, t->height, sizeof *t->stack, MAX_OPERANDS))
-        return t->height >= MAX_OPERANDS ? tr_fail(t, "operand stack too deep") : tr_out_of_memory(t);
+        return t->height >= MAX_OPERANDS ? vm_tr_fail(t, "operand stack too deep") : vm_tr_out_of_memory(t);
     uint32_t pos = pos_slot(t, t->height);
     t->stack[t->height] = (operand){ .type = type, .kind = OPD_SLOT, .slot = pos, .pos = pos };
     t->height++;
@@ -28,13 +28,13 @@ bool push(translator *t, vm_valtype type)
  * stays a plain SLOT (nothing is emitted there anyway). */
 static bool push_deferred(translator *t, vm_valtype type, operand **out)
 {
-    if (!push(t, type))
+    if (!vm_tr_push(t, type))
         return false;
     *out = tr_live(t) ? &t->stack[t->height - 1] : NULL;
     return true;
 }
 
-bool push_local(translator *t, vm_valtype type, uint32_t local)
+bool vm_tr_push_local(translator *t, vm_valtype type, uint32_t local)
 {
     operand *o;
     if (!push_deferred(t, type, &o))
@@ -46,7 +46,7 @@ bool push_local(translator *t, vm_valtype type, uint32_t local)
     return true;
 }
 
-bool push_const(translator *t, vm_valtype type, uint64_t bits)
+bool vm_tr_push_const(translator *t, vm_valtype type, uint64_t bits)
 {
     operand *o;
     if (!push_deferred(t, type, &o))
@@ -58,7 +58,7 @@ bool push_const(translator *t, vm_valtype type, uint64_t bits)
     return true;
 }
 
-bool push_cmp(translator *t, vm_opcode cmp, vm_valtype type, const operand *a, const operand *b)
+bool vm_tr_push_cmp(translator *t, vm_opcode cmp, vm_valtype type, const operand *a, const operand *b)
 {
     operand *o;
     if (!push_deferred(t, VM_I32, &o))
@@ -75,12 +75,12 @@ bool push_cmp(translator *t, vm_opcode cmp, vm_valtype type, const operand *a, c
     return true;
 }
 
-bool pop_any(translator *t, operand *out)
+bool vm_tr_pop_any(translator *t, operand *out)
 {
     ctrl *c = top_ctrl(t);
     if (t->height == c->height) {
         if (!c->unreachable)
-            return tr_fail(t, "type mismatch");
+            return vm_tr_fail(t, "type mismatch");
         uint32_t pos = pos_slot(t, t->height);
         *out = (operand){ .type = VM_UNKNOWN, .kind = OPD_SLOT, .slot = pos, .pos = pos };
         return true;
@@ -89,28 +89,28 @@ bool pop_any(translator *t, operand *out)
     return true;
 }
 
-bool pop(translator *t, vm_valtype expect, operand *out)
+bool vm_tr_pop(translator *t, vm_valtype expect, operand *out)
 {
-    if (!pop_any(t, out))
+    if (!vm_tr_pop_any(t, out))
         return false;
     if (out->type != expect && out->type != VM_UNKNOWN && expect != VM_UNKNOWN)
-        return tr_fail(t, "type mismatch");
+        return vm_tr_fail(t, "type mismatch");
     return true;
 }
 
-bool pop_types(translator *t, const vm_valtype *types, uint32_t n)
+bool vm_tr_pop_types(translator *t, const vm_valtype *types, uint32_t n)
 {
     operand o = {0};
     for (uint32_t i = n; i-- > 0;)
-        if (!pop(t, types[i], &o))
+        if (!vm_tr_pop(t, types[i], &o))
             return false;
     return true;
 }
 
-bool push_types(translator *t, const vm_valtype *types, uint32_t n)
+bool vm_tr_push_types(translator *t, const vm_valtype *types, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (!push(t, types[i]))
+        if (!vm_tr_push(t, types[i]))
             return false;
     return true;
 }
@@ -120,17 +120,17 @@ bool push_types(translator *t, const vm_valtype *types, uint32_t n)
  * stack of unreachable code supplies become values of the given types
  * (the spec's pop_vals(ts); push_vals(ts)), or, with keep_unknown, stay of
  * unknown type (push_vals(pop_vals(ts)), as br_table needs). */
-bool check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unknown)
+bool vm_tr_check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unknown)
 {
     if (!tr_grow((void **)&t->scratch, &t->scratch_cap, n, sizeof *t->scratch, MAX_OPERANDS))
-        return tr_out_of_memory(t);
+        return vm_tr_out_of_memory(t);
     for (uint32_t i = n; i-- > 0;)
-        if (!pop(t, types[i], &t->scratch[i]))
+        if (!vm_tr_pop(t, types[i], &t->scratch[i]))
             return false;
     for (uint32_t i = 0; i < n; i++) {
         operand o = t->scratch[i];
         bool unknown = o.type == VM_UNKNOWN;
-        if (!push(t, unknown && keep_unknown ? VM_UNKNOWN : types[i]))
+        if (!vm_tr_push(t, unknown && keep_unknown ? VM_UNKNOWN : types[i]))
             return false;
         if (!unknown && o.pos == t->stack[t->height - 1].pos)
             t->stack[t->height - 1] = o;   /* where it is, as it is */
@@ -138,7 +138,7 @@ bool check_top(translator *t, const vm_valtype *types, uint32_t n, bool keep_unk
     return true;
 }
 
-void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok)
+void vm_tr_emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok)
 {
     *ok = *ok && emit(t, (uint32_t)bits);
     if (type == VM_I64 || type == VM_F64)
@@ -146,30 +146,30 @@ void emit_imm(translator *t, vm_valtype type, uint64_t bits, bool *ok)
 }
 
 /* Writes the value of o into slot dst (o itself is left as it is). */
-bool emit_value_to(translator *t, const operand *o, uint32_t dst)
+bool vm_tr_emit_value_to(translator *t, const operand *o, uint32_t dst)
 {
     bool ok = true;
     if (o->type == VM_V128)   /* always in a slot pair: SLOT or LOCAL */
-        return emit_copy_v128(t, dst, o->slot);
+        return vm_tr_emit_copy_v128(t, dst, o->slot);
     switch (o->kind) {
     case OPD_SLOT:
     case OPD_LOCAL:
         if (o->slot == dst)
             return true;
-        if (merge_copy(t, dst, o->slot, &ok))
+        if (vm_tr_merge_copy(t, dst, o->slot, &ok))
             return ok;
-        ok = emit_op(t, VM_OP_COPY) && emit(t, dst) && emit(t, o->slot);
+        ok = vm_tr_emit_op(t, VM_OP_COPY) && emit(t, dst) && emit(t, o->slot);
         break;
     case OPD_CONST: {
         bool wide = o->type == VM_I64 || o->type == VM_F64;
-        ok = emit_op(t, wide ? VM_OP_CONST64 : VM_OP_CONST32) && emit(t, dst);
-        emit_imm(t, wide ? VM_I64 : VM_I32, o->value, &ok);
+        ok = vm_tr_emit_op(t, wide ? VM_OP_CONST64 : VM_OP_CONST32) && emit(t, dst);
+        vm_tr_emit_imm(t, wide ? VM_I64 : VM_I32, o->value, &ok);
         break;
     }
     case OPD_CMP:
-        ok = emit_op(t, o->b_imm ? imm_form(o->cmp) : o->cmp) && emit(t, dst) && emit(t, o->a);
+        ok = vm_tr_emit_op(t, o->b_imm ? vm_tr_imm_form(o->cmp) : o->cmp) && emit(t, dst) && emit(t, o->a);
         if (o->b_imm)
-            emit_imm(t, o->cmp_type, o->value, &ok);
+            vm_tr_emit_imm(t, o->cmp_type, o->value, &ok);
         else
             ok = ok && emit(t, o->b);
         break;
@@ -184,14 +184,14 @@ static bool settle(translator *t, operand *o)
 {
     if (o->kind == OPD_SLOT)
         return true;
-    if (tr_live(t) && !emit_value_to(t, o, o->pos))
+    if (tr_live(t) && !vm_tr_emit_value_to(t, o, o->pos))
         return false;
     o->kind = OPD_SLOT;
     o->slot = o->pos;
     return true;
 }
 
-bool use(translator *t, operand *o)
+bool vm_tr_use(translator *t, operand *o)
 {
     return o->kind == OPD_LOCAL || settle(t, o);
 }
@@ -206,7 +206,7 @@ static bool reads(const operand *o, uint32_t local)
     return false;
 }
 
-bool materialize(translator *t, uint32_t from, uint32_t to)
+bool vm_tr_materialize(translator *t, uint32_t from, uint32_t to)
 {
     for (uint32_t i = from; i < to; i++)
         if (!settle(t, &t->stack[i]))
@@ -214,7 +214,7 @@ bool materialize(translator *t, uint32_t from, uint32_t to)
     return true;
 }
 
-bool materialize_local(translator *t, uint32_t local)
+bool vm_tr_materialize_local(translator *t, uint32_t local)
 {
     for (uint32_t i = 0; i < t->height; i++)
         if (reads(&t->stack[i], local) && !settle(t, &t->stack[i]))

@@ -21,7 +21,8 @@ uint64_t wasi_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void wasi_wait_reset(wasi_ctx *ctx)
+/* Forgets what the last call waited for. */
+static void wasi_wait_reset(wasi_ctx *ctx)
 {
     ctx->wait.has_deadline = false;
     ctx->wait.deadline_ns = 0;
@@ -51,7 +52,8 @@ void wasi_wait_until(wasi_ctx *ctx, uint64_t deadline_ns)
     }
 }
 
-void wasi_block(wasi_ctx *ctx)
+/* Blocks the OS thread until what ctx->wait names is ready or due. */
+static void wasi_block(wasi_ctx *ctx)
 {
     wasi_waitset *w = &ctx->wait;
     struct timespec ts, *timeout = NULL;

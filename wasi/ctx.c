@@ -38,7 +38,8 @@ uint8_t wasi_filetype_of(int host, const struct stat *st)
     return WASI_FILETYPE_UNKNOWN;   /* FIFOs: preview 1 has no type for them */
 }
 
-void wasi_fd_describe(wasi_fd *e, const struct stat *st)
+/* Fills type, can_block and the rights a descriptor of that kind can hold. */
+static void wasi_fd_describe(wasi_fd *e, const struct stat *st)
 {
     e->type = wasi_filetype_of(e->host, st);
     e->can_block = S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode) || S_ISCHR(st->st_mode);
@@ -127,7 +128,8 @@ static bool grow_table(wasi_ctx *ctx, uint32_t fd)
     return true;
 }
 
-uint32_t wasi_fd_insert(wasi_ctx *ctx, const wasi_fd *e, uint32_t *out)
+/* Puts e in the lowest free slot >= 3. Returns an errno (EMFILE, ENOMEM). */
+static uint32_t wasi_fd_insert(wasi_ctx *ctx, const wasi_fd *e, uint32_t *out)
 {
     /* New descriptors never take 0-2, so stdio numbers keep their meaning. */
     uint32_t fd = 3;

@@ -245,8 +245,6 @@ wasi_fd *wasi_fd_get_writable(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint3
  * EFAULT, in that order. */
 wasi_fd *wasi_fd_get_out(wasi_call *c, uint64_t rights, uint64_t size, uint8_t **out,
                          uint32_t *err);
-/* Puts e in the lowest free slot >= 3. Returns an errno (EMFILE, ENOMEM). */
-uint32_t wasi_fd_insert(wasi_ctx *ctx, const wasi_fd *e, uint32_t *out);
 /* Enters the host descriptor e.host that a call just opened for the guest
  * (path_open, sock_accept): e's kind and the most it can hold come from st
  * (wasi_fd_describe), its rights are then narrowed to `base` and
@@ -256,8 +254,6 @@ uint32_t wasi_fd_adopt(wasi_ctx *ctx, wasi_fd e, const struct stat *st, uint64_t
                        uint64_t inheriting, uint8_t *out);
 /* Closes the host descriptor and directory stream and frees the slot. */
 void wasi_fd_release(wasi_fd *e);
-/* Fills type, can_block and the rights a descriptor of that kind can hold. */
-void wasi_fd_describe(wasi_fd *e, const struct stat *st);
 uint8_t wasi_filetype_of(int host, const struct stat *st);
 
 /* ---- mem.c: guest memory, every access bounds-checked ---- */
@@ -272,9 +268,6 @@ void wasi_store_u64(uint8_t *p, uint64_t v);
 uint16_t wasi_load_u16(const uint8_t *p);
 uint32_t wasi_load_u32(const uint8_t *p);
 uint64_t wasi_load_u64(const uint8_t *p);
-/* Turns a guest iovec array into host iovecs (at most WASI_MAX_IOVS of
- * them). Returns an errno (EFAULT when any part is outside memory). */
-uint32_t wasi_iovecs(vm_memory *m, uint32_t iovs, uint32_t n, struct iovec *out, int *count);
 /* The guest buffers of fd_read, fd_write, fd_pread, fd_pwrite, sock_recv
  * and sock_send: the iovec array given as arguments 1 and 2, and the u32
  * where the number of bytes moved goes. */
@@ -297,11 +290,8 @@ uint32_t wasi_errno(int host_errno);
 
 /* ---- call.c: waiting ---- */
 uint64_t wasi_now_ns(void);                          /* CLOCK_MONOTONIC */
-void wasi_wait_reset(wasi_ctx *ctx);
 bool wasi_wait_fd(wasi_ctx *ctx, int fd, short events);  /* false: out of memory */
 void wasi_wait_until(wasi_ctx *ctx, uint64_t deadline_ns);
-/* Blocks the OS thread until what ctx->wait names is ready or due. */
-void wasi_block(wasi_ctx *ctx);
 
 /* ---- the operations, one per preview 1 function ---- */
 #define WASI_OPS(X) \

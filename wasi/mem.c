@@ -59,7 +59,9 @@ bool wasi_put_u64(vm_memory *m, uint64_t ptr, uint64_t v)
     return p != NULL;
 }
 
-uint32_t wasi_iovecs(vm_memory *m, uint32_t iovs, uint32_t n, struct iovec *out, int *count)
+/* Turns a guest iovec array into host iovecs (at most WASI_MAX_IOVS of
+ * them). Returns an errno (EFAULT when any part is outside memory). */
+static uint32_t wasi_iovecs(vm_memory *m, uint32_t iovs, uint32_t n, struct iovec *out, int *count)
 {
     /* An iovec is { u32 buf, u32 buf_len }: 8 bytes. */
     const uint8_t *arr = wasi_mem(m, iovs, (uint64_t)n * 8);
