@@ -20,6 +20,7 @@
     X(wasi)            \
     X(wasi_sandbox)    \
     X(wasi_suspend)    \
+    X(values)          \
     X(host)            \
     X(host_control)    \
     X(host_run)        \
