@@ -28,4 +28,5 @@
     X(supervisor)      \
     X(cli_run)         \
     X(lua)             \
-    X(lua_control)
+    X(lua_control)     \
+    X(lua_values)
