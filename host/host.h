@@ -44,12 +44,16 @@ typedef struct host_runtime host_runtime;
  *   record                      MAP keyed by the field names as WIT writes
  *                               them ("tag-count"), in declaration order
  *   option<T>                   the value, or NIL for none
- *   result<T, E>                MAP {"ok": v} or {"err": e} (NIL payload
- *                               when there is none)
- *   variant                     MAP {"case-name": payload}
+ *   result<T, E>                MAP {"ok": v} or {"err": e}; true for a
+ *                               side without a type
+ *   variant                     MAP {"case-name": payload}; true for a
+ *                               case without one
  *   enum                        STRING, the case name
  *   flags                       MAP {"read": true, "write": true}, the set
  *                               flags only
+ *
+ * (A missing payload is true, not nil: in a Lua table a nil value is no
+ * entry at all, so {"ok": nil} would arrive as an empty table.)
  *
  * Lists and maps are built only with the functions below, which keep
  * every value within two bounds, checked where it is built: at most
@@ -113,7 +117,7 @@ host_value host_string(const char *s, size_t len);
 host_value host_list(size_t n);
 /* Appends item to a list, taking it over: on failure it is freed, and
  * *why (unless why is NULL) says why: "out of memory", "nested more than
- * 64 levels deep", "larger than 16777216 bytes", "not a list". item must
+ * 64 levels deep", "larger than 16 MiB", "not a list". item must
  * not be, or be inside, list. */
 bool host_list_push(host_value *list, host_value item, const char **why);
 
