@@ -21,6 +21,7 @@
     X(wasi)            \
     X(wasi_sandbox)    \
     X(wasi_suspend)    \
+    X(values)          \
     X(host)            \
     X(host_control)    \
     X(host_run)        \
@@ -28,4 +29,5 @@
     X(supervisor)      \
     X(cli_run)         \
     X(lua)             \
-    X(lua_control)
+    X(lua_control)     \
+    X(lua_values)

@@ -1,8 +1,9 @@
 /* test_abi.c — the `wit:` parser (host/abi/wit.c) and argument lowering and
  * result lifting (host/abi/canonical.c): declarations, syntax errors with their
  * line and column, signature checks, range and integrality errors, bool,
- * char, strings through cabi_realloc and alloc, guest allocators that
- * trap, loop or wait, and string results with bad pointers. Fixtures are
+ * char, strings through cabi_realloc and alloc, lists and maps refused
+ * for scalar parameters, guest allocators that trap, loop or wait, and
+ * string results with bad pointers. Fixtures are
  * tests/wasm/abi_*.wat, built by make. */
 #include <check.h>
 #include <math.h>
@@ -393,6 +394,26 @@ START_TEST(numbers_are_range_and_type_checked)
 }
 END_TEST
 
+/* Lists and maps (Lua tables) reach a core module's scalar parameters
+ * only to be refused, with the argument named. */
+START_TEST(lists_and_maps_are_refused)
+{
+    fixture fx;
+    fx_open(&fx, "abi_calls");
+    host_value a[2] = { hv_int(1), host_list(0) };
+    call_fails(&fx, "add: func(a: s32, b: u32) -> s32;", "add", a, 2,
+               "argument 2 (b): expected u32, got list");
+    call_fails(&fx, NULL, "add", a, 2, "argument 2: expected i32, got list");
+    a[0] = host_map();
+    call_fails(&fx, "greet: func(s: string) -> string;", "greet", a, 1,
+               "argument 1 (s): expected string, got map");
+    call_fails(&fx, WIT_ECHO("char"), "echo32", a, 1, "argument 1 (a): expected char, got map");
+    call_fails(&fx, "echof64: func(a: f64) -> f64;", "echof64", a, 1,
+               "argument 1 (a): expected f64, got map");
+    test_instance_close(&fx);
+}
+END_TEST
+
 START_TEST(bools_and_chars)
 {
     fixture fx;
@@ -632,6 +653,7 @@ Suite *abi_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, numbers_round_trip);
     tcase_add_test(tc, numbers_are_range_and_type_checked);
+    tcase_add_test(tc, lists_and_maps_are_refused);
     tcase_add_test(tc, bools_and_chars);
     tcase_add_test(tc, strings_round_trip);
     tcase_add_test(tc, string_results_are_checked);

@@ -41,7 +41,7 @@ function M.no_io()
 end
 
 function M.table_result()
-    return { 1, 2 }
+    return { 1, 2, print }
 end
 
 return M
