@@ -91,8 +91,10 @@ TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
 TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
 # Guests that are also built natively, for a test to compare the two outputs.
 TEST_NATIVE := $(BUILD)/tests/native/simd_kernels
-SPEC_SRC := $(filter-out testsuite/json.c,$(wildcard testsuite/*.c))
+SPEC_SRC := $(filter-out testsuite/json.c testsuite/cm_%.c,$(wildcard testsuite/*.c))
 SPEC_OBJ := $(SPEC_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
+CM_RUNNER_SRC := $(wildcard testsuite/cm_*.c)
+CM_RUNNER_OBJ := $(CM_RUNNER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
 
 LIB   := $(BUILD)/libwippy.a
 WIPPY := $(BUILD)/wippy
@@ -166,6 +168,9 @@ $(BUILD)/tests/native/%: tests/wasi_c/%.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
 
 $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+$(BUILD)/cm-runner: $(CM_RUNNER_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
 spec: setup $(BUILD)/spec-runner
@@ -291,4 +296,4 @@ fuzz: setup $(BUILD)/fuzz-engine $(TEST_WASM)
 clean:
 	rm -rf build examples/wasm
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(CM_RUNNER_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d
