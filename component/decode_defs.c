@@ -318,9 +318,12 @@ bool cm_alias(cm_decoder *d, cm_scope *s, cm_def *def)
     case 0x00:
     case 0x01: {
         bool core = target == 0x01;
-        if (core != (sort <= CM_SORT_CORE_INSTANCE))
-            return cm_fail_at(d, at, VM_ERR_INVALID, "%s alias of a %s",
-                              core ? "core export" : "export", cm_sort_name(sort));
+        /* A core instance exports core funcs, tables, memories and globals;
+         * a component instance may export anything, core modules included
+         * (the export lookup below checks the sort). */
+        if (core && sort > CM_SORT_CORE_GLOBAL)
+            return cm_fail_at(d, at, VM_ERR_INVALID, "core export alias of a %s",
+                              cm_sort_name(sort));
         if (!cm_read_index(d, core ? CM_SORT_CORE_INSTANCE : CM_SORT_INSTANCE, &i, &t) ||
             !cm_read_name(d, &name))
             return false;
