@@ -142,7 +142,8 @@ static bool read_args(cm_decoder *d, bool core, bool exports, uint32_t *n, cm_ar
             if (!(ok = vm_read_u8(&d->r, &b)))
                 break;
             if (b != 0x12) {
-                ok = cm_fail_at(d, sat, VM_ERR_INVALID, "core instantiation argument must be an instance");
+                ok = cm_fail_at(d, sat, VM_ERR_MALFORMED,
+                                "core instantiation argument must be an instance (0x12), got 0x%02x", b);
                 break;
             }
             a->sort = CM_SORT_CORE_INSTANCE;
@@ -343,7 +344,8 @@ bool cm_alias(cm_decoder *d, cm_scope *s, cm_def *def)
             return false;
         if (sort != CM_SORT_TYPE && sort != CM_SORT_CORE_TYPE && sort != CM_SORT_CORE_MODULE &&
             sort != CM_SORT_COMPONENT)
-            return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias of a %s", cm_sort_name(sort));
+            /* outeraliassort: not a sort an outer alias can have at all */
+            return cm_fail_at(d, at, VM_ERR_MALFORMED, "outer alias of a %s", cm_sort_name(sort));
         if (ct >= d->depth)
             return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias count %u beyond the %u enclosing scopes",
                               ct, d->depth - 1);
