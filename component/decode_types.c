@@ -603,8 +603,12 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
                               "\"%s\": no resource \"%s\" imported or exported before it",
                               decl->name, resource);
         const cm_type *f = &d->types->nodes[decl->type];
+        /* A constructor returns (own $r) or result<own $r, E?>. */
+        cm_typeid made = f->elem;
+        if (made != CM_NO_TYPE && d->types->nodes[made].kind == CM_RESULT)
+            made = d->types->nodes[made].elem;
         if (kind == CM_NAME_CONSTRUCTOR &&
-            (f->elem == CM_NO_TYPE || d->types->nodes[f->elem].kind != CM_OWN))
+            (made == CM_NO_TYPE || d->types->nodes[made].kind != CM_OWN))
             return cm_fail_at(d, offset, VM_ERR_INVALID, "constructor \"%s\" must return an own handle",
                               decl->name);
         if (kind == CM_NAME_METHOD &&
