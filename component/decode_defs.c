@@ -354,9 +354,19 @@ bool cm_alias(cm_decoder *d, cm_scope *s, cm_def *def)
             return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias: %s index %u out of range (%u defined)",
                               cm_sort_name(sort), idx, sp->n);
         type = sp->ids[idx];
-        if (sort == CM_SORT_TYPE && ct > 0 && d->types->nodes[type].kind == CM_RESOURCE &&
-            !d->types->nodes[type].abstract)
-            return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias of a resource type");
+        /* A type that refers to resources (a resource, a handle, a value
+         * type holding one) may not be aliased across a component
+         * boundary; a component or instance type declarator is not one.
+         * (Component and instance types mentioning resources are not
+         * looked into yet.) */
+        bool crosses_component = false;
+        for (uint32_t k = 0; k < ct; k++)
+            crosses_component |= d->stack[d->depth - 1 - k].kind == CM_SCOPE_COMPONENT;
+        const cm_type *aliased = &d->types->nodes[type];
+        if (sort == CM_SORT_TYPE && crosses_component &&
+            (aliased->kind == CM_RESOURCE || (aliased->flags & (CM_HAS_OWN | CM_HAS_BORROW))))
+            return cm_fail_at(d, at, VM_ERR_INVALID,
+                              "outer alias of type %u: it transitively refers to resources", idx);
         if (def != NULL)
             def->u.alias.kind = CM_ALIAS_OUTER, def->u.alias.outer = ct, def->u.alias.index = idx;
         break;
