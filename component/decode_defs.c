@@ -245,6 +245,42 @@ bool cm_core_instance_section(cm_decoder *d)
     return true;
 }
 
+/* Type-import substitution, the shallow part: an export of the
+ * instantiated component that is (directly) one of its imported types
+ * becomes the type given for that import, so that re-exporting an argument
+ * keeps its identity (the parent's own resource stays its own). Types that
+ * only mention an imported type inside them keep the import's node. */
+static bool substitute_type_imports(cm_decoder *d, const cm_type *comp, const cm_arg *args,
+                                    uint32_t nargs, cm_type *node)
+{
+    cm_decl *exports = NULL;
+    const cm_space *types = &cm_top(d)->spaces[CM_SORT_TYPE];
+    for (uint32_t e = 0; e < comp->nexports; e++) {
+        const cm_decl *ex = &comp->exports[e];
+        if (ex->sort != CM_SORT_TYPE)
+            continue;
+        for (uint32_t i = 0; i < comp->nimports; i++) {
+            const cm_decl *imp = &comp->imports[i];
+            if (imp->sort != CM_SORT_TYPE || imp->type != ex->type)
+                continue;
+            const cm_arg *a = find_arg(args, nargs, imp->name);
+            if (a == NULL || a->index >= types->n)
+                break;
+            if (exports == NULL) {
+                exports = cm_alloc(d->types, comp->nexports * sizeof *exports);
+                if (exports == NULL)
+                    return cm_nomem(d);
+                memcpy(exports, comp->exports, comp->nexports * sizeof *exports);
+            }
+            exports[e].type = types->ids[a->index];
+            break;
+        }
+    }
+    if (exports != NULL)
+        node->exports = exports;
+    return true;
+}
+
 bool cm_instance_section(cm_decoder *d)
 {
     uint32_t count;
@@ -278,6 +314,8 @@ bool cm_instance_section(cm_decoder *d)
             }
             node.nexports = comp->nexports;
             node.exports = comp->exports;
+            if (!substitute_type_imports(d, comp, args, n, &node))
+                return false;
         } else if (b == 0x01) {
             if (!read_args(d, false, true, &n, &args, &decls))
                 return false;
