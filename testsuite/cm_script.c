@@ -461,9 +461,26 @@ static bool feature_supported(const char *name)
     return false;
 }
 
+/* Scripts that need a feature without saying so in a ";;!" header (the
+ * spec/ scripts have none): the end of their source path, the feature. */
+static const struct {
+    const char *source;
+    const char *feature;
+} implied_features[] = {
+    { "spec/linking/tags.wast", "exceptions" },   /* core modules with tag sections */
+};
+
 /* The first feature the script needs that this runtime lacks, or NULL. */
 static const char *missing_feature(const json_value *root)
 {
+    const char *source = json_string(json_get(root, "source_filename"));
+    size_t len = source ? strlen(source) : 0;
+    for (size_t i = 0; i < sizeof implied_features / sizeof implied_features[0]; i++) {
+        size_t n = strlen(implied_features[i].source);
+        if (len >= n && strcmp(source + len - n, implied_features[i].source) == 0 &&
+            !feature_supported(implied_features[i].feature))
+            return implied_features[i].feature;
+    }
     const json_value *features = json_get(root, "features");
     for (size_t i = 0; i < json_length(features); i++) {
         const char *name = json_string(json_at(features, i));
