@@ -6,7 +6,9 @@
 #   make example          the quick-start job: `wippy run list` on examples/
 #   make spec             the WebAssembly spec testsuite: the core (SPEC_DIR, default
 #                         ../shared/testsuite/core) and the tail-call, extended-const and
-#                         multi-memory proposals (PROPOSALS_DIR, default ../shared/testsuite/proposals)
+#                         multi-memory proposals (PROPOSALS_DIR, default ../shared/testsuite/proposals),
+#                         then the Component Model scripts (CM_DIR) converted and run by
+#                         build/cm-runner (testsuite/cm_spec.sh); also in check
 #   make cm-convert       convert the Component Model .wast scripts (CM_DIR, default
 #                         ../shared/testsuite/component-model) into build/cm-spec: JSON
 #                         commands and .wasm files, with jco (`npm ci` first if needed)
@@ -173,13 +175,15 @@ $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
 $(BUILD)/cm-runner: $(CM_RUNNER_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
-spec: setup $(BUILD)/spec-runner
+spec: setup $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
+	testsuite/cm_spec.sh $(BUILD)/cm-runner $(BUILD)/cm-spec $(CM_DIR)
 
-# The Component Model scripts, converted only (no component runner yet, so
-# not part of check). jco comes from package-lock.json: `npm ci` installs it
-# when node_modules is missing or older than the lock (npm writes
-# node_modules/.package-lock.json at each install).
+# The Component Model scripts, converted only (`make spec` and `make check`
+# convert and run them with testsuite/cm_spec.sh). jco comes from
+# package-lock.json: `npm ci` installs it when node_modules is missing or
+# older than the lock (npm writes node_modules/.package-lock.json at each
+# install).
 .PHONY: cm-convert
 cm-convert: node_modules/.package-lock.json
 	testsuite/cm_convert.sh $(BUILD)/cm-spec $(CM_DIR)
@@ -210,9 +214,10 @@ ifeq ($(LUA),1)
 	$(WIPPY) --dir examples run ping-pong 10000
 endif
 
-check: setup all $(TESTS) $(BUILD)/spec-runner
+check: setup all $(TESTS) $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
+	testsuite/cm_spec.sh $(BUILD)/cm-runner $(BUILD)/cm-spec $(CM_DIR)
 	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch
 
 # The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR.
