@@ -7,7 +7,9 @@
 #   make example          the quick-start job: `wippy run list` on examples/
 #   make spec             the WebAssembly spec testsuite: the core (SPEC_DIR, default
 #                         ../shared/testsuite/core) and the tail-call, extended-const and
-#                         multi-memory proposals (PROPOSALS_DIR, default ../shared/testsuite/proposals)
+#                         multi-memory proposals (PROPOSALS_DIR, default ../shared/testsuite/proposals),
+#                         then the Component Model scripts (CM_DIR) converted and run by
+#                         build/cm-runner (testsuite/cm_spec.sh); also in check
 #   make cm-convert       convert the Component Model .wast scripts (CM_DIR, default
 #                         ../shared/testsuite/component-model) into build/cm-spec: JSON
 #                         commands and .wasm files, with jco (`npm ci` first if needed)
@@ -99,8 +101,10 @@ TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
 TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
 # Guests that are also built natively, for a test to compare the two outputs.
 TEST_NATIVE := $(BUILD)/tests/native/simd_kernels
-SPEC_SRC := $(filter-out testsuite/json.c,$(wildcard testsuite/*.c))
+SPEC_SRC := $(filter-out testsuite/json.c testsuite/cm_%.c,$(wildcard testsuite/*.c))
 SPEC_OBJ := $(SPEC_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
+CM_RUNNER_SRC := $(wildcard testsuite/cm_*.c)
+CM_RUNNER_OBJ := $(CM_RUNNER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
 
 LIB   := $(BUILD)/libwippy.a
 WIPPY := $(BUILD)/wippy
@@ -176,13 +180,18 @@ $(BUILD)/tests/native/%: tests/wasi_c/%.c
 $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
-spec: setup $(BUILD)/spec-runner
-	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
+$(BUILD)/cm-runner: $(CM_RUNNER_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
-# The Component Model scripts, converted only (no component runner yet, so
-# not part of check). jco comes from package-lock.json: `npm ci` installs it
-# when node_modules is missing or older than the lock (npm writes
-# node_modules/.package-lock.json at each install).
+spec: setup $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json
+	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
+	testsuite/cm_spec.sh $(BUILD)/cm-runner $(BUILD)/cm-spec $(CM_DIR)
+
+# The Component Model scripts, converted only (`make spec` and `make check`
+# convert and run them with testsuite/cm_spec.sh). jco comes from
+# package-lock.json: `npm ci` installs it when node_modules is missing or
+# older than the lock (npm writes node_modules/.package-lock.json at each
+# install).
 .PHONY: cm-convert
 cm-convert: node_modules/.package-lock.json
 	testsuite/cm_convert.sh $(BUILD)/cm-spec $(CM_DIR)
@@ -213,10 +222,11 @@ ifeq ($(LUA),1)
 	$(WIPPY) --dir examples run ping-pong 10000
 endif
 
-check: setup all $(TESTS) $(BUILD)/spec-runner
+check: setup all $(TESTS) $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json
 	tools/check_symbols.sh $(BUILD)/obj
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
+	testsuite/cm_spec.sh $(BUILD)/cm-runner $(BUILD)/cm-spec $(CM_DIR)
 	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch
 
 # The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR.
@@ -323,4 +333,4 @@ interp-expanded:
 clean:
 	rm -rf build examples/wasm
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(CM_RUNNER_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d

@@ -142,7 +142,8 @@ static bool read_args(cm_decoder *d, bool core, bool exports, uint32_t *n, cm_ar
             if (!(ok = vm_read_u8(&d->r, &b)))
                 break;
             if (b != 0x12) {
-                ok = cm_fail_at(d, sat, VM_ERR_INVALID, "core instantiation argument must be an instance");
+                ok = cm_fail_at(d, sat, VM_ERR_MALFORMED,
+                                "core instantiation argument must be an instance (0x12), got 0x%02x", b);
                 break;
             }
             a->sort = CM_SORT_CORE_INSTANCE;
@@ -244,6 +245,42 @@ bool cm_core_instance_section(cm_decoder *d)
     return true;
 }
 
+/* Type-import substitution, the shallow part: an export of the
+ * instantiated component that is (directly) one of its imported types
+ * becomes the type given for that import, so that re-exporting an argument
+ * keeps its identity (the parent's own resource stays its own). Types that
+ * only mention an imported type inside them keep the import's node. */
+static bool substitute_type_imports(cm_decoder *d, const cm_type *comp, const cm_arg *args,
+                                    uint32_t nargs, cm_type *node)
+{
+    cm_decl *exports = NULL;
+    const cm_space *types = &cm_top(d)->spaces[CM_SORT_TYPE];
+    for (uint32_t e = 0; e < comp->nexports; e++) {
+        const cm_decl *ex = &comp->exports[e];
+        if (ex->sort != CM_SORT_TYPE)
+            continue;
+        for (uint32_t i = 0; i < comp->nimports; i++) {
+            const cm_decl *imp = &comp->imports[i];
+            if (imp->sort != CM_SORT_TYPE || imp->type != ex->type)
+                continue;
+            const cm_arg *a = find_arg(args, nargs, imp->name);
+            if (a == NULL || a->index >= types->n)
+                break;
+            if (exports == NULL) {
+                exports = cm_alloc(d->types, comp->nexports * sizeof *exports);
+                if (exports == NULL)
+                    return cm_nomem(d);
+                memcpy(exports, comp->exports, comp->nexports * sizeof *exports);
+            }
+            exports[e].type = types->ids[a->index];
+            break;
+        }
+    }
+    if (exports != NULL)
+        node->exports = exports;
+    return true;
+}
+
 bool cm_instance_section(cm_decoder *d)
 {
     uint32_t count;
@@ -277,6 +314,8 @@ bool cm_instance_section(cm_decoder *d)
             }
             node.nexports = comp->nexports;
             node.exports = comp->exports;
+            if (!substitute_type_imports(d, comp, args, n, &node))
+                return false;
         } else if (b == 0x01) {
             if (!read_args(d, false, true, &n, &args, &decls))
                 return false;
@@ -318,9 +357,12 @@ bool cm_alias(cm_decoder *d, cm_scope *s, cm_def *def)
     case 0x00:
     case 0x01: {
         bool core = target == 0x01;
-        if (core != (sort <= CM_SORT_CORE_INSTANCE))
-            return cm_fail_at(d, at, VM_ERR_INVALID, "%s alias of a %s",
-                              core ? "core export" : "export", cm_sort_name(sort));
+        /* A core instance exports core funcs, tables, memories and globals;
+         * a component instance may export anything, core modules included
+         * (the export lookup below checks the sort). */
+        if (core && sort > CM_SORT_CORE_GLOBAL)
+            return cm_fail_at(d, at, VM_ERR_INVALID, "core export alias of a %s",
+                              cm_sort_name(sort));
         if (!cm_read_index(d, core ? CM_SORT_CORE_INSTANCE : CM_SORT_INSTANCE, &i, &t) ||
             !cm_read_name(d, &name))
             return false;
@@ -340,7 +382,8 @@ bool cm_alias(cm_decoder *d, cm_scope *s, cm_def *def)
             return false;
         if (sort != CM_SORT_TYPE && sort != CM_SORT_CORE_TYPE && sort != CM_SORT_CORE_MODULE &&
             sort != CM_SORT_COMPONENT)
-            return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias of a %s", cm_sort_name(sort));
+            /* outeraliassort: not a sort an outer alias can have at all */
+            return cm_fail_at(d, at, VM_ERR_MALFORMED, "outer alias of a %s", cm_sort_name(sort));
         if (ct >= d->depth)
             return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias count %u beyond the %u enclosing scopes",
                               ct, d->depth - 1);
@@ -349,9 +392,19 @@ bool cm_alias(cm_decoder *d, cm_scope *s, cm_def *def)
             return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias: %s index %u out of range (%u defined)",
                               cm_sort_name(sort), idx, sp->n);
         type = sp->ids[idx];
-        if (sort == CM_SORT_TYPE && ct > 0 && d->types->nodes[type].kind == CM_RESOURCE &&
-            !d->types->nodes[type].abstract)
-            return cm_fail_at(d, at, VM_ERR_INVALID, "outer alias of a resource type");
+        /* A type that refers to resources (a resource, a handle, a value
+         * type holding one) may not be aliased across a component
+         * boundary; a component or instance type declarator is not one.
+         * (Component and instance types mentioning resources are not
+         * looked into yet.) */
+        bool crosses_component = false;
+        for (uint32_t k = 0; k < ct; k++)
+            crosses_component |= d->stack[d->depth - 1 - k].kind == CM_SCOPE_COMPONENT;
+        const cm_type *aliased = &d->types->nodes[type];
+        if (sort == CM_SORT_TYPE && crosses_component &&
+            (aliased->kind == CM_RESOURCE || (aliased->flags & (CM_HAS_OWN | CM_HAS_BORROW))))
+            return cm_fail_at(d, at, VM_ERR_INVALID,
+                              "outer alias of type %u: it transitively refers to resources", idx);
         if (def != NULL)
             def->u.alias.kind = CM_ALIAS_OUTER, def->u.alias.outer = ct, def->u.alias.index = idx;
         break;

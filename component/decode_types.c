@@ -201,7 +201,8 @@ static bool core_moduletype(cm_decoder *d, cm_typeid *out)
             if (!(ok = vm_read_u8(&d->r, &sort) && vm_read_u8(&d->r, &target)))
                 break;
             if (sort != 0x10 || target != 0x01) {
-                ok = cm_fail_at(d, at, VM_ERR_INVALID, "only outer type aliases in a core module type");
+                ok = cm_fail_at(d, at, VM_ERR_MALFORMED,   /* the encoding has no other */
+                                "only outer type aliases (0x10 0x01) in a core module type");
                 break;
             }
             if (!(ok = vm_read_u32(&d->r, &ct) && vm_read_u32(&d->r, &idx)))
@@ -428,6 +429,7 @@ static bool simple_type(cm_decoder *d, uint8_t b, size_t at, cm_typeid *out)
     case 0x66: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "stream types not supported");
     case 0x65: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "future types not supported");
     case 0x64: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "error-context types not supported");
+    case 0x63: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "map types not supported");
     case 0x3f: {
         n = node_of(CM_RESOURCE);
         if (s->kind != CM_SCOPE_COMPONENT)
@@ -491,6 +493,9 @@ bool cm_read_extern_name(cm_decoder *d, const char **out)
     uint8_t b;
     if (!vm_read_u8(&d->r, &b))
         return false;
+    if (b == 0x02)   /* a name with attributes: (implements "..."), external ids */
+        return cm_fail_at(d, d->r.pos - 1, VM_ERR_UNSUPPORTED,
+                          "extern names with attributes (implements) not supported");
     if (b > 0x01)
         return cm_fail_at(d, d->r.pos - 1, VM_ERR_MALFORMED, "expected name tag 0x00, got 0x%02x", b);
     return cm_read_name(d, out);
@@ -510,7 +515,8 @@ bool cm_type_decl(cm_decoder *d)
     case 0x03:
     case 0x04: {
         if (b == 0x03 && s->kind != CM_SCOPE_COMPONENT_TYPE)
-            return cm_fail_at(d, at, VM_ERR_INVALID, "import declaration in an instance type");
+            return cm_fail_at(d, at, VM_ERR_MALFORMED,   /* instancedecl has no 0x03 */
+                              "import declaration in an instance type");
         cm_decl decl = { 0 };
         return cm_read_extern_name(d, &decl.name) && cm_read_externdesc(d, &decl) &&
                cm_declare(d, s, b == 0x03, &decl, at + 1);
@@ -597,8 +603,12 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
                               "\"%s\": no resource \"%s\" imported or exported before it",
                               decl->name, resource);
         const cm_type *f = &d->types->nodes[decl->type];
+        /* A constructor returns (own $r) or result<own $r, E?>. */
+        cm_typeid made = f->elem;
+        if (made != CM_NO_TYPE && d->types->nodes[made].kind == CM_RESULT)
+            made = d->types->nodes[made].elem;
         if (kind == CM_NAME_CONSTRUCTOR &&
-            (f->elem == CM_NO_TYPE || d->types->nodes[f->elem].kind != CM_OWN))
+            (made == CM_NO_TYPE || d->types->nodes[made].kind != CM_OWN))
             return cm_fail_at(d, offset, VM_ERR_INVALID, "constructor \"%s\" must return an own handle",
                               decl->name);
         if (kind == CM_NAME_METHOD &&

@@ -4,11 +4,13 @@
  * import forms; and the case-insensitive name sets the decoder checks
  * uniqueness with. Touches no decoder state but the arena (resource labels).
  *
- *   label         ::= fragment ('-' fragment)*
- *   fragment      ::= [a-z][0-9a-z]* | [A-Z][0-9A-Z]*
+ *   label         ::= first ('-' fragment)*
+ *   first         ::= [a-z][0-9a-z]* | [A-Z][0-9A-Z]*
+ *   fragment      ::= [0-9a-z]+ | [0-9A-Z]+
+ *   word          ::= label with no upper-case fragment
  *   plainname     ::= label | '[constructor]' label
  *                   | '[method]' label '.' label | '[static]' label '.' label
- *   interfacename ::= label (':' label)+ ('/' label)+ ('@' semver)?
+ *   interfacename ::= word ':' word '/' label ('@' semver)?
  *   depname       ::= 'unlocked-dep=<' ... '>' | 'locked-dep=<' ... '>' (',' hashname)?
  *   urlname       ::= 'url=<' ... '>' (',' hashname)?
  *   hashname      ::= 'integrity=<' ... '>'
@@ -20,24 +22,36 @@
 #include <string.h>
 #include <strings.h>
 
-bool cm_is_label(const char *s, size_t len)
+/* A label: its first fragment starts with a letter, later ones may start
+ * with a digit ("a-1", "B-1-C-2"); each fragment's letters all lower case
+ * or all upper case. With lower_only, no upper-case fragment (the
+ * namespace and package of an interface name). */
+static bool is_label(const char *s, size_t len, bool lower_only)
 {
     size_t i = 0;
-    for (;;) {   /* one fragment, then '-' and another */
-        if (i >= len)
-            return false;
-        bool lower = s[i] >= 'a' && s[i] <= 'z', upper = s[i] >= 'A' && s[i] <= 'Z';
-        if (!lower && !upper)
-            return false;
-        for (i++; i < len && s[i] != '-'; i++) {
+    for (bool first = true;; first = false) {   /* one fragment, then '-' and another */
+        size_t start = i;
+        bool lower = false, upper = false;
+        for (; i < len && s[i] != '-'; i++) {
             char c = s[i];
-            if (!(c >= '0' && c <= '9') && !(lower ? c >= 'a' && c <= 'z' : c >= 'A' && c <= 'Z'))
+            lower |= c >= 'a' && c <= 'z';
+            upper |= c >= 'A' && c <= 'Z';
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z'))
                 return false;
         }
+        if (i == start || (lower && upper) || (upper && lower_only))
+            return false;
+        if (first && s[start] >= '0' && s[start] <= '9')
+            return false;
         if (i == len)
             return true;
         i++;   /* the '-' */
     }
+}
+
+bool cm_is_label(const char *s, size_t len)
+{
+    return is_label(s, len, false);
 }
 
 /* A dot-separated identifier list of semver (pre-release or build):
@@ -95,28 +109,16 @@ static bool is_interface(const char *s, size_t len)
     size_t end = at ? (size_t)(at - s) : len;
     if (at != NULL && !is_semver(at + 1, len - end - 1))
         return false;
+    /* namespace ':' package '/' interface: one of each (nested namespaces
+     * and projections are future syntax); namespace and package lower case. */
+    const char *colon = memchr(s, ':', end);
     const char *slash = memchr(s, '/', end);
-    if (slash == NULL)
+    if (colon == NULL || slash == NULL || slash < colon)
         return false;
-    size_t ns_end = (size_t)(slash - s);
-    unsigned colons = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= ns_end; i++)   /* label (':' label)+ */
-        if (i == ns_end || s[i] == ':') {
-            if (!cm_is_label(s + start, i - start))
-                return false;
-            colons += i < ns_end;
-            start = i + 1;
-        }
-    if (colons == 0)
-        return false;
-    for (size_t i = ns_end + 1; i <= end; i++)   /* ('/' label)+ */
-        if (i == end || s[i] == '/') {
-            if (!cm_is_label(s + start, i - start))
-                return false;
-            start = i + 1;
-        }
-    return true;
+    size_t ns_len = (size_t)(colon - s), pkg_start = ns_len + 1;
+    size_t pkg_len = (size_t)(slash - s) - pkg_start, iface_start = (size_t)(slash - s) + 1;
+    return is_label(s, ns_len, true) && is_label(s + pkg_start, pkg_len, true) &&
+           cm_is_label(s + iface_start, end - iface_start);
 }
 
 /* `prefix<...>` with no '<' or '>' inside, then optionally ",integrity=<...>". */
