@@ -9,6 +9,8 @@
  *   node.c            participants: refcounts, mailboxes, monitors, links,
  *                     the end of a participant and what it sends to whom
  *   value.c           host_value / host_event helpers, pid formatting
+ *   value_tree.c      lists and maps: built within bounds, copied, freed
+ *   value_json.c      a host_value written as JSON
  *   wasm_module.c     process.wasm entries decoded and validated once
  *   wasi_env.c        the WASI world of one instance (args, env, mounts, stdio)
  *   wasm_process.c    one WASM process: Init (spawn), Step (a fuel slice), Close
@@ -338,9 +340,20 @@ void host_runtime_log(host_runtime *rt, const char *fmt, ...) __attribute__((for
 void host_runtime_process_added(host_runtime *rt);
 void host_runtime_process_gone(host_runtime *rt);
 
-/* What a queued event counts against HOST_MAX_QUEUED_BYTES: a message's
- * topic and strings. */
+/* What a queued event weighs against HOST_MAX_QUEUED_BYTES: its topic,
+ * an EXIT's value and a message's values (host_value_weight). Only
+ * messages are refused for it: an EXIT, LINK_DOWN or CANCEL must arrive,
+ * so it is counted but never turned away (the queue may go over). */
 size_t host_event_bytes(const host_event *e);
+
+/* ---- maps (value_tree.c) ---- */
+
+/* host_map_set() for a key the map does not have yet (not checked): no
+ * search, for building a map from keys known to be distinct. */
+bool host_map_append(host_value *map, const char *key, size_t len, host_value value,
+                     const char **why);
+/* Orders a map's entries by the bytes of their keys. */
+void host_map_sort(host_value *map);
 
 /* Copies at most HOST_ERROR_MAX bytes of printf output into a malloc'd string. */
 char *host_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,6 +1,7 @@
 /* value.c — the small things every part of the host uses: host_value
- * constructors, copies and release, event release and size, pid
- * formatting and parsing, the clocks and a bounded printf-to-malloc. */
+ * constructors of single values (lists and maps, copies and release are
+ * value_tree.c's), event release and weight, pid formatting and parsing,
+ * the clocks and a bounded printf-to-malloc. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,22 +32,6 @@ host_value host_string(const char *s, size_t len)
     return (host_value){ .kind = HOST_VALUE_STRING, .s = copy, .len = len };
 }
 
-host_value host_value_copy(const host_value *v)
-{
-    if (v->kind == HOST_VALUE_STRING)
-        return host_string(v->s, v->len);
-    return *v;
-}
-
-void host_value_free(host_value *v)
-{
-    if (v == NULL)
-        return;
-    if (v->kind == HOST_VALUE_STRING)
-        free(v->s);
-    *v = host_nil();
-}
-
 void host_event_free(host_event *e)
 {
     if (e == NULL)
@@ -66,8 +51,10 @@ void host_event_free(host_event *e)
 size_t host_event_bytes(const host_event *e)
 {
     size_t n = e->topic != NULL ? strlen(e->topic) : 0;
+    if (e->kind == HOST_EVENT_EXIT)
+        n += host_value_weight(&e->value);
     for (size_t i = 0; i < e->npayload; i++)
-        n += sizeof e->payload[i] + (e->payload[i].kind == HOST_VALUE_STRING ? e->payload[i].len : 0);
+        n += host_value_weight(&e->payload[i]);
     return n;
 }
 

@@ -255,6 +255,8 @@ static const char *kind_name(host_value_kind k)
     case HOST_VALUE_INT: return "integer";
     case HOST_VALUE_FLOAT: return "float";
     case HOST_VALUE_STRING: return "string";
+    case HOST_VALUE_LIST: return "list";
+    case HOST_VALUE_MAP: return "map";
     }
     return "value";
 }
