@@ -141,11 +141,8 @@ static bool node_deliver(host_runtime *rt, host_node *n, host_event *ev)
     size_t bytes = host_event_bytes(ev);
     event_item *item = malloc(sizeof *item);
     pthread_mutex_lock(&n->lock);
-    /* Only a message is turned away for its weight (internal.h); the
-     * others are counted and may take the queue over the bound. */
-    bool too_heavy = ev->kind == HOST_EVENT_MESSAGE &&
-                     (n->nbytes > HOST_MAX_QUEUED_BYTES || bytes > HOST_MAX_QUEUED_BYTES - n->nbytes);
-    if (item == NULL || n->ended || n->nevents >= HOST_MAX_EVENTS || too_heavy) {
+    if (item == NULL || n->ended || n->nevents >= HOST_MAX_EVENTS ||
+        bytes > HOST_MAX_QUEUED_BYTES - n->nbytes) {
         pthread_mutex_unlock(&n->lock);
         free(item);
         host_event_free(ev);
@@ -176,9 +173,9 @@ bool host_send(host_runtime *rt, host_pid from, host_pid to, const char *topic,
                  HOST_MESSAGE_VALUES);
         return false;
     }
-    host_event probe = { .kind = HOST_EVENT_MESSAGE, .topic = (char *)(topic != NULL ? topic : ""),
+    host_event probe = { .topic = (char *)(topic != NULL ? topic : ""),
                          .payload = (host_value *)values, .npayload = n };
-    if (host_event_bytes(&probe) > HOST_MESSAGE_BYTES) {   /* weighed before anything is copied */
+    if (host_event_bytes(&probe) > HOST_MESSAGE_BYTES) {   /* measured before anything is copied */
         snprintf(err, errlen, "message too large (more than %u bytes)", HOST_MESSAGE_BYTES);
         return false;
     }
@@ -188,7 +185,7 @@ bool host_send(host_runtime *rt, host_pid from, host_pid to, const char *topic,
     bool ok = ev.topic != NULL && ev.payload != NULL;
     for (size_t i = 0; ok && i < n; i++, ev.npayload++) {
         ev.payload[i] = host_value_copy(&values[i]);
-        ok = ev.payload[i].kind == values[i].kind;     /* a failed copy is nil */
+        ok = values[i].kind != HOST_VALUE_STRING || ev.payload[i].kind == HOST_VALUE_STRING;
     }
     if (!ok) {
         host_event_free(&ev);
@@ -216,11 +213,8 @@ static void send_event(host_runtime *rt, host_pid to, host_event_kind kind, host
     if (n == NULL)
         return;
     host_event ev = { .kind = kind, .from = from, .at_ns = at, .value = host_nil() };
-    if (kind == HOST_EVENT_EXIT && value != NULL && error == NULL) {
+    if (kind == HOST_EVENT_EXIT && value != NULL && error == NULL)
         ev.value = host_value_copy(value);
-        if (ev.value.kind != value->kind)   /* out of memory: say so rather than end with nil */
-            error = "out of memory copying the process's result";
-    }
     if (error != NULL)
         ev.error = strdup(error);
     if (kind == HOST_EVENT_LINK_DOWN) {

@@ -296,14 +296,6 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
         snprintf(err, errlen, "%s: too many arguments (%zu, at most %d)", entry, nargs, HOST_MAX_ARGS);
         return 0;
     }
-    size_t weight = 0;
-    for (size_t i = 0; i < nargs; i++)
-        weight += host_value_weight(&args[i]);
-    if (weight > HOST_MAX_VALUE_BYTES) {
-        snprintf(err, errlen, "%s: the arguments are too large (more than %u bytes)", entry,
-                 HOST_MAX_VALUE_BYTES);
-        return 0;
-    }
     if (!lua && !host_abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nargs, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", entry, why);
         return 0;

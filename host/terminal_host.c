@@ -2,11 +2,11 @@
  * process on the calling thread, attached to the terminal (its stdin,
  * stdout and stderr; the CLI arguments as string arguments and, when the
  * entry has no `wasi.args`, as the WASI argv), and turns its result into
- * output and an exit code as Wippy's terminal host does, plus a list or a
- * map printed as one line of JSON (doc/wippy-compatibility.md). The
- * process is in the pid table like any other, so it can be monitored,
- * cancelled or terminated from elsewhere; when it parks it waits in place
- * with ppoll() on what it waits for plus an eventfd that a kill pokes. */
+ * output and an exit code exactly as Wippy's terminal host does
+ * (doc/wippy-compatibility.md). The process is in the pid table like any other, so it can
+ * be monitored, cancelled or terminated from elsewhere; when it parks it
+ * waits in place with ppoll() on what it waits for plus an eventfd that a
+ * kill pokes. */
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
@@ -123,12 +123,6 @@ static int report(const host_process *p, FILE *out, FILE *err)
     }
     case HOST_VALUE_BOOL:
         return v->b ? 0 : 1;
-    case HOST_VALUE_LIST:
-    case HOST_VALUE_MAP:
-        host_value_write_json(v, out);
-        fputc('\n', out);
-        fflush(out);
-        return 0;
     default:
         return 0;
     }

@@ -40,7 +40,7 @@ host_process *host_process_new(host_runtime *rt, const host_module *m, uint32_t 
     }
     for (size_t i = 0; i < nargs; i++) {
         p->args[i] = host_value_copy(&args[i]);
-        if (p->args[i].kind != args[i].kind) {         /* out of memory: the copy is nil */
+        if (args[i].kind == HOST_VALUE_STRING && p->args[i].kind != HOST_VALUE_STRING) {
             for (size_t k = 0; k < i; k++)
                 host_value_free(&p->args[k]);
             free(p->args);

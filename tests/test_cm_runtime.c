@@ -5,6 +5,7 @@
  * with clear texts. Tests that need TEST_COMPONENTS_DIR skip when it is
  * absent. */
 #include <check.h>
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,53 @@ START_TEST(complex_exports)
 }
 END_TEST
 
+/* ---- every fixture ---- */
+
+START_TEST(fixtures_instantiate)
+{
+    static const char *const dirs[] = { "wippy", "jco" };
+    int good = 0, bad = 0;
+    for (int d = 0; d < 2; d++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", TEST_COMPONENTS_DIR, dirs[d]);
+        DIR *dir = opendir(path);
+        if (dir == NULL)
+            return;
+        struct dirent *e;
+        while ((e = readdir(dir)) != NULL) {
+            size_t n = strlen(e->d_name);
+            if (n < 5 || strcmp(e->d_name + n - 5, ".wasm") != 0)
+                continue;
+            char rel[1024], full[2048];
+            snprintf(rel, sizeof rel, "%s/%s", dirs[d], e->d_name);
+            snprintf(full, sizeof full, "%s/%s", TEST_COMPONENTS_DIR, rel);
+            size_t size;
+            uint8_t *bytes = read_all(full, &size);
+            if (bytes == NULL || !cm_is_component(bytes, size)) {
+                free(bytes);
+                continue;
+            }
+            vm_error err;
+            cm_file *f = cm_decode(bytes, size, &err);
+            free(bytes);
+            if (f == NULL)
+                continue;
+            cm_instance *ci = cm_instantiate(f, NULL, NULL, &err);
+            if (ci == NULL) {
+                fprintf(stderr, "cm runtime: %s: %s\n", rel, err.message);
+                bad++;
+            } else {
+                good++;
+            }
+            cm_instance_free(ci);
+            cm_file_free(f);
+        }
+        closedir(dir);
+    }
+    fprintf(stderr, "cm runtime: %d fixtures instantiate, %d do not\n", good, bad);
+}
+END_TEST
+
 Suite *cm_runtime_suite(void)
 {
     Suite *s = suite_create("cm_runtime");
@@ -292,6 +340,8 @@ Suite *cm_runtime_suite(void)
     tcase_add_test(tc, minimal_compute);
     tcase_add_test(tc, minimal_with_host);
     tcase_add_test(tc, complex_exports);
+    tcase_add_test(tc, fixtures_instantiate);
     suite_add_tcase(s, tc);
     return s;
 }
+

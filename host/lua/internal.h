@@ -8,8 +8,7 @@
  *                     parking, the end
  *   sandbox.c         what the state starts with: the safe part of the
  *                     standard library, require, print
- *   values.c          Lua values <-> host values (tables as lists and maps)
- *   forms.c           pids as strings, durations, events as tables
+ *   values.c          Lua values <-> host values; pids, durations, events
  *   module_channel.c  the process's queue as channels (inbox, events,
  *                     listen, time.after) with receive and select; the
  *                     blocking calls' yield and wait
@@ -106,27 +105,11 @@ static inline lua_proc *lua_proc_of(lua_State *L)
 
 /* ---- values (values.c) ---- */
 
-/* What values converted one after another may weigh together
- * (host_value_weight): the arguments of one spawn, the values of one
- * message, a result. */
-typedef struct {
-    size_t used, limit;
-} lua_budget;
-
-/* The Lua value at idx as a host value: nil, booleans, numbers, strings,
- * and tables of them (a list for keys 1..n, a map for string keys; see
- * values.c), its weight taken from *budget; false with the reason in err
- * (naming the path to the culprit: `field "tags"[3]: cannot pass a
- * function to another process`) for anything else, or when the budget or
- * HOST_MAX_VALUE_DEPTH is exceeded. Never raises; leaves the stack as it
- * was. */
-bool host_lua_to_value(lua_State *L, int idx, lua_budget *budget, host_value *out, char *err,
-                       size_t errlen);
-/* Pushes a host value: a list as a table with keys 1..n, a map as a
- * table with its keys. Raises on out of memory. */
+/* The Lua value at idx as a host value (nil, boolean, number, string);
+ * false with the reason in err for anything else. Never raises. */
+bool host_lua_to_value(lua_State *L, int idx, host_value *out, char *err, size_t errlen);
+/* Pushes a host value. */
 void host_lua_push_value(lua_State *L, const host_value *v);
-/* ---- pids, durations, events (forms.c) ---- */
-
 /* Pushes a pid as Wippy prints it ("{host|0x...}"). */
 void host_lua_push_pid(lua_State *L, host_pid pid);
 /* The pid string at idx; raises an argument error when it is not one. */

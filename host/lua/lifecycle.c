@@ -208,12 +208,11 @@ static void end_lua_error(host_process *p, int status)
 static void end_result(host_process *p)
 {
     lua_State *co = p->lua->co;
-    char err[HOST_ERROR_MAX];
-    lua_budget budget = { 0, HOST_MAX_VALUE_BYTES };
+    char err[256];
     host_value_free(&p->result);
     if (lua_gettop(co) == 0)
         p->result = host_nil();
-    else if (!host_lua_to_value(co, -1, &budget, &p->result, err, sizeof err))
+    else if (!host_lua_to_value(co, -1, &p->result, err, sizeof err))
         host_process_fail(p, "lua: the method's result cannot leave the process: %s", err);
     p->phase = PHASE_DONE;
 }

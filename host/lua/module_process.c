@@ -15,33 +15,32 @@
  *                           CANCEL = "pid.cancel"}
  *
  * Pids are the strings host_pid_format() prints. Arguments and message
- * values convert as values.c says, tables included; the arguments of one
- * spawn may weigh HOST_MAX_VALUE_BYTES together, the values of one
- * message HOST_MESSAGE_BYTES with the topic. A spawn's arguments reach a
- * WASM method as the host maps numbers and `wit:` strings. */
+ * values convert as values.c says; a spawn's arguments reach a WASM
+ * method as the host maps numbers and `wit:` strings. */
 #include <stdio.h>
 #include <string.h>
 
 #include "host/lua/internal.h"
 
 /* Converts the Lua values from index `from` to the top into vals (at most
- * max values, weighing at most `limit` together, `used` of it already
- * taken: a message's topic); false with the reason pushed as nil, err (2
- * results) on failure. */
-static bool collect(lua_State *L, int from, host_value *vals, size_t max, size_t used,
-                    size_t limit, size_t *n)
+ * max values, HOST_MESSAGE_BYTES of strings); false with the reason pushed
+ * as nil, err (2 results) on failure. */
+static bool collect(lua_State *L, int from, host_value *vals, size_t max, size_t *n)
 {
     int top = lua_gettop(L);
     *n = 0;
-    if (top - from + 1 > (int)max) {
+    char err[256];
+    size_t bytes = 0;
+    for (int i = from; i <= top; i++)
+        bytes += lua_type(L, i) == LUA_TSTRING ? lua_rawlen(L, i) : 0;
+    if (top - from + 1 > (int)max || bytes > HOST_MESSAGE_BYTES) {
         lua_pushnil(L);
-        lua_pushfstring(L, "too many values (at most %d)", (int)max);
+        lua_pushfstring(L, "too many values (at most %d, and %d bytes of strings)", (int)max,
+                        (int)HOST_MESSAGE_BYTES);
         return false;
     }
-    lua_budget budget = { used < limit ? used : limit, limit };
-    char err[HOST_ERROR_MAX];
     for (int i = from; i <= top; i++) {
-        if (!host_lua_to_value(L, i, &budget, &vals[*n], err, sizeof err)) {
+        if (!host_lua_to_value(L, i, &vals[*n], err, sizeof err)) {
             for (size_t k = 0; k < *n; k++)
                 host_value_free(&vals[k]);
             lua_pushnil(L);
@@ -67,7 +66,7 @@ static host_pid spawn_from(lua_State *L, unsigned flags)
     host_process *self = lua_proc_of(L)->p;
     host_value args[HOST_MAX_ARGS];
     size_t n;
-    if (!collect(L, 3, args, HOST_MAX_ARGS, 0, HOST_MAX_VALUE_BYTES, &n))
+    if (!collect(L, 3, args, HOST_MAX_ARGS, &n))
         return 0;
     char err[HOST_ERROR_MAX];
     host_pid pid = host_spawn(self->rt, self->node.pid, id, host, args, n, flags, err, sizeof err);
@@ -135,7 +134,7 @@ static int l_send(lua_State *L)
     host_process *self = lua_proc_of(L)->p;
     host_value vals[HOST_MESSAGE_VALUES];
     size_t n;
-    if (!collect(L, 3, vals, HOST_MESSAGE_VALUES, strlen(topic), HOST_MESSAGE_BYTES, &n)) {
+    if (!collect(L, 3, vals, HOST_MESSAGE_VALUES, &n)) {
         lua_pushboolean(L, 0);
         lua_replace(L, -3);                 /* false, err */
         return 2;
