@@ -6,6 +6,7 @@
  * absent. */
 #include <check.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,6 +333,141 @@ START_TEST(fixtures_instantiate)
 }
 END_TEST
 
+
+/* ---- jco fixtures ---- */
+
+static host_value scalar_slot;
+
+/* Echoes its one argument (roundtrip-*), or keeps/returns a scalar. */
+static bool host_echo(void *user, const host_value *args, size_t nargs, host_value *result,
+                      char *err, size_t errlen)
+{
+    const char *what = user;
+    (void)err;
+    (void)errlen;
+    if (strcmp(what, "set") == 0) {
+        scalar_slot = host_value_copy(&args[0]);
+        return true;
+    }
+    if (strcmp(what, "get") == 0) {
+        *result = host_value_copy(&scalar_slot);
+        return true;
+    }
+    ck_assert_uint_eq(nargs, 1);
+    *result = host_value_copy(&args[0]);
+    return true;
+}
+
+START_TEST(jco_numbers)
+{
+    cm_file *f = load("jco/jco-transpile__components__runtime__numbers.component.wasm");
+    if (f == NULL)
+        return;
+    static const char *const names[] = { "roundtrip-u8", "roundtrip-s8", "roundtrip-u16",
+        "roundtrip-s16", "roundtrip-u32", "roundtrip-s32", "roundtrip-u64", "roundtrip-s64",
+        "roundtrip-f32", "roundtrip-f64", "roundtrip-char" };
+    cm_host_func funcs[13];
+    for (int i = 0; i < 11; i++)
+        funcs[i] = (cm_host_func){ "test:numbers/test", names[i], host_echo, "echo" };
+    funcs[11] = (cm_host_func){ "test:numbers/test", "set-scalar", host_echo, "set" };
+    funcs[12] = (cm_host_func){ "test:numbers/test", "get-scalar", host_echo, "get" };
+    cm_host host = { funcs, 13 };
+    vm_error err;
+    cm_instance *ci = cm_instantiate(f, &host, NULL, &err);
+    ck_assert_msg(ci != NULL, "%s", err.message);
+    /* the guest calls every import with jco's values and asserts the answers */
+    expect(ci, "test-imports", NULL, 0, "null");
+    host_value v = host_int(255);
+    expect(ci, "test:numbers/test#roundtrip-u8", &v, 1, "255");
+    v = host_int(256);
+    expect_error(ci, "test:numbers/test#roundtrip-u8", &v, 1, "argument 1 (a): 256 is out of range for u8");
+    v = host_int(-128);
+    expect(ci, "test:numbers/test#roundtrip-s8", &v, 1, "-128");
+    v = host_int(-32768);
+    expect(ci, "test:numbers/test#roundtrip-s16", &v, 1, "-32768");
+    v = host_int(4294967295);
+    expect(ci, "test:numbers/test#roundtrip-u32", &v, 1, "4294967295");
+    v = host_uint(UINT64_MAX);
+    expect(ci, "test:numbers/test#roundtrip-u64", &v, 1, "18446744073709551615");
+    v = host_int(INT64_MIN);
+    expect(ci, "test:numbers/test#roundtrip-s64", &v, 1, "-9223372036854775808");
+    v = host_float(1.5);
+    expect(ci, "test:numbers/test#roundtrip-f32", &v, 1, "1.5");
+    v = host_float(3.25);
+    expect(ci, "test:numbers/test#roundtrip-f64", &v, 1, "3.25");
+    host_value r;
+    char msg[256];
+    v = host_float(NAN);
+    ck_assert_msg(cm_invoke(ci, "test:numbers/test#roundtrip-f64", &v, 1, &r, msg, sizeof msg), "%s", msg);
+    ck_assert(r.kind == HOST_VALUE_FLOAT && isnan(r.f));
+    v = str("🚀");
+    expect(ci, "test:numbers/test#roundtrip-char", &v, 1, "\"🚀\"");
+    host_value_free(&v);
+    v = host_int('a');
+    expect(ci, "test:numbers/test#roundtrip-char", &v, 1, "\"a\"");
+    v = host_int(0xd800);
+    expect_error(ci, "test:numbers/test#roundtrip-char", &v, 1, "not a Unicode scalar value");
+    v = host_int(7);
+    expect(ci, "test:numbers/test#set-scalar", &v, 1, "null");
+    expect(ci, "test:numbers/test#get-scalar", NULL, 0, "7");
+    expect_error(ci, "test:numbers/test#nope", NULL, 0, "test:numbers/test#roundtrip-u8");
+    host_value_free(&scalar_slot);
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
+static bool host_hello(void *user, const host_value *args, size_t nargs, host_value *result,
+                       char *err, size_t errlen)
+{
+    (void)user;
+    (void)args;
+    (void)nargs;
+    (void)err;
+    (void)errlen;
+    *result = str("hello from the host");
+    return true;
+}
+
+START_TEST(jco_strings_and_nested)
+{
+    cm_file *f = load("jco/jco-transpile__components__runtime__strings.component.wasm");
+    if (f == NULL)
+        return;
+    vm_error err;
+    cm_instance *ci = cm_instantiate(f, NULL, NULL, &err);
+    ck_assert_msg(ci != NULL, "%s", err.message);
+    expect(ci, "return-empty", NULL, 0, "\"\"");
+    host_value v = str("str ☃ 🚀 x");
+    expect(ci, "roundtrip", &v, 1, "\"str ☃ 🚀 x\"");
+    host_value_free(&v);
+    v = host_string("\xff\xfe", 2);
+    expect_error(ci, "roundtrip", &v, 1, "argument 1 (s): the string is not valid UTF-8");
+    host_value_free(&v);
+    cm_instance_free(ci);
+    cm_file_free(f);
+
+    /* a host function lowered into a nested component, lifted out again,
+     * lowered into the inner component's core and lifted as the export */
+    f = load("jco/jco__components__simple-nested.component.wasm");
+    if (f == NULL)
+        return;
+    cm_host_func funcs[] = { { "calvinrp:test-async-funcs/hello@0.1.0", "hello-world", host_hello, NULL } };
+    cm_host host = { funcs, 1 };
+    ci = cm_instantiate(f, &host, NULL, &err);
+    ck_assert_msg(ci != NULL, "%s", err.message);
+    host_value r;
+    char msg[256];
+    ck_assert_msg(cm_invoke(ci, "calvinrp:test-async-funcs/hello@0.1.0#hello-world", NULL, 0, &r, msg,
+                            sizeof msg), "%s", msg);
+    ck_assert_int_eq(r.kind, HOST_VALUE_STRING);
+    ck_assert_msg(strstr(r.s, "hello from the host") != NULL, "%s", r.s);
+    host_value_free(&r);
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
 Suite *cm_runtime_suite(void)
 {
     Suite *s = suite_create("cm_runtime");
@@ -341,6 +477,8 @@ Suite *cm_runtime_suite(void)
     tcase_add_test(tc, minimal_with_host);
     tcase_add_test(tc, complex_exports);
     tcase_add_test(tc, fixtures_instantiate);
+    tcase_add_test(tc, jco_numbers);
+    tcase_add_test(tc, jco_strings_and_nested);
     suite_add_tcase(s, tc);
     return s;
 }
