@@ -34,7 +34,7 @@ static bool add(cm_inst *in, cm_handle h, uint32_t *index, char *err, size_t err
     } else {
         if (in->nhandles == 0)
             in->nhandles = 1;
-        if (in->nhandles == in->cap_handles) {
+        if (in->nhandles >= in->cap_handles) {
             if (in->cap_handles >= (1u << 28)) {
                 snprintf(err, errlen, "too many handles");
                 return false;
@@ -246,4 +246,14 @@ void cm_handles_free(cm_inst *inst)
 {
     free(inst->handles);
     inst->handles = NULL;
+}
+
+int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep)
+{
+    cm_handle h = { .own = true, .rt = CM_NO_TYPE, .impl = NULL, .rep = rep };
+    uint32_t index;
+    char err[64];
+    if (!add(ci->hostside, h, &index, err, sizeof err))
+        return -1;
+    return index;
 }

@@ -118,6 +118,12 @@ bool cm_invoke(cm_instance *ci, const char *name, const host_value *args, size_t
  * resource while it is borrowed". */
 bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen);
 
+/* A new own handle in the host's table for a resource the host
+ * implements (rep is the host's own number for it): what a host
+ * constructor returns, as an INT. Dropped by a guest or cm_handle_drop,
+ * it has no destructor. -1 when out of memory. */
+int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep);
+
 /* True when an interface name served by the host (`have`) serves an
  * import (`want`): equal names, or equal up to the version with
  * compatible semvers (same major; for 0.x the same minor). */

@@ -468,6 +468,62 @@ START_TEST(jco_strings_and_nested)
 }
 END_TEST
 
+
+/* ---- resources ---- */
+
+static cm_instance *res_ci;
+static int64_t seen_rep = -1;
+
+static bool host_ctor(void *user, const host_value *args, size_t nargs, host_value *result,
+                      char *err, size_t errlen)
+{
+    (void)user;
+    (void)args;
+    (void)nargs;
+    (void)err;
+    (void)errlen;
+    *result = host_int(cm_host_resource_new(res_ci, 42));
+    return true;
+}
+
+static bool host_borrow(void *user, const host_value *args, size_t nargs, host_value *result,
+                        char *err, size_t errlen)
+{
+    (void)user;
+    (void)result;
+    (void)err;
+    (void)errlen;
+    ck_assert_uint_eq(nargs, 1);
+    seen_rep = args[0].i;
+    return true;
+}
+
+START_TEST(jco_resource_borrow_simple)
+{
+    cm_file *f = load("jco/jco-transpile__components__runtime__resource-borrow-simple.component.wasm");
+    if (f == NULL)
+        return;
+    cm_host_func funcs[] = { { NULL, "[constructor]r", host_ctor, NULL },
+                             { NULL, "test", host_borrow, NULL } };
+    cm_host host = { funcs, 2 };
+    vm_error err;
+    res_ci = cm_instantiate(f, &host, NULL, &err);
+    ck_assert_msg(res_ci != NULL, "%s", err.message);
+    /* the guest constructs an r through the host, lends it to test(), drops it */
+    expect(res_ci, "test-imports", NULL, 0, "null");
+    ck_assert_int_eq(seen_rep, 42);
+    /* host handles: unknown, dropped twice */
+    char msg[128];
+    int64_t h = cm_host_resource_new(res_ci, 7);
+    ck_assert_int_gt(h, 0);
+    ck_assert(cm_handle_drop(res_ci, h, msg, sizeof msg));
+    ck_assert(!cm_handle_drop(res_ci, h, msg, sizeof msg));
+    ck_assert_msg(strstr(msg, "unknown handle index") != NULL, "%s", msg);
+    cm_instance_free(res_ci);
+    cm_file_free(f);
+}
+END_TEST
+
 Suite *cm_runtime_suite(void)
 {
     Suite *s = suite_create("cm_runtime");
@@ -478,6 +534,7 @@ Suite *cm_runtime_suite(void)
     tcase_add_test(tc, complex_exports);
     tcase_add_test(tc, fixtures_instantiate);
     tcase_add_test(tc, jco_numbers);
+    tcase_add_test(tc, jco_resource_borrow_simple);
     tcase_add_test(tc, jco_strings_and_nested);
     suite_add_tcase(s, tc);
     return s;
