@@ -196,6 +196,7 @@ static void compute_facts(const cm_types *t, cm_type *n)
     n->nflat = s.n;
     memcpy(n->flat, s.v, sizeof n->flat);
     n->flags = flags;
+    cm_layout_compute(t, n);
 }
 
 cm_typeid cm_type_add(cm_types *t, const cm_type *node)

@@ -116,7 +116,20 @@ typedef struct {
     uint8_t flags;                       /* CM_HAS_* */
     uint8_t nflat;                       /* flattened length, at most CM_MAX_FLAT + 1 */
     uint8_t flat[CM_MAX_FLAT];           /* vm_valtype of the first min(nflat, 16) */
+    /* Memory layout (CanonicalABI.md elem_size / alignment; abi_layout.c):
+     * size saturates at CM_SIZE_MAX (a fixed-length list too large for a
+     * 32-bit memory), align is 1, 2, 4 or 8. depth: how many value types
+     * nest in it, itself included (a primitive is 1), saturating at 255. */
+    uint32_t size;
+    uint8_t align;
+    uint8_t depth;
 } cm_type;
+
+#define CM_SIZE_MAX UINT32_MAX
+
+
+/* The discriminant size in bytes of a variant with n cases: 1, 2 or 4. */
+uint32_t cm_discriminant_size(uint32_t ncases);
 
 /* The arena: nodes and a bump allocator for everything they point to
  * (labels, field and decl arrays). Freed as a whole. */
@@ -126,6 +139,10 @@ typedef struct {
     uint32_t count, cap;
     cm_chunk *chunks;
 } cm_types;
+
+/* Fills the memory layout facts (size, align, depth) of a value type node
+ * from its already complete children; zero for other kinds (abi_layout.c). */
+void cm_layout_compute(const cm_types *t, cm_type *n);
 
 /* Makes the arena with its primitive nodes. False when memory runs out. */
 bool cm_types_init(cm_types *t);

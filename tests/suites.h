@@ -14,6 +14,8 @@
     X(fuse)            \
     X(decode)          \
     X(component)       \
+    X(cm_abi)          \
+    X(cm_runtime)      \
     X(features)        \
     X(multi_memory)    \
     X(tail_call)       \

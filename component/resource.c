@@ -1,0 +1,259 @@
+/* resource.c — resource handles (CanonicalABI.md "Handle state",
+ * canon resource.new/drop/rep, lift/lower of own and borrow).
+ *
+ * Each component instance has a handle table (index 0 never used, freed
+ * slots reused). The host has one table too (cm_instance.hostside): an
+ * own<R> a guest returns to the host moves from the guest's table to the
+ * host's, and the host sees the index there as an INT; lowering it back
+ * moves it into the callee's table. A borrow<R> the host passes to a
+ * guest is the rep itself when the guest defines R, else a borrow handle
+ * in the guest's table that counts as a lend of the host's own handle
+ * (dropping that own while lent traps) and is ended when the call
+ * returns. A borrow lifted out of a guest (a host import taking
+ * borrow<R>) reaches the host as the rep, as an INT.
+ *
+ * Touches the handle tables only. */
+#include "component/runtime_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cm_handle *entry(cm_inst *in, uint32_t i)
+{
+    if (i == 0 || i >= in->nhandles || !in->handles[i].used)
+        return NULL;
+    return &in->handles[i];
+}
+
+static bool add(cm_inst *in, cm_handle h, uint32_t *index, char *err, size_t errlen)
+{
+    uint32_t i = in->free_handle;
+    if (i != 0) {
+        in->free_handle = in->handles[i].next_free;
+    } else {
+        if (in->nhandles == 0)
+            in->nhandles = 1;
+        if (in->nhandles >= in->cap_handles) {
+            if (in->cap_handles >= (1u << 28)) {
+                snprintf(err, errlen, "too many handles");
+                return false;
+            }
+            uint32_t cap = in->cap_handles ? in->cap_handles * 2 : 16;
+            cm_handle *p = realloc(in->handles, cap * sizeof *p);
+            if (p == NULL) {
+                snprintf(err, errlen, "out of memory");
+                return false;
+            }
+            in->handles = p;
+            in->cap_handles = cap;
+        }
+        i = in->nhandles++;
+    }
+    h.used = true;
+    in->handles[i] = h;
+    *index = i;
+    return true;
+}
+
+static void release(cm_inst *in, uint32_t i)
+{
+    in->handles[i].used = false;
+    in->handles[i].next_free = in->free_handle;
+    in->free_handle = i;
+}
+
+/* Runs the destructor of a resource whose last own handle went away. */
+static bool destroy(cm_inst *impl, cm_typeid rt, uint32_t rep, char *err, size_t errlen)
+{
+    if (impl == NULL)
+        return true;   /* a host resource without a host destructor: nothing to do */
+    const cm_type *r = cm_type_get(&impl->root->file->types, rt);
+    if (r->dtor == CM_NONE)
+        return true;
+    vm_func *dtor = impl->spaces[CM_SORT_CORE_FUNC][r->dtor].p;
+    vm_value arg = { .type = VM_I32, .of.i32 = rep };
+    char msg[256];
+    if (!cm_run_nested(impl->root, dtor, &arg, 1, NULL, 0, msg, sizeof msg)) {
+        snprintf(err, errlen, "resource destructor: %s", msg);
+        return false;
+    }
+    return true;
+}
+
+/* Drops handle i of in (own: destructor; borrow: ends the lend). */
+static bool drop(cm_inst *in, uint32_t i, char *err, size_t errlen)
+{
+    cm_handle *h = entry(in, i);
+    if (h == NULL) {
+        snprintf(err, errlen, "unknown handle index %u", i);
+        return false;
+    }
+    if (h->own && h->lend_count != 0) {
+        snprintf(err, errlen, "cannot drop a resource while it is borrowed");
+        return false;
+    }
+    cm_handle copy = *h;
+    release(in, i);
+    if (!copy.own) {
+        if (in->num_borrows)
+            in->num_borrows--;
+        cm_inst *host = in->root->hostside;
+        cm_handle *lender = copy.borrow_of ? entry(host, copy.borrow_of) : NULL;
+        if (lender != NULL && lender->lend_count)
+            lender->lend_count--;
+        return true;
+    }
+    return destroy(copy.impl, copy.rt, copy.rep, err, errlen);
+}
+
+/* ---- canon resource.new / drop / rep ---- */
+
+typedef struct {
+    cm_inst *inst;
+    cm_canon_op op;
+    cm_typeid rt;
+} res_ctx;
+
+static vm_host_status res_call(vm_caller *caller, const vm_value *args, vm_value *results, void *user)
+{
+    res_ctx *rc = user;
+    char err[256];
+    uint32_t x = args[0].of.i32;
+    switch (rc->op) {
+    case CM_CANON_RESOURCE_NEW: {
+        cm_handle h = { .own = true, .rt = rc->rt, .impl = rc->inst, .rep = x };
+        uint32_t index;
+        if (!add(rc->inst, h, &index, err, sizeof err))
+            return vm_host_trap(caller, "resource.new: %s", err);
+        results[0] = (vm_value){ .type = VM_I32, .of.i32 = index };
+        return VM_HOST_DONE;
+    }
+    case CM_CANON_RESOURCE_REP: {
+        cm_handle *h = entry(rc->inst, x);
+        if (h == NULL)
+            return vm_host_trap(caller, "unknown handle index %u", x);
+        results[0] = (vm_value){ .type = VM_I32, .of.i32 = h->rep };
+        return VM_HOST_DONE;
+    }
+    default:
+        if (!drop(rc->inst, x, err, sizeof err))
+            return vm_host_trap(caller, "%s", err);
+        return VM_HOST_DONE;
+    }
+}
+
+vm_func *cm_resource_func(cm_inst *inst, cm_canon_op op, cm_typeid rt, char *err, size_t errlen)
+{
+    static const vm_valtype i32[1] = { VM_I32 };
+    res_ctx *rc = cm_rt_alloc(inst->root, sizeof *rc);
+    if (rc == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    *rc = (res_ctx){ inst, op, rt };
+    vm_signature sig = { .nparams = 1, .params = i32, .nresults = op == CM_CANON_RESOURCE_DROP ? 0 : 1,
+                         .results = i32 };
+    vm_func *f = vm_func_new_host(inst->root->store, &sig, res_call, rc);
+    if (f == NULL)
+        snprintf(err, errlen, "out of memory");
+    return f;
+}
+
+/* ---- own and borrow across the boundary ---- */
+
+bool cm_lift_handle(cm_abi *cx, cm_typeid handle, uint32_t index, host_value *out)
+{
+    cm_abi_env *env = (cm_abi_env *)cx;
+    cm_inst *in = env->inst;
+    const cm_type *ht = cm_type_get(cx->types, handle);
+    cm_handle *h = entry(in, index);
+    if (h == NULL)
+        return cm_abi_fail(cx, "unknown handle index %u", index);
+    if (ht->kind == CM_BORROW) {
+        *out = host_int(h->rep);
+        return true;
+    }
+    if (!h->own)
+        return cm_abi_fail(cx, "handle index %u is a borrow, expected an own", index);
+    if (h->lend_count != 0)
+        return cm_abi_fail(cx, "cannot move a resource while it is borrowed");
+    cm_handle moved = *h;
+    release(in, index);
+    moved.lend_count = 0;
+    uint32_t hi;
+    char err[128];
+    if (!add(in->root->hostside, moved, &hi, err, sizeof err))
+        return cm_abi_fail(cx, "%s", err);
+    *out = host_int(hi);
+    return true;
+}
+
+bool cm_lower_handle(cm_abi *cx, cm_typeid handle, const host_value *v, uint32_t *index)
+{
+    cm_abi_env *env = (cm_abi_env *)cx;
+    cm_inst *in = env->inst, *host = in->root->hostside;
+    const cm_type *ht = cm_type_get(cx->types, handle);
+    if (v->kind != HOST_VALUE_INT || (!v->is_unsigned && v->i < 0) || (v->is_unsigned ? v->u : (uint64_t)v->i) > UINT32_MAX)
+        return cm_abi_fail(cx, "expected a resource handle, got %s", cm_abi_kind_name(v));
+    uint32_t hi = (uint32_t)(v->is_unsigned ? v->u : (uint64_t)v->i);
+    cm_handle *h = entry(host, hi);
+    if (h == NULL)
+        return cm_abi_fail(cx, "unknown handle index %u", hi);
+    char err[128];
+    if (ht->kind == CM_OWN) {
+        if (h->lend_count != 0)
+            return cm_abi_fail(cx, "cannot move a resource while it is borrowed");
+        cm_handle moved = *h;
+        release(host, hi);
+        if (!add(in, moved, index, err, sizeof err))
+            return cm_abi_fail(cx, "%s", err);
+        return true;
+    }
+    if (h->impl == in) {
+        *index = h->rep;
+        return true;
+    }
+    cm_handle b = { .own = false, .rt = h->rt, .impl = h->impl, .rep = h->rep, .borrow_of = hi };
+    if (!add(in, b, index, err, sizeof err))
+        return cm_abi_fail(cx, "%s", err);
+    h = entry(host, hi);
+    h->lend_count++;
+    in->num_borrows++;
+    return true;
+}
+
+void cm_end_borrows(cm_inst *inst)
+{
+    if (inst->num_borrows == 0)
+        return;
+    char err[64];
+    for (uint32_t i = 1; i < inst->nhandles && inst->num_borrows; i++)
+        if (inst->handles[i].used && !inst->handles[i].own)
+            drop(inst, i, err, sizeof err);
+}
+
+bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen)
+{
+    if (handle <= 0 || handle > UINT32_MAX) {
+        snprintf(err, errlen, "unknown handle index %lld", (long long)handle);
+        return false;
+    }
+    return drop(ci->hostside, (uint32_t)handle, err, errlen);
+}
+
+void cm_handles_free(cm_inst *inst)
+{
+    free(inst->handles);
+    inst->handles = NULL;
+}
+
+int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep)
+{
+    cm_handle h = { .own = true, .rt = CM_NO_TYPE, .impl = NULL, .rep = rep };
+    uint32_t index;
+    char err[64];
+    if (!add(ci->hostside, h, &index, err, sizeof err))
+        return -1;
+    return index;
+}

@@ -1,0 +1,132 @@
+/* runtime.h — running components: instantiation, host imports, calls.
+ *
+ * Pipeline: cm_decode() (component.h) → cm_instantiate() with the host's
+ * functions → cm_export_find() → a call: cm_call_start() → cm_call_run()
+ * with fuel (→ VM_OUT_OF_FUEL: run again; → VM_SUSPENDED: cm_call_resume())
+ * → cm_call_finish() lifts the result and runs post-return. cm_invoke()
+ * does all of it without a fuel limit.
+ *
+ * A component instance tree (the top-level component, its nested
+ * component instances and every core instance in them) lives in ONE
+ * vm_store, owned by the cm_instance; a process owns one. Each component
+ * instance has its own resource handle table (resource.c).
+ *
+ * Host imports: the embedder gives a table of functions, each with the
+ * interface name it belongs to ("test:minimal/host@0.1.0", or NULL for a
+ * function imported at the top level) and its name. Interfaces match by
+ * name and semver: a host at 0.2.Z serves any import at 0.2.x, a host at
+ * 1.Y.Z any import at 1.x.y, a host without version only imports without
+ * version. An imported function no host provides still links: calling it
+ * traps with `unresolved host import "IFACE#NAME": no host provides it`.
+ * Resources imported from the host: dropping a handle of one with no
+ * host destructor is a no-op.
+ *
+ * Limitations (documented in doc/component-model.md): host callbacks run
+ * to completion (no suspension inside canon lower yet, though the call API
+ * has the suspended state); a lifted function of one component instance
+ * lowered into another (an adapter) runs as a nested call to completion
+ * through host_values; guest allocations (realloc) and post-return run as
+ * nested calls to completion with CM_ALLOC_FUEL. */
+#ifndef WIPPY_COMPONENT_RUNTIME_H
+#define WIPPY_COMPONENT_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "component/component.h"
+#include "host/host.h"
+#include "vm/vm.h"
+
+#define CM_ALLOC_FUEL 100000000u   /* fuel for one realloc or post-return call */
+
+/* A host function: args (nargs of them, lifted from the guest) → *result
+ * (NIL when the function has no result). Returns false to trap, with the
+ * reason in err. The result is lowered into the guest and then freed. */
+typedef bool (*cm_host_fn)(void *user, const host_value *args, size_t nargs, host_value *result,
+                           char *err, size_t errlen);
+
+typedef struct {
+    const char *interface;   /* "ns:pkg/iface@1.2.3", or NULL: a top-level import */
+    const char *name;        /* the function's name in it: "add", "[method]r.get" */
+    cm_host_fn fn;
+    void *user;
+} cm_host_func;
+
+typedef struct {
+    const cm_host_func *funcs;
+    size_t nfuncs;
+} cm_host;
+
+typedef struct cm_instance cm_instance;
+typedef struct cm_func cm_func;   /* a component function (lifted, or a host import) */
+typedef struct cm_call cm_call;
+
+/* Instantiates the top-level component of f (which must outlive the
+ * instance) with the host's functions (host may be NULL: no host). cfg
+ * sets the store's limits (NULL: defaults). NULL with err on failure:
+ * "core instance 1: ..." (a core instantiation failed or trapped),
+ * "import \"NAME\": a component cannot be supplied by the host", "type
+ * nested deeper than 100 levels", ... */
+cm_instance *cm_instantiate(const cm_file *f, const cm_host *host, const vm_config *cfg,
+                            vm_error *err);
+void cm_instance_free(cm_instance *ci);
+
+/* The store the instance tree lives in. */
+vm_store *cm_instance_store(cm_instance *ci);
+
+/* An exported function: "name" for a top-level func export, "iface#name"
+ * for a func in an exported instance ("test-sleep#sleep-ms"). NULL with
+ * "no export \"x\"; exports: compute, compute-using-host" in err. */
+cm_func *cm_export_find(cm_instance *ci, const char *name, char *err, size_t errlen);
+
+/* The number of top-level exports and the name of the i-th (functions and
+ * instances; types and others too). */
+uint32_t cm_export_count(const cm_instance *ci);
+const char *cm_export_name(const cm_instance *ci, uint32_t i);
+
+/* The function's parameter count and names, for callers that build args. */
+uint32_t cm_func_param_count(const cm_func *f);
+const char *cm_func_param_name(const cm_func *f, uint32_t i);
+
+/* A call object (one vm_thread); reusable for calls one after another. */
+cm_call *cm_call_new(cm_instance *ci);
+void cm_call_free(cm_call *c);
+
+/* Lowers args into the callee (`parameter count mismatch: expected N, got
+ * M`, `argument 1 (a): 300 is out of range for u8`, ...) and sets the call
+ * up. False with err when the arguments cannot be lowered (nothing runs).
+ * A function that is not lifted (a host import re-exported) is called at
+ * once; cm_call_run then reports VM_DONE. */
+bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs, char *err,
+                   size_t errlen);
+/* Runs the call with a fuel budget (VM_FUEL_UNLIMITED for none). */
+vm_status cm_call_run(cm_call *c, uint64_t fuel);
+/* After VM_SUSPENDED: the host call's core results. */
+vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults);
+/* After VM_DONE or VM_TRAP: lifts the result into *result (NIL for none),
+ * runs post-return, ends the call's borrows. False with err for a trap
+ * (its message) or a result that cannot be lifted. */
+bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen);
+
+/* Finds, starts, runs to the end and finishes: the whole call. */
+bool cm_invoke(cm_instance *ci, const char *name, const host_value *args, size_t nargs,
+               host_value *result, char *err, size_t errlen);
+
+/* Drops an own handle the host holds (one a call returned): runs the
+ * resource's destructor. "unknown handle index 3", "cannot drop a
+ * resource while it is borrowed". */
+bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen);
+
+/* A new own handle in the host's table for a resource the host
+ * implements (rep is the host's own number for it): what a host
+ * constructor returns, as an INT. Dropped by a guest or cm_handle_drop,
+ * it has no destructor. -1 when out of memory. */
+int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep);
+
+/* True when an interface name served by the host (`have`) serves an
+ * import (`want`): equal names, or equal up to the version with
+ * compatible semvers (same major; for 0.x the same minor). */
+bool cm_interface_matches(const char *have, const char *want);
+
+#endif

@@ -1,0 +1,148 @@
+/* runtime_internal.h — what instance.c, link.c, call.c and resource.c share
+ * (not public): the runtime items of the index spaces, component instances,
+ * functions, handle tables.
+ *
+ *   instance.c  cm_instantiate: replaying definitions, the instance stack
+ *   link.c      host imports (semver), the canon lower trampoline
+ *   call.c      calls from C, nested guest calls (realloc, post-return)
+ *   resource.c  handle tables, resource.new/drop/rep, own/borrow hooks */
+#ifndef WIPPY_COMPONENT_RUNTIME_INTERNAL_H
+#define WIPPY_COMPONENT_RUNTIME_INTERNAL_H
+
+#include "component/abi.h"
+#include "component/runtime.h"
+
+typedef struct cm_inst cm_inst;
+typedef struct cm_iobj cm_iobj;
+typedef struct cm_core_inst cm_core_inst;
+
+/* One item of an index space: p for every sort but types, whose id is t.
+ *   core func vm_func*, core table vm_table*, core memory vm_memory*,
+ *   core global vm_global*, core module const vm_module*, core instance
+ *   cm_core_inst*, func cm_func*, component cm_compdef*, instance cm_iobj*. */
+typedef struct {
+    void *p;
+    cm_typeid t;
+} cm_item;
+
+typedef struct {
+    const char *name;
+    cm_sort sort;
+    cm_item item;
+} cm_named;
+
+/* A component instance value: its exports by name. */
+struct cm_iobj {
+    uint32_t n, cap;
+    cm_named *items;
+};
+
+struct cm_core_inst {
+    vm_instance *vm;          /* instantiated, or NULL: a bundle of inline exports */
+    uint32_t n;
+    const char **names;
+    vm_externkind *kinds;
+    void **items;
+};
+
+/* A component definition with its lexical parent instance (outer aliases). */
+typedef struct {
+    const cm_component *def;
+    cm_inst *parent;
+} cm_compdef;
+
+typedef enum { CM_FN_LIFTED, CM_FN_HOST, CM_FN_UNRESOLVED } cm_fn_kind;
+
+struct cm_func {
+    cm_fn_kind kind;
+    cm_typeid type;           /* a CM_FUNC node */
+    const char *name;         /* for messages: "iface#name" or the export name */
+    /* lifted */
+    cm_inst *inst;            /* its component instance (handles) */
+    vm_func *core, *realloc, *post_return;
+    vm_memory *memory;
+    cm_string_encoding encoding;
+    /* host */
+    const cm_host_func *host;
+    const char *why;          /* unresolved: the reason */
+};
+
+/* A handle table entry (CanonicalABI.md ResourceHandle). */
+typedef struct {
+    bool used, own;
+    cm_typeid rt;             /* the resource type node */
+    cm_inst *impl;            /* the instance that defines it (NULL: the host) */
+    uint32_t rep;
+    uint32_t lend_count;      /* own: borrows of it outstanding */
+    uint32_t borrow_of;       /* borrow: the call scope it belongs to */
+    uint32_t next_free;
+} cm_handle;
+
+struct cm_inst {
+    cm_instance *root;
+    cm_inst *parent;          /* lexical parent (outer aliases), NULL at the top */
+    const cm_component *def;
+    cm_item *spaces[CM_NSORTS];
+    cm_iobj exports;
+    cm_handle *handles;       /* index 0 is never used */
+    uint32_t nhandles, cap_handles, free_handle;
+    uint32_t num_borrows;     /* borrows lent to a call into this instance, not yet dropped */
+    bool may_leave;
+    cm_inst *next_all;        /* every cm_inst of the tree, for freeing the tables */
+};
+
+struct cm_instance {
+    const cm_file *file;
+    const cm_host *host;
+    vm_store *store;
+    cm_inst *top;
+    cm_inst *hostside;        /* the host's handle table (no definitions) */
+    cm_inst *all;             /* every cm_inst made */
+    void **blocks;            /* everything allocated for the tree, freed together */
+    size_t nblocks, cap_blocks;
+};
+
+/* Zeroed memory owned by the instance tree; NULL when out of memory. */
+void *cm_rt_alloc(cm_instance *ci, size_t n);
+char *cm_rt_strdup(cm_instance *ci, const char *s);
+
+/* link.c: the host function serving an import, or NULL. */
+const cm_host_func *cm_host_lookup(const cm_host *host, const char *iface, const char *name);
+/* link.c: a core function that lowers target (canon lower) into inst. */
+vm_func *cm_lower_func(cm_inst *inst, cm_func *target, vm_memory *memory, vm_func *realloc,
+                       cm_string_encoding enc, char *err, size_t errlen);
+
+/* call.c: calls f (a core function) to completion on a fresh thread with
+ * CM_ALLOC_FUEL; false with the trap text in err. */
+bool cm_run_nested(cm_instance *ci, vm_func *f, const vm_value *args, size_t nargs,
+                   vm_value *results, size_t nresults, char *err, size_t errlen);
+/* An ABI context with what its hooks need (cx first: the hooks cast). */
+typedef struct {
+    cm_abi cx;
+    cm_inst *inst;            /* the guest side: its memory, realloc, handle table */
+    vm_func *realloc;
+} cm_abi_env;
+
+/* call.c: an ABI context for a function's options, lifting and lowering
+ * for inst. */
+void cm_abi_setup(cm_abi_env *env, cm_inst *inst, vm_memory *memory, vm_func *realloc,
+                  cm_string_encoding enc, char *err, size_t errlen);
+/* call.c: calls any component function with host values to completion
+ * (an adapter call, or a host function). */
+bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_value *result,
+                         char *err, size_t errlen);
+/* call.c: the parameter and result types of a func node as arrays. */
+uint32_t cm_func_types(const cm_types *t, cm_typeid ft, cm_typeid *params, const char **names,
+                       uint32_t max);
+
+/* resource.c: core functions for canon resource.new/drop/rep of type rt. */
+vm_func *cm_resource_func(cm_inst *inst, cm_canon_op op, cm_typeid rt, char *err, size_t errlen);
+/* resource.c: the handle hooks of an ABI context lifting/lowering for inst. */
+bool cm_lift_handle(cm_abi *cx, cm_typeid handle, uint32_t index, host_value *out);
+bool cm_lower_handle(cm_abi *cx, cm_typeid handle, const host_value *v, uint32_t *index);
+/* resource.c: frees a handle table. */
+void cm_handles_free(cm_inst *inst);
+/* resource.c: ends the borrows lent to inst during a call (after it returns). */
+void cm_end_borrows(cm_inst *inst);
+
+#endif
