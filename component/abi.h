@@ -51,7 +51,7 @@
 #include <stdint.h>
 
 #include "component/component.h"
-#include "host/host.h"
+#include "host/value.h"
 #include "vm/vm.h"
 
 #define CM_ABI_MAX_DEPTH 100        /* value types nested deeper are refused */

@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 #include "component/component.h"
-#include "host/host.h"
+#include "host/value.h"
 #include "vm/vm.h"
 
 #define CM_ALLOC_FUEL 100000000u   /* fuel for one realloc or post-return call */
