@@ -104,6 +104,8 @@ static char *all_entries(void)
     s = cat(s, cm_entry("min", MINIMAL, "compute", NULL));
     s = cat(s, cm_entry("min-using-host", MINIMAL, "compute-using-host", NULL));
     s = cat(s, cm_entry("min-nope", MINIMAL, "nope", NULL));
+    s = cat(s, cm_entry("sleep", "sleep_test_component.wasm", "test-sleep#sleep-ms", NULL));
+    s = cat(s, cm_entry("sleep-nope", "sleep_test_component.wasm", "test-sleep#nope", NULL));
     for (size_t i = 0; i < sizeof COMPLEX_EXPORTS / sizeof *COMPLEX_EXPORTS; i++) {
         char name[64];
         snprintf(name, sizeof name, "c-%s", COMPLEX_EXPORTS[i]);
@@ -236,6 +238,17 @@ START_TEST(errors_from_c)
     ck_assert_ptr_nonnull(ev.error);
     ck_assert_msg(strstr(ev.error, "failed to call wasm method: compute: argument 1 (a): ") == ev.error,
                   "%s", ev.error);
+    host_event_free(&ev);
+
+    /* iface#func: found; its WASI 0.2 import is not provided yet */
+    ck_assert(host_spawn(p.rt, p.mb, "t:sleep-nope", "t:procs", &one, 1, 0, err, sizeof err) == 0);
+    ck_assert_str_eq(err, "t:sleep-nope: no export \"test-sleep#nope\"; exports: "
+                          "test-sleep#sleep-ms, test-sleep#work-with-sleep");
+    pid = hp_spawn(&p, "t:sleep", &one, 1);
+    ev = exit_of(&p, pid);
+    ck_assert_ptr_nonnull(ev.error);
+    ck_assert_msg(strstr(ev.error, "failed to call wasm method: test-sleep#sleep-ms: unresolved host "
+                                   "import \"wasi:") == ev.error, "%s", ev.error);
     host_event_free(&ev);
 
     pid = hp_spawn(&p, "t:min", (host_value[]){ host_int(6), host_int(7) }, 2);
