@@ -241,7 +241,7 @@ int main(int argc, char **argv)
     bench_spawn(rt, "b:compute", "host_basic.wasm, one page of memory", 300000);
     if (components != NULL) {
         bench_spawn(rt, "b:component", "component warm-up", 20000);
-        bench_spawn(rt, "b:component", "component minimal_component.wasm", 300000);
+        bench_spawn(rt, "b:component", "component minimal_component.wasm", 100000);
     }
     bench_parked(rt, 10000);
     bench_yield(rt, 1000000);
