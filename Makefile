@@ -14,7 +14,7 @@
 #                         ../shared/testsuite/component-model) into build/cm-spec: JSON
 #                         commands and .wasm files, with jco (`npm ci` first if needed)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
-#   make bench-host       process host figures: spawn rate, memory per parked process, yield round trip
+#   make bench-host       process host figures: spawn rate (core module and component), memory per parked process, yield round trip
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
@@ -262,7 +262,7 @@ $(BUILD)/bench-translate: bench/translate_speed.c $(LIB)
 .PHONY: bench-host
 bench-host: setup all $(TEST_WASM)
 	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-host
-	$(BUILD)/bench-host $(CURDIR)/$(BUILD) $(CURDIR)
+	$(BUILD)/bench-host $(CURDIR)/$(BUILD) $(CURDIR) $(abspath $(COMPONENTS_DIR))
 
 $(BUILD)/bench-host: bench/host_bench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm

@@ -8,10 +8,15 @@
  *      processes asleep in poll_oneoff, heap in use (mallinfo2) less
  *      their one-page linear memories (which are malloc'd), and resident
  *      set growth per process (target: 16 KiB);
- *   3. the park/resume round trip of sched_yield (target: 1 µs).
+ *   3. the park/resume round trip of sched_yield (target: 1 µs);
+ *   4. the spawn → EXIT rate of a component, Wippy's minimal_component.wasm
+ *      (compute 6 * 7 through the canonical ABI, one instance tree with
+ *      its memory per process), beside the core module's in the same run.
  *
- * Usage: host-bench BUILD_DIR SOURCE_DIR (tests/wasm/host_*.wasm under the
- * first, examples/wasm/worker.wasm under the second). */
+ * Usage: host-bench BUILD_DIR SOURCE_DIR [COMPONENTS_DIR]
+ * (tests/wasm/host_*.wasm under the first, examples/wasm/worker.wasm under
+ * the second, wippy/minimal_component.wasm under the third: without it,
+ * or when the file is absent, the component figure is skipped). */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,9 +43,10 @@ static void die(const char *what, const char *detail)
     exit(1);
 }
 
-/* Writes a project using BUILD/tests/wasm and the example app's
- * worker.wasm (SOURCE/examples/wasm) and returns its directory. */
-static char *write_project(const char *build, const char *source)
+/* Writes a project using BUILD/tests/wasm, the example app's worker.wasm
+ * (SOURCE/examples/wasm) and, when components is not NULL, the component
+ * COMPONENTS/wippy/minimal_component.wasm; returns its directory. */
+static char *write_project(const char *build, const char *source, const char *components)
 {
     static char dir[] = "/tmp/wippy-host-bench-XXXXXX";
     if (mkdtemp(dir) == NULL)
@@ -79,6 +85,18 @@ static char *write_project(const char *build, const char *source)
             "  - {name: yields, kind: process.wasm, fs: b:bin, path: /host_yield.wasm,\n"
             "     hash: 'sha256:%s', method: yields}\n",
             build, source, worker, basic, yield, yield);
+    if (components != NULL) {
+        char minimal[SHA256_HEX_SIZE];
+        snprintf(path, sizeof path, "%s/wippy/minimal_component.wasm", components);
+        if (sha256_file(path, digest) != 0)
+            die("cannot read", path);
+        sha256_hex(digest, minimal);
+        fprintf(f,
+                "  - {name: components, kind: fs.directory, directory: %s/wippy}\n"
+                "  - {name: component, kind: process.wasm, fs: b:components,\n"
+                "     path: /minimal_component.wasm, hash: 'sha256:%s', method: compute}\n",
+                components, minimal);
+    }
     fclose(f);
     return dir;
 }
@@ -196,11 +214,20 @@ static void bench_yield(host_runtime *rt, int n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: host-bench BUILD_DIR SOURCE_DIR\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: host-bench BUILD_DIR SOURCE_DIR [COMPONENTS_DIR]\n");
         return 2;
     }
-    char *dir = write_project(argv[1], argv[2]);
+    const char *components = argc == 4 ? argv[3] : NULL;
+    char probe[1024];
+    if (components != NULL) {
+        snprintf(probe, sizeof probe, "%s/wippy/minimal_component.wasm", components);
+        if (access(probe, R_OK) != 0) {
+            printf("component figure skipped: %s not found\n", probe);
+            components = NULL;
+        }
+    }
+    char *dir = write_project(argv[1], argv[2], components);
     cfg_options opts = { .project_dir = dir };
     cfg_registry *reg = cfg_load(&opts);
     if (reg == NULL || cfg_error_count(reg) > 0)
@@ -212,6 +239,10 @@ int main(int argc, char **argv)
     bench_spawn(rt, "b:worker", "warm-up", 20000);
     bench_spawn(rt, "b:worker", "examples/worker.wasm, no memory", 300000);
     bench_spawn(rt, "b:compute", "host_basic.wasm, one page of memory", 300000);
+    if (components != NULL) {
+        bench_spawn(rt, "b:component", "component warm-up", 20000);
+        bench_spawn(rt, "b:component", "component minimal_component.wasm", 100000);
+    }
     bench_parked(rt, 10000);
     bench_yield(rt, 1000000);
     host_runtime_free(rt);

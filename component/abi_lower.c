@@ -252,14 +252,16 @@ static bool flag_bits(cm_abi *cx, cm_typeid t, const host_value *v, uint32_t *wo
     return true;
 }
 
-/* A list's elements (count of them) into guest memory: *ptr. */
-static bool lower_list(cm_abi *cx, cm_typeid elem, const host_value *v, uint32_t *ptr,
+/* A list's elements (count of them) into guest memory: *ptr. t is the
+ * list type. */
+static bool lower_list(cm_abi *cx, cm_typeid t, const host_value *v, uint32_t *ptr,
                        uint32_t *len)
 {
+    cm_typeid elem = T(t)->elem;
     const cm_type *e = T(elem);
     bool bytes = v->kind == HOST_VALUE_STRING && (e->kind == CM_U8 || e->kind == CM_S8);
     if (v->kind != HOST_VALUE_LIST && !bytes)
-        return cm_abi_fail(cx, "expected a list, got %s", cm_abi_kind_name(v));
+        return expected(cx, t, v);
     uint64_t size = (uint64_t)v->len * e->size;
     if (v->len > UINT32_MAX || size > UINT32_MAX)
         return cm_abi_fail(cx, "a list of %zu elements of %u bytes does not fit a 32-bit memory",
@@ -376,7 +378,7 @@ bool cm_abi_lower_flat(cm_abi *cx, cm_typeid t, const host_value *v, vm_value *o
     case CM_LIST:
         if (n->length == 0) {
             uint32_t ptr, len;
-            if (!lower_list(cx, n->elem, v, &ptr, &len))
+            if (!lower_list(cx, t, v, &ptr, &len))
                 return false;
             out[0] = flat_value(VM_I32, ptr);
             out[1] = flat_value(VM_I32, len);
@@ -474,7 +476,7 @@ bool cm_abi_store(cm_abi *cx, cm_typeid t, const host_value *v, uint32_t ptr)
                 return expected(cx, t, v);
             if (!cm_abi_lower_string(cx, v->s, v->len, &p, &len))
                 return false;
-        } else if (!lower_list(cx, n->elem, v, &p, &len)) {
+        } else if (!lower_list(cx, t, v, &p, &len)) {
             return false;
         }
         uint8_t *m = cm_abi_span(cx, ptr, 8, "value");   /* again: memory may have grown */

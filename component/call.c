@@ -169,6 +169,11 @@ vm_status cm_call_run(cm_call *c, uint64_t fuel)
     return c->status;
 }
 
+uint64_t cm_call_fuel(const cm_call *c)
+{
+    return vm_thread_fuel(c->thread);
+}
+
 vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults)
 {
     c->status = vm_resume(c->thread, results, nresults);

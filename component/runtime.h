@@ -102,6 +102,8 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
                    size_t errlen);
 /* Runs the call with a fuel budget (VM_FUEL_UNLIMITED for none). */
 vm_status cm_call_run(cm_call *c, uint64_t fuel);
+/* The fuel left of the budget given to the last cm_call_run. */
+uint64_t cm_call_fuel(const cm_call *c);
 /* After VM_SUSPENDED: the host call's core results. */
 vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults);
 /* After VM_DONE or VM_TRAP: lifts the result into *result (NIL for none),

@@ -11,9 +11,11 @@
  *   value.c           host_value / host_event helpers, pid formatting
  *   value_tree.c      lists and maps: built within bounds, copied, freed
  *   value_json.c      a host_value written as JSON
- *   wasm_module.c     process.wasm entries decoded and validated once
+ *   wasm_module.c     process.wasm entries decoded and validated once (core
+ *                     modules and components)
  *   wasi_env.c        the WASI world of one instance (args, env, mounts, stdio)
  *   wasm_process.c    one WASM process: Init (spawn), Step (a fuel slice), Close
+ *   cm_process.c      the Step and Close of a process whose entry is a component
  *   scheduler.c       a process.host: worker threads running processes M:N
  *   loop.c            the one event loop thread where parked processes wait
  *   runtime.c         the runtime: construction, start/stop, spawn and control
@@ -38,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "component/runtime.h"
 #include "config/config.h"
 #include "host/host.h"
 #include "host/abi/wit.h"
@@ -134,7 +137,10 @@ size_t host_pids_collect(pid_table *t, node_kind kind, host_node ***out);
 typedef struct {
     const cfg_entry *entry;
     struct lua_script *script;      /* process.lua: the compiled script (lua/internal.h) */
-    vm_module *vm;                  /* process.wasm; NULL when loading failed */
+    vm_module *vm;                  /* process.wasm, a core module; NULL when loading failed */
+    cm_file *cm;                    /* process.wasm, a component (by its header): decoded and
+                                       validated; the method's type is cm_method */
+    cm_typeid cm_method;            /* the method's func type in cm's arena */
     char *load_error;               /* "failed to load wasm module: ..." or NULL */
     vm_signature sig;               /* the method's core signature */
     bool has_method;
@@ -148,6 +154,10 @@ typedef struct {
 
 /* True for a process.lua entry's module. */
 #define MODULE_IS_LUA(m) ((m)->entry->type == CFG_KIND_PROCESS_LUA)
+/* True for a process.wasm entry whose binary is a component. */
+#define MODULE_IS_COMPONENT(m) ((m)->cm != NULL)
+/* A process.wasm entry that loaded (core module or component). */
+#define MODULE_IS_WASM_LOADED(m) ((m)->vm != NULL || (m)->cm != NULL)
 
 bool host_module_load(host_module *m, const cfg_entry *e);
 void host_module_free(host_module *m);
@@ -200,6 +210,8 @@ typedef struct host_process {
     vm_instance *inst;
     vm_thread *thread;
     wasi_ctx *wasi;
+    cm_instance *ci;                /* a component's instance tree (its own store) */
+    cm_call *call;                  /* a component's method call */
     process_phase phase;
     bool suspended;                 /* a WASI call waits: wasi_complete() first */
     int64_t deadline_ns;            /* limits.max_execution_ms, 0 = none */
@@ -258,6 +270,15 @@ void host_process_fail(host_process *p, const char *fmt, ...) __attribute__((for
 void host_process_free(host_process *p);
 /* Asks the process to end (first kill wins; terminate overrides a cancel). */
 void host_process_kill(host_process *p, kill_kind kind, const char *reason);
+
+/* ---- component processes (cm_process.c) ---- */
+/* One slice of a process whose module is a component (the first one
+ * instantiates it and starts the method's call). */
+step_status host_cm_proc_step(host_process *p, uint64_t fuel);
+/* Close: the call and the instance tree. */
+void host_cm_proc_close(host_process *p);
+/* The parameter count of a component module's method. */
+uint32_t host_cm_method_nparams(const host_module *m);
 
 /* ---- participants (node.c) ---- */
 void host_node_init(host_node *n, host_pid pid, node_kind kind);

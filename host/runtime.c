@@ -287,7 +287,7 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
         return 0;
     }
     bool lua = MODULE_IS_LUA(m);
-    if (m->load_error != NULL || (!lua && (m->vm == NULL || m->call_error != NULL))) {
+    if (m->load_error != NULL || (!lua && (!MODULE_IS_WASM_LOADED(m) || m->call_error != NULL))) {
         snprintf(err, errlen, "%s: %s", entry,
                  m->load_error ? m->load_error : m->call_error ? m->call_error : "cannot be loaded");
         return 0;
@@ -304,7 +304,13 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
                  HOST_MAX_VALUE_BYTES);
         return 0;
     }
-    if (!lua && !host_abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nargs, why, sizeof why)) {
+    if (!lua && MODULE_IS_COMPONENT(m)) {
+        if (nargs != host_cm_method_nparams(m)) {
+            snprintf(err, errlen, "%s: parameter count mismatch: expected %u, got %zu", entry,
+                     host_cm_method_nparams(m), nargs);
+            return 0;
+        }
+    } else if (!lua && !host_abi_check(&m->sig, m->has_wit ? &m->wit : NULL, nargs, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", entry, why);
         return 0;
     }

@@ -145,7 +145,7 @@ int host_run_command(host_runtime *rt, const cfg_entry *e, const char *terminal,
         fprintf(err, "%s: kind %s cannot run on %s\n", e ? e->id : "(null)", e ? e->kind : "", term_id);
         return 1;
     }
-    if (m->load_error != NULL || (!MODULE_IS_LUA(m) && m->vm == NULL)) {
+    if (m->load_error != NULL || (!MODULE_IS_LUA(m) && !MODULE_IS_WASM_LOADED(m))) {
         fprintf(err, "%s: %s\n", e->id, m->load_error ? m->load_error : "cannot be loaded");
         return 1;
     }

@@ -10,7 +10,8 @@
  *   Close  process_close(): frees the instance; host_process_finish() then
  *          sends EXIT / LINK_DOWN and drops the executor's reference.
  *
- * A Lua process goes through the same lifecycle in lifecycle.c: the
+ * A component's process goes through it in cm_process.c, a Lua process
+ * in lifecycle.c: the
  * functions here hand it over after what every process shares (the kill
  * flag, the end).
  *
@@ -245,6 +246,8 @@ step_status host_process_step(host_process *p, uint64_t fuel)
     }
     if (MODULE_IS_LUA(p->mod))
         return host_lua_proc_step(p, fuel);
+    if (MODULE_IS_COMPONENT(p->mod))
+        return host_cm_proc_step(p, fuel);
     if (p->phase == PHASE_NEW) {
         if (!instantiate(p))
             return STEP_DONE;
@@ -326,6 +329,7 @@ bool host_process_waits_events(const host_process *p)
 static void process_close(host_process *p)
 {
     host_lua_proc_close(p);
+    host_cm_proc_close(p);
     vm_thread_free(p->thread);
     vm_store_free(p->store);
     wasi_ctx_free(p->wasi);

@@ -28,6 +28,7 @@
     X(host_control)    \
     X(host_run)        \
     X(host_sleep)      \
+    X(host_component)  \
     X(supervisor)      \
     X(cli_run)         \
     X(lua)             \

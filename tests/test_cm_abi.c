@@ -285,7 +285,7 @@ START_TEST(guest_faults)
     cm_typeid rec = add(&fx, CM_RECORD, rf, 1, CM_NO_TYPE, CM_NO_TYPE);
     host_value v = host_map();
     ck_assert(host_map_set(&v, "tags", 4, host_int(1), NULL));
-    fails(&fx, cm_abi_store(&fx.cx, rec, &v, 1024), "field \"tags\": expected a list, got number");
+    fails(&fx, cm_abi_store(&fx.cx, rec, &v, 1024), "field \"tags\": expected list<u64>, got number");
     host_value_free(&v);
     v = host_int(300);
     vm_value one;

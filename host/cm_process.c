@@ -1,0 +1,118 @@
+/* cm_process.c — a process whose process.wasm entry is a component: the
+ * same Init / Step / Close lifecycle as a core module (wasm_process.c),
+ * over the component runtime (component/runtime.h).
+ *
+ *   Step   the first one starts the execution deadline, instantiates the
+ *          component in a store of its own (the entry's limits), finds the
+ *          method (`name` or `iface#name`) and starts its call with the
+ *          spawn arguments lowered by the component's own types; each Step
+ *          then runs the call for one fuel slice (cm_call_run): out of fuel
+ *          is a preemption; done or trapped ends the process with the
+ *          lifted result (a host_value: records are maps) or the error.
+ *   Close  frees the call and the instance tree.
+ *
+ * No host functions are given yet: every import (WASI 0.2 included) links
+ * as a function that traps when called (`unresolved host import "NAME":
+ * no host provides it`), which ends the process with that error. Since no
+ * host function suspends, a component process never parks. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/internal.h"
+
+#define METHOD(p) ((p)->mod->entry->as.wasm.method)
+
+/* Instantiates and starts the method's call; false when the process is over. */
+static bool begin(host_process *p)
+{
+    const host_module *m = p->mod;
+    const cfg_wasm *w = &m->entry->as.wasm;
+    char err[HOST_ERROR_MAX];
+    if (w->max_execution_ms > 0)
+        p->deadline_ns = host_now_ns() + w->max_execution_ms * 1000000;
+    if (m->call_error != NULL) {
+        host_process_fail(p, "failed to call wasm method: %s: %s", METHOD(p), m->call_error);
+        return false;
+    }
+    p->fuel_limited = w->fuel > 0;
+    p->fuel_left = (uint64_t)w->fuel;
+    vm_config cfg = { .max_memory_pages = (uint32_t)(w->max_memory / 65536),
+                      .max_call_depth = (uint32_t)w->max_call_depth };
+    vm_error verr;
+    p->ci = cm_instantiate(m->cm, NULL, &cfg, &verr);
+    if (p->ci == NULL) {
+        host_process_fail(p, "failed to instantiate wasm module: %s", verr.message);
+        return false;
+    }
+    p->phase = PHASE_METHOD;
+    cm_func *f = cm_export_find(p->ci, METHOD(p), err, sizeof err);
+    if (f == NULL) {
+        host_process_fail(p, "failed to call wasm method: %s: %s", METHOD(p), err);
+        return false;
+    }
+    if ((p->call = cm_call_new(p->ci)) == NULL) {
+        host_process_fail(p, "failed to call wasm method: %s: out of memory", METHOD(p));
+        return false;
+    }
+    if (!cm_call_start(p->call, f, p->args, p->nargs, err, sizeof err)) {
+        host_process_fail(p, "failed to call wasm method: %s: %s", METHOD(p), err);
+        return false;
+    }
+    return true;
+}
+
+/* The call returned or trapped: the result lifted, or the error. */
+static void finish(host_process *p)
+{
+    char err[HOST_ERROR_MAX];
+    host_value_free(&p->result);
+    if (!cm_call_finish(p->call, &p->result, err, sizeof err)) {
+        host_process_fail(p, "failed to call wasm method: %s: %s", METHOD(p), err);
+        return;
+    }
+    p->phase = PHASE_DONE;
+}
+
+step_status host_cm_proc_step(host_process *p, uint64_t fuel)
+{
+    const cfg_wasm *w = &p->mod->entry->as.wasm;
+    if (p->phase == PHASE_NEW) {
+        if (!begin(p))
+            return STEP_DONE;
+    } else if (p->deadline_ns != 0 && host_now_ns() >= p->deadline_ns) {
+        host_process_fail(p, "execution time limit exceeded: %" PRId64 " ms", w->max_execution_ms);
+        return STEP_DONE;
+    }
+    uint64_t budget = p->fuel_limited && p->fuel_left < fuel ? p->fuel_left : fuel;
+    vm_status st = cm_call_run(p->call, budget);
+    uint64_t left = st == VM_OUT_OF_FUEL ? 0 : cm_call_fuel(p->call);
+    if (left > budget)              /* a host import re-exported: nothing ran on the thread */
+        left = budget;
+    if (p->fuel_limited)
+        p->fuel_left -= budget - left;
+    switch (st) {
+    case VM_OUT_OF_FUEL:
+        if (p->fuel_limited && p->fuel_left == 0) {
+            host_process_fail(p, "fuel limit exceeded: %" PRId64 " units", w->fuel);
+            return STEP_DONE;
+        }
+        return STEP_PREEMPTED;
+    case VM_SUSPENDED:
+        host_process_fail(p, "failed to call wasm method: %s: a host function suspended", METHOD(p));
+        return STEP_DONE;
+    case VM_TRAP:
+    case VM_DONE:
+        finish(p);
+        return STEP_DONE;
+    }
+    return STEP_DONE;
+}
+
+void host_cm_proc_close(host_process *p)
+{
+    cm_call_free(p->call);
+    cm_instance_free(p->ci);
+    p->call = NULL;
+    p->ci = NULL;
+}
