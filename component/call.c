@@ -94,6 +94,11 @@ const char *cm_func_param_name(const cm_func *f, uint32_t i)
     return i < ft->nfields ? ft->fields[i].label : NULL;
 }
 
+cm_typeid cm_func_type(const cm_func *f)
+{
+    return f->type;
+}
+
 cm_call *cm_call_new(cm_instance *ci)
 {
     cm_call *c = calloc(1, sizeof *c);

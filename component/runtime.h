@@ -88,6 +88,10 @@ const char *cm_export_name(const cm_instance *ci, uint32_t i);
 /* The function's parameter count and names, for callers that build args. */
 uint32_t cm_func_param_count(const cm_func *f);
 const char *cm_func_param_name(const cm_func *f, uint32_t i);
+/* The function's type: a CM_FUNC node of the file's arena (params in
+ * fields, the result in elem or CM_NO_TYPE), for callers that parse or
+ * print values by type (the CLI's WAVE text). */
+cm_typeid cm_func_type(const cm_func *f);
 
 /* A call object (one vm_thread); reusable for calls one after another. */
 cm_call *cm_call_new(cm_instance *ci);

@@ -16,6 +16,7 @@
     X(component)       \
     X(cm_abi)          \
     X(cm_runtime)      \
+    X(cm_fixtures)     \
     X(features)        \
     X(multi_memory)    \
     X(tail_call)       \

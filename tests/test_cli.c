@@ -235,6 +235,113 @@ START_TEST(wasm_validate_and_call)
 }
 END_TEST
 
+#define CM_MINIMAL TEST_COMPONENTS_DIR "/wippy/minimal_component.wasm"
+#define CM_COMPLEX TEST_COMPONENTS_DIR "/wippy/complex_component.wasm"
+#define CM_HELLO TEST_COMPONENTS_DIR "/jco/jco__components__hello_stdout.component.wasm"
+
+static bool have_components(void)
+{
+    if (access(CM_MINIMAL, R_OK) == 0)
+        return true;
+    fprintf(stderr, "cli tests: %s not found, component tests skipped\n", CM_MINIMAL);
+    return false;
+}
+
+static void expect_out(const char *want, const char *file, const char *func, const char *a1,
+                       const char *a2)
+{
+    result r = run("wasm", "call", file, func, a1, a2, NULL);
+    ck_assert_msg(r.status == 0, "%s: %s", func, r.err);
+    ck_assert_str_eq(r.out, want);
+    done(&r);
+}
+
+START_TEST(wasm_call_component)
+{
+    if (!have_components())
+        return;
+    expect_out("42\n", CM_MINIMAL, "compute", "6", "7");
+    expect_out("err({code: 1, message: \"division by zero\"})\n", CM_COMPLEX, "try-divide", "10", "0");
+    expect_out("ok(5)\n", CM_COMPLEX, "try-divide", "10", "2");
+    expect_out("{name: \"Ada\\t\\\"q\\\" 🚀\", age: 36}\n", CM_COMPLEX, "echo-person",
+               "{age: 36, name: \"Ada\\t\\\"q\\\" \\u{1f680}\"}", NULL);
+    expect_out("circle(7)\n", CM_COMPLEX, "echo-shape", "circle(7)", NULL);
+    expect_out("%none\n", CM_COMPLEX, "echo-shape", "%none", NULL);
+    expect_out("green\n", CM_COMPLEX, "echo-color", "green", NULL);
+    expect_out("{read, execute}\n", CM_COMPLEX, "echo-permissions", "{execute, read,}", NULL);
+    expect_out("[{x: 1, y: -2}]\n", CM_COMPLEX, "echo-list-point", "[{x: 1, y: -2}] // a comment", NULL);
+    expect_out("some({x: 42, y: 24})\n", CM_COMPLEX, "maybe-point", "true", NULL);
+    expect_out("none\n", CM_COMPLEX, "maybe-string", "false", NULL);
+    expect_out("(2, 1)\n", CM_COMPLEX, "swap-pair", "1", "2");
+    expect_out("6\n", CM_COMPLEX, "sum-list", "[1, 2, 3]", NULL);
+
+    /* unprovided imports trap when called */
+    result trap = run("wasm", "call", CM_MINIMAL, "compute-using-host", "6", "7", NULL);
+    ck_assert_int_eq(trap.status, 1);
+    ck_assert_str_eq(trap.err, "trap: unresolved host import \"test:minimal/host@0.1.0#add\": no host provides it\n");
+    done(&trap);
+    /* bad arguments name the argument and what was expected */
+    result type = run("wasm", "call", CM_MINIMAL, "compute", "6", "x", NULL);
+    ck_assert_int_eq(type.status, 1);
+    ck_assert_str_eq(type.err, "compute: argument 2 (b): expected u32, got \"x\"\n");
+    done(&type);
+    result str = run("wasm", "call", CM_MINIMAL, "compute", "\"6\"", "7", NULL);
+    ck_assert_str_eq(str.err, "compute: argument 1 (a): expected u32, got \"6\"\n");
+    done(&str);
+    result range = run("wasm", "call", CM_MINIMAL, "compute", "-1", "7", NULL);
+    ck_assert_str_eq(range.err, "compute: argument 1 (a): -1 is out of range for u32\n");
+    done(&range);
+    result field = run("wasm", "call", CM_COMPLEX, "echo-person", "{name: \"x\", agee: 3}", NULL);
+    ck_assert_int_eq(field.status, 1);
+    ck_assert_str_eq(field.err, "echo-person: argument 1 (p): unknown field \"agee\"; fields: name, age (at column 13)\n");
+    done(&field);
+    result nested = run("wasm", "call", CM_COMPLEX, "sum-list", "[1, 2, \"x\"]", NULL);
+    ck_assert_str_eq(nested.err, "sum-list: argument 1 (numbers): expected s32, got \"x\" (at column 8)\n");
+    done(&nested);
+    result count = run("wasm", "call", CM_MINIMAL, "compute", "6", NULL);
+    ck_assert_int_eq(count.status, 1);
+    ck_assert_ptr_nonnull(strstr(count.err, "compute takes 2 arguments (a: u32, b: u32), got 1"));
+    done(&count);
+    result missing = run("wasm", "call", CM_MINIMAL, "nope", NULL);
+    ck_assert_int_eq(missing.status, 1);
+    ck_assert_ptr_nonnull(strstr(missing.err, "no export \"nope\"; exports: compute compute-using-host"));
+    done(&missing);
+
+    /* a truncated component: the decoder's error with its offset */
+    char path[] = "/tmp/wippy-cm-truncated-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *in = fopen(CM_MINIMAL, "rb");
+    char buf[200];
+    size_t n = fread(buf, 1, sizeof buf, in);
+    fclose(in);
+    ck_assert(write(fd, buf, n) == (ssize_t)n);
+    close(fd);
+    result cut = run("wasm", "call", path, "compute", "6", "7", NULL);
+    ck_assert_int_eq(cut.status, 1);
+    ck_assert_msg(!strncmp(cut.err, path, strlen(path)) && strstr(cut.err, ": 0x") != NULL, "%s", cut.err);
+    done(&cut);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(wasm_run_component)
+{
+    if (!have_components())
+        return;
+    /* WASI 0.2 is not provided yet: the first WASI call traps cleanly */
+    result r = run("wasm", "run", CM_HELLO, NULL);
+    ck_assert_int_eq(r.status, 134);
+    ck_assert_msg(strstr(r.err, "trap: unresolved host import \"wasi:cli/") != NULL, "%s", r.err);
+    done(&r);
+    result none = run("wasm", "run", CM_MINIMAL, NULL);
+    ck_assert_int_eq(none.status, 1);
+    ck_assert_str_eq(none.err, CM_MINIMAL ": not a command component: no \"wasi:cli/run@0.2.x\" export; "
+                               "it exports: compute compute-using-host\n");
+    done(&none);
+}
+END_TEST
+
 #define HELLO TEST_BUILD_DIR "/tests/wasi_c/cli_hello.wasm"
 
 /* A `wasm run` result: the CLI's own messages plus what the guest wrote to
@@ -489,6 +596,8 @@ Suite *cli_suite(void)
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, binary_runs_the_quick_start);
     tcase_add_test(tc, wasm_validate_and_call);
+    tcase_add_test(tc, wasm_call_component);
+    tcase_add_test(tc, wasm_run_component);
     tcase_add_test(tc, wasm_run_args_env_and_exit_code);
     tcase_add_test(tc, wasm_run_trap_fuel_and_memory);
     tcase_add_test(tc, wasm_run_mounts);

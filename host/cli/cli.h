@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "component/component.h"
 #include "vm/vm.h"
 
 #define WIPPY_VERSION "0.1.0"
@@ -34,5 +35,9 @@ uint8_t *wippy_read_file(const char *path, size_t *size);
  * prints a trap's message and backtrace. */
 vm_module *wippy_wasm_load(const char *path, FILE *err);
 void wippy_wasm_print_trap(FILE *err, const vm_trap *trap);
+/* Reads and decodes FILE when it is a component (layer 1): 0 with *f set,
+ * 1 after printing why it cannot be read or decoded, -2 when it is not a
+ * component (a core module: *f is NULL). */
+int wippy_component_load(const char *path, cm_file **f, FILE *err);
 
 #endif

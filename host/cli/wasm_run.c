@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "component/runtime.h"
 #include "host/cli/cli.h"
 #include "vm/vm.h"
 #include "wasi/wasi.h"
@@ -220,10 +221,74 @@ static const char **guest_env(const run_options *o, size_t *count)
     return all;
 }
 
+/* A command component: its `wasi:cli/run@0.2.x` export's `run`. WASI 0.2
+ * is not provided yet, so its imports link as functions that trap when
+ * called: the run fails cleanly at the first WASI call. Exit status 0
+ * for ok, 1 for err (what `wasi:cli/exit` gives too), 134 after a trap,
+ * 1 when it cannot be loaded or is not a command. */
+static int run_component(const run_options *o, const char *path, cm_file *f, FILE *err)
+{
+    vm_error e;
+    char msg[1024];
+    vm_config limits = { .max_memory_pages = o->max_pages };
+    cm_instance *ci = cm_instantiate(f, NULL, &limits, &e);
+    if (ci == NULL) {
+        fprintf(err, "%s: %s\n", path, e.message);
+        return 1;
+    }
+    int status = 1;
+    const char *run = NULL;
+    for (uint32_t i = 0; i < cm_export_count(ci) && run == NULL; i++)
+        if (!strncmp(cm_export_name(ci, i), "wasi:cli/run@0.2.", 17))
+            run = cm_export_name(ci, i);
+    if (run == NULL) {
+        fprintf(err, "%s: not a command component: no \"wasi:cli/run@0.2.x\" export; it exports:",
+                path);
+        for (uint32_t i = 0; i < cm_export_count(ci); i++)
+            fprintf(err, " %s", cm_export_name(ci, i));
+        fputc('\n', err);
+        cm_instance_free(ci);
+        return 1;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%s#run", run);
+    cm_func *fn = cm_export_find(ci, name, msg, sizeof msg);
+    cm_call *c = fn ? cm_call_new(ci) : NULL;
+    host_value result = host_nil();
+    if (fn == NULL) {
+        fprintf(err, "%s: %s\n", path, msg);
+    } else if (c == NULL || !cm_call_start(c, fn, NULL, 0, msg, sizeof msg)) {
+        fprintf(err, "%s: %s\n", path, c ? msg : "out of memory");
+    } else {
+        vm_status s = cm_call_run(c, o->fuel);
+        if (s == VM_OUT_OF_FUEL) {
+            fprintf(err, "%s: out of fuel (--fuel %" PRIu64 ")\n", path, o->fuel);
+        } else if (!cm_call_finish(c, &result, msg, sizeof msg)) {
+            fprintf(err, "trap: %s\n", msg);
+            status = 134;
+        } else {
+            status = result.kind == HOST_VALUE_MAP && host_map_get(&result, "ok", 2) ? 0 : 1;
+        }
+    }
+    host_value_free(&result);
+    cm_call_free(c);
+    cm_instance_free(ci);
+    return status;
+}
+
 /* Loads, links and runs the module; returns the exit status. */
 static int run_module(const run_options *o, int argc, char **argv, FILE *err)
 {
     const char *path = argv[0];
+    cm_file *cf;
+    int cs = wippy_component_load(path, &cf, err);
+    if (cs != -2) {
+        if (cf != NULL) {
+            cs = run_component(o, path, cf, err);
+            cm_file_free(cf);
+        }
+        return cs;
+    }
     vm_module *m = wippy_wasm_load(path, err);
     if (m == NULL)
         return 1;

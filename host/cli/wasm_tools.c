@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "component/component.h"
+#include "component/runtime.h"
+#include "component/wave.h"
 #include "host/cli/cli.h"
 #include "vm/vm.h"
 
@@ -159,8 +161,116 @@ void wippy_wasm_print_trap(FILE *err, const vm_trap *trap)
     }
 }
 
+/* Decodes FILE when it is a component: *f gets it (NULL and 1 returned
+ * after printing the error), or -2 when it is not a component. */
+int wippy_component_load(const char *path, cm_file **f, FILE *err)
+{
+    *f = NULL;
+    size_t size;
+    uint8_t *bytes = wippy_read_file(path, &size);
+    if (bytes == NULL) {
+        fprintf(err, "wippy: cannot read %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    if (!cm_is_component(bytes, size)) {
+        free(bytes);
+        return -2;
+    }
+    vm_error e;
+    *f = cm_decode(bytes, size, &e);
+    free(bytes);
+    if (*f == NULL) {
+        fprintf(err, "%s: %s\n", path, e.message);
+        return 1;
+    }
+    return 0;
+}
+
+/* `wasm call` of a component: the arguments in WAVE text, parsed by the
+ * parameter types; the result printed in WAVE. Imports nobody provides
+ * trap when called. Trailing option arguments may be left out (none). */
+static int component_call(const char *path, cm_file *f, const char *name, int argc, char **argv,
+                          FILE *out, FILE *err)
+{
+    int status = 1;
+    vm_error e;
+    char msg[1024];
+    host_value *args = NULL, result = host_nil();
+    cm_call *c = NULL;
+    const cm_types *t = &f->types;
+    const cm_type *ft = NULL;
+    cm_instance *ci = cm_instantiate(f, NULL, NULL, &e);
+    if (ci == NULL) {
+        fprintf(err, "%s: %s\n", path, e.message);
+        return 1;
+    }
+    cm_func *fn = cm_export_find(ci, name, msg, sizeof msg);
+    if (fn == NULL) {
+        fprintf(err, "%s: %s\n", path, msg);
+        goto done;
+    }
+    ft = cm_type_get(t, cm_func_type(fn));
+    uint32_t need = ft->nfields;
+    while (need > 0 && need > (uint32_t)argc &&
+           cm_type_get(t, ft->fields[need - 1].type)->kind == CM_OPTION)
+        need--;
+    if ((uint32_t)argc < need || (uint32_t)argc > ft->nfields) {
+        fprintf(err, "%s: %s takes %u argument%s (", path, name, ft->nfields,
+                ft->nfields == 1 ? "" : "s");
+        for (uint32_t i = 0; i < ft->nfields; i++) {
+            char tn[128];
+            cm_wave_type_name(t, ft->fields[i].type, tn, sizeof tn);
+            fprintf(err, "%s%s: %s", i ? ", " : "", ft->fields[i].label, tn);
+        }
+        fprintf(err, "), got %d\n", argc);
+        goto done;
+    }
+    args = calloc(ft->nfields + 1, sizeof *args);
+    if (args == NULL)
+        goto done;
+    for (uint32_t i = 0; i < (uint32_t)argc; i++)
+        if (!cm_wave_parse(t, ft->fields[i].type, argv[i], strlen(argv[i]), &args[i], msg,
+                           sizeof msg)) {
+            fprintf(err, "%s: argument %u (%s): %s\n", name, i + 1, ft->fields[i].label, msg);
+            goto done;
+        }
+    c = cm_call_new(ci);
+    if (c == NULL || !cm_call_start(c, fn, args, ft->nfields, msg, sizeof msg)) {
+        fprintf(err, "%s: %s\n", name, c ? msg : "out of memory");
+        goto done;
+    }
+    cm_call_run(c, VM_FUEL_UNLIMITED);
+    if (!cm_call_finish(c, &result, msg, sizeof msg)) {
+        fprintf(err, "trap: %s\n", msg);
+        goto done;
+    }
+    if (ft->elem != CM_NO_TYPE) {
+        cm_wave_print(t, ft->elem, &result, out);
+        fputc('\n', out);
+    }
+    status = 0;
+done:
+    if (args != NULL)
+        for (uint32_t i = 0; i < ft->nfields; i++)
+            host_value_free(&args[i]);
+    free(args);
+    host_value_free(&result);
+    cm_call_free(c);
+    cm_instance_free(ci);
+    return status;
+}
+
 static int call(const char *path, const char *name, int argc, char **argv, FILE *out, FILE *err)
 {
+    cm_file *cf;
+    int cs = wippy_component_load(path, &cf, err);
+    if (cs != -2) {
+        if (cf != NULL) {
+            cs = component_call(path, cf, name, argc, argv, out, err);
+            cm_file_free(cf);
+        }
+        return cs;
+    }
     vm_module *m = wippy_wasm_load(path, err);
     if (m == NULL)
         return 1;
