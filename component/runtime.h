@@ -56,6 +56,15 @@ typedef struct {
 typedef struct {
     const cm_host_func *funcs;
     size_t nfuncs;
+    /* Strict linking (as wasmtime's linker): every import must be
+     * supplied, else cm_instantiate fails with VM_ERR_LINK: `import "f"
+     * was not found`, `import "i": export "f" was not found`, `import
+     * "f": expected instance found func` (the host has a top-level
+     * function of that name). An instance import whose type exports no
+     * functions (empty, or only types and empty instances) needs nothing.
+     * Without it (the default) an import no host provides links and traps
+     * when called. */
+    bool strict;
 } cm_host;
 
 typedef struct cm_instance cm_instance;
