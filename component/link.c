@@ -110,6 +110,13 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
         return vm_host_trap(caller, "out of memory");
     host_value result = host_nil();
     cm_instance *ci = lc->inst->root;
+    if (lc->target->kind == CM_FN_LIFTED && lc->target->inst == lc->inst) {
+        /* a lifted function of the calling instance itself: it is on the
+         * stack, so entering it again is refused (may_enter) */
+        free(vals);
+        return vm_host_trap(caller, "cannot enter component instance: %s calls a function of "
+                            "its own instance", lc->target->name);
+    }
     if (env.adapter)
         cm_adapter_begin(ci);
     bool ok = cm_abi_lift_values(&env.cx, ptypes, names, np, args, lc->nparams, CM_MAX_FLAT, vals);
