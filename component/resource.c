@@ -133,14 +133,10 @@ static vm_host_status res_call(vm_caller *caller, const vm_value *args, vm_value
         cm_handle *h = entry(rc->inst, x);
         if (h == NULL)
             return vm_host_trap(caller, "unknown handle index %u", x);
-        if (h->rt != rc->rt)
-            return vm_host_trap(caller, "handle index %u used with the wrong type", x);
         results[0] = (vm_value){ .type = VM_I32, .of.i32 = h->rep };
         return VM_HOST_DONE;
     }
     default:
-        if (entry(rc->inst, x) != NULL && entry(rc->inst, x)->rt != rc->rt)
-            return vm_host_trap(caller, "handle index %u used with the wrong type", x);
         if (!drop(rc->inst, x, err, sizeof err))
             return vm_host_trap(caller, "%s", err);
         return VM_HOST_DONE;
