@@ -144,7 +144,7 @@ static bool import_from_host(cm_inst *in, const cm_def *d, vm_error *err)
     const cm_types *types = &ci->file->types;
     const char *name = d->u.extern_.name;
     cm_item *slot = &in->spaces[d->sort][d->index];
-    bool strict = ci->host->strict;
+    bool strict = (ci->flags & CM_LINK_STRICT) != 0;
     if (strict && d->sort != CM_SORT_FUNC && d->sort != CM_SORT_TYPE && host_has_func(ci->host, name))
         return fail(err, VM_ERR_LINK, "import \"%s\": expected %s found func", name,
                     cm_sort_name(d->sort));
@@ -490,6 +490,12 @@ static bool replay(cm_instance *ci, vm_error *err)
 cm_instance *cm_instantiate(const cm_file *f, const cm_host *host, const vm_config *cfg,
                             vm_error *err)
 {
+    return cm_instantiate_flags(f, host, 0, cfg, err);
+}
+
+cm_instance *cm_instantiate_flags(const cm_file *f, const cm_host *host, unsigned flags,
+                                  const vm_config *cfg, vm_error *err)
+{
     static const cm_host none = { 0 };
     memset(err, 0, sizeof *err);
     cm_instance *ci = calloc(1, sizeof *ci);
@@ -499,6 +505,7 @@ cm_instance *cm_instantiate(const cm_file *f, const cm_host *host, const vm_conf
     }
     ci->file = f;
     ci->host = host ? host : &none;
+    ci->flags = flags;
     ci->store = vm_store_new(cfg);
     if (ci->store == NULL || (ci->top = inst_new(ci, f->root, NULL)) == NULL ||
         (ci->hostside = inst_new(ci, f->root, NULL)) == NULL) {

@@ -100,6 +100,7 @@ struct cm_inst {
 struct cm_instance {
     const cm_file *file;
     const cm_host *host;
+    unsigned flags;           /* CM_LINK_STRICT */
     vm_store *store;
     cm_inst *top;
     cm_inst *hostside;        /* the host's handle table (no definitions) */
