@@ -178,7 +178,9 @@ bool cm_abi_lift_string(cm_abi *cx, uint32_t ptr, uint32_t len, host_value *out)
         len &= ~UTF16_TAG;
     }
     uint64_t bytes = utf16 ? (uint64_t)len * 2 : len;
-    if (utf16 && (ptr & 1))
+    /* CanonicalABI load_string_from_range: alignment 2 for utf16 and for
+     * latin1+utf16 whichever the tag says */
+    if (enc != CM_UTF8 && (ptr & 1))
         return cm_abi_fail(cx, "string pointer 0x%x is not aligned to 2", ptr);
     if (bytes > CM_MAX_STRING_BYTES)
         return cm_abi_fail(cx, "string of %llu bytes is longer than 2^31-1", (unsigned long long)bytes);

@@ -114,15 +114,45 @@ static cm_func *host_func(cm_inst *in, const char *iface, const char *name, cm_t
     return f->name ? f : NULL;
 }
 
+/* True when an instance type needs nothing from the host: it exports only
+ * types and instances that need nothing (bounded: types nest at most
+ * CM_ABI_MAX_DEPTH levels, checked here). */
+static bool instance_is_empty(const cm_types *types, cm_typeid it, unsigned depth)
+{
+    const cm_type *t = cm_type_get(types, it);
+    if (depth > CM_ABI_MAX_DEPTH)
+        return false;
+    for (uint32_t i = 0; i < t->nexports; i++) {
+        const cm_decl *e = &t->exports[i];
+        if (e->sort == CM_SORT_TYPE)
+            continue;
+        if (e->sort != CM_SORT_INSTANCE || !instance_is_empty(types, e->type, depth + 1))
+            return false;
+    }
+    return true;
+}
+
+/* A host with a top-level function named name (strict linking's kind check). */
+static bool host_has_func(const cm_host *host, const char *name)
+{
+    return cm_host_lookup(host, NULL, name) != NULL;
+}
+
 static bool import_from_host(cm_inst *in, const cm_def *d, vm_error *err)
 {
     cm_instance *ci = in->root;
     const cm_types *types = &ci->file->types;
     const char *name = d->u.extern_.name;
     cm_item *slot = &in->spaces[d->sort][d->index];
+    bool strict = (ci->flags & CM_LINK_STRICT) != 0;
+    if (strict && d->sort != CM_SORT_FUNC && d->sort != CM_SORT_TYPE && host_has_func(ci->host, name))
+        return fail(err, VM_ERR_LINK, "import \"%s\": expected %s found func", name,
+                    cm_sort_name(d->sort));
     switch (d->sort) {
     case CM_SORT_FUNC:
         slot->p = host_func(in, NULL, name, d->type);
+        if (slot->p != NULL && strict && ((cm_func *)slot->p)->kind == CM_FN_UNRESOLVED)
+            return fail(err, VM_ERR_LINK, "import \"%s\" was not found", name);
         return slot->p != NULL || fail(err, VM_ERR_NOMEM, "out of memory");
     case CM_SORT_TYPE:
         return true;
@@ -136,7 +166,14 @@ static bool import_from_host(cm_inst *in, const cm_def *d, vm_error *err)
             cm_item item = { .t = e->type };
             if (e->sort == CM_SORT_FUNC && (item.p = host_func(in, name, e->name, e->type)) == NULL)
                 return fail(err, VM_ERR_NOMEM, "out of memory");
-            if (e->sort != CM_SORT_FUNC && e->sort != CM_SORT_TYPE)
+            if (e->sort == CM_SORT_FUNC && strict && ((cm_func *)item.p)->kind == CM_FN_UNRESOLVED)
+                return fail(err, VM_ERR_LINK, "import \"%s\": export \"%s\" was not found", name,
+                            e->name);
+            if (e->sort == CM_SORT_INSTANCE && instance_is_empty(types, e->type, 0)) {
+                /* an empty instance: nothing to supply */
+                if ((item.p = cm_rt_alloc(ci, sizeof(cm_iobj))) == NULL)
+                    return fail(err, VM_ERR_NOMEM, "out of memory");
+            } else if (e->sort != CM_SORT_FUNC && e->sort != CM_SORT_TYPE)
                 return fail(err, VM_ERR_LINK, "import \"%s\": the host cannot supply its %s \"%s\"",
                             name, cm_sort_name(e->sort), e->name);
             if (!iobj_add(ci, o, e->name, e->sort, item))
@@ -146,6 +183,8 @@ static bool import_from_host(cm_inst *in, const cm_def *d, vm_error *err)
         return true;
     }
     default:
+        if (strict)
+            return fail(err, VM_ERR_LINK, "import \"%s\" was not found", name);
         return fail(err, VM_ERR_LINK, "import \"%s\": a %s cannot be supplied by the host", name,
                     cm_sort_name(d->sort));
     }
@@ -451,6 +490,12 @@ static bool replay(cm_instance *ci, vm_error *err)
 cm_instance *cm_instantiate(const cm_file *f, const cm_host *host, const vm_config *cfg,
                             vm_error *err)
 {
+    return cm_instantiate_flags(f, host, 0, cfg, err);
+}
+
+cm_instance *cm_instantiate_flags(const cm_file *f, const cm_host *host, unsigned flags,
+                                  const vm_config *cfg, vm_error *err)
+{
     static const cm_host none = { 0 };
     memset(err, 0, sizeof *err);
     cm_instance *ci = calloc(1, sizeof *ci);
@@ -460,6 +505,7 @@ cm_instance *cm_instantiate(const cm_file *f, const cm_host *host, const vm_conf
     }
     ci->file = f;
     ci->host = host ? host : &none;
+    ci->flags = flags;
     ci->store = vm_store_new(cfg);
     if (ci->store == NULL || (ci->top = inst_new(ci, f->root, NULL)) == NULL ||
         (ci->hostside = inst_new(ci, f->root, NULL)) == NULL) {

@@ -95,6 +95,7 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
     char err[512] = "";
     cm_abi_env env;
     cm_abi_setup(&env, lc->inst, lc->memory, lc->realloc, lc->enc, err, sizeof err);
+    env.adapter = lc->target->kind == CM_FN_LIFTED;
     uint32_t np = ft->nfields;
     if (np > MAX_PARAMS)
         return vm_host_trap(caller, "%s: more than %d parameters", lc->target->name, MAX_PARAMS);
@@ -108,12 +109,28 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
     if (vals == NULL)
         return vm_host_trap(caller, "out of memory");
     host_value result = host_nil();
+    cm_instance *ci = lc->inst->root;
+    if (lc->target->kind == CM_FN_LIFTED && lc->target->inst == lc->inst) {
+        /* a lifted function of the calling instance itself: it is on the
+         * stack, so entering it again is refused (may_enter) */
+        free(vals);
+        return vm_host_trap(caller, "cannot enter component instance: %s calls a function of "
+                            "its own instance", lc->target->name);
+    }
+    if (env.adapter)
+        cm_adapter_begin(ci);
     bool ok = cm_abi_lift_values(&env.cx, ptypes, names, np, args, lc->nparams, CM_MAX_FLAT, vals);
     if (!ok) {
+        for (uint32_t i = 0; i < np; i++)
+            host_value_free(&vals[i]);
         free(vals);
+        if (env.adapter)
+            cm_adapter_end(ci);
         return vm_host_trap(caller, "calling %s: %s", lc->target->name, err);
     }
     ok = cm_call_func_nested(lc->target, vals, np, &result, err, sizeof err);
+    if (env.adapter)
+        cm_adapter_end(ci);
     for (uint32_t i = 0; i < np; i++)
         host_value_free(&vals[i]);
     free(vals);

@@ -170,6 +170,24 @@ bool cm_lift_handle(cm_abi *cx, cm_typeid handle, uint32_t index, host_value *ou
     cm_handle *h = entry(in, index);
     if (h == NULL)
         return cm_abi_fail(cx, "unknown handle index %u", index);
+    if (ht->kind == CM_BORROW && env->adapter && in->root->hostside->adapter_depth > 0) {
+        /* into another instance: a borrow in the host table for the call */
+        cm_inst *host = in->root->hostside;
+        cm_handle b = { .own = false, .rt = h->rt, .impl = h->impl, .rep = h->rep,
+                        .adapter_depth = host->adapter_depth };
+        if (h->own) {   /* the caller's own is lent for the call */
+            h->lend_count++;
+            b.lender = in;
+            b.lender_index = index;
+        }
+        uint32_t hi;
+        char err[128];
+        if (!add(host, b, &hi, err, sizeof err))
+            return cm_abi_fail(cx, "%s", err);
+        host->adapter_borrows++;
+        *out = host_int(hi);
+        return true;
+    }
     if (ht->kind == CM_BORROW) {
         *out = host_int(h->rep);
         return true;
@@ -221,6 +239,29 @@ bool cm_lower_handle(cm_abi *cx, cm_typeid handle, const host_value *v, uint32_t
     h->lend_count++;
     in->num_borrows++;
     return true;
+}
+
+void cm_adapter_begin(cm_instance *ci)
+{
+    ci->hostside->adapter_depth++;
+}
+
+void cm_adapter_end(cm_instance *ci)
+{
+    cm_inst *host = ci->hostside;
+    uint32_t depth = host->adapter_depth;
+    if (depth == 0)
+        return;
+    for (uint32_t i = 1; i < host->nhandles && host->adapter_borrows; i++)
+        if (host->handles[i].used && !host->handles[i].own && host->handles[i].adapter_depth == depth) {
+            cm_handle *lent = host->handles[i].lender
+                                  ? entry(host->handles[i].lender, host->handles[i].lender_index) : NULL;
+            if (lent != NULL && lent->lend_count)
+                lent->lend_count--;
+            release(host, i);
+            host->adapter_borrows--;
+        }
+    host->adapter_depth--;
 }
 
 void cm_end_borrows(cm_inst *inst)

@@ -70,6 +70,19 @@ typedef struct cm_call cm_call;
  * nested deeper than 100 levels", ... */
 cm_instance *cm_instantiate(const cm_file *f, const cm_host *host, const vm_config *cfg,
                             vm_error *err);
+
+/* cm_instantiate with flags:
+ *
+ * CM_LINK_STRICT: strict linking (as wasmtime's linker): every import must
+ * be supplied, else it fails with VM_ERR_LINK: `import "f" was not found`,
+ * `import "i": export "f" was not found`, `import "i": expected instance
+ * found func` (the host has a top-level function of that name). An
+ * instance import whose type exports no functions (empty, or only types
+ * and such empty instances) needs nothing. Without it an import no host
+ * provides links and traps when called. */
+#define CM_LINK_STRICT 1u
+cm_instance *cm_instantiate_flags(const cm_file *f, const cm_host *host, unsigned flags,
+                                  const vm_config *cfg, vm_error *err);
 void cm_instance_free(cm_instance *ci);
 
 /* The store the instance tree lives in. */

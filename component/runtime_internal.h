@@ -75,6 +75,10 @@ typedef struct {
     uint32_t rep;
     uint32_t lend_count;      /* own: borrows of it outstanding */
     uint32_t borrow_of;       /* borrow: the call scope it belongs to */
+    uint32_t adapter_depth;   /* host table: a borrow lent for the adapter call at
+                                 this depth (1..), released when it returns; 0: none */
+    cm_inst *lender;          /* such a borrow of an own: the caller's table, */
+    uint32_t lender_index;    /* and the own handle lent (its lend_count) */
     uint32_t next_free;
 } cm_handle;
 
@@ -87,6 +91,8 @@ struct cm_inst {
     cm_handle *handles;       /* index 0 is never used */
     uint32_t nhandles, cap_handles, free_handle;
     uint32_t num_borrows;     /* borrows lent to a call into this instance, not yet dropped */
+    uint32_t adapter_depth;   /* host side: adapter calls in progress */
+    uint32_t adapter_borrows; /* host side: temporary borrows of those calls */
     bool may_leave;
     cm_inst *next_all;        /* every cm_inst of the tree, for freeing the tables */
 };
@@ -94,6 +100,7 @@ struct cm_inst {
 struct cm_instance {
     const cm_file *file;
     const cm_host *host;
+    unsigned flags;           /* CM_LINK_STRICT */
     vm_store *store;
     cm_inst *top;
     cm_inst *hostside;        /* the host's handle table (no definitions) */
@@ -121,6 +128,9 @@ typedef struct {
     cm_abi cx;
     cm_inst *inst;            /* the guest side: its memory, realloc, handle table */
     vm_func *realloc;
+    bool adapter;             /* lifting for a call into another component
+                                 instance: a borrow becomes a temporary borrow
+                                 in the host table, not the rep */
 } cm_abi_env;
 
 /* call.c: an ABI context for a function's options, lifting and lowering
@@ -140,6 +150,10 @@ vm_func *cm_resource_func(cm_inst *inst, cm_canon_op op, cm_typeid rt, char *err
 /* resource.c: the handle hooks of an ABI context lifting/lowering for inst. */
 bool cm_lift_handle(cm_abi *cx, cm_typeid handle, uint32_t index, host_value *out);
 bool cm_lower_handle(cm_abi *cx, cm_typeid handle, const host_value *v, uint32_t *index);
+/* resource.c: the temporary host-table borrows of an adapter call: begin
+ * before lifting its arguments, end after it returns (releases them). */
+void cm_adapter_begin(cm_instance *ci);
+void cm_adapter_end(cm_instance *ci);
 /* resource.c: frees a handle table. */
 void cm_handles_free(cm_inst *inst);
 /* resource.c: ends the borrows lent to inst during a call (after it returns). */

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "component/runtime.h"
+
 typedef struct {
     unsigned long passed, failed, skipped;
 } run_counts;
@@ -22,5 +24,10 @@ void skip_reason_count(const char *reason);
  * verbose, prints each failure as "FILE:LINE: command: ..." and each skip
  * with its reason. */
 void run_script(const char *json_path, bool verbose, run_counts *counts);
+
+/* cm_host.c: the host instance wasmtime's wast runner provides
+ * ("host", "host-return-two"), and the instance its calls run in. */
+const cm_host *cm_spectest_host(void);
+void cm_spectest_set_instance(cm_instance *ci);
 
 #endif

@@ -11,11 +11,20 @@
  *                          VM_ERR_MALFORMED (as the core runner counts it)
  *   unsupported            what the converter could not convert: skipped
  *
- * The commands that run code, module_instance, register, action,
- * assert_return, assert_trap, assert_exhaustion, assert_unlinkable and
- * assert_uninstantiable, need instantiation and calls, which this runtime
- * does not have yet: each has a handler of its own that skips it today, for
- * the runtime to fill in. A form kept as text (`quote`, or what jco could
+ *   module                 also instantiated (cm_instantiate with the
+ *                          host of cm_host.c); the current instance
+ *   module_instance        instantiates a named definition
+ *   register               names an instance for later commands
+ *   action                 an invoke must not trap ("get": skipped)
+ *   assert_return          the lifted result matches the expected value
+ *                          (the JSON values against host_value, as
+ *                          component/abi.h maps them)
+ *   assert_trap            the call traps; a different message is a note
+ *   assert_exhaustion      the same
+ *   assert_unlinkable      decodes, and cm_instantiate fails
+ *   assert_uninstantiable  the same
+ *
+ * A form kept as text (`quote`, or what jco could
  * not encode) is skipped: there is no text parser here.
  *
  * A script whose ";;!" header asks for a feature this runtime lacks
@@ -39,7 +48,21 @@
 
 #define MAX_WASM_SIZE ((size_t)64 << 20)
 
-#define NEEDS_INSTANTIATION "needs instantiation (not yet in this runtime)"
+
+/* A decoded component kept for the script: a definition (module_definition,
+ * for module_instance) or the file of an instance. */
+typedef struct {
+    char *name;                /* "$D", or NULL */
+    cm_file *file;
+    bool definition;
+} named_file;
+
+/* An instance: by its name, or registered under "as". */
+typedef struct {
+    char *name;
+    cm_instance *ci;
+    bool registered;           /* an alias made by register (not owned) */
+} named_instance;
 
 typedef struct {
     const char *path;          /* of the .json */
@@ -48,6 +71,12 @@ typedef struct {
     run_counts *counts;
     unsigned long line;        /* of the command being run */
     const char *command;       /* its type */
+    const char *source;        /* the script's "source_filename" ("" if none) */
+    named_file *files;
+    size_t nfiles, cap_files;
+    named_instance *insts;
+    size_t ninsts, cap_insts;
+    cm_instance *current;      /* the last instantiated (NULL: it failed) */
 } script;
 
 /* ---- reporting ---------------------------------------------------------- */
@@ -189,8 +218,21 @@ typedef enum {
  * component with cm_decode, a core module with vm_module_load (every
  * feature on, as a component's embedded modules are loaded). Nothing is
  * kept: the runtime will keep what it instantiates. */
+static form_result decode_form_keep(script *sc, const json_value *cmd, vm_error *err,
+                                    cm_file **keep);
+
 static form_result decode_form(script *sc, const json_value *cmd, vm_error *err)
 {
+    return decode_form_keep(sc, cmd, err, NULL);
+}
+
+/* decode_form, keeping a decoded component in *keep when keep is given
+ * (a core module is never kept: *keep stays NULL). */
+static form_result decode_form_keep(script *sc, const json_value *cmd, vm_error *err,
+                                    cm_file **keep)
+{
+    if (keep != NULL)
+        *keep = NULL;
     memset(err, 0, sizeof *err);
     const char *kind = json_string(json_get(cmd, "kind"));
     bool core = kind != NULL && strcmp(kind, "core") == 0;
@@ -210,7 +252,10 @@ static form_result decode_form(script *sc, const json_value *cmd, vm_error *err)
     } else {
         cm_file *f = cm_decode(bytes, size, err);
         ok = f != NULL;
-        cm_file_free(f);
+        if (keep != NULL)
+            *keep = f;
+        else
+            cm_file_free(f);
     }
     free(bytes);
     if (ok)
@@ -222,25 +267,77 @@ static form_result decode_form(script *sc, const json_value *cmd, vm_error *err)
 
 /* ---- the commands that decode ------------------------------------------- */
 
-/* "module" and "module_definition": the form must decode and validate.
- * (With a runtime, "module" will also instantiate it.) */
+static bool keep_file(script *sc, const char *name, cm_file *f, bool definition);
+static bool keep_instance(script *sc, const char *name, cm_instance *ci);
+static cm_instance *instantiate(script *sc, const cm_file *f, vm_error *err);
+
+/* What the host of cm_host.c cannot supply yet (cm_host has functions
+ * only): the reason to skip a component importing it, or NULL. */
+static const char *host_gap(const char *message)
+{
+    if (strstr(message, "the host cannot supply") != NULL)
+        return "host imports beyond functions (nested instances, core modules) not yet supported";
+    return NULL;
+}
+
+/* "module" and "module_definition": the form must decode and validate; a
+ * "module" is also instantiated and becomes the current instance (named
+ * by "name"); a definition is kept under its name for module_instance. */
 static void cmd_module(script *sc, const json_value *cmd)
 {
+    bool definition = strcmp(sc->command, "module_definition") == 0;
+    const char *name = json_string(json_get(cmd, "name"));
+    if (!definition)
+        sc->current = NULL;
     if (is_text_form(cmd)) {
         skip(sc, "text format");
         return;
     }
     vm_error err;
-    form_result r = decode_form(sc, cmd, &err);
-    if (r == FORM_OK)
-        pass(sc);
-    else if (r == FORM_REJECTED && err.kind == VM_ERR_UNSUPPORTED)
+    cm_file *f = NULL;
+    form_result r = decode_form_keep(sc, cmd, &err, &f);
+    if (r == FORM_REJECTED && err.kind == VM_ERR_UNSUPPORTED) {
         skip_unsupported(sc, &err);
-    else if (r == FORM_REJECTED)
+        return;
+    }
+    if (r == FORM_REJECTED) {
         failure(sc, "%s: %s: %s", json_string(json_get(cmd, "filename")),
                 error_kind_name(err.kind), err.message);
-    else
+        return;
+    }
+    if (r != FORM_OK) {
         failure(sc, "%s", err.message);
+        return;
+    }
+    if (f == NULL) {   /* a core module: decoded is all a component script needs */
+        pass(sc);
+        return;
+    }
+    if (!keep_file(sc, name, f, definition)) {
+        cm_file_free(f);
+        failure(sc, "out of memory");
+        return;
+    }
+    if (definition) {
+        pass(sc);
+        return;
+    }
+    cm_instance *ci = instantiate(sc, f, &err);
+    if (ci == NULL && host_gap(err.message) != NULL) {
+        skip(sc, host_gap(err.message));
+        return;
+    }
+    if (ci == NULL) {
+        failure(sc, "%s: instantiation: %s: %s", json_string(json_get(cmd, "filename")),
+                error_kind_name(err.kind), err.message);
+        return;
+    }
+    if (!keep_instance(sc, name, ci)) {
+        cm_instance_free(ci);
+        failure(sc, "out of memory");
+        return;
+    }
+    pass(sc);
 }
 
 /* The rules the validator does not check yet, by the words of the
@@ -355,55 +452,701 @@ static void cmd_unsupported(script *sc, const json_value *cmd)
     skip(sc, text);
 }
 
-/* ---- the commands that need the runtime ---------------------------------- */
-/* Each one skips today; instantiation and calls fill them in. */
+/* ---- the commands that instantiate and call ------------------------------ */
 
-static void cmd_module_instance(script *sc, const json_value *cmd)
+/* A definition kept for module_instance, or the file an instance runs. */
+static bool keep_file(script *sc, const char *name, cm_file *f, bool definition)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    if (sc->nfiles == sc->cap_files) {
+        size_t cap = sc->cap_files ? 2 * sc->cap_files : 16;
+        named_file *p = realloc(sc->files, cap * sizeof *p);
+        if (p == NULL)
+            return false;
+        sc->files = p;
+        sc->cap_files = cap;
+    }
+    sc->files[sc->nfiles++] = (named_file){ name ? strdup(name) : NULL, f, definition };
+    return true;
 }
 
+static bool keep_instance(script *sc, const char *name, cm_instance *ci)
+{
+    if (sc->ninsts == sc->cap_insts) {
+        size_t cap = sc->cap_insts ? 2 * sc->cap_insts : 16;
+        named_instance *p = realloc(sc->insts, cap * sizeof *p);
+        if (p == NULL)
+            return false;
+        sc->insts = p;
+        sc->cap_insts = cap;
+    }
+    sc->insts[sc->ninsts++] = (named_instance){ name ? strdup(name) : NULL, ci, false };
+    sc->current = ci;
+    return true;
+}
+
+/* The instance named name (the latest of that name), or the current one. */
+static cm_instance *find_instance(script *sc, const char *name)
+{
+    if (name == NULL)
+        return sc->current;
+    for (size_t i = sc->ninsts; i-- > 0;)
+        if (sc->insts[i].name != NULL && strcmp(sc->insts[i].name, name) == 0)
+            return sc->insts[i].ci;
+    return NULL;
+}
+
+static void script_free(script *sc)
+{
+    for (size_t i = 0; i < sc->ninsts; i++) {
+        if (!sc->insts[i].registered)
+            cm_instance_free(sc->insts[i].ci);
+        free(sc->insts[i].name);
+    }
+    for (size_t i = 0; i < sc->nfiles; i++) {
+        cm_file_free(sc->files[i].file);
+        free(sc->files[i].name);
+    }
+    free(sc->insts);
+    free(sc->files);
+}
+
+/* Instantiates f with the script's host: the instance, or NULL with err. */
+static cm_instance *instantiate(script *sc, const cm_file *f, vm_error *err)
+{
+    (void)sc;
+    cm_instance *ci = cm_instantiate_flags(f, cm_spectest_host(), CM_LINK_STRICT, NULL, err);
+    return ci;
+}
+
+/* "module_instance": instantiates the named definition (absent: the last). */
+static void cmd_module_instance(script *sc, const json_value *cmd)
+{
+    const char *module = json_string(json_get(cmd, "module"));
+    const char *name = json_string(json_get(cmd, "instance"));
+    const cm_file *f = NULL;
+    for (size_t i = sc->nfiles; i-- > 0 && f == NULL;)
+        if (sc->files[i].definition &&
+            (module == NULL || (sc->files[i].name && strcmp(sc->files[i].name, module) == 0)))
+            f = sc->files[i].file;
+    if (f == NULL) {
+        sc->current = NULL;
+        skip(sc, "no such component definition (it did not decode)");
+        return;
+    }
+    vm_error err;
+    cm_instance *ci = instantiate(sc, f, &err);
+    if (ci == NULL && host_gap(err.message) != NULL) {
+        sc->current = NULL;
+        skip(sc, host_gap(err.message));
+        return;
+    }
+    if (ci == NULL) {
+        sc->current = NULL;
+        failure(sc, "instantiation: %s: %s", error_kind_name(err.kind), err.message);
+        return;
+    }
+    if (!keep_instance(sc, name, ci)) {
+        cm_instance_free(ci);
+        failure(sc, "out of memory");
+        return;
+    }
+    pass(sc);
+}
+
+/* "register": the instance (named, or the current one) becomes importable
+ * under "as" by the components instantiated after it. */
 static void cmd_register(script *sc, const json_value *cmd)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    const char *name = json_string(json_get(cmd, "name"));
+    const char *as = json_string(json_get(cmd, "as"));
+    cm_instance *ci = find_instance(sc, name);
+    if (ci == NULL || as == NULL) {
+        skip(sc, "register: no such instance");
+        return;
+    }
+    if (!keep_instance(sc, as, ci)) {
+        failure(sc, "out of memory");
+        return;
+    }
+    sc->insts[sc->ninsts - 1].registered = true;
+    pass(sc);
+}
+
+/* ---- component values: the script's JSON <-> host_value ---- */
+
+#define MAX_VALUE_DEPTH 100
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    if (s == NULL || *s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    *out = strtoull(s, &end, 10);
+    return errno == 0 && *end == '\0';
+}
+
+static bool parse_s64(const char *s, int64_t *out)
+{
+    if (s == NULL || *s == '\0')
+        return false;
+    char *end;
+    errno = 0;
+    *out = strtoll(s, &end, 10);
+    return errno == 0 && *end == '\0';
+}
+
+static bool is_int_type(const char *t, bool *is_signed)
+{
+    static const char *const u[] = { "u8", "u16", "u32", "u64" };
+    static const char *const s[] = { "s8", "s16", "s32", "s64" };
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(t, u[i]) == 0) {
+            *is_signed = false;
+            return true;
+        }
+        if (strcmp(t, s[i]) == 0) {
+            *is_signed = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+static double float_of_bits(const char *type, uint64_t bits)
+{
+    if (strcmp(type, "f32") == 0) {
+        uint32_t b = (uint32_t)bits;
+        float f;
+        memcpy(&f, &b, 4);
+        return f;
+    }
+    double d;
+    memcpy(&d, &bits, 8);
+    return d;
+}
+
+/* A JSON value of the script as an argument. */
+static bool to_host(const json_value *j, int depth, host_value *out, char *why, size_t len)
+{
+    *out = host_nil();
+    const char *type = json_string(json_get(j, "type"));
+    const json_value *v = json_get(j, "value");
+    const char *str = json_string(v);
+    bool is_signed;
+    if (type == NULL || depth > MAX_VALUE_DEPTH) {
+        snprintf(why, len, "a value without a type, or nested too deep");
+        return false;
+    }
+    if (strcmp(type, "bool") == 0) {
+        *out = host_bool(str != NULL && strcmp(str, "true") == 0);
+        return true;
+    }
+    if (is_int_type(type, &is_signed)) {
+        uint64_t u;
+        int64_t i;
+        if (is_signed && parse_s64(str, &i)) {
+            *out = host_int(i);
+            return true;
+        }
+        if (!is_signed && parse_u64(str, &u)) {
+            *out = u > INT64_MAX ? host_uint(u) : host_int((int64_t)u);
+            return true;
+        }
+        snprintf(why, len, "bad %s %s", type, str ? str : "(none)");
+        return false;
+    }
+    if (strcmp(type, "f32") == 0 || strcmp(type, "f64") == 0) {
+        uint64_t bits;
+        if (!parse_u64(str, &bits)) {
+            snprintf(why, len, "bad %s %s", type, str ? str : "(none)");
+            return false;
+        }
+        *out = host_float(float_of_bits(type, bits));
+        return true;
+    }
+    if (strcmp(type, "char") == 0 || strcmp(type, "string") == 0 || strcmp(type, "enum") == 0) {
+        if (str == NULL) {
+            snprintf(why, len, "%s without a string", type);
+            return false;
+        }
+        *out = host_string(str, json_string_length(v));
+        return out->kind == HOST_VALUE_STRING || (snprintf(why, len, "out of memory"), false);
+    }
+    if (strcmp(type, "list") == 0 || strcmp(type, "tuple") == 0 || strcmp(type, "flags") == 0) {
+        *out = host_list(json_length(v));
+        for (size_t i = 0; i < json_length(v); i++) {
+            host_value item;
+            const char *e = NULL;
+            if (strcmp(type, "flags") == 0) {
+                const char *name = json_string(json_at(v, i));
+                item = host_string(name ? name : "", name ? strlen(name) : 0);
+            } else if (!to_host(json_at(v, i), depth + 1, &item, why, len)) {
+                host_value_free(out);
+                return false;
+            }
+            if (!host_list_push(out, item, &e)) {
+                snprintf(why, len, "%s", e);
+                host_value_free(out);
+                return false;
+            }
+        }
+        return true;
+    }
+    if (strcmp(type, "record") == 0) {
+        *out = host_map();
+        for (size_t i = 0; i < json_length(v); i++) {
+            const json_value *field = json_at(v, i);
+            const char *name = json_string(json_get(field, "name"));
+            host_value item;
+            const char *e = NULL;
+            if (name == NULL) {
+                snprintf(why, len, "a record field without a name");
+                host_value_free(out);
+                return false;
+            }
+            if (!to_host(json_get(field, "value"), depth + 1, &item, why, len)) {
+                host_value_free(out);
+                return false;
+            }
+            if (!host_map_set(out, name, strlen(name), item, &e)) {
+                snprintf(why, len, "%s", e);
+                host_value_free(out);
+                return false;
+            }
+        }
+        return true;
+    }
+    if (strcmp(type, "variant") == 0 || strcmp(type, "result") == 0 || strcmp(type, "option") == 0) {
+        const char *c = json_string(json_get(j, "case"));
+        host_value payload = host_bool(true);
+        if (c == NULL) {
+            snprintf(why, len, "%s without a case", type);
+            return false;
+        }
+        if (v != NULL && !to_host(v, depth + 1, &payload, why, len))
+            return false;
+        if (strcmp(type, "option") == 0) {
+            *out = strcmp(c, "none") == 0 ? host_nil() : payload;
+            return true;
+        }
+        const char *e = NULL;
+        *out = host_map();
+        if (!host_map_set(out, c, strlen(c), payload, &e)) {
+            snprintf(why, len, "%s", e);
+            host_value_free(out);
+            return false;
+        }
+        return true;
+    }
+    snprintf(why, len, "values of type %s are not supported", type);
+    return false;
+}
+
+static const char *kind_name(const host_value *v)
+{
+    static const char *const names[] = { "nil", "bool", "integer", "float", "string", "list", "map" };
+    return names[v->kind];
+}
+
+static bool is_nan_bits(const char *type, uint64_t bits)
+{
+    if (strcmp(type, "f32") == 0)
+        return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0;
+    return (bits & UINT64_C(0x7ff0000000000000)) == UINT64_C(0x7ff0000000000000) &&
+           (bits & UINT64_C(0x000fffffffffffff)) != 0;
+}
+
+/* Compares a lifted result with an expected JSON value; false with why. */
+static bool matches(const json_value *j, const host_value *got, int depth, char *why, size_t len)
+{
+    const char *type = json_string(json_get(j, "type"));
+    const json_value *v = json_get(j, "value");
+    const char *str = json_string(v);
+    bool is_signed;
+    if (type == NULL || depth > MAX_VALUE_DEPTH) {
+        snprintf(why, len, "an expected value without a type, or nested too deep");
+        return false;
+    }
+    if (strcmp(type, "either") == 0) {
+        const json_value *vals = json_get(j, "values");
+        for (size_t i = 0; i < json_length(vals); i++)
+            if (matches(json_at(vals, i), got, depth + 1, why, len))
+                return true;
+        snprintf(why, len, "none of the %zu alternatives", json_length(vals));
+        return false;
+    }
+    if (strcmp(type, "bool") == 0) {
+        bool want = str != NULL && strcmp(str, "true") == 0;
+        if (got->kind == HOST_VALUE_BOOL && got->b == want)
+            return true;
+        snprintf(why, len, "expected bool %s, got %s", want ? "true" : "false", kind_name(got));
+        return false;
+    }
+    if (is_int_type(type, &is_signed)) {
+        if (got->kind != HOST_VALUE_INT) {
+            snprintf(why, len, "expected %s %s, got %s", type, str ? str : "?", kind_name(got));
+            return false;
+        }
+        uint64_t u;
+        int64_t i;
+        bool ok;
+        if (is_signed)
+            ok = parse_s64(str, &i) &&
+                 (got->is_unsigned ? got->u <= INT64_MAX && (int64_t)got->u == i : got->i == i);
+        else
+            ok = parse_u64(str, &u) &&
+                 (got->is_unsigned ? got->u == u : got->i >= 0 && (uint64_t)got->i == u);
+        if (!ok) {
+            if (got->is_unsigned)
+                snprintf(why, len, "expected %s %s, got %llu", type, str ? str : "?",
+                         (unsigned long long)got->u);
+            else
+                snprintf(why, len, "expected %s %s, got %lld", type, str ? str : "?",
+                         (long long)got->i);
+        }
+        return ok;
+    }
+    if (strcmp(type, "f32") == 0 || strcmp(type, "f64") == 0) {
+        if (got->kind != HOST_VALUE_FLOAT) {
+            snprintf(why, len, "expected %s, got %s", type, kind_name(got));
+            return false;
+        }
+        bool f32 = strcmp(type, "f32") == 0;
+        uint64_t gbits, bits = 0;
+        if (f32) {
+            float x = (float)got->f;
+            uint32_t b;
+            memcpy(&b, &x, 4);
+            gbits = b;
+        } else {
+            memcpy(&gbits, &got->f, 8);
+        }
+        bool want_nan = str != NULL && strncmp(str, "nan:", 4) == 0;
+        if (!want_nan && !parse_u64(str, &bits)) {
+            snprintf(why, len, "bad expected %s %s", type, str ? str : "?");
+            return false;
+        }
+        want_nan = want_nan || is_nan_bits(type, bits);
+        if (want_nan ? is_nan_bits(type, gbits) : gbits == bits)
+            return true;
+        snprintf(why, len, "expected %s bits %s, got %g (bits %llu)", type, str ? str : "?",
+                 got->f, (unsigned long long)gbits);
+        return false;
+    }
+    if (strcmp(type, "char") == 0 || strcmp(type, "string") == 0 || strcmp(type, "enum") == 0) {
+        size_t n = json_string_length(v);
+        if (got->kind == HOST_VALUE_STRING && str != NULL && got->len == n &&
+            memcmp(got->s, str, n) == 0)
+            return true;
+        if (got->kind == HOST_VALUE_STRING)
+            snprintf(why, len, "expected %s \"%.60s\", got \"%.60s\" (%zu bytes)", type,
+                     str ? str : "", got->s, got->len);
+        else
+            snprintf(why, len, "expected %s, got %s", type, kind_name(got));
+        return false;
+    }
+    if (strcmp(type, "list") == 0 || strcmp(type, "tuple") == 0) {
+        if (got->kind != HOST_VALUE_LIST || got->len != json_length(v)) {
+            snprintf(why, len, "expected a %s of %zu, got %s of %zu", type, json_length(v),
+                     kind_name(got), got->kind == HOST_VALUE_LIST ? got->len : 0);
+            return false;
+        }
+        for (size_t i = 0; i < got->len; i++)
+            if (!matches(json_at(v, i), &got->items[i], depth + 1, why, len)) {
+                char inner[300];
+                snprintf(inner, sizeof inner, "%s", why);
+                snprintf(why, len, "element %zu: %s", i, inner);
+                return false;
+            }
+        return true;
+    }
+    if (strcmp(type, "record") == 0) {
+        if (got->kind != HOST_VALUE_MAP) {
+            snprintf(why, len, "expected a record, got %s", kind_name(got));
+            return false;
+        }
+        for (size_t i = 0; i < json_length(v); i++) {
+            const json_value *field = json_at(v, i);
+            const char *name = json_string(json_get(field, "name"));
+            const host_value *fv = name ? host_map_get(got, name, strlen(name)) : NULL;
+            host_value nil = host_nil();
+            if (!matches(json_get(field, "value"), fv ? fv : &nil, depth + 1, why, len)) {
+                char inner[300];
+                snprintf(inner, sizeof inner, "%s", why);
+                snprintf(why, len, "field \"%s\": %s", name ? name : "?", inner);
+                return false;
+            }
+        }
+        return true;
+    }
+    if (strcmp(type, "flags") == 0) {
+        size_t set = 0;
+        for (size_t i = 0; got->kind == HOST_VALUE_MAP && i < got->len; i++)
+            if (got->entries[i].value.kind != HOST_VALUE_BOOL || got->entries[i].value.b)
+                set++;
+        bool ok = got->kind == HOST_VALUE_MAP && set == json_length(v);
+        for (size_t i = 0; ok && i < json_length(v); i++) {
+            const char *name = json_string(json_at(v, i));
+            const host_value *fv = name ? host_map_get(got, name, strlen(name)) : NULL;
+            ok = fv != NULL && fv->kind == HOST_VALUE_BOOL && fv->b;
+        }
+        if (!ok)
+            snprintf(why, len, "expected %zu flags set, got %s with %zu set", json_length(v),
+                     kind_name(got), set);
+        return ok;
+    }
+    if (strcmp(type, "option") == 0) {
+        const char *c = json_string(json_get(j, "case"));
+        if (c != NULL && strcmp(c, "none") == 0) {
+            if (got->kind == HOST_VALUE_NIL)
+                return true;
+            snprintf(why, len, "expected none, got %s", kind_name(got));
+            return false;
+        }
+        if (got->kind == HOST_VALUE_NIL && v != NULL &&
+            strcmp(json_string(json_get(v, "type")) ? json_string(json_get(v, "type")) : "", "option") == 0)
+            return matches(v, got, depth + 1, why, len);   /* some(none) lifts as nil */
+        if (got->kind == HOST_VALUE_NIL) {
+            snprintf(why, len, "expected some, got none");
+            return false;
+        }
+        return matches(v, got, depth + 1, why, len);
+    }
+    if (strcmp(type, "variant") == 0 || strcmp(type, "result") == 0) {
+        const char *c = json_string(json_get(j, "case"));
+        if (got->kind != HOST_VALUE_MAP || got->len != 1 || c == NULL ||
+            strcmp(got->entries[0].key, c) != 0) {
+            snprintf(why, len, "expected %s case %s, got %s%s%s", type, c ? c : "?",
+                     kind_name(got), got->kind == HOST_VALUE_MAP && got->len ? " " : "",
+                     got->kind == HOST_VALUE_MAP && got->len ? got->entries[0].key : "");
+            return false;
+        }
+        const host_value *p = &got->entries[0].value;
+        if (v == NULL) {
+            if (p->kind == HOST_VALUE_BOOL && p->b)
+                return true;
+            snprintf(why, len, "case %s: expected no payload, got %s", c, kind_name(p));
+            return false;
+        }
+        if (!matches(v, p, depth + 1, why, len)) {
+            char inner[300];
+            snprintf(inner, sizeof inner, "%s", why);
+            snprintf(why, len, "case %s: %s", c, inner);
+            return false;
+        }
+        return true;
+    }
+    snprintf(why, len, "expected values of type %s are not supported", type);
+    return false;
+}
+
+/* ---- actions ---- */
+
+typedef struct {
+    bool ran;                  /* false: the action could not be run (why says) */
+    bool trapped;
+    host_value result;
+    char message[600];         /* the trap, or why it did not run */
+} outcome;
+
+/* Runs the command's action; false (with a skip or failure counted) when
+ * it cannot be run at all. */
+static bool run_action(script *sc, const json_value *cmd, outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->result = host_nil();
+    const json_value *action = json_get(cmd, "action");
+    const char *type = json_string(json_get(action, "type"));
+    const char *module = json_string(json_get(action, "module"));
+    const char *field = json_string(json_get(action, "field"));
+    if (type == NULL || strcmp(type, "invoke") != 0 || field == NULL) {
+        skip(sc, "action other than invoke (value exports are not supported)");
+        return false;
+    }
+    cm_instance *ci = find_instance(sc, module);
+    if (ci == NULL) {
+        skip(sc, "no instance to act on (its instantiation failed or was skipped)");
+        return false;
+    }
+    const json_value *args = json_get(action, "args");
+    size_t n = json_length(args);
+    host_value *vals = calloc(n + 1, sizeof *vals);
+    if (vals == NULL) {
+        failure(sc, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!to_host(json_at(args, i), 0, &vals[i], o->message, sizeof o->message)) {
+            for (size_t k = 0; k < i; k++)
+                host_value_free(&vals[k]);
+            free(vals);
+            failure(sc, "argument %zu: %s", i + 1, o->message);
+            return false;
+        }
+    cm_spectest_set_instance(ci);
+    o->ran = true;
+    o->trapped = !cm_invoke(ci, field, vals, n, &o->result, o->message, sizeof o->message);
+    cm_spectest_set_instance(NULL);
+    for (size_t i = 0; i < n; i++)
+        host_value_free(&vals[i]);
+    free(vals);
+    return true;
 }
 
 static void cmd_action(script *sc, const json_value *cmd)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    outcome o;
+    if (!run_action(sc, cmd, &o))
+        return;
+    if (o.trapped)
+        failure(sc, "trapped: %s", o.message);
+    else
+        pass(sc);
+    host_value_free(&o.result);
 }
 
 static void cmd_assert_return(script *sc, const json_value *cmd)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    outcome o;
+    if (!run_action(sc, cmd, &o))
+        return;
+    const json_value *expected = json_get(cmd, "expected");
+    char why[400];
+    if (o.trapped) {
+        failure(sc, "expected results, trapped \"%s\"", o.message);
+    } else if (json_length(expected) == 0) {
+        if (o.result.kind == HOST_VALUE_NIL)
+            pass(sc);
+        else
+            failure(sc, "expected no result, got %s", kind_name(&o.result));
+    } else if (json_length(expected) > 1) {
+        failure(sc, "expected %zu results: a component function has at most one",
+                json_length(expected));
+    } else if (!matches(json_at(expected, 0), &o.result, 0, why, sizeof why)) {
+        failure(sc, "%s", why);
+    } else {
+        pass(sc);
+    }
+    host_value_free(&o.result);
+}
+
+/* What the runtime does not check yet, by the words of the reference's
+ * message: an assert_trap that returns, or an assert_unlinkable that
+ * links, with such a text is skipped with the reason, never passed. Each
+ * entry is a gap to close, listed in doc/component-model.md. */
+static const struct {
+    const char *source;    /* the end of the script's path, or NULL: any */
+    const char *text;      /* a substring of the expected message */
+    const char *reason;
+} runtime_gaps[] = {
+    { NULL, "used with the wrong type",
+      "runtime: resource type of a lifted own/borrow not yet checked" },
+    { NULL, "mismatched resource types",
+      "linking: resource types of host imports not yet checked" },
+    { "wasmtime/strings.wast", "unaligned pointer",
+      "runtime: transcoding allocates once (the reference reallocs, unaligned)" },
+};
+
+static const char *runtime_gap(script *sc, const char *text)
+{
+    size_t len = strlen(sc->source);
+    for (size_t i = 0; text != NULL && i < sizeof runtime_gaps / sizeof runtime_gaps[0]; i++) {
+        const char *src = runtime_gaps[i].source;
+        if (src != NULL && (len < strlen(src) || strcmp(sc->source + len - strlen(src), src) != 0))
+            continue;
+        if (strstr(text, runtime_gaps[i].text) != NULL)
+            return runtime_gaps[i].reason;
+    }
+    return NULL;
+}
+
+/* assert_trap and assert_exhaustion: the call must trap. The message need
+ * not be the reference's (wasmtime's words are not the specification's):
+ * when it does not contain the expected text, both are printed with -v. */
+static void must_trap(script *sc, const json_value *cmd, const char *what)
+{
+    outcome o;
+    if (!run_action(sc, cmd, &o))
+        return;
+    const char *text = json_string(json_get(cmd, "text"));
+    if (!o.trapped && runtime_gap(sc, text) != NULL) {
+        skip(sc, runtime_gap(sc, text));
+    } else if (!o.trapped) {
+        failure(sc, "expected %s \"%s\", returned %s", what, text ? text : "",
+                kind_name(&o.result));
+    } else {
+        pass(sc);
+        if (text != NULL && strstr(o.message, text) == NULL)
+            note(sc, "expected %s \"%s\", ours \"%s\"", what, text, o.message);
+    }
+    host_value_free(&o.result);
 }
 
 static void cmd_assert_trap(script *sc, const json_value *cmd)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    must_trap(sc, cmd, "trap");
 }
 
 static void cmd_assert_exhaustion(script *sc, const json_value *cmd)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    must_trap(sc, cmd, "exhaustion");
+}
+
+/* assert_unlinkable / assert_uninstantiable: the form decodes, and its
+ * instantiation fails: with a link error (unlinkable) or a trap
+ * (uninstantiable; a core start function or a component start trapping). */
+static void instantiation_fails(script *sc, const json_value *cmd, bool link)
+{
+    if (is_text_form(cmd)) {
+        skip(sc, "text format");
+        return;
+    }
+    const char *text = json_string(json_get(cmd, "text"));
+    vm_error err;
+    cm_file *f = NULL;
+    form_result r = decode_form_keep(sc, cmd, &err, &f);
+    if (r == FORM_UNREADABLE) {
+        failure(sc, "%s", err.message);
+        return;
+    }
+    if (r == FORM_REJECTED) {
+        if (err.kind == VM_ERR_UNSUPPORTED)
+            skip_unsupported(sc, &err);
+        else
+            failure(sc, "does not decode: %s: %s (expected it to fail %s \"%s\")",
+                    error_kind_name(err.kind), err.message,
+                    link ? "linking" : "instantiating", text ? text : "");
+        return;
+    }
+    if (f == NULL) {   /* a core module: nothing to instantiate it with here */
+        skip(sc, "core module instantiation in a component script");
+        return;
+    }
+    cm_instance *ci = instantiate(sc, f, &err);
+    if (ci != NULL && runtime_gap(sc, text) != NULL) {
+        skip(sc, runtime_gap(sc, text));
+        cm_instance_free(ci);
+    } else if (ci != NULL) {
+        failure(sc, "instantiated, expected %s \"%s\"", link ? "a link error" : "a trap",
+                text ? text : "");
+        cm_instance_free(ci);
+    } else {
+        pass(sc);
+        note(sc, "expected \"%s\", ours %s \"%s\"", text ? text : "", error_kind_name(err.kind),
+             err.message);
+    }
+    cm_file_free(f);
 }
 
 static void cmd_assert_unlinkable(script *sc, const json_value *cmd)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    instantiation_fails(sc, cmd, true);
 }
 
 static void cmd_assert_uninstantiable(script *sc, const json_value *cmd)
 {
-    (void)cmd;
-    skip(sc, NEEDS_INSTANTIATION);
+    instantiation_fails(sc, cmd, false);
 }
 
 static const struct {
@@ -515,6 +1258,9 @@ void run_script(const char *json_path, bool verbose, run_counts *counts)
         json_free(doc);
         return;
     }
+    sc.source = json_string(json_get(json_root(doc), "source_filename"));
+    if (sc.source == NULL)
+        sc.source = "";
     const char *missing = missing_feature(json_root(doc));
     char reason[200];
     if (missing != NULL)
@@ -531,5 +1277,6 @@ void run_script(const char *json_path, bool verbose, run_counts *counts)
             skip(&sc, reason);
         }
     }
+    script_free(&sc);
     json_free(doc);
 }
