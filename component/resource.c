@@ -242,6 +242,17 @@ bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen)
     return drop(ci->hostside, (uint32_t)handle, err, errlen);
 }
 
+bool cm_handle_rep(cm_instance *ci, int64_t handle, uint32_t *rep, char *err, size_t errlen)
+{
+    cm_handle *h = handle > 0 && handle <= UINT32_MAX ? entry(ci->hostside, (uint32_t)handle) : NULL;
+    if (h == NULL) {
+        snprintf(err, errlen, "unknown handle index %lld", (long long)handle);
+        return false;
+    }
+    *rep = h->rep;
+    return true;
+}
+
 void cm_handles_free(cm_inst *inst)
 {
     free(inst->handles);

@@ -130,6 +130,10 @@ bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen);
  * it has no destructor. -1 when out of memory. */
 int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep);
 
+/* The rep of a handle the host holds (an own a guest passed or returned
+ * to the host): false with "unknown handle index 3" when there is none. */
+bool cm_handle_rep(cm_instance *ci, int64_t handle, uint32_t *rep, char *err, size_t errlen);
+
 /* True when an interface name served by the host (`have`) serves an
  * import (`want`): equal names, or equal up to the version with
  * compatible semvers (same major; for 0.x the same minor). */
