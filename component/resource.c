@@ -223,14 +223,16 @@ bool cm_lower_handle(cm_abi *cx, cm_typeid handle, const host_value *v, uint32_t
     return true;
 }
 
-void cm_end_borrows(cm_inst *inst)
+bool cm_end_borrows(cm_inst *inst)
 {
     if (inst->num_borrows == 0)
-        return;
+        return true;
     char err[64];
     for (uint32_t i = 1; i < inst->nhandles && inst->num_borrows; i++)
         if (inst->handles[i].used && !inst->handles[i].own)
             drop(inst, i, err, sizeof err);
+    inst->num_borrows = 0;
+    return false;
 }
 
 bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen)

@@ -142,7 +142,11 @@ bool cm_lift_handle(cm_abi *cx, cm_typeid handle, uint32_t index, host_value *ou
 bool cm_lower_handle(cm_abi *cx, cm_typeid handle, const host_value *v, uint32_t *index);
 /* resource.c: frees a handle table. */
 void cm_handles_free(cm_inst *inst);
-/* resource.c: ends the borrows lent to inst during a call (after it returns). */
-void cm_end_borrows(cm_inst *inst);
+/* resource.c: ends the borrows lent to inst during a call (after it
+ * returns); false when the callee had not dropped them all (a trap:
+ * CM_BORROWS_REMAIN). */
+bool cm_end_borrows(cm_inst *inst);
+#define CM_BORROWS_REMAIN "borrow handles still remain at the end of the call"
+
 
 #endif

@@ -568,6 +568,94 @@ START_TEST(fixture_resource_aggregates)
 }
 END_TEST
 
+/* ---- the spec's rules, on tests/component/resources.wat ---- */
+
+#ifndef TEST_BUILD_DIR
+#define TEST_BUILD_DIR "build"
+#endif
+
+static char poke_err[256];
+static int64_t poke_handle;
+
+/* The host import the guest lends hr to: dropping the lent own fails. */
+HOSTFN(poke)
+{
+    UNUSED;
+    ck_assert_int_eq(args[0].kind, HOST_VALUE_INT);
+    ck_assert(borrow_val(&args[0]) == 7);   /* the rep */
+    ck_assert(!cm_handle_drop(R.ci, poke_handle, poke_err, sizeof poke_err));
+    *result = host_nil();
+    return true;
+}
+
+START_TEST(resource_rules)
+{
+    const char *path = TEST_BUILD_DIR "/tests/component/resources.wasm";
+    FILE *fp = fopen(path, "rb");
+    ck_assert_msg(fp != NULL, "%s (make builds it with jco parse)", path);
+    uint8_t buf[8192];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    vm_error verr;
+    cm_file *f = cm_decode(buf, n, &verr);
+    ck_assert_msg(f != NULL, "%s", verr.message);
+    reps_reset();
+    cm_host_func funcs[] = { { "host", "poke", poke, NULL } };
+    cm_host host;
+    cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
+    R.ci = ci;
+    char a[64], err[256];
+
+    /* an own the guest makes moves to the host; a borrow of it reaches
+     * the defining guest as the rep; the destructor runs once */
+    int64_t h = inv_int(ci, "new", "[42]");
+    snprintf(a, sizeof a, "[%lld]", (long long)h);
+    expect(ci, "rep", a, "42");
+    expect(ci, "dtors", "[]", "0");
+    ck_assert_msg(cm_handle_drop(ci, h, err, sizeof err), "%s", err);
+    expect(ci, "dtors", "[]", "1");
+    ck_assert(!cm_handle_drop(ci, h, err, sizeof err));
+    ck_assert_str_eq(err, "unknown handle index 1");
+    expect(ci, "rep", a, "!unknown handle index 1");
+    expect(ci, "dtors", "[]", "1");
+
+    /* a handle used after the guest dropped it */
+    h = inv_int(ci, "new", "[5]");
+    snprintf(a, sizeof a, "[%lld]", (long long)h);
+    expect(ci, "drop-twice", a, "!unknown handle index 1");
+    expect(ci, "dtors", "[]", "2");
+    h = inv_int(ci, "new", "[6]");
+    snprintf(a, sizeof a, "[%lld]", (long long)h);
+    expect(ci, "rep-after-drop", a, "!unknown handle index 1");
+    expect(ci, "dtors", "[]", "3");
+    ck_assert(!cm_handle_drop(ci, h, err, sizeof err));   /* it moved into the guest */
+
+    /* a borrow may not outlive its call */
+    int64_t hr = rep_new(7).i;
+    snprintf(a, sizeof a, "[%lld]", (long long)hr);
+    expect(ci, "keep-borrow", a, "!borrow handles still remain at the end of the call");
+    expect(ci, "drop-borrow", a, "null");
+    expect(ci, "drop-borrow-twice", a, "!unknown handle index 1");
+    /* an own lent to a call cannot be dropped until the call ends */
+    poke_handle = hr;
+    poke_err[0] = 0;
+    expect(ci, "lend-to-host", a, "null");
+    ck_assert_str_eq(poke_err, "cannot drop a resource while it is borrowed");
+    /* an own passed as own moves out of the host's table */
+    expect(ci, "take", a, "null");
+    ck_assert(!cm_handle_drop(ci, hr, err, sizeof err));
+    ck_assert_msg(strstr(err, "unknown handle index"), "%s", err);
+    /* the host's handle of the moved own is gone, a new one reuses it */
+    hr = rep_new(8).i;
+    snprintf(a, sizeof a, "[%lld]", (long long)hr);
+    expect(ci, "drop-borrow", a, "null");
+    ck_assert_msg(cm_handle_drop(ci, hr, err, sizeof err), "%s", err);
+    expect(ci, "drop-borrow", a, "!unknown handle index");
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
 Suite *cm_resources_suite(void)
 {
     Suite *s = suite_create("cm_resources");
@@ -577,6 +665,7 @@ Suite *cm_resources_suite(void)
     tcase_add_test(tc, fixture_results);
     tcase_add_test(tc, fixture_resources);
     tcase_add_test(tc, fixture_resource_aggregates);
+    tcase_add_test(tc, resource_rules);
     suite_add_tcase(s, tc);
     return s;
 }
