@@ -154,6 +154,7 @@ static cm_instance *instantiate(cm_file *f, const cm_host_func *funcs, size_t n,
 static struct {
     cm_instance *ci;
     double val[256];
+    char text[256][256];
     bool live[256];
     uint32_t next, drops;
 } R;
@@ -568,6 +569,215 @@ START_TEST(fixture_resource_aggregates)
 }
 END_TEST
 
+/* ---- resource_borrow_import: the guest lends the host's thing back ---- */
+
+HOSTFN(borrow_import_foo)
+{
+    UNUSED;
+    *result = host_int((int64_t)borrow_val(&args[0]) + 3);
+    return true;
+}
+
+START_TEST(fixture_resource_borrow_import)
+{
+    cm_file *f = load("resource_borrow_import");
+    if (f == NULL)
+        return;
+    reps_reset();
+    const char *I = "test:resource-borrow-import/test";
+    cm_host_func funcs[] = {
+        { I, "[constructor]thing", thing_new_plus2, NULL },
+        { I, "foo", borrow_import_foo, NULL },
+    };
+    cm_host host;
+    cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
+    R.ci = ci;
+    expect(ci, "test", "[42]", "52");   /* 42 + 1 + 2 + 3 + 4 */
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
+/* ---- resource_with_lists: list<u8> through host and guest things ---- */
+
+/* list<u8> (a LIST of INTs) as text. */
+static void bytes_of(const host_value *l, char *out, size_t cap)
+{
+    ck_assert_int_eq(l->kind, HOST_VALUE_LIST);
+    ck_assert(l->len < cap);
+    for (size_t i = 0; i < l->len; i++)
+        out[i] = (char)l->items[i].i;
+    out[l->len] = 0;
+}
+
+/* Text as the JSON of a list<u8> result. */
+static char *bytes_json(const char *text)
+{
+    char *out = malloc(strlen(text) * 4 + 3), *p = out;
+    *p++ = '[';
+    for (size_t i = 0; text[i]; i++)
+        p += sprintf(p, "%s%d", i ? "," : "", (unsigned char)text[i]);
+    strcpy(p, "]");
+    return out;
+}
+
+static host_value text_value(const char *a, const char *b)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s%s", a, b);
+    return host_string(buf, strlen(buf));   /* lowers as list<u8> */
+}
+
+HOSTFN(wl_new)
+{
+    UNUSED;
+    char t[96];
+    bytes_of(&args[0], t, sizeof t);
+    *result = rep_new(0);
+    snprintf(R.text[R.next - 1], sizeof R.text[0], "%s HostThing", t);
+    return true;
+}
+
+HOSTFN(wl_foo)
+{
+    UNUSED;
+    borrow_val(&args[0]);
+    *result = text_value(R.text[args[0].i], " HostThing.foo");
+    return true;
+}
+
+HOSTFN(wl_bar)
+{
+    UNUSED;
+    borrow_val(&args[0]);
+    char t[96];
+    bytes_of(&args[1], t, sizeof t);
+    snprintf(R.text[args[0].i], sizeof R.text[0], "%s HostThing.bar", t);
+    *result = host_nil();
+    return true;
+}
+
+HOSTFN(wl_baz)
+{
+    UNUSED;
+    char t[96];
+    bytes_of(&args[0], t, sizeof t);
+    *result = text_value(t, " HostThing.baz");
+    return true;
+}
+
+static void expect_bytes(cm_instance *ci, const char *name, const char *args, const char *text)
+{
+    char *want = bytes_json(text);
+    expect(ci, name, args, want);
+    free(want);
+}
+
+START_TEST(fixture_resource_with_lists)
+{
+    cm_file *f = load("resource_with_lists");
+    if (f == NULL)
+        return;
+    reps_reset();
+    const char *I = "test:resource-with-lists/test";
+    cm_host_func funcs[] = {
+        { I, "[constructor]thing", wl_new, NULL },
+        { I, "[method]thing.foo", wl_foo, NULL },
+        { I, "[method]thing.bar", wl_bar, NULL },
+        { I, "[static]thing.baz", wl_baz, NULL },
+    };
+    cm_host host;
+    cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
+    R.ci = ci;
+#define T(fn) "test:resource-with-lists/test#" fn
+    int64_t t = inv_int(ci, T("[constructor]thing"), "[\"Hi\"]");
+    char a[128];
+    snprintf(a, sizeof a, "[%lld]", (long long)t);
+    expect_bytes(ci, T("[method]thing.foo"), a, "Hi Thing HostThing HostThing.foo Thing.foo");
+    snprintf(a, sizeof a, "[%lld, \"Hola\"]", (long long)t);
+    expect(ci, T("[method]thing.bar"), a, "null");
+    snprintf(a, sizeof a, "[%lld]", (long long)t);
+    expect_bytes(ci, T("[method]thing.foo"), a, "Hola Thing.bar HostThing.bar HostThing.foo Thing.foo");
+    expect_bytes(ci, T("[static]thing.baz"), "[\"Ohayo Gozaimas\"]",
+                 "Ohayo Gozaimas Thing.baz HostThing.baz Thing.baz again");
+#undef T
+    char err[128];
+    ck_assert_msg(cm_handle_drop(ci, t, err, sizeof err), "%s", err);
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
+/* ---- resource_floats: two host float resources, a guest one ---- */
+
+HOSTFN(float1_new)
+{
+    UNUSED;
+    *result = rep_new(num(&args[0]) + 2);
+    return true;
+}
+
+HOSTFN(float1_get)
+{
+    UNUSED;
+    *result = host_float(borrow_val(&args[0]) + 4);
+    return true;
+}
+
+HOSTFN(float1_add)
+{
+    UNUSED;
+    double a = own_val(&args[0]);
+    *result = rep_new(a + num(&args[1]) + 6 + 2);
+    return true;
+}
+
+HOSTFN(float2_new)
+{
+    UNUSED;
+    *result = rep_new(num(&args[0]) + 1);
+    return true;
+}
+
+HOSTFN(float2_get)
+{
+    UNUSED;
+    *result = host_float(borrow_val(&args[0]) + 3);
+    return true;
+}
+
+START_TEST(fixture_resource_floats)
+{
+    cm_file *f = load("resource_floats");
+    if (f == NULL)
+        return;
+    reps_reset();
+    const char *I = "test:resource-floats/test";
+    cm_host_func funcs[] = {
+        { "imports", "[constructor]float", float1_new, NULL },
+        { "imports", "[method]float.get", float1_get, NULL },
+        { "imports", "[static]float.add", float1_add, NULL },
+        { I, "[constructor]float", float2_new, NULL },
+        { I, "[method]float.get", float2_get, NULL },
+    };
+    cm_host host;
+    cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
+    R.ci = ci;
+    int64_t x = inv_int(ci, "exports#[constructor]float", "[22.0]");
+    char a[64];
+    snprintf(a, sizeof a, "[%lld]", (long long)x);
+    expect(ci, "exports#[method]float.get", a, "32");   /* 22 + 1 + 2 + 4 + 3 */
+    snprintf(a, sizeof a, "[%lld, 7.0]", (long long)x);
+    int64_t y = inv_int(ci, "exports#[static]float.add", a);
+    snprintf(a, sizeof a, "[%lld]", (long long)y);
+    expect(ci, "exports#[method]float.get", a, "59");
+    char err[128];
+    ck_assert_msg(cm_handle_drop(ci, y, err, sizeof err), "%s", err);
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
 /* ---- the spec's rules, on tests/component/resources.wat ---- */
 
 #ifndef TEST_BUILD_DIR
@@ -665,6 +875,9 @@ Suite *cm_resources_suite(void)
     tcase_add_test(tc, fixture_results);
     tcase_add_test(tc, fixture_resources);
     tcase_add_test(tc, fixture_resource_aggregates);
+    tcase_add_test(tc, fixture_resource_borrow_import);
+    tcase_add_test(tc, fixture_resource_with_lists);
+    tcase_add_test(tc, fixture_resource_floats);
     tcase_add_test(tc, resource_rules);
     suite_add_tcase(s, tc);
     return s;
