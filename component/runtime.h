@@ -112,7 +112,9 @@ uint64_t cm_call_fuel(const cm_call *c);
 vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults);
 /* After VM_DONE or VM_TRAP: lifts the result into *result (NIL for none),
  * runs post-return, ends the call's borrows. False with err for a trap
- * (its message) or a result that cannot be lifted. */
+ * (its message), a result that cannot be lifted, or a callee that kept a
+ * borrow it was lent ("borrow handles still remain at the end of the
+ * call"). */
 bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen);
 
 /* Finds, starts, runs to the end and finishes: the whole call. */
