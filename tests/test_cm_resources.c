@@ -778,6 +778,38 @@ START_TEST(fixture_resource_floats)
 }
 END_TEST
 
+/* ---- resource_borrow_export, resource_into_inner: exports only ---- */
+
+START_TEST(fixture_resource_borrow_export)
+{
+    cm_file *f = load("resource_borrow_export");
+    if (f == NULL)
+        return;
+    cm_host host;
+    cm_instance *ci = instantiate(f, NULL, 0, &host);
+    int64_t t = inv_int(ci, "test:resource-borrow-export/test#[constructor]thing", "[42]");
+    char a[64], err[128];
+    snprintf(a, sizeof a, "[%lld]", (long long)t);
+    expect(ci, "test:resource-borrow-export/test#foo", a, "45");   /* 42 + 1 + 2 */
+    ck_assert_msg(cm_handle_drop(ci, t, err, sizeof err), "%s", err);
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
+START_TEST(fixture_resource_into_inner)
+{
+    cm_file *f = load("resource_into_inner");
+    if (f == NULL)
+        return;
+    cm_host host;
+    cm_instance *ci = instantiate(f, NULL, 0, &host);
+    expect(ci, "test:resource-into-inner/test#test", "[]", "null");
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
 /* ---- the spec's rules, on tests/component/resources.wat ---- */
 
 #ifndef TEST_BUILD_DIR
@@ -878,6 +910,8 @@ Suite *cm_resources_suite(void)
     tcase_add_test(tc, fixture_resource_borrow_import);
     tcase_add_test(tc, fixture_resource_with_lists);
     tcase_add_test(tc, fixture_resource_floats);
+    tcase_add_test(tc, fixture_resource_borrow_export);
+    tcase_add_test(tc, fixture_resource_into_inner);
     tcase_add_test(tc, resource_rules);
     suite_add_tcase(s, tc);
     return s;
