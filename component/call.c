@@ -234,7 +234,11 @@ bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen)
             ok = false;
         }
     }
-    cm_end_borrows(f->inst);
+    if (!cm_end_borrows(f->inst) && ok) {
+        host_value_free(result);
+        snprintf(err, errlen, CM_BORROWS_REMAIN);
+        ok = false;
+    }
     return ok;
 }
 

@@ -264,14 +264,16 @@ void cm_adapter_end(cm_instance *ci)
     host->adapter_depth--;
 }
 
-void cm_end_borrows(cm_inst *inst)
+bool cm_end_borrows(cm_inst *inst)
 {
     if (inst->num_borrows == 0)
-        return;
+        return true;
     char err[64];
     for (uint32_t i = 1; i < inst->nhandles && inst->num_borrows; i++)
         if (inst->handles[i].used && !inst->handles[i].own)
             drop(inst, i, err, sizeof err);
+    inst->num_borrows = 0;
+    return false;
 }
 
 bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen)
@@ -281,6 +283,17 @@ bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen)
         return false;
     }
     return drop(ci->hostside, (uint32_t)handle, err, errlen);
+}
+
+bool cm_handle_rep(cm_instance *ci, int64_t handle, uint32_t *rep, char *err, size_t errlen)
+{
+    cm_handle *h = handle > 0 && handle <= UINT32_MAX ? entry(ci->hostside, (uint32_t)handle) : NULL;
+    if (h == NULL) {
+        snprintf(err, errlen, "unknown handle index %lld", (long long)handle);
+        return false;
+    }
+    *rep = h->rep;
+    return true;
 }
 
 void cm_handles_free(cm_inst *inst)

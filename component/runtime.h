@@ -125,7 +125,9 @@ uint64_t cm_call_fuel(const cm_call *c);
 vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults);
 /* After VM_DONE or VM_TRAP: lifts the result into *result (NIL for none),
  * runs post-return, ends the call's borrows. False with err for a trap
- * (its message) or a result that cannot be lifted. */
+ * (its message), a result that cannot be lifted, or a callee that kept a
+ * borrow it was lent ("borrow handles still remain at the end of the
+ * call"). */
 bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen);
 
 /* Finds, starts, runs to the end and finishes: the whole call. */
@@ -142,6 +144,10 @@ bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen);
  * constructor returns, as an INT. Dropped by a guest or cm_handle_drop,
  * it has no destructor. -1 when out of memory. */
 int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep);
+
+/* The rep of a handle the host holds (an own a guest passed or returned
+ * to the host): false with "unknown handle index 3" when there is none. */
+bool cm_handle_rep(cm_instance *ci, int64_t handle, uint32_t *rep, char *err, size_t errlen);
 
 /* True when an interface name served by the host (`have`) serves an
  * import (`want`): equal names, or equal up to the version with

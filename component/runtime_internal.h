@@ -156,7 +156,11 @@ void cm_adapter_begin(cm_instance *ci);
 void cm_adapter_end(cm_instance *ci);
 /* resource.c: frees a handle table. */
 void cm_handles_free(cm_inst *inst);
-/* resource.c: ends the borrows lent to inst during a call (after it returns). */
-void cm_end_borrows(cm_inst *inst);
+/* resource.c: ends the borrows lent to inst during a call (after it
+ * returns); false when the callee had not dropped them all (a trap:
+ * CM_BORROWS_REMAIN). */
+bool cm_end_borrows(cm_inst *inst);
+#define CM_BORROWS_REMAIN "borrow handles still remain at the end of the call"
+
 
 #endif

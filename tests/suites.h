@@ -17,6 +17,7 @@
     X(cm_abi)          \
     X(cm_runtime)      \
     X(cm_fixtures)     \
+    X(cm_resources)    \
     X(features)        \
     X(multi_memory)    \
     X(tail_call)       \
