@@ -21,9 +21,17 @@
  * Resources imported from the host: dropping a handle of one with no
  * host destructor is a no-op.
  *
- * Limitations (documented in doc/component-model.md): host callbacks run
- * to completion (no suspension inside canon lower yet, though the call API
- * has the suspended state); a lifted function of one component instance
+ * Suspension: a host function may answer "would block" (CM_HOST_BLOCKED)
+ * with what it waits for (a cm_wait: a deadline, descriptors). In the
+ * top-level call the guest then stops: cm_call_run() reports VM_SUSPENDED,
+ * cm_call_waiting() says what for, and once that is ready or due
+ * cm_call_complete() calls the host function again with the same
+ * arguments (it may block again), lowers its result into the guest and
+ * lets cm_call_run() go on. Anywhere a call cannot suspend (nested calls:
+ * realloc, post-return, destructors, adapters; cm_invoke) the trampoline
+ * waits in place with cm_wait_block() and retries.
+ *
+ * Limitations (documented in doc/component-model.md): a lifted function of one component instance
  * lowered into another (an adapter) runs as a nested call to completion
  * through host_values; guest allocations (realloc) and post-return run as
  * nested calls to completion with CM_ALLOC_FUEL. */
@@ -46,16 +54,44 @@
 typedef bool (*cm_host_fn)(void *user, const host_value *args, size_t nargs, host_value *result,
                            char *err, size_t errlen);
 
+/* What a host call that would block waits for: ready when any descriptor
+ * is ready for what is asked, or when the deadline passes. */
+#define CM_WAIT_FDS 4
+typedef struct {
+    bool has_deadline;
+    uint64_t deadline_ns;    /* CLOCK_MONOTONIC */
+    uint32_t nfds;
+    struct {
+        int fd;
+        bool want_read, want_write;
+    } fds[CM_WAIT_FDS];
+} cm_wait;
+
+typedef enum { CM_HOST_TRAP, CM_HOST_DONE, CM_HOST_BLOCKED } cm_host_status;
+
+/* A host function that may block: as cm_host_fn, or CM_HOST_BLOCKED after
+ * filling *wait (zeroed before each call). It is called again with the
+ * same arguments when that is ready, so it must not have done anything
+ * the guest can see before answering BLOCKED. */
+typedef cm_host_status (*cm_host_wait_fn)(void *user, const host_value *args, size_t nargs,
+                                          host_value *result, cm_wait *wait, char *err,
+                                          size_t errlen);
+
 typedef struct {
     const char *interface;   /* "ns:pkg/iface@1.2.3", or NULL: a top-level import */
     const char *name;        /* the function's name in it: "add", "[method]r.get" */
-    cm_host_fn fn;
+    cm_host_fn fn;           /* or NULL, and wait_fn */
     void *user;
+    cm_host_wait_fn wait_fn; /* used when fn is NULL */
 } cm_host_func;
 
 typedef struct {
     const cm_host_func *funcs;
     size_t nfuncs;
+    /* Optional: the last own handle of a host resource (cm_host_resource_new)
+     * was dropped, by a guest or cm_handle_drop: the host frees rep. */
+    void (*drop)(void *user, uint32_t rep);
+    void *drop_user;
 } cm_host;
 
 typedef struct cm_instance cm_instance;
