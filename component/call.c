@@ -55,19 +55,35 @@ void cm_wait_block(const cm_wait *w)
     (void)ppoll(fds, n, timeout, NULL);   /* EINTR or an error: it looks again */
 }
 
-bool cm_host_call_blocking(const cm_host_func *h, const host_value *args, size_t nargs,
-                           host_value *result, char *err, size_t errlen)
+void cm_host_would_block(cm_instance *ci, const cm_wait *w)
 {
-    if (h->fn != NULL)
-        return h->fn(h->user, args, nargs, result, err, errlen);
+    ci->blocked = true;
+    ci->blocked_wait = *w;
+}
+
+cm_host_status cm_host_call(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                            size_t nargs, host_value *result, char *err, size_t errlen)
+{
+    ci->blocked = false;
+    if (h->fn(h->user, args, nargs, result, err, errlen))
+        return CM_HOST_DONE;
+    host_value_free(result);
+    if (ci->blocked) {
+        ci->blocked = false;
+        return CM_HOST_BLOCKED;
+    }
+    return CM_HOST_TRAP;
+}
+
+bool cm_host_call_blocking(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                           size_t nargs, host_value *result, char *err, size_t errlen)
+{
     for (;;) {
-        cm_wait wait;
-        memset(&wait, 0, sizeof wait);
-        cm_host_status s = h->wait_fn(h->user, args, nargs, result, &wait, err, errlen);
+        cm_host_status s = cm_host_call(ci, h, args, nargs, result, err, errlen);
         if (s != CM_HOST_BLOCKED)
             return s == CM_HOST_DONE;
-        host_value_free(result);
-        cm_wait_block(&wait);
+        cm_wait w = ci->blocked_wait;
+        cm_wait_block(&w);
     }
 }
 
@@ -326,7 +342,7 @@ bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_
         snprintf(err, errlen, "unresolved host import \"%s\": %s", f->name, f->why);
         return false;
     case CM_FN_HOST:
-        if (!cm_host_call_blocking(f->host, args, nargs, result, err, errlen)) {
+        if (!cm_host_call_blocking(f->inst->root, f->host, args, nargs, result, err, errlen)) {
             host_value_free(result);
             return false;
         }

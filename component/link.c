@@ -153,15 +153,12 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
     uint32_t retptr = ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->nflat > 1
                           ? args[lc->nparams].of.i32 : 0;
     const cm_host_func *h = lc->target->kind == CM_FN_HOST ? lc->target->host : NULL;
-    if (h != NULL && h->fn == NULL && ci->nested == 0) {
+    if (h != NULL && ci->nested == 0) {
         /* the top-level call: a host function that would block suspends it */
-        cm_wait wait;
-        memset(&wait, 0, sizeof wait);
-        cm_host_status hs = h->wait_fn(h->user, vals, np, &result, &wait, err, sizeof err);
+        cm_host_status hs = cm_host_call(ci, h, vals, np, &result, err, sizeof err);
         if (hs == CM_HOST_BLOCKED) {
-            host_value_free(&result);
             cm_pending_clear(ci);
-            ci->pending = (cm_pending){ true, lc, vals, np, retptr, wait };
+            ci->pending = (cm_pending){ true, lc, vals, np, retptr, ci->blocked_wait };
             return VM_HOST_SUSPEND;
         }
         ok = hs == CM_HOST_DONE;
@@ -200,10 +197,9 @@ vm_status cm_pending_complete(cm_instance *ci, vm_thread *t, char *err, size_t e
     const cm_host_func *h = lc->target->host;
     host_value result = host_nil();
     char msg[512] = "";
-    memset(&p->wait, 0, sizeof p->wait);
-    cm_host_status hs = h->wait_fn(h->user, p->args, p->nargs, &result, &p->wait, msg, sizeof msg);
+    cm_host_status hs = cm_host_call(ci, h, p->args, p->nargs, &result, msg, sizeof msg);
     if (hs == CM_HOST_BLOCKED) {
-        host_value_free(&result);
+        p->wait = ci->blocked_wait;
         return VM_SUSPENDED;
     }
     uint32_t retptr = p->retptr;

@@ -69,8 +69,8 @@ static bool destroy(cm_instance *ci, cm_inst *impl, cm_typeid rt, uint32_t rep, 
 {
     if (impl == NULL) {
         /* a host resource: the host's drop hook, if it has one */
-        if (ci->host != NULL && ci->host->drop != NULL)
-            ci->host->drop(ci->host->drop_user, rep);
+        if (ci->host_drop != NULL)
+            ci->host_drop(ci->host_drop_user, rep);
         return true;
     }
     const cm_type *r = cm_type_get(&impl->root->file->types, rt);
@@ -251,6 +251,13 @@ void cm_handles_free(cm_inst *inst)
 {
     free(inst->handles);
     inst->handles = NULL;
+}
+
+void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_t rep),
+                               void *user)
+{
+    ci->host_drop = drop;
+    ci->host_drop_user = user;
 }
 
 int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep)

@@ -2,7 +2,7 @@
  *
  * Pipeline: cm_decode() (component.h) → cm_instantiate() with the host's
  * functions → cm_export_find() → a call: cm_call_start() → cm_call_run()
- * with fuel (→ VM_OUT_OF_FUEL: run again; → VM_SUSPENDED: cm_call_resume())
+ * with fuel (→ VM_OUT_OF_FUEL: run again; → VM_SUSPENDED: cm_call_complete())
  * → cm_call_finish() lifts the result and runs post-return. cm_invoke()
  * does all of it without a fuel limit.
  *
@@ -21,8 +21,9 @@
  * Resources imported from the host: dropping a handle of one with no
  * host destructor is a no-op.
  *
- * Suspension: a host function may answer "would block" (CM_HOST_BLOCKED)
- * with what it waits for (a cm_wait: a deadline, descriptors). In the
+ * Suspension: a host function may answer "would block" (it calls
+ * cm_host_would_block() with what it waits for, a cm_wait: a deadline,
+ * descriptors, and returns false). In the
  * top-level call the guest then stops: cm_call_run() reports VM_SUSPENDED,
  * cm_call_waiting() says what for, and once that is ready or due
  * cm_call_complete() calls the host function again with the same
@@ -67,31 +68,16 @@ typedef struct {
     } fds[CM_WAIT_FDS];
 } cm_wait;
 
-typedef enum { CM_HOST_TRAP, CM_HOST_DONE, CM_HOST_BLOCKED } cm_host_status;
-
-/* A host function that may block: as cm_host_fn, or CM_HOST_BLOCKED after
- * filling *wait (zeroed before each call). It is called again with the
- * same arguments when that is ready, so it must not have done anything
- * the guest can see before answering BLOCKED. */
-typedef cm_host_status (*cm_host_wait_fn)(void *user, const host_value *args, size_t nargs,
-                                          host_value *result, cm_wait *wait, char *err,
-                                          size_t errlen);
-
 typedef struct {
     const char *interface;   /* "ns:pkg/iface@1.2.3", or NULL: a top-level import */
     const char *name;        /* the function's name in it: "add", "[method]r.get" */
-    cm_host_fn fn;           /* or NULL, and wait_fn */
+    cm_host_fn fn;
     void *user;
-    cm_host_wait_fn wait_fn; /* used when fn is NULL */
 } cm_host_func;
 
 typedef struct {
     const cm_host_func *funcs;
     size_t nfuncs;
-    /* Optional: the last own handle of a host resource (cm_host_resource_new)
-     * was dropped, by a guest or cm_handle_drop: the host frees rep. */
-    void (*drop)(void *user, uint32_t rep);
-    void *drop_user;
 } cm_host;
 
 typedef struct cm_instance cm_instance;
@@ -144,8 +130,22 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
 vm_status cm_call_run(cm_call *c, uint64_t fuel);
 /* The fuel left of the budget given to the last cm_call_run. */
 uint64_t cm_call_fuel(const cm_call *c);
-/* After VM_SUSPENDED: the host call's core results. */
+/* After VM_SUSPENDED: the host call's core results (for a host function
+ * the embedder completes itself; not for one that called
+ * cm_host_would_block()). */
 vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults);
+/* After VM_SUSPENDED: what the pending host call waits for; false when
+ * none is pending. */
+bool cm_call_waiting(const cm_call *c, cm_wait *out);
+/* After VM_SUSPENDED, once what cm_call_waiting() named is ready or due
+ * (or spuriously): calls the pending host function again. VM_SUSPENDED:
+ * it still waits (cm_call_waiting() has the new wait); VM_DONE: its result
+ * is in the guest and cm_call_run() goes on; VM_TRAP: the host function or
+ * lowering its result failed (cm_call_finish() has the message). */
+vm_status cm_call_complete(cm_call *c);
+/* Blocks the calling thread until something w names is ready or due
+ * (returns at once when w names nothing). */
+void cm_wait_block(const cm_wait *w);
 /* After VM_DONE or VM_TRAP: lifts the result into *result (NIL for none),
  * runs post-return, ends the call's borrows. False with err for a trap
  * (its message) or a result that cannot be lifted. */
@@ -165,6 +165,19 @@ bool cm_handle_drop(cm_instance *ci, int64_t handle, char *err, size_t errlen);
  * constructor returns, as an INT. Dropped by a guest or cm_handle_drop,
  * it has no destructor. -1 when out of memory. */
 int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep);
+
+/* The host's drop hook: called with the rep when the last own handle of a
+ * host resource (cm_host_resource_new) is dropped, by a guest or
+ * cm_handle_drop, so the host can free it. NULL: none (a no-op drop). */
+void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_t rep),
+                               void *user);
+
+/* Called by a host function (cm_host_fn) of ci that would block, just
+ * before it returns false: what it waits for. The runtime then does not
+ * trap: it suspends the call (or waits in place) and calls the function
+ * again with the same arguments when w is ready or due, so the function
+ * must not have done anything the guest can see before blocking. */
+void cm_host_would_block(cm_instance *ci, const cm_wait *w);
 
 /* True when an interface name served by the host (`have`) serves an
  * import (`want`): equal names, or equal up to the version with

@@ -113,6 +113,10 @@ struct cm_instance {
     size_t nblocks, cap_blocks;
     uint32_t nested;          /* nested calls running (they cannot suspend) */
     cm_pending pending;       /* link.c: a suspended host call */
+    bool blocked;             /* the host function just called would block ... */
+    cm_wait blocked_wait;     /* ... on this (cm_host_would_block) */
+    void (*host_drop)(void *user, uint32_t rep);   /* cm_instance_set_host_drop */
+    void *host_drop_user;
 };
 
 /* Zeroed memory owned by the instance tree; NULL when out of memory. */
@@ -131,9 +135,14 @@ vm_func *cm_lower_func(cm_inst *inst, cm_func *target, vm_memory *memory, vm_fun
 vm_status cm_pending_complete(cm_instance *ci, vm_thread *t, char *err, size_t errlen);
 /* link.c: forgets a pending host call (frees its arguments). */
 void cm_pending_clear(cm_instance *ci);
+/* call.c: calls a host function of ci once. CM_HOST_BLOCKED: it would
+ * block (ci->blocked_wait says on what; *result is nil). */
+typedef enum { CM_HOST_TRAP, CM_HOST_DONE, CM_HOST_BLOCKED } cm_host_status;
+cm_host_status cm_host_call(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                            size_t nargs, host_value *result, char *err, size_t errlen);
 /* call.c: calls a host function that may block, waiting in place. */
-bool cm_host_call_blocking(const cm_host_func *h, const host_value *args, size_t nargs,
-                           host_value *result, char *err, size_t errlen);
+bool cm_host_call_blocking(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                           size_t nargs, host_value *result, char *err, size_t errlen);
 
 /* call.c: calls f (a core function) to completion on a fresh thread with
  * CM_ALLOC_FUEL; false with the trap text in err. */
