@@ -99,6 +99,9 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o $(BUILD)/obj/testsuite/spec_values.o
 TEST_WAT := $(wildcard tests/wasm/*.wat)
 TEST_WASM := $(TEST_WAT:%.wat=$(BUILD)/%.wasm)
+# Component fixtures in WAT (tests/cm/), converted with jco.
+TEST_CM_WAT := $(wildcard tests/cm/*.wat)
+TEST_CM_WASM := $(TEST_CM_WAT:%.wat=$(BUILD)/%.wasm)
 TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
 TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
 # Guests that are also built natively, for a test to compare the two outputs.
@@ -152,7 +155,7 @@ else
 	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
 endif
 
-$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE)
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE) $(TEST_CM_WASM)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
@@ -164,6 +167,10 @@ $(BUILD)/tests/wasm/simd.wasm: WAT2WASM_FLAGS = --enable-tail-call --enable-mult
 $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 	@mkdir -p $(dir $@)
 	$(WAT2WASM) --debug-names $(WAT2WASM_FLAGS) -o $@ $<
+
+$(BUILD)/tests/cm/%.wasm: tests/cm/%.wat node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	npx jco parse $< -o $@
 
 # Guests are built at -O1 without SIMD, except simd_kernels: -O2 -msimd128
 # lets clang vectorise its loops into v128 code and enables <wasm_simd128.h>.

@@ -84,11 +84,11 @@ static bool wall_resolution(void *user, const host_value *args, size_t nargs, ho
 }
 
 const wasi_p2_def wasi_p2_clock_defs[] = {
-    { "wasi:clocks/monotonic-clock", "now", mono_now, NULL, WASI_CAP_CLOCKS },
-    { "wasi:clocks/monotonic-clock", "resolution", mono_resolution, NULL, WASI_CAP_CLOCKS },
-    { "wasi:clocks/monotonic-clock", "subscribe-instant", mono_subscribe_instant, NULL, WASI_CAP_CLOCKS },
-    { "wasi:clocks/monotonic-clock", "subscribe-duration", mono_subscribe_duration, NULL, WASI_CAP_CLOCKS },
-    { "wasi:clocks/wall-clock", "now", wall_now, NULL, WASI_CAP_CLOCKS },
-    { "wasi:clocks/wall-clock", "resolution", wall_resolution, NULL, WASI_CAP_CLOCKS },
+    { "wasi:clocks/monotonic-clock", "now", mono_now, WASI_CAP_CLOCKS },
+    { "wasi:clocks/monotonic-clock", "resolution", mono_resolution, WASI_CAP_CLOCKS },
+    { "wasi:clocks/monotonic-clock", "subscribe-instant", mono_subscribe_instant, WASI_CAP_CLOCKS },
+    { "wasi:clocks/monotonic-clock", "subscribe-duration", mono_subscribe_duration, WASI_CAP_CLOCKS },
+    { "wasi:clocks/wall-clock", "now", wall_now, WASI_CAP_CLOCKS },
+    { "wasi:clocks/wall-clock", "resolution", wall_resolution, WASI_CAP_CLOCKS },
 };
 const size_t wasi_p2_nclock_defs = sizeof wasi_p2_clock_defs / sizeof wasi_p2_clock_defs[0];

@@ -28,7 +28,7 @@ static void res_clear(wasi_p2_res *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The runtime's drop hook: the guest dropped its last handle of rep. */
+/* The instance's host drop hook: the guest dropped its last handle of rep. */
 static void drop_rep(void *user, uint32_t rep)
 {
     wasi_p2 *w = user;
@@ -103,7 +103,7 @@ static bool add_defs(wasi_p2 *w, const wasi_p2_def *defs, size_t n)
             return false;
         strcpy(iface, defs[i].iface);
         strcat(iface, WASI_P2_VERSION);
-        w->funcs[w->nfuncs++] = (cm_host_func){ iface, defs[i].name, defs[i].fn, w, defs[i].wait_fn };
+        w->funcs[w->nfuncs++] = (cm_host_func){ iface, defs[i].name, defs[i].fn, w };
     }
     return true;
 }
@@ -123,7 +123,7 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         wasi_p2_free(w);
         return NULL;
     }
-    w->host = (cm_host){ w->funcs, w->nfuncs, drop_rep, w };
+    w->host = (cm_host){ w->funcs, w->nfuncs };
     return w;
 }
 
@@ -148,6 +148,7 @@ const cm_host *wasi_p2_host(wasi_p2 *w)
 void wasi_p2_bind(wasi_p2 *w, cm_instance *ci)
 {
     w->ci = ci;
+    cm_instance_set_host_drop(ci, drop_rep, w);
 }
 
 size_t wasi_p2_live(const wasi_p2 *w)

@@ -41,7 +41,6 @@ typedef struct {
     const char *iface;      /* "wasi:io/poll" */
     const char *name;
     cm_host_fn fn;
-    cm_host_wait_fn wait_fn;
     unsigned cap;
 } wasi_p2_def;
 

@@ -19,7 +19,7 @@
  * instance's tables (cm_host_resource_new). Dropping the last handle
  * frees the rep (the cm_host drop hook); wasi_p2_free frees the rest.
  *
- * Blocking: pollable.block and poll answer CM_HOST_BLOCKED with the
+ * Blocking: pollable.block and poll answer "would block" with the
  * deadline they wait for, so a component process parks in the host's
  * event loop and the call is retried when it is due (component/runtime.h,
  * "Suspension"); where a call cannot suspend, the runtime waits in place.

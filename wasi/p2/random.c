@@ -84,10 +84,10 @@ static bool insecure_seed(void *user, const host_value *args, size_t nargs, host
 }
 
 const wasi_p2_def wasi_p2_random_defs[] = {
-    { "wasi:random/random", "get-random-bytes", random_bytes, NULL, WASI_CAP_RANDOM },
-    { "wasi:random/random", "get-random-u64", random_u64, NULL, WASI_CAP_RANDOM },
-    { "wasi:random/insecure", "get-insecure-random-bytes", random_bytes, NULL, WASI_CAP_RANDOM },
-    { "wasi:random/insecure", "get-insecure-random-u64", random_u64, NULL, WASI_CAP_RANDOM },
-    { "wasi:random/insecure-seed", "insecure-seed", insecure_seed, NULL, WASI_CAP_RANDOM },
+    { "wasi:random/random", "get-random-bytes", random_bytes, WASI_CAP_RANDOM },
+    { "wasi:random/random", "get-random-u64", random_u64, WASI_CAP_RANDOM },
+    { "wasi:random/insecure", "get-insecure-random-bytes", random_bytes, WASI_CAP_RANDOM },
+    { "wasi:random/insecure", "get-insecure-random-u64", random_u64, WASI_CAP_RANDOM },
+    { "wasi:random/insecure-seed", "insecure-seed", insecure_seed, WASI_CAP_RANDOM },
 };
 const size_t wasi_p2_nrandom_defs = sizeof wasi_p2_random_defs / sizeof wasi_p2_random_defs[0];
