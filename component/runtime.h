@@ -18,23 +18,23 @@
  * 1.Y.Z any import at 1.x.y, a host without version only imports without
  * version. An imported function no host provides still links: calling it
  * traps with `unresolved host import "IFACE#NAME": no host provides it`.
- * Resources imported from the host: dropping a handle of one with no
- * host destructor is a no-op.
+ * Resources imported from the host: dropping the last handle of one calls
+ * the host's drop hook (cm_instance_set_host_drop), if any; else a no-op.
  *
- * Suspension: a host function may answer "would block" (it calls
- * cm_host_would_block() with what it waits for, a cm_wait: a deadline,
- * descriptors, and returns false). In the
- * top-level call the guest then stops: cm_call_run() reports VM_SUSPENDED,
- * cm_call_waiting() says what for, and once that is ready or due
- * cm_call_complete() calls the host function again with the same
- * arguments (it may block again), lowers its result into the guest and
- * lets cm_call_run() go on. Anywhere a call cannot suspend (nested calls:
- * realloc, post-return, destructors, adapters; cm_invoke) the trampoline
- * waits in place with cm_wait_block() and retries.
+ * Suspension: a host function may answer "would block": it calls
+ * cm_host_would_block() with what it waits for (a cm_wait: a deadline,
+ * descriptors) and returns false. In the top-level call the guest then
+ * stops: cm_call_run() reports VM_SUSPENDED, cm_call_waiting() says what
+ * for, and once that is ready or due cm_call_complete() calls the host
+ * function again with the same arguments (it may block again), lowers its
+ * result into the guest and lets cm_call_run() go on. Where a call cannot
+ * suspend (nested calls: realloc, post-return, destructors, adapters; and
+ * cm_invoke) the runtime waits in place with cm_wait_block() and retries.
  *
- * Limitations (documented in doc/component-model.md): a lifted function of one component instance
- * lowered into another (an adapter) runs as a nested call to completion
- * through host_values; guest allocations (realloc) and post-return run as
+ * Limitations (documented in doc/component-model.md): a lifted function
+ * of one component instance lowered into another (an adapter) runs as a
+ * nested call to completion through host_values; guest allocations
+ * (realloc) and post-return run as
  * nested calls to completion with CM_ALLOC_FUEL. */
 #ifndef WIPPY_COMPONENT_RUNTIME_H
 #define WIPPY_COMPONENT_RUNTIME_H
