@@ -34,8 +34,8 @@
  * Limitations (documented in doc/component-model.md): a lifted function
  * of one component instance lowered into another (an adapter) runs as a
  * nested call to completion through host_values; guest allocations
- * (realloc) and post-return run as
- * nested calls to completion with CM_ALLOC_FUEL. */
+ * (realloc) and post-return run as nested calls to completion with
+ * CM_ALLOC_FUEL. */
 #ifndef WIPPY_COMPONENT_RUNTIME_H
 #define WIPPY_COMPONENT_RUNTIME_H
 
