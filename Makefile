@@ -82,7 +82,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # starts by touching it, and code that runs together sits together in the
 # binary (fewer pages mapped at start-up).
 CLI_SRC  := $(filter-out host/cli/main.c,$(wildcard host/cli/*.c))
-LIB_SRC  := $(CLI_SRC) $(wildcard vm/*.c wasi/*.c sys/*.c sha256/*.c config/*.c)
+LIB_SRC  := $(CLI_SRC) $(wildcard vm/*.c wasi/*.c wasi/p2/*.c sys/*.c sha256/*.c config/*.c)
 LIB_SRC  += $(wildcard component/*.c)
 LIB_SRC  += $(wildcard host/*.c host/abi/*.c)
 ifeq ($(LUA),1)

@@ -11,7 +11,11 @@
  *   3. the park/resume round trip of sched_yield (target: 1 µs);
  *   4. the spawn → EXIT rate of a component, Wippy's minimal_component.wasm
  *      (compute 6 * 7 through the canonical ABI, one instance tree with
- *      its memory per process), beside the core module's in the same run.
+ *      its memory per process), beside the core module's in the same run;
+ *   5. N processes sleeping 100 ms at once on 2 workers, wall time until
+ *      every EXIT came: core modules (poll_oneoff) and components (Wippy's
+ *      sleep_test_component.wasm: wasi:io/poll pollable.block, parked the
+ *      same way).
  *
  * Usage: host-bench BUILD_DIR SOURCE_DIR [COMPONENTS_DIR]
  * (tests/wasm/host_*.wasm under the first, examples/wasm/worker.wasm under
@@ -91,11 +95,19 @@ static char *write_project(const char *build, const char *source, const char *co
         if (sha256_file(path, digest) != 0)
             die("cannot read", path);
         sha256_hex(digest, minimal);
+        char sleeper[SHA256_HEX_SIZE];
+        snprintf(path, sizeof path, "%s/wippy/sleep_test_component.wasm", components);
+        if (sha256_file(path, digest) != 0)
+            die("cannot read", path);
+        sha256_hex(digest, sleeper);
         fprintf(f,
                 "  - {name: components, kind: fs.directory, directory: %s/wippy}\n"
                 "  - {name: component, kind: process.wasm, fs: b:components,\n"
-                "     path: /minimal_component.wasm, hash: 'sha256:%s', method: compute}\n",
-                components, minimal);
+                "     path: /minimal_component.wasm, hash: 'sha256:%s', method: compute}\n"
+                "  - {name: cm_sleep, kind: process.wasm, fs: b:components,\n"
+                "     path: /sleep_test_component.wasm, hash: 'sha256:%s',\n"
+                "     method: test-sleep#sleep-ms, imports: [wasi:io, wasi:poll, wasi:clocks]}\n",
+                components, minimal, sleeper);
     }
     fclose(f);
     return dir;
@@ -194,6 +206,30 @@ static void bench_parked(host_runtime *rt, int n)
     host_mailbox_close(rt, mb);
 }
 
+/* n processes of entry sleeping 100 ms at once: the wall time until every
+ * EXIT came (one after the other they would take n * 100 ms). */
+static void bench_sleepers(host_runtime *rt, const char *entry, const char *what, int n)
+{
+    host_pid mb = host_mailbox_open(rt);
+    char err[256];
+    host_value ms = host_int(100);
+    double t0 = now_s();
+    for (int i = 0; i < n; i++)
+        if (host_spawn(rt, mb, entry, "b:procs", &ms, 1, HOST_SPAWN_MONITOR, err, sizeof err) == 0)
+            die("spawn", err);
+    long bad = 0;
+    for (int i = 0; i < n; i++) {
+        host_event ev;
+        if (!host_receive(rt, mb, &ev, 60000000000))
+            die("an EXIT did not come", NULL);
+        bad += ev.error != NULL;
+        host_event_free(&ev);
+    }
+    printf("%d %s sleeping 100 ms on 2 workers: wall time %.3f s%s\n", n, what, now_s() - t0,
+           bad ? " (SOME FAILED)" : "");
+    host_mailbox_close(rt, mb);
+}
+
 static void bench_yield(host_runtime *rt, int n)
 {
     host_pid mb = host_mailbox_open(rt);
@@ -222,7 +258,9 @@ int main(int argc, char **argv)
     char probe[1024];
     if (components != NULL) {
         snprintf(probe, sizeof probe, "%s/wippy/minimal_component.wasm", components);
-        if (access(probe, R_OK) != 0) {
+        char sleeper[1024];
+        snprintf(sleeper, sizeof sleeper, "%s/wippy/sleep_test_component.wasm", components);
+        if (access(probe, R_OK) != 0 || access(sleeper, R_OK) != 0) {
             printf("component figure skipped: %s not found\n", probe);
             components = NULL;
         }
@@ -244,6 +282,9 @@ int main(int argc, char **argv)
         bench_spawn(rt, "b:component", "component minimal_component.wasm", 100000);
     }
     bench_parked(rt, 10000);
+    bench_sleepers(rt, "b:sleep", "core processes (poll_oneoff)", 10000);
+    if (components != NULL)
+        bench_sleepers(rt, "b:cm_sleep", "component processes (pollable.block)", 10000);
     bench_yield(rt, 1000000);
     host_runtime_free(rt);
     cfg_free(reg);

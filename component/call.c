@@ -8,9 +8,11 @@
  * Touches a call's own vm_thread; nested calls get a fresh thread each. */
 #include "component/runtime_internal.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct cm_call {
     cm_instance *ci;
@@ -21,7 +23,69 @@ struct cm_call {
     bool host_ok;             /* a non-lifted function, called at start */
     host_value host_result;
     char host_err[256];
+    bool trapped;             /* a pending host call failed when completed */
+    char trap[512];
 };
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void cm_wait_block(const cm_wait *w)
+{
+    struct pollfd fds[CM_WAIT_FDS];
+    nfds_t n = 0;
+    for (uint32_t i = 0; i < w->nfds && i < CM_WAIT_FDS; i++)
+        fds[n++] = (struct pollfd){ .fd = w->fds[i].fd,
+                                    .events = (short)((w->fds[i].want_read ? POLLIN : 0) |
+                                                      (w->fds[i].want_write ? POLLOUT : 0)) };
+    struct timespec ts, *timeout = NULL;
+    if (w->has_deadline) {
+        uint64_t now = now_ns();
+        uint64_t left = w->deadline_ns > now ? w->deadline_ns - now : 0;
+        ts.tv_sec = (time_t)(left / 1000000000ull);
+        ts.tv_nsec = (long)(left % 1000000000ull);
+        timeout = &ts;
+    }
+    if (n == 0 && timeout == NULL)
+        return;   /* nothing named: the host function looks again at once */
+    (void)ppoll(fds, n, timeout, NULL);   /* EINTR or an error: it looks again */
+}
+
+void cm_host_would_block(cm_instance *ci, const cm_wait *w)
+{
+    ci->blocked = true;
+    ci->blocked_wait = *w;
+}
+
+cm_host_status cm_host_call(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                            size_t nargs, host_value *result, char *err, size_t errlen)
+{
+    ci->blocked = false;
+    if (h->fn(h->user, args, nargs, result, err, errlen))
+        return CM_HOST_DONE;
+    host_value_free(result);
+    if (ci->blocked) {
+        ci->blocked = false;
+        return CM_HOST_BLOCKED;
+    }
+    return CM_HOST_TRAP;
+}
+
+bool cm_host_call_blocking(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                           size_t nargs, host_value *result, char *err, size_t errlen)
+{
+    for (;;) {
+        cm_host_status s = cm_host_call(ci, h, args, nargs, result, err, errlen);
+        if (s != CM_HOST_BLOCKED)
+            return s == CM_HOST_DONE;
+        cm_wait w = ci->blocked_wait;
+        cm_wait_block(&w);
+    }
+}
 
 bool cm_run_nested(cm_instance *ci, vm_func *f, const vm_value *args, size_t nargs,
                    vm_value *results, size_t nresults, char *err, size_t errlen)
@@ -32,8 +96,10 @@ bool cm_run_nested(cm_instance *ci, vm_func *f, const vm_value *args, size_t nar
         return false;
     }
     vm_status s = vm_call_start(t, f, args, nargs);
+    ci->nested++;
     if (s == VM_DONE)
         s = vm_run(t, CM_ALLOC_FUEL);
+    ci->nested--;
     bool ok = s == VM_DONE;
     if (s == VM_TRAP)
         snprintf(err, errlen, "%s", vm_thread_trap(t)->message);
@@ -117,6 +183,7 @@ void cm_call_free(cm_call *c)
     if (c == NULL)
         return;
     host_value_free(&c->host_result);
+    cm_pending_clear(c->ci);
     vm_thread_free(c->thread);
     free(c);
 }
@@ -130,6 +197,8 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
     const cm_type *ft = cm_type_get(types, f->type);
     c->f = f;
     c->started = false;
+    c->trapped = false;
+    cm_pending_clear(c->ci);
     host_value_free(&c->host_result);
     if (nargs != ft->nfields) {
         snprintf(err, errlen, "parameter count mismatch: expected %u, got %zu", ft->nfields, nargs);
@@ -169,6 +238,8 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
 
 vm_status cm_call_run(cm_call *c, uint64_t fuel)
 {
+    if (c->trapped)
+        return c->status = VM_TRAP;
     if (c->f != NULL && c->f->kind == CM_FN_LIFTED)
         c->status = vm_run(c->thread, fuel);
     return c->status;
@@ -185,6 +256,24 @@ vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults)
     return c->status;
 }
 
+bool cm_call_waiting(const cm_call *c, cm_wait *out)
+{
+    if (!c->ci->pending.active)
+        return false;
+    *out = c->ci->pending.wait;
+    return true;
+}
+
+vm_status cm_call_complete(cm_call *c)
+{
+    vm_status s = cm_pending_complete(c->ci, c->thread, c->trap, sizeof c->trap);
+    if (s == VM_TRAP)
+        c->trapped = true;
+    /* VM_DONE from vm_resume: the thread runs on at the next cm_call_run */
+    c->status = s;
+    return s;
+}
+
 bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen)
 {
     *result = host_nil();
@@ -194,6 +283,12 @@ bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen)
         return false;
     }
     c->started = false;
+    if (c->trapped) {
+        snprintf(err, errlen, "%s", c->trap);
+        c->trapped = false;
+        cm_end_borrows(f->inst);
+        return false;
+    }
     if (f->kind != CM_FN_LIFTED) {
         if (!c->host_ok) {
             snprintf(err, errlen, "%s", c->host_err);
@@ -251,7 +346,7 @@ bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_
         snprintf(err, errlen, "unresolved host import \"%s\": %s", f->name, f->why);
         return false;
     case CM_FN_HOST:
-        if (!f->host->fn(f->host->user, args, nargs, result, err, errlen)) {
+        if (!cm_host_call_blocking(f->inst->root, f->host, args, nargs, result, err, errlen)) {
             host_value_free(result);
             return false;
         }
@@ -262,17 +357,23 @@ bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_
             snprintf(err, errlen, "out of memory");
             return false;
         }
+        cm_instance *ci = f->inst->root;
+        ci->nested++;
         bool ok = cm_call_start(c, f, args, nargs, err, errlen);
         if (ok) {
             vm_status s = cm_call_run(c, VM_FUEL_UNLIMITED);
             if (s == VM_SUSPENDED) {
-                snprintf(err, errlen, "an adapter call cannot suspend (yet)");
+                snprintf(err, errlen, "an adapter call cannot suspend");
                 ok = false;
             } else {
                 ok = cm_call_finish(c, result, err, errlen);
             }
         }
-        cm_call_free(c);
+        ci->nested--;
+        /* not cm_call_free: the instance's pending call (if any) is not this one's */
+        host_value_free(&c->host_result);
+        vm_thread_free(c->thread);
+        free(c);
         return ok;
     }
     }
@@ -294,12 +395,19 @@ bool cm_invoke(cm_instance *ci, const char *name, const host_value *args, size_t
     bool ok = cm_call_start(c, f, args, nargs, err, errlen);
     if (ok) {
         vm_status s = cm_call_run(c, VM_FUEL_UNLIMITED);
-        if (s == VM_SUSPENDED) {
-            snprintf(err, errlen, "the call suspended outside a scheduler");
-            ok = false;
-        } else {
-            ok = cm_call_finish(c, result, err, errlen);
+        while (s == VM_SUSPENDED) {
+            /* block in place: wait, retry the host call, run on */
+            cm_wait w;
+            if (!cm_call_waiting(c, &w)) {
+                snprintf(err, errlen, "a host function suspended outside a scheduler");
+                break;
+            }
+            cm_wait_block(&w);
+            s = cm_call_complete(c);
+            if (s == VM_DONE)
+                s = cm_call_run(c, VM_FUEL_UNLIMITED);
         }
+        ok = s != VM_SUSPENDED && cm_call_finish(c, result, err, errlen);
     }
     cm_call_free(c);
     return ok;

@@ -3,7 +3,9 @@
  * lifts the guest's core arguments, calls the target (a host function, an
  * unresolved import that traps, or another instance's lifted function: the
  * adapter path, run as a nested call to completion) and lowers the result
- * into the guest (flat, or through the return pointer).
+ * into the guest (flat, or through the return pointer). A host function
+ * that would block suspends the top-level call (the pending call lives on
+ * the cm_instance until cm_call_complete retries it).
  *
  * Touches no instance state but the lowering instance's memory. */
 #include "component/runtime_internal.h"
@@ -76,7 +78,7 @@ const cm_host_func *cm_host_lookup(const cm_host *host, const char *iface, const
 
 /* ---- canon lower ---- */
 
-typedef struct {
+typedef struct cm_lower_ctx {
     cm_inst *inst;
     cm_func *target;
     vm_memory *memory;
@@ -87,10 +89,45 @@ typedef struct {
 
 #define MAX_PARAMS 256
 
+static void free_values(host_value *vals, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        host_value_free(&vals[i]);
+    free(vals);
+}
+
+/* Lowers a host call's result into the guest: flat into results[0], or
+ * stored at retptr. False with the message in err. */
+static bool lower_result(lower_ctx *lc, host_value *result, vm_value *results, uint32_t retptr,
+                         char *err, size_t errlen)
+{
+    const cm_types *types = &lc->inst->root->file->types;
+    const cm_type *ft = cm_type_get(types, lc->target->type);
+    if (ft->elem == CM_NO_TYPE)
+        return true;
+    cm_abi_env env;
+    cm_abi_setup(&env, lc->inst, lc->memory, lc->realloc, lc->enc, err, errlen);
+    const cm_type *rt = cm_type_get(types, ft->elem);
+    bool ok = rt->nflat <= 1 ? cm_abi_lower_flat(&env.cx, ft->elem, result, results)
+                             : cm_abi_store(&env.cx, ft->elem, result, retptr);
+    if (!ok)
+        cm_abi_prefix(&env.cx, "the result of %s: ", lc->target->name);
+    return ok;
+}
+
+/* The number of core results of the lowered function (0 or 1). */
+static size_t core_results(lower_ctx *lc)
+{
+    const cm_types *types = &lc->inst->root->file->types;
+    const cm_type *ft = cm_type_get(types, lc->target->type);
+    return ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->nflat == 1 ? 1 : 0;
+}
+
 static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_value *results, void *user)
 {
     lower_ctx *lc = user;
-    const cm_types *types = &lc->inst->root->file->types;
+    cm_instance *ci = lc->inst->root;
+    const cm_types *types = &ci->file->types;
     const cm_type *ft = cm_type_get(types, lc->target->type);
     char err[512] = "";
     cm_abi_env env;
@@ -109,7 +146,6 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
     if (vals == NULL)
         return vm_host_trap(caller, "out of memory");
     host_value result = host_nil();
-    cm_instance *ci = lc->inst->root;
     if (lc->target->kind == CM_FN_LIFTED && lc->target->inst == lc->inst) {
         /* a lifted function of the calling instance itself: it is on the
          * stack, so entering it again is refused (may_enter) */
@@ -121,39 +157,80 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
         cm_adapter_begin(ci);
     bool ok = cm_abi_lift_values(&env.cx, ptypes, names, np, args, lc->nparams, CM_MAX_FLAT, vals);
     if (!ok) {
-        for (uint32_t i = 0; i < np; i++)
-            host_value_free(&vals[i]);
-        free(vals);
+        free_values(vals, np);
         if (env.adapter)
             cm_adapter_end(ci);
         return vm_host_trap(caller, "calling %s: %s", lc->target->name, err);
     }
-    ok = cm_call_func_nested(lc->target, vals, np, &result, err, sizeof err);
+    uint32_t retptr = ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->nflat > 1
+                          ? args[lc->nparams].of.i32 : 0;
+    const cm_host_func *h = lc->target->kind == CM_FN_HOST ? lc->target->host : NULL;
+    if (h != NULL && ci->nested == 0) {
+        /* the top-level call: a host function that would block suspends it */
+        cm_host_status hs = cm_host_call(ci, h, vals, np, &result, err, sizeof err);
+        if (hs == CM_HOST_BLOCKED) {
+            if (env.adapter)
+                cm_adapter_end(ci);
+            cm_pending_clear(ci);
+            ci->pending = (cm_pending){ true, lc, vals, np, retptr, ci->blocked_wait };
+            return VM_HOST_SUSPEND;
+        }
+        ok = hs == CM_HOST_DONE;
+    } else {
+        ok = cm_call_func_nested(lc->target, vals, np, &result, err, sizeof err);
+    }
     if (env.adapter)
         cm_adapter_end(ci);
-    for (uint32_t i = 0; i < np; i++)
-        host_value_free(&vals[i]);
-    free(vals);
+    free_values(vals, np);
     if (!ok) {
         host_value_free(&result);
         if (lc->target->kind == CM_FN_UNRESOLVED)
             return vm_host_trap(caller, "%s", err);
         return vm_host_trap(caller, "%s: %s", lc->target->name, err);
     }
-    if (ft->elem != CM_NO_TYPE) {
-        const cm_type *rt = cm_type_get(types, ft->elem);
-        if (rt->nflat <= 1)
-            ok = cm_abi_lower_flat(&env.cx, ft->elem, &result, results);
-        else
-            ok = cm_abi_store(&env.cx, ft->elem, &result, args[lc->nparams].of.i32);
-        if (!ok) {
-            host_value_free(&result);
-            cm_abi_prefix(&env.cx, "the result of %s: ", lc->target->name);
-            return vm_host_trap(caller, "%s", err);
-        }
-    }
+    ok = lower_result(lc, &result, results, retptr, err, sizeof err);
     host_value_free(&result);
+    if (!ok)
+        return vm_host_trap(caller, "%s", err);
     return VM_HOST_DONE;
+}
+
+void cm_pending_clear(cm_instance *ci)
+{
+    if (ci->pending.active)
+        free_values(ci->pending.args, ci->pending.nargs);
+    memset(&ci->pending, 0, sizeof ci->pending);
+}
+
+vm_status cm_pending_complete(cm_instance *ci, vm_thread *t, char *err, size_t errlen)
+{
+    cm_pending *p = &ci->pending;
+    if (!p->active) {
+        snprintf(err, errlen, "no host call is pending");
+        return VM_TRAP;
+    }
+    lower_ctx *lc = p->lc;
+    const cm_host_func *h = lc->target->host;
+    host_value result = host_nil();
+    char msg[512] = "";
+    cm_host_status hs = cm_host_call(ci, h, p->args, p->nargs, &result, msg, sizeof msg);
+    if (hs == CM_HOST_BLOCKED) {
+        p->wait = ci->blocked_wait;
+        return VM_SUSPENDED;
+    }
+    uint32_t retptr = p->retptr;
+    cm_pending_clear(ci);
+    if (hs != CM_HOST_DONE) {
+        host_value_free(&result);
+        snprintf(err, errlen, "%s: %s", lc->target->name, msg);
+        return VM_TRAP;
+    }
+    vm_value results[1] = { { .type = VM_I32 } };
+    bool ok = lower_result(lc, &result, results, retptr, err, errlen);
+    host_value_free(&result);
+    if (!ok)
+        return VM_TRAP;
+    return vm_resume(t, results, core_results(lc));
 }
 
 vm_func *cm_lower_func(cm_inst *inst, cm_func *target, vm_memory *memory, vm_func *realloc,

@@ -64,10 +64,15 @@ static void release(cm_inst *in, uint32_t i)
 }
 
 /* Runs the destructor of a resource whose last own handle went away. */
-static bool destroy(cm_inst *impl, cm_typeid rt, uint32_t rep, char *err, size_t errlen)
+static bool destroy(cm_instance *ci, cm_inst *impl, cm_typeid rt, uint32_t rep, char *err,
+                    size_t errlen)
 {
-    if (impl == NULL)
-        return true;   /* a host resource without a host destructor: nothing to do */
+    if (impl == NULL) {
+        /* a host resource: the host's drop hook, if it has one */
+        if (ci->host_drop != NULL)
+            ci->host_drop(ci->host_drop_user, rep);
+        return true;
+    }
     const cm_type *r = cm_type_get(&impl->root->file->types, rt);
     if (r->dtor == CM_NONE)
         return true;
@@ -104,7 +109,7 @@ static bool drop(cm_inst *in, uint32_t i, char *err, size_t errlen)
             lender->lend_count--;
         return true;
     }
-    return destroy(copy.impl, copy.rt, copy.rep, err, errlen);
+    return destroy(in->root, copy.impl, copy.rt, copy.rep, err, errlen);
 }
 
 /* ---- canon resource.new / drop / rep ---- */
@@ -300,6 +305,13 @@ void cm_handles_free(cm_inst *inst)
 {
     free(inst->handles);
     inst->handles = NULL;
+}
+
+void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_t rep),
+                               void *user)
+{
+    ci->host_drop = drop;
+    ci->host_drop_user = user;
 }
 
 int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep)

@@ -2,7 +2,7 @@
  *
  * Pipeline: cm_decode() (component.h) → cm_instantiate() with the host's
  * functions → cm_export_find() → a call: cm_call_start() → cm_call_run()
- * with fuel (→ VM_OUT_OF_FUEL: run again; → VM_SUSPENDED: cm_call_resume())
+ * with fuel (→ VM_OUT_OF_FUEL: run again; → VM_SUSPENDED: cm_call_complete())
  * → cm_call_finish() lifts the result and runs post-return. cm_invoke()
  * does all of it without a fuel limit.
  *
@@ -18,15 +18,24 @@
  * 1.Y.Z any import at 1.x.y, a host without version only imports without
  * version. An imported function no host provides still links: calling it
  * traps with `unresolved host import "IFACE#NAME": no host provides it`.
- * Resources imported from the host: dropping a handle of one with no
- * host destructor is a no-op.
+ * Resources imported from the host: dropping the last handle of one calls
+ * the host's drop hook (cm_instance_set_host_drop), if any; else a no-op.
  *
- * Limitations (documented in doc/component-model.md): host callbacks run
- * to completion (no suspension inside canon lower yet, though the call API
- * has the suspended state); a lifted function of one component instance
- * lowered into another (an adapter) runs as a nested call to completion
- * through host_values; guest allocations (realloc) and post-return run as
- * nested calls to completion with CM_ALLOC_FUEL. */
+ * Suspension: a host function may answer "would block": it calls
+ * cm_host_would_block() with what it waits for (a cm_wait: a deadline,
+ * descriptors) and returns false. In the top-level call the guest then
+ * stops: cm_call_run() reports VM_SUSPENDED, cm_call_waiting() says what
+ * for, and once that is ready or due cm_call_complete() calls the host
+ * function again with the same arguments (it may block again), lowers its
+ * result into the guest and lets cm_call_run() go on. Where a call cannot
+ * suspend (nested calls: realloc, post-return, destructors, adapters; and
+ * cm_invoke) the runtime waits in place with cm_wait_block() and retries.
+ *
+ * Limitations (documented in doc/component-model.md): a lifted function
+ * of one component instance lowered into another (an adapter) runs as a
+ * nested call to completion through host_values; guest allocations
+ * (realloc) and post-return run as nested calls to completion with
+ * CM_ALLOC_FUEL. */
 #ifndef WIPPY_COMPONENT_RUNTIME_H
 #define WIPPY_COMPONENT_RUNTIME_H
 
@@ -45,6 +54,19 @@
  * reason in err. The result is lowered into the guest and then freed. */
 typedef bool (*cm_host_fn)(void *user, const host_value *args, size_t nargs, host_value *result,
                            char *err, size_t errlen);
+
+/* What a host call that would block waits for: ready when any descriptor
+ * is ready for what is asked, or when the deadline passes. */
+#define CM_WAIT_FDS 4
+typedef struct {
+    bool has_deadline;
+    uint64_t deadline_ns;    /* CLOCK_MONOTONIC */
+    uint32_t nfds;
+    struct {
+        int fd;
+        bool want_read, want_write;
+    } fds[CM_WAIT_FDS];
+} cm_wait;
 
 typedef struct {
     const char *interface;   /* "ns:pkg/iface@1.2.3", or NULL: a top-level import */
@@ -121,8 +143,22 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
 vm_status cm_call_run(cm_call *c, uint64_t fuel);
 /* The fuel left of the budget given to the last cm_call_run. */
 uint64_t cm_call_fuel(const cm_call *c);
-/* After VM_SUSPENDED: the host call's core results. */
+/* After VM_SUSPENDED: the host call's core results (for a host function
+ * the embedder completes itself; not for one that called
+ * cm_host_would_block()). */
 vm_status cm_call_resume(cm_call *c, const vm_value *results, size_t nresults);
+/* After VM_SUSPENDED: what the pending host call waits for; false when
+ * none is pending. */
+bool cm_call_waiting(const cm_call *c, cm_wait *out);
+/* After VM_SUSPENDED, once what cm_call_waiting() named is ready or due
+ * (or spuriously): calls the pending host function again. VM_SUSPENDED:
+ * it still waits (cm_call_waiting() has the new wait); VM_DONE: its result
+ * is in the guest and cm_call_run() goes on; VM_TRAP: the host function or
+ * lowering its result failed (cm_call_finish() has the message). */
+vm_status cm_call_complete(cm_call *c);
+/* Blocks the calling thread until something w names is ready or due
+ * (returns at once when w names nothing). */
+void cm_wait_block(const cm_wait *w);
 /* After VM_DONE or VM_TRAP: lifts the result into *result (NIL for none),
  * runs post-return, ends the call's borrows. False with err for a trap
  * (its message), a result that cannot be lifted, or a callee that kept a
@@ -148,6 +184,19 @@ int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep);
 /* The rep of a handle the host holds (an own a guest passed or returned
  * to the host): false with "unknown handle index 3" when there is none. */
 bool cm_handle_rep(cm_instance *ci, int64_t handle, uint32_t *rep, char *err, size_t errlen);
+
+/* The host's drop hook: called with the rep when the last own handle of a
+ * host resource (cm_host_resource_new) is dropped, by a guest or
+ * cm_handle_drop, so the host can free it. NULL: none (a no-op drop). */
+void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_t rep),
+                               void *user);
+
+/* Called by a host function (cm_host_fn) of ci that would block, just
+ * before it returns false: what it waits for. The runtime then does not
+ * trap: it suspends the call (or waits in place) and calls the function
+ * again with the same arguments when w is ready or due, so the function
+ * must not have done anything the guest can see before blocking. */
+void cm_host_would_block(cm_instance *ci, const cm_wait *w);
 
 /* True when an interface name served by the host (`have`) serves an
  * import (`want`): equal names, or equal up to the version with

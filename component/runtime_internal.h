@@ -97,6 +97,17 @@ struct cm_inst {
     cm_inst *next_all;        /* every cm_inst of the tree, for freeing the tables */
 };
 
+/* A host call that answered CM_HOST_BLOCKED in the top-level call and
+ * waits (link.c): the guest's thread is suspended in its trampoline. */
+typedef struct {
+    bool active;
+    struct cm_lower_ctx *lc;  /* the lowered import */
+    host_value *args;         /* lifted once, passed again at each retry */
+    uint32_t nargs;
+    uint32_t retptr;          /* where a result of more than one flat value goes */
+    cm_wait wait;
+} cm_pending;
+
 struct cm_instance {
     const cm_file *file;
     const cm_host *host;
@@ -107,6 +118,12 @@ struct cm_instance {
     cm_inst *all;             /* every cm_inst made */
     void **blocks;            /* everything allocated for the tree, freed together */
     size_t nblocks, cap_blocks;
+    uint32_t nested;          /* nested calls running (they cannot suspend) */
+    cm_pending pending;       /* link.c: a suspended host call */
+    bool blocked;             /* the host function just called would block ... */
+    cm_wait blocked_wait;     /* ... on this (cm_host_would_block) */
+    void (*host_drop)(void *user, uint32_t rep);   /* cm_instance_set_host_drop */
+    void *host_drop_user;
 };
 
 /* Zeroed memory owned by the instance tree; NULL when out of memory. */
@@ -118,6 +135,21 @@ const cm_host_func *cm_host_lookup(const cm_host *host, const char *iface, const
 /* link.c: a core function that lowers target (canon lower) into inst. */
 vm_func *cm_lower_func(cm_inst *inst, cm_func *target, vm_memory *memory, vm_func *realloc,
                        cm_string_encoding enc, char *err, size_t errlen);
+
+/* link.c: retries the pending host call (cm_call_complete): VM_SUSPENDED,
+ * or VM_DONE after resuming t with its lowered result, or VM_TRAP with the
+ * message in err (the pending call is then forgotten). */
+vm_status cm_pending_complete(cm_instance *ci, vm_thread *t, char *err, size_t errlen);
+/* link.c: forgets a pending host call (frees its arguments). */
+void cm_pending_clear(cm_instance *ci);
+/* call.c: calls a host function of ci once. CM_HOST_BLOCKED: it would
+ * block (ci->blocked_wait says on what; *result is nil). */
+typedef enum { CM_HOST_TRAP, CM_HOST_DONE, CM_HOST_BLOCKED } cm_host_status;
+cm_host_status cm_host_call(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                            size_t nargs, host_value *result, char *err, size_t errlen);
+/* call.c: calls a host function that may block, waiting in place. */
+bool cm_host_call_blocking(cm_instance *ci, const cm_host_func *h, const host_value *args,
+                           size_t nargs, host_value *result, char *err, size_t errlen);
 
 /* call.c: calls f (a core function) to completion on a fresh thread with
  * CM_ALLOC_FUEL; false with the trap text in err. */

@@ -11,15 +11,23 @@
  *          lifted result (a host_value: records are maps) or the error.
  *   Close  frees the call and the instance tree.
  *
- * No host functions are given yet: every import (WASI 0.2 included) links
- * as a function that traps when called (`unresolved host import "NAME":
- * no host provides it`), which ends the process with that error. Since no
- * host function suspends, a component process never parks. */
+ * Host functions: the WASI 0.2 interfaces of the entry's `imports:` groups
+ * (wasi/p2/p2.h), in a world of the process's own (its pollables and
+ * errors, freed at Close). Every other import links as a function that
+ * traps when called (`unresolved host import "NAME": no host provides
+ * it`), which ends the process with that error.
+ *
+ * Parking: a host call that would block (pollable.block, poll) suspends
+ * the call (cm_call_run → VM_SUSPENDED); the Step returns STEP_PARKED and
+ * the scheduler hands the process to the event loop with what
+ * host_cm_proc_waiting() names, exactly as for a core module's WASI call.
+ * The next Step retries the host call (cm_call_complete) and runs on. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/internal.h"
+#include "wasi/p2/p2.h"
 
 #define METHOD(p) ((p)->mod->entry->as.wasm.method)
 
@@ -40,11 +48,16 @@ static bool begin(host_process *p)
     vm_config cfg = { .max_memory_pages = (uint32_t)(w->max_memory / 65536),
                       .max_call_depth = (uint32_t)w->max_call_depth };
     vm_error verr;
-    p->ci = cm_instantiate(m->cm, NULL, &cfg, &verr);
+    if ((p->p2 = wasi_p2_new(m->caps)) == NULL) {
+        host_process_fail(p, "failed to instantiate wasm module: out of memory");
+        return false;
+    }
+    p->ci = cm_instantiate(m->cm, wasi_p2_host(p->p2), &cfg, &verr);
     if (p->ci == NULL) {
         host_process_fail(p, "failed to instantiate wasm module: %s", verr.message);
         return false;
     }
+    wasi_p2_bind(p->p2, p->ci);
     p->phase = PHASE_METHOD;
     cm_func *f = cm_export_find(p->ci, METHOD(p), err, sizeof err);
     if (f == NULL) {
@@ -84,6 +97,18 @@ step_status host_cm_proc_step(host_process *p, uint64_t fuel)
         host_process_fail(p, "execution time limit exceeded: %" PRId64 " ms", w->max_execution_ms);
         return STEP_DONE;
     }
+    if (p->suspended) {
+        p->suspended = false;
+        vm_status st = cm_call_complete(p->call);
+        if (st == VM_SUSPENDED) {
+            p->suspended = true;
+            return STEP_PARKED;
+        }
+        if (st == VM_TRAP) {
+            finish(p);
+            return STEP_DONE;
+        }
+    }
     uint64_t budget = p->fuel_limited && p->fuel_left < fuel ? p->fuel_left : fuel;
     vm_status st = cm_call_run(p->call, budget);
     uint64_t left = st == VM_OUT_OF_FUEL ? 0 : cm_call_fuel(p->call);
@@ -98,9 +123,15 @@ step_status host_cm_proc_step(host_process *p, uint64_t fuel)
             return STEP_DONE;
         }
         return STEP_PREEMPTED;
-    case VM_SUSPENDED:
-        host_process_fail(p, "failed to call wasm method: %s: a host function suspended", METHOD(p));
-        return STEP_DONE;
+    case VM_SUSPENDED: {
+        cm_wait w;
+        if (!cm_call_waiting(p->call, &w)) {
+            host_process_fail(p, "failed to call wasm method: %s: a host function suspended", METHOD(p));
+            return STEP_DONE;
+        }
+        p->suspended = true;
+        return STEP_PARKED;
+    }
     case VM_TRAP:
     case VM_DONE:
         finish(p);
@@ -109,10 +140,35 @@ step_status host_cm_proc_step(host_process *p, uint64_t fuel)
     return STEP_DONE;
 }
 
+bool host_cm_proc_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds)
+{
+    cm_wait cw;
+    if (p->call == NULL || !p->suspended || !cm_call_waiting(p->call, &cw))
+        return false;
+    *w = (wasi_wait){ .has_deadline = cw.has_deadline, .deadline_ns = cw.deadline_ns, .fd = -1 };
+    size_t n = 0;
+    for (uint32_t i = 0; i < cw.nfds && n < HOST_WAIT_FDS; i++)
+        fds[n++] = (wasi_wait){ .fd = cw.fds[i].fd, .want_read = cw.fds[i].want_read,
+                                .want_write = cw.fds[i].want_write };
+    *nfds = n;
+    if (n > 0) {
+        w->fd = fds[0].fd;
+        w->want_read = fds[0].want_read;
+        w->want_write = fds[0].want_write;
+    }
+    if (p->deadline_ns != 0 && (!w->has_deadline || w->deadline_ns > (uint64_t)p->deadline_ns)) {
+        w->has_deadline = true;
+        w->deadline_ns = (uint64_t)p->deadline_ns;
+    }
+    return true;
+}
+
 void host_cm_proc_close(host_process *p)
 {
     cm_call_free(p->call);
     cm_instance_free(p->ci);
+    wasi_p2_free(p->p2);
     p->call = NULL;
     p->ci = NULL;
+    p->p2 = NULL;
 }

@@ -212,8 +212,10 @@ typedef struct host_process {
     wasi_ctx *wasi;
     cm_instance *ci;                /* a component's instance tree (its own store) */
     cm_call *call;                  /* a component's method call */
+    struct wasi_p2 *p2;             /* a component's WASI 0.2 world (wasi/p2/p2.h) */
     process_phase phase;
-    bool suspended;                 /* a WASI call waits: wasi_complete() first */
+    bool suspended;                 /* a WASI call (or a component's host call) waits:
+                                       wasi_complete() (cm_call_complete()) first */
     int64_t deadline_ns;            /* limits.max_execution_ms, 0 = none */
     uint64_t fuel_left;             /* limits.fuel still unused (when fuel_limited) */
     bool fuel_limited;
@@ -277,6 +279,8 @@ void host_process_kill(host_process *p, kill_kind kind, const char *reason);
 step_status host_cm_proc_step(host_process *p, uint64_t fuel);
 /* Close: the call and the instance tree. */
 void host_cm_proc_close(host_process *p);
+/* After STEP_PARKED: what the component's pending host call waits for. */
+bool host_cm_proc_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds);
 /* The parameter count of a component module's method. */
 uint32_t host_cm_method_nparams(const host_module *m);
 

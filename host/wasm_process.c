@@ -309,6 +309,8 @@ bool host_process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, s
         *nfds = 0;
         return host_lua_proc_waiting(p, w);
     }
+    if (MODULE_IS_COMPONENT(p->mod))
+        return host_cm_proc_waiting(p, w, fds, nfds);
     if (p->wasi == NULL || !wasi_waiting(p->wasi, w))
         return false;
     size_t n = wasi_waiting_fds(p->wasi, fds, HOST_WAIT_FDS);

@@ -25,12 +25,14 @@
     X(wasi)            \
     X(wasi_sandbox)    \
     X(wasi_suspend)    \
+    X(wasi_p2)         \
     X(values)          \
     X(host)            \
     X(host_control)    \
     X(host_run)        \
     X(host_sleep)      \
     X(host_component)  \
+    X(host_cm_sleep)   \
     X(supervisor)      \
     X(cli_run)         \
     X(lua)             \

@@ -237,6 +237,7 @@ END_TEST
 
 #define CM_MINIMAL TEST_COMPONENTS_DIR "/wippy/minimal_component.wasm"
 #define CM_COMPLEX TEST_COMPONENTS_DIR "/wippy/complex_component.wasm"
+#define CM_SLEEP TEST_COMPONENTS_DIR "/wippy/sleep_test_component.wasm"
 #define CM_HELLO TEST_COMPONENTS_DIR "/jco/jco__components__hello_stdout.component.wasm"
 
 static bool have_components(void)
@@ -274,6 +275,13 @@ START_TEST(wasm_call_component)
     expect_out("none\n", CM_COMPLEX, "maybe-string", "false", NULL);
     expect_out("(2, 1)\n", CM_COMPLEX, "swap-pair", "1", "2");
     expect_out("6\n", CM_COMPLEX, "sum-list", "[1, 2, 3]", NULL);
+
+    /* WASI 0.2 clocks and poll: sleep-ms blocks in place and returns the
+     * elapsed nanoseconds */
+    result slept = run("wasm", "call", CM_SLEEP, "test-sleep#sleep-ms", "20", NULL);
+    ck_assert_msg(slept.status == 0, "%s", slept.err);
+    ck_assert_int_ge(strtoll(slept.out, NULL, 10), 20000000);
+    done(&slept);
 
     /* unprovided imports trap when called */
     result trap = run("wasm", "call", CM_MINIMAL, "compute-using-host", "6", "7", NULL);

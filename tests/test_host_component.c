@@ -240,7 +240,7 @@ START_TEST(errors_from_c)
                   "%s", ev.error);
     host_event_free(&ev);
 
-    /* iface#func: found; its WASI 0.2 import is not provided yet */
+    /* iface#func: found; without imports: profiles its WASI 0.2 imports are not given */
     ck_assert(host_spawn(p.rt, p.mb, "t:sleep-nope", "t:procs", &one, 1, 0, err, sizeof err) == 0);
     ck_assert_str_eq(err, "t:sleep-nope: no export \"test-sleep#nope\"; exports: "
                           "test-sleep#sleep-ms, test-sleep#work-with-sleep");

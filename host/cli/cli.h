@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "component/component.h"
+#include "component/runtime.h"
 #include "vm/vm.h"
 
 #define WIPPY_VERSION "0.1.0"
@@ -39,5 +40,9 @@ void wippy_wasm_print_trap(FILE *err, const vm_trap *trap);
  * 1 after printing why it cannot be read or decoded, -2 when it is not a
  * component (a core module: *f is NULL). */
 int wippy_component_load(const char *path, cm_file **f, FILE *err);
+/* Runs a component call to its end (VM_DONE, VM_TRAP or VM_OUT_OF_FUEL)
+ * with at most fuel units, blocking in place whenever a host call would
+ * block (the CLI's mode: no event loop). */
+vm_status wippy_cm_run(cm_call *c, uint64_t fuel);
 
 #endif

@@ -22,6 +22,7 @@
 #include "component/runtime.h"
 #include "host/cli/cli.h"
 #include "vm/vm.h"
+#include "wasi/p2/p2.h"
 #include "wasi/wasi.h"
 
 extern char **environ;
@@ -221,9 +222,10 @@ static const char **guest_env(const run_options *o, size_t *count)
     return all;
 }
 
-/* A command component: its `wasi:cli/run@0.2.x` export's `run`. WASI 0.2
- * is not provided yet, so its imports link as functions that trap when
- * called: the run fails cleanly at the first WASI call. Exit status 0
+/* A command component: its `wasi:cli/run@0.2.x` export's `run`, with every
+ * WASI 0.2 interface wasi/p2 has (blocking in place); the rest (cli,
+ * streams, filesystem, ...) is not provided yet and traps when called:
+ * the run fails cleanly at the first such call. Exit status 0
  * for ok, 1 for err (what `wasi:cli/exit` gives too), 134 after a trap,
  * 1 when it cannot be loaded or is not a command. */
 static int run_component(const run_options *o, const char *path, cm_file *f, FILE *err)
@@ -231,11 +233,14 @@ static int run_component(const run_options *o, const char *path, cm_file *f, FIL
     vm_error e;
     char msg[1024];
     vm_config limits = { .max_memory_pages = o->max_pages };
-    cm_instance *ci = cm_instantiate(f, NULL, &limits, &e);
+    wasi_p2 *p2 = wasi_p2_new(WASI_CAP_ALL);
+    cm_instance *ci = p2 ? cm_instantiate(f, wasi_p2_host(p2), &limits, &e) : NULL;
     if (ci == NULL) {
-        fprintf(err, "%s: %s\n", path, e.message);
+        fprintf(err, "%s: %s\n", path, p2 ? e.message : "out of memory");
+        wasi_p2_free(p2);
         return 1;
     }
+    wasi_p2_bind(p2, ci);
     int status = 1;
     const char *run = NULL;
     for (uint32_t i = 0; i < cm_export_count(ci) && run == NULL; i++)
@@ -248,6 +253,7 @@ static int run_component(const run_options *o, const char *path, cm_file *f, FIL
             fprintf(err, " %s", cm_export_name(ci, i));
         fputc('\n', err);
         cm_instance_free(ci);
+        wasi_p2_free(p2);
         return 1;
     }
     char name[256];
@@ -260,7 +266,7 @@ static int run_component(const run_options *o, const char *path, cm_file *f, FIL
     } else if (c == NULL || !cm_call_start(c, fn, NULL, 0, msg, sizeof msg)) {
         fprintf(err, "%s: %s\n", path, c ? msg : "out of memory");
     } else {
-        vm_status s = cm_call_run(c, o->fuel);
+        vm_status s = wippy_cm_run(c, o->fuel);
         if (s == VM_OUT_OF_FUEL) {
             fprintf(err, "%s: out of fuel (--fuel %" PRIu64 ")\n", path, o->fuel);
         } else if (!cm_call_finish(c, &result, msg, sizeof msg)) {
@@ -273,6 +279,7 @@ static int run_component(const run_options *o, const char *path, cm_file *f, FIL
     host_value_free(&result);
     cm_call_free(c);
     cm_instance_free(ci);
+    wasi_p2_free(p2);
     return status;
 }
 

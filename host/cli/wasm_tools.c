@@ -14,6 +14,8 @@
 #include "component/wave.h"
 #include "host/cli/cli.h"
 #include "vm/vm.h"
+#include "wasi/p2/p2.h"
+#include "wasi/wasi.h"
 
 uint8_t *wippy_read_file(const char *path, size_t *size)
 {
@@ -186,9 +188,29 @@ int wippy_component_load(const char *path, cm_file **f, FILE *err)
     return 0;
 }
 
+vm_status wippy_cm_run(cm_call *c, uint64_t fuel)
+{
+    uint64_t left = fuel;
+    for (;;) {
+        vm_status s = cm_call_run(c, left);
+        if (s != VM_SUSPENDED)
+            return s;
+        if (fuel != VM_FUEL_UNLIMITED)
+            left = cm_call_fuel(c);
+        cm_wait w;
+        while (s == VM_SUSPENDED && cm_call_waiting(c, &w)) {
+            cm_wait_block(&w);
+            s = cm_call_complete(c);
+        }
+        if (s != VM_DONE)
+            return s;
+    }
+}
+
 /* `wasm call` of a component: the arguments in WAVE text, parsed by the
- * parameter types; the result printed in WAVE. Imports nobody provides
- * trap when called. Trailing option arguments may be left out (none). */
+ * parameter types; the result printed in WAVE. Every WASI 0.2 interface
+ * wasi/p2 has is granted (blocking in place); other imports trap when
+ * called. Trailing option arguments may be left out (none). */
 static int component_call(const char *path, cm_file *f, const char *name, int argc, char **argv,
                           FILE *out, FILE *err)
 {
@@ -199,11 +221,14 @@ static int component_call(const char *path, cm_file *f, const char *name, int ar
     cm_call *c = NULL;
     const cm_types *t = &f->types;
     const cm_type *ft = NULL;
-    cm_instance *ci = cm_instantiate(f, NULL, NULL, &e);
+    wasi_p2 *p2 = wasi_p2_new(WASI_CAP_ALL);
+    cm_instance *ci = p2 ? cm_instantiate(f, wasi_p2_host(p2), NULL, &e) : NULL;
     if (ci == NULL) {
-        fprintf(err, "%s: %s\n", path, e.message);
+        fprintf(err, "%s: %s\n", path, p2 ? e.message : "out of memory");
+        wasi_p2_free(p2);
         return 1;
     }
+    wasi_p2_bind(p2, ci);
     cm_func *fn = cm_export_find(ci, name, msg, sizeof msg);
     if (fn == NULL) {
         fprintf(err, "%s: %s\n", path, msg);
@@ -239,7 +264,7 @@ static int component_call(const char *path, cm_file *f, const char *name, int ar
         fprintf(err, "%s: %s\n", name, c ? msg : "out of memory");
         goto done;
     }
-    cm_call_run(c, VM_FUEL_UNLIMITED);
+    wippy_cm_run(c, VM_FUEL_UNLIMITED);
     if (!cm_call_finish(c, &result, msg, sizeof msg)) {
         fprintf(err, "trap: %s\n", msg);
         goto done;
@@ -257,6 +282,7 @@ done:
     host_value_free(&result);
     cm_call_free(c);
     cm_instance_free(ci);
+    wasi_p2_free(p2);
     return status;
 }
 

@@ -1,0 +1,157 @@
+/* ctx.c — a WASI 0.2 world: the table of its resource reps (pollables,
+ * errors; freed when the guest drops the last handle, or with the world)
+ * and the host function table for the capability groups it was given. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wasi/p2/internal.h"
+
+uint64_t wasi_p2_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t wasi_p2_arg_u64(const host_value *v)
+{
+    if (v->kind != HOST_VALUE_INT)
+        return 0;
+    return v->is_unsigned ? v->u : (uint64_t)v->i;
+}
+
+static void res_clear(wasi_p2_res *r)
+{
+    free(r->text);
+    memset(r, 0, sizeof *r);
+}
+
+/* The instance's host drop hook: the guest dropped its last handle of rep. */
+static void drop_rep(void *user, uint32_t rep)
+{
+    wasi_p2 *w = user;
+    if (rep == 0 || rep > w->nres || w->res[rep - 1].kind == WASI_P2_FREE)
+        return;
+    res_clear(&w->res[rep - 1]);
+    w->res[rep - 1].next_free = w->free_res;
+    w->free_res = rep;
+    w->live--;
+}
+
+bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
+                     host_value *handle, char *err, size_t errlen)
+{
+    if (w->ci == NULL) {
+        snprintf(err, errlen, "no component instance yet");
+        return false;
+    }
+    uint32_t rep = w->free_res;
+    if (rep != 0) {
+        w->free_res = w->res[rep - 1].next_free;
+    } else {
+        if (w->nres == w->cap_res) {
+            uint32_t cap = w->cap_res ? 2 * w->cap_res : 16;
+            wasi_p2_res *r = cap < w->cap_res || cap > (1u << 24) ? NULL : realloc(w->res, cap * sizeof *r);
+            if (r == NULL) {
+                snprintf(err, errlen, "too many resources");
+                return false;
+            }
+            w->res = r;
+            w->cap_res = cap;
+        }
+        rep = ++w->nres;
+    }
+    wasi_p2_res *r = &w->res[rep - 1];
+    *r = (wasi_p2_res){ .kind = k, .deadline_ns = deadline_ns };
+    if (text != NULL && (r->text = strdup(text)) == NULL)
+        goto oom;
+    int64_t h = cm_host_resource_new(w->ci, rep);
+    if (h < 0)
+        goto oom;
+    w->live++;
+    *handle = host_int(h);
+    return true;
+oom:
+    res_clear(r);
+    r->next_free = w->free_res;
+    w->free_res = rep;
+    snprintf(err, errlen, "out of memory");
+    return false;
+}
+
+wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, char *err,
+                             size_t errlen)
+{
+    uint64_t r = wasi_p2_arg_u64(rep);
+    if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
+        snprintf(err, errlen, "unknown %s %llu", k == WASI_P2_POLLABLE ? "pollable" : "error",
+                 (unsigned long long)r);
+        return NULL;
+    }
+    return &w->res[r - 1];
+}
+
+static bool add_defs(wasi_p2 *w, const wasi_p2_def *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(w->caps & defs[i].cap))
+            continue;
+        char *iface = malloc(strlen(defs[i].iface) + sizeof WASI_P2_VERSION);
+        if (iface == NULL)
+            return false;
+        strcpy(iface, defs[i].iface);
+        strcat(iface, WASI_P2_VERSION);
+        w->funcs[w->nfuncs++] = (cm_host_func){ iface, defs[i].name, defs[i].fn, w };
+    }
+    return true;
+}
+
+wasi_p2 *wasi_p2_new(unsigned caps)
+{
+    wasi_p2 *w = calloc(1, sizeof *w);
+    size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs;
+    if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
+        free(w);
+        return NULL;
+    }
+    w->caps = caps;
+    if (!add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
+        !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
+        !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs)) {
+        wasi_p2_free(w);
+        return NULL;
+    }
+    w->host = (cm_host){ w->funcs, w->nfuncs };
+    return w;
+}
+
+void wasi_p2_free(wasi_p2 *w)
+{
+    if (w == NULL)
+        return;
+    for (uint32_t i = 0; i < w->nres; i++)
+        res_clear(&w->res[i]);
+    free(w->res);
+    for (size_t i = 0; i < w->nfuncs; i++)
+        free((char *)w->funcs[i].interface);
+    free(w->funcs);
+    free(w);
+}
+
+const cm_host *wasi_p2_host(wasi_p2 *w)
+{
+    return &w->host;
+}
+
+void wasi_p2_bind(wasi_p2 *w, cm_instance *ci)
+{
+    w->ci = ci;
+    cm_instance_set_host_drop(ci, drop_rep, w);
+}
+
+size_t wasi_p2_live(const wasi_p2 *w)
+{
+    return w->live;
+}

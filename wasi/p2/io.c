@@ -1,0 +1,133 @@
+/* io.c — wasi:io/poll and wasi:io/error.
+ *
+ * A pollable is ready when its monotonic deadline has passed (every
+ * pollable so far comes from the monotonic clock). pollable.block and poll
+ * answer "would block" (cm_host_would_block) with the earliest deadline
+ * when nothing is ready: the runtime suspends the guest (or waits in
+ * place) and calls them again. */
+#include <stdio.h>
+#include <string.h>
+
+#include "wasi/p2/internal.h"
+
+static bool pollable_ready(const wasi_p2_res *r)
+{
+    return wasi_p2_now_ns() >= r->deadline_ns;
+}
+
+static void wait_until(cm_wait *wait, uint64_t deadline_ns)
+{
+    if (!wait->has_deadline || deadline_ns < wait->deadline_ns) {
+        wait->has_deadline = true;
+        wait->deadline_ns = deadline_ns;
+    }
+}
+
+/* Nothing is ready: tells the runtime what to wait for (false: "would
+ * block", not a trap). Before the world is bound (a core start function
+ * of the component calling in), it waits here and says "look again". */
+static bool would_block(wasi_p2 *w, const cm_wait *wait)
+{
+    if (w->ci != NULL) {
+        cm_host_would_block(w->ci, wait);
+        return false;
+    }
+    cm_wait_block(wait);
+    return true;
+}
+
+/* [method]pollable.ready: func() -> bool */
+static bool pollable_ready_fn(void *user, const host_value *args, size_t nargs, host_value *result,
+                              char *err, size_t errlen)
+{
+    (void)nargs;
+    wasi_p2_res *r = wasi_p2_res_get(user, &args[0], WASI_P2_POLLABLE, err, errlen);
+    if (r == NULL)
+        return false;
+    *result = host_bool(pollable_ready(r));
+    return true;
+}
+
+/* [method]pollable.block: func() */
+static bool pollable_block(void *user, const host_value *args, size_t nargs, host_value *result,
+                           char *err, size_t errlen)
+{
+    (void)nargs;
+    (void)result;
+    for (;;) {
+        wasi_p2_res *r = wasi_p2_res_get(user, &args[0], WASI_P2_POLLABLE, err, errlen);
+        if (r == NULL)
+            return false;
+        if (pollable_ready(r))
+            return true;
+        cm_wait wait = { 0 };
+        wait_until(&wait, r->deadline_ns);
+        if (!would_block(user, &wait))
+            return false;
+    }
+}
+
+/* poll: func(in: list<borrow<pollable>>) -> list<u32>: the indices of the
+ * ready ones, waiting until at least one is. */
+static bool poll_fn(void *user, const host_value *args, size_t nargs, host_value *result,
+                    char *err, size_t errlen)
+{
+    (void)nargs;
+    const host_value *in = &args[0];
+    if (in->kind != HOST_VALUE_LIST || in->len == 0) {
+        snprintf(err, errlen, "poll: the list of pollables is empty");
+        return false;
+    }
+    if (in->len > UINT32_MAX) {
+        snprintf(err, errlen, "poll: more pollables than a u32 indexes");
+        return false;
+    }
+    for (;;) {
+        cm_wait wait = { 0 };
+        *result = host_list(0);
+        for (size_t i = 0; i < in->len; i++) {
+            wasi_p2_res *r = wasi_p2_res_get(user, &in->items[i], WASI_P2_POLLABLE, err, errlen);
+            if (r == NULL)
+                return false;
+            if (pollable_ready(r)) {
+                const char *why;
+                if (!host_list_push(result, host_uint(i), &why)) {
+                    snprintf(err, errlen, "poll: %s", why);
+                    return false;
+                }
+            } else {
+                wait_until(&wait, r->deadline_ns);
+            }
+        }
+        if (result->len > 0)
+            return true;
+        host_value_free(result);
+        if (!would_block(user, &wait))
+            return false;
+    }
+}
+
+/* [method]error.to-debug-string: func() -> string */
+static bool error_debug_string(void *user, const host_value *args, size_t nargs,
+                               host_value *result, char *err, size_t errlen)
+{
+    (void)nargs;
+    wasi_p2_res *r = wasi_p2_res_get(user, &args[0], WASI_P2_ERROR, err, errlen);
+    if (r == NULL)
+        return false;
+    const char *t = r->text != NULL ? r->text : "";
+    *result = host_string(t, strlen(t));
+    if (result->kind != HOST_VALUE_STRING) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+const wasi_p2_def wasi_p2_io_defs[] = {
+    { "wasi:io/poll", "[method]pollable.ready", pollable_ready_fn, WASI_CAP_POLL },
+    { "wasi:io/poll", "[method]pollable.block", pollable_block, WASI_CAP_POLL },
+    { "wasi:io/poll", "poll", poll_fn, WASI_CAP_POLL },
+    { "wasi:io/error", "[method]error.to-debug-string", error_debug_string, WASI_CAP_IO },
+};
+const size_t wasi_p2_nio_defs = sizeof wasi_p2_io_defs / sizeof wasi_p2_io_defs[0];

@@ -1,0 +1,56 @@
+/* p2.h — WASI 0.2 (preview 2) for components: the host interfaces a
+ * component process gets, as cm_host functions of the component runtime
+ * (component/runtime.h).
+ *
+ * Served (at 0.2.3, so any 0.2.x import matches): wasi:io/poll (resource
+ * pollable: ready, block; poll), wasi:io/error (resource error:
+ * to-debug-string), wasi:clocks/monotonic-clock (now, resolution,
+ * subscribe-instant, subscribe-duration), wasi:clocks/wall-clock (now,
+ * resolution), wasi:random/random, insecure and insecure-seed. Which of
+ * them a world has is decided by capability groups (Wippy's `imports:`
+ * profiles, the WASI_CAP_* bits of wasi.h): WASI_CAP_POLL → wasi:io/poll,
+ * WASI_CAP_IO → wasi:io/error, WASI_CAP_CLOCKS → both clocks,
+ * WASI_CAP_RANDOM → the three random interfaces. A function not granted
+ * is not given to the runtime at all, so the guest's import of it stays
+ * unresolved and traps when called.
+ *
+ * Resources: each host resource (a pollable, an error) is a rep in the
+ * world's own table; the guest holds it through a handle of the component
+ * instance's tables (cm_host_resource_new). Dropping the last handle
+ * frees the rep (the cm_host drop hook); wasi_p2_free frees the rest.
+ *
+ * Blocking: pollable.block and poll answer "would block" with the
+ * deadline they wait for, so a component process parks in the host's
+ * event loop and the call is retried when it is due (component/runtime.h,
+ * "Suspension"); where a call cannot suspend, the runtime waits in place.
+ *
+ * Depends on component/ and libc. No global mutable state. */
+#ifndef WIPPY_WASI_P2_H
+#define WIPPY_WASI_P2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "component/runtime.h"
+
+typedef struct wasi_p2 wasi_p2;
+
+/* A world with the interfaces of the WASI_CAP_* groups in caps; NULL when
+ * out of memory. */
+wasi_p2 *wasi_p2_new(unsigned caps);
+/* Frees every resource rep it still holds and the world. */
+void wasi_p2_free(wasi_p2 *w);
+
+/* The host functions to instantiate with (valid while w lives). */
+const cm_host *wasi_p2_host(wasi_p2 *w);
+
+/* The instance the world serves: where its resources' handles go. Set it
+ * right after cm_instantiate (a host function that makes a resource
+ * before that traps). */
+void wasi_p2_bind(wasi_p2 *w, cm_instance *ci);
+
+/* The number of resource reps alive (for tests: drops free them). */
+size_t wasi_p2_live(const wasi_p2 *w);
+
+#endif
