@@ -830,17 +830,25 @@ HOSTFN(poke)
     return true;
 }
 
-START_TEST(resource_rules)
+/* A hand-written component of tests/component/, assembled by make. */
+static cm_file *load_built(const char *name)
 {
-    const char *path = TEST_BUILD_DIR "/tests/component/resources.wasm";
+    char path[1024];
+    snprintf(path, sizeof path, TEST_BUILD_DIR "/tests/component/%s.wasm", name);
     FILE *fp = fopen(path, "rb");
     ck_assert_msg(fp != NULL, "%s (make builds it with jco parse)", path);
-    uint8_t buf[8192];
+    static uint8_t buf[65536];
     size_t n = fread(buf, 1, sizeof buf, fp);
     fclose(fp);
     vm_error verr;
     cm_file *f = cm_decode(buf, n, &verr);
-    ck_assert_msg(f != NULL, "%s", verr.message);
+    ck_assert_msg(f != NULL, "%s: %s", path, verr.message);
+    return f;
+}
+
+START_TEST(resource_rules)
+{
+    cm_file *f = load_built("resources");
     reps_reset();
     cm_host_func funcs[] = { { "host", "poke", poke, NULL } };
     cm_host host;
@@ -898,6 +906,25 @@ START_TEST(resource_rules)
 }
 END_TEST
 
+/* adapter_borrow.wat: A lends its own of B's resource to C, which does not
+ * define it (a borrow handle in C's table) and lends it on to B (the rep). */
+START_TEST(adapter_borrow)
+{
+    cm_file *f = load_built("adapter_borrow");
+    cm_host host;
+    cm_instance *ci = instantiate(f, NULL, 0, &host);
+    expect(ci, "run", "[5]", "2010");          /* (5 + 1000) twice */
+    expect(ci, "dtors", "[]", "1");
+    expect(ci, "index", "[6]", "1");           /* C's table's first handle */
+    expect(ci, "dtors", "[]", "2");
+    expect(ci, "keep", "[8]", "!borrow handles still remain at the end of the call");
+    /* the lend ended with the failed call: A's own can be dropped again */
+    expect(ci, "run", "[9]", "2018");
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
 Suite *cm_resources_suite(void)
 {
     Suite *s = suite_create("cm_resources");
@@ -913,6 +940,7 @@ Suite *cm_resources_suite(void)
     tcase_add_test(tc, fixture_resource_borrow_export);
     tcase_add_test(tc, fixture_resource_into_inner);
     tcase_add_test(tc, resource_rules);
+    tcase_add_test(tc, adapter_borrow);
     suite_add_tcase(s, tc);
     return s;
 }
