@@ -146,6 +146,7 @@ void cm_abi_setup(cm_abi_env *env, cm_inst *inst, vm_memory *memory, vm_func *re
     env->cx.err = err;
     env->cx.errlen = errlen;
     env->inst = inst;
+    env->scope = inst;
     env->realloc = realloc;
 }
 

@@ -274,8 +274,11 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
             return fail(err, VM_ERR_LINK, "instance %u has no export \"%s\"", d->u.alias.instance,
                         d->u.alias.name);
         if (d->sort == CM_SORT_TYPE) {
-            if (e->item.t != CM_NO_TYPE)
+            if (e->item.t != CM_NO_TYPE) {
+                if (!cm_resource_sub(in, slot->t, e->item.t))
+                    return fail(err, VM_ERR_NOMEM, "out of memory");
                 slot->t = e->item.t;
+            }
         } else {
             *slot = e->item;
         }
@@ -416,8 +419,14 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
         if (a == NULL)
             return fail(err, VM_ERR_LINK, "import \"%s\" is not supplied", d->u.extern_.name);
         if (d->sort == CM_SORT_TYPE) {
-            if (a->item.t != CM_NO_TYPE)
-                in->spaces[CM_SORT_TYPE][d->index].t = a->item.t;
+            /* type-import substitution: the import's node stands for the
+             * argument's type */
+            cm_typeid *slot = &in->spaces[CM_SORT_TYPE][d->index].t;
+            if (a->item.t != CM_NO_TYPE) {
+                if (!cm_resource_sub(in, *slot, a->item.t))
+                    return fail(err, VM_ERR_NOMEM, "out of memory");
+                *slot = a->item.t;
+            }
         } else {
             in->spaces[d->sort][d->index] = a->item;
         }
@@ -425,6 +434,9 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
     }
     case CM_DEF_EXPORT: {
         cm_item item = in->spaces[d->sort][d->u.extern_.item];
+        if (d->index != CM_NONE && d->sort == CM_SORT_TYPE &&
+            !cm_resource_sub(in, in->spaces[CM_SORT_TYPE][d->index].t, item.t))
+            return fail(err, VM_ERR_NOMEM, "out of memory");
         if (d->index != CM_NONE)
             in->spaces[d->sort][d->index] = item;
         if (d->sort == CM_SORT_FUNC && item.p != NULL) {

@@ -107,6 +107,7 @@ static bool lower_result(lower_ctx *lc, host_value *result, vm_value *results, u
         return true;
     cm_abi_env env;
     cm_abi_setup(&env, lc->inst, lc->memory, lc->realloc, lc->enc, err, errlen);
+    env.scope = lc->target->inst;   /* the target's type */
     const cm_type *rt = cm_type_get(types, ft->elem);
     bool ok = rt->nflat <= 1 ? cm_abi_lower_flat(&env.cx, ft->elem, result, results)
                              : cm_abi_store(&env.cx, ft->elem, result, retptr);
@@ -133,6 +134,7 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
     cm_abi_env env;
     cm_abi_setup(&env, lc->inst, lc->memory, lc->realloc, lc->enc, err, sizeof err);
     env.adapter = lc->target->kind == CM_FN_LIFTED;
+    env.scope = lc->target->inst;   /* the target's type */
     uint32_t np = ft->nfields;
     if (np > MAX_PARAMS)
         return vm_host_trap(caller, "%s: more than %d parameters", lc->target->name, MAX_PARAMS);

@@ -12,12 +12,84 @@
  * returns. A borrow lifted out of a guest (a host import taking
  * borrow<R>) reaches the host as the rep, as an INT.
  *
+ * Resource identity: each handle holds the resource it is of, resolved
+ * (cm_resource_id): a type node an instance's import, alias or export of a
+ * type stands for is replaced by its argument's (cm_resource_sub), until
+ * the node of the resource's definition, or of a resource imported from
+ * the host, is reached. resource.rep/drop and lifting or lowering a handle
+ * check it: "handle index 3 is of another resource type". A host
+ * resource's handle (cm_host_resource_new) takes the type of the first
+ * host-imported resource it is lowered as.
+ *
  * Touches the handle tables only. */
 #include "component/runtime_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool cm_resource_sub(cm_inst *in, cm_typeid from, cm_typeid to)
+{
+    if (from == to || from == CM_NO_TYPE || to == CM_NO_TYPE)
+        return true;
+    if (in->nrsub == in->cap_rsub) {
+        uint32_t cap = in->cap_rsub ? in->cap_rsub * 2 : 8;
+        struct cm_rsub *p = realloc(in->rsub, cap * sizeof *p);
+        if (p == NULL)
+            return false;
+        in->rsub = p;
+        in->cap_rsub = cap;
+    }
+    in->rsub[in->nrsub++] = (struct cm_rsub){ from, to };
+    return true;
+}
+
+static bool lookup(const cm_inst *p, cm_typeid *t)
+{
+    for (uint32_t i = p->nrsub; i-- > 0;)
+        if (p->rsub[i].from == *t) {
+            *t = p->rsub[i].to;
+            return true;
+        }
+    return false;
+}
+
+cm_typeid cm_resource_id(const cm_inst *in, cm_typeid t)
+{
+    /* Each step goes to a node of an enclosing or earlier instance; the
+     * bound only guards against a cycle. A node not in the scope's chain
+     * came up from a nested instance inside another type (a record of
+     * own<r> aliased out of an instance): any instance that maps it. When
+     * one component is instantiated twice with different resources, such
+     * a node is ambiguous and the instance made last wins. */
+    for (unsigned steps = 0; steps < 1000; steps++) {
+        bool found = false;
+        for (const cm_inst *p = in; p != NULL && !found; p = p->parent)
+            found = lookup(p, &t);
+        for (const cm_inst *p = in->root->all; p != NULL && !found; p = p->next_all)
+            if ((found = lookup(p, &t)))
+                in = p;
+        if (!found)
+            break;
+    }
+    return t;
+}
+
+/* A handle of resource rt (resolved) where want (resolved) is expected: a
+ * host resource's handle of no type yet takes want when want is a
+ * resource imported from the host. */
+static bool same_resource(const cm_types *types, cm_handle *h, cm_typeid want)
+{
+    if (h->rt == want)
+        return true;
+    if (h->rt == CM_NO_TYPE && h->impl == NULL && cm_type_get(types, want)->abstract) {
+        h->rt = want;
+        return true;
+    }
+    return false;
+}
+
+#define WRONG_TYPE "handle index %u is of another resource type"
 
 static cm_handle *entry(cm_inst *in, uint32_t i)
 {
@@ -127,7 +199,8 @@ static vm_host_status res_call(vm_caller *caller, const vm_value *args, vm_value
     uint32_t x = args[0].of.i32;
     switch (rc->op) {
     case CM_CANON_RESOURCE_NEW: {
-        cm_handle h = { .own = true, .rt = rc->rt, .impl = rc->inst, .rep = x };
+        cm_handle h = { .own = true, .rt = cm_resource_id(rc->inst, rc->rt), .impl = rc->inst,
+                        .rep = x };
         uint32_t index;
         if (!add(rc->inst, h, &index, err, sizeof err))
             return vm_host_trap(caller, "resource.new: %s", err);
@@ -138,13 +211,20 @@ static vm_host_status res_call(vm_caller *caller, const vm_value *args, vm_value
         cm_handle *h = entry(rc->inst, x);
         if (h == NULL)
             return vm_host_trap(caller, "unknown handle index %u", x);
+        if (!same_resource(&rc->inst->root->file->types, h, cm_resource_id(rc->inst, rc->rt)))
+            return vm_host_trap(caller, WRONG_TYPE, x);
         results[0] = (vm_value){ .type = VM_I32, .of.i32 = h->rep };
         return VM_HOST_DONE;
     }
-    default:
+    default: {
+        cm_handle *h = entry(rc->inst, x);
+        if (h != NULL &&
+            !same_resource(&rc->inst->root->file->types, h, cm_resource_id(rc->inst, rc->rt)))
+            return vm_host_trap(caller, WRONG_TYPE, x);
         if (!drop(rc->inst, x, err, sizeof err))
             return vm_host_trap(caller, "%s", err);
         return VM_HOST_DONE;
+    }
     }
 }
 
@@ -175,6 +255,8 @@ bool cm_lift_handle(cm_abi *cx, cm_typeid handle, uint32_t index, host_value *ou
     cm_handle *h = entry(in, index);
     if (h == NULL)
         return cm_abi_fail(cx, "unknown handle index %u", index);
+    if (!same_resource(cx->types, h, cm_resource_id(env->scope, ht->elem)))
+        return cm_abi_fail(cx, WRONG_TYPE, index);
     if (ht->kind == CM_BORROW && env->adapter && in->root->hostside->adapter_depth > 0) {
         /* into another instance: a borrow in the host table for the call */
         cm_inst *host = in->root->hostside;
@@ -223,6 +305,8 @@ bool cm_lower_handle(cm_abi *cx, cm_typeid handle, const host_value *v, uint32_t
     cm_handle *h = entry(host, hi);
     if (h == NULL)
         return cm_abi_fail(cx, "unknown handle index %u", hi);
+    if (!same_resource(cx->types, h, cm_resource_id(env->scope, ht->elem)))
+        return cm_abi_fail(cx, WRONG_TYPE, hi);
     char err[128];
     if (ht->kind == CM_OWN) {
         if (h->lend_count != 0)
@@ -305,6 +389,8 @@ void cm_handles_free(cm_inst *inst)
 {
     free(inst->handles);
     inst->handles = NULL;
+    free(inst->rsub);
+    inst->rsub = NULL;
 }
 
 void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_t rep),

@@ -93,6 +93,9 @@ struct cm_inst {
     uint32_t num_borrows;     /* borrows lent to a call into this instance, not yet dropped */
     uint32_t adapter_depth;   /* host side: adapter calls in progress */
     uint32_t adapter_borrows; /* host side: temporary borrows of those calls */
+    struct cm_rsub { cm_typeid from, to; } *rsub;   /* type nodes this instance's
+                                 imports, aliases and exports stand for (resource.c) */
+    uint32_t nrsub, cap_rsub;
     bool may_leave;
     cm_inst *next_all;        /* every cm_inst of the tree, for freeing the tables */
 };
@@ -159,6 +162,8 @@ bool cm_run_nested(cm_instance *ci, vm_func *f, const vm_value *args, size_t nar
 typedef struct {
     cm_abi cx;
     cm_inst *inst;            /* the guest side: its memory, realloc, handle table */
+    cm_inst *scope;           /* the instance whose types the function's type uses
+                                 (resource identity); inst unless set */
     vm_func *realloc;
     bool adapter;             /* lifting for a call into another component
                                  instance: a borrow becomes a temporary borrow
@@ -188,6 +193,13 @@ void cm_adapter_begin(cm_instance *ci);
 void cm_adapter_end(cm_instance *ci);
 /* resource.c: frees a handle table. */
 void cm_handles_free(cm_inst *inst);
+/* resource.c: records that type node from stands for to in inst (a type
+ * import substituted by its argument, an alias or an export of another
+ * instance's type): false when out of memory. */
+bool cm_resource_sub(cm_inst *inst, cm_typeid from, cm_typeid to);
+/* resource.c: the resource a type node of inst's scope resolves to (the
+ * node of its definition, or of a host import): resource identity. */
+cm_typeid cm_resource_id(const cm_inst *inst, cm_typeid t);
 /* resource.c: ends the borrows lent to inst during a call (after it
  * returns); false when the callee had not dropped them all (a trap:
  * CM_BORROWS_REMAIN). */

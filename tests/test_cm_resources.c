@@ -925,6 +925,39 @@ START_TEST(adapter_borrow)
 }
 END_TEST
 
+/* resource_types.wat: handles are checked against the resource type
+ * expected, through a nested component's type import too. */
+START_TEST(resource_types)
+{
+    cm_file *f = load_built("resource_types");
+    cm_host host;
+    cm_instance *ci = instantiate(f, NULL, 0, &host);
+    char a[64], b[64];
+    int64_t ha = inv_int(ci, "new-a", "[11]"), hb = inv_int(ci, "new-b", "[22]");
+    snprintf(a, sizeof a, "[%lld]", (long long)ha);
+    snprintf(b, sizeof b, "[%lld]", (long long)hb);
+    expect(ci, "rep-a", a, "11");
+    expect(ci, "rep-b", b, "22");
+    expect(ci, "twice", a, "22");   /* the nested component's r is a */
+    char want[96];
+    snprintf(want, sizeof want, "!handle index %lld is of another resource type", (long long)hb);
+    expect(ci, "rep-a", b, want);
+    expect(ci, "twice", b, want);
+    snprintf(want, sizeof want, "!handle index %lld is of another resource type", (long long)ha);
+    expect(ci, "rep-b", a, want);
+    /* in the guest: resource.rep and resource.drop of a on a b handle,
+     * and a b handle returned as an own of a */
+    expect(ci, "rep-a-of-b", "[1]", "!is of another resource type");
+    expect(ci, "drop-a-of-b", "[1]", "!is of another resource type");
+    expect(ci, "b-as-a", "[1]", "!is of another resource type");
+    /* the handles are still good */
+    expect(ci, "rep-a", a, "11");
+    expect(ci, "rep-b", b, "22");
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
 Suite *cm_resources_suite(void)
 {
     Suite *s = suite_create("cm_resources");
@@ -941,6 +974,7 @@ Suite *cm_resources_suite(void)
     tcase_add_test(tc, fixture_resource_into_inner);
     tcase_add_test(tc, resource_rules);
     tcase_add_test(tc, adapter_borrow);
+    tcase_add_test(tc, resource_types);
     suite_add_tcase(s, tc);
     return s;
 }
