@@ -830,6 +830,300 @@ HOSTFN(poke)
     return true;
 }
 
+/* ---- resource_alias: e2 uses e1's resource x (exports only) ---- */
+
+START_TEST(fixture_resource_alias)
+{
+    cm_file *f = load("resource_alias");
+    if (f == NULL)
+        return;
+    cm_host host;
+    cm_instance *ci = instantiate(f, NULL, 0, &host);
+    const char *E1 = "test:resource-alias/e1#", *E2 = "test:resource-alias/e2#";
+    char name[128], a[256], err[128];
+    /* as wit-bindgen's host: e1.a({x: x(42)}) gives the x back */
+    snprintf(name, sizeof name, "%s[constructor]x", E1);
+    int64_t x42 = inv_int(ci, name, "[42]");
+    snprintf(a, sizeof a, "[{\"x\": %lld}]", (long long)x42);
+    snprintf(name, sizeof name, "%sa", E1);
+    char *got = inv(ci, name, a);
+    ck_assert_msg(got[0] == '[', "%s", got);
+    int64_t back = strtoll(got + 1, NULL, 10);
+    free(got);
+    ck_assert_msg(cm_handle_drop(ci, back, err, sizeof err), "%s", err);
+    /* e2.a({x: x(7)}, {x: x(8)}, borrow of x(8)): the two xs, moved back */
+    snprintf(name, sizeof name, "%s[constructor]x", E1);
+    int64_t x7 = inv_int(ci, name, "[7]"), x8 = inv_int(ci, name, "[8]"), y = inv_int(ci, name, "[8]");
+    snprintf(a, sizeof a, "[{\"x\": %lld}, {\"x\": %lld}, %lld]", (long long)x7, (long long)x8,
+             (long long)y);
+    snprintf(name, sizeof name, "%sa", E2);
+    got = inv(ci, name, a);
+    ck_assert_msg(got[0] == '[', "%s", got);
+    char *end;
+    int64_t r1 = strtoll(got + 1, &end, 10), r2 = strtoll(end + 1, NULL, 10);
+    free(got);
+    ck_assert_msg(cm_handle_drop(ci, r1, err, sizeof err), "%s", err);
+    ck_assert_msg(cm_handle_drop(ci, r2, err, sizeof err), "%s", err);
+    ck_assert_msg(cm_handle_drop(ci, y, err, sizeof err), "%s", err);   /* only lent */
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
+/* ---- resource_alias_redux, resource_borrow_in_record: host things of
+ * text (jco's test hosts: the constructor appends " HostThing", get
+ * " HostThing.get") ---- */
+
+HOSTFN(st_new)
+{
+    UNUSED;
+    ck_assert_int_eq(args[0].kind, HOST_VALUE_STRING);
+    *result = rep_new(0);
+    snprintf(R.text[R.next - 1], sizeof R.text[0], "%.200s HostThing", args[0].s);
+    return true;
+}
+
+HOSTFN(st_get)
+{
+    UNUSED;
+    borrow_val(&args[0]);
+    char buf[300];
+    snprintf(buf, sizeof buf, "%.200s HostThing.get", R.text[args[0].i]);
+    *result = host_string(buf, strlen(buf));
+    return true;
+}
+
+/* alias1.a(f: foo) → [f.thing]; alias2.b(f: foo, g: bar) → [f.thing, g.thing] */
+HOSTFN(redux_a)
+{
+    UNUSED;
+    *result = host_list(1);
+    ck_assert(host_list_push(result, *field(&args[0], "thing"), NULL));
+    return true;
+}
+
+HOSTFN(redux_b)
+{
+    UNUSED;
+    *result = host_list(2);
+    ck_assert(host_list_push(result, *field(&args[0], "thing"), NULL));
+    ck_assert(host_list_push(result, *field(&args[1], "thing"), NULL));
+    return true;
+}
+
+/* Calls fn, which returns a list of own things, and checks get of each. */
+static void expect_gets(cm_instance *ci, const char *fn, const char *args, const char *get,
+                        const char *const *want, size_t nwant)
+{
+    char *got = inv(ci, fn, args);
+    ck_assert_msg(got[0] == '[', "%s%s: %s", fn, args, got);
+    char *p = got + 1, err[128];
+    for (size_t i = 0; i < nwant; i++) {
+        int64_t h = strtoll(p, &p, 10);
+        ck_assert_msg(h > 0, "%s: %s", fn, got);
+        char a[64], w[300];
+        snprintf(a, sizeof a, "[%lld]", (long long)h);
+        snprintf(w, sizeof w, "\"%s\"", want[i]);
+        expect(ci, get, a, w);
+        ck_assert_msg(cm_handle_drop(ci, h, err, sizeof err), "%s", err);
+        p++;
+    }
+    free(got);
+}
+
+START_TEST(fixture_resource_alias_redux)
+{
+    cm_file *f = load("resource_alias_redux");
+    if (f == NULL)
+        return;
+    reps_reset();
+    const char *I1 = "test:resource-alias-redux/resource-alias1";
+    const char *I2 = "test:resource-alias-redux/resource-alias2";
+    cm_host_func funcs[] = {
+        { I1, "[constructor]thing", st_new, NULL },
+        { I1, "[method]thing.get", st_get, NULL },
+        { I1, "a", redux_a, NULL },
+        { I2, "b", redux_b, NULL },
+    };
+    cm_host host;
+    cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
+    R.ci = ci;
+#define A1(fn) "test:resource-alias-redux/resource-alias1#" fn
+    /* test([host thing "Ni Hao"]) gives the host's thing back */
+    host_value t1 = rep_new(0);
+    snprintf(R.text[R.next - 1], sizeof R.text[0], "Ni Hao HostThing");
+    char a[256], err[128];
+    snprintf(a, sizeof a, "[[%lld]]", (long long)t1.i);
+    char *got = inv(ci, "test", a);
+    ck_assert_msg(got[0] == '[', "%s", got);
+    uint32_t rep;
+    int64_t back = strtoll(got + 1, NULL, 10);
+    free(got);
+    ck_assert_msg(cm_handle_rep(ci, back, &rep, err, sizeof err), "%s", err);
+    ck_assert_str_eq(R.text[rep], "Ni Hao HostThing");
+    ck_assert_msg(cm_handle_drop(ci, back, err, sizeof err), "%s", err);
+    /* the guest's things wrap host things */
+    int64_t t2 = inv_int(ci, A1("[constructor]thing"), "[\"Ciao\"]");
+    snprintf(a, sizeof a, "[{\"thing\": %lld}]", (long long)t2);
+    static const char *const want_a[] = { "Ciao Thing HostThing HostThing.get Thing.get" };
+    expect_gets(ci, A1("a"), a, A1("[method]thing.get"), want_a, 1);
+    int64_t t3 = inv_int(ci, A1("[constructor]thing"), "[\"Ciao\"]");
+    int64_t t4 = inv_int(ci, A1("[constructor]thing"), "[\"Aloha\"]");
+    snprintf(a, sizeof a, "[{\"thing\": %lld}, {\"thing\": %lld}]", (long long)t3, (long long)t4);
+    static const char *const want_b[] = { "Ciao Thing HostThing HostThing.get Thing.get",
+                                          "Aloha Thing HostThing HostThing.get Thing.get" };
+    expect_gets(ci, "test:resource-alias-redux/resource-alias2#b", a, A1("[method]thing.get"), want_b, 2);
+#undef A1
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
+/* test(list<foo{thing: borrow<thing>}>) → things the host makes of them */
+HOSTFN(bir_test)
+{
+    UNUSED;
+    const host_value *l = &args[0];
+    ck_assert_int_eq(l->kind, HOST_VALUE_LIST);
+    *result = host_list(l->len);
+    for (size_t i = 0; i < l->len; i++) {
+        const host_value *t = field(&l->items[i], "thing");
+        borrow_val(t);
+        char text[200];
+        snprintf(text, sizeof text, "%.100s test", R.text[t->i]);
+        host_value h = rep_new(0);
+        snprintf(R.text[R.next - 1], sizeof R.text[0], "%s HostThing", text);
+        ck_assert(host_list_push(result, h, NULL));
+    }
+    return true;
+}
+
+START_TEST(fixture_resource_borrow_in_record)
+{
+    cm_file *f = load("resource_borrow_in_record");
+    if (f == NULL)
+        return;
+    reps_reset();
+    const char *I = "test:resource-borrow-in-record/test";
+    cm_host_func funcs[] = {
+        { I, "[constructor]thing", st_new, NULL },
+        { I, "[method]thing.get", st_get, NULL },
+        { I, "test", bir_test, NULL },
+    };
+    cm_host host;
+    cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
+    R.ci = ci;
+#define T(fn) "test:resource-borrow-in-record/test#" fn
+    int64_t t1 = inv_int(ci, T("[constructor]thing"), "[\"Bonjour\"]");
+    int64_t t2 = inv_int(ci, T("[constructor]thing"), "[\"mon cher\"]");
+    char a[128], err[128];
+    snprintf(a, sizeof a, "[[{\"thing\": %lld}, {\"thing\": %lld}]]", (long long)t1, (long long)t2);
+    static const char *const want[] = {
+        "Bonjour Thing HostThing test HostThing HostThing.get Thing.get",
+        "mon cher Thing HostThing test HostThing HostThing.get Thing.get" };
+    expect_gets(ci, T("test"), a, T("[method]thing.get"), want, 2);
+#undef T
+    ck_assert_msg(cm_handle_drop(ci, t1, err, sizeof err), "%s", err);   /* only lent */
+    ck_assert_msg(cm_handle_drop(ci, t2, err, sizeof err), "%s", err);
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
+/* ---- resource_import_and_export (and resource-import-and-export, built
+ * by another toolchain): the guest's thing wraps the host's ---- */
+
+HOSTFN(ie_new)
+{
+    UNUSED;
+    *result = rep_new((double)args[0].i + 1);
+    return true;
+}
+
+HOSTFN(ie_foo)
+{
+    UNUSED;
+    *result = host_int((int64_t)borrow_val(&args[0]) + 2);
+    return true;
+}
+
+HOSTFN(ie_bar)
+{
+    UNUSED;
+    borrow_val(&args[0]);
+    R.val[args[0].i] = (double)args[1].i + 3;
+    *result = host_nil();
+    return true;
+}
+
+HOSTFN(ie_baz)
+{
+    UNUSED;
+    double a = own_val(&args[0]) + 2, b = own_val(&args[1]) + 2;
+    *result = rep_new(a + b + 4 + 1);
+    return true;
+}
+
+HOSTFN(ie_toplevel)
+{
+    UNUSED;
+    *result = args[0];   /* an INT: the own handle goes back */
+    return true;
+}
+
+static void import_and_export(const char *name)
+{
+    cm_file *f = load(name);
+    if (f == NULL)
+        return;
+    reps_reset();
+    const char *I = "test:resource-import-and-export/test";
+    cm_host_func funcs[] = {
+        { I, "[constructor]thing", ie_new, NULL },
+        { I, "[method]thing.foo", ie_foo, NULL },
+        { I, "[method]thing.bar", ie_bar, NULL },
+        { I, "[static]thing.baz", ie_baz, NULL },
+        { NULL, "toplevel-import", ie_toplevel, NULL },
+    };
+    cm_host host;
+    cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
+    R.ci = ci;
+#define T(fn) "test:resource-import-and-export/test#" fn
+    char a[128], err[128];
+    int64_t t1 = inv_int(ci, T("[constructor]thing"), "[42]");
+    snprintf(a, sizeof a, "[%lld]", (long long)t1);
+    expect(ci, T("[method]thing.foo"), a, "48");   /* 42 + 1 + 1 + 2 + 2 */
+    snprintf(a, sizeof a, "[%lld, 33]", (long long)t1);
+    expect(ci, T("[method]thing.bar"), a, "null");
+    snprintf(a, sizeof a, "[%lld]", (long long)t1);
+    expect(ci, T("[method]thing.foo"), a, "43");   /* 33 + 3 + 3 + 2 + 2 */
+    int64_t t2 = inv_int(ci, T("[constructor]thing"), "[81]");
+    snprintf(a, sizeof a, "[%lld, %lld]", (long long)t1, (long long)t2);
+    int64_t t3 = inv_int(ci, T("[static]thing.baz"), a);
+    snprintf(a, sizeof a, "[%lld]", (long long)t3);
+    expect(ci, T("[method]thing.foo"), a, "143");
+    ck_assert_msg(cm_handle_drop(ci, t3, err, sizeof err), "%s", err);
+#undef T
+    /* toplevel-export takes and gives back a host thing, through the
+     * host's toplevel-import */
+    host_value h = rep_new(5);
+    snprintf(a, sizeof a, "[%lld]", (long long)h.i);
+    int64_t back = inv_int(ci, "toplevel-export", a);
+    uint32_t rep;
+    ck_assert_msg(cm_handle_rep(ci, back, &rep, err, sizeof err), "%s", err);
+    ck_assert(R.val[rep] == 5);
+    ck_assert_msg(cm_handle_drop(ci, back, err, sizeof err), "%s", err);
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+
+START_TEST(fixture_resource_import_and_export)
+{
+    import_and_export("resource_import_and_export");
+    import_and_export("resource-import-and-export");
+}
+END_TEST
+
 /* A hand-written component of tests/component/, assembled by make. */
 static cm_file *load_built(const char *name)
 {
@@ -972,6 +1266,10 @@ Suite *cm_resources_suite(void)
     tcase_add_test(tc, fixture_resource_floats);
     tcase_add_test(tc, fixture_resource_borrow_export);
     tcase_add_test(tc, fixture_resource_into_inner);
+    tcase_add_test(tc, fixture_resource_alias);
+    tcase_add_test(tc, fixture_resource_import_and_export);
+    tcase_add_test(tc, fixture_resource_alias_redux);
+    tcase_add_test(tc, fixture_resource_borrow_in_record);
     tcase_add_test(tc, resource_rules);
     tcase_add_test(tc, adapter_borrow);
     tcase_add_test(tc, resource_types);
