@@ -87,6 +87,12 @@ static bool make_case(cm_abi *cx, const cm_type *n, uint32_t i, host_value paylo
         return out->kind == HOST_VALUE_STRING || cm_abi_fail(cx, "out of memory");
     }
     if (n->kind == CM_OPTION) {
+        if (i && T(pt)->kind == CM_OPTION) {
+            /* option<option<T>>: some(x) is {some = x}, some(none) is {}
+             * (no nil in a map: a Lua table drops it) */
+            *out = host_map();
+            return payload.kind == HOST_VALUE_NIL || set(cx, out, "some", payload);
+        }
         *out = i ? payload : host_nil();
         return true;
     }

@@ -172,6 +172,14 @@ static bool find_case(cm_abi *cx, cm_typeid t, const host_value *v, uint32_t *in
     if (n->kind == CM_OPTION) {
         *index = v->kind != HOST_VALUE_NIL;
         *payload = *index ? v : NULL;
+        if (*index && T(n->elem)->kind == CM_OPTION && v->kind == HOST_VALUE_MAP) {
+            /* option<option<T>>: {some = x} is some(x), {} some(none);
+             * any other value v is some(v) */
+            if (v->len == 0)
+                *payload = NULL;
+            else if (v->len == 1 && v->entries[0].key_len == 4 && memcmp(v->entries[0].key, "some", 4) == 0)
+                *payload = &v->entries[0].value;
+        }
         return true;
     }
     const char *key = NULL;

@@ -643,14 +643,24 @@ static bool parse(parser *p, cm_typeid type, host_value *out, int depth)
         const char *why;
         return host_map_set(out, l, strlen(l), payload, &why) ? true : fail(p, "%s", why);
     }
-    case CM_OPTION:
+    case CM_OPTION: {
         if (eat_keyword(p, "none"))
             return true;
+        bool ok;
         if (eat_keyword(p, "some"))
-            return parse_side(p, "some", node->elem, out, depth);
-        if (flat_ok(p->t, node->elem))
-            return parse(p, node->elem, out, depth + 1);
-        return expected(p, type);
+            ok = parse_side(p, "some", node->elem, out, depth);
+        else if (flat_ok(p->t, node->elem))
+            ok = parse(p, node->elem, out, depth + 1);
+        else
+            return expected(p, type);
+        if (!ok || cm_type_get(p->t, node->elem)->kind != CM_OPTION)
+            return ok;
+        /* option<option<T>>: some(x) is {some = x}, some(none) is {} */
+        host_value x = *out;
+        const char *why;
+        *out = host_map();
+        return x.kind == HOST_VALUE_NIL || host_map_set(out, "some", 4, x, &why) ? true : fail(p, "%s", why);
+    }
     case CM_RESULT: {
         const char *side = eat_keyword(p, "ok") ? "ok" : eat_keyword(p, "err") ? "err" : NULL;
         host_value payload;
@@ -890,15 +900,20 @@ static void print(const cm_types *t, cm_typeid type, const host_value *v, FILE *
         else
             fputs("?", out);
         return;
-    case CM_OPTION:
+    case CM_OPTION: {
         if (v->kind == HOST_VALUE_NIL) {
             fputs("none", out);
             return;
         }
+        static const host_value nil = { .kind = HOST_VALUE_NIL };
+        const host_value *x = v;
+        if (cm_type_get(t, node->elem)->kind == CM_OPTION && v->kind == HOST_VALUE_MAP)
+            x = v->len == 0 ? &nil : v->len == 1 && !strcmp(v->entries[0].key, "some") ? &v->entries[0].value : v;
         fputs("some(", out);
-        print(t, node->elem, v, out, depth + 1);
+        print(t, node->elem, x, out, depth + 1);
         fputc(')', out);
         return;
+    }
     case CM_RESULT: {
         if (v->kind != HOST_VALUE_MAP || v->len != 1) {
             fputs("?", out);

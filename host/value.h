@@ -19,6 +19,9 @@
  *   record                      MAP keyed by the field names as WIT writes
  *                               them ("tag-count"), in declaration order
  *   option<T>                   the value, or NIL for none
+ *   option<option<T>>           NIL for none, MAP {"some": x} for some(x)
+ *                               (x as option<T>), the empty MAP for
+ *                               some(none)
  *   result<T, E>                MAP {"ok": v} or {"err": e}; true for a
  *                               side without a type
  *   variant                     MAP {"case-name": payload}; true for a

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "component/runtime.h"
+#include "component/wave.h"
 #include "testsuite/json.h"
 
 #ifndef TEST_COMPONENTS_DIR
@@ -272,16 +273,40 @@ START_TEST(fixture_options)
     };
     cm_host host;
     cm_instance *ci = instantiate(f, funcs, N(funcs), &host);
-    /* test-imports is not called: it round-trips some(none) through the
-     * host, which host_values cannot tell from none (option<option<T>>
-     * loses detail, doc/component-model.md) and the guest panics */
+    /* test-imports round-trips some(some(42)), some(none) and none
+     * through the host: option<option<T>>'s some is {some = x} */
+    expect(ci, "test-imports", "[]", "null");
     expect(ci, "test:options/test#option-none-result", "[]", "null");
     expect(ci, "test:options/test#option-some-result", "[]", "\"foo\"");
     expect(ci, "test:options/test#option-none-param", "[null]", "null");
     expect(ci, "test:options/test#option-some-param", "[\"foo\"]", "null");
     expect(ci, "test:options/test#option-roundtrip", "[\"foo\"]", "\"foo\"");
-    expect(ci, "test:options/test#double-option-roundtrip", "[42]", "42");
+    expect(ci, "test:options/test#double-option-roundtrip", "[{\"some\": 42}]", "{\"some\":42}");
+    expect(ci, "test:options/test#double-option-roundtrip", "[42]", "{\"some\":42}");
+    expect(ci, "test:options/test#double-option-roundtrip", "[{}]", "{}");
     expect(ci, "test:options/test#double-option-roundtrip", "[null]", "null");
+    /* and in WAVE, as the CLI reads and prints them */
+    char err[256];
+    const char *D = "test:options/test#double-option-roundtrip";
+    cm_func *fn = cm_export_find(ci, D, err, sizeof err);
+    ck_assert_msg(fn != NULL, "%s", err);
+    const cm_type *ft = cm_type_get(&f->types, cm_func_type(fn));
+    static const char *const texts[] = { "some(some(42))", "some(none)", "none" };
+    for (size_t i = 0; i < N(texts); i++) {
+        host_value v, r = host_nil();
+        ck_assert_msg(cm_wave_parse(&f->types, ft->fields[0].type, texts[i], strlen(texts[i]), &v, err,
+                                    sizeof err), "%s: %s", texts[i], err);
+        ck_assert_msg(cm_invoke(ci, D, &v, 1, &r, err, sizeof err), "%s: %s", texts[i], err);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        cm_wave_print(&f->types, ft->elem, &r, out);
+        fclose(out);
+        ck_assert_str_eq(buf, texts[i]);
+        free(buf);
+        host_value_free(&v);
+        host_value_free(&r);
+    }
     cm_instance_free(ci);
     cm_file_free(f);
 }

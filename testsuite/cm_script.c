@@ -727,7 +727,18 @@ static bool to_host(const json_value *j, int depth, host_value *out, char *why, 
         if (v != NULL && !to_host(v, depth + 1, &payload, why, len))
             return false;
         if (strcmp(type, "option") == 0) {
+            const char *pt = v != NULL ? json_string(json_get(v, "type")) : NULL;
             *out = strcmp(c, "none") == 0 ? host_nil() : payload;
+            if (strcmp(c, "none") == 0 || pt == NULL || strcmp(pt, "option") != 0)
+                return true;
+            /* option<option<T>>: some(x) is {some = x}, some(none) is {} */
+            const char *e = NULL;
+            *out = host_map();
+            if (payload.kind != HOST_VALUE_NIL && !host_map_set(out, "some", 4, payload, &e)) {
+                snprintf(why, len, "%s", e);
+                host_value_free(out);
+                return false;
+            }
             return true;
         }
         const char *e = NULL;
@@ -904,12 +915,20 @@ static bool matches(const json_value *j, const host_value *got, int depth, char 
             snprintf(why, len, "expected none, got %s", kind_name(got));
             return false;
         }
-        if (got->kind == HOST_VALUE_NIL && v != NULL &&
-            strcmp(json_string(json_get(v, "type")) ? json_string(json_get(v, "type")) : "", "option") == 0)
-            return matches(v, got, depth + 1, why, len);   /* some(none) lifts as nil */
         if (got->kind == HOST_VALUE_NIL) {
             snprintf(why, len, "expected some, got none");
             return false;
+        }
+        if (v != NULL &&
+            strcmp(json_string(json_get(v, "type")) ? json_string(json_get(v, "type")) : "", "option") == 0) {
+            /* option<option<T>>: some(x) lifts as {some = x}, some(none) as {} */
+            static const host_value nil = { .kind = HOST_VALUE_NIL };
+            if (got->kind != HOST_VALUE_MAP || got->len > 1 ||
+                (got->len == 1 && strcmp(got->entries[0].key, "some") != 0)) {
+                snprintf(why, len, "expected some as a map {some = x}, got %s", kind_name(got));
+                return false;
+            }
+            return matches(v, got->len ? &got->entries[0].value : &nil, depth + 1, why, len);
         }
         return matches(v, got, depth + 1, why, len);
     }
