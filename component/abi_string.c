@@ -184,6 +184,12 @@ bool cm_abi_lift_string(cm_abi *cx, uint32_t ptr, uint32_t len, host_value *out)
         return cm_abi_fail(cx, "string pointer 0x%x is not aligned to 2", ptr);
     if (bytes > CM_MAX_STRING_BYTES)
         return cm_abi_fail(cx, "string of %llu bytes is longer than 2^31-1", (unsigned long long)bytes);
+    /* A lifted string becomes a host_value, which weighs at most
+     * HOST_MAX_VALUE_BYTES (lists are held to it as they grow): refused
+     * here, before anything is allocated or copied for it. */
+    if (bytes > HOST_MAX_VALUE_BYTES)
+        return cm_abi_fail(cx, "string of %llu bytes is larger than a host value may be (%u bytes)",
+                           (unsigned long long)bytes, HOST_MAX_VALUE_BYTES);
     const uint8_t *p = cm_abi_span(cx, ptr, bytes, "string");
     if (p == NULL)
         return false;
