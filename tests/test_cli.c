@@ -333,23 +333,6 @@ START_TEST(wasm_call_component)
 }
 END_TEST
 
-START_TEST(wasm_run_component)
-{
-    if (!have_components())
-        return;
-    /* WASI 0.2 is not provided yet: the first WASI call traps cleanly */
-    result r = run("wasm", "run", CM_HELLO, NULL);
-    ck_assert_int_eq(r.status, 134);
-    ck_assert_msg(strstr(r.err, "trap: unresolved host import \"wasi:cli/") != NULL, "%s", r.err);
-    done(&r);
-    result none = run("wasm", "run", CM_MINIMAL, NULL);
-    ck_assert_int_eq(none.status, 1);
-    ck_assert_str_eq(none.err, CM_MINIMAL ": not a command component: no \"wasi:cli/run@0.2.x\" export; "
-                               "it exports: compute compute-using-host\n");
-    done(&none);
-}
-END_TEST
-
 #define HELLO TEST_BUILD_DIR "/tests/wasi_c/cli_hello.wasm"
 
 /* A `wasm run` result: the CLI's own messages plus what the guest wrote to
@@ -407,6 +390,49 @@ static void guest_done(guest_result *r)
     free(r->guest_out);
     free(r->guest_err);
 }
+
+#define CM_UTF8 TEST_COMPONENTS_DIR "/jco/jco__components__utf8-utf16.composed.wasm"
+#define CM_STREAMS TEST_BUILD_DIR "/tests/component/p2_streams.wasm"
+
+/* Command components with WASI 0.2: jco's hello_stdout prints what it
+ * prints under `jco run` and exits 0; the probe's command sees FILE's base
+ * name as argv[0] (as wasmtime), the --env values, writes to stdout, and
+ * exits 1 through wasi:cli/exit(err) or an err result without a trap. */
+START_TEST(wasm_run_component)
+{
+    if (!have_components())
+        return;
+    guest_result r = run_guest(CM_HELLO, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_str_eq(r.guest_out, "writing to stdout: hello, world\n");
+    ck_assert_str_eq(r.guest_err, "writing to stderr: hello, world\n");
+    ck_assert_str_eq(r.cli.err, "");
+    guest_done(&r);
+    r = run_guest(CM_UTF8, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_str_eq(r.guest_out, "ret: \n");
+    guest_done(&r);
+    r = run_guest("--env", "A=1", "--env", "B=2", CM_STREAMS, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_str_eq(r.guest_out, "a1e2\n");
+    guest_done(&r);
+    r = run_guest(CM_STREAMS, "x", NULL);
+    ck_assert_int_eq(r.cli.status, 1);   /* wasi:cli/exit(err) */
+    ck_assert_str_eq(r.guest_out, "a2e0\n");
+    ck_assert_str_eq(r.cli.err, "");
+    ck_assert_str_eq(r.guest_err, "");
+    guest_done(&r);
+    r = run_guest(CM_STREAMS, "x", "y", NULL);
+    ck_assert_int_eq(r.cli.status, 1);   /* run returned err */
+    ck_assert_str_eq(r.guest_out, "a3e0\n");
+    guest_done(&r);
+    result none = run("wasm", "run", CM_MINIMAL, NULL);
+    ck_assert_int_eq(none.status, 1);
+    ck_assert_str_eq(none.err, CM_MINIMAL ": not a command component: no \"wasi:cli/run@0.2.x\" export; "
+                               "it exports: compute compute-using-host\n");
+    done(&none);
+}
+END_TEST
 
 START_TEST(wasm_run_args_env_and_exit_code)
 {
