@@ -354,16 +354,13 @@ static char *read_back(FILE *f)
     return text;
 }
 
-/* Runs `wippy wasm run ARGS...` (NULL-terminated, at most 24). */
-static guest_result run_guest(const char *first, ...)
+/* Runs `wippy wasm SUB ARGS...` (ARGS NULL-terminated, at most 24). */
+static guest_result run_guest_v(const char *sub, const char *first, va_list ap)
 {
-    const char *a[28] = { "wasm", "run" };
+    const char *a[28] = { "wasm", sub };
     int n = 2;
-    va_list ap;
-    va_start(ap, first);
     for (const char *x = first; x != NULL && n < 26; x = va_arg(ap, const char *))
         a[n++] = x;
-    va_end(ap);
     FILE *out = tmpfile(), *err = tmpfile();
     ck_assert(out != NULL && err != NULL);
     fflush(stdout);
@@ -381,6 +378,26 @@ static guest_result run_guest(const char *first, ...)
     close(saved_err);
     r.guest_out = read_back(out);
     r.guest_err = read_back(err);
+    return r;
+}
+
+/* Runs `wippy wasm run ARGS...` (NULL-terminated, at most 24). */
+static guest_result run_guest(const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    guest_result r = run_guest_v("run", first, ap);
+    va_end(ap);
+    return r;
+}
+
+/* Runs `wippy wasm call ARGS...`. */
+static guest_result call_guest(const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    guest_result r = run_guest_v("call", first, ap);
+    va_end(ap);
     return r;
 }
 
@@ -426,6 +443,18 @@ START_TEST(wasm_run_component)
     ck_assert_int_eq(r.cli.status, 1);   /* run returned err */
     ck_assert_str_eq(r.guest_out, "a3e0\n");
     guest_done(&r);
+    /* wasm call gives a component the terminal's stdio too (jco's
+     * stdio.composed prints through it; env-allow's virtualized env) */
+    r = call_guest(TEST_COMPONENTS_DIR "/jco/jco__components__stdio.composed.wasm", "test-stdio",
+                   NULL);
+    ck_assert_msg(r.cli.status == 0, "%s", r.cli.err);
+    ck_assert_str_eq(r.guest_out, "Hello world\n");
+    guest_done(&r);
+    result env = run("wasm", "call", TEST_COMPONENTS_DIR "/jco/jco__components__env-allow.composed.wasm",
+                     "test-get-env", NULL);
+    ck_assert_msg(env.status == 0, "%s", env.err);
+    ck_assert_str_eq(env.out, "[(\"CUSTOM\", \"VAL\")]\n");
+    done(&env);
     result none = run("wasm", "run", CM_MINIMAL, NULL);
     ck_assert_int_eq(none.status, 1);
     ck_assert_str_eq(none.err, CM_MINIMAL ": not a command component: no \"wasi:cli/run@0.2.x\" export; "
