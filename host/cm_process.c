@@ -12,8 +12,11 @@
  *   Close  frees the call and the instance tree.
  *
  * Host functions: the WASI 0.2 interfaces of the entry's `imports:` groups
- * (wasi/p2/p2.h), in a world of the process's own (its pollables and
- * errors, freed at Close). Every other import links as a function that
+ * (wasi/p2/p2.h), in a world of the process's own (its pollables,
+ * streams and errors, freed at Close; its arguments, environment, cwd and
+ * stdio as for a core module's WASI, set_cli). wasi:cli/exit ends the
+ * process with the call error "wasi exit requested: status N" (as Wippy,
+ * even for 0). Every other import links as a function that
  * traps when called (`unresolved host import "NAME": no host provides
  * it`), which ends the process with that error.
  *
@@ -23,6 +26,7 @@
  * host_cm_proc_waiting() names, exactly as for a core module's WASI call.
  * The next Step retries the host call (cm_call_complete) and runs on. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +34,35 @@
 #include "wasi/p2/p2.h"
 
 #define METHOD(p) ((p)->mod->entry->as.wasm.method)
+
+/* The world's wasi:cli view (WIPPY.md §3.5): `wasi.args` (no argv[0]; on
+ * a terminal host when empty, the CLI arguments), the `wasi.env`
+ * variables sorted by name, `cwd` (default "/"), and the terminal's stdio
+ * on a terminal host (elsewhere none: writes fail, stdin is empty). */
+static bool set_cli(host_process *p, char *err, size_t errlen)
+{
+    const cfg_wasm *w = &p->mod->entry->as.wasm;
+    const host_terminal *term = p->term;
+    char **env;
+    size_t nenv;
+    if (!host_wasi_env_list(p->rt->reg, p->mod, &env, &nenv, err, errlen))
+        return false;
+    wasi_p2_cli cli = {
+        .args = w->nargs ? w->args : term ? term->argv : NULL,
+        .nargs = w->nargs ? w->nargs : term ? term->argc : 0,
+        .env = (const char *const *)env,
+        .nenv = nenv,
+        .cwd = w->cwd != NULL ? w->cwd : "/",
+        .stdio = { -1, -1, -1 },
+    };
+    if (term != NULL)
+        memcpy(cli.stdio, term->stdio, sizeof cli.stdio);
+    bool ok = wasi_p2_set_cli(p->p2, &cli);
+    host_wasi_env_list_free(env, nenv);
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    return ok;
+}
 
 /* Instantiates and starts the method's call; false when the process is over. */
 static bool begin(host_process *p)
@@ -50,6 +83,10 @@ static bool begin(host_process *p)
     vm_error verr;
     if ((p->p2 = wasi_p2_new(m->caps)) == NULL) {
         host_process_fail(p, "failed to instantiate wasm module: out of memory");
+        return false;
+    }
+    if (!set_cli(p, err, sizeof err)) {   /* "required wasi env variable not found: ID" */
+        host_process_fail(p, "%s", err);
         return false;
     }
     p->ci = cm_instantiate(m->cm, wasi_p2_host(p->p2), &cfg, &verr);
@@ -80,8 +117,12 @@ static void finish(host_process *p)
 {
     char err[HOST_ERROR_MAX];
     host_value_free(&p->result);
+    uint32_t code;
     if (!cm_call_finish(p->call, &p->result, err, sizeof err)) {
-        host_process_fail(p, "failed to call wasm method: %s: %s", METHOD(p), err);
+        if (wasi_p2_exited(p->p2, &code))   /* Wippy's text, even for status 0 */
+            host_process_fail(p, "wasi exit requested: status %u", code);
+        else
+            host_process_fail(p, "failed to call wasm method: %s: %s", METHOD(p), err);
         return;
     }
     p->phase = PHASE_DONE;

@@ -177,6 +177,13 @@ typedef struct {
  * no context is needed. */
 bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
                   wasi_ctx **out, char *err, size_t errlen);
+/* The environment of a process of module m: "NAME=value" strings sorted
+ * by name (the wasi.env entries looked up; a missing required one fails
+ * with "required wasi env variable not found: ID"). Free with
+ * host_wasi_env_list_free. */
+bool host_wasi_env_list(const cfg_registry *reg, const host_module *m, char ***out, size_t *count,
+                        char *err, size_t errlen);
+void host_wasi_env_list_free(char **env, size_t n);
 
 /* ---- processes ---- */
 

@@ -114,11 +114,12 @@ static void free_strings(char **list, size_t n)
     free(list);
 }
 
-bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
-                  wasi_ctx **out, char *err, size_t errlen)
+bool host_wasi_env_list(const cfg_registry *reg, const host_module *m, char ***out, size_t *count,
+                        char *err, size_t errlen)
 {
     const cfg_wasm *w = &m->entry->as.wasm;
     *out = NULL;
+    *count = 0;
     char **env = w->nenv ? calloc(w->nenv, sizeof *env) : NULL;
     size_t nenv = 0;
     if (w->nenv && env == NULL) {
@@ -143,12 +144,31 @@ bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host
             return false;
         }
     }
+    if (nenv > 1)
+        qsort(env, nenv, sizeof *env, compare_env);
+    *out = env;
+    *count = nenv;
+    return true;
+}
+
+void host_wasi_env_list_free(char **env, size_t n)
+{
+    free_strings(env, n);
+}
+
+bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
+                  wasi_ctx **out, char *err, size_t errlen)
+{
+    const cfg_wasm *w = &m->entry->as.wasm;
+    *out = NULL;
+    char **env;
+    size_t nenv;
+    if (!host_wasi_env_list(reg, m, &env, &nenv, err, errlen))
+        return false;
     if (!m->needs_wasi) {
         free_strings(env, nenv);
         return true;
     }
-    if (nenv > 1)
-        qsort(env, nenv, sizeof *env, compare_env);
 
     wasi_mount *mounts = w->nmounts ? calloc(w->nmounts, sizeof *mounts) : NULL;
     bool ok = w->nmounts == 0 || mounts != NULL;

@@ -333,23 +333,6 @@ START_TEST(wasm_call_component)
 }
 END_TEST
 
-START_TEST(wasm_run_component)
-{
-    if (!have_components())
-        return;
-    /* WASI 0.2 is not provided yet: the first WASI call traps cleanly */
-    result r = run("wasm", "run", CM_HELLO, NULL);
-    ck_assert_int_eq(r.status, 134);
-    ck_assert_msg(strstr(r.err, "trap: unresolved host import \"wasi:cli/") != NULL, "%s", r.err);
-    done(&r);
-    result none = run("wasm", "run", CM_MINIMAL, NULL);
-    ck_assert_int_eq(none.status, 1);
-    ck_assert_str_eq(none.err, CM_MINIMAL ": not a command component: no \"wasi:cli/run@0.2.x\" export; "
-                               "it exports: compute compute-using-host\n");
-    done(&none);
-}
-END_TEST
-
 #define HELLO TEST_BUILD_DIR "/tests/wasi_c/cli_hello.wasm"
 
 /* A `wasm run` result: the CLI's own messages plus what the guest wrote to
@@ -371,16 +354,13 @@ static char *read_back(FILE *f)
     return text;
 }
 
-/* Runs `wippy wasm run ARGS...` (NULL-terminated, at most 24). */
-static guest_result run_guest(const char *first, ...)
+/* Runs `wippy wasm SUB ARGS...` (ARGS NULL-terminated, at most 24). */
+static guest_result run_guest_v(const char *sub, const char *first, va_list ap)
 {
-    const char *a[28] = { "wasm", "run" };
+    const char *a[28] = { "wasm", sub };
     int n = 2;
-    va_list ap;
-    va_start(ap, first);
     for (const char *x = first; x != NULL && n < 26; x = va_arg(ap, const char *))
         a[n++] = x;
-    va_end(ap);
     FILE *out = tmpfile(), *err = tmpfile();
     ck_assert(out != NULL && err != NULL);
     fflush(stdout);
@@ -401,12 +381,87 @@ static guest_result run_guest(const char *first, ...)
     return r;
 }
 
+/* Runs `wippy wasm run ARGS...` (NULL-terminated, at most 24). */
+static guest_result run_guest(const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    guest_result r = run_guest_v("run", first, ap);
+    va_end(ap);
+    return r;
+}
+
+/* Runs `wippy wasm call ARGS...`. */
+static guest_result call_guest(const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    guest_result r = run_guest_v("call", first, ap);
+    va_end(ap);
+    return r;
+}
+
 static void guest_done(guest_result *r)
 {
     done(&r->cli);
     free(r->guest_out);
     free(r->guest_err);
 }
+
+#define CM_UTF8 TEST_COMPONENTS_DIR "/jco/jco__components__utf8-utf16.composed.wasm"
+#define CM_STREAMS TEST_BUILD_DIR "/tests/component/p2_streams.wasm"
+
+/* Command components with WASI 0.2: jco's hello_stdout prints what it
+ * prints under `jco run` and exits 0; the probe's command sees FILE's base
+ * name as argv[0] (as wasmtime), the --env values, writes to stdout, and
+ * exits 1 through wasi:cli/exit(err) or an err result without a trap. */
+START_TEST(wasm_run_component)
+{
+    if (!have_components())
+        return;
+    guest_result r = run_guest(CM_HELLO, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_str_eq(r.guest_out, "writing to stdout: hello, world\n");
+    ck_assert_str_eq(r.guest_err, "writing to stderr: hello, world\n");
+    ck_assert_str_eq(r.cli.err, "");
+    guest_done(&r);
+    r = run_guest(CM_UTF8, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_str_eq(r.guest_out, "ret: \n");
+    guest_done(&r);
+    r = run_guest("--env", "A=1", "--env", "B=2", CM_STREAMS, NULL);
+    ck_assert_int_eq(r.cli.status, 0);
+    ck_assert_str_eq(r.guest_out, "a1e2\n");
+    guest_done(&r);
+    r = run_guest(CM_STREAMS, "x", NULL);
+    ck_assert_int_eq(r.cli.status, 1);   /* wasi:cli/exit(err) */
+    ck_assert_str_eq(r.guest_out, "a2e0\n");
+    ck_assert_str_eq(r.cli.err, "");
+    ck_assert_str_eq(r.guest_err, "");
+    guest_done(&r);
+    r = run_guest(CM_STREAMS, "x", "y", NULL);
+    ck_assert_int_eq(r.cli.status, 1);   /* run returned err */
+    ck_assert_str_eq(r.guest_out, "a3e0\n");
+    guest_done(&r);
+    /* wasm call gives a component the terminal's stdio too (jco's
+     * stdio.composed prints through it; env-allow's virtualized env) */
+    r = call_guest(TEST_COMPONENTS_DIR "/jco/jco__components__stdio.composed.wasm", "test-stdio",
+                   NULL);
+    ck_assert_msg(r.cli.status == 0, "%s", r.cli.err);
+    ck_assert_str_eq(r.guest_out, "Hello world\n");
+    guest_done(&r);
+    result env = run("wasm", "call", TEST_COMPONENTS_DIR "/jco/jco__components__env-allow.composed.wasm",
+                     "test-get-env", NULL);
+    ck_assert_msg(env.status == 0, "%s", env.err);
+    ck_assert_str_eq(env.out, "[(\"CUSTOM\", \"VAL\")]\n");
+    done(&env);
+    result none = run("wasm", "run", CM_MINIMAL, NULL);
+    ck_assert_int_eq(none.status, 1);
+    ck_assert_str_eq(none.err, CM_MINIMAL ": not a command component: no \"wasi:cli/run@0.2.x\" export; "
+                               "it exports: compute compute-using-host\n");
+    done(&none);
+}
+END_TEST
 
 START_TEST(wasm_run_args_env_and_exit_code)
 {

@@ -6,7 +6,9 @@
  * 200 of them sleep at once on 2 workers; a sleeper is ended by
  * max_execution_ms and by terminate while parked; poll over two clocks in
  * a process (tests/component/p2_probe.wat); without the profiles the call traps
- * with the unresolved-import error. Skipped when TEST_COMPONENTS_DIR is
+ * with the unresolved-import error. WASI 0.2 streams and cli in a process
+ * (tests/component/p2_streams.wat): stdio off a terminal, wasi:cli/exit as
+ * Wippy's error, args / cwd. Skipped when TEST_COMPONENTS_DIR is
  * absent. HOST_TEST_CM_SLEEPERS overrides the 200 (e.g. under valgrind). */
 #include <check.h>
 #include <stdio.h>
@@ -208,6 +210,105 @@ START_TEST(cm_poll_two_clocks_in_a_process)
 }
 END_TEST
 
+#define STREAMS "component/p2_streams.wasm"
+#define CLI_PROFILES "    imports: [wasi:io, wasi:poll, wasi:clocks, wasi:cli]\n"
+
+/* Off a terminal host (WIPPY.md §3.5): stdout writes fail with
+ * last-operation-failed, stdin is empty (closed; its pollable is ready, so
+ * poll over it and a clock answers at once), and the process runs on. */
+START_TEST(cm_stdio_off_terminal)
+{
+    hp_project p;
+    hp_open(&p, 1, 0, hp_entry("w", STREAMS, "write-stdout", CLI_PROFILES),
+            hp_entry("r", STREAMS, "read-stdin", CLI_PROFILES),
+            hp_entry("poll", STREAMS, "poll-stdin", CLI_PROFILES),
+            hp_entry("bare", STREAMS, "write-stdout", "    imports: [wasi:io]\n"), NULL);
+    host_value n = host_int(5);
+    host_pid pid = hp_spawn(&p, "t:w", &n, 1);
+    host_event ev = exit_of(&p, pid, 5000);
+    ck_assert_msg(ev.error == NULL, "%s", ev.error);
+    ck_assert_int_eq(value_of(&ev), 1);   /* last-operation-failed */
+    host_event_free(&ev);
+    pid = hp_spawn(&p, "t:r", &n, 1);
+    ev = exit_of(&p, pid, 5000);
+    ck_assert_msg(ev.error == NULL, "%s", ev.error);
+    ck_assert_int_eq(value_of(&ev), 0x10001);   /* closed */
+    host_event_free(&ev);
+    host_value ms = host_int(5000);
+    pid = hp_spawn(&p, "t:poll", &ms, 1);
+    ev = exit_of(&p, pid, 2000);
+    ck_assert_msg(ev.error == NULL, "%s", ev.error);
+    ck_assert_int_eq(value_of(&ev), 0);
+    host_event_free(&ev);
+    pid = hp_spawn(&p, "t:bare", &n, 1);
+    ev = exit_of(&p, pid, 5000);
+    ck_assert_str_eq(ev.error, "failed to call wasm method: write-stdout: unresolved host import "
+                               "\"wasi:cli/stdout@0.2.3#get-stdout\": no host provides it");
+    host_event_free(&ev);
+    hp_close(&p);
+}
+END_TEST
+
+/* wasi:cli/exit ends the process with Wippy's error, even for ok. */
+START_TEST(cm_exit_is_an_error)
+{
+    hp_project p;
+    hp_open(&p, 1, 0, hp_entry("exit", STREAMS, "exit", CLI_PROFILES), NULL);
+    for (int err = 0; err <= 1; err++) {
+        host_value a = host_int(err);
+        host_pid pid = hp_spawn(&p, "t:exit", &a, 1);
+        host_event ev = exit_of(&p, pid, 5000);
+        char want[64];
+        snprintf(want, sizeof want, "wasi exit requested: status %d", err);
+        ck_assert_str_eq(ev.error, want);
+        host_event_free(&ev);
+    }
+    hp_close(&p);
+}
+END_TEST
+
+/* wasi.args (no argv[0]), the env entries (a required one missing fails
+ * the start), cwd (default "/"). */
+START_TEST(cm_args_env_cwd)
+{
+    hp_project p;
+    setenv("WIPPY_CM_TEST_SET", "hello", 1);
+    unsetenv("WIPPY_CM_TEST_UNSET");
+    char *envs = strdup("  - name: os\n    kind: env.storage.os\n"
+                        "  - name: set_var\n    kind: env.variable\n    variable: WIPPY_CM_TEST_SET\n"
+                        "    storage: t:os\n"
+                        "  - name: unset_var\n    kind: env.variable\n"
+                        "    variable: WIPPY_CM_TEST_UNSET\n    storage: t:os\n");
+    hp_open(&p, 1, 0, envs,
+            hp_entry("env", STREAMS, "env-count",
+                     CLI_PROFILES "    wasi:\n      env:\n"
+                     "        - {id: t:set_var, name: GREETING, required: true}\n"
+                     "        - {id: t:unset_var, name: OTHER}\n"),
+            hp_entry("needs", STREAMS, "env-count",
+                     CLI_PROFILES "    wasi:\n      env:\n"
+                     "        - {id: t:unset_var, name: OTHER, required: true}\n"),
+            hp_entry("args", STREAMS, "args-count",
+                     CLI_PROFILES "    wasi:\n      args: [x, y, z]\n"),
+            hp_entry("cwd", STREAMS, "cwd-len", CLI_PROFILES "    wasi:\n      cwd: /data\n"),
+            hp_entry("root", STREAMS, "cwd-len", CLI_PROFILES), NULL);
+    const struct { const char *id; long long want; } cases[] = {
+        { "t:args", 3 }, { "t:cwd", 5 }, { "t:root", 1 }, { "t:env", 1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        host_pid pid = hp_spawn(&p, cases[i].id, NULL, 0);
+        host_event ev = exit_of(&p, pid, 5000);
+        ck_assert_msg(ev.error == NULL, "%s: %s", cases[i].id, ev.error);
+        ck_assert_int_eq(ev.value.i, cases[i].want);
+        host_event_free(&ev);
+    }
+    host_pid pid = hp_spawn(&p, "t:needs", NULL, 0);
+    host_event ev = exit_of(&p, pid, 5000);
+    ck_assert_str_eq(ev.error, "required wasi env variable not found: t:unset_var");
+    host_event_free(&ev);
+    hp_close(&p);
+}
+END_TEST
+
 START_TEST(cm_sleep_without_profiles)
 {
     if (!have_fixtures())
@@ -244,6 +345,9 @@ Suite *host_cm_sleep_suite(void)
     tcase_add_test(tc, cm_sleeper_terminated);
     tcase_add_test(tc, cm_poll_two_clocks_in_a_process);
     tcase_add_test(tc, cm_sleep_without_profiles);
+    tcase_add_test(tc, cm_stdio_off_terminal);
+    tcase_add_test(tc, cm_exit_is_an_error);
+    tcase_add_test(tc, cm_args_env_cwd);
     suite_add_tcase(s, tc);
     return s;
 }

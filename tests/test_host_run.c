@@ -156,6 +156,39 @@ START_TEST(stdin_waits)
 }
 END_TEST
 
+#define STREAMS "component/p2_streams.wasm"
+#define CM_CLI "    imports: [wasi:io, wasi:poll, wasi:clocks, wasi:cli]\n"
+
+/* A component on the terminal host: its stdout is the terminal's (the
+ * command's `run` prints "a0e0\n" and returns ok, printed as JSON), and
+ * poll over stdin and a 10 s clock parks until the pipe has data (100 ms). */
+START_TEST(component_stdio)
+{
+    hp_project p;
+    hp_open(&p, 1, 0, hp_entry("run", STREAMS, "wasi:cli/run@0.2.3#run", CM_CLI),
+            hp_entry("wait", STREAMS, "wait-stdin", CM_CLI), NULL);
+    run_result r = run(&p, "run", NULL, 0, NULL);
+    ck_assert_msg(r.code == 0, "code %d: %s", r.code, r.err);
+    ck_assert_msg(!strncmp(r.out, "a0e0\n", 5), "%s", r.out);
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    int saved = dup(0);
+    ck_assert_int_eq(dup2(fds[0], 0), 0);
+    close(fds[0]);
+    pthread_t writer;
+    pthread_create(&writer, NULL, write_later, &fds[1]);
+    int64_t t0 = hp_now_ms();
+    r = run(&p, "wait", NULL, 0, NULL);
+    pthread_join(writer, NULL);
+    dup2(saved, 0);
+    close(saved);
+    ck_assert_msg(r.code == 0, "code %d: %s", r.code, r.err);   /* index 0: stdin */
+    ck_assert_int_ge(hp_now_ms() - t0, 90);
+    ck_assert_int_lt(hp_now_ms() - t0, 5000);
+    hp_close(&p);
+}
+END_TEST
+
 typedef struct {
     hp_project *p;
     const char *reason;
@@ -255,6 +288,7 @@ Suite *host_run_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, result_kinds);
     tcase_add_test(tc, args_and_stdio);
+    tcase_add_test(tc, component_stdio);
     tcase_add_test(tc, stdin_waits);
     tcase_add_test(tc, limit_and_cancel);
     tcase_add_test(tc, terminal_choice);

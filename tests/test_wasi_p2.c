@@ -5,11 +5,15 @@
  * when dropped and with the world; the capability groups decide what links
  * (the rest traps as unresolved); the resumable call suspends at block and
  * is completed by cm_call_complete; cm_invoke and nested calls wait in
- * place; Wippy's sleep_test_component.wasm sleeps through cm_invoke. */
+ * place; Wippy's sleep_test_component.wasm sleeps through cm_invoke.
+ * tests/component/p2_streams.wat over pipes: poll over a stream and a clock
+ * together (suspended on both), blocking-read to `closed`, writes, a
+ * reader gone (`closed`), the 4096-byte limit, exit, args/env/cwd. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "component/runtime.h"
 #include "wasi/p2/p2.h"
@@ -185,6 +189,101 @@ START_TEST(p2_wippy_sleep_component_in_place)
 }
 END_TEST
 
+/* p2_streams.wat with stdin and stdout on pipes (in[1] feeds the guest's
+ * stdin, out[0] reads its stdout). */
+static world streams_world(int in[2], int out[2])
+{
+    ck_assert(pipe(in) == 0 && pipe(out) == 0);
+    cm_file *f = load_path(TEST_BUILD_DIR "/tests/component/p2_streams.wasm");
+    ck_assert_ptr_nonnull(f);
+    world x = { f, wasi_p2_new(WASI_CAP_ALL), NULL };
+    ck_assert_ptr_nonnull(x.w);
+    const char *args[] = { "a", "b" }, *env[] = { "K=v" };
+    wasi_p2_cli cli = { args, 2, env, 1, "/home", { in[0], out[1], -1 } };
+    ck_assert(wasi_p2_set_cli(x.w, &cli));
+    vm_error err;
+    x.ci = cm_instantiate(f, wasi_p2_host(x.w), NULL, &err);
+    ck_assert_msg(x.ci != NULL, "%s", err.message);
+    wasi_p2_bind(x.w, x.ci);
+    return x;
+}
+
+/* poll over stdin's pollable and a clock: the clock when nothing comes;
+ * suspended on both (the descriptor and the deadline) until a byte comes,
+ * then stdin. blocking-read gets what is there, then `closed` at EOF. */
+START_TEST(p2_poll_stream_and_clock)
+{
+    int in[2], out[2];
+    world x = streams_world(in, out);
+    ck_assert_uint_eq(call_u(&x, "poll-stdin", 20, 0, 1), 1);
+    char err[512];
+    cm_func *f = cm_export_find(x.ci, "poll-stdin", err, sizeof err);
+    ck_assert_ptr_nonnull(f);
+    cm_call *c = cm_call_new(x.ci);
+    host_value ms = host_uint(60000);
+    ck_assert(cm_call_start(c, f, &ms, 1, err, sizeof err));
+    ck_assert_int_eq(cm_call_run(c, VM_FUEL_UNLIMITED), VM_SUSPENDED);
+    cm_wait w;
+    ck_assert(cm_call_waiting(c, &w));
+    ck_assert(w.has_deadline);
+    ck_assert_uint_eq(w.nfds, 1);
+    ck_assert_int_eq(w.fds[0].fd, in[0]);
+    ck_assert(w.fds[0].want_read);
+    ck_assert_int_eq(cm_call_complete(c), VM_SUSPENDED);
+    ck_assert(write(in[1], "hello", 5) == 5);
+    cm_wait_block(&w);   /* returns at once: the pipe is readable */
+    ck_assert_int_eq(cm_call_complete(c), VM_DONE);
+    ck_assert_int_eq(cm_call_run(c, VM_FUEL_UNLIMITED), VM_DONE);
+    host_value r;
+    ck_assert_msg(cm_call_finish(c, &r, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(r.u, 0);
+    cm_call_free(c);
+    ck_assert_uint_eq(call_u(&x, "read-stdin", 3, 0, 1), 3);
+    ck_assert_uint_eq(call_u(&x, "read-stdin", 100, 0, 1), 2);
+    close(in[1]);
+    ck_assert_uint_eq(call_u(&x, "read-stdin", 100, 0, 1), 0x10001);   /* closed */
+    ck_assert_uint_eq(call_u(&x, "args-count", 0, 0, 0), 2);
+    ck_assert_uint_eq(call_u(&x, "env-count", 0, 0, 0), 1);
+    ck_assert_uint_eq(call_u(&x, "cwd-len", 0, 0, 0), 5);
+    ck_assert_uint_eq(wasi_p2_live(x.w), 0);
+    close(in[0]);
+    close(out[0]);
+    close(out[1]);
+    close_world(&x);
+}
+END_TEST
+
+/* Writes reach the descriptor; a pipe without reader is `closed` (no
+ * SIGPIPE); more than 4096 bytes at once in blocking-write-and-flush
+ * traps; exit records the status and traps with Wippy's text. */
+START_TEST(p2_write_stdout_and_exit)
+{
+    int in[2], out[2];
+    world x = streams_world(in, out);
+    ck_assert_uint_eq(call_u(&x, "write-stdout", 4, 0, 1), 0);
+    char buf[8];
+    ck_assert_int_eq(read(out[0], buf, sizeof buf), 4);
+    ck_assert(!memcmp(buf, "xxxx", 4));
+    host_value n = host_uint(4097), r;
+    char err[512];
+    ck_assert(!cm_invoke(x.ci, "write-stdout", &n, 1, &r, err, sizeof err));
+    ck_assert_msg(strstr(err, "4097 bytes, more than the 4096") != NULL, "%s", err);
+    close(out[0]);
+    ck_assert_uint_eq(call_u(&x, "write-stdout", 4, 0, 1), 2);   /* closed */
+    uint32_t code;
+    ck_assert(!wasi_p2_exited(x.w, &code));
+    n = host_uint(1);
+    ck_assert(!cm_invoke(x.ci, "exit", &n, 1, &r, err, sizeof err));
+    ck_assert_msg(strstr(err, "wasi exit requested: status 1") != NULL, "%s", err);
+    ck_assert(wasi_p2_exited(x.w, &code));
+    ck_assert_uint_eq(code, 1);
+    close(in[0]);
+    close(in[1]);
+    close(out[1]);
+    close_world(&x);
+}
+END_TEST
+
 Suite *wasi_p2_suite(void)
 {
     Suite *s = suite_create("wasi_p2");
@@ -196,6 +295,8 @@ Suite *wasi_p2_suite(void)
     tcase_add_test(tc, p2_caps_decide_what_links);
     tcase_add_test(tc, p2_call_suspends_at_block);
     tcase_add_test(tc, p2_wippy_sleep_component_in_place);
+    tcase_add_test(tc, p2_poll_stream_and_clock);
+    tcase_add_test(tc, p2_write_stdout_and_exit);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -223,20 +223,37 @@ static const char **guest_env(const run_options *o, size_t *count)
 }
 
 /* A command component: its `wasi:cli/run@0.2.x` export's `run`, with every
- * WASI 0.2 interface wasi/p2 has (blocking in place); the rest (cli,
- * streams, filesystem, ...) is not provided yet and traps when called:
- * the run fails cleanly at the first such call. Exit status 0
- * for ok, 1 for err (what `wasi:cli/exit` gives too), 134 after a trap,
- * 1 when it cannot be loaded or is not a command. */
-static int run_component(const run_options *o, const char *path, cm_file *f, FILE *err)
+ * WASI 0.2 interface wasi/p2 has (blocking in place), the terminal's
+ * stdio, the arguments FILE ARGS... with FILE's base name first (as
+ * wasmtime), the --env / --inherit-env environment and no initial cwd.
+ * Exit status 0 for ok, 1 for err; wasi:cli/exit's status; 134 after a
+ * trap; 1 when it cannot be loaded or is not a command. */
+static int run_component(const run_options *o, int argc, char **argv, cm_file *f, FILE *err)
 {
+    const char *path = argv[0];
     vm_error e;
     char msg[1024];
     vm_config limits = { .max_memory_pages = o->max_pages };
-    wasi_p2 *p2 = wasi_p2_new(WASI_CAP_ALL);
-    cm_instance *ci = p2 ? cm_instantiate(f, wasi_p2_host(p2), &limits, &e) : NULL;
+    size_t nenv = 0;
+    const char **env = guest_env(o, &nenv);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (*base == '\0')
+        base = path;
+    const char **args = calloc((size_t)argc, sizeof *args);
+    wasi_p2 *p2 = env && args ? wasi_p2_new(WASI_CAP_ALL) : NULL;
+    if (args != NULL) {
+        args[0] = base;
+        for (int i = 1; i < argc; i++)
+            args[i] = argv[i];
+    }
+    wasi_p2_cli cli = { .args = args, .nargs = (size_t)argc, .env = env, .nenv = nenv,
+                        .stdio = { 0, 1, 2 } };
+    bool set = p2 != NULL && wasi_p2_set_cli(p2, &cli);
+    free(args);
+    free(env);
+    cm_instance *ci = set ? cm_instantiate(f, wasi_p2_host(p2), &limits, &e) : NULL;
     if (ci == NULL) {
-        fprintf(err, "%s: %s\n", path, p2 ? e.message : "out of memory");
+        fprintf(err, "%s: %s\n", path, set ? e.message : "out of memory");
         wasi_p2_free(p2);
         return 1;
     }
@@ -261,6 +278,7 @@ static int run_component(const run_options *o, const char *path, cm_file *f, FIL
     cm_func *fn = cm_export_find(ci, name, msg, sizeof msg);
     cm_call *c = fn ? cm_call_new(ci) : NULL;
     host_value result = host_nil();
+    uint32_t code;
     if (fn == NULL) {
         fprintf(err, "%s: %s\n", path, msg);
     } else if (c == NULL || !cm_call_start(c, fn, NULL, 0, msg, sizeof msg)) {
@@ -270,8 +288,12 @@ static int run_component(const run_options *o, const char *path, cm_file *f, FIL
         if (s == VM_OUT_OF_FUEL) {
             fprintf(err, "%s: out of fuel (--fuel %" PRIu64 ")\n", path, o->fuel);
         } else if (!cm_call_finish(c, &result, msg, sizeof msg)) {
-            fprintf(err, "trap: %s\n", msg);
-            status = 134;
+            if (wasi_p2_exited(p2, &code)) {
+                status = (int)(code & 0xff);
+            } else {
+                fprintf(err, "trap: %s\n", msg);
+                status = 134;
+            }
         } else {
             status = result.kind == HOST_VALUE_MAP && host_map_get(&result, "ok", 2) ? 0 : 1;
         }
@@ -291,7 +313,7 @@ static int run_module(const run_options *o, int argc, char **argv, FILE *err)
     int cs = wippy_component_load(path, &cf, err);
     if (cs != -2) {
         if (cf != NULL) {
-            cs = run_component(o, path, cf, err);
+            cs = run_component(o, argc, argv, cf, err);
             cm_file_free(cf);
         }
         return cs;

@@ -209,8 +209,9 @@ vm_status wippy_cm_run(cm_call *c, uint64_t fuel)
 
 /* `wasm call` of a component: the arguments in WAVE text, parsed by the
  * parameter types; the result printed in WAVE. Every WASI 0.2 interface
- * wasi/p2 has is granted (blocking in place); other imports trap when
- * called. Trailing option arguments may be left out (none). */
+ * wasi/p2 has is granted (blocking in place), with the terminal's stdio,
+ * FILE's base name as the only argument, no environment (as `wasmtime run
+ * --invoke`); other imports trap when called. Trailing option arguments may be left out (none). */
 static int component_call(const char *path, cm_file *f, const char *name, int argc, char **argv,
                           FILE *out, FILE *err)
 {
@@ -222,9 +223,12 @@ static int component_call(const char *path, cm_file *f, const char *name, int ar
     const cm_types *t = &f->types;
     const cm_type *ft = NULL;
     wasi_p2 *p2 = wasi_p2_new(WASI_CAP_ALL);
-    cm_instance *ci = p2 ? cm_instantiate(f, wasi_p2_host(p2), NULL, &e) : NULL;
+    const char *base = strrchr(path, '/') && strrchr(path, '/')[1] ? strrchr(path, '/') + 1 : path;
+    wasi_p2_cli cli = { .args = &base, .nargs = 1, .stdio = { 0, 1, 2 } };
+    bool set = p2 != NULL && wasi_p2_set_cli(p2, &cli);
+    cm_instance *ci = set ? cm_instantiate(f, wasi_p2_host(p2), NULL, &e) : NULL;
     if (ci == NULL) {
-        fprintf(err, "%s: %s\n", path, p2 ? e.message : "out of memory");
+        fprintf(err, "%s: %s\n", path, set ? e.message : "out of memory");
         wasi_p2_free(p2);
         return 1;
     }

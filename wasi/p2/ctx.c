@@ -22,6 +22,13 @@ uint64_t wasi_p2_arg_u64(const host_value *v)
     return v->is_unsigned ? v->u : (uint64_t)v->i;
 }
 
+static void free_strings(char **list, size_t n)
+{
+    for (size_t i = 0; list != NULL && i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
 static void res_clear(wasi_p2_res *r)
 {
     free(r->text);
@@ -43,6 +50,14 @@ static void drop_rep(void *user, uint32_t rep)
 bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
                      host_value *handle, char *err, size_t errlen)
 {
+    wasi_p2_res init = { .kind = k, .deadline_ns = deadline_ns, .fd = -1, .text = (char *)text };
+    return wasi_p2_res_add(w, &init, handle, err, errlen);
+}
+
+bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, char *err,
+                     size_t errlen)
+{
+    const char *text = init->text;
     if (w->ci == NULL) {
         snprintf(err, errlen, "no component instance yet");
         return false;
@@ -64,7 +79,9 @@ bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const cha
         rep = ++w->nres;
     }
     wasi_p2_res *r = &w->res[rep - 1];
-    *r = (wasi_p2_res){ .kind = k, .deadline_ns = deadline_ns };
+    *r = *init;
+    r->text = NULL;
+    r->next_free = 0;
     if (text != NULL && (r->text = strdup(text)) == NULL)
         goto oom;
     int64_t h = cm_host_resource_new(w->ci, rep);
@@ -86,8 +103,9 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
 {
     uint64_t r = wasi_p2_arg_u64(rep);
     if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
-        snprintf(err, errlen, "unknown %s %llu", k == WASI_P2_POLLABLE ? "pollable" : "error",
-                 (unsigned long long)r);
+        static const char *const names[] = { "resource", "pollable", "error", "input-stream",
+                                             "output-stream", "terminal-input", "terminal-output" };
+        snprintf(err, errlen, "unknown %s %llu", names[k], (unsigned long long)r);
         return NULL;
     }
     return &w->res[r - 1];
@@ -111,13 +129,17 @@ static bool add_defs(wasi_p2 *w, const wasi_p2_def *defs, size_t n)
 wasi_p2 *wasi_p2_new(unsigned caps)
 {
     wasi_p2 *w = calloc(1, sizeof *w);
-    size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs;
+    size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
+                 wasi_p2_nstream_defs + wasi_p2_ncli_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
     }
     w->caps = caps;
-    if (!add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
+    w->stdio[0] = w->stdio[1] = w->stdio[2] = -1;
+    if (!add_defs(w, wasi_p2_stream_defs, wasi_p2_nstream_defs) ||
+        !add_defs(w, wasi_p2_cli_defs, wasi_p2_ncli_defs) ||
+        !add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
         !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
         !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs)) {
         wasi_p2_free(w);
@@ -137,7 +159,51 @@ void wasi_p2_free(wasi_p2 *w)
     for (size_t i = 0; i < w->nfuncs; i++)
         free((char *)w->funcs[i].interface);
     free(w->funcs);
+    free_strings(w->args, w->nargs);
+    free_strings(w->env, w->nenv);
+    free(w->cwd);
     free(w);
+}
+
+static char **copy_strings(const char *const *list, size_t n)
+{
+    char **out = calloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; out != NULL && i < n; i++)
+        if ((out[i] = strdup(list[i])) == NULL) {
+            free_strings(out, i);
+            return NULL;
+        }
+    return out;
+}
+
+bool wasi_p2_set_cli(wasi_p2 *w, const wasi_p2_cli *cli)
+{
+    char **args = copy_strings(cli->args, cli->nargs), **env = copy_strings(cli->env, cli->nenv);
+    char *cwd = cli->cwd != NULL ? strdup(cli->cwd) : NULL;
+    if (args == NULL || env == NULL || (cli->cwd != NULL && cwd == NULL)) {
+        free_strings(args, args ? cli->nargs : 0);
+        free_strings(env, env ? cli->nenv : 0);
+        free(cwd);
+        return false;
+    }
+    free_strings(w->args, w->nargs);
+    free_strings(w->env, w->nenv);
+    free(w->cwd);
+    w->args = args;
+    w->nargs = cli->nargs;
+    w->env = env;
+    w->nenv = cli->nenv;
+    w->cwd = cwd;
+    memcpy(w->stdio, cli->stdio, sizeof w->stdio);
+    return true;
+}
+
+bool wasi_p2_exited(const wasi_p2 *w, uint32_t *code)
+{
+    if (w == NULL || !w->exited)
+        return false;
+    *code = w->exit_code;
+    return true;
 }
 
 const cm_host *wasi_p2_host(wasi_p2 *w)

@@ -4,7 +4,9 @@
  *   ctx.c     the world, the rep table, the host function table by caps
  *   io.c      wasi:io/poll (pollable, poll) and wasi:io/error
  *   clocks.c  wasi:clocks/monotonic-clock and wall-clock
- *   random.c  wasi:random/random, insecure, insecure-seed */
+ *   random.c  wasi:random/random, insecure, insecure-seed
+ *   streams.c wasi:io/streams (input-stream, output-stream over host fds)
+ *   cli.c     wasi:cli (environment, exit, stdio, terminals) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
 #define WIPPY_WASI_P2_INTERNAL_H
 
@@ -14,13 +16,22 @@
 #define WASI_P2_VERSION "@0.2.3"
 #define WASI_P2_MAX_BYTES (16u << 20)   /* bytes one random call returns at most */
 
-typedef enum { WASI_P2_FREE, WASI_P2_POLLABLE, WASI_P2_ERROR } wasi_p2_kind;
+typedef enum {
+    WASI_P2_FREE, WASI_P2_POLLABLE, WASI_P2_ERROR, WASI_P2_INPUT, WASI_P2_OUTPUT,
+    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT
+} wasi_p2_kind;
 
-/* One host resource: a pollable (ready at a monotonic deadline) or an
- * error (its text). */
+#define WASI_P2_STREAM_CHUNK 65536u   /* bytes one read moves at most; check-write's permit */
+#define WASI_P2_BLOCKING_MAX 4096u    /* blocking-write-and-flush's limit (as wasmtime) */
+
+/* One host resource: a pollable (ready at a monotonic deadline, or when
+ * its descriptor is ready: on_fd), an error (its text), a stream (its host
+ * descriptor, -1 for none: a null stream; not owned), a terminal. */
 typedef struct {
     wasi_p2_kind kind;
     uint64_t deadline_ns;   /* pollable: CLOCK_MONOTONIC */
+    int fd;                 /* stream; pollable with on_fd */
+    bool on_fd, want_read, want_write;
     char *text;             /* error */
     uint32_t next_free;
 } wasi_p2_res;
@@ -34,6 +45,15 @@ struct wasi_p2 {
     wasi_p2_res *res;       /* rep r is res[r - 1] */
     uint32_t nres, cap_res, free_res;   /* free_res: a free rep, 0 for none */
     size_t live;
+    /* wasi:cli: what the guest sees (copies) */
+    char **args;
+    size_t nargs;
+    char **env;             /* "NAME=value" */
+    size_t nenv;
+    char *cwd;              /* NULL: none */
+    int stdio[3];           /* -1: none */
+    bool exited;
+    uint32_t exit_code;
 };
 
 /* One host function of an interface (name without the version). */
@@ -44,17 +64,30 @@ typedef struct {
     unsigned cap;
 } wasi_p2_def;
 
-extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[];
-extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs;
+extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
+    wasi_p2_stream_defs[], wasi_p2_cli_defs[];
+extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
+    wasi_p2_nstream_defs, wasi_p2_ncli_defs;
 
 /* A new resource of kind k: its rep in *rep and its own handle as the
  * result value; false (with err) when unbound or out of memory. */
 bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
                      host_value *handle, char *err, size_t errlen);
+/* A new resource like init (its kind and fields; text is copied). */
+bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, char *err,
+                     size_t errlen);
 /* The live resource of kind k a borrow names (args hold reps), or NULL
  * with "unknown pollable 7" in err. */
 wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, char *err,
                              size_t errlen);
+
+/* Nothing is ready: tells the runtime what to wait for and returns false
+ * ("would block"); before the world is bound it waits in place and
+ * returns true (look again). */
+bool wasi_p2_would_block(wasi_p2 *w, const cm_wait *wait);
+/* Adds a descriptor to what a wait waits for (when full, it looks again
+ * every 10 ms). */
+void wasi_p2_wait_fd(cm_wait *wait, int fd, bool want_read, bool want_write);
 
 /* An unsigned argument (u32, u64 lift as INT). */
 uint64_t wasi_p2_arg_u64(const host_value *v);

@@ -1,17 +1,23 @@
 /* io.c — wasi:io/poll and wasi:io/error.
  *
- * A pollable is ready when its monotonic deadline has passed (every
- * pollable so far comes from the monotonic clock). pollable.block and poll
+ * A pollable is ready when its monotonic deadline has passed (the clock's
+ * subscriptions), or when its descriptor is ready for what it asks (a
+ * stream's subscribe; poll(2) with no timeout). pollable.block and poll
  * answer "would block" (cm_host_would_block) with the earliest deadline
- * when nothing is ready: the runtime suspends the guest (or waits in
- * place) and calls them again. */
+ * and the descriptors when nothing is ready: the runtime suspends the
+ * guest (or waits in place) and calls them again. */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "sys/io.h"
 #include "wasi/p2/internal.h"
 
 static bool pollable_ready(const wasi_p2_res *r)
 {
+    if (r->on_fd)   /* an error (a closed descriptor) is ready too: the next call says so */
+        return sys_poll_now(r->fd, (short)((r->want_read ? POLLIN : 0) |
+                                           (r->want_write ? POLLOUT : 0))) != 0;
     return wasi_p2_now_ns() >= r->deadline_ns;
 }
 
@@ -23,10 +29,30 @@ static void wait_until(cm_wait *wait, uint64_t deadline_ns)
     }
 }
 
+void wasi_p2_wait_fd(cm_wait *wait, int fd, bool want_read, bool want_write)
+{
+    if (wait->nfds < CM_WAIT_FDS) {
+        wait->fds[wait->nfds].fd = fd;
+        wait->fds[wait->nfds].want_read = want_read;
+        wait->fds[wait->nfds].want_write = want_write;
+        wait->nfds++;
+    } else {
+        wait_until(wait, wasi_p2_now_ns() + 10000000ull);
+    }
+}
+
+static void wait_for(cm_wait *wait, const wasi_p2_res *r)
+{
+    if (r->on_fd)
+        wasi_p2_wait_fd(wait, r->fd, r->want_read, r->want_write);
+    else
+        wait_until(wait, r->deadline_ns);
+}
+
 /* Nothing is ready: tells the runtime what to wait for (false: "would
  * block", not a trap). Before the world is bound (a core start function
  * of the component calling in), it waits here and says "look again". */
-static bool would_block(wasi_p2 *w, const cm_wait *wait)
+bool wasi_p2_would_block(wasi_p2 *w, const cm_wait *wait)
 {
     if (w->ci != NULL) {
         cm_host_would_block(w->ci, wait);
@@ -61,8 +87,8 @@ static bool pollable_block(void *user, const host_value *args, size_t nargs, hos
         if (pollable_ready(r))
             return true;
         cm_wait wait = { 0 };
-        wait_until(&wait, r->deadline_ns);
-        if (!would_block(user, &wait))
+        wait_for(&wait, r);
+        if (!wasi_p2_would_block(user, &wait))
             return false;
     }
 }
@@ -96,13 +122,13 @@ static bool poll_fn(void *user, const host_value *args, size_t nargs, host_value
                     return false;
                 }
             } else {
-                wait_until(&wait, r->deadline_ns);
+                wait_for(&wait, r);
             }
         }
         if (result->len > 0)
             return true;
         host_value_free(result);
-        if (!would_block(user, &wait))
+        if (!wasi_p2_would_block(user, &wait))
             return false;
     }
 }

@@ -4,13 +4,17 @@
  *
  * Served (at 0.2.3, so any 0.2.x import matches): wasi:io/poll (resource
  * pollable: ready, block; poll), wasi:io/error (resource error:
- * to-debug-string), wasi:clocks/monotonic-clock (now, resolution,
+ * to-debug-string), wasi:io/streams (input-stream, output-stream over host
+ * descriptors), wasi:clocks/monotonic-clock (now, resolution,
  * subscribe-instant, subscribe-duration), wasi:clocks/wall-clock (now,
- * resolution), wasi:random/random, insecure and insecure-seed. Which of
+ * resolution), wasi:random/random, insecure and insecure-seed, wasi:cli
+ * (environment, exit, stdin/stdout/stderr, terminal-stdin/-stdout/
+ * -stderr), wasi:filesystem/preopens (get-directories: empty). Which of
  * them a world has is decided by capability groups (Wippy's `imports:`
  * profiles, the WASI_CAP_* bits of wasi.h): WASI_CAP_POLL → wasi:io/poll,
- * WASI_CAP_IO → wasi:io/error, WASI_CAP_CLOCKS → both clocks,
- * WASI_CAP_RANDOM → the three random interfaces. A function not granted
+ * WASI_CAP_IO → wasi:io/error and streams, WASI_CAP_CLOCKS → both clocks,
+ * WASI_CAP_RANDOM → the three random interfaces, WASI_CAP_CLI → wasi:cli,
+ * WASI_CAP_FILESYSTEM → preopens. A function not granted
  * is not given to the runtime at all, so the guest's import of it stays
  * unresolved and traps when called.
  *
@@ -19,10 +23,11 @@
  * instance's tables (cm_host_resource_new). Dropping the last handle
  * frees the rep (the cm_host drop hook); wasi_p2_free frees the rest.
  *
- * Blocking: pollable.block and poll answer "would block" with the
- * deadline they wait for, so a component process parks in the host's
- * event loop and the call is retried when it is due (component/runtime.h,
- * "Suspension"); where a call cannot suspend, the runtime waits in place.
+ * Blocking: pollable.block, poll and the blocking stream calls answer
+ * "would block" with the deadline and descriptors they wait for, so a
+ * component process parks in the host's event loop and the call is
+ * retried when it is due or ready (component/runtime.h, "Suspension");
+ * where a call cannot suspend, the runtime waits in place.
  *
  * Depends on component/ and libc. No global mutable state. */
 #ifndef WIPPY_WASI_P2_H
@@ -49,6 +54,29 @@ const cm_host *wasi_p2_host(wasi_p2 *w);
  * right after cm_instantiate (a host function that makes a resource
  * before that traps). */
 void wasi_p2_bind(wasi_p2 *w, cm_instance *ci);
+
+/* What wasi:cli shows the guest: arguments, environment ("NAME=value",
+ * in the order the guest sees), the initial working directory (NULL:
+ * none) and the host descriptors behind stdin, stdout, stderr (-1: none:
+ * stdin is empty, writes to stdout/stderr fail with
+ * last-operation-failed). The descriptors are not owned. */
+typedef struct {
+    const char *const *args;
+    size_t nargs;
+    const char *const *env;
+    size_t nenv;
+    const char *cwd;
+    int stdio[3];
+} wasi_p2_cli;
+
+/* Copies cli into the world (before instantiating); false when out of
+ * memory. Without it: no arguments, no environment, no cwd, no stdio. */
+bool wasi_p2_set_cli(wasi_p2 *w, const wasi_p2_cli *cli);
+
+/* True, with the status, after the guest called wasi:cli/exit (its call
+ * then trapped with "wasi exit requested: status N"): 0 for ok, 1 for
+ * err, or exit-with-code's code. */
+bool wasi_p2_exited(const wasi_p2 *w, uint32_t *code);
 
 /* The number of resource reps alive (for tests: drops free them). */
 size_t wasi_p2_live(const wasi_p2 *w);

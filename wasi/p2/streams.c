@@ -1,0 +1,419 @@
+/* streams.c — wasi:io/streams over host descriptors (pipes, terminals,
+ * files): input-stream (read, blocking-read, skip, blocking-skip,
+ * subscribe) and output-stream (check-write, write, blocking-write-and-
+ * flush, flush, blocking-flush, subscribe, write-zeroes,
+ * blocking-write-zeroes-and-flush, splice, blocking-splice).
+ *
+ * A stream holds a host descriptor it does not own (-1: none: reads say
+ * `closed`, writes fail with last-operation-failed, as Wippy's streams off
+ * a terminal). The non-blocking calls look with poll(2) first and move
+ * what is there; the blocking ones answer "would block" on the descriptor
+ * (wasi_p2_would_block) before doing anything, so a process parks and the
+ * call is retried. Writes are written whole (the permit check-write gives
+ * is WASI_P2_STREAM_CHUNK; writes never raise SIGPIPE: a reader gone is
+ * `closed`). Nothing is buffered, so flushes only report the state.
+ *
+ * stream-error lowers as a variant: {"closed": true} or
+ * {"last-operation-failed": <own error>}. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys/io.h"
+#include "wasi/p2/internal.h"
+
+#define NO_STREAM "the stream is not connected (no terminal)"
+
+static bool ok(host_value *result, host_value v, char *err, size_t errlen)
+{
+    const char *why = "out of memory";
+    *result = host_map();
+    if (!host_map_set(result, "ok", 2, v, &why)) {
+        snprintf(err, errlen, "%s", why);
+        return false;
+    }
+    return true;
+}
+
+/* result = err(closed) or err(last-operation-failed(error(text))). */
+static bool stream_error(wasi_p2 *w, const char *text, host_value *result, char *err,
+                         size_t errlen)
+{
+    const char *why = "out of memory";
+    host_value v = host_map();
+    if (text == NULL) {
+        if (!host_map_set(&v, "closed", 6, host_bool(true), &why))
+            goto fail;
+    } else {
+        host_value h;
+        if (!wasi_p2_res_new(w, WASI_P2_ERROR, 0, text, &h, err, errlen)) {
+            host_value_free(&v);
+            return false;
+        }
+        if (!host_map_set(&v, "last-operation-failed", 21, h, &why))
+            goto fail;
+    }
+    *result = host_map();
+    if (!host_map_set(result, "err", 3, v, &why))
+        goto fail2;
+    return true;
+fail:
+    host_value_free(&v);
+fail2:
+    snprintf(err, errlen, "%s", why);
+    return false;
+}
+
+static bool errno_error(wasi_p2 *w, int e, host_value *result, char *err, size_t errlen)
+{
+    if (e == EPIPE || e == ECONNRESET)
+        return stream_error(w, NULL, result, err, errlen);
+    return stream_error(w, strerror(e), result, err, errlen);
+}
+
+/* Ready for reading (POLLIN) or writing (POLLOUT) now? An error or hangup
+ * counts as ready: the read or write then says what it is. */
+static bool fd_ready(int fd, short events)
+{
+    return sys_poll_now(fd, events) != 0;
+}
+
+static wasi_p2_res *stream(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, char *err,
+                           size_t errlen)
+{
+    return wasi_p2_res_get(w, rep, k, err, errlen);
+}
+
+/* Reads up to len bytes (at most one chunk) into buf; blocking waits for
+ * the descriptor first. Returns: 1 with *got (0: nothing there yet), 0
+ * when the result is already set (closed / failed), -1 to trap or block
+ * (false from the host function). */
+static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool blocking,
+                     uint8_t *buf, size_t *got, host_value *result, char *err, size_t errlen)
+{
+    *got = 0;
+    for (;;) {
+        wasi_p2_res *r = stream(w, self, WASI_P2_INPUT, err, errlen);
+        if (r == NULL)
+            return -1;
+        if (r->fd < 0)
+            return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
+        if (len == 0)
+            return 1;
+        if (!fd_ready(r->fd, POLLIN)) {
+            if (!blocking)
+                return 1;
+            cm_wait wait = { 0 };
+            wasi_p2_wait_fd(&wait, r->fd, true, false);
+            if (!wasi_p2_would_block(w, &wait))
+                return -1;
+            continue;
+        }
+        size_t n = len < WASI_P2_STREAM_CHUNK ? (size_t)len : WASI_P2_STREAM_CHUNK;
+        ssize_t k;
+        do
+            k = read(r->fd, buf, n);
+        while (k < 0 && errno == EINTR);
+        if (k == 0)
+            return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
+        if (k < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if (!blocking)
+                    return 1;
+                continue;
+            }
+            return errno_error(w, errno, result, err, errlen) ? 0 : -1;
+        }
+        *got = (size_t)k;
+        return 1;
+    }
+}
+
+static bool do_read(void *user, const host_value *args, bool blocking, bool skip,
+                    host_value *result, char *err, size_t errlen)
+{
+    uint8_t *buf = malloc(WASI_P2_STREAM_CHUNK);
+    if (buf == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    size_t got;
+    int rc = read_some(user, &args[0], wasi_p2_arg_u64(&args[1]), blocking, buf, &got, result,
+                       err, errlen);
+    if (rc <= 0) {
+        free(buf);
+        return rc == 0;
+    }
+    if (skip) {
+        free(buf);
+        return ok(result, host_uint(got), err, errlen);
+    }
+    host_value list = host_list(got);
+    const char *why = "out of memory";
+    for (size_t i = 0; i < got; i++)
+        if (!host_list_push(&list, host_uint(buf[i]), &why)) {
+            free(buf);
+            host_value_free(&list);
+            snprintf(err, errlen, "%s", why);
+            return false;
+        }
+    free(buf);
+    return ok(result, list, err, errlen);
+}
+
+/* [method]input-stream.read: func(len: u64) -> result<list<u8>, stream-error> */
+static bool in_read(void *user, const host_value *args, size_t nargs, host_value *result,
+                    char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_read(user, args, false, false, result, err, errlen);
+}
+
+static bool in_blocking_read(void *user, const host_value *args, size_t nargs, host_value *result,
+                             char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_read(user, args, true, false, result, err, errlen);
+}
+
+/* [method]input-stream.skip: func(len: u64) -> result<u64, stream-error> */
+static bool in_skip(void *user, const host_value *args, size_t nargs, host_value *result,
+                    char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_read(user, args, false, true, result, err, errlen);
+}
+
+static bool in_blocking_skip(void *user, const host_value *args, size_t nargs, host_value *result,
+                             char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_read(user, args, true, true, result, err, errlen);
+}
+
+/* A pollable on the stream's descriptor (always ready without one). */
+static bool subscribe(wasi_p2 *w, const host_value *self, wasi_p2_kind k, host_value *result,
+                      char *err, size_t errlen)
+{
+    wasi_p2_res *r = stream(w, self, k, err, errlen);
+    if (r == NULL)
+        return false;
+    wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = r->fd, .on_fd = r->fd >= 0,
+                      .want_read = k == WASI_P2_INPUT, .want_write = k == WASI_P2_OUTPUT };
+    return wasi_p2_res_add(w, &p, result, err, errlen);
+}
+
+static bool in_subscribe(void *user, const host_value *args, size_t nargs, host_value *result,
+                         char *err, size_t errlen)
+{
+    (void)nargs;
+    return subscribe(user, &args[0], WASI_P2_INPUT, result, err, errlen);
+}
+
+static bool out_subscribe(void *user, const host_value *args, size_t nargs, host_value *result,
+                          char *err, size_t errlen)
+{
+    (void)nargs;
+    return subscribe(user, &args[0], WASI_P2_OUTPUT, result, err, errlen);
+}
+
+/* Writes all of buf; 0 or an errno. Waits in place when a non-blocking
+ * descriptor is full. */
+static int write_all(int fd, const uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        struct iovec iov = { (void *)buf, n };
+        ssize_t k = sys_writev_nosigpipe(fd, &iov, 1);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                struct pollfd p = { .fd = fd, .events = POLLOUT };
+                (void)poll(&p, 1, -1);
+                continue;
+            }
+            return errno;
+        }
+        buf += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* The output stream self, ready to write when blocking (else "would
+ * block"): 1 with *r, 0 when the result is set (no descriptor), -1 to
+ * trap or block. */
+static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_res **out,
+                     host_value *result, char *err, size_t errlen)
+{
+    for (;;) {
+        wasi_p2_res *r = stream(w, self, WASI_P2_OUTPUT, err, errlen);
+        if (r == NULL)
+            return -1;
+        if (r->fd < 0)
+            return stream_error(w, NO_STREAM, result, err, errlen) ? 0 : -1;
+        if (!blocking || fd_ready(r->fd, POLLOUT)) {
+            *out = r;
+            return 1;
+        }
+        cm_wait wait = { 0 };
+        wasi_p2_wait_fd(&wait, r->fd, false, true);
+        if (!wasi_p2_would_block(w, &wait))
+            return -1;
+    }
+}
+
+/* Writes contents (a list<u8>, or n zeroes when contents is NULL). */
+static bool do_write(wasi_p2 *w, const host_value *self, const host_value *contents,
+                     uint64_t zeroes, bool blocking, host_value *result, char *err, size_t errlen)
+{
+    uint64_t n = contents != NULL ? (contents->kind == HOST_VALUE_LIST ? contents->len : 0) : zeroes;
+    uint64_t max = blocking ? WASI_P2_BLOCKING_MAX : WASI_P2_STREAM_CHUNK;
+    if (n > max) {
+        snprintf(err, errlen, "%s: %" PRIu64 " bytes, more than the %" PRIu64 " allowed at once",
+                 blocking ? "blocking write" : "write exceeded the permit", n, max);
+        return false;
+    }
+    wasi_p2_res *r;
+    int rc = out_ready(w, self, blocking, &r, result, err, errlen);
+    if (rc <= 0)
+        return rc == 0;
+    uint8_t *buf = calloc(n ? n : 1, 1);
+    if (buf == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    for (uint64_t i = 0; contents != NULL && i < n; i++)
+        buf[i] = (uint8_t)wasi_p2_arg_u64(&contents->items[i]);
+    int e = write_all(r->fd, buf, n);
+    free(buf);
+    if (e != 0)
+        return errno_error(w, e, result, err, errlen);
+    return ok(result, host_bool(true), err, errlen);
+}
+
+/* [method]output-stream.check-write: func() -> result<u64, stream-error> */
+static bool out_check_write(void *user, const host_value *args, size_t nargs, host_value *result,
+                            char *err, size_t errlen)
+{
+    (void)nargs;
+    wasi_p2_res *r;
+    int rc = out_ready(user, &args[0], false, &r, result, err, errlen);
+    if (rc <= 0)
+        return rc == 0;
+    return ok(result, host_uint(fd_ready(r->fd, POLLOUT) ? WASI_P2_STREAM_CHUNK : 0), err, errlen);
+}
+
+/* [method]output-stream.write: func(contents: list<u8>) -> result<_, stream-error> */
+static bool out_write(void *user, const host_value *args, size_t nargs, host_value *result,
+                      char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_write(user, &args[0], &args[1], 0, false, result, err, errlen);
+}
+
+static bool out_blocking_write(void *user, const host_value *args, size_t nargs,
+                               host_value *result, char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_write(user, &args[0], &args[1], 0, true, result, err, errlen);
+}
+
+/* [method]output-stream.write-zeroes: func(len: u64) -> result<_, stream-error> */
+static bool out_write_zeroes(void *user, const host_value *args, size_t nargs, host_value *result,
+                             char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_write(user, &args[0], NULL, wasi_p2_arg_u64(&args[1]), false, result, err, errlen);
+}
+
+static bool out_blocking_write_zeroes(void *user, const host_value *args, size_t nargs,
+                                      host_value *result, char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_write(user, &args[0], NULL, wasi_p2_arg_u64(&args[1]), true, result, err, errlen);
+}
+
+/* [method]output-stream.flush / blocking-flush: func() -> result<_, stream-error>;
+ * nothing is buffered, so both only report a stream that cannot write. */
+static bool out_flush(void *user, const host_value *args, size_t nargs, host_value *result,
+                      char *err, size_t errlen)
+{
+    (void)nargs;
+    wasi_p2_res *r;
+    int rc = out_ready(user, &args[0], false, &r, result, err, errlen);
+    if (rc <= 0)
+        return rc == 0;
+    return ok(result, host_bool(true), err, errlen);
+}
+
+/* [method]output-stream.splice: func(src: borrow<input-stream>, len: u64)
+ * -> result<u64, stream-error>: reads what src has (blocking: waits for
+ * it) and writes it here. */
+static bool do_splice(wasi_p2 *w, const host_value *args, bool blocking, host_value *result,
+                      char *err, size_t errlen)
+{
+    wasi_p2_res *out;
+    int rc = out_ready(w, &args[0], blocking, &out, result, err, errlen);
+    if (rc <= 0)
+        return rc == 0;
+    uint8_t *buf = malloc(WASI_P2_STREAM_CHUNK);
+    if (buf == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    size_t got;
+    rc = read_some(w, &args[1], wasi_p2_arg_u64(&args[2]), blocking, buf, &got, result, err,
+                   errlen);
+    if (rc <= 0) {
+        free(buf);
+        return rc == 0;
+    }
+    out = stream(w, &args[0], WASI_P2_OUTPUT, err, errlen);
+    int e = out != NULL ? write_all(out->fd, buf, got) : 0;
+    free(buf);
+    if (out == NULL)
+        return false;
+    if (e != 0)
+        return errno_error(w, e, result, err, errlen);
+    return ok(result, host_uint(got), err, errlen);
+}
+
+static bool out_splice(void *user, const host_value *args, size_t nargs, host_value *result,
+                       char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_splice(user, args, false, result, err, errlen);
+}
+
+static bool out_blocking_splice(void *user, const host_value *args, size_t nargs,
+                                host_value *result, char *err, size_t errlen)
+{
+    (void)nargs;
+    return do_splice(user, args, true, result, err, errlen);
+}
+
+#define S "wasi:io/streams"
+const wasi_p2_def wasi_p2_stream_defs[] = {
+    { S, "[method]input-stream.read", in_read, WASI_CAP_IO },
+    { S, "[method]input-stream.blocking-read", in_blocking_read, WASI_CAP_IO },
+    { S, "[method]input-stream.skip", in_skip, WASI_CAP_IO },
+    { S, "[method]input-stream.blocking-skip", in_blocking_skip, WASI_CAP_IO },
+    { S, "[method]input-stream.subscribe", in_subscribe, WASI_CAP_IO },
+    { S, "[method]output-stream.check-write", out_check_write, WASI_CAP_IO },
+    { S, "[method]output-stream.write", out_write, WASI_CAP_IO },
+    { S, "[method]output-stream.blocking-write-and-flush", out_blocking_write, WASI_CAP_IO },
+    { S, "[method]output-stream.flush", out_flush, WASI_CAP_IO },
+    { S, "[method]output-stream.blocking-flush", out_flush, WASI_CAP_IO },
+    { S, "[method]output-stream.subscribe", out_subscribe, WASI_CAP_IO },
+    { S, "[method]output-stream.write-zeroes", out_write_zeroes, WASI_CAP_IO },
+    { S, "[method]output-stream.blocking-write-zeroes-and-flush", out_blocking_write_zeroes,
+      WASI_CAP_IO },
+    { S, "[method]output-stream.splice", out_splice, WASI_CAP_IO },
+    { S, "[method]output-stream.blocking-splice", out_blocking_splice, WASI_CAP_IO },
+};
+const size_t wasi_p2_nstream_defs = sizeof wasi_p2_stream_defs / sizeof wasi_p2_stream_defs[0];
