@@ -17,87 +17,11 @@
 #include "component/runtime.h"
 #include "component/wave.h"
 #include "testsuite/json.h"
-
-#ifndef TEST_COMPONENTS_DIR
-#define TEST_COMPONENTS_DIR "../shared/testsuite/components"
-#endif
+#include "tests/test_cm_util.h"
 
 #define JCO TEST_COMPONENTS_DIR "/jco/"
 
-static cm_file *load(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) {
-        fprintf(stderr, "cm fixtures: %s not found, skipped\n", path);
-        return NULL;
-    }
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n + 1);
-    ck_assert(buf != NULL && fread(buf, 1, (size_t)n, fp) == (size_t)n);
-    fclose(fp);
-    vm_error err;
-    cm_file *f = cm_decode(buf, (size_t)n, &err);
-    free(buf);
-    ck_assert_msg(f != NULL, "%s: %s", path, err.message);
-    return f;
-}
-
 /* ---- JSON text → host_value, for the host's answers ---- */
-
-static host_value from_json(const json_value *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_FALSE: return host_bool(false);
-    case JSON_TRUE: return host_bool(true);
-    case JSON_STRING: return host_string(json_string(v), strlen(json_string(v)));
-    case JSON_NUMBER: {
-        const char *t = json_number(v);
-        if (strpbrk(t, ".eE"))
-            return host_float(strtod(t, NULL));
-        if (t[0] != '-' && strtoull(t, NULL, 10) > INT64_MAX)
-            return host_uint(strtoull(t, NULL, 10));
-        return host_int(strtoll(t, NULL, 10));
-    }
-    case JSON_ARRAY: {
-        host_value l = host_list(json_length(v));
-        for (size_t i = 0; i < json_length(v); i++)
-            ck_assert(host_list_push(&l, from_json(json_at(v, i)), NULL));
-        return l;
-    }
-    case JSON_OBJECT: {
-        host_value m = host_map();
-        const char *key;
-        for (size_t i = 0; i < json_length(v); i++) {
-            const json_value *x = json_member(v, i, &key);
-            ck_assert(host_map_set(&m, key, strlen(key), from_json(x), NULL));
-        }
-        return m;
-    }
-    default: return host_nil();
-    }
-}
-
-static host_value json_value_of(const char *text)
-{
-    char err[256];
-    json_doc *d = json_parse(text, strlen(text), err, sizeof err);
-    ck_assert_msg(d != NULL, "%s: %s", text, err);
-    host_value v = from_json(json_root(d));
-    json_free(d);
-    return v;
-}
-
-static char *to_json(const host_value *v)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    host_value_write_json(v, f);
-    fclose(f);
-    return buf;
-}
 
 /* ---- the test host ---- */
 
@@ -122,7 +46,7 @@ static bool host_call(void *user, const host_value *args, size_t nargs, host_val
         host_value l = host_list(nargs);
         for (size_t i = 0; i < nargs; i++)
             ck_assert(host_list_push(&l, host_value_copy(&args[i]), NULL));
-        char *got = to_json(&l);
+        char *got = test_cm_json_of(&l);
         host_value_free(&l);
         bool same = !strcmp(got, s->want);
         if (!same)
@@ -141,7 +65,7 @@ static bool host_call(void *user, const host_value *args, size_t nargs, host_val
             ck_assert(host_list_push(result, host_value_copy(&args[i]), NULL));
         return true;
     case H_CANNED:
-        *result = s->answer ? json_value_of(s->answer) : host_nil();
+        *result = s->answer ? test_cm_value_of_json(s->answer) : host_nil();
         return true;
     case H_FN:
         return s->fn(NULL, args, nargs, result, err, errlen);
@@ -217,7 +141,7 @@ static void call(cm_instance *ci, const cm_file *f, const char *name, const char
 
 START_TEST(fixture_adder)
 {
-    cm_file *f = load(JCO "jco-transpile__components__runtime__adder.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco-transpile__components__runtime__adder.component.wasm");
     if (f == NULL)
         return;
     cm_instance *ci = cm_instantiate(f, NULL, NULL, &(vm_error){ 0 });
@@ -231,7 +155,7 @@ END_TEST
 
 START_TEST(fixture_simple_nested)
 {
-    cm_file *f = load(JCO "jco__components__simple-nested.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco__components__simple-nested.component.wasm");
     if (f == NULL)
         return;
     host_entry e[] = { { "hello-world", { H_CANNED, "[]", "\"hello from the host\"", NULL, 0 } } };
@@ -246,7 +170,7 @@ END_TEST
 
 START_TEST(fixture_async_call_sync_export)
 {
-    cm_file *f = load(JCO "jco__components__async_call.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco__components__async_call.component.wasm");
     if (f == NULL)
         return;
     cm_instance *ci = cm_instantiate(f, NULL, NULL, &(vm_error){ 0 });
@@ -269,7 +193,7 @@ END_TEST
 
 START_TEST(fixture_lists)
 {
-    cm_file *f = load(JCO "jco-transpile__components__runtime__lists.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco-transpile__components__runtime__lists.component.wasm");
     if (f == NULL)
         return;
     host_entry e[] = {
@@ -344,7 +268,7 @@ END_TEST
 
 START_TEST(fixture_records)
 {
-    cm_file *f = load(JCO "jco-transpile__components__runtime__records.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco-transpile__components__runtime__records.component.wasm");
     if (f == NULL)
         return;
     host_entry e[] = {
@@ -425,7 +349,7 @@ static bool invert_bool(void *user, const host_value *args, size_t nargs, host_v
 
 START_TEST(fixture_variants)
 {
-    cm_file *f = load(JCO "jco-transpile__components__runtime__variants.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco-transpile__components__runtime__variants.component.wasm");
     if (f == NULL)
         return;
     host_entry e[] = {
@@ -506,7 +430,7 @@ static bool errno_result(void *user, const host_value *args, size_t nargs, host_
 
 START_TEST(fixture_flavorful)
 {
-    cm_file *f = load(JCO "jco__components__flavorful.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco__components__flavorful.component.wasm");
     if (f == NULL)
         return;
     errno_calls = 0;
@@ -553,7 +477,7 @@ END_TEST
 
 START_TEST(fixture_many_arguments)
 {
-    cm_file *f = load(JCO "jco-transpile__components__runtime__many-arguments.component.wasm");
+    cm_file *f = test_cm_load("cm fixtures", JCO "jco-transpile__components__runtime__many-arguments.component.wasm");
     if (f == NULL)
         return;
     host_entry e[] = { { "many-arguments", { H_CANNED, "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]", NULL, NULL, 0 } } };

@@ -14,10 +14,7 @@
 #include "component/runtime.h"
 #include "component/wave.h"
 #include "testsuite/json.h"
-
-#ifndef TEST_COMPONENTS_DIR
-#define TEST_COMPONENTS_DIR "../shared/testsuite/components"
-#endif
+#include "tests/test_cm_util.h"
 
 #define JCO TEST_COMPONENTS_DIR "/jco/jco-transpile__components__runtime__"
 
@@ -25,86 +22,20 @@ static cm_file *load(const char *name)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s%s.component.wasm", JCO, name);
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) {
-        fprintf(stderr, "cm resources: %s not found, skipped\n", path);
-        return NULL;
-    }
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n + 1);
-    ck_assert(buf != NULL && fread(buf, 1, (size_t)n, fp) == (size_t)n);
-    fclose(fp);
-    vm_error err;
-    cm_file *f = cm_decode(buf, (size_t)n, &err);
-    free(buf);
-    ck_assert_msg(f != NULL, "%s: %s", path, err.message);
-    return f;
-}
-
-static host_value from_json(const json_value *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_FALSE: return host_bool(false);
-    case JSON_TRUE: return host_bool(true);
-    case JSON_STRING: return host_string(json_string(v), strlen(json_string(v)));
-    case JSON_NUMBER: {
-        const char *t = json_number(v);
-        if (strpbrk(t, ".eE"))
-            return host_float(strtod(t, NULL));
-        return host_int(strtoll(t, NULL, 10));
-    }
-    case JSON_ARRAY: {
-        host_value l = host_list(json_length(v));
-        for (size_t i = 0; i < json_length(v); i++)
-            ck_assert(host_list_push(&l, from_json(json_at(v, i)), NULL));
-        return l;
-    }
-    case JSON_OBJECT: {
-        host_value m = host_map();
-        const char *key;
-        for (size_t i = 0; i < json_length(v); i++) {
-            const json_value *x = json_member(v, i, &key);
-            ck_assert(host_map_set(&m, key, strlen(key), from_json(x), NULL));
-        }
-        return m;
-    }
-    default: return host_nil();
-    }
-}
-
-static host_value parse(const char *text)
-{
-    char err[256];
-    json_doc *d = json_parse(text, strlen(text), err, sizeof err);
-    ck_assert_msg(d != NULL, "%s: %s", text, err);
-    host_value v = from_json(json_root(d));
-    json_free(d);
-    return v;
-}
-
-static char *to_json(const host_value *v)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    host_value_write_json(v, f);
-    fclose(f);
-    return buf;
+    return test_cm_load("cm resources", path);
 }
 
 /* Calls name with the arguments of a JSON array and returns the result's
  * JSON, or "!" and the error (free it). */
 static char *inv(cm_instance *ci, const char *name, const char *args)
 {
-    host_value a = parse(args);
+    host_value a = test_cm_value_of_json(args);
     ck_assert_int_eq(a.kind, HOST_VALUE_LIST);
     host_value r = host_nil();
     char msg[1024];
     char *out;
     if (cm_invoke(ci, name, a.items, a.len, &r, msg, sizeof msg)) {
-        out = to_json(&r);
+        out = test_cm_json_of(&r);
     } else {
         out = malloc(strlen(msg) + 2);
         sprintf(out, "!%s", msg);
@@ -347,9 +278,9 @@ HOSTFN(record_error)
     UNUSED;
     double a = num(&args[0]);
     if (a == 0)
-        *result = ok_or_err(false, parse("{\"line\":420,\"column\":0}"));
+        *result = ok_or_err(false, test_cm_value_of_json("{\"line\":420,\"column\":0}"));
     else if (a == 1)
-        *result = ok_or_err(false, parse("{\"line\":77,\"column\":2}"));
+        *result = ok_or_err(false, test_cm_value_of_json("{\"line\":77,\"column\":2}"));
     else
         *result = ok_or_err(true, host_float(a));
     return true;
@@ -360,11 +291,11 @@ HOSTFN(variant_error)
     UNUSED;
     double a = num(&args[0]);
     if (a == 0)
-        *result = ok_or_err(false, parse("{\"e2\":{\"line\":420,\"column\":0}}"));
+        *result = ok_or_err(false, test_cm_value_of_json("{\"e2\":{\"line\":420,\"column\":0}}"));
     else if (a == 1)
-        *result = ok_or_err(false, parse("{\"e1\":\"b\"}"));
+        *result = ok_or_err(false, test_cm_value_of_json("{\"e1\":\"b\"}"));
     else if (a == 2)
-        *result = ok_or_err(false, parse("{\"e1\":\"c\"}"));
+        *result = ok_or_err(false, test_cm_value_of_json("{\"e1\":\"c\"}"));
     else
         *result = ok_or_err(true, host_float(a));
     return true;

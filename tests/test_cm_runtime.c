@@ -13,28 +13,7 @@
 #include <string.h>
 
 #include "component/runtime.h"
-
-#ifndef TEST_COMPONENTS_DIR
-#define TEST_COMPONENTS_DIR "../shared/testsuite/components"
-#endif
-
-static uint8_t *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
-}
+#include "tests/test_cm_util.h"
 
 /* Decodes a component of the shared data; NULL (and a message) when the
  * data is absent. */
@@ -42,33 +21,12 @@ static cm_file *load(const char *rel)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", TEST_COMPONENTS_DIR, rel);
-    size_t size;
-    uint8_t *bytes = read_all(path, &size);
-    if (bytes == NULL) {
-        fprintf(stderr, "cm runtime tests: %s not found, skipped\n", path);
-        return NULL;
-    }
-    vm_error err;
-    cm_file *f = cm_decode(bytes, size, &err);
-    free(bytes);
-    ck_assert_msg(f != NULL, "%s: %s", rel, err.message);
-    return f;
+    return test_cm_load("cm runtime tests", path);
 }
 
 static host_value str(const char *s)
 {
     return host_string(s, strlen(s));
-}
-
-/* The value as compact JSON text, for comparing. */
-static char *json(const host_value *v)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    host_value_write_json(v, f);
-    fclose(f);
-    return buf;
 }
 
 /* Calls name with args and checks the result's JSON. */
@@ -78,7 +36,7 @@ static void expect(cm_instance *ci, const char *name, const host_value *args, si
     char err[512] = "";
     bool ok = cm_invoke(ci, name, args, n, &r, err, sizeof err);
     ck_assert_msg(ok, "%s: %s", name, err);
-    char *got = json(&r);
+    char *got = test_cm_json_of(&r);
     ck_assert_msg(strcmp(got, want) == 0, "%s: got %s, want %s", name, got, want);
     free(got);
     host_value_free(&r);
@@ -307,7 +265,7 @@ START_TEST(fixtures_instantiate)
             snprintf(rel, sizeof rel, "%s/%s", dirs[d], e->d_name);
             snprintf(full, sizeof full, "%s/%s", TEST_COMPONENTS_DIR, rel);
             size_t size;
-            uint8_t *bytes = read_all(full, &size);
+            uint8_t *bytes = test_cm_read(full, &size);
             if (bytes == NULL || !cm_is_component(bytes, size)) {
                 free(bytes);
                 continue;

@@ -13,28 +13,7 @@
 #include <string.h>
 
 #include "component/component.h"
-
-#ifndef TEST_COMPONENTS_DIR
-#define TEST_COMPONENTS_DIR "../shared/testsuite/components"
-#endif
-
-static uint8_t *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
-}
+#include "tests/test_cm_util.h"
 
 /* ---- the shared test data ---- */
 
@@ -54,7 +33,7 @@ static int decode_folder(const char *sub, int *components)
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t size;
-        uint8_t *bytes = read_all(path, &size);
+        uint8_t *bytes = test_cm_read(path, &size);
         ck_assert_msg(bytes != NULL, "cannot read %s", path);
         vm_error err;
         if (cm_is_component(bytes, size)) {
@@ -96,7 +75,7 @@ END_TEST
 
 static uint8_t *minimal(size_t *size)
 {
-    uint8_t *bytes = read_all(TEST_COMPONENTS_DIR "/wippy/minimal_component.wasm", size);
+    uint8_t *bytes = test_cm_read(TEST_COMPONENTS_DIR "/wippy/minimal_component.wasm", size);
     if (bytes == NULL)
         fprintf(stderr, "component tests: %s not found, skipped\n", TEST_COMPONENTS_DIR);
     return bytes;
