@@ -48,8 +48,7 @@
  * [method]/[constructor] functions beyond "a borrow" / "an own"; the
  * disjointness of [method]/[static] names with the plain names; core module
  * type declarations (duplicate names, limits); outer aliases of component
- * and instance types that mention resources; the 2^28 element size and
- * type nesting limits. */
+ * and instance types that mention resources. */
 #ifndef WIPPY_COMPONENT_COMPONENT_H
 #define WIPPY_COMPONENT_COMPONENT_H
 

@@ -459,7 +459,19 @@ static bool simple_type(cm_decoder *d, uint8_t b, size_t at, cm_typeid *out)
     case 0x43: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "async function types not supported");
     default: return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected type, got 0x%02x", b);
     }
-    return add(d, &n, out);
+    if (!add(d, &n, out))
+        return false;
+    /* The limits on a defined value type (its children are within them). */
+    const cm_type *made = &d->types->nodes[*out];
+    if (made->depth > CM_MAX_TYPE_DEPTH)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "type nesting is too deep: %u levels, at most %u",
+                          (unsigned)made->depth, CM_MAX_TYPE_DEPTH);
+    if (made->size64 > CM_MAX_VALUE_SIZE)
+        return cm_fail_at(d, at, VM_ERR_INVALID,
+                          "type exceeds maximum byte size: %s%u bytes with 64-bit pointers, "
+                          "at most %u", made->size64 == CM_SIZE_MAX ? "at least " : "",
+                          made->size64, CM_MAX_VALUE_SIZE);
+    return true;
 }
 
 bool cm_type_def(cm_decoder *d)

@@ -122,7 +122,17 @@ typedef struct {
     uint32_t size;
     uint8_t align;
     uint8_t depth;
+    /* The same size with 64-bit pointers (CanonicalABI.md elem_size(t,
+     * i64): strings and lists 16 bytes, align 8), saturating at
+     * CM_SIZE_MAX, and its alignment; for the 2^28 validation limit. */
+    uint32_t size64;
+    uint8_t align64;
 } cm_type;
+
+/* Validation limits (Explainer.md): elem_size(t, i64) of a defined value
+ * type is below 2^28; value types nest at most 100 deep. */
+#define CM_MAX_VALUE_SIZE ((1u << 28) - 1)
+#define CM_MAX_TYPE_DEPTH 100
 
 #define CM_SIZE_MAX UINT32_MAX
 

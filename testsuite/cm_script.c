@@ -380,10 +380,6 @@ static const struct {
     /* [method]/[static] names against plain names. */
     { "conflicts with previous name",
       "validation of [method]/[static] name disjointness not yet implemented" },
-    /* Canonical ABI layout limits (the runtime's layout will give them). */
-    { "exceeds maximum byte size",
-      "validation of the 2^28 element size limit not yet implemented" },
-    { "type nesting is too deep", "validation of the type nesting limit not yet implemented" },
     /* wasmtime's own limits, not the specification's rules. */
     { "root-level component imports are not supported",
       "wasmtime implementation limit (valid per the specification)" },
