@@ -46,8 +46,7 @@
  * component type's resource nodes); that exported types only use imported
  * or exported resources; the self param and the constructor's result of
  * [method]/[constructor] functions beyond "a borrow" / "an own"; the
- * disjointness of [method]/[static] names with the plain names; core module
- * type declarations (duplicate names, limits); outer aliases of component
+ * disjointness of [method]/[static] names with the plain names; outer aliases of component
  * and instance types that mention resources. */
 #ifndef WIPPY_COMPONENT_COMPONENT_H
 #define WIPPY_COMPONENT_COMPONENT_H

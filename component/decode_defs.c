@@ -77,6 +77,14 @@ bool cm_core_module_section(cm_decoder *d, size_t end)
             !sig_type(d, &sig, &decl->type))
             return false;
     }
+    /* A core module in a component has unique imports (module, name). */
+    bool nomem;
+    const cm_decl *dup = cm_core_duplicate(d, decls, ni, &nomem);
+    if (nomem)
+        return cm_nomem(d);
+    if (dup != NULL)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "core module: duplicate import name \"%s\" \"%s\"",
+                          dup->module, dup->name);
     cm_typeid id;
     cm_def *def;
     if ((id = cm_type_add(d->types, &node)) == CM_NO_TYPE)

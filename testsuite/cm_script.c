@@ -372,11 +372,6 @@ static const struct {
       "validation of external visibility of exported types not yet implemented" },
     { "not valid to be used as import",
       "validation of external visibility of imported types not yet implemented" },
-    /* Core module types declared in a component. */
-    { "duplicate import name", "validation of core module type declarations not yet implemented" },
-    { "already defined", "validation of core module type declarations not yet implemented" },
-    { "memory size must be at most",
-      "validation of core module type declarations not yet implemented" },
     /* [method]/[static] names against plain names. */
     { "conflicts with previous name",
       "validation of [method]/[static] name disjointness not yet implemented" },
