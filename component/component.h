@@ -37,18 +37,17 @@
  * memory/realloc present when the signature needs them); borrow in
  * function results; outer alias depths and sorts.
  *
- * NOT yet validated (to do with instantiation): subtyping of component
- * instantiation arguments and of export ascriptions (only their sorts are
- * checked); type-import substitution beyond an export that is directly an
- * imported type (which gets the argument's type); the generativity of resources
+ * Instantiation arguments and export ascriptions are checked by subtyping
+ * (subtype.c), with type-import substitution of the instance's exports.
+ *
+ * NOT yet validated: the table, memory and global types of core module
+ * instantiation arguments (only their sorts); the generativity of resources
  * exported by an instantiated component (the instance's type reuses the
  * component type's resource nodes); that exported types only use imported
  * or exported resources; the self param and the constructor's result of
  * [method]/[constructor] functions beyond "a borrow" / "an own"; the
- * disjointness of [method]/[static] names with the plain names; core module
- * type declarations (duplicate names, limits); outer aliases of component
- * and instance types that mention resources; the 2^28 element size and
- * type nesting limits. */
+ * disjointness of [method]/[static] names with the plain names; outer aliases of component
+ * and instance types that mention resources. */
 #ifndef WIPPY_COMPONENT_COMPONENT_H
 #define WIPPY_COMPONENT_COMPONENT_H
 

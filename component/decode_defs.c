@@ -77,6 +77,14 @@ bool cm_core_module_section(cm_decoder *d, size_t end)
             !sig_type(d, &sig, &decl->type))
             return false;
     }
+    /* A core module in a component has unique imports (module, name). */
+    bool nomem;
+    const cm_decl *dup = cm_core_duplicate(d, decls, ni, &nomem);
+    if (nomem)
+        return cm_nomem(d);
+    if (dup != NULL)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "core module: duplicate import name \"%s\" \"%s\"",
+                          dup->module, dup->name);
     cm_typeid id;
     cm_def *def;
     if ((id = cm_type_add(d->types, &node)) == CM_NO_TYPE)
@@ -245,42 +253,6 @@ bool cm_core_instance_section(cm_decoder *d)
     return true;
 }
 
-/* Type-import substitution, the shallow part: an export of the
- * instantiated component that is (directly) one of its imported types
- * becomes the type given for that import, so that re-exporting an argument
- * keeps its identity (the parent's own resource stays its own). Types that
- * only mention an imported type inside them keep the import's node. */
-static bool substitute_type_imports(cm_decoder *d, const cm_type *comp, const cm_arg *args,
-                                    uint32_t nargs, cm_type *node)
-{
-    cm_decl *exports = NULL;
-    const cm_space *types = &cm_top(d)->spaces[CM_SORT_TYPE];
-    for (uint32_t e = 0; e < comp->nexports; e++) {
-        const cm_decl *ex = &comp->exports[e];
-        if (ex->sort != CM_SORT_TYPE)
-            continue;
-        for (uint32_t i = 0; i < comp->nimports; i++) {
-            const cm_decl *imp = &comp->imports[i];
-            if (imp->sort != CM_SORT_TYPE || imp->type != ex->type)
-                continue;
-            const cm_arg *a = find_arg(args, nargs, imp->name);
-            if (a == NULL || a->index >= types->n)
-                break;
-            if (exports == NULL) {
-                exports = cm_alloc(d->types, comp->nexports * sizeof *exports);
-                if (exports == NULL)
-                    return cm_nomem(d);
-                memcpy(exports, comp->exports, comp->nexports * sizeof *exports);
-            }
-            exports[e].type = types->ids[a->index];
-            break;
-        }
-    }
-    if (exports != NULL)
-        node->exports = exports;
-    return true;
-}
-
 bool cm_instance_section(cm_decoder *d)
 {
     uint32_t count;
@@ -302,20 +274,49 @@ bool cm_instance_section(cm_decoder *d)
                 !read_args(d, false, false, &n, &args, &decls))
                 return false;
             const cm_type *comp = &d->types->nodes[ct];
+            cm_bindings bind = { 0 };
             for (uint32_t i = 0; i < comp->nimports; i++) {
                 const cm_decl *imp = &comp->imports[i];
                 const cm_arg *a = find_arg(args, n, imp->name);
-                if (a == NULL)
+                if (a == NULL) {
+                    cm_bindings_free(&bind);
                     return cm_fail_at(d, at, VM_ERR_INVALID, "instance: missing argument \"%s\"",
                                       imp->name);
-                if (a->sort != imp->sort)
+                }
+                if (a->sort != imp->sort) {
+                    cm_bindings_free(&bind);
                     return cm_fail_at(d, at, VM_ERR_INVALID, "instance: argument \"%s\" is a %s, not a %s",
                                       imp->name, cm_sort_name(a->sort), cm_sort_name(imp->sort));
+                }
+                /* The argument's type must be a subtype of the import's,
+                 * the import's resources bound to the arguments' as met. */
+                cm_typeid have = decls[a - args].type;
+                char why[400];
+                int r = have == CM_NO_TYPE || imp->type == CM_NO_TYPE ? 0
+                        : cm_subtype(d->types, have, imp->type, imp->sort == CM_SORT_TYPE, &bind,
+                                     why, sizeof why);
+                if (r != 0) {
+                    cm_bindings_free(&bind);
+                    return r < 0 ? cm_nomem(d)
+                                 : cm_fail_at(d, at, VM_ERR_INVALID,
+                                              "instance: argument \"%s\" does not match the import: %s",
+                                              imp->name, why);
+                }
             }
+            /* Type-import substitution: the instance's exports name the
+             * arguments' resources where the component's name its imports. */
             node.nexports = comp->nexports;
-            node.exports = comp->exports;
-            if (!substitute_type_imports(d, comp, args, n, &node))
-                return false;
+            node.exports = cm_alloc(d->types, comp->nexports * sizeof *node.exports);
+            if (node.exports == NULL && comp->nexports) {
+                cm_bindings_free(&bind);
+                return cm_nomem(d);
+            }
+            if (comp->nexports)
+                memcpy(node.exports, d->types->nodes[ct].exports, comp->nexports * sizeof *node.exports);
+            int sr = cm_substitute(d->types, &bind, node.exports, node.nexports);
+            cm_bindings_free(&bind);
+            if (sr < 0)
+                return cm_nomem(d);
         } else if (b == 0x01) {
             if (!read_args(d, false, true, &n, &args, &decls))
                 return false;
@@ -668,6 +669,21 @@ bool cm_export_section(cm_decoder *d)
             if (ascribed.sort != decl.sort)
                 return cm_fail_at(d, eat, VM_ERR_INVALID, "export \"%s\": a %s ascribed a %s type",
                                   decl.name, cm_sort_name(decl.sort), cm_sort_name(ascribed.sort));
+            cm_bindings bind = { 0 };
+            char why[400];
+            int r = decl.type == CM_NO_TYPE || ascribed.type == CM_NO_TYPE ? 0
+                    : cm_subtype(d->types, decl.type, ascribed.type, decl.sort == CM_SORT_TYPE, &bind,
+                                 why, sizeof why);
+            cm_bindings_free(&bind);
+            if (r != 0)
+                return r < 0 ? cm_nomem(d)
+                             : cm_fail_at(d, eat, VM_ERR_INVALID,
+                                          "export \"%s\": the ascribed type is not a supertype of the "
+                                          "item's: %s", decl.name, why);
+            /* The ascribed type is the one seen (a resource keeps its own:
+             * generativity of (sub resource) ascriptions is not modelled). */
+            if (decl.sort != CM_SORT_TYPE)
+                decl.type = ascribed.type;
         }
         if (!cm_declare(d, cm_top(d), false, &decl, at) || !cm_def_push(d, CM_DEF_EXPORT, at, &def))
             return false;

@@ -120,6 +120,9 @@ bool cm_read_externdesc(cm_decoder *d, cm_decl *decl);
 /* Records an import or export decl in scope s (name checks, the index
  * it introduces, resource labels). */
 bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t offset);
+/* A decl of decls[0..n) whose (module, name) another has too, or NULL
+ * (*nomem set when memory runs out). Sorts a copy: n log n. */
+const cm_decl *cm_core_duplicate(cm_decoder *d, const cm_decl *decls, uint32_t n, bool *nomem);
 /* Finishes a component or instance type scope: pops it and adds its type
  * to the parent's type space. */
 bool cm_type_scope_end(cm_decoder *d);

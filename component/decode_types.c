@@ -104,19 +104,53 @@ static bool core_functype(cm_decoder *d, cm_typeid *out)
     return add(d, &n, out);
 }
 
-static bool limits(cm_decoder *d)
+/* Limits; a memory's are at most 65536 pages (2^48 for a 64-bit one). */
+static bool limits(cm_decoder *d, bool memory)
 {
     size_t at = d->r.pos;
     uint8_t flags;
-    uint64_t v;
+    uint64_t v[2] = { 0, 0 };
     if (!vm_read_u8(&d->r, &flags))
         return false;
     if (flags > 7)
         return cm_fail_at(d, at, VM_ERR_MALFORMED, "malformed limits flags 0x%02x", flags);
     unsigned bits = flags & 4 ? 64 : 32;
-    if (!vm_read_uleb(&d->r, bits, &v))
+    if (!vm_read_uleb(&d->r, bits, &v[0]) || ((flags & 1) && !vm_read_uleb(&d->r, bits, &v[1])))
         return false;
-    return !(flags & 1) || vm_read_uleb(&d->r, bits, &v);
+    uint64_t most = flags & 4 ? (uint64_t)1 << 48 : 65536;
+    if (memory && (v[0] > most || v[1] > most))
+        return cm_fail_at(d, at, VM_ERR_INVALID, "memory size must be at most %llu pages",
+                          (unsigned long long)most);
+    return true;
+}
+
+static int cmp_decl(const void *a, const void *b)
+{
+    const cm_decl *x = *(const cm_decl *const *)a, *y = *(const cm_decl *const *)b;
+    int c = strcmp(x->module ? x->module : "", y->module ? y->module : "");
+    return c ? c : strcmp(x->name, y->name);
+}
+
+const cm_decl *cm_core_duplicate(cm_decoder *d, const cm_decl *decls, uint32_t n, bool *nomem)
+{
+    *nomem = false;
+    if (n < 2)
+        return NULL;
+    const cm_decl **p = malloc(n * sizeof *p);
+    if (p == NULL) {
+        *nomem = true;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        p[i] = &decls[i];
+    qsort(p, n, sizeof *p, cmp_decl);
+    const cm_decl *dup = NULL;
+    for (uint32_t i = 1; dup == NULL && i < n; i++)
+        if (cmp_decl(&p[i - 1], &p[i]) == 0)
+            dup = p[i];
+    free(p);
+    (void)d;
+    return dup;
 }
 
 /* A core:importdesc: its sort and (for functions) type in *decl. `types`
@@ -142,10 +176,10 @@ static bool core_importdesc(cm_decoder *d, const cm_space *types, cm_decl *decl)
         return true;
     case 0x01:
         decl->sort = CM_SORT_CORE_TABLE;
-        return vm_read_reftype(&d->r, &vt) && limits(d);
+        return vm_read_reftype(&d->r, &vt) && limits(d, false);
     case 0x02:
         decl->sort = CM_SORT_CORE_MEMORY;
-        return limits(d);
+        return limits(d, true);
     case 0x03:
         decl->sort = CM_SORT_CORE_GLOBAL;
         if (!vm_read_valtype(&d->r, &vt) || !vm_read_u8(&d->r, &mut))
@@ -162,6 +196,7 @@ static bool core_importdesc(cm_decoder *d, const cm_space *types, cm_decl *decl)
  * aliases reach the enclosing scope's core types (ct 1). */
 static bool core_moduletype(cm_decoder *d, cm_typeid *out)
 {
+    size_t start = d->r.pos;
     cm_space types = { 0 };
     cm_decl *decls = NULL;
     uint32_t n, ndecls = 0, nimports = 0;
@@ -226,6 +261,20 @@ static bool core_moduletype(cm_decoder *d, cm_typeid *out)
             ok = cm_space_push(d, &fake, CM_SORT_CORE_TYPE, id, NULL);
             types = fake.spaces[CM_SORT_CORE_TYPE];
         }
+    }
+    /* Imports unique by (module, name), exports by name. */
+    for (int k = 0; ok && k < 2; k++) {
+        bool nomem;
+        const cm_decl *dup = cm_core_duplicate(d, k ? decls + nimports : decls,
+                                               k ? ndecls - nimports : nimports, &nomem);
+        if (nomem)
+            ok = cm_nomem(d);
+        else if (dup != NULL)
+            ok = k ? cm_fail_at(d, start, VM_ERR_INVALID,
+                                "core module type: export name \"%s\" already defined", dup->name)
+                   : cm_fail_at(d, start, VM_ERR_INVALID,
+                                "core module type: duplicate import name \"%s\" \"%s\"",
+                                dup->module, dup->name);
     }
     if (ok) {
         cm_type node = node_of(CM_CORE_MODULE);
@@ -459,7 +508,19 @@ static bool simple_type(cm_decoder *d, uint8_t b, size_t at, cm_typeid *out)
     case 0x43: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "async function types not supported");
     default: return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected type, got 0x%02x", b);
     }
-    return add(d, &n, out);
+    if (!add(d, &n, out))
+        return false;
+    /* The limits on a defined value type (its children are within them). */
+    const cm_type *made = &d->types->nodes[*out];
+    if (made->depth > CM_MAX_TYPE_DEPTH)
+        return cm_fail_at(d, at, VM_ERR_INVALID, "type nesting is too deep: %u levels, at most %u",
+                          (unsigned)made->depth, CM_MAX_TYPE_DEPTH);
+    if (made->size64 > CM_MAX_VALUE_SIZE)
+        return cm_fail_at(d, at, VM_ERR_INVALID,
+                          "type exceeds maximum byte size: %s%u bytes with 64-bit pointers, "
+                          "at most %u", made->size64 == CM_SIZE_MAX ? "at least " : "",
+                          made->size64, CM_MAX_VALUE_SIZE);
+    return true;
 }
 
 bool cm_type_def(cm_decoder *d)

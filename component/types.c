@@ -130,6 +130,72 @@ static void join_payload(flat_seq *payload, const cm_type *c)
 }
 
 /* Fills the node's nflat, flat and flags from its kind and children. */
+static uint64_t align64_to(uint64_t x, uint32_t a)
+{
+    return (x + a - 1) / a * a;
+}
+
+/* size64/align64 of a value type node from its children (a loop over
+ * them; no recursion): the layout of abi_layout.c with 64-bit pointers. */
+static void layout64(const cm_types *t, cm_type *n)
+{
+    uint64_t size = 0;
+    uint32_t align = 1;
+    switch (n->kind) {
+    case CM_BOOL: case CM_S8: case CM_U8: case CM_S16: case CM_U16: case CM_S32: case CM_U32:
+    case CM_F32: case CM_CHAR: case CM_OWN: case CM_BORROW: case CM_S64: case CM_U64: case CM_F64:
+    case CM_FLAGS: case CM_ENUM:
+        size = n->size;   /* no pointers: the same */
+        align = n->align;
+        break;
+    case CM_STRING:
+        size = 16, align = 8;
+        break;
+    case CM_LIST: {
+        const cm_type *c = &t->nodes[n->elem];
+        if (n->length == 0)
+            size = 16, align = 8;
+        else
+            size = (uint64_t)n->length * c->size64, align = c->align64;
+        break;
+    }
+    case CM_RECORD: case CM_TUPLE:
+        for (uint32_t i = 0; i < n->nfields; i++) {
+            const cm_type *c = &t->nodes[n->fields[i].type];
+            size = align64_to(size, c->align64) + c->size64;
+            if (c->align64 > align)
+                align = c->align64;
+        }
+        size = align64_to(size, align);
+        break;
+    case CM_VARIANT: case CM_OPTION: case CM_RESULT: {
+        uint32_t ncases = n->kind == CM_VARIANT ? n->nfields : 2;
+        uint32_t disc = cm_discriminant_size(ncases), max_align = 1;
+        uint64_t max_size = 0;
+        for (uint32_t i = 0; i < ncases; i++) {
+            cm_typeid c = n->kind == CM_VARIANT ? n->fields[i].type
+                          : n->kind == CM_OPTION ? (i ? n->elem : CM_NO_TYPE)
+                                                 : (i ? n->err : n->elem);
+            if (c == CM_NO_TYPE)
+                continue;
+            if (t->nodes[c].align64 > max_align)
+                max_align = t->nodes[c].align64;
+            if (t->nodes[c].size64 > max_size)
+                max_size = t->nodes[c].size64;
+        }
+        align = disc > max_align ? disc : max_align;
+        size = align64_to(align64_to(disc, max_align) + max_size, align);
+        break;
+    }
+    default:
+        n->size64 = 0;
+        n->align64 = 0;
+        return;
+    }
+    n->size64 = size > CM_SIZE_MAX ? CM_SIZE_MAX : (uint32_t)size;
+    n->align64 = (uint8_t)align;
+}
+
 static void compute_facts(const cm_types *t, cm_type *n)
 {
     flat_seq s = { 0 };
@@ -197,6 +263,7 @@ static void compute_facts(const cm_types *t, cm_type *n)
     memcpy(n->flat, s.v, sizeof n->flat);
     n->flags = flags;
     cm_layout_compute(t, n);
+    layout64(t, n);
 }
 
 cm_typeid cm_type_add(cm_types *t, const cm_type *node)

@@ -15,9 +15,8 @@
  * export with a `(sub resource)` bound) makes a new node, and two
  * resources are the same type only when they have the same id.
  *
- * Structural equality and subtyping (for instantiation) are not written
- * yet; the nodes keep every field they need (labels, case types, extern
- * descriptors with their names).
+ * Subtyping (for instantiation arguments and export ascriptions) is
+ * cm_subtype, in subtype.c.
  *
  * This file and types.c touch no decoder state: they own the arena. */
 #ifndef WIPPY_COMPONENT_TYPES_H
@@ -123,7 +122,17 @@ typedef struct {
     uint32_t size;
     uint8_t align;
     uint8_t depth;
+    /* The same size with 64-bit pointers (CanonicalABI.md elem_size(t,
+     * i64): strings and lists 16 bytes, align 8), saturating at
+     * CM_SIZE_MAX, and its alignment; for the 2^28 validation limit. */
+    uint32_t size64;
+    uint8_t align64;
 } cm_type;
+
+/* Validation limits (Explainer.md): elem_size(t, i64) of a defined value
+ * type is below 2^28; value types nest at most 100 deep. */
+#define CM_MAX_VALUE_SIZE ((1u << 28) - 1)
+#define CM_MAX_TYPE_DEPTH 100
 
 #define CM_SIZE_MAX UINT32_MAX
 
@@ -184,5 +193,29 @@ bool cm_core_func_equal(const cm_types *t, cm_typeid a, cm_typeid b);
  * instance types as `instance { N exports }`. Bounded output: nesting deeper
  * than 32 prints `...`. */
 void cm_type_print(const cm_types *t, cm_typeid id, const char *const *names, FILE *out);
+
+/* Resources taken as the same while checking subtyping: pairs (an
+ * abstract resource of an expected type, the resource given for it), made
+ * as type declarations are met (type-import substitution). Zeroed to start. */
+typedef struct {
+    cm_typeid *pairs;   /* 2 * n */
+    uint32_t n, cap;
+} cm_bindings;
+
+void cm_bindings_free(cm_bindings *b);
+
+/* Whether an item of type `have` may be given where one of type `want` is
+ * expected (Subtyping.md; subtype.c). decl: a type-sort item, whose `want`
+ * may be an abstract resource to bind to `have`. 0 when it may; 1 when it
+ * may not, with what was expected and what was found in why[0..len); -1
+ * when memory runs out. No recursion (an explicit stack). */
+int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_bindings *b,
+               char *why, size_t len);
+
+/* Type-import substitution: rewrites decls[0..n)'s types so that each
+ * resource bound in b (the first of a pair) becomes the resource bound to
+ * it, making new nodes for the types that change (the others are kept).
+ * 0, or -1 when memory runs out. No recursion. */
+int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n);
 
 #endif

@@ -1,0 +1,452 @@
+/* subtype.c — whether an item of one type may be given where another is
+ * expected (Subtyping.md), for instantiation arguments and export
+ * ascriptions (types.h cm_subtype).
+ *
+ * Value types are compared structurally and exactly (as wasm-tools does:
+ * records, variants, flags and enums by their labels in order, lists with
+ * their length); func types exactly (the same parameter names and types,
+ * the same result); an instance type is a subtype of another when it has
+ * every export of the other, each a subtype; a component type when it has
+ * no import the other lacks (each import of the other a subtype of its own,
+ * contravariance) and every export of the other; a core module type like a
+ * component type, core functions by their exact signature (core tables,
+ * memories and globals by their sort only: their types are not kept).
+ * Resources are the same only when they are the same node, or when one is
+ * an abstract resource of the expected type bound to the given one: the
+ * bindings are made as the type declarations are met, in order
+ * (type-import substitution), so a later `own $r` names the given resource.
+ *
+ * No recursion: the pairs left to compare are on an explicit stack, taken
+ * depth first in declaration order (children pushed in reverse), which is
+ * the order the bindings need. Touches the type arena only. */
+#include "component/types.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    cm_typeid have, want;
+    bool decl;             /* a type-sort declaration: may bind an abstract resource */
+    const char *name;      /* the export/import it is, for the message (or NULL) */
+} pair;
+
+typedef struct {
+    pair *items;
+    uint32_t n, cap;
+} stack;
+
+static bool push(stack *s, cm_typeid have, cm_typeid want, bool decl, const char *name)
+{
+    if (s->n == s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 32;
+        pair *p = realloc(s->items, (size_t)cap * sizeof *p);
+        if (p == NULL)
+            return false;
+        s->items = p;
+        s->cap = cap;
+    }
+    s->items[s->n++] = (pair){ have, want, decl, name };
+    return true;
+}
+
+void cm_bindings_free(cm_bindings *b)
+{
+    free(b->pairs);
+    memset(b, 0, sizeof *b);
+}
+
+static bool bound(const cm_bindings *b, cm_typeid r)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->pairs[2 * i] == r || b->pairs[2 * i + 1] == r)
+            return true;
+    return false;
+}
+
+static bool bind(cm_bindings *b, cm_typeid want, cm_typeid have)
+{
+    if (b->n == b->cap) {
+        uint32_t cap = b->cap ? b->cap * 2 : 8;
+        cm_typeid *p = realloc(b->pairs, (size_t)cap * 2 * sizeof *p);
+        if (p == NULL)
+            return false;
+        b->pairs = p;
+        b->cap = cap;
+    }
+    b->pairs[2 * b->n] = want;
+    b->pairs[2 * b->n + 1] = have;
+    b->n++;
+    return true;
+}
+
+static bool same_resource(const cm_bindings *b, cm_typeid x, cm_typeid y)
+{
+    if (x == y)
+        return true;
+    for (uint32_t i = 0; i < b->n; i++)
+        if ((b->pairs[2 * i] == x && b->pairs[2 * i + 1] == y) ||
+            (b->pairs[2 * i] == y && b->pairs[2 * i + 1] == x))
+            return true;
+    return false;
+}
+
+static const cm_decl *find(const cm_decl *decls, uint32_t n, const char *module, const char *name)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(decls[i].name, name) == 0 &&
+            (module == NULL || (decls[i].module != NULL && strcmp(decls[i].module, module) == 0)))
+            return &decls[i];
+    return NULL;
+}
+
+static bool same_labels(const cm_type *x, const cm_type *y)
+{
+    if (x->nfields != y->nfields)
+        return false;
+    for (uint32_t i = 0; i < x->nfields; i++) {
+        const char *a = x->fields[i].label, *b = y->fields[i].label;
+        if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))
+            return false;
+        if ((x->fields[i].type == CM_NO_TYPE) != (y->fields[i].type == CM_NO_TYPE))
+            return false;
+    }
+    return true;
+}
+
+static bool same_core_func(const cm_type *x, const cm_type *y)
+{
+    return x->nparams == y->nparams && x->nresults == y->nresults &&
+           (x->nparams == 0 || memcmp(x->params, y->params, x->nparams * sizeof *x->params) == 0) &&
+           (x->nresults == 0 || memcmp(x->results, y->results, x->nresults * sizeof *x->results) == 0);
+}
+
+static const char *kind_name(cm_kind k)
+{
+    switch (k) {
+    case CM_RESOURCE: return "resource";
+    case CM_FUNC: return "func";
+    case CM_COMPONENT: return "component";
+    case CM_INSTANCE: return "instance";
+    case CM_CORE_FUNC: return "core func";
+    case CM_CORE_MODULE: return "core module";
+    case CM_CORE_INSTANCE: return "core instance";
+    default: return "value type";
+    }
+}
+
+/* "expected X, found Y" (the types printed) for the pair p. */
+static void mismatch(const cm_types *t, const pair *p, const char *what, char *why, size_t len)
+{
+    char want[160] = "?", have[160] = "?";
+    const cm_type *w = &t->nodes[p->want], *h = &t->nodes[p->have];
+    FILE *f;
+    if (w->kind <= CM_FUNC && w->kind != CM_RESOURCE && (f = fmemopen(want, sizeof want - 1, "w"))) {
+        cm_type_print(t, p->want, NULL, f);
+        fclose(f);
+    } else {
+        snprintf(want, sizeof want, "%s", kind_name(w->kind));
+    }
+    if (h->kind <= CM_FUNC && h->kind != CM_RESOURCE && (f = fmemopen(have, sizeof have - 1, "w"))) {
+        cm_type_print(t, p->have, NULL, f);
+        fclose(f);
+    } else {
+        snprintf(have, sizeof have, "%s", kind_name(h->kind));
+    }
+    snprintf(why, len, "%s%s%s%s: expected %s, found %s", p->name ? "in \"" : "",
+             p->name ? p->name : "", p->name ? "\": " : "", what, want, have);
+}
+
+/* Pushes a pair (found, wanted) for each decl of `want` (reverse order, so
+ * the first is taken first), found by name (and module) in `have`; 1 with
+ * the message when one is missing or of another sort. For a component's
+ * imports `want` is the given type's and `have` the expected one's
+ * (contravariance): the expected import must be a subtype of the given. */
+static int push_decls(stack *s, const cm_decl *have, uint32_t nhave, const cm_decl *want,
+                      uint32_t nwant, const char *what, char *why, size_t len)
+{
+    for (uint32_t k = nwant; k-- > 0;) {
+        const cm_decl *w = &want[k];
+        const cm_decl *h = find(have, nhave, w->module, w->name);
+        if (h == NULL) {
+            snprintf(why, len, "missing expected %s \"%s%s%s\"", what, w->module ? w->module : "",
+                     w->module ? "\" \"" : "", w->name);
+            return 1;
+        }
+        if (h->sort != w->sort) {
+            snprintf(why, len, "%s \"%s\": expected a %s, found a %s", what, w->name,
+                     cm_sort_name(w->sort), cm_sort_name(h->sort));
+            return 1;
+        }
+        if (h->type != CM_NO_TYPE && w->type != CM_NO_TYPE &&
+            !push(s, h->type, w->type, w->sort == CM_SORT_TYPE, w->name))
+            return -1;
+    }
+    return 0;
+}
+
+int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_bindings *b,
+               char *why, size_t len)
+{
+    stack s = { 0 };
+    int r = 0;
+    if (!push(&s, have, want, decl, NULL))
+        return -1;
+    while (r == 0 && s.n > 0) {
+        pair p = s.items[--s.n];
+        const cm_type *h = &t->nodes[p.have], *w = &t->nodes[p.want];
+        if (p.have == p.want && !(w->kind == CM_RESOURCE && p.decl))
+            continue;
+        if (w->kind == CM_RESOURCE) {
+            if (h->kind != CM_RESOURCE) {
+                mismatch(t, &p, "type mismatch", why, len);
+                r = 1;
+            } else if (p.decl && w->abstract && !bound(b, p.want) && p.have != p.want) {
+                if (!bind(b, p.want, p.have))
+                    r = -1;
+            } else if (!same_resource(b, p.have, p.want)) {
+                snprintf(why, len, "%s%s%sresource types are not the same", p.name ? "in \"" : "",
+                         p.name ? p.name : "", p.name ? "\": " : "");
+                r = 1;
+            }
+            continue;
+        }
+        if (h->kind != w->kind) {
+            mismatch(t, &p, "type mismatch", why, len);
+            r = 1;
+            continue;
+        }
+        bool ok = true;
+        switch (w->kind) {
+        case CM_RECORD: case CM_VARIANT: case CM_TUPLE: case CM_FLAGS: case CM_ENUM:
+            if (!(ok = same_labels(h, w)))
+                break;
+            for (uint32_t i = w->nfields; i-- > 0;)
+                if (w->fields[i].type != CM_NO_TYPE &&
+                    !push(&s, h->fields[i].type, w->fields[i].type, false, p.name))
+                    r = -1;
+            break;
+        case CM_LIST:
+            ok = h->length == w->length;
+            if (ok && !push(&s, h->elem, w->elem, false, p.name))
+                r = -1;
+            break;
+        case CM_OPTION: case CM_OWN: case CM_BORROW:
+            if (!push(&s, h->elem, w->elem, false, p.name))
+                r = -1;
+            break;
+        case CM_RESULT:
+            ok = (h->elem == CM_NO_TYPE) == (w->elem == CM_NO_TYPE) &&
+                 (h->err == CM_NO_TYPE) == (w->err == CM_NO_TYPE);
+            if (ok && ((w->err != CM_NO_TYPE && !push(&s, h->err, w->err, false, p.name)) ||
+                       (w->elem != CM_NO_TYPE && !push(&s, h->elem, w->elem, false, p.name))))
+                r = -1;
+            break;
+        case CM_FUNC:
+            /* Exact, as wasm-tools: the same parameters by name and type. */
+            if (!(ok = same_labels(h, w) && (h->elem == CM_NO_TYPE) == (w->elem == CM_NO_TYPE)))
+                break;
+            if (w->elem != CM_NO_TYPE && !push(&s, h->elem, w->elem, false, p.name))
+                r = -1;
+            for (uint32_t i = w->nfields; r == 0 && i-- > 0;)
+                if (!push(&s, h->fields[i].type, w->fields[i].type, false, p.name))
+                    r = -1;
+            break;
+        case CM_INSTANCE: case CM_CORE_INSTANCE:
+            r = push_decls(&s, h->exports, h->nexports, w->exports, w->nexports, "export", why, len);
+            break;
+        case CM_COMPONENT: case CM_CORE_MODULE:
+            /* Exports pushed first: the imports (and the resources they
+             * bind) are taken first. */
+            r = push_decls(&s, h->exports, h->nexports, w->exports, w->nexports, "export", why, len);
+            if (r == 0)
+                r = push_decls(&s, w->imports, w->nimports, h->imports, h->nimports, "import", why, len);
+            break;
+        case CM_CORE_FUNC:
+            ok = same_core_func(h, w);
+            break;
+        default:   /* primitives: the same kind */
+            break;
+        }
+        if (!ok) {
+            mismatch(t, &p, "type mismatch", why, len);
+            r = 1;
+        }
+    }
+    free(s.items);
+    if (r < 0)
+        snprintf(why, len, "out of memory");
+    return r;
+}
+
+/* ---- substitution ---- */
+
+/* A map typeid -> typeid (open addressing; CM_NO_TYPE keys are empty). */
+typedef struct {
+    cm_typeid *keys, *vals;
+    uint32_t n, cap;
+} idmap;
+
+static uint32_t *slot(idmap *m, cm_typeid k)
+{
+    uint32_t i = (k * 2654435761u) & (m->cap - 1);
+    while (m->keys[i] != CM_NO_TYPE && m->keys[i] != k)
+        i = (i + 1) & (m->cap - 1);
+    return &m->keys[i];
+}
+
+static cm_typeid map_get(idmap *m, cm_typeid k)
+{
+    uint32_t *s = slot(m, k);
+    return *s == k ? m->vals[s - m->keys] : CM_NO_TYPE;
+}
+
+/* Adds k (-> k); false when memory runs out. *added: it was not there. */
+static bool map_add(idmap *m, cm_typeid k, bool *added)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        uint32_t cap = m->cap ? m->cap * 2 : 64;
+        idmap bigger = { malloc(cap * sizeof(cm_typeid)), malloc(cap * sizeof(cm_typeid)), 0, cap };
+        if (bigger.keys == NULL || bigger.vals == NULL) {
+            free(bigger.keys);
+            free(bigger.vals);
+            return false;
+        }
+        memset(bigger.keys, 0xff, cap * sizeof(cm_typeid));
+        for (uint32_t i = 0; i < m->cap; i++)
+            if (m->keys[i] != CM_NO_TYPE) {
+                uint32_t *s = slot(&bigger, m->keys[i]);
+                *s = m->keys[i];
+                bigger.vals[s - bigger.keys] = m->vals[i];
+                bigger.n++;
+            }
+        free(m->keys);
+        free(m->vals);
+        *m = bigger;
+    }
+    uint32_t *s = slot(m, k);
+    *added = *s != k;
+    if (*added) {
+        *s = k;
+        m->vals[s - m->keys] = k;
+        m->n++;
+    }
+    return true;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    cm_typeid x = *(const cm_typeid *)a, y = *(const cm_typeid *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The children of a node, in one walk: fields, elem, err, decls. */
+#define FOR_CHILDREN(n, c, body)                                                            \
+    do {                                                                                    \
+        for (uint32_t i_ = 0; i_ < (n)->nfields; i_++) { cm_typeid c = (n)->fields[i_].type; body } \
+        { cm_typeid c = (n)->elem; body }                                                   \
+        { cm_typeid c = (n)->err; body }                                                    \
+        for (uint32_t i_ = 0; i_ < (n)->nimports; i_++) { cm_typeid c = (n)->imports[i_].type; body } \
+        for (uint32_t i_ = 0; i_ < (n)->nexports; i_++) { cm_typeid c = (n)->exports[i_].type; body } \
+    } while (0)
+
+int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
+{
+    if (b->n == 0 || n == 0)
+        return 0;
+    idmap m = { 0 };
+    cm_typeid *ids = NULL, *todo = NULL;
+    uint32_t nids = 0, cap = 0, ntodo = 0, todo_cap = 0;
+    int r = 0;
+    /* Every node reachable from the decls (an explicit stack). */
+#define PUSH_TODO(x)                                                                         \
+    do {                                                                                     \
+        if (ntodo == todo_cap) {                                                             \
+            uint32_t c_ = todo_cap ? todo_cap * 2 : 64;                                      \
+            cm_typeid *p_ = realloc(todo, c_ * sizeof *p_);                                  \
+            if (p_ == NULL) { r = -1; goto out; }                                            \
+            todo = p_;                                                                       \
+            todo_cap = c_;                                                                   \
+        }                                                                                    \
+        todo[ntodo++] = (x);                                                                 \
+    } while (0)
+    for (uint32_t i = 0; i < n; i++)
+        if (decls[i].type != CM_NO_TYPE && decls[i].type >= CM_NPRIMITIVES)
+            PUSH_TODO(decls[i].type);
+    while (ntodo > 0) {
+        cm_typeid id = todo[--ntodo];
+        bool added;
+        if (!map_add(&m, id, &added)) {
+            r = -1;
+            goto out;
+        }
+        if (!added)
+            continue;
+        if (nids == cap) {
+            cap = cap ? cap * 2 : 64;
+            cm_typeid *p = realloc(ids, cap * sizeof *p);
+            if (p == NULL) {
+                r = -1;
+                goto out;
+            }
+            ids = p;
+        }
+        ids[nids++] = id;
+        const cm_type *node = &t->nodes[id];
+        FOR_CHILDREN(node, c, { if (c != CM_NO_TYPE && c >= CM_NPRIMITIVES) PUSH_TODO(c); });
+    }
+    /* Children before parents (a node refers to earlier nodes only). */
+    qsort(ids, nids, sizeof *ids, cmp_id);
+    for (uint32_t k = 0; k < nids; k++) {
+        cm_typeid id = ids[k];
+        cm_type node = t->nodes[id];
+        if (node.kind == CM_RESOURCE) {
+            for (uint32_t i = 0; i < b->n; i++)
+                if (b->pairs[2 * i] == id) {
+                    m.vals[slot(&m, id) - m.keys] = b->pairs[2 * i + 1];
+                    break;
+                }
+            continue;
+        }
+        bool changed = false;
+        FOR_CHILDREN(&node, c, { if (c != CM_NO_TYPE && c >= CM_NPRIMITIVES && map_get(&m, c) != c) changed = true; });
+        if (!changed)
+            continue;
+#define MAPPED(x) ((x) != CM_NO_TYPE && (x) >= CM_NPRIMITIVES ? map_get(&m, (x)) : (x))
+        if (node.nfields) {
+            cm_field *f = cm_alloc(t, node.nfields * sizeof *f);
+            if (f == NULL) { r = -1; goto out; }
+            for (uint32_t i = 0; i < node.nfields; i++)
+                f[i] = (cm_field){ node.fields[i].label, MAPPED(node.fields[i].type) };
+            node.fields = f;
+        }
+        node.elem = MAPPED(node.elem);
+        node.err = MAPPED(node.err);
+        if (node.nimports + node.nexports) {
+            cm_decl *d = cm_alloc(t, ((size_t)node.nimports + node.nexports) * sizeof *d);
+            if (d == NULL) { r = -1; goto out; }
+            for (uint32_t i = 0; i < node.nimports; i++) {
+                d[i] = node.imports[i];
+                d[i].type = MAPPED(d[i].type);
+            }
+            for (uint32_t i = 0; i < node.nexports; i++) {
+                d[node.nimports + i] = node.exports[i];
+                d[node.nimports + i].type = MAPPED(d[node.nimports + i].type);
+            }
+            node.imports = d;
+            node.exports = d + node.nimports;
+        }
+        cm_typeid nid = cm_type_add(t, &node);
+        if (nid == CM_NO_TYPE) { r = -1; goto out; }
+        m.vals[slot(&m, id) - m.keys] = nid;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        decls[i].type = MAPPED(decls[i].type);
+#undef MAPPED
+#undef PUSH_TODO
+out:
+    free(m.keys);
+    free(m.vals);
+    free(ids);
+    free(todo);
+    return r;
+}
