@@ -25,8 +25,8 @@
  * What is validated: every index against its index space; the kind of the
  * type an index names (a func type for lift and func imports, a resource
  * for own/borrow and resource.*, an instance type for instance imports, a
- * value type inside value types, ...); label and name uniqueness (labels
- * case-insensitively); import and export names against the name grammar
+ * value type inside value types, ...); label uniqueness (case-insensitively)
+ * and the strong uniqueness of import/export names (names.c); import and export names against the name grammar
  * (plain kebab labels, [constructor]/[method]/[static] forms whose resource
  * is a preceding resource import or export of the scope, interface names
  * with a semver, and the dep/url/integrity forms by their brackets); the
@@ -45,8 +45,7 @@
  * exported by an instantiated component (the instance's type reuses the
  * component type's resource nodes); that exported types only use imported
  * or exported resources; the self param and the constructor's result of
- * [method]/[constructor] functions beyond "a borrow" / "an own"; the
- * disjointness of [method]/[static] names with the plain names; outer aliases of component
+ * [method]/[constructor] functions beyond "a borrow" / "an own"; outer aliases of component
  * and instance types that mention resources. */
 #ifndef WIPPY_COMPONENT_COMPONENT_H
 #define WIPPY_COMPONENT_COMPONENT_H

@@ -153,9 +153,13 @@ const char *cm_check_name(cm_decoder *d, const char *name, bool import, cm_name_
                           const char **resource);
 /* True when `s` is a kebab label (`word(-word)*`, words all lower or all upper case). */
 bool cm_is_label(const char *s, size_t len);
-/* Adds a name; false when it is already there (case-insensitively) or memory runs out
- * (*nomem set). */
+/* Adds a name; false when one not strongly-unique against it is already there
+ * (Explainer.md "Name Uniqueness": case ignored, `[method]l.l`
+ * and `[static]l.l` as `l`, other annotations but `[constructor]` stripped)
+ * or memory runs out (*nomem set). */
 bool cm_nameset_add(cm_nameset *set, const char *name, bool *nomem);
+/* The name in the set that `name` conflicts with, or NULL. */
+const char *cm_nameset_find(const cm_nameset *set, const char *name);
 bool cm_nameset_has(const cm_nameset *set, const char *name);
 void cm_nameset_free(cm_nameset *set);
 

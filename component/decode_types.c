@@ -651,10 +651,14 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
         return cm_fail_at(d, offset, VM_ERR_INVALID, "%s name \"%s\": %s",
                           import ? "import" : "export", decl->name, why);
     bool nomem = false;
-    if (!cm_nameset_add(import ? &s->import_names : &s->export_names, decl->name, &nomem))
-        return nomem ? cm_nomem(d)
-                     : cm_fail_at(d, offset, VM_ERR_INVALID, "duplicate %s name \"%s\"",
-                                  import ? "import" : "export", decl->name);
+    cm_nameset *names = import ? &s->import_names : &s->export_names;
+    const char *prev = cm_nameset_find(names, decl->name);
+    if (prev != NULL)
+        return cm_fail_at(d, offset, VM_ERR_INVALID,
+                          "%s name \"%s\" conflicts with previous name \"%s\" (names must be strongly-unique)",
+                          import ? "import" : "export", decl->name, prev);
+    if (!cm_nameset_add(names, decl->name, &nomem))
+        return cm_nomem(d);
     if (resource != NULL) {
         if (decl->sort != CM_SORT_FUNC)
             return cm_fail_at(d, offset, VM_ERR_INVALID, "\"%s\" names a function but is a %s",

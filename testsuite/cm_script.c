@@ -372,9 +372,6 @@ static const struct {
       "validation of external visibility of exported types not yet implemented" },
     { "not valid to be used as import",
       "validation of external visibility of imported types not yet implemented" },
-    /* [method]/[static] names against plain names. */
-    { "conflicts with previous name",
-      "validation of [method]/[static] name disjointness not yet implemented" },
     /* wasmtime's own limits, not the specification's rules. */
     { "root-level component imports are not supported",
       "wasmtime implementation limit (valid per the specification)" },
