@@ -35,7 +35,9 @@
  * type); the core function types of canon lift (= flatten(ft)), realloc,
  * post-return and resource destructors; canon options (no duplicates,
  * memory/realloc present when the signature needs them); borrow in
- * function results; outer alias depths and sorts.
+ * function results; outer alias depths and sorts; external visibility of
+ * the resource/record/variant/enum/flags types an import or export uses
+ * (per type node, not per type index).
  *
  * Instantiation arguments and export ascriptions are checked by subtyping
  * (subtype.c), with type-import substitution of the instance's exports.
@@ -43,8 +45,8 @@
  * NOT yet validated: the table, memory and global types of core module
  * instantiation arguments (only their sorts); the generativity of resources
  * exported by an instantiated component (the instance's type reuses the
- * component type's resource nodes); that exported types only use imported
- * or exported resources; the self param and the constructor's result of
+ * component type's resource nodes); external visibility per type index
+ * (an export's passed-in index counts as named); the self param and the constructor's result of
  * [method]/[constructor] functions beyond "a borrow" / "an own"; outer aliases of component
  * and instance types that mention resources. */
 #ifndef WIPPY_COMPONENT_COMPONENT_H

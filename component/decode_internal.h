@@ -60,6 +60,7 @@ typedef struct {
     uint32_t depth, cap;
     vm_module **modules;         /* every loaded core module, owned by file */
     uint32_t modules_cap;
+    uint32_t vis_gen;            /* the current visibility walk (cm_type.vis_mark) */
 } cm_decoder;
 
 /* ---- errors (decode.c); each records the first error and returns false ---- */

@@ -544,9 +544,93 @@ bool cm_type_def(cm_decoder *d)
     cm_typeid id;
     if (!simple_type(d, b, at, &id))
         return false;
-    if (def != NULL)
+    if (def != NULL) {
+        cm_kind k = d->types->nodes[id].kind;
+        if (k == CM_RECORD || k == CM_VARIANT || k == CM_ENUM || k == CM_FLAGS || k == CM_RESOURCE)
+            d->types->nodes[id].vis = CM_VIS_LOCAL;
         return cm_def_define(d, def, CM_SORT_TYPE, id);
+    }
     return cm_space_push(d, s, CM_SORT_TYPE, id, NULL);
+}
+
+/* External visibility (Explainer.md "External Visibility of Types"): the
+ * type of a component's import (export) may use a resource, record,
+ * variant, enum or flags type defined in the component only when an
+ * import (an import or export) named it before. A type import or export
+ * names its own type, and so does an instance or component type's type
+ * import or export in it (also named for later uses): only their contents
+ * are checked. Walks `root` with an
+ * explicit stack; each node once per walk. Types exported by an instance
+ * or component type in it are named by that export. Not checked: that an
+ * export names only the new type index it introduces (the node is shared
+ * with the one passed in). */
+static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort sort, size_t offset)
+{
+    cm_types *t = d->types;
+    uint32_t gen = ++d->vis_gen;
+    uint32_t n = 0, cap = 16;
+    cm_typeid *stack = malloc(cap * sizeof *stack);
+    if (stack == NULL)
+        return cm_nomem(d);
+    bool ok = true;
+#define VIS_PUSH(id, named)                                                         \
+    do {                                                                            \
+        cm_typeid id_ = (id);                                                       \
+        if (id_ == CM_NO_TYPE || id_ >= t->count || t->nodes[id_].vis_mark == gen)   \
+            break;                                                                  \
+        if (n == cap) {                                                             \
+            cm_typeid *g = realloc(stack, cap * 2 * sizeof *stack);                 \
+            if (g == NULL) {                                                        \
+                ok = cm_nomem(d);                                                   \
+                goto done;                                                          \
+            }                                                                       \
+            stack = g;                                                              \
+            cap *= 2;                                                               \
+        }                                                                           \
+        stack[n++] = id_ * 2 + ((named) ? 1 : 0);                                   \
+    } while (0)
+    VIS_PUSH(root, sort == CM_SORT_TYPE);
+    while (n > 0) {
+        cm_typeid id = stack[n - 1] / 2;
+        bool named_here = stack[n - 1] & 1;
+        n--;
+        cm_type *ty = &t->nodes[id];
+        if (ty->vis_mark == gen)
+            continue;
+        ty->vis_mark = gen;
+        if ((ty->vis & CM_VIS_LOCAL) && named_here) {
+            ty->vis |= import ? CM_VIS_IMPORTED : CM_VIS_EXPORTED;
+        } else if (ty->vis & CM_VIS_LOCAL) {
+            bool named = (ty->vis & CM_VIS_IMPORTED) || (!import && (ty->vis & CM_VIS_EXPORTED));
+            if (!named) {
+                ok = cm_fail_at(d, offset, VM_ERR_INVALID,
+                                "%s not valid to be used as %s: it uses a %s type defined in the "
+                                "component, expected one %s by name before",
+                                cm_sort_name(sort), import ? "import" : "export",
+                                ty->kind == CM_RESOURCE ? "resource" : ty->kind == CM_RECORD ? "record"
+                                : ty->kind == CM_VARIANT ? "variant" : ty->kind == CM_ENUM ? "enum" : "flags",
+                                import ? "imported" : "imported or exported");
+                goto done;
+            }
+            continue;   /* its contents were checked when it was named */
+        }
+        /* The types an instance or component type exports (or imports) are
+         * named by it; the declarations are walked first to last. */
+        for (uint32_t i = ty->nimports + ty->nexports; i-- > 0;) {
+            cm_decl *dc = i < ty->nimports ? &ty->imports[i] : &ty->exports[i - ty->nimports];
+            VIS_PUSH(dc->type, dc->sort == CM_SORT_TYPE);
+        }
+        for (uint32_t i = 0; i < ty->nfields; i++)
+            VIS_PUSH(ty->fields[i].type, false);
+        if (ty->kind != CM_RESOURCE) {
+            VIS_PUSH(ty->elem, false);
+            VIS_PUSH(ty->err, false);
+        }
+    }
+#undef VIS_PUSH
+done:
+    free(stack);
+    return ok;
 }
 
 bool cm_read_extern_name(cm_decoder *d, const char **out)
@@ -681,6 +765,10 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
              d->types->nodes[f->fields[0].type].kind != CM_BORROW))
             return cm_fail_at(d, offset, VM_ERR_INVALID,
                               "method \"%s\" must take (param \"self\" (borrow ...)) first", decl->name);
+    }
+    if (s->kind == CM_SCOPE_COMPONENT && decl->type != CM_NO_TYPE) {
+        if (!check_visible(d, decl->type, import, decl->sort, offset))
+            return false;
     }
     if (decl->sort == CM_SORT_TYPE && kind == CM_NAME_PLAIN &&
         d->types->nodes[decl->type].kind == CM_RESOURCE &&

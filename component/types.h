@@ -127,7 +127,14 @@ typedef struct {
      * CM_SIZE_MAX, and its alignment; for the 2^28 validation limit. */
     uint32_t size64;
     uint8_t align64;
+    /* External visibility (decoder only; CM_VIS_*): a record, variant,
+     * enum, flags or resource defined in a component's body, and whether an
+     * import or export has named it since. vis_mark: the decoder's walks. */
+    uint8_t vis;
+    uint32_t vis_mark;
 } cm_type;
+
+enum { CM_VIS_LOCAL = 1u << 0, CM_VIS_IMPORTED = 1u << 1, CM_VIS_EXPORTED = 1u << 2 };
 
 /* Validation limits (Explainer.md): elem_size(t, i64) of a defined value
  * type is below 2^28; value types nest at most 100 deep. */
