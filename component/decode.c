@@ -56,17 +56,7 @@ bool cm_nomem(cm_decoder *d)
 /* Makes room for one more element of `size` bytes in *arr. */
 static bool grow(cm_decoder *d, void **arr, uint32_t n, uint32_t *cap, size_t size)
 {
-    if (n < *cap)
-        return true;
-    uint32_t c = *cap ? *cap * 2 : 8;
-    if (c < *cap || (size_t)c > SIZE_MAX / size)
-        return cm_nomem(d);
-    void *p = realloc(*arr, (size_t)c * size);
-    if (p == NULL)
-        return cm_nomem(d);
-    *arr = p;
-    *cap = c;
-    return true;
+    return cm_grow(arr, n, cap, size) || cm_nomem(d);
 }
 
 bool cm_space_push(cm_decoder *d, cm_scope *s, cm_sort sort, cm_typeid type, uint32_t *index)

@@ -38,14 +38,8 @@ bool cm_core_module_section(cm_decoder *d, size_t end)
     if (d->file->ncore_modules == UINT32_MAX)
         return cm_fail(d, "too many core modules");
     uint32_t n = d->file->ncore_modules;
-    if (n == d->modules_cap) {
-        uint32_t cap = n ? n * 2 : 8;
-        vm_module **p = realloc(d->modules, cap * sizeof *p);
-        if (p == NULL)
-            return cm_nomem(d);
-        d->modules = p;
-        d->modules_cap = cap;
-    }
+    if (!cm_grow((void **)&d->modules, n, &d->modules_cap, sizeof *d->modules))
+        return cm_nomem(d);
     vm_error e;
     vm_module *m = vm_module_load(d->r.bytes + at, end - at, &e);
     if (m == NULL)
@@ -735,14 +729,9 @@ static bool component_names(cm_decoder *d, size_t end)
             uint32_t idx;
             if (!vm_read_u32(&sub, &idx) || !vm_read_name(&sub, &s, &len))
                 break;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 16;
-                cm_name *p = realloc(names, cap * sizeof *p);
-                if (p == NULL) {
-                    ok = false;
-                    break;
-                }
-                names = p;
+            if (!cm_grow((void **)&names, n, &cap, sizeof *names)) {
+                ok = false;
+                break;
             }
             names[n] = (cm_name){ (cm_sort)sort, idx, cm_strndup(d->types, s, len) };
             ok = names[n++].name != NULL;

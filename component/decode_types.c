@@ -568,24 +568,17 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
 {
     cm_types *t = d->types;
     uint32_t gen = ++d->vis_gen;
-    uint32_t n = 0, cap = 16;
-    cm_typeid *stack = malloc(cap * sizeof *stack);
-    if (stack == NULL)
-        return cm_nomem(d);
+    uint32_t n = 0, cap = 0;
+    cm_typeid *stack = NULL;
     bool ok = true;
 #define VIS_PUSH(id, named)                                                         \
     do {                                                                            \
         cm_typeid id_ = (id);                                                       \
         if (id_ == CM_NO_TYPE || id_ >= t->count || t->nodes[id_].vis_mark == gen)   \
             break;                                                                  \
-        if (n == cap) {                                                             \
-            cm_typeid *g = realloc(stack, cap * 2 * sizeof *stack);                 \
-            if (g == NULL) {                                                        \
-                ok = cm_nomem(d);                                                   \
-                goto done;                                                          \
-            }                                                                       \
-            stack = g;                                                              \
-            cap *= 2;                                                               \
+        if (!cm_grow((void **)&stack, n, &cap, sizeof *stack)) {                   \
+            ok = cm_nomem(d);                                                       \
+            goto done;                                                              \
         }                                                                           \
         stack[n++] = id_ * 2 + ((named) ? 1 : 0);                                   \
     } while (0)

@@ -32,14 +32,8 @@ bool cm_resource_sub(cm_inst *in, cm_typeid from, cm_typeid to)
 {
     if (from == to || from == CM_NO_TYPE || to == CM_NO_TYPE)
         return true;
-    if (in->nrsub == in->cap_rsub) {
-        uint32_t cap = in->cap_rsub ? in->cap_rsub * 2 : 8;
-        struct cm_rsub *p = realloc(in->rsub, cap * sizeof *p);
-        if (p == NULL)
-            return false;
-        in->rsub = p;
-        in->cap_rsub = cap;
-    }
+    if (!cm_grow((void **)&in->rsub, in->nrsub, &in->cap_rsub, sizeof *in->rsub))
+        return false;
     in->rsub[in->nrsub++] = (struct cm_rsub){ from, to };
     return true;
 }
@@ -111,14 +105,10 @@ static bool add(cm_inst *in, cm_handle h, uint32_t *index, char *err, size_t err
                 snprintf(err, errlen, "too many handles");
                 return false;
             }
-            uint32_t cap = in->cap_handles ? in->cap_handles * 2 : 16;
-            cm_handle *p = realloc(in->handles, cap * sizeof *p);
-            if (p == NULL) {
+            if (!cm_grow((void **)&in->handles, in->nhandles, &in->cap_handles, sizeof *in->handles)) {
                 snprintf(err, errlen, "out of memory");
                 return false;
             }
-            in->handles = p;
-            in->cap_handles = cap;
         }
         i = in->nhandles++;
     }

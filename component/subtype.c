@@ -37,14 +37,8 @@ typedef struct {
 
 static bool push(stack *s, cm_typeid have, cm_typeid want, bool decl, const char *name)
 {
-    if (s->n == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 32;
-        pair *p = realloc(s->items, (size_t)cap * sizeof *p);
-        if (p == NULL)
-            return false;
-        s->items = p;
-        s->cap = cap;
-    }
+    if (!cm_grow((void **)&s->items, s->n, &s->cap, sizeof *s->items))
+        return false;
     s->items[s->n++] = (pair){ have, want, decl, name };
     return true;
 }
@@ -65,14 +59,8 @@ static bool bound(const cm_bindings *b, cm_typeid r)
 
 static bool bind(cm_bindings *b, cm_typeid want, cm_typeid have)
 {
-    if (b->n == b->cap) {
-        uint32_t cap = b->cap ? b->cap * 2 : 8;
-        cm_typeid *p = realloc(b->pairs, (size_t)cap * 2 * sizeof *p);
-        if (p == NULL)
-            return false;
-        b->pairs = p;
-        b->cap = cap;
-    }
+    if (!cm_grow((void **)&b->pairs, b->n, &b->cap, 2 * sizeof *b->pairs))
+        return false;
     b->pairs[2 * b->n] = want;
     b->pairs[2 * b->n + 1] = have;
     b->n++;
@@ -339,6 +327,15 @@ static int cmp_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Appends x to the growable array *a (n of *cap). */
+static bool push_id(cm_typeid **a, uint32_t *n, uint32_t *cap, cm_typeid x)
+{
+    if (!cm_grow((void **)a, *n, cap, sizeof **a))
+        return false;
+    (*a)[(*n)++] = x;
+    return true;
+}
+
 /* The children of a node, in one walk: fields, elem, err, decls. */
 #define FOR_CHILDREN(n, c, body)                                                            \
     do {                                                                                    \
@@ -358,20 +355,12 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
     uint32_t nids = 0, cap = 0, ntodo = 0, todo_cap = 0;
     int r = 0;
     /* Every node reachable from the decls (an explicit stack). */
-#define PUSH_TODO(x)                                                                         \
-    do {                                                                                     \
-        if (ntodo == todo_cap) {                                                             \
-            uint32_t c_ = todo_cap ? todo_cap * 2 : 64;                                      \
-            cm_typeid *p_ = realloc(todo, c_ * sizeof *p_);                                  \
-            if (p_ == NULL) { r = -1; goto out; }                                            \
-            todo = p_;                                                                       \
-            todo_cap = c_;                                                                   \
-        }                                                                                    \
-        todo[ntodo++] = (x);                                                                 \
-    } while (0)
     for (uint32_t i = 0; i < n; i++)
         if (decls[i].type != CM_NO_TYPE && decls[i].type >= CM_NPRIMITIVES)
-            PUSH_TODO(decls[i].type);
+            if (!push_id(&todo, &ntodo, &todo_cap, decls[i].type)) {
+                r = -1;
+                goto out;
+            }
     while (ntodo > 0) {
         cm_typeid id = todo[--ntodo];
         bool added;
@@ -381,18 +370,16 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
         }
         if (!added)
             continue;
-        if (nids == cap) {
-            cap = cap ? cap * 2 : 64;
-            cm_typeid *p = realloc(ids, cap * sizeof *p);
-            if (p == NULL) {
-                r = -1;
-                goto out;
-            }
-            ids = p;
-        }
-        ids[nids++] = id;
+        bool grown = push_id(&ids, &nids, &cap, id);
         const cm_type *node = &t->nodes[id];
-        FOR_CHILDREN(node, c, { if (c != CM_NO_TYPE && c >= CM_NPRIMITIVES) PUSH_TODO(c); });
+        FOR_CHILDREN(node, c, {
+            if (grown && c != CM_NO_TYPE && c >= CM_NPRIMITIVES)
+                grown = push_id(&todo, &ntodo, &todo_cap, c);
+        });
+        if (!grown) {
+            r = -1;
+            goto out;
+        }
     }
     /* Children before parents (a node refers to earlier nodes only). */
     qsort(ids, nids, sizeof *ids, cmp_id);
@@ -442,7 +429,6 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
     for (uint32_t i = 0; i < n; i++)
         decls[i].type = MAPPED(decls[i].type);
 #undef MAPPED
-#undef PUSH_TODO
 out:
     free(m.keys);
     free(m.vals);

@@ -24,6 +24,21 @@ const char *cm_sort_name(cm_sort s)
     return (unsigned)s < CM_NSORTS ? names[s] : "?";
 }
 
+bool cm_grow(void **arr, uint32_t n, uint32_t *cap, size_t size)
+{
+    if (n < *cap)
+        return true;
+    uint32_t c = *cap ? *cap * 2 : 8;
+    if (c <= *cap || (size_t)c > SIZE_MAX / size)
+        return false;
+    void *p = realloc(*arr, (size_t)c * size);
+    if (p == NULL)
+        return false;
+    *arr = p;
+    *cap = c;
+    return true;
+}
+
 void *cm_alloc(cm_types *t, size_t n)
 {
     n = (n + 15) & ~(size_t)15;

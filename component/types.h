@@ -164,6 +164,12 @@ void cm_layout_compute(const cm_types *t, cm_type *n);
 bool cm_types_init(cm_types *t);
 void cm_types_free(cm_types *t);
 
+/* Makes room for one more element of `size` bytes in the growable array
+ * *arr holding n of *cap (doubling, from 8): the one growth rule of the
+ * component code. False when memory runs out or the size would overflow;
+ * *arr is then unchanged. */
+bool cm_grow(void **arr, uint32_t n, uint32_t *cap, size_t size);
+
 /* n zeroed bytes from the arena (n may be 0); NULL when memory runs out. */
 void *cm_alloc(cm_types *t, size_t n);
 /* A NUL-terminated copy of s[0..len) in the arena; NULL when memory runs out. */
