@@ -14,6 +14,8 @@
 #                         ../shared/testsuite/component-model) into build/cm-spec: JSON
 #                         commands and .wasm files, with jco (`npm ci` first if needed)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
+#   make bench-js         a componentize-js component under `wippy wasm run` and `jco run`:
+#                         start-up wall time (hyperfine) and peak RSS; bulk stream writes
 #   make bench-host       process host figures: spawn rate (core module and component), memory per parked process, yield round trip
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
@@ -154,7 +156,7 @@ else
 	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
 endif
 
-$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE)
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE) $(JS_COMPONENTS)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
@@ -171,6 +173,15 @@ $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 $(BUILD)/tests/component/%.wasm: tests/component/%.wat node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	npx jco parse $< -o $@
+
+# JavaScript components (tests/js/NAME.js and its world NAME.wit), built by
+# componentize-js (SpiderMonkey inside, ~13 MB, about a minute each): once,
+# into build/js, which the plain and the sanitizer builds share.
+WIT_DIR ?= ../shared/wit/wasi-0.2.3
+JS_COMPONENTS := $(patsubst tests/js/%.js,build/js/%.wasm,$(wildcard tests/js/*.js))
+build/js/%.wasm: tests/js/%.js tests/js/%.wit tools/build_js.mjs node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	node tools/build_js.mjs $< tests/js/$*.wit $(WIT_DIR) $@
 
 # Guests are built at -O1 without SIMD, except simd_kernels: -O2 -msimd128
 # lets clang vectorise its loops into v128 code and enables <wasm_simd128.h>.
@@ -275,6 +286,12 @@ bench-host: setup all $(TEST_WASM)
 
 $(BUILD)/bench-host: bench/host_bench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+
+# A JavaScript component's start-up and peak RSS under `wippy wasm run` and
+# `jco run`, and bulk stream writes (printed, never asserted).
+.PHONY: bench-js
+bench-js: setup all $(JS_COMPONENTS)
+	bench/js.sh $(WIPPY) build/js/hello.wasm
 
 # Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
 # process from Lua, and a Lua <-> Lua message round trip.

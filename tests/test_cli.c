@@ -463,6 +463,46 @@ START_TEST(wasm_run_component)
 }
 END_TEST
 
+/* jco's stdout-pollable-hang (jco issue 550) subscribes to stdout and
+ * polls; under `jco run` it prints nothing and exits 0, so must it here
+ * (a hang would be this test's timeout). */
+START_TEST(wasm_run_stdout_pollable_hang)
+{
+    if (!have_components())
+        return;
+    guest_result r = run_guest(TEST_COMPONENTS_DIR "/jco/jco__components__stdout-pollable-hang.component.wasm",
+                               NULL);
+    ck_assert_msg(r.cli.status == 0, "%s", r.cli.err);
+    ck_assert_str_eq(r.guest_out, "");
+    ck_assert_str_eq(r.guest_err, "");
+    ck_assert_str_eq(r.cli.err, "");
+    guest_done(&r);
+}
+END_TEST
+
+/* A JavaScript component of our own (tests/js/hello.js, built by
+ * componentize-js: SpiderMonkey inside, ~13 MB, a 145-page memory) runs
+ * as a command: its arguments, its HELLO_* environment, BigInt arithmetic,
+ * and both a direct stream write and console.log reach stdout. */
+#define JS_HELLO TEST_SOURCE_DIR "/build/js/hello.wasm"
+START_TEST(wasm_run_js_component)
+{
+    guest_result r = run_guest("--env", "HELLO_B=2", "--env", "HELLO_A=x", "--env", "OTHER=1", JS_HELLO,
+                               "one two", "three", NULL);
+    ck_assert_msg(r.cli.status == 0, "%s", r.cli.err);
+    ck_assert_str_eq(r.guest_out, "hello from js\n"
+                                  "arg 1: one two\n"
+                                  "arg 2: three\n"
+                                  "env HELLO_A=x\n"
+                                  "env HELLO_B=2\n"
+                                  "fib(90) = 2880067194370816120\n"
+                                  "words: 3, sorted: one,three,two\n"
+                                  "console.log works\n");
+    ck_assert_str_eq(r.cli.err, "");
+    guest_done(&r);
+}
+END_TEST
+
 START_TEST(wasm_run_args_env_and_exit_code)
 {
     guest_result r = run_guest(HELLO, "7", "two words", NULL);
@@ -661,6 +701,8 @@ Suite *cli_suite(void)
     tcase_add_test(tc, wasm_validate_and_call);
     tcase_add_test(tc, wasm_call_component);
     tcase_add_test(tc, wasm_run_component);
+    tcase_add_test(tc, wasm_run_stdout_pollable_hang);
+    tcase_add_test(tc, wasm_run_js_component);
     tcase_add_test(tc, wasm_run_args_env_and_exit_code);
     tcase_add_test(tc, wasm_run_trap_fuel_and_memory);
     tcase_add_test(tc, wasm_run_mounts);
