@@ -56,8 +56,10 @@ typedef bool (*cm_host_fn)(void *user, const host_value *args, size_t nargs, hos
                            char *err, size_t errlen);
 
 /* What a host call that would block waits for: ready when any descriptor
- * is ready for what is asked, or when the deadline passes. */
-#define CM_WAIT_FDS 4
+ * is ready for what is asked, or when the deadline passes. At most
+ * CM_WAIT_FDS descriptors (a host function with more names a deadline soon
+ * instead, to look again). */
+#define CM_WAIT_FDS 64
 typedef struct {
     bool has_deadline;
     uint64_t deadline_ns;    /* CLOCK_MONOTONIC */

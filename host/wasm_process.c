@@ -58,8 +58,6 @@ host_process *host_process_new(host_runtime *rt, const host_module *m, uint32_t 
     p->phase = PHASE_NEW;
     p->result = host_nil();
     p->wake_fd = -1;
-    for (int i = 0; i < HOST_WAIT_FDS; i++)
-        p->wait_fds[i] = -1;
     return p;
 }
 
@@ -350,6 +348,7 @@ void host_process_free(host_process *p)
     host_value_free(&p->result);
     free(p->error);
     free(p->kill_reason);
+    free(p->wait_fds);
     free(p);
 }
 

@@ -41,6 +41,9 @@ static void drop_rep(void *user, uint32_t rep)
     wasi_p2 *w = user;
     if (rep == 0 || rep > w->nres || w->res[rep - 1].kind == WASI_P2_FREE)
         return;
+    wasi_p2_kind k = w->res[rep - 1].kind;
+    if (k == WASI_P2_INPUT || k == WASI_P2_OUTPUT)
+        wasi_p2_stream_gone(w, rep);
     res_clear(&w->res[rep - 1]);
     w->res[rep - 1].next_free = w->free_res;
     w->free_res = rep;

@@ -26,12 +26,16 @@ typedef enum {
 
 /* One host resource: a pollable (ready at a monotonic deadline, or when
  * its descriptor is ready: on_fd), an error (its text), a stream (its host
- * descriptor, -1 for none: a null stream; not owned), a terminal. */
+ * descriptor, -1 for none: a null stream; not owned), a terminal. A
+ * stream's pollable names its stream: it is ready once the stream is
+ * closed (it said `closed`) or dropped (wasi_p2_stream_gone). */
 typedef struct {
     wasi_p2_kind kind;
     uint64_t deadline_ns;   /* pollable: CLOCK_MONOTONIC */
     int fd;                 /* stream; pollable with on_fd */
     bool on_fd, want_read, want_write;
+    bool closed;            /* stream: it reported `closed`; it stays so */
+    uint32_t stream;        /* pollable: the rep of its stream (0: none) */
     char *text;             /* error */
     uint32_t next_free;
 } wasi_p2_res;
@@ -85,9 +89,12 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
  * ("would block"); before the world is bound it waits in place and
  * returns true (look again). */
 bool wasi_p2_would_block(wasi_p2 *w, const cm_wait *wait);
-/* Adds a descriptor to what a wait waits for (when full, it looks again
- * every 10 ms). */
+/* Adds a descriptor to what a wait waits for (past CM_WAIT_FDS of them, it
+ * looks again every 10 ms). */
 void wasi_p2_wait_fd(cm_wait *wait, int fd, bool want_read, bool want_write);
+
+/* The stream rep is gone (dropped): its pollables become ready. */
+void wasi_p2_stream_gone(wasi_p2 *w, uint32_t rep);
 
 /* An unsigned argument (u32, u64 lift as INT). */
 uint64_t wasi_p2_arg_u64(const host_value *v);

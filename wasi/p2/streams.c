@@ -11,7 +11,9 @@
  * (wasi_p2_would_block) before doing anything, so a process parks and the
  * call is retried. Writes are written whole (the permit check-write gives
  * is WASI_P2_STREAM_CHUNK; writes never raise SIGPIPE: a reader gone is
- * `closed`). Nothing is buffered, so flushes only report the state.
+ * `closed`). Nothing is buffered, so flushes only report the state. Once
+ * a stream said `closed` (end of input, a reader gone) it stays closed
+ * and its pollables are ready, so a guest polling a dead stream wakes.
  *
  * stream-error lowers as a variant: {"closed": true} or
  * {"last-operation-failed": <own error>}. */
@@ -68,10 +70,21 @@ fail2:
     return false;
 }
 
-static bool errno_error(wasi_p2 *w, int e, host_value *result, char *err, size_t errlen)
+/* The stream self said `closed`: it stays so (its pollables are ready). */
+static bool closed(wasi_p2 *w, const host_value *self, host_value *result, char *err,
+                   size_t errlen)
+{
+    uint64_t rep = wasi_p2_arg_u64(self);
+    if (rep != 0 && rep <= w->nres)
+        w->res[rep - 1].closed = true;
+    return stream_error(w, NULL, result, err, errlen);
+}
+
+static bool errno_error(wasi_p2 *w, const host_value *self, int e, host_value *result, char *err,
+                        size_t errlen)
 {
     if (e == EPIPE || e == ECONNRESET)
-        return stream_error(w, NULL, result, err, errlen);
+        return closed(w, self, result, err, errlen);
     return stream_error(w, strerror(e), result, err, errlen);
 }
 
@@ -100,7 +113,7 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
         wasi_p2_res *r = stream(w, self, WASI_P2_INPUT, err, errlen);
         if (r == NULL)
             return -1;
-        if (r->fd < 0)
+        if (r->fd < 0 || r->closed)
             return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
         if (len == 0)
             return 1;
@@ -119,14 +132,14 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
             k = read(r->fd, buf, n);
         while (k < 0 && errno == EINTR);
         if (k == 0)
-            return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
+            return closed(w, self, result, err, errlen) ? 0 : -1;
         if (k < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 if (!blocking)
                     return 1;
                 continue;
             }
-            return errno_error(w, errno, result, err, errlen) ? 0 : -1;
+            return errno_error(w, self, errno, result, err, errlen) ? 0 : -1;
         }
         *got = (size_t)k;
         return 1;
@@ -195,15 +208,18 @@ static bool in_blocking_skip(void *user, const host_value *args, size_t nargs, h
     return do_read(user, args, true, true, result, err, errlen);
 }
 
-/* A pollable on the stream's descriptor (always ready without one). */
+/* A pollable on the stream's descriptor (always ready without one, or
+ * once the stream is closed or dropped). */
 static bool subscribe(wasi_p2 *w, const host_value *self, wasi_p2_kind k, host_value *result,
                       char *err, size_t errlen)
 {
     wasi_p2_res *r = stream(w, self, k, err, errlen);
     if (r == NULL)
         return false;
-    wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = r->fd, .on_fd = r->fd >= 0,
-                      .want_read = k == WASI_P2_INPUT, .want_write = k == WASI_P2_OUTPUT };
+    bool live = r->fd >= 0 && !r->closed;
+    wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = live ? r->fd : -1, .on_fd = live,
+                      .want_read = k == WASI_P2_INPUT, .want_write = k == WASI_P2_OUTPUT,
+                      .stream = (uint32_t)wasi_p2_arg_u64(self) };
     return wasi_p2_res_add(w, &p, result, err, errlen);
 }
 
@@ -256,6 +272,8 @@ static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_
             return -1;
         if (r->fd < 0)
             return stream_error(w, NO_STREAM, result, err, errlen) ? 0 : -1;
+        if (r->closed)
+            return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
         if (!blocking || fd_ready(r->fd, POLLOUT)) {
             *out = r;
             return 1;
@@ -292,7 +310,7 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
     int e = write_all(r->fd, buf, n);
     free(buf);
     if (e != 0)
-        return errno_error(w, e, result, err, errlen);
+        return errno_error(w, self, e, result, err, errlen);
     return ok(result, host_bool(true), err, errlen);
 }
 
@@ -379,7 +397,7 @@ static bool do_splice(wasi_p2 *w, const host_value *args, bool blocking, host_va
     if (out == NULL)
         return false;
     if (e != 0)
-        return errno_error(w, e, result, err, errlen);
+        return errno_error(w, &args[0], e, result, err, errlen);
     return ok(result, host_uint(got), err, errlen);
 }
 
