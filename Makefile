@@ -156,7 +156,7 @@ else
 	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
 endif
 
-$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE) $(JS_COMPONENTS)
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE) $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
@@ -191,6 +191,13 @@ $(TEST_WASI_WASM): tests/wasi_c/guest.h
 $(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
 	@mkdir -p $(dir $@)
 	clang --target=wasm32-wasi $(WASI_C_FLAGS) -o $@ $<
+
+# A guest made a WASI 0.2 command component with the preview 1 adapter
+# (from COMPONENTS_DIR, by path), so its stdio goes through wasi:io/streams.
+TEST_P1_COMPONENTS := $(BUILD)/tests/wasi_c/stream_bulk.component.wasm
+$(BUILD)/tests/wasi_c/%.component.wasm: $(BUILD)/tests/wasi_c/%.wasm node_modules/.package-lock.json
+	npx jco new $< --wasi-command \
+	    --adapt wasi_snapshot_preview1=$(COMPONENTS_DIR)/adapters/wasi_snapshot_preview1.command.0cdada77.wasm -o $@
 
 # The native twin of a guest (test_simd_program.c compares their outputs).
 $(BUILD)/tests/native/%: tests/wasi_c/%.c
@@ -290,8 +297,8 @@ $(BUILD)/bench-host: bench/host_bench.c $(LIB)
 # A JavaScript component's start-up and peak RSS under `wippy wasm run` and
 # `jco run`, and bulk stream writes (printed, never asserted).
 .PHONY: bench-js
-bench-js: setup all $(JS_COMPONENTS)
-	bench/js.sh $(WIPPY) build/js/hello.wasm
+bench-js: setup all $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
+	bench/js.sh $(WIPPY) build/js/hello.wasm $(BUILD)/tests/wasi_c/stream_bulk.component.wasm
 
 # Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
 # process from Lua, and a Lua <-> Lua message round trip.

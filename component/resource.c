@@ -390,6 +390,11 @@ void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_
     ci->host_drop_user = user;
 }
 
+void cm_instance_set_host_bytes(cm_instance *ci, bool bytes)
+{
+    ci->host_bytes = bytes;
+}
+
 int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep)
 {
     cm_handle h = { .own = true, .rt = CM_NO_TYPE, .impl = NULL, .rep = rep };

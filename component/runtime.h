@@ -193,6 +193,12 @@ bool cm_handle_rep(cm_instance *ci, int64_t handle, uint32_t *rep, char *err, si
 void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_t rep),
                                void *user);
 
+/* bytes: the host functions of ci get their list<u8> and list<s8>
+ * arguments as a STRING of the bytes (at most HOST_MAX_VALUE_BYTES; one
+ * copy) instead of a LIST of INTs. Off by default. Either way a host
+ * function may return a STRING for a list<u8> result. */
+void cm_instance_set_host_bytes(cm_instance *ci, bool bytes);
+
 /* Called by a host function (cm_host_fn) of ci that would block, just
  * before it returns false: what it waits for. The runtime then does not
  * trap: it suspends the call (or waits in place) and calls the function

@@ -127,6 +127,7 @@ struct cm_instance {
     cm_wait blocked_wait;     /* ... on this (cm_host_would_block) */
     void (*host_drop)(void *user, uint32_t rep);   /* cm_instance_set_host_drop */
     void *host_drop_user;
+    bool host_bytes;          /* cm_instance_set_host_bytes */
 };
 
 /* Zeroed memory owned by the instance tree; NULL when out of memory. */

@@ -480,6 +480,41 @@ START_TEST(wasm_run_stdout_pollable_hang)
 }
 END_TEST
 
+/* Bytes in bulk through wasi:io/streams (a preview 1 program under the
+ * adapter: its fd_write and fd_read become list<u8> writes and reads):
+ * 3 MiB out, every byte 'x'; 200,000 bytes of stdin in, counted and summed
+ * by the guest as here. */
+START_TEST(wasm_run_stream_bytes_in_bulk)
+{
+    if (!have_components())
+        return;
+    FILE *in = tmpfile();
+    ck_assert_ptr_nonnull(in);
+    uint32_t sum = 0;   /* the guest's unsigned long is 32 bits */
+    for (int i = 0; i < 200000; i++) {
+        unsigned char c = (unsigned char)(i * 7 + i / 251);
+        sum = sum * 31 + c;
+        ck_assert_int_eq(fputc(c, in), c);
+    }
+    fflush(in);
+    rewind(in);
+    int saved_in = dup(0);
+    dup2(fileno(in), 0);
+    guest_result r = run_guest(TEST_BUILD_DIR "/tests/wasi_c/stream_bulk.component.wasm", "3", NULL);
+    dup2(saved_in, 0);
+    close(saved_in);
+    fclose(in);
+    ck_assert_msg(r.cli.status == 0, "%s%s", r.cli.err, r.guest_err);
+    char want[64];
+    snprintf(want, sizeof want, "read 200000 bytes, sum %lu\n", (unsigned long)sum);
+    ck_assert_str_eq(r.guest_err, want);
+    size_t n = strlen(r.guest_out);
+    ck_assert_uint_eq(n, 3u << 20);
+    ck_assert_uint_eq(strspn(r.guest_out, "x"), n);
+    guest_done(&r);
+}
+END_TEST
+
 /* A JavaScript component of our own (tests/js/hello.js, built by
  * componentize-js: SpiderMonkey inside, ~13 MB, a 145-page memory) runs
  * as a command: its arguments, its HELLO_* environment, BigInt arithmetic,
@@ -703,6 +738,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, wasm_run_component);
     tcase_add_test(tc, wasm_run_stdout_pollable_hang);
     tcase_add_test(tc, wasm_run_js_component);
+    tcase_add_test(tc, wasm_run_stream_bytes_in_bulk);
     tcase_add_test(tc, wasm_run_args_env_and_exit_code);
     tcase_add_test(tc, wasm_run_trap_fuel_and_memory);
     tcase_add_test(tc, wasm_run_mounts);

@@ -218,6 +218,7 @@ void wasi_p2_bind(wasi_p2 *w, cm_instance *ci)
 {
     w->ci = ci;
     cm_instance_set_host_drop(ci, drop_rep, w);
+    cm_instance_set_host_bytes(ci, true);   /* list<u8> arguments as STRINGs: stream writes in bulk */
 }
 
 size_t wasi_p2_live(const wasi_p2 *w)

@@ -15,6 +15,11 @@
  * a stream said `closed` (end of input, a reader gone) it stays closed
  * and its pollables are ready, so a guest polling a dead stream wakes.
  *
+ * Bytes move in bulk: a bound world's host functions get their list<u8>
+ * as a STRING of the bytes (cm_instance_set_host_bytes; before the world
+ * is bound, a LIST of INTs), and reads return a STRING, which the runtime
+ * copies into the guest's list<u8> at once.
+ *
  * stream-error lowers as a variant: {"closed": true} or
  * {"last-operation-failed": <own error>}. */
 #include <errno.h>
@@ -165,17 +170,13 @@ static bool do_read(void *user, const host_value *args, bool blocking, bool skip
         free(buf);
         return ok(result, host_uint(got), err, errlen);
     }
-    host_value list = host_list(got);
-    const char *why = "out of memory";
-    for (size_t i = 0; i < got; i++)
-        if (!host_list_push(&list, host_uint(buf[i]), &why)) {
-            free(buf);
-            host_value_free(&list);
-            snprintf(err, errlen, "%s", why);
-            return false;
-        }
+    host_value bytes = host_string((const char *)buf, got);   /* lowers as the list<u8> */
     free(buf);
-    return ok(result, list, err, errlen);
+    if (bytes.kind != HOST_VALUE_STRING) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    return ok(result, bytes, err, errlen);
 }
 
 /* [method]input-stream.read: func(len: u64) -> result<list<u8>, stream-error> */
@@ -285,11 +286,14 @@ static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_
     }
 }
 
-/* Writes contents (a list<u8>, or n zeroes when contents is NULL). */
+/* Writes contents (a list<u8>: a STRING of the bytes, or a LIST of INTs;
+ * n zeroes when contents is NULL). */
 static bool do_write(wasi_p2 *w, const host_value *self, const host_value *contents,
                      uint64_t zeroes, bool blocking, host_value *result, char *err, size_t errlen)
 {
-    uint64_t n = contents != NULL ? (contents->kind == HOST_VALUE_LIST ? contents->len : 0) : zeroes;
+    bool is_bytes = contents != NULL && contents->kind == HOST_VALUE_STRING;
+    uint64_t n = contents == NULL ? zeroes
+                 : contents->kind == HOST_VALUE_LIST || is_bytes ? contents->len : 0;
     uint64_t max = blocking ? WASI_P2_BLOCKING_MAX : WASI_P2_STREAM_CHUNK;
     if (n > max) {
         snprintf(err, errlen, "%s: %" PRIu64 " bytes, more than the %" PRIu64 " allowed at once",
@@ -300,6 +304,12 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
     int rc = out_ready(w, self, blocking, &r, result, err, errlen);
     if (rc <= 0)
         return rc == 0;
+    if (is_bytes) {
+        int e = write_all(r->fd, (const uint8_t *)contents->s, n);
+        if (e != 0)
+            return errno_error(w, self, e, result, err, errlen);
+        return ok(result, host_bool(true), err, errlen);
+    }
     uint8_t *buf = calloc(n ? n : 1, 1);
     if (buf == NULL) {
         snprintf(err, errlen, "out of memory");
