@@ -105,6 +105,11 @@ TEST_CM_WAT := $(wildcard tests/component/*.wat)
 TEST_CM_WASM := $(TEST_CM_WAT:%.wat=$(BUILD)/%.wasm)
 TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
 TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
+# Guests made WASI 0.2 command components with the preview 1 adapter.
+TEST_P1_COMPONENTS := $(BUILD)/tests/wasi_c/stream_bulk.component.wasm
+# JavaScript components, built once into build/js (see their rule below).
+WIT_DIR ?= ../shared/wit/wasi-0.2.3
+JS_COMPONENTS := $(patsubst tests/js/%.js,build/js/%.wasm,$(wildcard tests/js/*.js))
 # Guests that are also built natively, for a test to compare the two outputs.
 TEST_NATIVE := $(BUILD)/tests/native/simd_kernels
 SPEC_SRC := $(filter-out testsuite/json.c testsuite/cm_%.c,$(wildcard testsuite/*.c))
@@ -177,8 +182,6 @@ $(BUILD)/tests/component/%.wasm: tests/component/%.wat node_modules/.package-loc
 # JavaScript components (tests/js/NAME.js and its world NAME.wit), built by
 # componentize-js (SpiderMonkey inside, ~13 MB, about a minute each): once,
 # into build/js, which the plain and the sanitizer builds share.
-WIT_DIR ?= ../shared/wit/wasi-0.2.3
-JS_COMPONENTS := $(patsubst tests/js/%.js,build/js/%.wasm,$(wildcard tests/js/*.js))
 build/js/%.wasm: tests/js/%.js tests/js/%.wit tools/build_js.mjs node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	node tools/build_js.mjs $< tests/js/$*.wit $(WIT_DIR) $@
@@ -194,7 +197,6 @@ $(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
 
 # A guest made a WASI 0.2 command component with the preview 1 adapter
 # (from COMPONENTS_DIR, by path), so its stdio goes through wasi:io/streams.
-TEST_P1_COMPONENTS := $(BUILD)/tests/wasi_c/stream_bulk.component.wasm
 $(BUILD)/tests/wasi_c/%.component.wasm: $(BUILD)/tests/wasi_c/%.wasm node_modules/.package-lock.json
 	npx jco new $< --wasi-command \
 	    --adapt wasi_snapshot_preview1=$(COMPONENTS_DIR)/adapters/wasi_snapshot_preview1.command.0cdada77.wasm -o $@

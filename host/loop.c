@@ -179,12 +179,15 @@ static void do_register(host_loop *l, host_process *p)
         return;
     }
     bool ok = true;
-    if (nfds > p->cap_wait_fds) {   /* nfds <= HOST_WAIT_FDS */
+    if (nfds > p->cap_wait_fds) {   /* nfds <= HOST_WAIT_FDS: the duplicates' room */
         int *grown = realloc(p->wait_fds, nfds * sizeof *grown);
-        if (grown == NULL)
-            nfds = 0, ok = false;   /* out of memory: look again now */
-        else
-            p->wait_fds = grown, p->cap_wait_fds = (uint8_t)nfds;
+        if (grown == NULL) {
+            nfds = 0;
+            ok = false;   /* out of memory: look again now */
+        } else {
+            p->wait_fds = grown;
+            p->cap_wait_fds = (uint8_t)nfds;
+        }
     }
     for (size_t i = 0; i < nfds && ok; i++) {
         int fd = fcntl(fds[i].fd, F_DUPFD_CLOEXEC, 0);
