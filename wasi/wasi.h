@@ -90,6 +90,10 @@ typedef struct {
  * of them and the deadline is at most 10 ms away, so an embedder that
  * watches only `fd` still looks again soon (wasi_waiting_fds() has all). */
 bool wasi_waiting(const wasi_ctx *ctx, wasi_wait *out);
+/* As wasi_waiting, for an embedder that watches every descriptor
+ * (wasi_waiting_fds): the call's own deadline, without the 10 ms look
+ * again (none when the call has none). */
+bool wasi_waiting_exact(const wasi_ctx *ctx, wasi_wait *out);
 
 /* Every host fd the pending call waits for, each as fd/want_read/
  * want_write of a wasi_wait (its deadline fields unused): fills up to max
