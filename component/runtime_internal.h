@@ -119,8 +119,8 @@ struct cm_instance {
     cm_inst *top;
     cm_inst *hostside;        /* the host's handle table (no definitions) */
     cm_inst *all;             /* every cm_inst made */
-    void **blocks;            /* everything allocated for the tree, freed together */
-    size_t nblocks, cap_blocks;
+    struct cm_chunk *chunks;  /* cm_rt_alloc's arena: everything allocated for the tree */
+    size_t chunk_used, chunk_cap;   /* bytes used and held in the newest chunk */
     uint32_t nested;          /* nested calls running (they cannot suspend) */
     cm_pending pending;       /* link.c: a suspended host call */
     bool blocked;             /* the host function just called would block ... */
