@@ -20,6 +20,7 @@
     X(cm_resources)    \
     X(features)        \
     X(multi_memory)    \
+    X(memory_pool)     \
     X(tail_call)       \
     X(abi)             \
     X(wasi)            \
