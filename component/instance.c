@@ -21,8 +21,8 @@
  * zeroed, all freed with the instance: a spawn makes a few hundred small
  * items, and one calloc each was most of its allocation cost. */
 #define CHUNK_MIN 4096u
-struct cm_chunk {
-    struct cm_chunk *next;
+struct cm_rt_chunk {
+    struct cm_rt_chunk *next;
     _Alignas(16) unsigned char data[];
 };
 
@@ -37,7 +37,7 @@ void *cm_rt_alloc(cm_instance *ci, size_t n)
                                                     : ci->chunk_cap;
         if (cap < n)
             cap = n;
-        struct cm_chunk *c = malloc(sizeof *c + cap);
+        struct cm_rt_chunk *c = malloc(sizeof *c + cap);
         if (c == NULL)
             return NULL;
         c->next = ci->chunks;
@@ -60,9 +60,7 @@ char *cm_rt_strdup(cm_instance *ci, const char *s)
     return p;
 }
 
-static bool fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
+bool cm_rt_fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -72,7 +70,9 @@ static bool fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
     return false;
 }
 
-static bool iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort, cm_item item)
+#define fail cm_rt_fail
+
+bool cm_iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort, cm_item item)
 {
     if (o->n == o->cap) {
         uint32_t cap = o->cap ? o->cap * 2 : 8;
@@ -88,7 +88,7 @@ static bool iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort
     return true;
 }
 
-static const cm_named *iobj_find(const cm_iobj *o, const char *name)
+const cm_named *cm_iobj_find(const cm_iobj *o, const char *name)
 {
     for (uint32_t i = 0; i < o->n; i++)
         if (strcmp(o->items[i].name, name) == 0)
@@ -113,101 +113,6 @@ static cm_inst *inst_new(cm_instance *ci, const cm_component *def, cm_inst *pare
     for (uint32_t i = 0; i < def->counts[CM_SORT_TYPE]; i++)
         in->spaces[CM_SORT_TYPE][i].t = def->types[i];
     return in;
-}
-
-/* ---- host imports at the top level ---- */
-
-static cm_func *host_func(cm_inst *in, const char *iface, const char *name, cm_typeid type)
-{
-    cm_instance *ci = in->root;
-    cm_func *f = cm_rt_alloc(ci, sizeof *f);
-    char full[512];
-    if (f == NULL)
-        return NULL;
-    snprintf(full, sizeof full, "%s%s%s", iface ? iface : "", iface ? "#" : "", name);
-    f->type = type;
-    f->inst = in;
-    f->name = cm_rt_strdup(ci, full);
-    f->host = cm_host_lookup(ci->host, iface, name);
-    f->kind = f->host ? CM_FN_HOST : CM_FN_UNRESOLVED;
-    f->why = "no host provides it";
-    return f->name ? f : NULL;
-}
-
-/* True when an instance type needs nothing from the host: it exports only
- * types and instances that need nothing (bounded: types nest at most
- * CM_ABI_MAX_DEPTH levels, checked here). */
-static bool instance_is_empty(const cm_types *types, cm_typeid it, unsigned depth)
-{
-    const cm_type *t = cm_type_get(types, it);
-    if (depth > CM_ABI_MAX_DEPTH)
-        return false;
-    for (uint32_t i = 0; i < t->nexports; i++) {
-        const cm_decl *e = &t->exports[i];
-        if (e->sort == CM_SORT_TYPE)
-            continue;
-        if (e->sort != CM_SORT_INSTANCE || !instance_is_empty(types, e->type, depth + 1))
-            return false;
-    }
-    return true;
-}
-
-/* A host with a top-level function named name (strict linking's kind check). */
-static bool host_has_func(const cm_host *host, const char *name)
-{
-    return cm_host_lookup(host, NULL, name) != NULL;
-}
-
-static bool import_from_host(cm_inst *in, const cm_def *d, vm_error *err)
-{
-    cm_instance *ci = in->root;
-    const cm_types *types = &ci->file->types;
-    const char *name = d->u.extern_.name;
-    cm_item *slot = &in->spaces[d->sort][d->index];
-    bool strict = (ci->flags & CM_LINK_STRICT) != 0;
-    if (strict && d->sort != CM_SORT_FUNC && d->sort != CM_SORT_TYPE && host_has_func(ci->host, name))
-        return fail(err, VM_ERR_LINK, "import \"%s\": expected %s found func", name,
-                    cm_sort_name(d->sort));
-    switch (d->sort) {
-    case CM_SORT_FUNC:
-        slot->p = host_func(in, NULL, name, d->type);
-        if (slot->p != NULL && strict && ((cm_func *)slot->p)->kind == CM_FN_UNRESOLVED)
-            return fail(err, VM_ERR_LINK, "import \"%s\" was not found", name);
-        return slot->p != NULL || fail(err, VM_ERR_NOMEM, "out of memory");
-    case CM_SORT_TYPE:
-        return true;
-    case CM_SORT_INSTANCE: {
-        const cm_type *it = cm_type_get(types, d->type);
-        cm_iobj *o = cm_rt_alloc(ci, sizeof *o);
-        if (o == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
-        for (uint32_t i = 0; i < it->nexports; i++) {
-            const cm_decl *e = &it->exports[i];
-            cm_item item = { .t = e->type };
-            if (e->sort == CM_SORT_FUNC && (item.p = host_func(in, name, e->name, e->type)) == NULL)
-                return fail(err, VM_ERR_NOMEM, "out of memory");
-            if (e->sort == CM_SORT_FUNC && strict && ((cm_func *)item.p)->kind == CM_FN_UNRESOLVED)
-                return fail(err, VM_ERR_LINK, "import \"%s\": export \"%s\" was not found", name,
-                            e->name);
-            if (e->sort == CM_SORT_INSTANCE && instance_is_empty(types, e->type, 0)) {
-                /* an empty instance: nothing to supply */
-                if ((item.p = cm_rt_alloc(ci, sizeof(cm_iobj))) == NULL)
-                    return fail(err, VM_ERR_NOMEM, "out of memory");
-            } else if (e->sort != CM_SORT_FUNC && e->sort != CM_SORT_TYPE)
-                return fail(err, VM_ERR_LINK, "import \"%s\": the host cannot supply its %s \"%s\"",
-                            name, cm_sort_name(e->sort), e->name);
-            if (!iobj_add(ci, o, e->name, e->sort, item))
-                return fail(err, VM_ERR_NOMEM, "out of memory");
-        }
-        slot->p = o;
-        return true;
-    }
-    default:
-        if (strict)
-            return fail(err, VM_ERR_LINK, "import \"%s\" was not found", name);
-        return fail(err, VM_ERR_LINK, "import \"%s\": a %s cannot be supplied by the host", name,
-                    cm_sort_name(d->sort));
-    }
 }
 
 /* ---- core instances ---- */
@@ -289,7 +194,7 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
     switch (d->u.alias.kind) {
     case CM_ALIAS_EXPORT: {
         const cm_iobj *o = in->spaces[CM_SORT_INSTANCE][d->u.alias.instance].p;
-        const cm_named *e = o ? iobj_find(o, d->u.alias.name) : NULL;
+        const cm_named *e = o ? cm_iobj_find(o, d->u.alias.name) : NULL;
         if (e == NULL)
             return fail(err, VM_ERR_LINK, "instance %u has no export \"%s\"", d->u.alias.instance,
                         d->u.alias.name);
@@ -424,7 +329,7 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
             return fail(err, VM_ERR_NOMEM, "out of memory");
         for (uint32_t i = 0; i < d->u.instance.nargs; i++) {
             const cm_arg *a = &d->u.instance.args[i];
-            if (!iobj_add(ci, o, a->name, a->sort, in->spaces[a->sort][a->index]))
+            if (!cm_iobj_add(ci, o, a->name, a->sort, in->spaces[a->sort][a->index]))
                 return fail(err, VM_ERR_NOMEM, "out of memory");
         }
         in->spaces[CM_SORT_INSTANCE][d->index].p = o;
@@ -434,8 +339,8 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
     case CM_DEF_CANON: return canon(in, d, err);
     case CM_DEF_IMPORT: {
         if (args == NULL)
-            return import_from_host(in, d, err);
-        const cm_named *a = iobj_find(args, d->u.extern_.name);
+            return cm_import_from_host(in, d, err);
+        const cm_named *a = cm_iobj_find(args, d->u.extern_.name);
         if (a == NULL)
             return fail(err, VM_ERR_LINK, "import \"%s\" is not supplied", d->u.extern_.name);
         if (d->sort == CM_SORT_TYPE) {
@@ -464,7 +369,7 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
             if (f->kind == CM_FN_LIFTED && strcmp(f->name, "lifted function") == 0)
                 f->name = d->u.extern_.name;
         }
-        if (!iobj_add(ci, &in->exports, d->u.extern_.name, d->sort, item))
+        if (!cm_iobj_add(ci, &in->exports, d->u.extern_.name, d->sort, item))
             return fail(err, VM_ERR_NOMEM, "out of memory");
         return true;
     }
@@ -507,7 +412,7 @@ static bool replay(cm_instance *ci, vm_error *err)
             }
             for (uint32_t i = 0; i < d->u.instance.nargs && ok; i++) {
                 const cm_arg *a = &d->u.instance.args[i];
-                if (!iobj_add(ci, args, a->name, a->sort, in->spaces[a->sort][a->index]))
+                if (!cm_iobj_add(ci, args, a->name, a->sort, in->spaces[a->sort][a->index]))
                     ok = fail(err, VM_ERR_NOMEM, "out of memory");
             }
             stack[depth++] = (frame){ .inst = child, .pending = d, .args = args };
@@ -560,7 +465,7 @@ void cm_instance_free(cm_instance *ci)
         vm_store_free(ci->store);
     for (cm_inst *in = ci->all; in != NULL; in = in->next_all)
         cm_handles_free(in);
-    for (struct cm_chunk *c = ci->chunks, *next; c != NULL; c = next) {
+    for (struct cm_rt_chunk *c = ci->chunks, *next; c != NULL; c = next) {
         next = c->next;
         free(c);
     }
@@ -589,13 +494,13 @@ cm_func *cm_export_find(cm_instance *ci, const char *name, char *err, size_t err
     if (hash != NULL) {
         char iface[512];
         snprintf(iface, sizeof iface, "%.*s", (int)(hash - name), name);
-        const cm_named *e = iobj_find(o, iface);
+        const cm_named *e = cm_iobj_find(o, iface);
         if (e != NULL && e->sort == CM_SORT_INSTANCE) {
             o = e->item.p;
             name = hash + 1;
         }
     }
-    const cm_named *e = iobj_find(o, name);
+    const cm_named *e = cm_iobj_find(o, name);
     if (e != NULL && e->sort == CM_SORT_FUNC)
         return e->item.p;
     size_t k = (size_t)snprintf(err, errlen, "no export \"%s\"; exports:", name);

@@ -119,7 +119,7 @@ struct cm_instance {
     cm_inst *top;
     cm_inst *hostside;        /* the host's handle table (no definitions) */
     cm_inst *all;             /* every cm_inst made */
-    struct cm_chunk *chunks;  /* cm_rt_alloc's arena: everything allocated for the tree */
+    struct cm_rt_chunk *chunks;  /* cm_rt_alloc's arena: everything allocated for the tree */
     size_t chunk_used, chunk_cap;   /* bytes used and held in the newest chunk */
     uint32_t nested;          /* nested calls running (they cannot suspend) */
     cm_pending pending;       /* link.c: a suspended host call */
@@ -132,6 +132,19 @@ struct cm_instance {
 /* Zeroed memory owned by the instance tree; NULL when out of memory. */
 void *cm_rt_alloc(cm_instance *ci, size_t n);
 char *cm_rt_strdup(cm_instance *ci, const char *s);
+
+/* instance.c: fills err (kind, printf-style message); returns false. */
+bool cm_rt_fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* instance.c: adds an export to an instance value (false: out of memory);
+ * finds one by name (NULL: none). */
+bool cm_iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort, cm_item item);
+const cm_named *cm_iobj_find(const cm_iobj *o, const char *name);
+
+/* import.c: a top-level import (definition d of in) supplied by the host:
+ * its functions, core modules, instances of those (nested) and the
+ * instances of other trees it names (cm_host_instance). */
+bool cm_import_from_host(cm_inst *in, const cm_def *d, vm_error *err);
 
 /* link.c: the host function serving an import, or NULL. */
 const cm_host_func *cm_host_lookup(const cm_host *host, const char *iface, const char *name);

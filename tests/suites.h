@@ -18,6 +18,7 @@
     X(cm_runtime)      \
     X(cm_fixtures)     \
     X(cm_resources)    \
+    X(cm_host_items)   \
     X(features)        \
     X(multi_memory)    \
     X(memory_pool)     \

@@ -69,7 +69,7 @@ static int64_t inv_int(cm_instance *ci, const char *name, const char *args)
 
 static cm_instance *instantiate(cm_file *f, const cm_host_func *funcs, size_t n, cm_host *host)
 {
-    *host = (cm_host){ funcs, n };
+    *host = (cm_host){ .funcs = funcs, .nfuncs = n };
     vm_error err;
     cm_instance *ci = cm_instantiate(f, host, NULL, &err);
     ck_assert_msg(ci != NULL, "%s", err.message);
