@@ -61,12 +61,38 @@ static const vm_module *host_module(const cm_host *host, const char *path, const
 }
 
 /* The host's instance of another tree named name, or NULL. */
-static const cm_iobj *host_instance_of(const cm_host *host, const char *name)
+static const cm_instance *host_instance_of(const cm_host *host, const char *name)
 {
     for (size_t i = 0; i < host->ninstances; i++)
         if (strcmp(host->instances[i].name, name) == 0 && host->instances[i].from != NULL)
-            return &host->instances[i].from->top->exports;
+            return host->instances[i].from;
     return NULL;
+}
+
+/* Binds type node `node` of this file, which an import of another tree's
+ * type export declares, to that tree's type t (in its arena): a resource
+ * is identified by the tree and its node there resolved, so the same
+ * node bound twice (`(eq $r)` of an earlier import's r) must be bound to
+ * the same resource. False with "mismatched resource types". */
+static bool bind_other(cm_instance *ci, cm_typeid node, const cm_instance *from, cm_typeid t,
+                       const char *path, const char *name, vm_error *err)
+{
+    if (t == CM_NO_TYPE || cm_type_get(&ci->file->types, node)->kind != CM_RESOURCE ||
+        cm_type_get(&from->file->types, t)->kind != CM_RESOURCE)
+        return true;
+    cm_typeid id = cm_resource_id(from->top, t);
+    for (uint32_t i = 0; i < ci->nxres; i++) {
+        const struct cm_xres *x = &ci->xres[i];
+        if (x->node == node && (x->from != from || x->id != id))
+            return cm_rt_fail(err, VM_ERR_LINK,
+                              "import \"%s\": export \"%s\": mismatched resource types", path, name);
+        if (x->node == node)
+            return true;
+    }
+    if (!cm_grow((void **)&ci->xres, ci->nxres, &ci->cap_xres, sizeof *ci->xres))
+        return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
+    ci->xres[ci->nxres++] = (struct cm_xres){ node, from, id };
+    return true;
 }
 
 static bool core_kind(cm_sort s, vm_externkind *k)
@@ -150,8 +176,8 @@ static bool module_fits(const cm_types *types, cm_typeid mt, const vm_module *m,
  * host's items of interface `path` (the import's name, then "#name" for
  * each nested instance), or, when src is not NULL, from src's items by
  * name. depth bounds the nesting (each level is a nested instance type). */
-static bool host_instance(cm_inst *in, const char *path, cm_typeid it, const cm_iobj *src,
-                          unsigned depth, cm_iobj **out, vm_error *err)
+static bool host_instance(cm_inst *in, const char *path, cm_typeid it, const cm_instance *from,
+                          const cm_iobj *src, unsigned depth, cm_iobj **out, vm_error *err)
 {
     cm_instance *ci = in->root;
     const cm_types *types = &ci->file->types;
@@ -168,11 +194,14 @@ static bool host_instance(cm_inst *in, const char *path, cm_typeid it, const cm_
         cm_item item = { .t = e->type };
         const cm_named *s = src != NULL ? cm_iobj_find(src, e->name) : NULL;
         bool empty = e->sort == CM_SORT_INSTANCE && instance_is_empty(types, e->type, 0);
-        if (src != NULL && e->sort != CM_SORT_TYPE && !empty && (s == NULL || s->sort != e->sort))
+        if (src != NULL && !empty && (s == NULL || s->sort != e->sort))
             return cm_rt_fail(err, VM_ERR_LINK, "import \"%s\": export \"%s\" was not found", path,
                               e->name);
         switch (e->sort) {
         case CM_SORT_TYPE:
+            if (s != NULL && s->sort == CM_SORT_TYPE &&
+                !bind_other(ci, e->type, from, s->item.t, path, e->name, err))
+                return false;
             break;
         case CM_SORT_FUNC:
             if (src != NULL)
@@ -210,8 +239,8 @@ static bool host_instance(cm_inst *in, const char *path, cm_typeid it, const cm_
             if (sub == NULL)
                 return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
             snprintf(sub, len, "%s#%s", path, e->name);
-            if (!host_instance(in, sub, e->type, s != NULL ? s->item.p : NULL, depth + 1, &nested,
-                               err))
+            if (!host_instance(in, sub, e->type, from, s != NULL ? s->item.p : NULL, depth + 1,
+                               &nested, err))
                 return false;
             item.p = nested;
             break;
@@ -253,7 +282,9 @@ bool cm_import_from_host(cm_inst *in, const cm_def *d, vm_error *err)
         return true;
     case CM_SORT_INSTANCE: {
         cm_iobj *o;
-        if (!host_instance(in, name, d->type, host_instance_of(ci->host, name), 0, &o, err))
+        const cm_instance *from = host_instance_of(ci->host, name);
+        if (!host_instance(in, name, d->type, from, from != NULL ? &from->top->exports : NULL, 0,
+                           &o, err))
             return false;
         slot->p = o;
         return true;

@@ -465,6 +465,7 @@ void cm_instance_free(cm_instance *ci)
         vm_store_free(ci->store);
     for (cm_inst *in = ci->all; in != NULL; in = in->next_all)
         cm_handles_free(in);
+    free(ci->xres);
     for (struct cm_rt_chunk *c = ci->chunks, *next; c != NULL; c = next) {
         next = c->next;
         free(c);

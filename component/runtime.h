@@ -93,9 +93,13 @@ typedef struct {
 /* An instance of another component instance tree the host supplies under
  * an import name (a script's named instance, `(import "c" (instance
  * ...))`): the import's exports are taken from `from`'s top-level exports
- * by name. Core modules, types and nested instances (of those) can be
- * supplied; a function or component of another tree cannot yet (its store
- * is another): a link error. `from` must outlive the importers. */
+ * by name (a missing one: "import \"c\": export \"x\" was not found").
+ * Core modules, types and nested instances (of those) can be supplied; a
+ * function or component of another tree cannot yet (its store is
+ * another): a link error. A resource type is the tree's own: a type node
+ * bound to the resources of two trees (`(eq $r)` of an earlier import's
+ * r) fails with "mismatched resource types". `from` must outlive the
+ * importers. */
 typedef struct {
     const char *name;
     cm_instance *from;

@@ -121,6 +121,12 @@ struct cm_instance {
     cm_inst *all;             /* every cm_inst made */
     struct cm_rt_chunk *chunks;  /* cm_rt_alloc's arena: everything allocated for the tree */
     size_t chunk_used, chunk_cap;   /* bytes used and held in the newest chunk */
+    struct cm_xres {          /* import.c: resource types of other trees bound to */
+        cm_typeid node;       /* this node of the file by an import: */
+        const cm_instance *from;   /* the tree */
+        cm_typeid id;         /* and the resource there (resolved in its top scope) */
+    } *xres;
+    uint32_t nxres, cap_xres;
     uint32_t nested;          /* nested calls running (they cannot suspend) */
     cm_pending pending;       /* link.c: a suspended host call */
     bool blocked;             /* the host function just called would block ... */

@@ -3,9 +3,11 @@
  * a nested instance of host functions ("host#nested"), a core module
  * (cm_host_module) checked against the import's core module type, and an
  * instance of another component instance tree by name (cm_host_instance:
- * its core modules, nested instances of them; its functions refused).
+ * its core modules, nested instances of them, its resource types by
+ * identity; its functions refused).
  * Fixtures: tests/component/host_items.wat, module_provider.wat,
- * module_importer.wat, tests/wasm/cm_simple_module.wat. */
+ * module_importer.wat, resource_importer.wat,
+ * tests/wasm/cm_simple_module.wat. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +147,40 @@ START_TEST(instance_of_another_tree)
 }
 END_TEST
 
+START_TEST(resource_types_of_other_trees)
+{
+    cm_file *pf = load_built("module_provider");
+    cm_file *f = load_built("resource_importer");
+    vm_error err;
+    cm_instance *p1 = cm_instantiate(pf, NULL, NULL, &err);
+    cm_instance *p2 = cm_instantiate(pf, NULL, NULL, &err);
+    ck_assert(p1 != NULL && p2 != NULL);
+    cm_host_instance same[] = { { "a", p1 }, { "b", p1 } };
+    cm_host h1 = { .instances = same, .ninstances = 2 };
+    cm_instance *ci = cm_instantiate_flags(f, &h1, CM_LINK_STRICT, NULL, &err);
+    ck_assert_msg(ci != NULL, "%s", err.message);
+    cm_instance_free(ci);
+    cm_host_instance two[] = { { "a", p1 }, { "b", p2 } };
+    cm_host h2 = { .instances = two, .ninstances = 2 };
+    expect_link_error(f, &h2, "import \"b\": export \"r\": mismatched resource types");
+    /* an instance without r (module_importer's: it exports run) */
+    cm_file *mf = load_built("module_importer");
+    cm_host_instance prov[] = { { "provider", p1 } };
+    cm_instance *no_r = cm_instantiate(mf, &(cm_host){ .instances = prov, .ninstances = 1 }, NULL,
+                                       &err);
+    ck_assert_msg(no_r != NULL, "%s", err.message);
+    cm_host_instance without[] = { { "a", p1 }, { "b", no_r } };
+    cm_host h3 = { .instances = without, .ninstances = 2 };
+    expect_link_error(f, &h3, "import \"b\": export \"r\" was not found");
+    cm_instance_free(no_r);
+    cm_file_free(mf);
+    cm_instance_free(p1);
+    cm_instance_free(p2);
+    cm_file_free(f);
+    cm_file_free(pf);
+}
+END_TEST
+
 Suite *cm_host_items_suite(void)
 {
     Suite *s = suite_create("cm_host_items");
@@ -152,6 +188,7 @@ Suite *cm_host_items_suite(void)
     tcase_add_test(tc, nested_instance_and_core_module);
     tcase_add_test(tc, missing_or_unfit_items_do_not_link);
     tcase_add_test(tc, instance_of_another_tree);
+    tcase_add_test(tc, resource_types_of_other_trees);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1072,8 +1072,6 @@ static const struct {
 } runtime_gaps[] = {
     { NULL, "used with the wrong type",
       "runtime: resource type of a lifted own/borrow not yet checked" },
-    { NULL, "mismatched resource types",
-      "linking: resource types of host imports not yet checked" },
     { "wasmtime/strings.wast", "unaligned pointer",
       "runtime: transcoding allocates once (the reference reallocs, unaligned)" },
 };
