@@ -4,8 +4,9 @@
  * arguments, or bundles of inline exports), aliases (export, core export,
  * outer), nested components and component instances (an explicit stack of
  * frames, never C recursion), canon lift / lower / resource.*, imports
- * (the host's, or the instantiation arguments) and exports. One vm_store
- * for the whole tree.
+ * (the instantiation arguments; the host's through import.c) and
+ * exports. One vm_store for the whole tree. Everything the tree
+ * allocates comes from one arena (cm_rt_alloc), freed with it.
  *
  * Touches the decoded cm_file only to read it. */
 #include "component/runtime_internal.h"
@@ -69,8 +70,6 @@ bool cm_rt_fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
     va_end(ap);
     return false;
 }
-
-#define fail cm_rt_fail
 
 bool cm_iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort, cm_item item)
 {
@@ -140,23 +139,23 @@ static bool core_instance(cm_inst *in, const cm_def *d, vm_error *err)
     cm_instance *ci = in->root;
     cm_core_inst *c = cm_rt_alloc(ci, sizeof *c);
     if (c == NULL)
-        return fail(err, VM_ERR_NOMEM, "out of memory");
+        return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
     if (d->u.instance.instantiate) {
         vm_linker *l = vm_linker_new();
         if (l == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         for (uint32_t i = 0; i < d->u.instance.nargs; i++) {
             const cm_arg *a = &d->u.instance.args[i];
             if (!define_core(l, a->name, in->spaces[CM_SORT_CORE_INSTANCE][a->index].p)) {
                 vm_linker_free(l);
-                return fail(err, VM_ERR_NOMEM, "out of memory");
+                return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
             }
         }
         vm_error e = { 0 };
         c->vm = vm_instantiate(ci->store, in->spaces[CM_SORT_CORE_MODULE][d->u.instance.of].p, l, &e);
         vm_linker_free(l);
         if (c->vm == NULL)
-            return fail(err, e.kind, "core instance %u: %s", d->index, e.message);
+            return cm_rt_fail(err, e.kind, "core instance %u: %s", d->index, e.message);
     } else {
         uint32_t n = d->u.instance.nargs;
         c->n = n;
@@ -164,7 +163,7 @@ static bool core_instance(cm_inst *in, const cm_def *d, vm_error *err)
         c->kinds = cm_rt_alloc(ci, (n + 1) * sizeof *c->kinds);
         c->items = cm_rt_alloc(ci, (n + 1) * sizeof *c->items);
         if (c->names == NULL || c->kinds == NULL || c->items == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         for (uint32_t i = 0; i < n; i++) {
             const cm_arg *a = &d->u.instance.args[i];
             c->names[i] = a->name;
@@ -196,12 +195,12 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
         const cm_iobj *o = in->spaces[CM_SORT_INSTANCE][d->u.alias.instance].p;
         const cm_named *e = o ? cm_iobj_find(o, d->u.alias.name) : NULL;
         if (e == NULL)
-            return fail(err, VM_ERR_LINK, "instance %u has no export \"%s\"", d->u.alias.instance,
+            return cm_rt_fail(err, VM_ERR_LINK, "instance %u has no export \"%s\"", d->u.alias.instance,
                         d->u.alias.name);
         if (d->sort == CM_SORT_TYPE) {
             if (e->item.t != CM_NO_TYPE) {
                 if (!cm_resource_sub(in, slot->t, e->item.t))
-                    return fail(err, VM_ERR_NOMEM, "out of memory");
+                    return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
                 slot->t = e->item.t;
             }
         } else {
@@ -215,7 +214,7 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
             return true;
         slot->p = core_export(c, d->u.alias.name, d->sort);
         if (slot->p == NULL)
-            return fail(err, VM_ERR_LINK, "core instance %u has no %s export \"%s\"",
+            return cm_rt_fail(err, VM_ERR_LINK, "core instance %u has no %s export \"%s\"",
                         d->u.alias.instance, cm_sort_name(d->sort), d->u.alias.name);
         return true;
     }
@@ -224,7 +223,7 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
         for (uint32_t k = 0; k < d->u.alias.outer && p != NULL; k++)
             p = p->parent;
         if (p == NULL)
-            return fail(err, VM_ERR_LINK, "outer alias past the top-level component");
+            return cm_rt_fail(err, VM_ERR_LINK, "outer alias past the top-level component");
         if (d->sort == CM_SORT_TYPE)
             return true;   /* the decoder resolved the id already */
         *slot = p->spaces[d->sort][d->u.alias.index];
@@ -247,17 +246,17 @@ static bool canon(cm_inst *in, const cm_def *d, vm_error *err)
     case CM_CANON_LIFT: {
         cm_func *f = cm_rt_alloc(ci, sizeof *f);
         if (f == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         f->kind = CM_FN_LIFTED;
         f->type = in->spaces[CM_SORT_TYPE][d->u.canon.type].t;
         if (cm_type_get(types, f->type)->kind != CM_FUNC)
-            return fail(err, VM_ERR_INVALID, "canon lift: not a func type");
+            return cm_rt_fail(err, VM_ERR_INVALID, "canon lift: not a func type");
         const cm_type *ft = cm_type_get(types, f->type);
         for (uint32_t i = 0; i < ft->nfields; i++)
             if (cm_type_get(types, ft->fields[i].type)->depth > CM_ABI_MAX_DEPTH)
-                return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+                return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         if (ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->depth > CM_ABI_MAX_DEPTH)
-            return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+            return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         f->inst = in;
         f->core = in->spaces[CM_SORT_CORE_FUNC][d->u.canon.func].p;
         f->memory = mem;
@@ -274,12 +273,12 @@ static bool canon(cm_inst *in, const cm_def *d, vm_error *err)
         const cm_type *ft = cm_type_get(types, target->type);
         for (uint32_t i = 0; i < ft->nfields; i++)
             if (cm_type_get(types, ft->fields[i].type)->depth > CM_ABI_MAX_DEPTH)
-                return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+                return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         if (ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->depth > CM_ABI_MAX_DEPTH)
-            return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+            return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         vm_func *f = cm_lower_func(in, target, mem, realloc_, d->u.canon.encoding, msg, sizeof msg);
         if (f == NULL)
-            return fail(err, VM_ERR_NOMEM, "canon lower: %s", msg);
+            return cm_rt_fail(err, VM_ERR_NOMEM, "canon lower: %s", msg);
         in->spaces[CM_SORT_CORE_FUNC][d->index].p = f;
         return true;
     }
@@ -287,7 +286,7 @@ static bool canon(cm_inst *in, const cm_def *d, vm_error *err)
         cm_typeid rt = in->spaces[CM_SORT_TYPE][d->u.canon.type].t;
         vm_func *f = cm_resource_func(in, d->u.canon.op, rt, msg, sizeof msg);
         if (f == NULL)
-            return fail(err, VM_ERR_NOMEM, "canon resource: %s", msg);
+            return cm_rt_fail(err, VM_ERR_NOMEM, "canon resource: %s", msg);
         in->spaces[CM_SORT_CORE_FUNC][d->index].p = f;
         return true;
     }
@@ -317,7 +316,7 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
     case CM_DEF_COMPONENT: {
         cm_compdef *c = cm_rt_alloc(ci, sizeof *c);
         if (c == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         c->def = d->u.component;
         c->parent = in;
         in->spaces[CM_SORT_COMPONENT][d->index].p = c;
@@ -326,11 +325,11 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
     case CM_DEF_INSTANCE: {   /* a bundle; instantiations are handled by the loop */
         cm_iobj *o = cm_rt_alloc(ci, sizeof *o);
         if (o == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         for (uint32_t i = 0; i < d->u.instance.nargs; i++) {
             const cm_arg *a = &d->u.instance.args[i];
             if (!cm_iobj_add(ci, o, a->name, a->sort, in->spaces[a->sort][a->index]))
-                return fail(err, VM_ERR_NOMEM, "out of memory");
+                return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         }
         in->spaces[CM_SORT_INSTANCE][d->index].p = o;
         return true;
@@ -342,14 +341,14 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
             return cm_import_from_host(in, d, err);
         const cm_named *a = cm_iobj_find(args, d->u.extern_.name);
         if (a == NULL)
-            return fail(err, VM_ERR_LINK, "import \"%s\" is not supplied", d->u.extern_.name);
+            return cm_rt_fail(err, VM_ERR_LINK, "import \"%s\" is not supplied", d->u.extern_.name);
         if (d->sort == CM_SORT_TYPE) {
             /* type-import substitution: the import's node stands for the
              * argument's type */
             cm_typeid *slot = &in->spaces[CM_SORT_TYPE][d->index].t;
             if (a->item.t != CM_NO_TYPE) {
                 if (!cm_resource_sub(in, *slot, a->item.t))
-                    return fail(err, VM_ERR_NOMEM, "out of memory");
+                    return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
                 *slot = a->item.t;
             }
         } else {
@@ -361,7 +360,7 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
         cm_item item = in->spaces[d->sort][d->u.extern_.item];
         if (d->index != CM_NONE && d->sort == CM_SORT_TYPE &&
             !cm_resource_sub(in, in->spaces[CM_SORT_TYPE][d->index].t, item.t))
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         if (d->index != CM_NONE)
             in->spaces[d->sort][d->index] = item;
         if (d->sort == CM_SORT_FUNC && item.p != NULL) {
@@ -370,7 +369,7 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
                 f->name = d->u.extern_.name;
         }
         if (!cm_iobj_add(ci, &in->exports, d->u.extern_.name, d->sort, item))
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         return true;
     }
     }
@@ -381,7 +380,7 @@ static bool replay(cm_instance *ci, vm_error *err)
 {
     frame *stack = calloc(MAX_FRAMES, sizeof *stack);
     if (stack == NULL)
-        return fail(err, VM_ERR_NOMEM, "out of memory");
+        return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
     unsigned depth = 1;
     stack[0] = (frame){ .inst = ci->top };
     bool ok = true;
@@ -400,20 +399,20 @@ static bool replay(cm_instance *ci, vm_error *err)
         const cm_def *d = &in->def->defs[fr->next++];
         if (d->kind == CM_DEF_INSTANCE && d->u.instance.instantiate) {
             if (depth == MAX_FRAMES) {
-                ok = fail(err, VM_ERR_LIMIT, "component instances nested deeper than %d", MAX_FRAMES);
+                ok = cm_rt_fail(err, VM_ERR_LIMIT, "component instances nested deeper than %d", MAX_FRAMES);
                 break;
             }
             cm_compdef *c = in->spaces[CM_SORT_COMPONENT][d->u.instance.of].p;
             cm_iobj *args = cm_rt_alloc(ci, sizeof *args);
             cm_inst *child = c ? inst_new(ci, c->def, c->parent) : NULL;
             if (args == NULL || child == NULL) {
-                ok = fail(err, VM_ERR_NOMEM, "out of memory");
+                ok = cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
                 break;
             }
             for (uint32_t i = 0; i < d->u.instance.nargs && ok; i++) {
                 const cm_arg *a = &d->u.instance.args[i];
                 if (!cm_iobj_add(ci, args, a->name, a->sort, in->spaces[a->sort][a->index]))
-                    ok = fail(err, VM_ERR_NOMEM, "out of memory");
+                    ok = cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
             }
             stack[depth++] = (frame){ .inst = child, .pending = d, .args = args };
             continue;
@@ -437,7 +436,7 @@ cm_instance *cm_instantiate_flags(const cm_file *f, const cm_host *host, unsigne
     memset(err, 0, sizeof *err);
     cm_instance *ci = calloc(1, sizeof *ci);
     if (ci == NULL) {
-        fail(err, VM_ERR_NOMEM, "out of memory");
+        cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         return NULL;
     }
     ci->file = f;
@@ -446,7 +445,7 @@ cm_instance *cm_instantiate_flags(const cm_file *f, const cm_host *host, unsigne
     ci->store = vm_store_new(cfg);
     if (ci->store == NULL || (ci->top = inst_new(ci, f->root, NULL)) == NULL ||
         (ci->hostside = inst_new(ci, f->root, NULL)) == NULL) {
-        fail(err, VM_ERR_NOMEM, "out of memory");
+        cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         cm_instance_free(ci);
         return NULL;
     }

@@ -3,6 +3,8 @@
  * functions, handle tables.
  *
  *   instance.c  cm_instantiate: replaying definitions, the instance stack
+ *   import.c    the imports the host supplies (functions, core modules,
+ *               nested instances, instances of other trees)
  *   link.c      host imports (semver), the canon lower trampoline
  *   call.c      calls from C, nested guest calls (realloc, post-return)
  *   resource.c  handle tables, resource.new/drop/rep, own/borrow hooks */
