@@ -18,8 +18,10 @@
     X(cm_runtime)      \
     X(cm_fixtures)     \
     X(cm_resources)    \
+    X(cm_host_items)   \
     X(features)        \
     X(multi_memory)    \
+    X(memory_pool)     \
     X(tail_call)       \
     X(abi)             \
     X(wasi)            \

@@ -148,7 +148,7 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         wasi_p2_free(w);
         return NULL;
     }
-    w->host = (cm_host){ w->funcs, w->nfuncs };
+    w->host = (cm_host){ .funcs = w->funcs, .nfuncs = w->nfuncs };
     return w;
 }
 
