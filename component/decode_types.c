@@ -104,8 +104,9 @@ static bool core_functype(cm_decoder *d, cm_typeid *out)
     return add(d, &n, out);
 }
 
-/* Limits; a memory's are at most 65536 pages (2^48 for a 64-bit one). */
-static bool limits(cm_decoder *d, bool memory)
+/* Limits into n->core; a memory's are at most 65536 pages (2^48 for a
+ * 64-bit one), and its flags say 64-bit and shared. */
+static bool limits(cm_decoder *d, bool memory, cm_type *n)
 {
     size_t at = d->r.pos;
     uint8_t flags;
@@ -121,6 +122,11 @@ static bool limits(cm_decoder *d, bool memory)
     if (memory && (v[0] > most || v[1] > most))
         return cm_fail_at(d, at, VM_ERR_INVALID, "memory size must be at most %llu pages",
                           (unsigned long long)most);
+    n->core.min = v[0];
+    n->core.max = v[1];
+    n->core.has_max = flags & 1;
+    n->core.shared = (flags & 2) != 0;
+    n->core.is64 = (flags & 4) != 0;
     return true;
 }
 
@@ -153,14 +159,14 @@ const cm_decl *cm_core_duplicate(cm_decoder *d, const cm_decl *decls, uint32_t n
     return dup;
 }
 
-/* A core:importdesc: its sort and (for functions) type in *decl. `types`
- * is the module type's own core type space. */
+/* A core:importdesc: its sort and type in *decl. `types` is the module
+ * type's own core type space. */
 static bool core_importdesc(cm_decoder *d, const cm_space *types, cm_decl *decl)
 {
     size_t at = d->r.pos;
     uint8_t b, mut;
     uint32_t i;
-    vm_valtype vt;
+    cm_type n;
     if (!vm_read_u8(&d->r, &b))
         return false;
     decl->type = CM_NO_TYPE;
@@ -176,20 +182,29 @@ static bool core_importdesc(cm_decoder *d, const cm_space *types, cm_decl *decl)
         return true;
     case 0x01:
         decl->sort = CM_SORT_CORE_TABLE;
-        return vm_read_reftype(&d->r, &vt) && limits(d, false);
+        n = node_of(CM_CORE_TABLE);
+        if (!vm_read_reftype(&d->r, &n.core.type) || !limits(d, false, &n))
+            return false;
+        break;
     case 0x02:
         decl->sort = CM_SORT_CORE_MEMORY;
-        return limits(d, true);
+        n = node_of(CM_CORE_MEMORY);
+        if (!limits(d, true, &n))
+            return false;
+        break;
     case 0x03:
         decl->sort = CM_SORT_CORE_GLOBAL;
-        if (!vm_read_valtype(&d->r, &vt) || !vm_read_u8(&d->r, &mut))
+        n = node_of(CM_CORE_GLOBAL);
+        if (!vm_read_valtype(&d->r, &n.core.type) || !vm_read_u8(&d->r, &mut))
             return false;
         if (mut > 1)
             return cm_fail(d, "malformed mutability");
-        return true;
+        n.core.mutable_ = mut;
+        break;
     default:
         return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "core import kind 0x%02x not supported", b);
     }
+    return add(d, &n, &decl->type);
 }
 
 /* A core module type after its 0x50: its own core type space; outer
@@ -548,6 +563,8 @@ bool cm_type_def(cm_decoder *d)
         cm_kind k = d->types->nodes[id].kind;
         if (k == CM_RECORD || k == CM_VARIANT || k == CM_ENUM || k == CM_FLAGS || k == CM_RESOURCE)
             d->types->nodes[id].vis = CM_VIS_LOCAL;
+        if (k == CM_RESOURCE)
+            d->types->nodes[id].owner = s->serial;
         return cm_def_define(d, def, CM_SORT_TYPE, id);
     }
     return cm_space_push(d, s, CM_SORT_TYPE, id, NULL);
@@ -624,6 +641,48 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
 done:
     free(stack);
     return ok;
+}
+
+int cm_free_resources(cm_decoder *d, cm_typeid root, cm_typeid below)
+{
+    cm_types *t = d->types;
+    uint32_t gen = ++d->vis_gen;
+    uint32_t n = 0, cap = 0;
+    cm_typeid *stack = NULL;
+    int found = 0;
+#define FREE_PUSH(id)                                                               \
+    do {                                                                            \
+        cm_typeid id_ = (id);                                                       \
+        if (id_ == CM_NO_TYPE || id_ < CM_NPRIMITIVES || t->nodes[id_].vis_mark == gen) \
+            break;                                                                  \
+        t->nodes[id_].vis_mark = gen;                                               \
+        if (!cm_grow((void **)&stack, n, &cap, sizeof *stack)) {                   \
+            found = -1;                                                             \
+            goto done;                                                              \
+        }                                                                           \
+        stack[n++] = id_;                                                           \
+    } while (0)
+    FREE_PUSH(root);
+    while (n > 0) {
+        const cm_type *ty = &t->nodes[stack[--n]];
+        if (ty->kind == CM_RESOURCE) {
+            if (stack[n] < below) {
+                found = 1;
+                break;
+            }
+            continue;
+        }
+        for (uint32_t i = 0; i < ty->nimports + ty->nexports; i++)
+            FREE_PUSH(i < ty->nimports ? ty->imports[i].type : ty->exports[i - ty->nimports].type);
+        for (uint32_t i = 0; i < ty->nfields; i++)
+            FREE_PUSH(ty->fields[i].type);
+        FREE_PUSH(ty->elem);
+        FREE_PUSH(ty->err);
+    }
+#undef FREE_PUSH
+done:
+    free(stack);
+    return found;
 }
 
 bool cm_read_extern_name(cm_decoder *d, const char **out)
@@ -719,6 +778,29 @@ bool cm_read_externdesc(cm_decoder *d, cm_decl *decl)
     return true;
 }
 
+/* Whether resource node `r` has the label `label` among the names a type
+ * import or export of scope s gave it (an export sees only exports'). */
+static bool resource_named(cm_decoder *d, cm_scope *s, bool import, cm_typeid r, const char *label,
+                           const char *func, size_t offset)
+{
+    const char *other = NULL;
+    for (uint32_t i = s->nnamed; i-- > 0;) {
+        const struct cm_named_resource *n = &s->named[i];
+        if (n->node != r || (!import && !n->exported))
+            continue;
+        if (strcmp(n->label, label) == 0)
+            return true;
+        other = n->label;
+    }
+    if (other == NULL)
+        return cm_fail_at(d, offset, VM_ERR_INVALID,
+                          "\"%s\": resource used in function does not have a name in this context "
+                          "(expected one %s as \"%s\")", func, import ? "imported or exported" : "exported",
+                          label);
+    return cm_fail_at(d, offset, VM_ERR_INVALID,
+                      "\"%s\": function does not match expected resource name `%s`", func, other);
+}
+
 bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t offset)
 {
     cm_name_kind kind;
@@ -740,10 +822,10 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
         if (decl->sort != CM_SORT_FUNC)
             return cm_fail_at(d, offset, VM_ERR_INVALID, "\"%s\" names a function but is a %s",
                               decl->name, cm_sort_name(decl->sort));
-        if (!cm_nameset_has(&s->resource_names, resource))
+        if (!cm_nameset_has(import ? &s->resource_names : &s->export_resources, resource))
             return cm_fail_at(d, offset, VM_ERR_INVALID,
-                              "\"%s\": no resource \"%s\" imported or exported before it",
-                              decl->name, resource);
+                              "\"%s\": no resource \"%s\" %s before it", decl->name, resource,
+                              import ? "imported or exported" : "exported");
         const cm_type *f = &d->types->nodes[decl->type];
         /* A constructor returns (own $r) or result<own $r, E?>. */
         cm_typeid made = f->elem;
@@ -758,15 +840,25 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
              d->types->nodes[f->fields[0].type].kind != CM_BORROW))
             return cm_fail_at(d, offset, VM_ERR_INVALID,
                               "method \"%s\" must take (param \"self\" (borrow ...)) first", decl->name);
+        /* The constructor's or method's resource is named `resource` here. */
+        cm_typeid used = kind == CM_NAME_CONSTRUCTOR ? d->types->nodes[made].elem
+                         : kind == CM_NAME_METHOD ? d->types->nodes[f->fields[0].type].elem
+                                                  : CM_NO_TYPE;
+        if (used != CM_NO_TYPE && !resource_named(d, s, import, used, resource, decl->name, offset))
+            return false;
     }
     if (s->kind == CM_SCOPE_COMPONENT && decl->type != CM_NO_TYPE) {
         if (!check_visible(d, decl->type, import, decl->sort, offset))
             return false;
     }
     if (decl->sort == CM_SORT_TYPE && kind == CM_NAME_PLAIN &&
-        d->types->nodes[decl->type].kind == CM_RESOURCE &&
-        !cm_nameset_add(&s->resource_names, decl->name, &nomem) && nomem)
-        return cm_nomem(d);
+        d->types->nodes[decl->type].kind == CM_RESOURCE) {
+        if ((!cm_nameset_add(&s->resource_names, decl->name, &nomem) && nomem) ||
+            (!import && !cm_nameset_add(&s->export_resources, decl->name, &nomem) && nomem) ||
+            !cm_grow((void **)&s->named, s->nnamed, &s->named_cap, sizeof *s->named))
+            return cm_nomem(d);
+        s->named[s->nnamed++] = (struct cm_named_resource){ decl->type, decl->name, !import };
+    }
     if (!cm_decl_push(d, s, import, decl))
         return false;
     return s->kind != CM_SCOPE_COMPONENT ? cm_space_push(d, s, decl->sort, decl->type, NULL) : true;

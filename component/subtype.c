@@ -9,8 +9,9 @@
  * every export of the other, each a subtype; a component type when it has
  * no import the other lacks (each import of the other a subtype of its own,
  * contravariance) and every export of the other; a core module type like a
- * component type, core functions by their exact signature (core tables,
- * memories and globals by their sort only: their types are not kept).
+ * component type, core functions by their exact signature, core tables,
+ * memories and globals by the core specification's import matching
+ * (cm_core_extern_match).
  * Resources are the same only when they are the same node, or when one is
  * an abstract resource of the expected type bound to the given one: the
  * bindings are made as the type declarations are met, in order
@@ -118,6 +119,9 @@ static const char *kind_name(cm_kind k)
     case CM_CORE_FUNC: return "core func";
     case CM_CORE_MODULE: return "core module";
     case CM_CORE_INSTANCE: return "core instance";
+    case CM_CORE_TABLE: return "core table";
+    case CM_CORE_MEMORY: return "core memory";
+    case CM_CORE_GLOBAL: return "core global";
     default: return "value type";
     }
 }
@@ -252,6 +256,9 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
         case CM_CORE_FUNC:
             ok = same_core_func(h, w);
             break;
+        case CM_CORE_TABLE: case CM_CORE_MEMORY: case CM_CORE_GLOBAL:
+            r = cm_core_extern_match(t, p.have, p.want, why, len);
+            break;
         default:   /* primitives: the same kind */
             break;
         }
@@ -264,6 +271,68 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
     if (r < 0)
         snprintf(why, len, "out of memory");
     return r;
+}
+
+/* Limits `have` within `want`: at least its minimum, a maximum when it has
+ * one, and no greater. */
+static bool limits_within(const cm_type *have, const cm_type *want)
+{
+    return have->core.min >= want->core.min &&
+           (!want->core.has_max || (have->core.has_max && have->core.max <= want->core.max));
+}
+
+int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char *why, size_t len)
+{
+    const cm_type *h = &t->nodes[have], *w = &t->nodes[want];
+    if (h->kind != w->kind) {
+        snprintf(why, len, "expected a %s, found a %s", kind_name(w->kind), kind_name(h->kind));
+        return 1;
+    }
+    switch (w->kind) {
+    case CM_CORE_GLOBAL:
+        if (h->core.type != w->core.type) {
+            snprintf(why, len, "expected global type %s, found %s", vm_valtype_name(w->core.type),
+                     vm_valtype_name(h->core.type));
+            return 1;
+        }
+        if (h->core.mutable_ != w->core.mutable_) {
+            snprintf(why, len, "mismatch in global mutability: expected %s, found %s",
+                     w->core.mutable_ ? "mutable" : "immutable", h->core.mutable_ ? "mutable" : "immutable");
+            return 1;
+        }
+        return 0;
+    case CM_CORE_TABLE:
+        if (h->core.type != w->core.type) {
+            snprintf(why, len, "expected table element type %s, found %s",
+                     vm_valtype_name(w->core.type), vm_valtype_name(h->core.type));
+            return 1;
+        }
+        if (!limits_within(h, w)) {
+            snprintf(why, len, "mismatch in table limits: expected at least %llu%s, found %llu%s",
+                     (unsigned long long)w->core.min, w->core.has_max ? " with a maximum" : "",
+                     (unsigned long long)h->core.min, h->core.has_max ? " with a maximum" : "");
+            return 1;
+        }
+        return 0;
+    case CM_CORE_MEMORY:
+        if (h->core.is64 != w->core.is64) {
+            snprintf(why, len, "mismatch in index type used for memories");
+            return 1;
+        }
+        if (h->core.shared != w->core.shared) {
+            snprintf(why, len, "mismatch in the shared flag for memories");
+            return 1;
+        }
+        if (!limits_within(h, w)) {
+            snprintf(why, len, "mismatch in memory limits: expected at least %llu pages%s, found %llu%s",
+                     (unsigned long long)w->core.min, w->core.has_max ? " with a maximum" : "",
+                     (unsigned long long)h->core.min, h->core.has_max ? " with a maximum" : "");
+            return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
 }
 
 /* ---- substitution ---- */

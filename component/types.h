@@ -57,7 +57,10 @@ typedef enum {
     CM_INSTANCE,                /* decls: exports */
     CM_CORE_FUNC,               /* core params and results */
     CM_CORE_MODULE,             /* decls: imports (with module names) then exports */
-    CM_CORE_INSTANCE            /* decls: exports */
+    CM_CORE_INSTANCE,           /* decls: exports */
+    CM_CORE_TABLE,              /* core: element type and limits */
+    CM_CORE_MEMORY,             /* core: limits */
+    CM_CORE_GLOBAL              /* core: value type and mutability */
 } cm_kind;
 
 /* The sorts of the index spaces (Binary.md `sort` and `core:sort`). */
@@ -82,7 +85,7 @@ typedef struct {
  * type. `module` is a core import's module name (NULL otherwise). The type
  * of a func/instance/component is its type node; of a type-sort decl, the
  * type it names (a fresh abstract resource for `(sub resource)`); of a core
- * table, memory or global, CM_NO_TYPE (their core types are not kept). */
+ * table, memory or global, its CM_CORE_TABLE/MEMORY/GLOBAL node. */
 typedef struct {
     const char *module;
     const char *name;
@@ -111,6 +114,14 @@ typedef struct {
     cm_decl *imports, *exports;
     uint32_t nparams, nresults;          /* core func */
     const vm_valtype *params, *results;  /* core func */
+    /* A core table, memory or global: the table's element or the global's
+     * value type, the global's mutability, the limits (a memory's in pages)
+     * and a memory's 64-bit index and shared flags. */
+    struct {
+        vm_valtype type;
+        bool mutable_, has_max, is64, shared;
+        uint64_t min, max;
+    } core;
     /* Canonical ABI facts of a value type (zero for the other kinds). */
     uint8_t flags;                       /* CM_HAS_* */
     uint8_t nflat;                       /* flattened length, at most CM_MAX_FLAT + 1 */
@@ -132,6 +143,13 @@ typedef struct {
      * import or export has named it since. vis_mark: the decoder's walks. */
     uint8_t vis;
     uint32_t vis_mark;
+    /* A resource defined in a component's body: that component scope's
+     * serial (decoder only; resource.new and resource.rep need it). */
+    uint32_t owner;
+    /* A component or instance type read from a type scope: the first node
+     * made inside it (the nodes it declares are those from here to its
+     * own; decoder only, for outer aliases). */
+    uint32_t first;
 } cm_type;
 
 enum { CM_VIS_LOCAL = 1u << 0, CM_VIS_IMPORTED = 1u << 1, CM_VIS_EXPORTED = 1u << 2 };
@@ -224,6 +242,13 @@ void cm_bindings_free(cm_bindings *b);
  * when memory runs out. No recursion (an explicit stack). */
 int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_bindings *b,
                char *why, size_t len);
+
+/* Whether a core table, memory or global of type `have` may be given where
+ * one of type `want` is expected (the core specification's import
+ * matching: the same element or value type and mutability, limits within
+ * the expected ones). 0 when it may; 1 when it may not, with what differs
+ * in why[0..len). */
+int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char *why, size_t len);
 
 /* Type-import substitution: rewrites decls[0..n)'s types so that each
  * resource bound in b (the first of a pair) becomes the resource bound to

@@ -350,21 +350,9 @@ static const struct {
     const char *text;      /* a substring of the expected message */
     const char *reason;
 } known_gaps[] = {
-    /* Instantiation: core module types keep no table, memory or global types. */
-    { "expected global type",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "expected table element type",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "mismatch in table limits",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "mismatch in memory limits",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
     /* Resources. */
     { "resource types are not the same",
       "validation of resource type identity (type-import substitution) not yet implemented" },
-    { "not a local resource", "validation of resource.rep/new/drop locality not yet implemented" },
-    { "transitively refers to resources",
-      "validation of outer aliases of component/instance types mentioning resources not yet implemented" },
     { "does not have a name in this context",
       "validation that exported types use only named resources not yet implemented" },
     /* Exported and imported types naming only exported or imported types:
