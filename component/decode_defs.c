@@ -322,6 +322,14 @@ bool cm_instance_section(cm_decoder *d)
                                               "instance: argument \"%s\" does not match the import: %s",
                                               imp->name, why);
                 }
+                /* A type imported by `eq` stands for the argument's type in
+                 * the instance's exports too. */
+                if (imp->sort == CM_SORT_TYPE && have != CM_NO_TYPE && have != imp->type &&
+                    d->types->nodes[imp->type].kind != CM_RESOURCE &&
+                    !cm_bindings_add(&bind, imp->type, have)) {
+                    cm_bindings_free(&bind);
+                    return cm_nomem(d);
+                }
             }
             /* Type-import substitution: the instance's exports name the
              * arguments' resources where the component's name its imports. */

@@ -31,6 +31,12 @@ typedef struct {
     uint32_t n, cap;
 } cm_nameset;
 
+/* A set of type ids (open addressing; CM_NO_TYPE marks an empty slot). */
+typedef struct {
+    cm_typeid *slots;
+    uint32_t n, cap;
+} cm_idset;
+
 typedef enum { CM_SCOPE_COMPONENT, CM_SCOPE_COMPONENT_TYPE, CM_SCOPE_INSTANCE_TYPE } cm_scope_kind;
 
 typedef struct {
@@ -49,6 +55,9 @@ typedef struct {
     cm_nameset resource_names, export_resources;
     struct cm_named_resource { cm_typeid node; const char *label; bool exported; } *named;
     uint32_t nnamed, named_cap;
+    /* External visibility: the local types (cm_type.vis) its imports named,
+     * and those its exports named. */
+    cm_idset vis_imported, vis_exported;
 
     /* A component scope: its definitions and where its sections end. */
     cm_component *comp;

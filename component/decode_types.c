@@ -559,10 +559,11 @@ bool cm_type_def(cm_decoder *d)
     cm_typeid id;
     if (!simple_type(d, b, at, &id))
         return false;
+    cm_kind k = d->types->nodes[id].kind;
+    if (id >= CM_NPRIMITIVES &&
+        (k == CM_RECORD || k == CM_VARIANT || k == CM_ENUM || k == CM_FLAGS || k == CM_RESOURCE))
+        d->types->nodes[id].vis = CM_VIS_LOCAL;
     if (def != NULL) {
-        cm_kind k = d->types->nodes[id].kind;
-        if (k == CM_RECORD || k == CM_VARIANT || k == CM_ENUM || k == CM_FLAGS || k == CM_RESOURCE)
-            d->types->nodes[id].vis = CM_VIS_LOCAL;
         if (k == CM_RESOURCE)
             d->types->nodes[id].owner = s->serial;
         return cm_def_define(d, def, CM_SORT_TYPE, id);
@@ -570,20 +571,63 @@ bool cm_type_def(cm_decoder *d)
     return cm_space_push(d, s, CM_SORT_TYPE, id, NULL);
 }
 
+/* ---- sets of type ids ---- */
+
+static uint32_t *idset_slot(const cm_idset *set, cm_typeid id)
+{
+    uint32_t i = (id * 2654435761u) & (set->cap - 1);
+    while (set->slots[i] != CM_NO_TYPE && set->slots[i] != id)
+        i = (i + 1) & (set->cap - 1);
+    return &set->slots[i];
+}
+
+static bool idset_has(const cm_idset *set, cm_typeid id)
+{
+    return set->cap != 0 && *idset_slot(set, id) == id;
+}
+
+/* Adds id; false when memory runs out. */
+static bool idset_add(cm_idset *set, cm_typeid id)
+{
+    if ((set->n + 1) * 2 > set->cap) {
+        if (set->cap >= (1u << 30))
+            return false;
+        cm_idset bigger = { malloc((set->cap ? set->cap * 2 : 32) * sizeof(cm_typeid)), 0,
+                            set->cap ? set->cap * 2 : 32 };
+        if (bigger.slots == NULL)
+            return false;
+        memset(bigger.slots, 0xff, bigger.cap * sizeof(cm_typeid));
+        for (uint32_t i = 0; i < set->cap; i++)
+            if (set->slots[i] != CM_NO_TYPE) {
+                *idset_slot(&bigger, set->slots[i]) = set->slots[i];
+                bigger.n++;
+            }
+        free(set->slots);
+        *set = bigger;
+    }
+    uint32_t *slot = idset_slot(set, id);
+    if (*slot != id) {
+        *slot = id;
+        set->n++;
+    }
+    return true;
+}
+
 /* External visibility (Explainer.md "External Visibility of Types"): the
- * type of a component's import (export) may use a resource, record,
- * variant, enum or flags type defined in the component only when an
- * import (an import or export) named it before. A type import or export
- * names its own type, and so does an instance or component type's type
- * import or export in it (also named for later uses): only their contents
- * are checked. Walks `root` with an
- * explicit stack; each node once per walk. Types exported by an instance
- * or component type in it are named by that export. Not checked: that an
- * export names only the new type index it introduces (the node is shared
- * with the one passed in). */
-static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort sort, size_t offset)
+ * type of an import (export) of a component or component type may use a
+ * local type (cm_type.vis: a resource, record, variant, enum or flags
+ * defined in a component's or type's body, outer aliases and aliases out
+ * of instances included) only when an import (an import or export) of
+ * that same scope named it before. A type import or export names its own
+ * type, and so do the type exports of an instance or component type in
+ * it (all of them before any other declaration is looked at); only their
+ * contents are checked. Walks `root` with an explicit stack; a named
+ * node's contents once per walk. */
+static bool check_visible(cm_decoder *d, cm_scope *s, cm_typeid root, bool import, cm_sort sort,
+                          size_t offset)
 {
     cm_types *t = d->types;
+    cm_idset *names = import ? &s->vis_imported : &s->vis_exported;
     uint32_t gen = ++d->vis_gen;
     uint32_t n = 0, cap = 0;
     cm_typeid *stack = NULL;
@@ -591,7 +635,7 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
 #define VIS_PUSH(id, named)                                                         \
     do {                                                                            \
         cm_typeid id_ = (id);                                                       \
-        if (id_ == CM_NO_TYPE || id_ >= t->count || t->nodes[id_].vis_mark == gen)   \
+        if (id_ == CM_NO_TYPE || id_ < CM_NPRIMITIVES || t->nodes[id_].vis_mark == gen) \
             break;                                                                  \
         if (!cm_grow((void **)&stack, n, &cap, sizeof *stack)) {                   \
             ok = cm_nomem(d);                                                       \
@@ -599,6 +643,8 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
         }                                                                           \
         stack[n++] = id_ * 2 + ((named) ? 1 : 0);                                   \
     } while (0)
+    if (root >= (UINT32_MAX >> 1))
+        return cm_fail_at(d, offset, VM_ERR_LIMIT, "too many types");
     VIS_PUSH(root, sort == CM_SORT_TYPE);
     while (n > 0) {
         cm_typeid id = stack[n - 1] / 2;
@@ -607,25 +653,33 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
         cm_type *ty = &t->nodes[id];
         if (ty->vis_mark == gen)
             continue;
+        if ((ty->vis & CM_VIS_LOCAL) && !named_here) {
+            if (idset_has(&s->vis_imported, id) || (!import && idset_has(&s->vis_exported, id)))
+                continue;   /* named: its contents were checked then */
+            ok = cm_fail_at(d, offset, VM_ERR_INVALID,
+                            "%s not valid to be used as %s: it uses a %s type not %s by name in "
+                            "this component before", cm_sort_name(sort), import ? "import" : "export",
+                            ty->kind == CM_RESOURCE ? "resource" : ty->kind == CM_RECORD ? "record"
+                            : ty->kind == CM_VARIANT ? "variant" : ty->kind == CM_ENUM ? "enum" : "flags",
+                            import ? "imported" : "imported or exported");
+            goto done;
+        }
         ty->vis_mark = gen;
-        if ((ty->vis & CM_VIS_LOCAL) && named_here) {
-            ty->vis |= import ? CM_VIS_IMPORTED : CM_VIS_EXPORTED;
-        } else if (ty->vis & CM_VIS_LOCAL) {
-            bool named = (ty->vis & CM_VIS_IMPORTED) || (!import && (ty->vis & CM_VIS_EXPORTED));
-            if (!named) {
-                ok = cm_fail_at(d, offset, VM_ERR_INVALID,
-                                "%s not valid to be used as %s: it uses a %s type defined in the "
-                                "component, expected one %s by name before",
-                                cm_sort_name(sort), import ? "import" : "export",
-                                ty->kind == CM_RESOURCE ? "resource" : ty->kind == CM_RECORD ? "record"
-                                : ty->kind == CM_VARIANT ? "variant" : ty->kind == CM_ENUM ? "enum" : "flags",
-                                import ? "imported" : "imported or exported");
-                goto done;
-            }
-            continue;   /* its contents were checked when it was named */
+        if ((ty->vis & CM_VIS_LOCAL) && !idset_add(names, id)) {
+            ok = cm_nomem(d);
+            goto done;
         }
         /* The types an instance or component type exports (or imports) are
-         * named by it; the declarations are walked first to last. */
+         * named by it, all before the declarations are walked (first to
+         * last). */
+        for (uint32_t i = 0; i < ty->nimports + ty->nexports; i++) {
+            cm_decl *dc = i < ty->nimports ? &ty->imports[i] : &ty->exports[i - ty->nimports];
+            if (dc->sort == CM_SORT_TYPE && dc->type != CM_NO_TYPE &&
+                (t->nodes[dc->type].vis & CM_VIS_LOCAL) && !idset_add(names, dc->type)) {
+                ok = cm_nomem(d);
+                goto done;
+            }
+        }
         for (uint32_t i = ty->nimports + ty->nexports; i-- > 0;) {
             cm_decl *dc = i < ty->nimports ? &ty->imports[i] : &ty->exports[i - ty->nimports];
             VIS_PUSH(dc->type, dc->sort == CM_SORT_TYPE);
@@ -763,6 +817,7 @@ bool cm_read_externdesc(cm_decoder *d, cm_decl *decl)
         if (sub == 0x01) {
             cm_type n = node_of(CM_RESOURCE);
             n.abstract = true;
+            n.vis = CM_VIS_LOCAL;   /* named by the declaration that makes it */
             return add(d, &n, &decl->type);
         }
         return cm_fail_at(d, at + 1, VM_ERR_MALFORMED, "expected type bound, got 0x%02x", sub);
@@ -847,10 +902,9 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
         if (used != CM_NO_TYPE && !resource_named(d, s, import, used, resource, decl->name, offset))
             return false;
     }
-    if (s->kind == CM_SCOPE_COMPONENT && decl->type != CM_NO_TYPE) {
-        if (!check_visible(d, decl->type, import, decl->sort, offset))
-            return false;
-    }
+    if (s->kind != CM_SCOPE_INSTANCE_TYPE && decl->type != CM_NO_TYPE &&
+        !check_visible(d, s, decl->type, import, decl->sort, offset))
+        return false;
     if (decl->sort == CM_SORT_TYPE && kind == CM_NAME_PLAIN &&
         d->types->nodes[decl->type].kind == CM_RESOURCE) {
         if ((!cm_nameset_add(&s->resource_names, decl->name, &nomem) && nomem) ||

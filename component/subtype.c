@@ -68,6 +68,11 @@ static bool bind(cm_bindings *b, cm_typeid want, cm_typeid have)
     return true;
 }
 
+bool cm_bindings_add(cm_bindings *b, cm_typeid want, cm_typeid have)
+{
+    return bind(b, want, have);
+}
+
 static bool same_resource(const cm_bindings *b, cm_typeid x, cm_typeid y)
 {
     if (x == y)
@@ -455,14 +460,14 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
     for (uint32_t k = 0; k < nids; k++) {
         cm_typeid id = ids[k];
         cm_type node = t->nodes[id];
-        if (node.kind == CM_RESOURCE) {
-            for (uint32_t i = 0; i < b->n; i++)
-                if (b->pairs[2 * i] == id) {
-                    m.vals[slot(&m, id) - m.keys] = b->pairs[2 * i + 1];
-                    break;
-                }
+        bool is_bound = false;
+        for (uint32_t i = 0; !is_bound && i < b->n; i++)
+            if (b->pairs[2 * i] == id) {
+                m.vals[slot(&m, id) - m.keys] = b->pairs[2 * i + 1];
+                is_bound = true;
+            }
+        if (is_bound || node.kind == CM_RESOURCE)
             continue;
-        }
         bool changed = false;
         FOR_CHILDREN(&node, c, { if (c != CM_NO_TYPE && c >= CM_NPRIMITIVES && map_get(&m, c) != c) changed = true; });
         if (!changed)

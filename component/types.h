@@ -138,9 +138,10 @@ typedef struct {
      * CM_SIZE_MAX, and its alignment; for the 2^28 validation limit. */
     uint32_t size64;
     uint8_t align64;
-    /* External visibility (decoder only; CM_VIS_*): a record, variant,
-     * enum, flags or resource defined in a component's body, and whether an
-     * import or export has named it since. vis_mark: the decoder's walks. */
+    /* External visibility (decoder only; CM_VIS_LOCAL): a record, variant,
+     * enum, flags or resource defined in a component's or type's body (or
+     * a `(sub resource)` declared there), which an import or export of the
+     * scope using it must name first. vis_mark: the decoder's walks. */
     uint8_t vis;
     uint32_t vis_mark;
     /* A resource defined in a component's body: that component scope's
@@ -152,7 +153,7 @@ typedef struct {
     uint32_t first;
 } cm_type;
 
-enum { CM_VIS_LOCAL = 1u << 0, CM_VIS_IMPORTED = 1u << 1, CM_VIS_EXPORTED = 1u << 2 };
+enum { CM_VIS_LOCAL = 1u << 0 };
 
 /* Validation limits (Explainer.md): elem_size(t, i64) of a defined value
  * type is below 2^28; value types nest at most 100 deep. */
@@ -234,6 +235,10 @@ typedef struct {
 } cm_bindings;
 
 void cm_bindings_free(cm_bindings *b);
+/* Binds a type an import names (want) to the type given for it (have):
+ * an abstract resource, or a type bound by `eq` that substitution then
+ * replaces. False when memory runs out. */
+bool cm_bindings_add(cm_bindings *b, cm_typeid want, cm_typeid have);
 
 /* Whether an item of type `have` may be given where one of type `want` is
  * expected (Subtyping.md; subtype.c). decl: a type-sort item, whose `want`
@@ -251,7 +256,7 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
 int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char *why, size_t len);
 
 /* Type-import substitution: rewrites decls[0..n)'s types so that each
- * resource bound in b (the first of a pair) becomes the resource bound to
+ * type bound in b (the first of a pair) becomes the resource bound to
  * it, making new nodes for the types that change (the others are kept).
  * 0, or -1 when memory runs out. No recursion. */
 int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n);

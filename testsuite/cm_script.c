@@ -355,17 +355,12 @@ static const struct {
       "validation of resource type identity (type-import substitution) not yet implemented" },
     { "does not have a name in this context",
       "validation that exported types use only named resources not yet implemented" },
-    /* Exported and imported types naming only exported or imported types:
-     * checked per type node (decode_types.c check_visible), so a type index
-     * an export passes in (not the new one it introduces), or one aliased
-     * out of an unexported instance, still counts as named. */
+    /* External visibility per type index: an export introduces a new type
+     * index for the type it passes, and only the new one is named (the
+     * decoder names type nodes, and the export shares the node). */
     { "not valid to be used as export",
-      "validation of external visibility of exported types: naming is tracked per type node, "
-      "not per type index (the index passed into an export, aliases out of unexported "
-      "instances) not yet implemented" },
-    { "not valid to be used as import",
-      "validation of external visibility of imported types: naming is tracked per type node, "
-      "not per type index not yet implemented" },
+      "validation of external visibility: the type index an export passes in (not the new one "
+      "it introduces) counts as named, not yet implemented" },
     /* wasmtime's own limits, not the specification's rules. */
     { "root-level component imports are not supported",
       "wasmtime implementation limit (valid per the specification)" },
