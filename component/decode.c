@@ -192,6 +192,7 @@ bool cm_type_scope_end(cm_decoder *d)
     node.exports = arena_copy(d, s->exports, s->nexports, sizeof *s->exports);
     if (node.imports == NULL || node.exports == NULL)
         return cm_nomem(d);
+    node.end = d->types->count;
     cm_typeid id = cm_type_add(d->types, &node);
     if (id == CM_NO_TYPE)
         return cm_nomem(d);
@@ -210,7 +211,8 @@ static bool component_end(cm_decoder *d)
     cm_scope *s = cm_top(d);
     cm_component *c = s->comp;
     cm_type node = { .kind = CM_COMPONENT, .elem = CM_NO_TYPE, .err = CM_NO_TYPE, .dtor = CM_NONE,
-                     .nimports = s->nimports, .nexports = s->nexports };
+                     .nimports = s->nimports, .nexports = s->nexports, .first = s->first_type,
+                     .end = d->types->count };
     node.imports = arena_copy(d, s->imports, s->nimports, sizeof *s->imports);
     node.exports = arena_copy(d, s->exports, s->nexports, sizeof *s->exports);
     c->defs = arena_copy(d, s->defs, s->ndefs, sizeof *s->defs);

@@ -341,7 +341,12 @@ bool cm_instance_section(cm_decoder *d)
             }
             if (comp->nexports)
                 memcpy(node.exports, d->types->nodes[ct].exports, comp->nexports * sizeof *node.exports);
-            int sr = cm_substitute(d->types, &bind, node.exports, node.nexports);
+            /* Each instance has resources of its own: those the component
+             * defines or declares that no import binds are new ones. */
+            int sr = cm_freshen(d->types, &bind, node.exports, node.nexports, d->types->nodes[ct].first,
+                                d->types->nodes[ct].end);
+            if (sr == 0)
+                sr = cm_substitute(d->types, &bind, node.exports, node.nexports);
             cm_bindings_free(&bind);
             if (sr < 0)
                 return cm_nomem(d);

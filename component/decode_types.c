@@ -902,6 +902,18 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
         if (used != CM_NO_TYPE && !resource_named(d, s, import, used, resource, decl->name, offset))
             return false;
     }
+    /* An imported instance (and an instance a type declares) has resources
+     * of its own: those its type declares become new ones. */
+    if (decl->sort == CM_SORT_INSTANCE && (import || s->kind != CM_SCOPE_COMPONENT)) {
+        const cm_type *it = &d->types->nodes[decl->type];
+        cm_bindings fresh = { 0 };
+        int r = cm_freshen(d->types, &fresh, decl, 1, it->first, it->end);
+        if (r == 0)
+            r = cm_substitute(d->types, &fresh, decl, 1);
+        cm_bindings_free(&fresh);
+        if (r < 0)
+            return cm_nomem(d);
+    }
     if (s->kind != CM_SCOPE_INSTANCE_TYPE && decl->type != CM_NO_TYPE &&
         !check_visible(d, s, decl->type, import, decl->sort, offset))
         return false;

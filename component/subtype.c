@@ -340,6 +340,16 @@ int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char
     }
 }
 
+/* ---- generativity ---- */
+
+static bool bound_as_want(const cm_bindings *b, cm_typeid r)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->pairs[2 * i] == r)
+            return true;
+    return false;
+}
+
 /* ---- substitution ---- */
 
 /* A map typeid -> typeid (open addressing; CM_NO_TYPE keys are empty). */
@@ -419,6 +429,49 @@ static bool push_id(cm_typeid **a, uint32_t *n, uint32_t *cap, cm_typeid x)
         for (uint32_t i_ = 0; i_ < (n)->nimports; i_++) { cm_typeid c = (n)->imports[i_].type; body } \
         for (uint32_t i_ = 0; i_ < (n)->nexports; i_++) { cm_typeid c = (n)->exports[i_].type; body } \
     } while (0)
+
+int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm_typeid first,
+               cm_typeid end)
+{
+    if (first >= end || n == 0)
+        return 0;
+    idmap seen = { 0 };
+    cm_typeid *todo = NULL;
+    uint32_t ntodo = 0, todo_cap = 0;
+    int r = 0;
+    for (uint32_t i = 0; r == 0 && i < n; i++)
+        if (decls[i].type != CM_NO_TYPE && decls[i].type >= CM_NPRIMITIVES &&
+            !push_id(&todo, &ntodo, &todo_cap, decls[i].type))
+            r = -1;
+    while (r == 0 && ntodo > 0) {
+        cm_typeid id = todo[--ntodo];
+        bool added;
+        if (!map_add(&seen, id, &added)) {
+            r = -1;
+            break;
+        }
+        if (!added)
+            continue;
+        if (t->nodes[id].kind == CM_RESOURCE) {
+            if (id >= first && id < end && !bound_as_want(b, id)) {
+                cm_type copy = t->nodes[id];
+                cm_typeid fresh = cm_type_add(t, &copy);
+                if (fresh == CM_NO_TYPE || !bind(b, id, fresh))
+                    r = -1;
+            }
+            continue;
+        }
+        const cm_type *node = &t->nodes[id];
+        FOR_CHILDREN(node, c, {
+            if (r == 0 && c != CM_NO_TYPE && c >= CM_NPRIMITIVES && !push_id(&todo, &ntodo, &todo_cap, c))
+                r = -1;
+        });
+    }
+    free(seen.keys);
+    free(seen.vals);
+    free(todo);
+    return r;
+}
 
 int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
 {

@@ -147,10 +147,10 @@ typedef struct {
     /* A resource defined in a component's body: that component scope's
      * serial (decoder only; resource.new and resource.rep need it). */
     uint32_t owner;
-    /* A component or instance type read from a type scope: the first node
-     * made inside it (the nodes it declares are those from here to its
-     * own; decoder only, for outer aliases). */
-    uint32_t first;
+    /* A component, or a component or instance type: the nodes made while
+     * it was read, [first, end) (decoder only: outer aliases, and the
+     * resources it declares, new for each instance or import). */
+    uint32_t first, end;
 } cm_type;
 
 enum { CM_VIS_LOCAL = 1u << 0 };
@@ -254,6 +254,14 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
  * the expected ones). 0 when it may; 1 when it may not, with what differs
  * in why[0..len). */
 int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char *why, size_t len);
+
+/* Generativity: binds in b each resource reachable from decls[0..n) that
+ * was made in [first, end) and is not bound yet to a new resource node (a
+ * copy), so that cm_substitute then gives each instantiation of a
+ * component, and each import of an instance type, resources of its own.
+ * 0, or -1 when memory runs out. No recursion. */
+int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm_typeid first,
+               cm_typeid end);
 
 /* Type-import substitution: rewrites decls[0..n)'s types so that each
  * type bound in b (the first of a pair) becomes the resource bound to
