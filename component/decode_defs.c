@@ -721,10 +721,32 @@ bool cm_export_section(cm_decoder *d)
                              : cm_fail_at(d, eat, VM_ERR_INVALID,
                                           "export \"%s\": the ascribed type is not a supertype of the "
                                           "item's: %s", decl.name, why);
-            /* The ascribed type is the one seen (a resource keeps its own:
-             * generativity of (sub resource) ascriptions is not modelled). */
-            if (decl.sort != CM_SORT_TYPE)
+            /* The ascribed type is the one seen. A `(sub resource)`
+             * ascription makes a resource of its own outside that stands
+             * for the item's inside. */
+            const cm_type *a = &d->types->nodes[ascribed.type];
+            if (decl.sort != CM_SORT_TYPE) {
                 decl.type = ascribed.type;
+            } else if (a->kind == CM_RESOURCE && a->abstract && ascribed.type != decl.type) {
+                cm_typeid root = cm_resource_root(d->types, decl.type);
+                d->types->nodes[ascribed.type].alias_of = root;
+                d->types->nodes[ascribed.type].own_root = true;
+                d->types->nodes[ascribed.type].owner = d->types->nodes[root].owner;
+                decl.type = ascribed.type;
+                has = 2;   /* the new index has its own node already */
+            }
+        }
+        /* The new type index an export introduces is a type of its own for
+         * external visibility (the index passed in is not named by it): a
+         * copy of a local type's node (for a resource, one standing for it). */
+        if (decl.sort == CM_SORT_TYPE && has != 2 && (d->types->nodes[decl.type].vis & CM_VIS_LOCAL)) {
+            cm_type copy = d->types->nodes[decl.type];
+            if (copy.kind == CM_RESOURCE) {
+                copy.alias_of = cm_resource_root(d->types, decl.type);
+                copy.own_root = false;
+            }
+            if ((decl.type = cm_type_add(d->types, &copy)) == CM_NO_TYPE)
+                return cm_nomem(d);
         }
         if (!cm_declare(d, cm_top(d), false, &decl, at) || !cm_def_push(d, CM_DEF_EXPORT, at, &def))
             return false;

@@ -833,15 +833,17 @@ bool cm_read_externdesc(cm_decoder *d, cm_decl *decl)
     return true;
 }
 
-/* Whether resource node `r` has the label `label` among the names a type
- * import or export of scope s gave it (an export sees only exports'). */
+/* Whether resource node `r` (or the one it stands for) has the label
+ * `label` among the names a type import or export of scope s gave it (an
+ * export sees only exports'). */
 static bool resource_named(cm_decoder *d, cm_scope *s, bool import, cm_typeid r, const char *label,
                            const char *func, size_t offset)
 {
     const char *other = NULL;
+    r = cm_resource_root(d->types, r);
     for (uint32_t i = s->nnamed; i-- > 0;) {
         const struct cm_named_resource *n = &s->named[i];
-        if (n->node != r || (!import && !n->exported))
+        if (cm_resource_root(d->types, n->node) != r || (!import && !n->exported))
             continue;
         if (strcmp(n->label, label) == 0)
             return true;

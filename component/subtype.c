@@ -73,14 +73,27 @@ bool cm_bindings_add(cm_bindings *b, cm_typeid want, cm_typeid have)
     return bind(b, want, have);
 }
 
-static bool same_resource(const cm_bindings *b, cm_typeid x, cm_typeid y)
+cm_typeid cm_resource_root(const cm_types *t, cm_typeid r)
 {
+    /* alias_of is always made a root and is older than the node: one step
+     * suffices, the loop only guards. */
+    while (r != CM_NO_TYPE && t->nodes[r].kind == CM_RESOURCE && t->nodes[r].alias_of != 0 &&
+           t->nodes[r].alias_of < r)
+        r = t->nodes[r].alias_of;
+    return r;
+}
+
+static bool same_resource(const cm_types *t, const cm_bindings *b, cm_typeid x, cm_typeid y)
+{
+    x = cm_resource_root(t, x);
+    y = cm_resource_root(t, y);
     if (x == y)
         return true;
-    for (uint32_t i = 0; i < b->n; i++)
-        if ((b->pairs[2 * i] == x && b->pairs[2 * i + 1] == y) ||
-            (b->pairs[2 * i] == y && b->pairs[2 * i + 1] == x))
+    for (uint32_t i = 0; i < b->n; i++) {
+        cm_typeid w = cm_resource_root(t, b->pairs[2 * i]), h = cm_resource_root(t, b->pairs[2 * i + 1]);
+        if ((w == x && h == y) || (w == y && h == x))
             return true;
+    }
     return false;
 }
 
@@ -200,7 +213,7 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
             } else if (p.decl && w->abstract && !bound(b, p.want) && p.have != p.want) {
                 if (!bind(b, p.want, p.have))
                     r = -1;
-            } else if (!same_resource(b, p.have, p.want)) {
+            } else if (!same_resource(t, b, p.have, p.want)) {
                 snprintf(why, len, "%s%s%sresource types are not the same", p.name ? "in \"" : "",
                          p.name ? p.name : "", p.name ? "\": " : "");
                 r = 1;
@@ -430,6 +443,37 @@ static bool push_id(cm_typeid **a, uint32_t *n, uint32_t *cap, cm_typeid x)
         for (uint32_t i_ = 0; i_ < (n)->nexports; i_++) { cm_typeid c = (n)->exports[i_].type; body } \
     } while (0)
 
+/* The resource `have` stands for after binding `want` (want's binding, or
+ * want itself), or CM_NO_TYPE when want is not bound. */
+static cm_typeid binding_of(const cm_bindings *b, cm_typeid want)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->pairs[2 * i] == want)
+            return b->pairs[2 * i + 1];
+    return CM_NO_TYPE;
+}
+
+/* Binds resource id (made in [first, end), not bound) to a new node, or,
+ * when it stands for another resource (alias_of), to what that one is
+ * bound to (a new node for it too when it is made in the range). */
+static int fresh_resource(cm_types *t, cm_bindings *b, cm_typeid id, cm_typeid first, cm_typeid end)
+{
+    cm_typeid root = t->nodes[id].own_root ? id : cm_resource_root(t, id);
+    cm_typeid to = root == id ? CM_NO_TYPE : binding_of(b, root);
+    if (to == CM_NO_TYPE && root != id && (root < first || root >= end))
+        to = root;   /* a resource from outside: it stays */
+    if (to == CM_NO_TYPE) {
+        cm_type copy = t->nodes[root];
+        copy.alias_of = 0;
+        copy.own_root = false;
+        if ((to = cm_type_add(t, &copy)) == CM_NO_TYPE)
+            return -1;
+        if (root != id && !bind(b, root, to))
+            return -1;
+    }
+    return bind(b, id, to) ? 0 : -1;
+}
+
 int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm_typeid first,
                cm_typeid end)
 {
@@ -453,12 +497,8 @@ int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm
         if (!added)
             continue;
         if (t->nodes[id].kind == CM_RESOURCE) {
-            if (id >= first && id < end && !bound_as_want(b, id)) {
-                cm_type copy = t->nodes[id];
-                cm_typeid fresh = cm_type_add(t, &copy);
-                if (fresh == CM_NO_TYPE || !bind(b, id, fresh))
-                    r = -1;
-            }
+            if (id >= first && id < end && !bound_as_want(b, id))
+                r = fresh_resource(t, b, id, first, end);
             continue;
         }
         const cm_type *node = &t->nodes[id];

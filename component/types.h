@@ -151,6 +151,12 @@ typedef struct {
      * it was read, [first, end) (decoder only: outer aliases, and the
      * resources it declares, new for each instance or import). */
     uint32_t first, end;
+    /* A resource an export's new type index (or its `(sub resource)`
+     * ascription) made for another (decoder only): the resource it stands
+     * for inside the component (alias_of, a root; 0 when none); own_root:
+     * still a resource of its own for generativity (an ascription). */
+    cm_typeid alias_of;
+    bool own_root;
 } cm_type;
 
 enum { CM_VIS_LOCAL = 1u << 0 };
@@ -225,6 +231,9 @@ bool cm_core_func_equal(const cm_types *t, cm_typeid a, cm_typeid b);
  * instance types as `instance { N exports }`. Bounded output: nesting deeper
  * than 32 prints `...`. */
 void cm_type_print(const cm_types *t, cm_typeid id, const char *const *names, FILE *out);
+
+/* The resource a resource node stands for (cm_type.alias_of), or itself. */
+cm_typeid cm_resource_root(const cm_types *t, cm_typeid r);
 
 /* Resources taken as the same while checking subtyping: pairs (an
  * abstract resource of an expected type, the resource given for it), made

@@ -351,16 +351,8 @@ static const struct {
     const char *reason;
 } known_gaps[] = {
     /* Resources. */
-    { "resource types are not the same",
-      "validation of resource type identity (type-import substitution) not yet implemented" },
     { "does not have a name in this context",
       "validation that exported types use only named resources not yet implemented" },
-    /* External visibility per type index: an export introduces a new type
-     * index for the type it passes, and only the new one is named (the
-     * decoder names type nodes, and the export shares the node). */
-    { "not valid to be used as export",
-      "validation of external visibility: the type index an export passes in (not the new one "
-      "it introduces) counts as named, not yet implemented" },
     /* wasmtime's own limits, not the specification's rules. */
     { "root-level component imports are not supported",
       "wasmtime implementation limit (valid per the specification)" },
