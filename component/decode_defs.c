@@ -184,6 +184,15 @@ static bool read_args(cm_decoder *d, bool core, bool exports, uint32_t *n, cm_ar
                 ok = cm_fail_at(d, at, VM_ERR_INVALID, "export name \"%s\": %s", a->name, why);
                 break;
             }
+            /* A bag of exports introduces no type index, so no resource
+             * has a name in it: no [constructor], [method] or [static]. */
+            if (kind == CM_NAME_CONSTRUCTOR || kind == CM_NAME_METHOD || kind == CM_NAME_STATIC) {
+                ok = cm_fail_at(d, at, VM_ERR_INVALID,
+                                "export name \"%s\": resource used in function does not have a name "
+                                "in this context (an instance of inline exports names no resource)",
+                                a->name);
+                break;
+            }
         }
         bool nomem = false;
         /* Core names are compared exactly: a prefix keeps "A" and "a" apart. */

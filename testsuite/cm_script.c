@@ -350,9 +350,6 @@ static const struct {
     const char *text;      /* a substring of the expected message */
     const char *reason;
 } known_gaps[] = {
-    /* Resources. */
-    { "does not have a name in this context",
-      "validation that exported types use only named resources not yet implemented" },
     /* wasmtime's own limits, not the specification's rules. */
     { "root-level component imports are not supported",
       "wasmtime implementation limit (valid per the specification)" },
