@@ -167,6 +167,8 @@ static void scope_free(cm_scope *s)
     cm_nameset_free(&s->resource_names);
     cm_nameset_free(&s->export_resources);
     free(s->named);
+    free(s->named_last.slots);
+    free(s->named_last.vals);
     free(s->vis_imported.slots);
     free(s->vis_exported.slots);
 }

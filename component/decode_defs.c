@@ -700,6 +700,7 @@ bool cm_export_section(cm_decoder *d)
         cm_def *def;
         uint32_t item;
         uint8_t has;
+        bool own_node = false;   /* the new type index has a node of its own */
         if (!cm_read_extern_name(d, &decl.name))
             return false;
         size_t sat = d->r.pos;
@@ -742,13 +743,13 @@ bool cm_export_section(cm_decoder *d)
                 d->types->nodes[ascribed.type].own_root = true;
                 d->types->nodes[ascribed.type].owner = d->types->nodes[root].owner;
                 decl.type = ascribed.type;
-                has = 2;   /* the new index has its own node already */
+                own_node = true;
             }
         }
         /* The new type index an export introduces is a type of its own for
          * external visibility (the index passed in is not named by it): a
          * copy of a local type's node (for a resource, one standing for it). */
-        if (decl.sort == CM_SORT_TYPE && has != 2 && (d->types->nodes[decl.type].vis & CM_VIS_LOCAL)) {
+        if (decl.sort == CM_SORT_TYPE && !own_node && (d->types->nodes[decl.type].vis & CM_VIS_LOCAL)) {
             cm_type copy = d->types->nodes[decl.type];
             if (copy.kind == CM_RESOURCE) {
                 copy.alias_of = cm_resource_root(d->types, decl.type);

@@ -34,6 +34,7 @@ typedef struct {
 /* A set of type ids (open addressing; CM_NO_TYPE marks an empty slot). */
 typedef struct {
     cm_typeid *slots;
+    uint32_t *vals;              /* a value per slot, when used as a map (or NULL) */
     uint32_t n, cap;
 } cm_idset;
 
@@ -53,8 +54,14 @@ typedef struct {
      * in named[0..nnamed). An annotated import sees both; an export only
      * what exports named (the two namespaces are disjoint). */
     cm_nameset resource_names, export_resources;
-    struct cm_named_resource { cm_typeid node; const char *label; bool exported; } *named;
+    struct cm_named_resource {
+        cm_typeid root;          /* the resource named (cm_resource_root) */
+        const char *label;
+        bool exported;
+        uint32_t prev;           /* 1 + the previous entry of the same root, or 0 */
+    } *named;
     uint32_t nnamed, named_cap;
+    cm_idset named_last;         /* root -> 1 + its last entry (in vals) */
     /* External visibility: the local types (cm_type.vis) its imports named,
      * and those its exports named. */
     cm_idset vis_imported, vis_exported;

@@ -586,23 +586,32 @@ static bool idset_has(const cm_idset *set, cm_typeid id)
     return set->cap != 0 && *idset_slot(set, id) == id;
 }
 
-/* Adds id; false when memory runs out. */
-static bool idset_add(cm_idset *set, cm_typeid id)
+/* Adds id (with value v when the set is a map); false when memory runs
+ * out. */
+static bool idset_put(cm_idset *set, cm_typeid id, bool map, uint32_t v)
 {
     if ((set->n + 1) * 2 > set->cap) {
         if (set->cap >= (1u << 30))
             return false;
-        cm_idset bigger = { malloc((set->cap ? set->cap * 2 : 32) * sizeof(cm_typeid)), 0,
-                            set->cap ? set->cap * 2 : 32 };
-        if (bigger.slots == NULL)
+        uint32_t cap = set->cap ? set->cap * 2 : 32;
+        cm_idset bigger = { malloc(cap * sizeof(cm_typeid)), map ? malloc(cap * sizeof(uint32_t)) : NULL,
+                            0, cap };
+        if (bigger.slots == NULL || (map && bigger.vals == NULL)) {
+            free(bigger.slots);
+            free(bigger.vals);
             return false;
-        memset(bigger.slots, 0xff, bigger.cap * sizeof(cm_typeid));
+        }
+        memset(bigger.slots, 0xff, cap * sizeof(cm_typeid));
         for (uint32_t i = 0; i < set->cap; i++)
             if (set->slots[i] != CM_NO_TYPE) {
-                *idset_slot(&bigger, set->slots[i]) = set->slots[i];
+                uint32_t *slot = idset_slot(&bigger, set->slots[i]);
+                *slot = set->slots[i];
+                if (map)
+                    bigger.vals[slot - bigger.slots] = set->vals[i];
                 bigger.n++;
             }
         free(set->slots);
+        free(set->vals);
         *set = bigger;
     }
     uint32_t *slot = idset_slot(set, id);
@@ -610,7 +619,23 @@ static bool idset_add(cm_idset *set, cm_typeid id)
         *slot = id;
         set->n++;
     }
+    if (map)
+        set->vals[slot - set->slots] = v;
     return true;
+}
+
+static bool idset_add(cm_idset *set, cm_typeid id)
+{
+    return idset_put(set, id, false, 0);
+}
+
+/* The value of id in a map, or 0 when it is not there. */
+static uint32_t idset_get(const cm_idset *set, cm_typeid id)
+{
+    if (set->cap == 0)
+        return 0;
+    uint32_t *slot = idset_slot(set, id);
+    return *slot == id ? set->vals[slot - set->slots] : 0;
 }
 
 /* External visibility (Explainer.md "External Visibility of Types"): the
@@ -841,9 +866,9 @@ static bool resource_named(cm_decoder *d, cm_scope *s, bool import, cm_typeid r,
 {
     const char *other = NULL;
     r = cm_resource_root(d->types, r);
-    for (uint32_t i = s->nnamed; i-- > 0;) {
-        const struct cm_named_resource *n = &s->named[i];
-        if (cm_resource_root(d->types, n->node) != r || (!import && !n->exported))
+    for (uint32_t i = idset_get(&s->named_last, r); i != 0; i = s->named[i - 1].prev) {
+        const struct cm_named_resource *n = &s->named[i - 1];
+        if (!import && !n->exported)
             continue;
         if (strcmp(n->label, label) == 0)
             return true;
@@ -925,7 +950,11 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
             (!import && !cm_nameset_add(&s->export_resources, decl->name, &nomem) && nomem) ||
             !cm_grow((void **)&s->named, s->nnamed, &s->named_cap, sizeof *s->named))
             return cm_nomem(d);
-        s->named[s->nnamed++] = (struct cm_named_resource){ decl->type, decl->name, !import };
+        cm_typeid root = cm_resource_root(d->types, decl->type);
+        s->named[s->nnamed] = (struct cm_named_resource){ root, decl->name, !import,
+                                                          idset_get(&s->named_last, root) };
+        if (!idset_put(&s->named_last, root, true, ++s->nnamed))
+            return cm_nomem(d);
     }
     if (!cm_decl_push(d, s, import, decl))
         return false;

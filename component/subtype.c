@@ -17,6 +17,12 @@
  * bindings are made as the type declarations are met, in order
  * (type-import substitution), so a later `own $r` names the given resource.
  *
+ * Resources that stand for another (cm_type.alias_of) are compared by it.
+ *
+ * Also here: cm_core_extern_match (core tables, memories, globals),
+ * cm_freshen (new resource nodes for each instance or imported instance)
+ * and cm_substitute (type-import substitution).
+ *
  * No recursion: the pairs left to compare are on an explicit stack, taken
  * depth first in declaration order (children pushed in reverse), which is
  * the order the bindings need. Touches the type arena only. */
@@ -355,13 +361,6 @@ int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char
 
 /* ---- generativity ---- */
 
-static bool bound_as_want(const cm_bindings *b, cm_typeid r)
-{
-    for (uint32_t i = 0; i < b->n; i++)
-        if (b->pairs[2 * i] == r)
-            return true;
-    return false;
-}
 
 /* ---- substitution ---- */
 
@@ -418,6 +417,31 @@ static bool map_add(idmap *m, cm_typeid k, bool *added)
     return true;
 }
 
+/* k -> v (replacing); false when memory runs out. */
+static bool map_put(idmap *m, cm_typeid k, cm_typeid v)
+{
+    bool added;
+    if (!map_add(m, k, &added))
+        return false;
+    m->vals[slot(m, k) - m->keys] = v;
+    return true;
+}
+
+/* k's value, or CM_NO_TYPE when k is not there (also in an empty map). */
+static cm_typeid map_find(idmap *m, cm_typeid k)
+{
+    return m->cap == 0 ? CM_NO_TYPE : map_get(m, k);
+}
+
+/* The bindings as a map want -> have (the first binding of each want). */
+static bool bindings_map(const cm_bindings *b, idmap *m)
+{
+    for (uint32_t i = b->n; i-- > 0;)
+        if (!map_put(m, b->pairs[2 * i], b->pairs[2 * i + 1]))
+            return false;
+    return true;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
     cm_typeid x = *(const cm_typeid *)a, y = *(const cm_typeid *)b;
@@ -443,23 +467,15 @@ static bool push_id(cm_typeid **a, uint32_t *n, uint32_t *cap, cm_typeid x)
         for (uint32_t i_ = 0; i_ < (n)->nexports; i_++) { cm_typeid c = (n)->exports[i_].type; body } \
     } while (0)
 
-/* The resource `have` stands for after binding `want` (want's binding, or
- * want itself), or CM_NO_TYPE when want is not bound. */
-static cm_typeid binding_of(const cm_bindings *b, cm_typeid want)
-{
-    for (uint32_t i = 0; i < b->n; i++)
-        if (b->pairs[2 * i] == want)
-            return b->pairs[2 * i + 1];
-    return CM_NO_TYPE;
-}
-
 /* Binds resource id (made in [first, end), not bound) to a new node, or,
  * when it stands for another resource (alias_of), to what that one is
- * bound to (a new node for it too when it is made in the range). */
-static int fresh_resource(cm_types *t, cm_bindings *b, cm_typeid id, cm_typeid first, cm_typeid end)
+ * bound to (a new node for it too when it is made in the range). wants:
+ * the bindings as a map, kept in step. */
+static int fresh_resource(cm_types *t, cm_bindings *b, idmap *wants, cm_typeid id, cm_typeid first,
+                          cm_typeid end)
 {
     cm_typeid root = t->nodes[id].own_root ? id : cm_resource_root(t, id);
-    cm_typeid to = root == id ? CM_NO_TYPE : binding_of(b, root);
+    cm_typeid to = root == id ? CM_NO_TYPE : map_find(wants, root);
     if (to == CM_NO_TYPE && root != id && (root < first || root >= end))
         to = root;   /* a resource from outside: it stays */
     if (to == CM_NO_TYPE) {
@@ -468,10 +484,10 @@ static int fresh_resource(cm_types *t, cm_bindings *b, cm_typeid id, cm_typeid f
         copy.own_root = false;
         if ((to = cm_type_add(t, &copy)) == CM_NO_TYPE)
             return -1;
-        if (root != id && !bind(b, root, to))
+        if (root != id && (!bind(b, root, to) || !map_put(wants, root, to)))
             return -1;
     }
-    return bind(b, id, to) ? 0 : -1;
+    return bind(b, id, to) && map_put(wants, id, to) ? 0 : -1;
 }
 
 int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm_typeid first,
@@ -479,10 +495,10 @@ int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm
 {
     if (first >= end || n == 0)
         return 0;
-    idmap seen = { 0 };
+    idmap seen = { 0 }, wants = { 0 };
     cm_typeid *todo = NULL;
     uint32_t ntodo = 0, todo_cap = 0;
-    int r = 0;
+    int r = bindings_map(b, &wants) ? 0 : -1;
     for (uint32_t i = 0; r == 0 && i < n; i++)
         if (decls[i].type != CM_NO_TYPE && decls[i].type >= CM_NPRIMITIVES &&
             !push_id(&todo, &ntodo, &todo_cap, decls[i].type))
@@ -497,8 +513,8 @@ int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm
         if (!added)
             continue;
         if (t->nodes[id].kind == CM_RESOURCE) {
-            if (id >= first && id < end && !bound_as_want(b, id))
-                r = fresh_resource(t, b, id, first, end);
+            if (id >= first && id < end && map_find(&wants, id) == CM_NO_TYPE)
+                r = fresh_resource(t, b, &wants, id, first, end);
             continue;
         }
         const cm_type *node = &t->nodes[id];
@@ -509,6 +525,8 @@ int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm
     }
     free(seen.keys);
     free(seen.vals);
+    free(wants.keys);
+    free(wants.vals);
     free(todo);
     return r;
 }
@@ -517,10 +535,14 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
 {
     if (b->n == 0 || n == 0)
         return 0;
-    idmap m = { 0 };
+    idmap m = { 0 }, wants = { 0 };
     cm_typeid *ids = NULL, *todo = NULL;
     uint32_t nids = 0, cap = 0, ntodo = 0, todo_cap = 0;
     int r = 0;
+    if (!bindings_map(b, &wants)) {
+        r = -1;
+        goto out;
+    }
     /* Every node reachable from the decls (an explicit stack). */
     for (uint32_t i = 0; i < n; i++)
         if (decls[i].type != CM_NO_TYPE && decls[i].type >= CM_NPRIMITIVES)
@@ -553,13 +575,10 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
     for (uint32_t k = 0; k < nids; k++) {
         cm_typeid id = ids[k];
         cm_type node = t->nodes[id];
-        bool is_bound = false;
-        for (uint32_t i = 0; !is_bound && i < b->n; i++)
-            if (b->pairs[2 * i] == id) {
-                m.vals[slot(&m, id) - m.keys] = b->pairs[2 * i + 1];
-                is_bound = true;
-            }
-        if (is_bound || node.kind == CM_RESOURCE)
+        cm_typeid to = map_find(&wants, id);
+        if (to != CM_NO_TYPE)
+            m.vals[slot(&m, id) - m.keys] = to;
+        if (to != CM_NO_TYPE || node.kind == CM_RESOURCE)
             continue;
         bool changed = false;
         FOR_CHILDREN(&node, c, { if (c != CM_NO_TYPE && c >= CM_NPRIMITIVES && map_get(&m, c) != c) changed = true; });
@@ -599,6 +618,8 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
 out:
     free(m.keys);
     free(m.vals);
+    free(wants.keys);
+    free(wants.vals);
     free(ids);
     free(todo);
     return r;

@@ -12,8 +12,11 @@
  * that reads a type therefore recurses over guest-controlled depth.
  *
  * Resource types are generative: each definition (and each import or
- * export with a `(sub resource)` bound) makes a new node, and two
- * resources are the same type only when they have the same id.
+ * export with a `(sub resource)` bound, each instantiation of a component
+ * and each import of an instance type declaring one: cm_freshen) makes a
+ * new node, and two resources are the same type only when they have the
+ * same id or stand for the same one (cm_type.alias_of: the node of an
+ * export's new type index).
  *
  * Subtyping (for instantiation arguments and export ascriptions) is
  * cm_subtype, in subtype.c.
