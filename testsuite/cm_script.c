@@ -352,34 +352,6 @@ static const struct {
     const char *text;      /* a substring of the expected message */
     const char *reason;
 } known_gaps[] = {
-    /* Instantiation: core module types keep no table, memory or global types. */
-    { "expected global type",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "expected table element type",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "mismatch in table limits",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "mismatch in memory limits",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    /* Resources. */
-    { "resource types are not the same",
-      "validation of resource type identity (type-import substitution) not yet implemented" },
-    { "not a local resource", "validation of resource.rep/new/drop locality not yet implemented" },
-    { "transitively refers to resources",
-      "validation of outer aliases of component/instance types mentioning resources not yet implemented" },
-    { "does not have a name in this context",
-      "validation that exported types use only named resources not yet implemented" },
-    /* Exported and imported types naming only exported or imported types:
-     * checked per type node (decode_types.c check_visible), so a type index
-     * an export passes in (not the new one it introduces), or one aliased
-     * out of an unexported instance, still counts as named. */
-    { "not valid to be used as export",
-      "validation of external visibility of exported types: naming is tracked per type node, "
-      "not per type index (the index passed into an export, aliases out of unexported "
-      "instances) not yet implemented" },
-    { "not valid to be used as import",
-      "validation of external visibility of imported types: naming is tracked per type node, "
-      "not per type index not yet implemented" },
     /* wasmtime's own limits, not the specification's rules. */
     { "root-level component imports are not supported",
       "wasmtime implementation limit (valid per the specification)" },

@@ -336,6 +336,54 @@ bool vm_module_export_signature(const vm_module *m, const char *name, vm_signatu
     return false;
 }
 
+/* The type of a table, memory or global into *out. */
+static bool extern_type(vm_externkind kind, const vm_tabletype *table, const vm_memtype *memory,
+                        const vm_globaltype *global, vm_externtype *out)
+{
+    const vm_limits *l = NULL;
+    *out = (vm_externtype){ 0 };
+    switch (kind) {
+    case VM_EXTERN_TABLE:
+        out->type = table->elem;
+        l = &table->limits;
+        break;
+    case VM_EXTERN_MEMORY:
+        l = &memory->limits;
+        break;
+    case VM_EXTERN_GLOBAL:
+        out->type = global->type;
+        out->mutable_ = global->mutable_;
+        return true;
+    default:
+        return false;
+    }
+    out->min = l->min;
+    out->max = l->max;
+    out->has_max = l->has_max;
+    return true;
+}
+
+bool vm_module_import_type(const vm_module *m, uint32_t i, vm_externtype *out)
+{
+    if (i >= m->nimports)
+        return false;
+    const vm_import *im = &m->imports[i];
+    return extern_type(im->kind, &im->as.table, &im->as.memory, &im->as.global, out);
+}
+
+bool vm_module_export_type(const vm_module *m, uint32_t i, vm_externtype *out)
+{
+    if (i >= m->nexports)
+        return false;
+    const vm_export *e = &m->exports[i];
+    switch (e->kind) {
+    case VM_EXTERN_TABLE: return extern_type(e->kind, &m->tables[e->index], NULL, NULL, out);
+    case VM_EXTERN_MEMORY: return extern_type(e->kind, NULL, &m->memories[e->index], NULL, out);
+    case VM_EXTERN_GLOBAL: return extern_type(e->kind, NULL, NULL, &m->global_types[e->index], out);
+    default: return false;
+    }
+}
+
 bool vm_module_import_signature(const vm_module *m, uint32_t i, vm_signature *sig)
 {
     if (i >= m->nimports || m->imports[i].kind != VM_EXTERN_FUNC)
