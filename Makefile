@@ -30,12 +30,13 @@
 # Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
 # DISPATCH=switch (the interpreter's portable switch dispatch), PROFILE=1 (count
 # every instruction run, translate no groups: for make groups-profile), CC=clang,
-# LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=0
-# (link build/wippy against the shared glibc instead of static-pie).
+# LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=1
+# (link build/wippy static-pie: needs a static libcurl, which Debian does not
+# ship with its dependencies; the default links glibc and libcurl shared).
 
 CC       ?= cc
 SANITIZE ?= 0
-STATIC   ?= 1
+STATIC   ?= 0
 SHA256_PORTABLE ?= 0
 LUA      ?= 1
 WAT2WASM ?= wat2wasm
@@ -71,6 +72,10 @@ COMPONENTS_DIR ?= ../shared/testsuite/components
 BENCH_DIR ?= ../shared/bench
 CM_DIR ?= ../shared/testsuite/component-model
 
+# libcurl (wasi:http's client: wasi/p2/http_client.c), always shared.
+CURL_CFLAGS  = $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS    = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+CPPFLAGS    += $(CURL_CFLAGS)
 YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
@@ -139,7 +144,7 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# The binary is linked static-pie (STATIC=1, the default; never with the
+# The binary was linked static-pie by default (STATIC=1; never with the
 # sanitizers, which need the dynamic loader): nothing to map and relocate at
 # start-up. libm alone, which Lua needs, costs ~0.8 MiB of resident pages in
 # a dynamic link (measured: `wasm run hello` peak RSS 2.0-2.3 -> 1.4-1.6 MiB,
@@ -149,13 +154,13 @@ $(LIB): $(LIB_OBJ)
 # leak check, which needs malloc in a shared library.
 $(WIPPY): $(BUILD)/obj/host/cli/main.o $(LIB)
 ifeq ($(STATIC),1)
-	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
 else
-	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic $(CURL_LIBS) -lpthread -lm
 endif
 
 $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
 $(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-extended-const
@@ -274,7 +279,7 @@ bench-host: setup all $(TEST_WASM)
 	$(BUILD)/bench-host $(CURDIR)/$(BUILD) $(CURDIR) $(abspath $(COMPONENTS_DIR))
 
 $(BUILD)/bench-host: bench/host_bench.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
 
 # Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
 # process from Lua, and a Lua <-> Lua message round trip.
@@ -284,7 +289,7 @@ bench-lua: setup all
 	$(BUILD)/bench-lua $(CURDIR)
 
 $(BUILD)/bench-lua: bench/lua_bench.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
 
 # The engine's fuzz target: the vm sources are compiled into it with the
 # fuzzer's instrumentation. The corpus is seeded the first time from the spec
