@@ -31,8 +31,7 @@
 # DISPATCH=switch (the interpreter's portable switch dispatch), PROFILE=1 (count
 # every instruction run, translate no groups: for make groups-profile), CC=clang,
 # LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=1
-# (link build/wippy static-pie: needs a static libcurl, which Debian does not
-# ship with its dependencies; the default links glibc and libcurl shared).
+# (link build/wippy static-pie, without wasi:http: it cannot dlopen libcurl).
 
 CC       ?= cc
 SANITIZE ?= 0
@@ -72,10 +71,13 @@ COMPONENTS_DIR ?= ../shared/testsuite/components
 BENCH_DIR ?= ../shared/bench
 CM_DIR ?= ../shared/testsuite/component-model
 
-# libcurl (wasi:http's client: wasi/p2/http_client.c), always shared.
+# libcurl (wasi:http's client, wasi/p2/http_client.c): its headers at
+# build time; the library itself is loaded with dlopen at the first request.
 CURL_CFLAGS  = $(shell pkg-config --cflags libcurl 2>/dev/null)
-CURL_LIBS    = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 CPPFLAGS    += $(CURL_CFLAGS)
+ifeq ($(STATIC),1)
+CPPFLAGS    += -DWIPPY_STATIC
+endif
 YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
@@ -148,23 +150,22 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# The binary was linked static-pie by default (STATIC=1; never with the
-# sanitizers, which need the dynamic loader): nothing to map and relocate at
-# start-up. libm alone, which Lua needs, costs ~0.8 MiB of resident pages in
-# a dynamic link (measured: `wasm run hello` peak RSS 2.0-2.3 -> 1.4-1.6 MiB,
-# start-up 2.61 -> 2.40 ms against native hello's 2.26 ms, fork and exec
-# included). STATIC=0 links glibc dynamically (libyaml and Lua stay static:
-# `wasm run hello` 1.0 -> 0.9 ms when they were made so), e.g. for valgrind's
-# leak check, which needs malloc in a shared library.
+# The binary links glibc shared (STATIC=0, the default) so that wasi:http
+# can dlopen libcurl at a process's first request (RATIONALE.md): `wasm run
+# hello` 2.2 ms user+system and 3.0 MiB peak RSS, against 1.8 ms and 2.3
+# MiB static-pie and 7.1 ms and 9.3 MiB with -lcurl linked. libyaml and Lua
+# stay static. STATIC=1 links static-pie (nothing to map and relocate at
+# start-up), without wasi:http; never with the sanitizers, which need the
+# dynamic loader. valgrind's leak check needs the shared malloc of STATIC=0.
 $(WIPPY): $(BUILD)/obj/host/cli/main.o $(LIB)
 ifeq ($(STATIC),1)
-	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 else
-	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic $(CURL_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -ldl -lpthread -lm
 endif
 
 $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_P2_WASM) $(TEST_NATIVE)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
 $(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-extended-const
@@ -187,6 +188,7 @@ $(BUILD)/tests/component/%.wasm: tests/component/%.wat node_modules/.package-loc
 # packages come from WASI_P2_WIT (tools/component_from_core.mjs: jco's
 # componentEmbed + componentNew).
 P2_WORLD = command
+$(BUILD)/tests/wasi_p2/http_client.component.wasm: P2_WORLD = http-client
 $(BUILD)/tests/wasi_p2/%.core.wasm: tests/wasi_p2/%.c tests/wasi_p2/guest_p2.h
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -O2 -nostdlib -Wall -Wextra -Werror -Wl,--no-entry -Wl,--export-dynamic -o $@ $<
@@ -296,7 +298,7 @@ bench-host: setup all $(TEST_WASM)
 	$(BUILD)/bench-host $(CURDIR)/$(BUILD) $(CURDIR) $(abspath $(COMPONENTS_DIR))
 
 $(BUILD)/bench-host: bench/host_bench.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 
 # Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
 # process from Lua, and a Lua <-> Lua message round trip.
@@ -306,7 +308,7 @@ bench-lua: setup all
 	$(BUILD)/bench-lua $(CURDIR)
 
 $(BUILD)/bench-lua: bench/lua_bench.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) $(CURL_LIBS) -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 
 # The engine's fuzz target: the vm sources are compiled into it with the
 # fuzzer's instrumentation. The corpus is seeded the first time from the spec

@@ -95,10 +95,10 @@ static void parse_imports(cfg_registry *r, entry_rec *e, const field_ctx *fc, cf
 void cfg_check_component_imports(cfg_registry *r, entry_rec *e)
 {
     const cfg_wasm *w = &e->pub.as.wasm;
-    /* Wippy's rule: a version above 1 in the header is a component */
-    if (w->bytes == NULL || w->size < 8 ||
-        ((uint32_t)w->bytes[4] | (uint32_t)w->bytes[5] << 8 | (uint32_t)w->bytes[6] << 16 |
-         (uint32_t)w->bytes[7] << 24) > 1)
+    /* Wippy's rule: "\0asm" and a version above 1 is a component; the rest is not */
+    if (w->bytes == NULL || (w->size >= 8 && memcmp(w->bytes, "\0asm", 4) == 0 &&
+                             ((uint32_t)w->bytes[4] | (uint32_t)w->bytes[5] << 8 |
+                              (uint32_t)w->bytes[6] << 16 | (uint32_t)w->bytes[7] << 24) > 1))
         return;
     const cfg_node *list = cfg_map_get(e->pub.data, "imports");
     for (size_t i = 0; list != NULL && list->type == CFG_NODE_SEQ && i < list->count; i++) {

@@ -19,9 +19,14 @@
  * guest's write or read unpauses it. Response headers arrive through the
  * header callback (at most max_header_bytes), trailers too.
  *
+ * libcurl is loaded with dlopen at the first request (CURL_SONAME), so
+ * the binary does not map it at start-up.
+ *
  * Touches wasi/p2's rep table only through the xfer's reference count. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,12 +47,67 @@ struct wasi_p2_http {
     wasi_p2_xfer *xfers;   /* running transfers */
 };
 
+/* libcurl, loaded on first use (dlopen): a process that makes no request
+ * does not map it and the dozens of libraries it needs. Set once, then
+ * only read. */
+static struct {
+    CURLcode (*global_init)(long);
+    CURLM *(*multi_init)(void);
+    CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
+    CURLMcode (*multi_cleanup)(CURLM *);
+    CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_socket_action)(CURLM *, curl_socket_t, int, int *);
+    CURLMsg *(*multi_info_read)(CURLM *, int *);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    void (*easy_cleanup)(CURL *);
+    CURLcode (*easy_pause)(CURL *, int);
+    const char *(*easy_strerror)(CURLcode);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+} C;
+
+#define SYM(f) { "curl_" #f, offsetof(__typeof__(C), f) }
+static const struct { const char *name; size_t at; } syms[] = {
+    SYM(global_init), SYM(multi_init), SYM(multi_setopt), SYM(multi_cleanup),
+    SYM(multi_add_handle), SYM(multi_remove_handle), SYM(multi_socket_action),
+    SYM(multi_info_read), SYM(easy_init), SYM(easy_setopt), SYM(easy_getinfo),
+    SYM(easy_cleanup), SYM(easy_pause), SYM(easy_strerror), SYM(slist_append),
+    SYM(slist_free_all),
+};
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static bool curl_ok;
+static char curl_error[256];   /* why libcurl is not there; "" when it is */
 
 static void curl_init(void)
 {
-    curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+#ifdef WIPPY_STATIC
+    snprintf(curl_error, sizeof curl_error, "a static-pie build cannot load %s", CURL_SONAME);
+#else
+    void *lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL) {
+        snprintf(curl_error, sizeof curl_error, "cannot load %s: %s", CURL_SONAME, dlerror());
+        return;
+    }
+    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+        void *f = dlsym(lib, syms[i].name);
+        if (f == NULL) {
+            snprintf(curl_error, sizeof curl_error, "%s has no %s", CURL_SONAME, syms[i].name);
+            return;
+        }
+        memcpy((char *)&C + syms[i].at, &f, sizeof f);
+    }
+    if (C.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        snprintf(curl_error, sizeof curl_error, "curl_global_init failed");
+#endif
+}
+
+const char *wasi_p2_http_unavailable(void)
+{
+    pthread_once(&curl_once, curl_init);
+    return curl_error[0] ? curl_error : NULL;
 }
 
 static const wasi_p2_http_limits defaults = { 32, 65536, 1u << 20, 65536 };
@@ -90,7 +150,7 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *user, void *so
     return 0;
 }
 
-/* CURLMOPT_TIMERFUNCTION: call curl_multi_socket_action(TIMEOUT) in ms (-1: never). */
+/* CURLMOPT_TIMERFUNCTION: call C.multi_socket_action(TIMEOUT) in ms (-1: never). */
 static int on_timer(CURLM *multi, long ms, void *user)
 {
     (void)multi;
@@ -104,19 +164,18 @@ wasi_p2_http *wasi_p2_http_get(wasi_p2 *w)
 {
     if (w->http != NULL)
         return w->http;
-    pthread_once(&curl_once, curl_init);
-    if (!curl_ok)
+    if (wasi_p2_http_unavailable() != NULL)
         return NULL;
     wasi_p2_http *h = calloc(1, sizeof *h);
-    if (h == NULL || (h->multi = curl_multi_init()) == NULL) {
+    if (h == NULL || (h->multi = C.multi_init()) == NULL) {
         free(h);
         return NULL;
     }
     h->lim = defaults;
-    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+    C.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    C.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+    C.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    C.multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
     w->http = h;
     return h;
 }
@@ -141,7 +200,7 @@ void wasi_p2_http_free(wasi_p2_http *h)
         return;
     while (h->xfers != NULL)   /* reps the world could not free yet: none, normally */
         wasi_p2_xfer_fail(h->xfers, wasi_p2_http_error(HE_INTERNAL));
-    curl_multi_cleanup(h->multi);
+    C.multi_cleanup(h->multi);
     free(h->socks);
     free(h);
 }
@@ -164,8 +223,8 @@ static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
 {
     long oserr = 0;
     curl_off_t connect = 0;
-    curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &oserr);
-    curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connect);
+    C.easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &oserr);
+    C.easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connect);
     wasi_p2_http_err e = { .tag = HE_INTERNAL };
     switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY:
@@ -210,7 +269,7 @@ static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
         e.tag = HE_RESP_CONTENT_CODING;
         break;
     default: {
-        const char *t = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+        const char *t = x->errbuf[0] ? x->errbuf : C.easy_strerror(rc);
         e.text = strdup(t);
         break;
     }
@@ -245,7 +304,7 @@ static void detach(wasi_p2_xfer *x)
 {
     if (!x->running)
         return;
-    curl_multi_remove_handle(x->h->multi, x->easy);
+    C.multi_remove_handle(x->h->multi, x->easy);
     x->running = false;
     x->h->running--;
     if (x->prev != NULL)
@@ -264,9 +323,9 @@ void wasi_p2_xfer_unref(void *obj)
         return;
     detach(x);   /* the guest let go of everything: the transfer is aborted */
     if (x->easy != NULL)
-        curl_easy_cleanup(x->easy);
-    curl_slist_free_all(x->slist);
-    curl_slist_free_all(x->trailer_slist);
+        C.easy_cleanup(x->easy);
+    C.slist_free_all(x->slist);
+    C.slist_free_all(x->trailer_slist);
     wasi_p2_fields_free(x->req_headers);
     wasi_p2_fields_free(x->resp_headers);
     wasi_p2_fields_free(x->trailers);
@@ -325,7 +384,7 @@ static int on_trailers(struct curl_slist **list, void *user)
         if (line == NULL)
             return CURL_TRAILERFUNC_ABORT;
         snprintf(line, n, "%s: %.*s", f->name, (int)f->len, (const char *)f->value);
-        struct curl_slist *l = curl_slist_append(*list, line);
+        struct curl_slist *l = C.slist_append(*list, line);
         free(line);
         if (l == NULL)
             return CURL_TRAILERFUNC_ABORT;
@@ -363,7 +422,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *user)
     }
     if (len == 0) {
         long status = 0;
-        curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+        C.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
         if (!x->headers_done && status >= 200) {
             x->headers_done = true;
             x->status = (uint16_t)status;
@@ -428,11 +487,11 @@ static bool set_headers(wasi_p2_xfer *x)
 {
     struct curl_slist *l = NULL;
     /* curl's own: no Expect: 100-continue wait, no Accept unless the guest's */
-    if ((l = curl_slist_append(l, "Expect:")) == NULL)
+    if ((l = C.slist_append(l, "Expect:")) == NULL)
         return false;
     x->slist = l;
     if (wasi_p2_fields_find(x->req_headers, "accept") == NULL &&
-        (l = curl_slist_append(x->slist, "Accept:")) == NULL)
+        (l = C.slist_append(x->slist, "Accept:")) == NULL)
         return false;
     for (size_t i = 0; x->req_headers != NULL && i < x->req_headers->n; i++) {
         const wasi_p2_field *f = &x->req_headers->items[i];
@@ -444,12 +503,12 @@ static bool set_headers(wasi_p2_xfer *x)
             snprintf(line, n, "%s;", f->name);
         else
             snprintf(line, n, "%s: %.*s", f->name, (int)f->len, (const char *)f->value);
-        l = curl_slist_append(x->slist, line);
+        l = C.slist_append(x->slist, line);
         free(line);
         if (l == NULL)
             return false;
     }
-    return curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->slist) == CURLE_OK;
+    return C.easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->slist) == CURLE_OK;
 }
 
 bool wasi_p2_xfer_start(wasi_p2_xfer *x)
@@ -459,45 +518,46 @@ bool wasi_p2_xfer_start(wasi_p2_xfer *x)
         x->err = wasi_p2_http_error(HE_CONN_LIMIT);
         return false;
     }
-    if ((x->easy = curl_easy_init()) == NULL) {
+    if ((x->easy = C.easy_init()) == NULL) {
         x->err = wasi_p2_http_error(HE_INTERNAL);
         return false;
     }
     CURL *e = x->easy;
-    bool ok = curl_easy_setopt(e, CURLOPT_URL, x->url) == CURLE_OK;
+    bool ok = C.easy_setopt(e, CURLOPT_URL, x->url) == CURLE_OK;
     if (!ok) {
         x->err = wasi_p2_http_error(HE_REQ_URI_INVALID);
         return false;
     }
-    curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-    curl_easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 1L);
+    C.easy_setopt(e, CURLOPT_PRIVATE, x);
+    C.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    C.easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+    C.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    C.easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    C.easy_setopt(e, CURLOPT_HEADERDATA, x);
+    C.easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+    C.easy_setopt(e, CURLOPT_WRITEDATA, x);
+    C.easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 1L);
     if (x->connect_ns > 0)
-        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+        C.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                          (long)(x->connect_ns / MS > 0 ? x->connect_ns / MS : 1));
     if (strcmp(x->method, "GET") == 0 && !x->body_made)
-        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        C.easy_setopt(e, CURLOPT_HTTPGET, 1L);
     else if (strcmp(x->method, "HEAD") == 0)
-        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        C.easy_setopt(e, CURLOPT_NOBODY, 1L);
     else
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+        C.easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
     if (x->body_made && strcmp(x->method, "HEAD") != 0) {
         curl_off_t size = x->has_clen ? (curl_off_t)x->clen
-                        : x->sfinished ? (curl_off_t)x->slen : -1;   /* -1: chunked */
-        curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, size);
-        curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(e, CURLOPT_READDATA, x);
-        curl_easy_setopt(e, CURLOPT_TRAILERFUNCTION, on_trailers);
-        curl_easy_setopt(e, CURLOPT_TRAILERDATA, x);
+                        : x->sfinished && x->send_trailers == NULL ? (curl_off_t)x->slen
+                        : -1;   /* -1: chunked (trailers need it) */
+        C.easy_setopt(e, CURLOPT_UPLOAD, 1L);
+        C.easy_setopt(e, CURLOPT_INFILESIZE_LARGE, size);
+        C.easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+        C.easy_setopt(e, CURLOPT_READDATA, x);
+        C.easy_setopt(e, CURLOPT_TRAILERFUNCTION, on_trailers);
+        C.easy_setopt(e, CURLOPT_TRAILERDATA, x);
     }
-    if (!set_headers(x) || curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+    if (!set_headers(x) || C.multi_add_handle(h->multi, e) != CURLM_OK) {
         x->err = wasi_p2_http_error(HE_INTERNAL);
         return false;
     }
@@ -523,7 +583,7 @@ void wasi_p2_xfer_unpause(wasi_p2_xfer *x)
         x->recv_paused = false;
     if (send)
         x->send_paused = false;
-    curl_easy_pause(x->easy, (x->recv_paused ? CURLPAUSE_RECV : 0) |
+    C.easy_pause(x->easy, (x->recv_paused ? CURLPAUSE_RECV : 0) |
                              (x->send_paused ? CURLPAUSE_SEND : 0));
 }
 
@@ -556,19 +616,19 @@ void wasi_p2_http_drive(wasi_p2_http *h)
             int ev = (fds[i].revents & POLLIN ? CURL_CSELECT_IN : 0) |
                      (fds[i].revents & POLLOUT ? CURL_CSELECT_OUT : 0) |
                      (fds[i].revents & (POLLERR | POLLHUP | POLLNVAL) ? CURL_CSELECT_ERR : 0);
-            curl_multi_socket_action(h->multi, fds[i].fd, ev, &still);
+            C.multi_socket_action(h->multi, fds[i].fd, ev, &still);
         }
     free(fds);
     if (h->has_timer && wasi_p2_now_ns() >= h->timer_at) {
         h->has_timer = false;
-        curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &still);
+        C.multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &still);
     }
     CURLMsg *m;
-    while ((m = curl_multi_info_read(h->multi, &still)) != NULL) {
+    while ((m = C.multi_info_read(h->multi, &still)) != NULL) {
         if (m->msg != CURLMSG_DONE)
             continue;
         wasi_p2_xfer *x = NULL;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        C.easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
         CURLcode rc = m->data.result;
         if (x == NULL)
             continue;
@@ -587,7 +647,7 @@ void wasi_p2_http_drive(wasi_p2_http *h)
         next = x->next;
         if (x->connected_at == 0) {
             curl_off_t t = 0;
-            curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &t);
+            C.easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &t);
             if (t > 0)
                 x->connected_at = now;
         }

@@ -17,7 +17,10 @@
 #ifndef WIPPY_WASI_P2_HTTP_INTERNAL_H
 #define WIPPY_WASI_P2_HTTP_INTERNAL_H
 
+#define CURL_DISABLE_TYPECHECK   /* curl's functions are called through pointers (dlopen) */
 #include <curl/curl.h>
+
+#define CURL_SONAME "libcurl.so.4"
 
 #include "wasi/p2/internal.h"
 
@@ -118,7 +121,10 @@ void *wasi_p2_obj_take(wasi_p2 *w, const host_value *own, const wasi_p2_ops *ops
 bool wasi_p2_http_result(host_value *out, bool ok, host_value v, char *err, size_t errlen);
 
 /* the client (http_client.c) */
-wasi_p2_http *wasi_p2_http_get(wasi_p2 *w);   /* made when first needed; NULL: out of memory */
+/* Made when first needed; NULL: out of memory, or libcurl missing. */
+wasi_p2_http *wasi_p2_http_get(wasi_p2 *w);
+/* Why wasi:http cannot work here (libcurl not loadable), or NULL. */
+const char *wasi_p2_http_unavailable(void);
 const wasi_p2_http_limits *wasi_p2_http_lim(const wasi_p2_http *h);
 wasi_p2_xfer *wasi_p2_xfer_new(wasi_p2_http *h);
 void wasi_p2_xfer_ref(void *x);

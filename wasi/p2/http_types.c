@@ -315,8 +315,13 @@ static bool request_new(void *user, const host_value *args, size_t nargs, host_v
     (void)nargs;
     wasi_p2 *w = user;
     wasi_p2_http *h = wasi_p2_http_get(w);
-    if (h == NULL)
-        return oom(err, errlen);
+    if (h == NULL) {
+        const char *why = wasi_p2_http_unavailable();
+        if (why == NULL)
+            return oom(err, errlen);
+        snprintf(err, errlen, "wasi:http: %s", why);
+        return false;
+    }
     wasi_p2_fields *f = wasi_p2_obj_take(w, &args[0], &wasi_p2_fields_ops, err, errlen);
     if (f == NULL)
         return false;
