@@ -298,6 +298,7 @@ static void *accept_loop(void *arg)
 
 static void server_start(server *s)
 {
+    setenv("no_proxy", "127.0.0.1", 1);   /* loopback even when a proxy is set */
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
     s->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -419,6 +420,27 @@ START_TEST(http_errors)
 }
 END_TEST
 
+/* `wippy wasm call` has no event loop: the same calls wait in place. */
+START_TEST(http_wasm_call_waits_in_place)
+{
+    server s;
+    server_start(&s);
+    char port[8];
+    snprintf(port, sizeof port, "%u", s.port);
+    test_run_result r = test_run_wippy((const char *[]){ "wasm", "call", TEST_BUILD_DIR "/tests/" GUEST,
+                                                         "fetch", "\"get\"", port, NULL });
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "\"200 x-reply=42 body=x-test=42 immutable\"\n");
+    test_run_done(&r);
+    r = test_run_wippy((const char *[]){ "wasm", "call", TEST_BUILD_DIR "/tests/" GUEST, "fetch",
+                                         "\"large\"", port, NULL });
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "\"200 5000000 bytes ok\"\n");
+    test_run_done(&r);
+    server_stop(&s);
+}
+END_TEST
+
 /* Many processes, each parked on its own request to a server that answers
  * after 100 ms: together about one round trip, not 50. */
 START_TEST(http_many_processes)
@@ -496,6 +518,7 @@ Suite *wasi_p2_http_suite(void)
     tcase_add_test(tc, http_post_streamed_body);
     tcase_add_test(tc, http_large_response_in_chunks);
     tcase_add_test(tc, http_errors);
+    tcase_add_test(tc, http_wasm_call_waits_in_place);
     tcase_add_test(tc, http_many_processes);
     tcase_add_test(tc, http_killed_in_flight);
     suite_add_tcase(s, tc);

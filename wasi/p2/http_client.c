@@ -43,7 +43,7 @@ struct wasi_p2_http {
     size_t nsocks, capsocks;
     bool has_timer;
     uint64_t timer_at;
-    uint32_t running;
+    uint32_t running, alive;
     wasi_p2_xfer *xfers;   /* running transfers */
 };
 
@@ -281,7 +281,7 @@ static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
 
 wasi_p2_xfer *wasi_p2_xfer_new(wasi_p2_http *h)
 {
-    wasi_p2_xfer *x = calloc(1, sizeof *x);
+    wasi_p2_xfer *x = h->alive < WASI_HTTP_MAX_ALIVE ? calloc(1, sizeof *x) : NULL;
     if (x == NULL)
         return NULL;
     x->refs = 1;
@@ -291,6 +291,7 @@ wasi_p2_xfer *wasi_p2_xfer_new(wasi_p2_http *h)
         free(x);
         return NULL;
     }
+    h->alive++;
     return x;
 }
 
@@ -322,6 +323,7 @@ void wasi_p2_xfer_unref(void *obj)
     if (--x->refs > 0)
         return;
     detach(x);   /* the guest let go of everything: the transfer is aborted */
+    x->h->alive--;
     if (x->easy != NULL)
         C.easy_cleanup(x->easy);
     C.slist_free_all(x->slist);

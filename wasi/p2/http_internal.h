@@ -25,6 +25,7 @@
 #include "wasi/p2/internal.h"
 
 #define WASI_HTTP_MAX_FIELDS 1024u   /* entries of one fields */
+#define WASI_HTTP_MAX_ALIVE 1024u    /* requests of one world alive at once (made, not dropped) */
 
 /* One header: a lower-case name, a value of any bytes but CR, LF, NUL. */
 typedef struct {
@@ -126,6 +127,8 @@ wasi_p2_http *wasi_p2_http_get(wasi_p2 *w);
 /* Why wasi:http cannot work here (libcurl not loadable), or NULL. */
 const char *wasi_p2_http_unavailable(void);
 const wasi_p2_http_limits *wasi_p2_http_lim(const wasi_p2_http *h);
+/* A new request (one reference); NULL when out of memory or
+ * WASI_HTTP_MAX_ALIVE are alive. */
 wasi_p2_xfer *wasi_p2_xfer_new(wasi_p2_http *h);
 void wasi_p2_xfer_ref(void *x);
 void wasi_p2_xfer_unref(void *x);

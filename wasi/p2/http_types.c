@@ -328,7 +328,9 @@ static bool request_new(void *user, const host_value *args, size_t nargs, host_v
     wasi_p2_xfer *x = wasi_p2_xfer_new(h);
     if (x == NULL) {
         wasi_p2_fields_free(f);
-        return oom(err, errlen);
+        snprintf(err, errlen, "wasi:http: out of memory, or more than %u requests alive",
+                 WASI_HTTP_MAX_ALIVE);
+        return false;
     }
     f->immutable = true;
     x->req_headers = f;
@@ -776,8 +778,11 @@ static bool future_get(void *user, const host_value *args, size_t nargs, host_va
         return true;
     }
     x->future_taken = true;
-    if (!x->headers_done)
-        return some_ok(result, false, wasi_p2_http_err_value(&x->err), err, errlen);
+    if (!x->headers_done) {   /* failed, or ended without a final response */
+        wasi_p2_http_err none = wasi_p2_http_error(HE_RESP_INCOMPLETE);
+        return some_ok(result, false, wasi_p2_http_err_value(x->failed ? &x->err : &none), err,
+                       errlen);
+    }
     host_value h;
     if (!xfer_rep(user, x, WASI_P2_OBJECT, &response_ops, &h, err, errlen))
         return false;
