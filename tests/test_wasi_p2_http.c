@@ -7,18 +7,24 @@
  *   GET  /large    200, 5,000,000 bytes, byte i = i % 251, in 64 KiB writes
  *   GET  /delay    200 "ok" after 100 ms
  *   GET  /slow     200 "late" after 2 s (sooner when the client goes)
+ *   GET  /cut      Content-Length: 100, 10 bytes, closed
+ *   GET  /redirect 302 to /headers, body "moved"
+ *   GET  /big-headers  80 headers of 1100 bytes (over the 64 KiB limit)
  *   POST /echo     200 "got N bytes sum S" of the body (Content-Length or chunked)
  *   POST /trailers 200 chunked "n=N x-sum=<its x-sum trailer>", trailer x-done: yes
  *
  * As component processes (`imports: [wasi:http, wasi:io, wasi:poll]`), so
- * every wait parks the process in the event loop: GET with headers checked,
- * POST with a body streamed after handle(), Content-Length overrun, a large
- * body read in chunks, trailers both ways, a refused port, the first-byte timeout, forbidden
- * headers, a second get of a future; 50 processes on 2 workers against
- * /delay (the wall time printed, not asserted); max_execution_ms and
- * terminate while a request is in flight. Through `wippy wasm call` (no
- * loop: waits in place): GET. Without the wasi:http group the import is
- * unresolved; on a core module the group is a configuration error. */
+ * every wait parks the process in the event loop: GET with headers
+ * checked, POST with a body streamed after handle(), Content-Length
+ * overrun, a large body read in chunks, trailers both ways, a refused
+ * port, the first-byte timeout, forbidden headers, a second get of a
+ * future, a body cut short, a redirect (not followed), a header section
+ * over the limit; 50 processes on 2 workers against /delay (the wall time
+ * printed, not asserted); max_execution_ms and terminate while a request
+ * is in flight. Through `wippy wasm call` (no loop: waits in place): GET
+ * and the large body. Without the wasi:http group the imports are
+ * unresolved (on a core module the group is a configuration error:
+ * tests/config/cases/wasm-http-core.yaml). */
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
@@ -70,14 +76,19 @@ static bool send_all(int fd, const void *p, size_t n)
     return true;
 }
 
-static void reply(int fd, const char *extra, const char *body)
+static void reply_status(int fd, const char *status, const char *extra, const char *body)
 {
     char head[512];
     int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
-                     strlen(body), extra);
+                     "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
+                     status, strlen(body), extra);
     if (send_all(fd, head, (size_t)n))
         send_all(fd, body, strlen(body));
+}
+
+static void reply(int fd, const char *extra, const char *body)
+{
+    reply_status(fd, "200 OK", extra, body);
 }
 
 /* The value of header name (lower-case) in the request head, or "". */
@@ -237,6 +248,21 @@ static void *serve_conn(void *arg)
             ok = send_all(c->fd, pattern + at % 251, k);
             at += k;
         }
+    } else if (strcmp(path, "/cut") == 0) {
+        const char *cut = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+        send_all(c->fd, cut, strlen(cut));
+    } else if (strcmp(path, "/redirect") == 0) {
+        reply_status(c->fd, "302 Found", "Location: /headers\r\n", "moved");
+    } else if (strcmp(path, "/big-headers") == 0) {
+        char line[1100];
+        bool ok = send_all(c->fd, "HTTP/1.1 200 OK\r\n", strlen("HTTP/1.1 200 OK\r\n"));
+        memset(line, 'v', sizeof line);
+        memcpy(line, "x-big: ", 7);
+        memcpy(line + sizeof line - 2, "\r\n", 2);
+        for (int i = 0; ok && i < 80; i++)
+            ok = send_all(c->fd, line, sizeof line);
+        if (ok)
+            send_all(c->fd, "Content-Length: 0\r\n\r\n", strlen("Content-Length: 0\r\n\r\n"));
     } else if (strcmp(path, "/delay") == 0) {
         usleep(100000);
         reply(c->fd, "", "ok");
@@ -252,7 +278,7 @@ static void *serve_conn(void *arg)
     } else if (strcmp(method, "POST") == 0 && strcmp(path, "/echo") == 0) {
         echo(r, head);
     } else {
-        send_all(c->fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 66);
+        reply_status(c->fd, "404 Not Found", "", "");
     }
 done:
     shutdown(c->fd, SHUT_WR);
@@ -416,7 +442,25 @@ START_TEST(http_errors)
     ck_assert_int_lt(hp_now_ms() - t0, 1900);   /* the 200 ms timeout, not the 2 s answer */
     run_one("forbidden", s.port, "forbidden forbidden invalid-syntax ok forbidden set-ok 2");
     run_one("twice", s.port, "first=response second=err");
+    run_one("cut", s.port, "200 0123456789error HTTP-response-incomplete");
+    run_one("redirect", s.port, "302 moved");
+    run_one("big-headers", s.port, "error HTTP-response-header-section-size");
     server_stop(&s);
+}
+END_TEST
+
+START_TEST(http_needs_its_group)
+{
+    hp_project p;
+    hp_open(&p, 1, 0, hp_entry("http", GUEST, "fetch", "    imports: [wasi:io, wasi:poll]\n"), NULL);
+    host_pid pid = spawn_fetch(&p, "get", 1);
+    host_event ev = hp_next(&p, 5000);
+    ck_assert_uint_eq(ev.from, pid);
+    ck_assert_ptr_nonnull(ev.error);
+    ck_assert_msg(strstr(ev.error, "unresolved host import \"wasi:http/types@0.2.3#") != NULL, "%s",
+                  ev.error);
+    host_event_free(&ev);
+    hp_close(&p);
 }
 END_TEST
 
@@ -519,6 +563,7 @@ Suite *wasi_p2_http_suite(void)
     tcase_add_test(tc, http_large_response_in_chunks);
     tcase_add_test(tc, http_errors);
     tcase_add_test(tc, http_wasm_call_waits_in_place);
+    tcase_add_test(tc, http_needs_its_group);
     tcase_add_test(tc, http_many_processes);
     tcase_add_test(tc, http_killed_in_flight);
     suite_add_tcase(s, tc);

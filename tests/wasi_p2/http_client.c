@@ -14,6 +14,11 @@
  *              byte checked; → "200 5000000 bytes ok"
  *   delay      GET /delay (the server answers after 100 ms) → "200 ok"
  *   refused    a port nobody listens on → "error connection-refused"
+ *   cut        GET /cut: the server closes mid-body → "200 0123456789error
+ *              HTTP-response-incomplete" (the stream's error, http-error-code)
+ *   redirect   GET /redirect: a 302 returned as it is → "302 moved"
+ *   big-headers GET /big-headers: 80 KiB of headers → "error
+ *              HTTP-response-header-section-size"
  *   slow       GET /slow with first-byte-timeout 200 ms → "error
  *              connection-read-timeout"
  *   hang       GET /slow without a timeout (the test ends the process)
@@ -512,6 +517,12 @@ str *fetch(const char *scenario, uint32_t len, uint32_t port)
         simple_get("/large", -1, true);
     else if (p2_streq(scenario, len, "delay") || p2_streq(scenario, len, "refused"))
         simple_get("/delay", -1, false);
+    else if (p2_streq(scenario, len, "cut"))
+        simple_get("/cut", -1, false);
+    else if (p2_streq(scenario, len, "redirect"))
+        simple_get("/redirect", -1, false);
+    else if (p2_streq(scenario, len, "big-headers"))
+        simple_get("/big-headers", -1, false);
     else if (p2_streq(scenario, len, "slow")) {
         int32_t o = options_new();
         options_set_first_byte(o, 1, 200000000ull);
