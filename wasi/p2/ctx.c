@@ -146,7 +146,7 @@ wasi_p2 *wasi_p2_new(unsigned caps)
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
                  wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nhttp_defs +
-                 wasi_p2_nhttp_field_defs;
+                 wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -159,7 +159,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
         !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs) ||
         !add_defs(w, wasi_p2_http_defs, wasi_p2_nhttp_defs) ||
-        !add_defs(w, wasi_p2_http_field_defs, wasi_p2_nhttp_field_defs)) {
+        !add_defs(w, wasi_p2_http_field_defs, wasi_p2_nhttp_field_defs) ||
+        !add_defs(w, wasi_p2_http_response_defs, wasi_p2_nhttp_response_defs)) {
         wasi_p2_free(w);
         return NULL;
     }

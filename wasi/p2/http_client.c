@@ -659,6 +659,22 @@ void wasi_p2_http_drive(wasi_p2_http *h)
     }
 }
 
+/* Nothing to wait for (a body not sent yet): look again in 10 ms. */
+void wasi_p2_xfer_wait(void *o, cm_wait *wait)
+{
+    wasi_p2_xfer *x = o;
+    if (x->running)
+        wasi_p2_http_wait(x->h, wait);
+    else if (!x->done) {
+        uint64_t t = wasi_p2_now_ns() + 10000000ull;
+        if (!wait->has_deadline || t < wait->deadline_ns) {
+            wait->has_deadline = true;
+            wait->deadline_ns = t;
+        }
+    }
+}
+
+
 void wasi_p2_http_wait(wasi_p2_http *h, cm_wait *wait)
 {
     uint64_t soonest = 0;

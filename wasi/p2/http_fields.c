@@ -157,6 +157,16 @@ bool wasi_p2_fields_rep(wasi_p2 *w, wasi_p2_fields *f, host_value *handle, char 
     return wasi_p2_res_add(w, &init, handle, err, errlen);
 }
 
+/* A new rep of kind k for x with ops (a new reference to x). */
+bool wasi_p2_xfer_rep(wasi_p2 *w, wasi_p2_xfer *x, wasi_p2_kind k, const wasi_p2_ops *ops,
+                     host_value *handle, char *err, size_t errlen)
+{
+    wasi_p2_xfer_ref(x);
+    wasi_p2_res init = { .kind = k, .fd = -1, .ops = ops, .obj = x };
+    return wasi_p2_res_add(w, &init, handle, err, errlen);
+}
+
+
 /* ---- validation ---- */
 
 typedef enum { HDR_OK, HDR_SYNTAX, HDR_FORBIDDEN, HDR_IMMUTABLE } hdr_status;

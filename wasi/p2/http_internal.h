@@ -4,9 +4,10 @@
  *   http_fields.c   resource fields: names, values, validation, forbidden headers
  *   http_client.c   the world's curl multi handle driven through its sockets and
  *                   timer; a transfer (wasi_p2_xfer): callbacks, deadlines, errors
- *   http_types.c    outgoing-request, request-options, outgoing-body,
- *                   future-incoming-response, incoming-response, incoming-body,
- *                   future-trailers, http-error-code, outgoing-handler.handle
+ *   http_request.c  outgoing-request, request-options, outgoing-body (its
+ *                   output-stream), outgoing-handler.handle
+ *   http_response.c future-incoming-response, incoming-response, incoming-body
+ *                   (its input-stream), future-trailers, error-code, http-error-code
  *
  * Every wasi:http resource is a rep with ops (internal.h, wasi_p2_ops):
  * WASI_P2_OBJECT for the http resources (told apart by their ops), an
@@ -118,6 +119,9 @@ void *wasi_p2_obj(wasi_p2 *w, const host_value *rep, const wasi_p2_ops *ops, cha
  * NULL with err when it is not one of ops. */
 void *wasi_p2_obj_take(wasi_p2 *w, const host_value *own, const wasi_p2_ops *ops, char *err,
                        size_t errlen);
+/* A new rep of kind k for x with ops (a new reference to x). */
+bool wasi_p2_xfer_rep(wasi_p2 *w, wasi_p2_xfer *x, wasi_p2_kind k, const wasi_p2_ops *ops,
+                      host_value *handle, char *err, size_t errlen);
 /* {"ok": v} / {"err": v}; false (v freed) when out of memory. */
 bool wasi_p2_http_result(host_value *out, bool ok, host_value v, char *err, size_t errlen);
 
@@ -134,6 +138,9 @@ void wasi_p2_xfer_ref(void *x);
 void wasi_p2_xfer_unref(void *x);
 /* Starts the transfer (the request is complete); false with x->err set. */
 bool wasi_p2_xfer_start(wasi_p2_xfer *x);
+/* A transfer's pollables and streams wait for this: the world's curl
+ * sockets and timer while it runs; before it runs, a look every 10 ms. */
+void wasi_p2_xfer_wait(void *x, cm_wait *wait);
 /* Moves curl on: ready sockets, its timer, finished transfers, deadlines. */
 void wasi_p2_http_drive(wasi_p2_http *h);
 /* What the world's transfers wait for: curl's sockets, its timer, deadlines. */
@@ -143,6 +150,10 @@ void wasi_p2_xfer_unpause(wasi_p2_xfer *x);
 /* Ends a running transfer with err (taken over) unless it already ended. */
 void wasi_p2_xfer_fail(wasi_p2_xfer *x, wasi_p2_http_err err);
 wasi_p2_http_err wasi_p2_http_error(uint8_t tag);
+/* responses (http_response.c): the future's ops (handle() makes one); a
+ * stream error carrying a copy of e (http-error-code reads it). */
+extern const wasi_p2_ops wasi_p2_future_ops;
+void wasi_p2_fail_code(wasi_p2_fail *fail, const wasi_p2_http_err *e, const char *text);
 /* The error-code variant as a host value. */
 host_value wasi_p2_http_err_value(const wasi_p2_http_err *e);
 void wasi_p2_http_err_clear(wasi_p2_http_err *e);

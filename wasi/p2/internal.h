@@ -106,9 +106,11 @@ typedef struct {
 } wasi_p2_def;
 
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
-    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_http_defs[], wasi_p2_http_field_defs[];
+    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_http_defs[], wasi_p2_http_field_defs[],
+    wasi_p2_http_response_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
-    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs;
+    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs,
+    wasi_p2_nhttp_response_defs;
 
 /* Frees wasi:http's state (aborting transfers still running); after the reps. */
 void wasi_p2_http_free(struct wasi_p2_http *h);
