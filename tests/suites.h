@@ -28,6 +28,8 @@
     X(wasi_sandbox)    \
     X(wasi_suspend)    \
     X(wasi_p2)         \
+    X(wasi_p2_guests)  \
+    X(wasi_p2_http)    \
     X(values)          \
     X(host)            \
     X(host_control)    \

@@ -37,7 +37,8 @@ enum {
     WASI_CAP_RANDOM     = 1 << 4,   /* random_get */
     WASI_CAP_POLL       = 1 << 5,   /* poll_oneoff */
     WASI_CAP_SOCKETS    = 1 << 6,   /* sock_* */
-    WASI_CAP_ALL        = (1 << 7) - 1
+    WASI_CAP_HTTP       = 1 << 7,   /* wasi:http (components only) */
+    WASI_CAP_ALL        = (1 << 8) - 1
 };
 
 /* A host directory made visible to the guest at an absolute guest path. */

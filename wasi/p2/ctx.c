@@ -31,6 +31,8 @@ static void free_strings(char **list, size_t n)
 
 static void res_clear(wasi_p2_res *r)
 {
+    if (r->ops != NULL && r->ops->free != NULL && r->obj != NULL)
+        r->ops->free(r->obj);
     free(r->text);
     memset(r, 0, sizeof *r);
 }
@@ -63,7 +65,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
     const char *text = init->text;
     if (w->ci == NULL) {
         snprintf(err, errlen, "no component instance yet");
-        return false;
+        goto drop_obj;
     }
     uint32_t rep = w->free_res;
     if (rep != 0) {
@@ -74,7 +76,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
             wasi_p2_res *r = cap < w->cap_res || cap > (1u << 24) ? NULL : realloc(w->res, cap * sizeof *r);
             if (r == NULL) {
                 snprintf(err, errlen, "too many resources");
-                return false;
+                goto drop_obj;
             }
             w->res = r;
             w->cap_res = cap;
@@ -99,6 +101,10 @@ oom:
     w->free_res = rep;
     snprintf(err, errlen, "out of memory");
     return false;
+drop_obj:   /* the object is taken over either way */
+    if (init->ops != NULL && init->ops->free != NULL && init->obj != NULL)
+        init->ops->free(init->obj);
+    return false;
 }
 
 wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, char *err,
@@ -107,11 +113,20 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
     uint64_t r = wasi_p2_arg_u64(rep);
     if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
         static const char *const names[] = { "resource", "pollable", "error", "input-stream",
-                                             "output-stream", "terminal-input", "terminal-output" };
+                                             "output-stream", "terminal-input", "terminal-output",
+                                             "resource" };
         snprintf(err, errlen, "unknown %s %llu", names[k], (unsigned long long)r);
         return NULL;
     }
     return &w->res[r - 1];
+}
+
+bool wasi_p2_fail_error(wasi_p2 *w, wasi_p2_fail *fail, host_value *handle, char *err,
+                        size_t errlen)
+{
+    wasi_p2_res init = { .kind = WASI_P2_ERROR, .fd = -1, .text = fail->text, .ops = fail->ops,
+                         .obj = fail->obj };
+    return wasi_p2_res_add(w, &init, handle, err, errlen);
 }
 
 static bool add_defs(wasi_p2 *w, const wasi_p2_def *defs, size_t n)
@@ -133,7 +148,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
 {
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
-                 wasi_p2_nstream_defs + wasi_p2_ncli_defs;
+                 wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nhttp_defs +
+                 wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -144,7 +160,10 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         !add_defs(w, wasi_p2_cli_defs, wasi_p2_ncli_defs) ||
         !add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
         !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
-        !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs)) {
+        !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs) ||
+        !add_defs(w, wasi_p2_http_defs, wasi_p2_nhttp_defs) ||
+        !add_defs(w, wasi_p2_http_field_defs, wasi_p2_nhttp_field_defs) ||
+        !add_defs(w, wasi_p2_http_response_defs, wasi_p2_nhttp_response_defs)) {
         wasi_p2_free(w);
         return NULL;
     }
@@ -159,6 +178,7 @@ void wasi_p2_free(wasi_p2 *w)
     for (uint32_t i = 0; i < w->nres; i++)
         res_clear(&w->res[i]);
     free(w->res);
+    wasi_p2_http_free(w->http);   /* after the reps: they hold its transfers */
     for (size_t i = 0; i < w->nfuncs; i++)
         free((char *)w->funcs[i].interface);
     free(w->funcs);

@@ -17,6 +17,8 @@ static bool pollable_ready(const wasi_p2 *w, const wasi_p2_res *r)
 {
     if (r->stream != 0 && w->res[r->stream - 1].closed)
         return true;   /* its stream said `closed`: the next call says so again */
+    if (r->ops != NULL)   /* an object's: an http future or body */
+        return r->ops->ready(r->obj);
     if (r->on_fd)   /* an error (a closed descriptor) is ready too: the next call says so */
         return sys_poll_now(r->fd, (short)((r->want_read ? POLLIN : 0) |
                                            (r->want_write ? POLLOUT : 0))) != 0;
@@ -45,7 +47,9 @@ void wasi_p2_wait_fd(cm_wait *wait, int fd, bool want_read, bool want_write)
 
 static void wait_for(cm_wait *wait, const wasi_p2_res *r)
 {
-    if (r->on_fd)
+    if (r->ops != NULL)
+        r->ops->wait(r->obj, wait);
+    else if (r->on_fd)
         wasi_p2_wait_fd(wait, r->fd, r->want_read, r->want_write);
     else
         wait_until(wait, r->deadline_ns);

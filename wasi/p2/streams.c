@@ -20,6 +20,9 @@
  * is bound, a LIST of INTs), and reads return a STRING, which the runtime
  * copies into the guest's list<u8> at once.
  *
+ * A stream with ops (wasi_p2_ops: wasi:http's bodies) is served by its
+ * object instead: the obj_* hooks below; the calls stay the same.
+ *
  * stream-error lowers as a variant: {"closed": true} or
  * {"last-operation-failed": <own error>}. */
 #include <errno.h>
@@ -106,6 +109,35 @@ static wasi_p2_res *stream(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, ch
     return wasi_p2_res_get(w, rep, k, err, errlen);
 }
 
+/* An object's stream error as the result: closed, or failed (its error). */
+static bool obj_error(wasi_p2 *w, int64_t rc, wasi_p2_fail *fail, host_value *result, char *err,
+                      size_t errlen)
+{
+    if (rc == WASI_P2_CLOSED)
+        return stream_error(w, NULL, result, err, errlen);
+    const char *why = "out of memory";
+    host_value h, v = host_map();
+    if (!wasi_p2_fail_error(w, fail, &h, err, errlen)) {
+        host_value_free(&v);
+        return false;
+    }
+    *result = host_map();
+    if (!host_map_set(&v, "last-operation-failed", 21, h, &why) ||
+        !host_map_set(result, "err", 3, v, &why)) {
+        snprintf(err, errlen, "%s", why);
+        return false;
+    }
+    return true;
+}
+
+/* Waits (would block) on what an object stream waits for. */
+static bool obj_block(wasi_p2 *w, wasi_p2_res *r)
+{
+    cm_wait wait = { 0 };
+    r->ops->wait(r->obj, &wait);
+    return wasi_p2_would_block(w, &wait);
+}
+
 /* Reads up to len bytes (at most one chunk) into buf; blocking waits for
  * the descriptor first. Returns: 1 with *got (0: nothing there yet), 0
  * when the result is already set (closed / failed), -1 to trap or block
@@ -118,6 +150,19 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
         wasi_p2_res *r = stream(w, self, WASI_P2_INPUT, err, errlen);
         if (r == NULL)
             return -1;
+        if (r->ops != NULL) {
+            wasi_p2_fail fail = { .text = "" };
+            int64_t k = len == 0 ? 0 : r->ops->read(r->obj, buf, len < WASI_P2_STREAM_CHUNK ? (size_t)len : WASI_P2_STREAM_CHUNK, &fail);
+            if (k < 0)
+                return obj_error(w, k, &fail, result, err, errlen) ? 0 : -1;
+            if (k > 0 || len == 0 || !blocking) {
+                *got = (size_t)k;
+                return 1;
+            }
+            if (!obj_block(w, r))
+                return -1;
+            continue;
+        }
         if (r->fd < 0 || r->closed)
             return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
         if (len == 0)
@@ -217,6 +262,11 @@ static bool subscribe(wasi_p2 *w, const host_value *self, wasi_p2_kind k, host_v
     wasi_p2_res *r = stream(w, self, k, err, errlen);
     if (r == NULL)
         return false;
+    if (r->ops != NULL) {   /* ready when the object says so; the pollable holds it too */
+        r->ops->ref(r->obj);
+        wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = -1, .ops = r->ops, .obj = r->obj };
+        return wasi_p2_res_add(w, &p, result, err, errlen);
+    }
     bool live = r->fd >= 0 && !r->closed;
     wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = live ? r->fd : -1, .on_fd = live,
                       .want_read = k == WASI_P2_INPUT, .want_write = k == WASI_P2_OUTPUT,
@@ -271,6 +321,15 @@ static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_
         wasi_p2_res *r = stream(w, self, WASI_P2_OUTPUT, err, errlen);
         if (r == NULL)
             return -1;
+        if (r->ops != NULL) {   /* ready: room for a blocking write (or an error to report) */
+            if (!blocking || r->ops->ready(r->obj)) {
+                *out = r;
+                return 1;
+            }
+            if (!obj_block(w, r))
+                return -1;
+            continue;
+        }
         if (r->fd < 0)
             return stream_error(w, NO_STREAM, result, err, errlen) ? 0 : -1;
         if (r->closed)
@@ -317,6 +376,14 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
     }
     for (uint64_t i = 0; contents != NULL && i < n; i++)
         buf[i] = (uint8_t)wasi_p2_arg_u64(&contents->items[i]);
+    if (r->ops != NULL) {
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = r->ops->write(r->obj, buf, n, &fail);
+        free(buf);
+        if (k < 0)
+            return obj_error(w, k, &fail, result, err, errlen);
+        return ok(result, host_bool(true), err, errlen);
+    }
     int e = write_all(r->fd, buf, n);
     free(buf);
     if (e != 0)
@@ -333,6 +400,13 @@ static bool out_check_write(void *user, const host_value *args, size_t nargs, ho
     int rc = out_ready(user, &args[0], false, &r, result, err, errlen);
     if (rc <= 0)
         return rc == 0;
+    if (r->ops != NULL) {
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = r->ops->check_write(r->obj, &fail);
+        if (k < 0)
+            return obj_error(user, k, &fail, result, err, errlen);
+        return ok(result, host_uint((uint64_t)k), err, errlen);
+    }
     return ok(result, host_uint(fd_ready(r->fd, POLLOUT) ? WASI_P2_STREAM_CHUNK : 0), err, errlen);
 }
 
@@ -395,13 +469,30 @@ static bool do_splice(wasi_p2 *w, const host_value *args, bool blocking, host_va
         return false;
     }
     size_t got;
-    rc = read_some(w, &args[1], wasi_p2_arg_u64(&args[2]), blocking, buf, &got, result, err,
-                   errlen);
+    uint64_t len = wasi_p2_arg_u64(&args[2]);
+    if (out->ops != NULL) {   /* at most what the object takes now */
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = out->ops->check_write(out->obj, &fail);
+        if (k < 0) {
+            free(buf);
+            return obj_error(w, k, &fail, result, err, errlen);
+        }
+        len = len < (uint64_t)k ? len : (uint64_t)k;
+    }
+    rc = read_some(w, &args[1], len, blocking, buf, &got, result, err, errlen);
     if (rc <= 0) {
         free(buf);
         return rc == 0;
     }
     out = stream(w, &args[0], WASI_P2_OUTPUT, err, errlen);
+    if (out != NULL && out->ops != NULL) {
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = out->ops->write(out->obj, buf, got, &fail);
+        free(buf);
+        if (k < 0)
+            return obj_error(w, k, &fail, result, err, errlen);
+        return ok(result, host_uint(got), err, errlen);
+    }
     int e = out != NULL ? write_all(out->fd, buf, got) : 0;
     free(buf);
     if (out == NULL)
