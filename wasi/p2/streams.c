@@ -363,28 +363,27 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
     int rc = out_ready(w, self, blocking, &r, result, err, errlen);
     if (rc <= 0)
         return rc == 0;
-    if (is_bytes) {
-        int e = write_all(r->fd, (const uint8_t *)contents->s, n);
-        if (e != 0)
-            return errno_error(w, self, e, result, err, errlen);
-        return ok(result, host_bool(true), err, errlen);
+    /* The bytes: the STRING's own, or the LIST's (or the zeroes) copied out. */
+    uint8_t *buf = NULL;
+    const uint8_t *bytes = is_bytes ? (const uint8_t *)contents->s : NULL;
+    if (bytes == NULL) {
+        if ((buf = calloc(n ? n : 1, 1)) == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        for (uint64_t i = 0; contents != NULL && i < n; i++)
+            buf[i] = (uint8_t)wasi_p2_arg_u64(&contents->items[i]);
+        bytes = buf;
     }
-    uint8_t *buf = calloc(n ? n : 1, 1);
-    if (buf == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return false;
-    }
-    for (uint64_t i = 0; contents != NULL && i < n; i++)
-        buf[i] = (uint8_t)wasi_p2_arg_u64(&contents->items[i]);
     if (r->ops != NULL) {
         wasi_p2_fail fail = { .text = "" };
-        int64_t k = r->ops->write(r->obj, buf, n, &fail);
+        int64_t k = r->ops->write(r->obj, bytes, n, &fail);
         free(buf);
         if (k < 0)
             return obj_error(w, k, &fail, result, err, errlen);
         return ok(result, host_bool(true), err, errlen);
     }
-    int e = write_all(r->fd, buf, n);
+    int e = write_all(r->fd, bytes, n);
     free(buf);
     if (e != 0)
         return errno_error(w, self, e, result, err, errlen);
