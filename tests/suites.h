@@ -30,6 +30,7 @@
     X(wasi_p2)         \
     X(wasi_p2_guests)  \
     X(wasi_p2_http)    \
+    X(wasi_p2_fs)      \
     X(values)          \
     X(host)            \
     X(host_control)    \

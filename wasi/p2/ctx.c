@@ -1,10 +1,12 @@
 /* ctx.c — a WASI 0.2 world: the table of its resource reps (pollables,
  * errors; freed when the guest drops the last handle, or with the world)
  * and the host function table for the capability groups it was given. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "wasi/p2/internal.h"
 
@@ -34,6 +36,10 @@ static void res_clear(wasi_p2_res *r)
     if (r->ops != NULL && r->ops->free != NULL && r->obj != NULL)
         r->ops->free(r->obj);
     free(r->text);
+    if (r->dir != NULL)
+        closedir(r->dir);
+    if (r->owned && r->fd >= 0)
+        close(r->fd);
     memset(r, 0, sizeof *r);
 }
 
@@ -65,7 +71,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
     const char *text = init->text;
     if (w->ci == NULL) {
         snprintf(err, errlen, "no component instance yet");
-        goto drop_obj;
+        goto drop_owned;
     }
     uint32_t rep = w->free_res;
     if (rep != 0) {
@@ -76,7 +82,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
             wasi_p2_res *r = cap < w->cap_res || cap > (1u << 24) ? NULL : realloc(w->res, cap * sizeof *r);
             if (r == NULL) {
                 snprintf(err, errlen, "too many resources");
-                goto drop_obj;
+                goto drop_owned;
             }
             w->res = r;
             w->cap_res = cap;
@@ -101,10 +107,12 @@ oom:
     w->free_res = rep;
     snprintf(err, errlen, "out of memory");
     return false;
-drop_obj:   /* the object is taken over either way */
-    if (init->ops != NULL && init->ops->free != NULL && init->obj != NULL)
-        init->ops->free(init->obj);
-    return false;
+drop_owned: {   /* what init owns (a descriptor, a directory, an object) is taken over either way */
+        wasi_p2_res owned = *init;
+        owned.text = NULL;
+        res_clear(&owned);
+        return false;
+    }
 }
 
 wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, char *err,
@@ -114,7 +122,7 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
     if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
         static const char *const names[] = { "resource", "pollable", "error", "input-stream",
                                              "output-stream", "terminal-input", "terminal-output",
-                                             "resource" };
+                                             "resource", "descriptor", "directory-entry-stream" };
         snprintf(err, errlen, "unknown %s %llu", names[k], (unsigned long long)r);
         return NULL;
     }
@@ -148,8 +156,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
 {
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
-                 wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nhttp_defs +
-                 wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs;
+                 wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nfs_defs + wasi_p2_nfs_path_defs +
+                 wasi_p2_nhttp_defs + wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -158,6 +166,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
     w->stdio[0] = w->stdio[1] = w->stdio[2] = -1;
     if (!add_defs(w, wasi_p2_stream_defs, wasi_p2_nstream_defs) ||
         !add_defs(w, wasi_p2_cli_defs, wasi_p2_ncli_defs) ||
+        !add_defs(w, wasi_p2_fs_defs, wasi_p2_nfs_defs) ||
+        !add_defs(w, wasi_p2_fs_path_defs, wasi_p2_nfs_path_defs) ||
         !add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
         !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
         !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs) ||
@@ -185,6 +195,11 @@ void wasi_p2_free(wasi_p2 *w)
     free_strings(w->args, w->nargs);
     free_strings(w->env, w->nenv);
     free(w->cwd);
+    for (size_t i = 0; i < w->nmounts; i++) {
+        free(w->mounts[i].guest);
+        close(w->mounts[i].fd);
+    }
+    free(w->mounts);
     free(w);
 }
 

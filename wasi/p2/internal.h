@@ -7,7 +7,8 @@
  *   random.c  wasi:random/random, insecure, insecure-seed
  *   streams.c wasi:io/streams (input-stream, output-stream over host fds)
  *   cli.c     wasi:cli (environment, exit, stdio, terminals)
- *   http_*.c  wasi:http (http_internal.h): resources as objects with ops */
+ *   http_*.c  wasi:http (http_internal.h): resources as objects with ops
+ *   filesystem*.c, dirstream.c, fs_error.c  wasi:filesystem (filesystem.h) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
 #define WIPPY_WASI_P2_INTERNAL_H
 
@@ -19,7 +20,8 @@
 
 typedef enum {
     WASI_P2_FREE, WASI_P2_POLLABLE, WASI_P2_ERROR, WASI_P2_INPUT, WASI_P2_OUTPUT,
-    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT, WASI_P2_OBJECT
+    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT, WASI_P2_OBJECT, WASI_P2_DESCRIPTOR,
+    WASI_P2_DIRSTREAM
 } wasi_p2_kind;
 
 /* What a stream or pollable served by an object (wasi:http's bodies and
@@ -76,9 +78,25 @@ typedef struct {
     const wasi_p2_ops *ops; /* an object-backed resource (see wasi_p2_ops), else NULL */
     void *obj;
     uint32_t next_free;
+    /* wasi:filesystem (filesystem.h): a descriptor (fd owned), a file
+     * stream (its own dup of the file, owned; reads and writes at offset,
+     * or at the end when append), a directory-entry stream (dir), an error
+     * from a file (fs_error: its error-code + 1, 0 for none). */
+    bool owned, file, append, read_only;
+    uint8_t dflags;         /* descriptor-flags bits (WASI_P2_FS_*) */
+    uint8_t fs_error;
+    uint64_t offset;
+    void *dir;              /* DIR * */
 } wasi_p2_res;
 
 struct wasi_p2_http;
+
+/* A mount of the world (wasi_p2_set_mounts): a preopen. */
+typedef struct {
+    char *guest;
+    int fd;                 /* the host directory (owned) */
+    bool read_only;
+} wasi_p2_mount;
 
 struct wasi_p2 {
     unsigned caps;
@@ -99,6 +117,8 @@ struct wasi_p2 {
     bool exited;
     uint32_t exit_code;
     struct wasi_p2_http *http;   /* wasi:http's state (http_client.c), made when first used */
+    wasi_p2_mount *mounts;  /* wasi:filesystem preopens, by guest path */
+    size_t nmounts;
 };
 
 /* One host function of an interface (name without the version). */
@@ -110,11 +130,11 @@ typedef struct {
 } wasi_p2_def;
 
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
-    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_http_defs[], wasi_p2_http_field_defs[],
-    wasi_p2_http_response_defs[];
+    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_fs_defs[], wasi_p2_fs_path_defs[],
+    wasi_p2_http_defs[], wasi_p2_http_field_defs[], wasi_p2_http_response_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
-    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs,
-    wasi_p2_nhttp_response_defs;
+    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nfs_defs, wasi_p2_nfs_path_defs,
+    wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs, wasi_p2_nhttp_response_defs;
 
 /* Frees wasi:http's state (aborting transfers still running); after the reps. */
 void wasi_p2_http_free(struct wasi_p2_http *h);
@@ -123,8 +143,9 @@ void wasi_p2_http_free(struct wasi_p2_http *h);
  * result value; false (with err) when unbound or out of memory. */
 bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
                      host_value *handle, char *err, size_t errlen);
-/* A new resource like init (its kind and fields; text is copied; init's
- * obj is taken over: on failure ops->free frees it). */
+/* A new resource like init (its kind and fields; text is copied). What
+ * init owns (an owned fd, a directory stream, an object: ops->free) belongs
+ * to the resource, and is closed or freed when this fails. */
 bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, char *err,
                      size_t errlen);
 /* An error rep for a stream error an object reported (fail->obj goes
