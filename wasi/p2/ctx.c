@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "wasi/p2/internal.h"
 
@@ -31,8 +32,19 @@ static void free_strings(char **list, size_t n)
 
 static void res_clear(wasi_p2_res *r)
 {
+    if (r->owns_fd && r->fd >= 0)
+        close(r->fd);
+    free(r->sock);
     free(r->text);
     memset(r, 0, sizeof *r);
+}
+
+/* What a rep that could not be made would have owned. */
+static void release(const wasi_p2_res *init)
+{
+    if (init->owns_fd && init->fd >= 0)
+        close(init->fd);
+    free(init->sock);
 }
 
 /* The instance's host drop hook: the guest dropped its last handle of rep. */
@@ -59,6 +71,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
 {
     const char *text = init->text;
     if (w->ci == NULL) {
+        release(init);
         snprintf(err, errlen, "no component instance yet");
         return false;
     }
@@ -70,6 +83,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
             uint32_t cap = w->cap_res ? 2 * w->cap_res : 16;
             wasi_p2_res *r = cap < w->cap_res || cap > (1u << 24) ? NULL : realloc(w->res, cap * sizeof *r);
             if (r == NULL) {
+                release(init);
                 snprintf(err, errlen, "too many resources");
                 return false;
             }
@@ -79,7 +93,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
         rep = ++w->nres;
     }
     wasi_p2_res *r = &w->res[rep - 1];
-    *r = *init;
+    *r = *init;   /* owns init's sock and fd (owns_fd) from here, even when this fails */
     r->text = NULL;
     r->next_free = 0;
     if (text != NULL && (r->text = strdup(text)) == NULL)
@@ -104,7 +118,11 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
     uint64_t r = wasi_p2_arg_u64(rep);
     if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
         static const char *const names[] = { "resource", "pollable", "error", "input-stream",
-                                             "output-stream", "terminal-input", "terminal-output" };
+                                             "output-stream", "terminal-input", "terminal-output",
+                                             "network", "tcp-socket", "udp-socket",
+                                             "incoming-datagram-stream",
+                                             "outgoing-datagram-stream",
+                                             "resolve-address-stream" };
         snprintf(err, errlen, "unknown %s %llu", names[k], (unsigned long long)r);
         return NULL;
     }
@@ -130,7 +148,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
 {
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
-                 wasi_p2_nstream_defs + wasi_p2_ncli_defs;
+                 wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nnet_defs + wasi_p2_ntcp_defs +
+                 wasi_p2_nudp_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -141,7 +160,10 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         !add_defs(w, wasi_p2_cli_defs, wasi_p2_ncli_defs) ||
         !add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
         !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
-        !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs)) {
+        !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs) ||
+        !add_defs(w, wasi_p2_net_defs, wasi_p2_nnet_defs) ||
+        !add_defs(w, wasi_p2_tcp_defs, wasi_p2_ntcp_defs) ||
+        !add_defs(w, wasi_p2_udp_defs, wasi_p2_nudp_defs)) {
         wasi_p2_free(w);
         return NULL;
     }
@@ -162,6 +184,8 @@ void wasi_p2_free(wasi_p2 *w)
     free_strings(w->args, w->nargs);
     free_strings(w->env, w->nenv);
     free(w->cwd);
+    free(w->allow_connect);
+    free(w->allow_bind);
     free(w);
 }
 
@@ -220,4 +244,24 @@ void wasi_p2_bind(wasi_p2 *w, cm_instance *ci)
 size_t wasi_p2_live(const wasi_p2 *w)
 {
     return w->live;
+}
+
+static bool copy_rules(const sys_net_rule *from, size_t n, sys_net_rule **to, size_t *nto)
+{
+    sys_net_rule *r = malloc((n ? n : 1) * sizeof *r);
+    if (r == NULL)
+        return false;
+    if (n > 0)
+        memcpy(r, from, n * sizeof *r);
+    free(*to);
+    *to = r;
+    *nto = n;
+    return true;
+}
+
+bool wasi_p2_set_sockets(wasi_p2 *w, const sys_net_rule *connect, size_t nconnect,
+                         const sys_net_rule *bind, size_t nbind)
+{
+    return copy_rules(connect, nconnect, &w->allow_connect, &w->nallow_connect) &&
+           copy_rules(bind, nbind, &w->allow_bind, &w->nallow_bind);
 }

@@ -6,11 +6,15 @@
  *   clocks.c  wasi:clocks/monotonic-clock and wall-clock
  *   random.c  wasi:random/random, insecure, insecure-seed
  *   streams.c wasi:io/streams (input-stream, output-stream over host fds)
- *   cli.c     wasi:cli (environment, exit, stdio, terminals) */
+ *   cli.c     wasi:cli (environment, exit, stdio, terminals)
+ *   net.c     wasi:sockets network, instance-network, ip-name-lookup
+ *   tcp.c     wasi:sockets tcp, tcp-create-socket
+ *   udp.c     wasi:sockets udp, udp-create-socket (sockets.h: what they share) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
 #define WIPPY_WASI_P2_INTERNAL_H
 
 #include "wasi/p2/p2.h"
+#include "sys/netallow.h"
 #include "wasi/wasi.h"
 
 #define WASI_P2_VERSION "@0.2.3"
@@ -18,7 +22,8 @@
 
 typedef enum {
     WASI_P2_FREE, WASI_P2_POLLABLE, WASI_P2_ERROR, WASI_P2_INPUT, WASI_P2_OUTPUT,
-    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT
+    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT,
+    WASI_P2_NETWORK, WASI_P2_TCP, WASI_P2_UDP, WASI_P2_UDP_IN, WASI_P2_UDP_OUT, WASI_P2_RESOLVE
 } wasi_p2_kind;
 
 #define WASI_P2_STREAM_CHUNK 65536u   /* bytes one read moves at most; check-write's permit */
@@ -33,6 +38,8 @@ typedef struct {
     int fd;                 /* stream; pollable with on_fd */
     bool on_fd, want_read, want_write;
     char *text;             /* error */
+    bool owns_fd;           /* a socket or a socket's stream: closed with the rep */
+    void *sock;             /* sockets: their state (one malloc block, freed with the rep) */
     uint32_t next_free;
 } wasi_p2_res;
 
@@ -54,6 +61,9 @@ struct wasi_p2 {
     int stdio[3];           /* -1: none */
     bool exited;
     uint32_t exit_code;
+    /* wasi:sockets: where the guest may connect (and send) and bind (copies) */
+    sys_net_rule *allow_connect, *allow_bind;
+    size_t nallow_connect, nallow_bind;
 };
 
 /* One host function of an interface (name without the version). */
@@ -65,15 +75,19 @@ typedef struct {
 } wasi_p2_def;
 
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
-    wasi_p2_stream_defs[], wasi_p2_cli_defs[];
+    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_net_defs[], wasi_p2_tcp_defs[],
+    wasi_p2_udp_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
-    wasi_p2_nstream_defs, wasi_p2_ncli_defs;
+    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nnet_defs, wasi_p2_ntcp_defs,
+    wasi_p2_nudp_defs;
 
 /* A new resource of kind k: its rep in *rep and its own handle as the
  * result value; false (with err) when unbound or out of memory. */
 bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
                      host_value *handle, char *err, size_t errlen);
-/* A new resource like init (its kind and fields; text is copied). */
+/* A new resource like init (its kind and fields; text is copied). It
+ * owns init's sock block and, with owns_fd, its descriptor from the call
+ * on: when it fails they are freed and closed. */
 bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, char *err,
                      size_t errlen);
 /* The live resource of kind k a borrow names (args hold reps), or NULL

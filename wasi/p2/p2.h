@@ -9,12 +9,16 @@
  * subscribe-instant, subscribe-duration), wasi:clocks/wall-clock (now,
  * resolution), wasi:random/random, insecure and insecure-seed, wasi:cli
  * (environment, exit, stdin/stdout/stderr, terminal-stdin/-stdout/
- * -stderr), wasi:filesystem/preopens (get-directories: empty). Which of
+ * -stderr), wasi:filesystem/preopens (get-directories: empty),
+ * wasi:sockets (network, instance-network, ip-name-lookup, tcp,
+ * tcp-create-socket, udp, udp-create-socket; connects and binds limited
+ * by wasi_p2_set_sockets). Which of
  * them a world has is decided by capability groups (Wippy's `imports:`
  * profiles, the WASI_CAP_* bits of wasi.h): WASI_CAP_POLL → wasi:io/poll,
  * WASI_CAP_IO → wasi:io/error and streams, WASI_CAP_CLOCKS → both clocks,
  * WASI_CAP_RANDOM → the three random interfaces, WASI_CAP_CLI → wasi:cli,
- * WASI_CAP_FILESYSTEM → preopens. A function not granted
+ * WASI_CAP_FILESYSTEM → preopens, WASI_CAP_SOCKETS → wasi:sockets. A
+ * function not granted
  * is not given to the runtime at all, so the guest's import of it stays
  * unresolved and traps when called.
  *
@@ -29,7 +33,7 @@
  * retried when it is due or ready (component/runtime.h, "Suspension");
  * where a call cannot suspend, the runtime waits in place.
  *
- * Depends on component/ and libc. No global mutable state. */
+ * Depends on component/, sys/ and libc. No global mutable state. */
 #ifndef WIPPY_WASI_P2_H
 #define WIPPY_WASI_P2_H
 
@@ -38,6 +42,7 @@
 #include <stdint.h>
 
 #include "component/runtime.h"
+#include "sys/netallow.h"
 
 typedef struct wasi_p2 wasi_p2;
 
@@ -72,6 +77,14 @@ typedef struct {
 /* Copies cli into the world (before instantiating); false when out of
  * memory. Without it: no arguments, no environment, no cwd, no stdio. */
 bool wasi_p2_set_cli(wasi_p2 *w, const wasi_p2_cli *cli);
+
+/* Where wasi:sockets may reach (sys/netallow.h rules, copied): connect
+ * (tcp start-connect, udp stream's remote address and every send-to
+ * address) and bind (tcp and udp start-bind). Without it, or with empty
+ * lists, every connect and bind is `access-denied`; sockets can still be
+ * made, and name lookups answered. False when out of memory. */
+bool wasi_p2_set_sockets(wasi_p2 *w, const sys_net_rule *connect, size_t nconnect,
+                         const sys_net_rule *bind, size_t nbind);
 
 /* True, with the status, after the guest called wasi:cli/exit (its call
  * then trapped with "wasi exit requested: status N"): 0 for ok, 1 for
