@@ -2,6 +2,7 @@
  * argument picks what it does, the second is a port on 127.0.0.1:
  *
  *   tcp-client PORT   connect, write "hello over tcp", read the echo back
+ *   tcp6-client PORT  the same over IPv6, to [::1]
  *   tcp-server PORT   bind, listen, accept one connection, echo one line
  *   udp PORT          bind 127.0.0.1:0, send "ping over udp" to PORT, print the reply
  *   tcp-denied PORT   start-connect, print the error code (access-denied
@@ -182,13 +183,16 @@ static uint32_t read_line(int32_t in, char *buf, uint32_t want)
     return got;
 }
 
-static int tcp_client(int32_t net, uint32_t port)
+static int tcp_client(int32_t net, uint32_t port, bool v6)
 {
     result_p2 r;
     unit_p2 u;
-    create_tcp_socket(0, &r);
+    create_tcp_socket(v6 ? 1 : 0, &r);
     int32_t sock = (int32_t)r.u.h[0];
-    tcp_start_connect(sock, net, LOOPBACK(port), &u);
+    if (v6)   /* [::1]:port */
+        tcp_start_connect(sock, net, 1, (int32_t)port, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, &u);
+    else
+        tcp_start_connect(sock, net, LOOPBACK(port), &u);
     if (u.tag != 0) {
         say("start-connect", &u);
         return 1;
@@ -210,7 +214,10 @@ static int tcp_client(int32_t net, uint32_t port)
     put("echo: ");
     put_n(buf, n);
     tcp_remote_address(sock, &r);
-    bool fine = r.tag == 0 && r.u.addr.u.v4.port == port;
+    bool fine = r.tag == 0 && r.u.addr.tag == (v6 ? 1 : 0) &&
+                (v6 ? r.u.addr.u.v6.port == port && r.u.addr.u.v6.a[7] == 1 &&
+                          r.u.addr.u.v6.a[0] == 0
+                    : r.u.addr.u.v4.port == port && r.u.addr.u.v4.a[0] == 127);
     put(fine ? "remote-address: the server's\n" : "remote-address: wrong\n");
     in_drop(in);
     out_drop(out);
@@ -442,7 +449,9 @@ P2_RUN
     uint32_t port = argc > 1 ? number(argv[1].ptr, argv[1].len) : 0;
     int32_t net = instance_network();
     if (p2_streq(mode, mlen, "tcp-client"))
-        return tcp_client(net, port);
+        return tcp_client(net, port, false);
+    if (p2_streq(mode, mlen, "tcp6-client"))
+        return tcp_client(net, port, true);
     if (p2_streq(mode, mlen, "tcp-server"))
         return tcp_server(net, port);
     if (p2_streq(mode, mlen, "udp"))

@@ -248,6 +248,7 @@ static bool accept_fn(void *user, const host_value *args, size_t nargs, host_val
     if (!new_socket(t.w, fd, t.s->family, WASI_P2_SOCK_CONNECTED, t.s->backlog, &h, err, errlen))
         return false;
     if (!host_list_push(&triple, h, &why)) {
+        host_value_free(&triple);
         snprintf(err, errlen, "%s", why);
         return false;
     }
