@@ -76,7 +76,8 @@ static bool set_sockets(host_process *p, char *err, size_t errlen)
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *text = i < w->nsock_connect ? w->sock_connect[i] : w->sock_bind[i - w->nsock_connect];
+        const char *text = i < w->nsock_connect ? w->sock_connect[i]
+                                                : w->sock_bind[i - w->nsock_connect];
         if (!sys_net_rule_parse(text, &rules[i], err, errlen)) {
             free(rules);
             return false;

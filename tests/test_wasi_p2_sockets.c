@@ -164,20 +164,26 @@ static char *number(uint16_t port)
     return buf;
 }
 
+/* The echo, waiting with pollable.block (mode 0) or with poll over the
+ * socket's pollable and a clock (mode 1; the server answers after 20 ms). */
 START_TEST(sock_tcp_echo_to_a_test_server)
 {
-    server s = { 0 };
-    s.fd = loopback_socket(SOCK_STREAM, &s.port);
-    pthread_t t;
-    ck_assert_int_eq(pthread_create(&t, NULL, tcp_echo, &s), 0);
-    test_run_result r = run_guest((const char *[]){ "--allow-connect", rule(s.port), NULL },
-                                  "tcp-client", number(s.port));
-    pthread_join(t, NULL);
-    close(s.fd);
-    ck_assert_msg(r.status == 0, "status %d: %s%s", r.status, r.out, r.err);
-    ck_assert_str_eq(r.out, "echo: hello over tcp\nremote-address: the server's\n");
-    ck_assert(s.served);
-    test_run_done(&r);
+    for (int mode = 0; mode < 2; mode++) {
+        server s = { .delay_ms = 20 * mode };
+        s.fd = loopback_socket(SOCK_STREAM, &s.port);
+        pthread_t t;
+        ck_assert_int_eq(pthread_create(&t, NULL, tcp_echo, &s), 0);
+        test_run_result r = run_guest((const char *[]){ "--allow-connect", rule(s.port), NULL },
+                                      mode ? "tcp-poll" : "tcp-client", number(s.port));
+        pthread_join(t, NULL);
+        close(s.fd);
+        ck_assert_msg(r.status == 0, "status %d: %s%s", r.status, r.out, r.err);
+        ck_assert_str_eq(r.out, mode ? "poll: the socket first\necho: hello over tcp\n"
+                                       "remote-address: the server's\n"
+                                     : "echo: hello over tcp\nremote-address: the server's\n");
+        ck_assert(s.served);
+        test_run_done(&r);
+    }
 }
 END_TEST
 
@@ -441,14 +447,20 @@ END_TEST
 
 #define PROC_IMPORTS "    imports: [wasi:cli, wasi:io, wasi:poll, wasi:sockets]\n"
 
-static char *sock_entry(const char *name, const char *imports, uint16_t port, const char *allow)
+static char *sock_mode_entry(const char *name, const char *mode, const char *imports, uint16_t port,
+                             const char *allow)
 {
     char extra[512];
     snprintf(extra, sizeof extra,
-             "%s    wasi:\n      args: [tcp-client, \"%u\"]\n"
+             "%s    wasi:\n      args: [%s, \"%u\"]\n"
              "      sockets:\n        connect: [\"%s\"]\n",
-             imports, port, allow);
+             imports, mode, port, allow);
     return hp_entry(name, GUEST_FILE, "wasi:cli/run@0.2.3#run", extra);
+}
+
+static char *sock_entry(const char *name, const char *imports, uint16_t port, const char *allow)
+{
+    return sock_mode_entry(name, "tcp-client", imports, port, allow);
 }
 
 static host_event exit_of(hp_project *p, host_pid pid, int ms)
@@ -459,20 +471,21 @@ static host_event exit_of(hp_project *p, host_pid pid, int ms)
     return ev;
 }
 
-/* A component process doing the echo parks while the server takes its
- * time: another process runs on the only worker meanwhile. */
-START_TEST(sock_process_parks_during_echo)
+/* A component process doing the echo (mode: waiting with pollable.block,
+ * or with poll over the socket's pollable and a clock) parks while the
+ * server takes its time: another process runs on the only worker. */
+static void echo_parks(const char *mode, const char *imports)
 {
     server s = { .delay_ms = 300 };
     s.fd = loopback_socket(SOCK_STREAM, &s.port);
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, tcp_echo, &s), 0);
     hp_project p;
-    hp_open(&p, 1, 0, sock_entry("echo", PROC_IMPORTS, s.port, rule(s.port)),
+    hp_open(&p, 1, 0, sock_mode_entry("echo", mode, imports, s.port, rule(s.port)),
             hp_entry("compute", "wasm/host_basic.wasm", "compute", NULL), NULL);
     int64_t t0 = hp_now_ms();
     host_pid echo = hp_spawn(&p, "t:echo", NULL, 0);
-    usleep(50000);   /* connected and parked in blocking-read */
+    usleep(50000);   /* connected and parked waiting for the answer */
     host_value args[] = { host_int(2), host_int(3) };
     host_pid compute = hp_spawn(&p, "t:compute", args, 2);
     host_event ev = exit_of(&p, compute, 3000);   /* the worker was not held */
@@ -483,11 +496,25 @@ START_TEST(sock_process_parks_during_echo)
     ck_assert_msg(ev.error == NULL, "%s", ev.error);
     ck_assert_msg(ev.value.kind == HOST_VALUE_MAP && host_map_get(&ev.value, "ok", 2) != NULL,
                   "the echo failed");
+    ck_assert_int_ge(hp_now_ms() - t0, 300);
     host_event_free(&ev);
     hp_close(&p);
     pthread_join(t, NULL);
     ck_assert(s.served);
     close(s.fd);
+}
+
+START_TEST(sock_process_parks_during_echo)
+{
+    echo_parks("tcp-client", PROC_IMPORTS);
+}
+END_TEST
+
+/* poll over a socket's pollable and a clock parks once, on both. */
+START_TEST(sock_process_polls_socket_and_clock)
+{
+    echo_parks("tcp-poll",
+               "    imports: [wasi:cli, wasi:io, wasi:poll, wasi:clocks, wasi:sockets]\n");
 }
 END_TEST
 
@@ -603,6 +630,7 @@ Suite *wasi_p2_sockets_suite(void)
     tcase_add_test(tc, sock_unresolved_without_the_group);
     tcase_add_test(tc, sock_world_frees_and_closes);
     tcase_add_test(tc, sock_process_parks_during_echo);
+    tcase_add_test(tc, sock_process_polls_socket_and_clock);
     tcase_add_test(tc, sock_process_profile_and_list);
     tcase_add_test(tc, sock_many_echo_processes);
     suite_add_tcase(s, tc);

@@ -3,6 +3,8 @@
  *
  *   tcp-client PORT   connect, write "hello over tcp", read the echo back
  *   tcp6-client PORT  the same over IPv6, to [::1]
+ *   tcp-poll PORT     the same, waiting with poll over the socket's (then
+ *                     the input stream's) pollable and a 10 s clock
  *   tcp-server PORT   bind, listen, accept one connection, echo one line
  *   udp PORT          bind 127.0.0.1:0, send "ping over udp" to PORT, print the reply
  *   tcp-denied PORT   start-connect, print the error code (access-denied
@@ -96,6 +98,10 @@ void resolve_next(int32_t, void *);
 P2_IMPORT("wasi:sockets/ip-name-lookup@0.2.3", "[resource-drop]resolve-address-stream")
 void resolve_drop(int32_t);
 P2_IMPORT("wasi:io/poll@0.2.3", "[method]pollable.block") void pollable_block(int32_t);
+P2_IMPORT("wasi:io/poll@0.2.3", "poll") void poll_list(const int32_t *, uint32_t, uint32_t *);
+P2_IMPORT("wasi:clocks/monotonic-clock@0.2.3", "subscribe-duration")
+int32_t subscribe_duration(uint64_t);
+P2_IMPORT(IO, "[method]input-stream.subscribe") int32_t in_subscribe(int32_t);
 P2_IMPORT("wasi:io/poll@0.2.3", "[resource-drop]pollable") void pollable_drop(int32_t);
 P2_IMPORT(IO, "[method]input-stream.blocking-read") void in_blocking_read(int32_t, int64_t, result_p2 *);
 P2_IMPORT(IO, "[method]output-stream.blocking-write-and-flush")
@@ -183,8 +189,23 @@ static uint32_t read_line(int32_t in, char *buf, uint32_t want)
     return got;
 }
 
-static int tcp_client(int32_t net, uint32_t port, bool v6)
+/* Waits on one pollable with poll over it and a 10 s clock: true when the
+ * pollable (index 0) is what woke it. */
+static bool poll_with_clock(int32_t pollable)
 {
+    int32_t list[2] = { pollable, subscribe_duration(10000000000ull) };
+    uint32_t ret[2];
+    poll_list(list, 2, ret);
+    const uint32_t *ready = (const uint32_t *)(size_t)ret[0];
+    bool first = ret[1] >= 1 && ready[0] == 0;
+    pollable_drop(list[0]);
+    pollable_drop(list[1]);
+    return first;
+}
+
+static int tcp_client(int32_t net, uint32_t port, bool v6, bool use_poll)
+{
+    bool polled = true;
     result_p2 r;
     unit_p2 u;
     create_tcp_socket(v6 ? 1 : 0, &r);
@@ -201,7 +222,10 @@ static int tcp_client(int32_t net, uint32_t port, bool v6)
         tcp_finish_connect(sock, &r);
         if (r.tag == 0 || r.u.code != WOULD_BLOCK)
             break;
-        wait_on(tcp_subscribe(sock));
+        if (use_poll)
+            polled = poll_with_clock(tcp_subscribe(sock)) && polled;
+        else
+            wait_on(tcp_subscribe(sock));
     }
     if (r.tag != 0) {
         say("finish-connect", &r);
@@ -209,6 +233,10 @@ static int tcp_client(int32_t net, uint32_t port, bool v6)
     }
     int32_t in = (int32_t)r.u.h[0], out = (int32_t)r.u.h[1];
     send_all(out, "hello over tcp\n", 15);
+    if (use_poll) {   /* the answer comes before the clock */
+        polled = poll_with_clock(in_subscribe(in)) && polled;
+        put(polled ? "poll: the socket first\n" : "poll: the clock first\n");
+    }
     char buf[64];
     uint32_t n = read_line(in, buf, sizeof buf);
     put("echo: ");
@@ -222,7 +250,7 @@ static int tcp_client(int32_t net, uint32_t port, bool v6)
     in_drop(in);
     out_drop(out);
     tcp_drop(sock);
-    return fine && p2_streq(buf, n, "hello over tcp\n") ? 0 : 1;
+    return fine && polled && p2_streq(buf, n, "hello over tcp\n") ? 0 : 1;
 }
 
 static int tcp_server(int32_t net, uint32_t port)
@@ -449,9 +477,11 @@ P2_RUN
     uint32_t port = argc > 1 ? number(argv[1].ptr, argv[1].len) : 0;
     int32_t net = instance_network();
     if (p2_streq(mode, mlen, "tcp-client"))
-        return tcp_client(net, port, false);
+        return tcp_client(net, port, false, false);
+    if (p2_streq(mode, mlen, "tcp-poll"))
+        return tcp_client(net, port, false, true);
     if (p2_streq(mode, mlen, "tcp6-client"))
-        return tcp_client(net, port, true);
+        return tcp_client(net, port, true, false);
     if (p2_streq(mode, mlen, "tcp-server"))
         return tcp_server(net, port);
     if (p2_streq(mode, mlen, "udp"))

@@ -1,6 +1,7 @@
 /* ctx.c — a WASI 0.2 world: the table of its resource reps (pollables,
- * errors; freed when the guest drops the last handle, or with the world)
- * and the host function table for the capability groups it was given. */
+ * errors, streams, sockets; freed when the guest drops the last handle, or
+ * with the world, closing the descriptors they own), the host function
+ * table for the capability groups it was given, the sockets' allow-lists. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
