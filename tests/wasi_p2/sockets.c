@@ -95,6 +95,8 @@ P2_IMPORT("wasi:sockets/ip-name-lookup@0.2.3", "resolve-addresses")
 void resolve_addresses(int32_t, const char *, uint32_t, result_p2 *);
 P2_IMPORT("wasi:sockets/ip-name-lookup@0.2.3", "[method]resolve-address-stream.resolve-next-address")
 void resolve_next(int32_t, void *);
+P2_IMPORT("wasi:sockets/ip-name-lookup@0.2.3", "[method]resolve-address-stream.subscribe")
+int32_t resolve_subscribe(int32_t);
 P2_IMPORT("wasi:sockets/ip-name-lookup@0.2.3", "[resource-drop]resolve-address-stream")
 void resolve_drop(int32_t);
 P2_IMPORT("wasi:io/poll@0.2.3", "[method]pollable.block") void pollable_block(int32_t);
@@ -430,6 +432,10 @@ static int lookup(int32_t net, const char *name, uint32_t len)
          * the error-code or the option's tag @2, the variant's tag @4, the tuple @6 */
         struct { uint8_t tag, pad; uint8_t some, pad2; uint8_t v6, pad3; uint16_t a[8]; } n;
         resolve_next(stream, &n);
+        if (n.tag != 0 && n.some == WOULD_BLOCK) {   /* a name: its thread is on it */
+            wait_on(resolve_subscribe(stream));
+            continue;
+        }
         if (n.tag != 0) {
             say_code("resolve-next-address", n.tag, n.some);
             break;

@@ -35,7 +35,10 @@ static void res_clear(wasi_p2_res *r)
 {
     if (r->owns_fd && r->fd >= 0)
         close(r->fd);
-    free(r->sock);
+    if (r->sock_free != NULL)
+        r->sock_free(r->sock);
+    else
+        free(r->sock);
     free(r->text);
     memset(r, 0, sizeof *r);
 }
@@ -45,7 +48,10 @@ static void release(const wasi_p2_res *init)
 {
     if (init->owns_fd && init->fd >= 0)
         close(init->fd);
-    free(init->sock);
+    if (init->sock_free != NULL)
+        init->sock_free(init->sock);
+    else
+        free(init->sock);
 }
 
 /* The instance's host drop hook: the guest dropped its last handle of rep. */
@@ -150,7 +156,7 @@ wasi_p2 *wasi_p2_new(unsigned caps)
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
                  wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nnet_defs + wasi_p2_ntcp_defs +
-                 wasi_p2_nudp_defs;
+                 wasi_p2_nudp_defs + wasi_p2_nlookup_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -164,7 +170,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs) ||
         !add_defs(w, wasi_p2_net_defs, wasi_p2_nnet_defs) ||
         !add_defs(w, wasi_p2_tcp_defs, wasi_p2_ntcp_defs) ||
-        !add_defs(w, wasi_p2_udp_defs, wasi_p2_nudp_defs)) {
+        !add_defs(w, wasi_p2_udp_defs, wasi_p2_nudp_defs) ||
+        !add_defs(w, wasi_p2_lookup_defs, wasi_p2_nlookup_defs)) {
         wasi_p2_free(w);
         return NULL;
     }

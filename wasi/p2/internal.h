@@ -7,7 +7,8 @@
  *   random.c  wasi:random/random, insecure, insecure-seed
  *   streams.c wasi:io/streams (input-stream, output-stream over host fds)
  *   cli.c     wasi:cli (environment, exit, stdio, terminals)
- *   net.c     wasi:sockets network, instance-network, ip-name-lookup
+ *   net.c     wasi:sockets network, instance-network
+ *   ip_lookup.c wasi:sockets ip-name-lookup (getaddrinfo on a thread)
  *   tcp.c     wasi:sockets tcp, tcp-create-socket
  *   udp.c     wasi:sockets udp, udp-create-socket (sockets.h: what they share) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
@@ -40,6 +41,7 @@ typedef struct {
     char *text;             /* error */
     bool owns_fd;           /* a socket or a socket's stream: closed with the rep */
     void *sock;             /* sockets: their state (one malloc block, freed with the rep) */
+    void (*sock_free)(void *);   /* how to free sock; NULL: free() */
     uint32_t next_free;
 } wasi_p2_res;
 
@@ -76,10 +78,10 @@ typedef struct {
 
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
     wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_net_defs[], wasi_p2_tcp_defs[],
-    wasi_p2_udp_defs[];
+    wasi_p2_udp_defs[], wasi_p2_lookup_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
     wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nnet_defs, wasi_p2_ntcp_defs,
-    wasi_p2_nudp_defs;
+    wasi_p2_nudp_defs, wasi_p2_nlookup_defs;
 
 /* A new resource of kind k: its rep in *rep and its own handle as the
  * result value; false (with err) when unbound or out of memory. */

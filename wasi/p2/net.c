@@ -1,12 +1,7 @@
-/* net.c — wasi:sockets/network (network-error-code), instance-network
- * (the one network resource) and ip-name-lookup (resolve-addresses →
- * resolve-address-stream), and the helpers tcp.c and udp.c share
- * (sockets.h): error-code results, socket addresses, the allow-list check.
- *
- * Name lookups never block a worker: resolve-addresses answers only what
- * needs no resolver — an IPv4 or IPv6 literal (as is), `localhost`
- * (127.0.0.1 and ::1) — and `name-unresolvable` for every other name, at
- * its first resolve-next-address (see RATIONALE.md). */
+/* net.c — wasi:sockets/network (network-error-code) and instance-network
+ * (the one network resource), and the helpers tcp.c, udp.c and
+ * ip_lookup.c share (sockets.h): error-code results, socket addresses,
+ * the allow-list check. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -272,156 +267,9 @@ static bool network_error_code(void *user, const host_value *args, size_t nargs,
     return true;
 }
 
-/* A resolve-address-stream's sock block: the answers, or the error its
- * first resolve-next-address gives. */
-typedef struct {
-    const char *fail;            /* NULL, or an error-code */
-    size_t n, next;
-    struct sockaddr_storage addrs[2];
-} lookup;
-
-/* A host name as DNS allows it: labels of letters, digits, '-' and '_',
- * dot-separated, at most 253 bytes (a trailing dot allowed). */
-static bool name_syntax(const char *s, size_t n)
-{
-    if (n == 0 || n > 254)
-        return false;
-    size_t label = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '.') {
-            if (label == 0)
-                return false;
-            label = 0;
-        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '-' || c == '_') {
-            if (++label > 63)
-                return false;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-static void add_v4(lookup *l, const void *a)
-{
-    struct sockaddr_in *in = (struct sockaddr_in *)&l->addrs[l->n++];
-    in->sin_family = AF_INET;
-    memcpy(&in->sin_addr, a, 4);
-}
-
-static void add_v6(lookup *l, const void *a)
-{
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&l->addrs[l->n++];
-    in6->sin6_family = AF_INET6;
-    memcpy(&in6->sin6_addr, a, 16);
-}
-
-/* resolve-addresses: func(network: borrow<network>, name: string) ->
- * result<resolve-address-stream, error-code> */
-static bool resolve_addresses(void *user, const host_value *args, size_t nargs,
-                              host_value *result, char *err, size_t errlen)
-{
-    (void)nargs;
-    wasi_p2 *w = user;
-    if (wasi_p2_res_get(w, &args[0], WASI_P2_NETWORK, err, errlen) == NULL)
-        return false;
-    const host_value *name = &args[1];
-    char buf[256];
-    if (name->kind != HOST_VALUE_STRING || name->len == 0 || name->len >= sizeof buf)
-        return wasi_p2_sock_fail(result, "invalid-argument", err, errlen);
-    memcpy(buf, name->s, name->len);
-    buf[name->len] = '\0';
-    char *text = buf;
-    size_t len = name->len;
-    if (len > 2 && text[0] == '[' && text[len - 1] == ']') {   /* "[::1]" */
-        text[len - 1] = '\0';
-        text++;
-    }
-    lookup *l = calloc(1, sizeof *l);
-    if (l == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return false;
-    }
-    uint8_t a[16];
-    if (inet_pton(AF_INET, text, a) == 1) {
-        add_v4(l, a);
-    } else if (inet_pton(AF_INET6, text, a) == 1) {
-        if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a))
-            add_v4(l, a + 12);   /* never a v4-mapped address */
-        else
-            add_v6(l, a);
-    } else if (!name_syntax(buf, name->len)) {
-        free(l);
-        return wasi_p2_sock_fail(result, "invalid-argument", err, errlen);
-    } else if (!strcasecmp(buf, "localhost") || !strcasecmp(buf, "localhost.")) {
-        static const uint8_t lo4[4] = { 127, 0, 0, 1 };
-        add_v4(l, lo4);
-        add_v6(l, &in6addr_loopback);
-    } else {
-        l->fail = "name-unresolvable";   /* no resolver that would block */
-    }
-    wasi_p2_res init = { .kind = WASI_P2_RESOLVE, .fd = -1, .sock = l };
-    host_value h;
-    if (!wasi_p2_res_add(w, &init, &h, err, errlen))
-        return false;
-    return wasi_p2_sock_ok(result, h, err, errlen);
-}
-
-/* [method]resolve-address-stream.resolve-next-address: func() ->
- * result<option<ip-address>, error-code> */
-static bool resolve_next(void *user, const host_value *args, size_t nargs, host_value *result,
-                         char *err, size_t errlen)
-{
-    (void)nargs;
-    wasi_p2_res *r = wasi_p2_res_get(user, &args[0], WASI_P2_RESOLVE, err, errlen);
-    if (r == NULL)
-        return false;
-    lookup *l = r->sock;
-    if (l->fail != NULL)
-        return wasi_p2_sock_fail(result, l->fail, err, errlen);
-    if (l->next == l->n)
-        return wasi_p2_sock_ok(result, host_nil(), err, errlen);
-    /* ip-address: the variant of the bare address tuple */
-    const struct sockaddr_storage *ss = &l->addrs[l->next++];
-    bool v4 = ss->ss_family == AF_INET;
-    const uint8_t *b = v4 ? (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr
-                          : (const uint8_t *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
-    const char *why = "out of memory";
-    host_value addr = host_list(v4 ? 4 : 8), out = host_map();
-    bool fine = true;
-    for (unsigned i = 0; fine && i < (v4 ? 4u : 8u); i++)
-        fine = host_list_push(&addr, host_uint(v4 ? b[i] : ((unsigned)b[2 * i] << 8 | b[2 * i + 1])),
-                              &why);
-    if (!fine)
-        host_value_free(&addr);
-    if (!fine || !host_map_set(&out, v4 ? "ipv4" : "ipv6", 4, addr, &why)) {
-        host_value_free(&out);
-        snprintf(err, errlen, "%s", why);
-        return false;
-    }
-    return wasi_p2_sock_ok(result, out, err, errlen);
-}
-
-/* [method]resolve-address-stream.subscribe: func() -> pollable: always ready
- * (every answer is there at once). */
-static bool resolve_subscribe(void *user, const host_value *args, size_t nargs,
-                              host_value *result, char *err, size_t errlen)
-{
-    (void)nargs;
-    if (wasi_p2_res_get(user, &args[0], WASI_P2_RESOLVE, err, errlen) == NULL)
-        return false;
-    return wasi_p2_res_new(user, WASI_P2_POLLABLE, 0, NULL, result, err, errlen);
-}
-
 #define N "wasi:sockets/network"
-#define L "wasi:sockets/ip-name-lookup"
 const wasi_p2_def wasi_p2_net_defs[] = {
     { N, "network-error-code", network_error_code, WASI_CAP_SOCKETS },
     { "wasi:sockets/instance-network", "instance-network", instance_network, WASI_CAP_SOCKETS },
-    { L, "resolve-addresses", resolve_addresses, WASI_CAP_SOCKETS },
-    { L, "[method]resolve-address-stream.resolve-next-address", resolve_next, WASI_CAP_SOCKETS },
-    { L, "[method]resolve-address-stream.subscribe", resolve_subscribe, WASI_CAP_SOCKETS },
 };
 const size_t wasi_p2_nnet_defs = sizeof wasi_p2_net_defs / sizeof wasi_p2_net_defs[0];
