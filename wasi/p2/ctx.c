@@ -26,6 +26,16 @@ uint64_t wasi_p2_arg_u64(const host_value *v)
     return v->is_unsigned ? v->u : (uint64_t)v->i;
 }
 
+size_t wasi_p2_arg_nbytes(const host_value *v)
+{
+    return v->kind == HOST_VALUE_STRING || v->kind == HOST_VALUE_LIST ? v->len : 0;
+}
+
+uint8_t wasi_p2_arg_byte(const host_value *v, size_t i)
+{
+    return v->kind == HOST_VALUE_STRING ? (uint8_t)v->s[i] : (uint8_t)wasi_p2_arg_u64(&v->items[i]);
+}
+
 static void free_strings(char **list, size_t n)
 {
     for (size_t i = 0; list != NULL && i < n; i++)

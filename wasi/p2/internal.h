@@ -185,6 +185,12 @@ void wasi_p2_stream_gone(wasi_p2 *w, uint32_t rep);
 
 /* An unsigned argument (u32, u64 lift as INT). */
 uint64_t wasi_p2_arg_u64(const host_value *v);
+/* A list<u8> argument, in whichever form it came: a STRING of the bytes
+ * (a bound world's, cm_instance_set_host_bytes) or a LIST of INTs. nbytes
+ * is its length (0 for any other value); byte(v, i) its i-th byte, i <
+ * nbytes. */
+size_t wasi_p2_arg_nbytes(const host_value *v);
+uint8_t wasi_p2_arg_byte(const host_value *v, size_t i);
 uint64_t wasi_p2_now_ns(void);
 
 #endif

@@ -377,12 +377,12 @@ static const char *send_one(udp *u, const host_value *d, uint8_t *buf)
 {
     const host_value *data = d->kind == HOST_VALUE_MAP ? host_map_get(d, "data", 4) : NULL;
     const host_value *to = d->kind == HOST_VALUE_MAP ? host_map_get(d, "remote-address", 14) : NULL;
-    if (data == NULL || data->kind != HOST_VALUE_LIST)
+    if (data == NULL || (data->kind != HOST_VALUE_LIST && data->kind != HOST_VALUE_STRING))
         return "invalid-argument";
     if (data->len > MAX_DATAGRAM)
         return "datagram-too-large";
     for (size_t i = 0; i < data->len; i++)
-        buf[i] = (uint8_t)wasi_p2_arg_u64(&data->items[i]);
+        buf[i] = wasi_p2_arg_byte(data, i);
     struct sockaddr_storage ss;
     socklen_t len = 0;
     bool has_to = to != NULL && to->kind != HOST_VALUE_NIL;
