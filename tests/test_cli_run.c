@@ -440,6 +440,8 @@ START_TEST(config_file_and_set)
 }
 END_TEST
 
+#ifdef WIPPY_LUA   /* the two below use process.lua entries */
+
 /* A shutdown that outlasts shutdown.timeout (a Lua service that ignores
  * its CANCEL, stop_timeout 10s) exits 1 when the timeout ends. */
 START_TEST(shutdown_timeout_forces_exit)
@@ -497,6 +499,8 @@ START_TEST(very_verbose_traces)
     project_close(&p);
 }
 END_TEST
+
+#endif
 
 /* -c: the log on stderr, coloured only when stderr is a terminal. */
 START_TEST(console_colours_on_a_terminal)
@@ -559,8 +563,10 @@ Suite *cli_run_suite(void)
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, override_entry_fields);
     tcase_add_test(tc, config_file_and_set);
+#ifdef WIPPY_LUA
     tcase_add_test(tc, shutdown_timeout_forces_exit);
     tcase_add_test(tc, very_verbose_traces);
+#endif
     tcase_add_test(tc, console_colours_on_a_terminal);
     suite_add_tcase(s, tc);
     return s;
