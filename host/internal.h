@@ -8,6 +8,7 @@
  *   pids.c            the pid table: every live participant (process or mailbox)
  *   node.c            participants: refcounts, mailboxes, monitors, links,
  *                     the end of a participant and what it sends to whom
+ *   names.c           registered process names (process.registry)
  *   value.c           host_value / host_event helpers, pid formatting
  *   value_tree.c      lists and maps: built within bounds, copied, freed
  *   value_json.c      a host_value written as JSON
