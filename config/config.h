@@ -18,6 +18,7 @@
 #define WIPPY_CONFIG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -204,9 +205,25 @@ typedef struct {
     const char *const *files; /* load exactly these files instead (paths relative to project_dir) */
     size_t nfiles;
     bool skip_modules;        /* do not read and hash process.wasm binaries */
+    const char *const *overrides; /* `-o ns:entry:field=value`: set the entry's field (a
+                                     dotted path) to the plain YAML scalar value before the
+                                     entry is checked; one that names no entry is an error */
+    size_t noverrides;
 } cfg_options;
 
 typedef struct cfg_registry cfg_registry;
+
+/* Sets the dotted path (a.b.c) of a parsed mapping to the plain scalar
+ * value ("5" reads as a number, "" as null), making the mappings on the
+ * way; false with why in err when a part on the way is not a mapping or
+ * the path is malformed (config/overrides.c). */
+bool cfg_node_set_path(arena *a, cfg_node *root, const char *path, const char *value, char *err,
+                       size_t errlen);
+
+/* Splits `ns:entry:field=value` into the entry id (copied into id), the
+ * field (up to '=') and the value; false when it does not have that form. */
+bool cfg_override_split(const char *spec, char *id, size_t idlen, const char **field,
+                        const char **value);
 
 /* Loads a project. Returns NULL only when memory runs out; otherwise a
  * registry holding every good entry and every error found. */
@@ -256,5 +273,27 @@ bool cfg_wasm_read(const cfg_registry *reg, const cfg_entry *e, uint8_t **bytes,
  * nanoseconds. Returns false for anything else (negative, overflowing,
  * missing unit). */
 bool cfg_parse_duration(const char *text, int64_t *ns);
+
+/* ---- the runtime's settings (.wippy.yaml; runtime_config.c) ---- */
+
+typedef struct {
+    const char *path;               /* the file, e.g. ".wippy.yaml" */
+    bool required;                  /* a missing file is an error (--config given) */
+    const char *const *sets;        /* `--set section.path=value`, applied over the file */
+    size_t nsets;
+    FILE *notes;                    /* a note per section this runtime does not use, or NULL */
+} cfg_runtime_options;
+
+typedef struct {
+    bool found;                     /* the file was there */
+    int64_t shutdown_timeout_ns;    /* shutdown.timeout (default 30s) */
+    char logger_level[8];           /* logger.level: debug, info (default), warn, error */
+} cfg_runtime;
+
+/* Reads the runtime's settings: shutdown.timeout (a Go duration) and
+ * logger.level, `${env:NAME}` replaced in their values; other sections are
+ * noted, never refused. False with why in err for an unreadable file
+ * (a missing one only when required), a bad value or a bad --set. */
+bool cfg_runtime_load(const cfg_runtime_options *o, cfg_runtime *out, char *err, size_t errlen);
 
 #endif

@@ -274,6 +274,10 @@ static void read_entry(cfg_registry *r, const char *file, const char *ns,
     }
     e->index = r->nall;
     r->all[r->nall++] = e;
+    {   /* -o overrides, into `data:` when the entry has one (the tree is the registry's own) */
+        const cfg_node *d = cfg_map_get(node, "data");
+        cfg_apply_overrides(r, e, (cfg_node *)(d != NULL && d->type == CFG_NODE_MAP ? d : node));
+    }
     if (strchr(e->pub.name, ':') != NULL)
         cfg_report(r, e, name, "name", "name must not contain ':'");
     e->pub.kind = required_name(r, e, file, node, "kind");
@@ -401,6 +405,16 @@ cfg_registry *cfg_load(const cfg_options *opts)
         cfg_free(r);
         return NULL;
     }
+    r->overrides = opts->overrides;
+    r->noverrides = opts->noverrides;
+    if (r->noverrides > 0) {
+        r->override_used = cfg_arena_alloc(&r->a, r->noverrides * sizeof *r->override_used);
+        if (r->override_used == NULL) {
+            cfg_free(r);
+            return NULL;
+        }
+        memset(r->override_used, 0, r->noverrides * sizeof *r->override_used);
+    }
     if (opts->nfiles > 0) {
         r->src_dir = r->project_dir;
         for (size_t i = 0; i < opts->nfiles; i++)
@@ -417,6 +431,7 @@ cfg_registry *cfg_load(const cfg_options *opts)
                 read_file(r, files[i]);
         }
     }
+    cfg_check_overrides(r);
     build_id_table(r);
     check_commands(r);
     cfg_resolve_and_order(r);

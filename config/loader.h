@@ -55,6 +55,9 @@ struct cfg_registry {
     bool skip_modules;
     void **blobs;           /* malloc'ed module binaries, freed with the registry */
     size_t nblobs, blobs_cap;
+    const char *const *overrides;   /* -o ns:entry:field=value (cfg_options) */
+    size_t noverrides;
+    bool *override_used;            /* noverrides of them: an entry matched */
 };
 
 /* Where a field is read from while checking one entry. */
@@ -77,6 +80,12 @@ void cfg_note(cfg_registry *r, entry_rec *e, const char *fmt, ...)
  * "invalid configuration: TEXT" — they name their field themselves. */
 void cfg_report_wippy(cfg_registry *r, entry_rec *e, const cfg_node *at, const char *field,
                       const char *text);
+
+/* -o overrides (overrides.c): applies those naming entry e to its
+ * mapping before it is checked; then reports those that matched no
+ * entry or are malformed. */
+void cfg_apply_overrides(cfg_registry *r, entry_rec *e, cfg_node *map);
+void cfg_check_overrides(cfg_registry *r);
 
 /* Field readers. Each returns the value or the default, reporting a wrong
  * type or range once, with the field's dotted path. */

@@ -63,6 +63,8 @@ host_pid host_pid_parse(const host_runtime *rt, const char *text);
 
 typedef struct {
     FILE *log;                      /* -v logging (loading, spawns, exits, restarts), or NULL */
+    bool log_color;                 /* -c on a terminal: log lines with ANSI colours */
+    bool log_traces;                /* --very-verbose: an exit's error with its whole trace */
     uint64_t slice_fuel;            /* fuel per Step (Lua: VM instructions); 0 = default (20,000) */
     size_t lua_max_memory;          /* bytes a Lua state may hold unless its entry's
                                        limits.max_memory says otherwise; 0 = 64 MiB */

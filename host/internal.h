@@ -8,6 +8,7 @@
  *   pids.c            the pid table: every live participant (process or mailbox)
  *   node.c            participants: refcounts, mailboxes, monitors, links,
  *                     the end of a participant and what it sends to whom
+ *   names.c           registered process names (process.registry)
  *   value.c           host_value / host_event helpers, pid formatting
  *   value_tree.c      lists and maps: built within bounds, copied, freed
  *   value_json.c      a host_value written as JSON
@@ -96,6 +97,7 @@ typedef struct host_node {
     bool ended;
     pid_list monitors;              /* who receives EXIT when this ends */
     pid_list links;                 /* linked both ways */
+    bool named;                     /* it registered a name (names.c) */
     /* mailboxes only */
     pthread_cond_t cond;
     event_item *head, *tail;
@@ -366,7 +368,35 @@ struct host_runtime {
     bool started, stopping, stopped;
     atomic_size_t nprocs;           /* processes alive */
     pthread_mutex_t log_lock;
+    pthread_mutex_t names_lock;     /* guards the process names (names.c) */
+    struct name_slot *names;
+    size_t nnames, names_cap;
 };
+
+/* ---- process names (names.c) ---- */
+
+#define HOST_MAX_NAMES 4096         /* registered names per runtime */
+#define HOST_MAX_NAME_LEN 256       /* bytes of one name */
+
+typedef struct name_slot {
+    char *name;
+    host_pid pid;
+} name_slot;
+
+/* Names live process pid (true), or false with why in err: the name is
+ * another's, the process is gone, too many names, a bad name. Naming a
+ * process again with its own name is true. */
+bool host_names_register(host_runtime *rt, const char *name, host_pid pid, char *err,
+                         size_t errlen);
+/* The pid a name stands for, or 0. */
+host_pid host_names_lookup(host_runtime *rt, const char *name);
+/* Removes a name of process pid; false with why when it is not its name. */
+bool host_names_unregister(host_runtime *rt, const char *name, host_pid pid, char *err,
+                           size_t errlen);
+/* Removes every name of pid (at its end). */
+void host_names_release(host_runtime *rt, host_pid pid);
+/* Frees the table (host_runtime_free). */
+void host_names_free(host_runtime *rt);
 
 /* The loaded module of a process.wasm entry id, or NULL. */
 const host_module *host_runtime_module(const host_runtime *rt, const char *entry_id);

@@ -241,6 +241,7 @@ void host_node_end(host_runtime *rt, host_node *n, const host_value *value, cons
         return;
     }
     n->ended = true;
+    bool named = n->named;
     if (n->kind == NODE_MAILBOX && n->receivers > 0)
         pthread_cond_broadcast(&n->cond);   /* host_receive gives up on a closed mailbox */
     pid_list monitors = n->monitors, links = n->links;
@@ -250,6 +251,8 @@ void host_node_end(host_runtime *rt, host_node *n, const host_value *value, cons
 
     if (host_pids_remove(&rt->pids, n))
         host_node_release(rt, n);   /* the table's reference; the caller still holds one */
+    if (named)
+        host_names_release(rt, n->pid);
     int64_t at = host_wall_ns();
     const host_pid *m = pid_list_items(&monitors);
     for (uint32_t i = 0; i < monitors.n; i++)

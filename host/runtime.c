@@ -41,7 +41,16 @@ void host_runtime_log(host_runtime *rt, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     pthread_mutex_lock(&rt->log_lock);
-    fputs("host: ", rt->opts.log);
+    if (rt->opts.log_color) {           /* a dim time, a cyan source, the message */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        fprintf(rt->opts.log, "\033[2m%02d:%02d:%02d.%03ld\033[0m \033[36mhost\033[0m ", tm.tm_hour,
+                tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    } else {
+        fputs("host: ", rt->opts.log);
+    }
     vfprintf(rt->opts.log, fmt, ap);
     fputc('\n', rt->opts.log);
     fflush(rt->opts.log);
@@ -91,6 +100,7 @@ host_runtime *host_runtime_new(const cfg_registry *reg, const host_options *opts
         rt->opts = *opts;
     pthread_mutex_init(&rt->lock, NULL);
     pthread_mutex_init(&rt->log_lock, NULL);
+    pthread_mutex_init(&rt->names_lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -240,6 +250,8 @@ void host_runtime_free(host_runtime *rt)
     host_pids_destroy(&rt->pids);
     pthread_mutex_destroy(&rt->lock);
     pthread_mutex_destroy(&rt->log_lock);
+    host_names_free(rt);
+    pthread_mutex_destroy(&rt->names_lock);
     pthread_cond_destroy(&rt->idle);
     free(rt);
 }

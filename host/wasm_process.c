@@ -426,8 +426,10 @@ void host_process_finish(host_runtime *rt, host_process *p)
     char pid[64];
     if (rt->opts.log != NULL) {
         host_pid_format(rt, p->node.pid, pid, sizeof pid);
-        if (p->error != NULL)
-            host_runtime_log(rt, "exit %s %s: error: %s", pid, p->mod->entry->id, p->error);
+        if (p->error != NULL)       /* the trace below the first line only with log_traces */
+            host_runtime_log(rt, "exit %s %s: error: %.*s", pid, p->mod->entry->id,
+                             rt->opts.log_traces ? (int)strlen(p->error)
+                                                 : (int)strcspn(p->error, "\n"), p->error);
         else if (p->result.kind == HOST_VALUE_STRING)
             host_runtime_log(rt, "exit %s %s: value \"%s\"", pid, p->mod->entry->id, p->result.s);
         else if (p->result.kind == HOST_VALUE_INT)

@@ -44,4 +44,5 @@
     X(cli_run)         \
     X(lua)             \
     X(lua_control)     \
-    X(lua_values)
+    X(lua_values)      \
+    X(lua_channels)

@@ -152,8 +152,7 @@ END_TEST
 START_TEST(usage_errors_exit_2)
 {
     static const char *const cases[][3] = {
-        { "frobnicate", NULL, NULL }, { "--frobnicate", "run", "list" }, { "run", "--frobnicate", NULL },
-        { "--dir", NULL, NULL }, { "check", "extra", NULL }, { "run", "list", "extra" },
+        { "frobnicate", NULL, NULL }, { "--dir", NULL, NULL }, { "check", "extra", NULL }, { "run", "list", "extra" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         result r = run(cases[i][0], cases[i][1], cases[i][2], NULL);
@@ -165,6 +164,22 @@ START_TEST(usage_errors_exit_2)
     result none = run(NULL);
     ck_assert_int_eq(none.status, 2);
     done(&none);
+}
+END_TEST
+
+/* An unknown option: one line and a hint to `wippy help`, not the usage. */
+START_TEST(unknown_option_one_line)
+{
+    result g = run("--frobnicate", "run", "list", NULL);
+    ck_assert_int_eq(g.status, 2);
+    ck_assert_str_eq(g.err, "wippy: unknown option --frobnicate\nRun 'wippy help' for the usage.\n");
+    done(&g);
+    result r = run("--dir", EXAMPLES, "run", "--frobnicate", NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, "wippy: run: unknown option --frobnicate\n"
+                            "Run 'wippy help' for the usage.\n");
+    ck_assert_str_eq(r.out, "");
+    done(&r);
 }
 END_TEST
 
@@ -731,6 +746,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, hash_matches_the_yaml_field);
     tcase_add_test(tc, hash_errors);
     tcase_add_test(tc, usage_errors_exit_2);
+    tcase_add_test(tc, unknown_option_one_line);
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, binary_runs_the_quick_start);
     tcase_add_test(tc, wasm_validate_and_call);

@@ -3,14 +3,20 @@
  * -x ID` / `--host ID` (host/cli/boot.c), through the real binary: $WIPPY
  * as make check sets it, else $(BUILD)/wippy.
  *
+ * Wippy's run flags: -o (entry overrides), --config/.wippy.yaml and --set
+ * (logger.level with ${env:NAME}, shutdown.timeout, unknown sections as
+ * notes), -s, -c (colours on a terminal: a pty), --very-verbose.
+ *
  * Projects are written into temporary directories; their process.wasm
  * entries use the supervisor fixtures tests/wasm/svc_*.wat (built into
  * $(BUILD)/tests/wasm, hashed at run time). */
 #include <check.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -68,6 +74,9 @@ static void project_open(project *p, const char *extra)
 
 static void project_close(project *p)
 {
+    char settings[128];
+    snprintf(settings, sizeof settings, "%s/.wippy.yaml", p->dir);
+    unlink(settings);
     unlink(p->yaml);
     unlink(p->out);
     unlink(p->err);
@@ -324,6 +333,221 @@ START_TEST(usage_errors)
 }
 END_TEST
 
+
+/* ---- Wippy's run flags ---- */
+
+#define TERM "  - {name: term, kind: terminal.host}\n"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs wippy to its end; its status, and its stderr in *err (malloc'd). */
+static int run_to_end(const project *p, const char *const *args, char **err)
+{
+    int status = finish(start(p, args), 10000);
+    *err = slurp(p->err);
+    return status;
+}
+
+/* -o ns:entry:field=value overrides a field before the entry is checked;
+ * repeatable; one naming no entry is an error. */
+START_TEST(override_entry_fields)
+{
+    project p;
+    project_open(&p, TERM);
+    char *err;
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "-o",
+                                                      "t:done:method=crash", "-x", "t:done", NULL },
+                                &err), 1);
+    ck_assert_msg(!strncmp(err, "failed to call wasm method: crash: unreachable\n", 47), "%s", err);
+    free(err);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "-o", "t:done:method=crash",
+                                                      "-o", "t:crash:method=done", "-x", "t:crash", NULL },
+                                &err), 0);
+    free(err);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "-o", "t:nope:method=x",
+                                                      "-x", "t:done", NULL }, &err), 1);
+    ck_assert_msg(strstr(err, "wippy: -o t:nope:method=x: no entry t:nope\n") != NULL, "%s", err);
+    free(err);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "-o", "t:done=x",
+                                                      "-x", "t:done", NULL }, &err), 1);
+    ck_assert_msg(strstr(err, "-o t:done=x: expected ns:entry:field=value") != NULL, "%s", err);
+    free(err);
+    project_close(&p);
+}
+END_TEST
+
+static void write_settings(const project *p, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/.wippy.yaml", p->dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* .wippy.yaml: logger.level (with ${env:NAME}) turns the log on; -s wins;
+ * --set overrides the file; unknown sections are notes under -v; a
+ * missing --config file and a bad value are errors. */
+START_TEST(config_file_and_set)
+{
+    project p;
+    project_open(&p, TERM);
+    write_settings(&p, "logger:\n  level: \"${env:WIPPY_TEST_LEVEL}\"\nscheduler:\n  x: 1\n");
+    setenv("WIPPY_TEST_LEVEL", "debug", 1);
+    char *err;
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "-x", "t:done", NULL },
+                                &err), 0);
+    ck_assert_msg(strstr(err, "host: run {t:term|") != NULL, "%s", err);
+    ck_assert_msg(strstr(err, "scheduler") == NULL, "%s", err);
+    free(err);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "-v", "run", "-x", "t:done",
+                                                      NULL }, &err), 0);
+    ck_assert_msg(strstr(err, "/.wippy.yaml: section \"scheduler\" is not used by this runtime\n"),
+                  "%s", err);
+    free(err);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "-s", "-x", "t:done",
+                                                      NULL }, &err), 0);
+    ck_assert_str_eq(err, "");
+    free(err);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "--set",
+                                                      "logger.level=error", "-x", "t:done", NULL },
+                                &err), 0);
+    ck_assert_str_eq(err, "");
+    free(err);
+    setenv("WIPPY_TEST_LEVEL", "info", 1);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "-x", "t:done", NULL },
+                                &err), 0);
+    ck_assert_str_eq(err, "");
+    free(err);
+    unsetenv("WIPPY_TEST_LEVEL");
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "--config", "/nonexistent.yaml",
+                                                      "run", "-x", "t:done", NULL }, &err), 1);
+    ck_assert_str_eq(err, "wippy: config: /nonexistent.yaml: No such file or directory\n");
+    free(err);
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "run", "--set",
+                                                      "shutdown.timeout=soon", "-x", "t:done", NULL },
+                                &err), 1);
+    ck_assert_str_eq(err, "wippy: config: shutdown.timeout: expected a positive duration like "
+                          "\"30s\", got \"soon\"\n");
+    free(err);
+    project_close(&p);
+}
+END_TEST
+
+#ifdef WIPPY_LUA   /* the two below use process.lua entries */
+
+/* A shutdown that outlasts shutdown.timeout (a Lua service that ignores
+ * its CANCEL, stop_timeout 10s) exits 1 when the timeout ends. */
+START_TEST(shutdown_timeout_forces_exit)
+{
+    char extra[1024];
+    snprintf(extra, sizeof extra,
+             "  - {name: stubborn, kind: process.lua, source: \"file://%s/tests/lua/stubborn.lua\","
+             " method: main, modules: [process]}\n"
+             "  - name: svc\n"
+             "    kind: process.service\n"
+             "    process: t:stubborn\n"
+             "    host: t:procs\n"
+             "    lifecycle: {auto_start: true, stop_timeout: 10s}\n",
+             TEST_SOURCE_DIR);
+    project p;
+    project_open(&p, extra);
+    write_settings(&p, "shutdown:\n  timeout: 10s\n");
+    pid_t pid = start(&p, (const char *[]){ "--dir", p.dir, "-v", "run", "--set",
+                                            "shutdown.timeout=300ms", NULL });
+    ck_assert(wait_for_text(p.err, "wippy: running;", 10000));
+    int64_t t0 = now_ms();
+    kill(pid, SIGTERM);
+    ck_assert_int_eq(finish(pid, 5000), 1);
+    int64_t took = now_ms() - t0;
+    ck_assert_msg(took >= 250 && took < 5000, "exited after %lld ms", (long long)took);
+    char *err = slurp(p.err);
+    ck_assert_ptr_nonnull(strstr(err, "wippy: shutdown did not finish within shutdown.timeout; "
+                                      "exiting\n"));
+    free(err);
+    project_close(&p);
+}
+END_TEST
+
+/* --very-verbose logs a process's error with its trace; -v its first line. */
+START_TEST(very_verbose_traces)
+{
+    char extra[512];
+    snprintf(extra, sizeof extra,
+             "  - {name: boom, kind: process.lua, source: \"file://%s/tests/lua/errors.lua\","
+             " method: boom}\n  - {name: term, kind: terminal.host}\n", TEST_SOURCE_DIR);
+    project p;
+    project_open(&p, extra);
+    const char *flags[] = { "-v", "--very-verbose" };
+    for (int i = 0; i < 2; i++) {
+        char *err;
+        ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, flags[i], "run", "-x",
+                                                          "t:boom", NULL }, &err), 1);
+        const char *line = strstr(err, "host: exit {t:term|");
+        ck_assert_msg(line != NULL, "%s", err);
+        const char *nl = strchr(line, '\n');
+        ck_assert_ptr_nonnull(nl);
+        ck_assert_msg((strncmp(nl + 1, "  at ", 5) == 0) == (i == 1), "%s: %s", flags[i], err);
+        free(err);
+    }
+    project_close(&p);
+}
+END_TEST
+
+#endif
+
+/* -c: the log on stderr, coloured only when stderr is a terminal. */
+START_TEST(console_colours_on_a_terminal)
+{
+    project p;
+    project_open(&p, "  - {name: term, kind: terminal.host}\n");
+    char *err;
+    ck_assert_int_eq(run_to_end(&p, (const char *[]){ "--dir", p.dir, "-c", "run", "-x", "t:done",
+                                                      NULL }, &err), 0);
+    ck_assert_msg(strstr(err, "host: run ") != NULL && strchr(err, '\033') == NULL, "%s", err);
+    free(err);
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(master, 0);
+    ck_assert(grantpt(master) == 0 && unlockpt(master) == 0);
+    char slave[128];
+    snprintf(slave, sizeof slave, "%s", ptsname(master));
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (!freopen(p.out, "w", stdout) || !freopen(slave, "w", stderr))
+            _exit(127);
+        execl(wippy_path(), wippy_path(), "--dir", p.dir, "-c", "run", "-x", "t:done", (char *)NULL);
+        _exit(127);
+    }
+    char buf[8192] = "";
+    size_t n = 0;
+    int64_t until = now_ms() + 10000;
+    while (now_ms() < until && n < sizeof buf - 1 && strstr(buf, "\033[36mhost\033[0m run") == NULL) {
+        struct timeval tv = { 0, 50000 };
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(master, &fds);
+        if (select(master + 1, &fds, NULL, NULL, &tv) > 0) {
+            ssize_t got = read(master, buf + n, sizeof buf - 1 - n);
+            if (got <= 0)
+                break;
+            n += (size_t)got;
+        }
+        buf[n] = '\0';
+    }
+    ck_assert_int_eq(finish(pid, 10000), 0);
+    close(master);
+    ck_assert_msg(strstr(buf, "\033[36mhost\033[0m run {t:term|") != NULL, "%s", buf);
+    project_close(&p);
+}
+END_TEST
+
 Suite *cli_run_suite(void)
 {
     Suite *s = suite_create("cli_run");
@@ -337,6 +561,13 @@ Suite *cli_run_suite(void)
     tcase_add_test(tc, exec_the_example);
     tcase_add_test(tc, exec_terminal_host_choice);
     tcase_add_test(tc, usage_errors);
+    tcase_add_test(tc, override_entry_fields);
+    tcase_add_test(tc, config_file_and_set);
+#ifdef WIPPY_LUA
+    tcase_add_test(tc, shutdown_timeout_forces_exit);
+    tcase_add_test(tc, very_verbose_traces);
+#endif
+    tcase_add_test(tc, console_colours_on_a_terminal);
     suite_add_tcase(s, tc);
     return s;
 }

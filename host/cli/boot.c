@@ -8,9 +8,17 @@
  * takes them synchronously with sigwait(). After the first one the
  * runtime is stopped (services in reverse dependency order, each within
  * its stop_timeout); a second one during that shutdown ends the program
- * at once with status 1 (Wippy: "A second signal forces exit 1"). */
+ * at once with status 1 (Wippy: "A second signal forces exit 1"); so
+ * does a shutdown that outlasts shutdown.timeout of .wippy.yaml.
+ *
+ * Options (Wippy's): -o ns:entry:field=value (repeatable) overrides an
+ * entry's field before it is checked; --set section.path=value overrides
+ * .wippy.yaml (--config FILE, default DIR/.wippy.yaml when there);
+ * -v, --very-verbose, -s, -c choose the log (wippy_flag()). */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,9 +27,15 @@
 #include "host/cli/boot.h"
 #include "host/host.h"
 
+#define RUN_MAX_OVERRIDES 64    /* -o and --set, each */
+
 typedef struct {
-    const char *dir;
-    bool verbose;
+    wippy_flags f;
+    const char *overrides[RUN_MAX_OVERRIDES];  /* -o */
+    size_t noverrides;
+    const char *sets[RUN_MAX_OVERRIDES];       /* --set */
+    size_t nsets;
+    cfg_runtime settings;   /* .wippy.yaml with --set */
     char *why;              /* a usage error goes here */
     size_t whylen;
     const char *exec;       /* -x/--exec ID, or NULL */
@@ -57,19 +71,53 @@ static const char *option_value(const char *a, const char *shrt, const char *lng
     return argv[++*i];
 }
 
+int wippy_flag(wippy_flags *f, int *i, int argc, char **argv)
+{
+    const char *a = argv[*i], *v;
+    bool missing = false;
+    if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+        f->verbose = true;
+    else if (!strcmp(a, "--very-verbose"))
+        f->verbose = f->very_verbose = true;
+    else if (!strcmp(a, "-s") || !strcmp(a, "--silent"))
+        f->silent = true;
+    else if (!strcmp(a, "-c") || !strcmp(a, "--console"))
+        f->console = true;
+    else if ((v = option_value(a, NULL, "--config", i, argc, argv, &missing)) != NULL)
+        f->config = v;
+    else if ((v = option_value(a, NULL, "--dir", i, argc, argv, &missing)) != NULL)
+        f->dir = v;
+    else
+        return missing ? -1 : 0;
+    return 1;
+}
+
 /* Reads the options; what follows them is the command name (unless -x)
- * and the process's arguments. Returns 0, or -1 after a usage error. */
+ * and the process's arguments. Returns 0, or -1 after a usage error, -2
+ * for an unknown option. */
 static int parse(run_args *r, int argc, char **argv)
 {
     int i = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i], *v;
         bool missing = false;
+        int flag = wippy_flag(&r->f, &i, argc, argv);
+        if (flag == 1)
+            continue;
+        missing = flag < 0;
         if (!strcmp(a, "--")) {
             i++;
             break;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            r->verbose = true;
+        } else if (missing) {
+            return usage_error(r, "%s needs a value", a);
+        } else if ((v = option_value(a, "-o", "--override", &i, argc, argv, &missing)) != NULL) {
+            if (r->noverrides == RUN_MAX_OVERRIDES)
+                return usage_error(r, "-o: at most 64 overrides%s", "");
+            r->overrides[r->noverrides++] = v;
+        } else if ((v = option_value(a, NULL, "--set", &i, argc, argv, &missing)) != NULL) {
+            if (r->nsets == RUN_MAX_OVERRIDES)
+                return usage_error(r, "--set: at most 64 settings%s", "");
+            r->sets[r->nsets++] = v;
         } else if ((v = option_value(a, "-x", "--exec", &i, argc, argv, &missing)) != NULL) {
             r->exec = v;
         } else if ((v = option_value(a, NULL, "--host", &i, argc, argv, &missing)) != NULL) {
@@ -77,7 +125,8 @@ static int parse(run_args *r, int argc, char **argv)
         } else if (missing) {
             return usage_error(r, "%s needs a value", a);
         } else {
-            return usage_error(r, "unknown option %s", a);
+            usage_error(r, "unknown option %s", a);
+            return -2;
         }
     }
     if (r->exec == NULL && i < argc)
@@ -92,23 +141,60 @@ static int parse(run_args *r, int argc, char **argv)
 /* Loads the project, printing its errors (and notes under -v). */
 static cfg_registry *load(const run_args *r)
 {
-    cfg_options opts = { .project_dir = r->dir };
+    cfg_options opts = { .project_dir = r->f.dir, .overrides = r->overrides,
+                         .noverrides = r->noverrides };
     cfg_registry *reg = cfg_load(&opts);
     if (reg == NULL) {
         fputs("wippy: out of memory while loading the configuration\n", r->err);
         return NULL;
     }
-    for (size_t i = 0; r->verbose && i < cfg_note_count(reg); i++)
+    for (size_t i = 0; r->f.verbose && !r->f.silent && i < cfg_note_count(reg); i++)
         fprintf(r->err, "note: %s\n", cfg_note_at(reg, i)->text);
-    for (size_t i = 0; i < cfg_error_count(reg); i++)
+    bool bad_override = false;    /* an -o that did not apply is fatal, unlike a bad entry */
+    for (size_t i = 0; i < cfg_error_count(reg); i++) {
         fprintf(r->err, "%s\n", cfg_error_at(reg, i)->text);
+        bad_override |= !strncmp(cfg_error_at(reg, i)->message, "-o ", 3);
+    }
+    if (bad_override) {
+        cfg_free(reg);
+        return NULL;
+    }
     return reg;
+}
+
+/* Whether the runtime's log goes to stderr: -v, -c or logger.level
+ * debug, unless -s. */
+static bool logging(const run_args *r)
+{
+    return !r->f.silent && (r->f.verbose || r->f.console ||
+                            !strcmp(r->settings.logger_level, "debug"));
+}
+
+/* .wippy.yaml (or --config FILE) with --set over it; false after printing
+ * why it cannot be used. */
+static bool read_settings(run_args *r)
+{
+    char path[4096], err[512];
+    if (r->f.config != NULL)
+        snprintf(path, sizeof path, "%s", r->f.config);
+    else
+        snprintf(path, sizeof path, "%s/.wippy.yaml", r->f.dir);
+    cfg_runtime_options o = { .path = path, .required = r->f.config != NULL, .sets = r->sets,
+                              .nsets = r->nsets,
+                              .notes = r->f.verbose && !r->f.silent ? r->err : NULL };
+    if (!cfg_runtime_load(&o, &r->settings, err, sizeof err)) {
+        fprintf(r->err, "wippy: config: %s\n", err);
+        return false;
+    }
+    return true;
 }
 
 /* A started runtime, or NULL after printing why not. */
 static host_runtime *start_runtime(const run_args *r, const cfg_registry *reg)
 {
-    host_options opts = { .log = r->verbose ? r->err : NULL };
+    host_options opts = { .log = logging(r) ? r->err : NULL,
+                          .log_color = r->f.console && isatty(fileno(r->err)),
+                          .log_traces = r->f.very_verbose };
     char err[4096] = "";
     host_runtime *rt = host_runtime_new(reg, &opts, err, sizeof err);
     if (rt == NULL) {
@@ -149,16 +235,33 @@ static int exec_entry(const run_args *r)
 
 /* ---- until a signal ---- */
 
-/* While shutting down: a second signal ends the program now. */
+typedef struct {
+    const sigset_t *set;
+    int64_t timeout_ns;     /* shutdown.timeout */
+} watch;
+
+/* While shutting down: a second signal ends the program now, and so does
+ * the end of shutdown.timeout. */
 static void *second_signal(void *arg)
 {
-    const sigset_t *set = arg;
-    int sig;
-    if (sigwait(set, &sig) == 0) {
-        static const char msg[] = "wippy: second signal during shutdown; exiting\n";
-        ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
-        (void)n;
-        _exit(1);
+    const watch *w = arg;
+    struct timespec ts = { (time_t)(w->timeout_ns / 1000000000), (long)(w->timeout_ns % 1000000000) };
+    for (;;) {
+        int sig = sigtimedwait(w->set, NULL, &ts);
+        if (sig > 0) {
+            static const char msg[] = "wippy: second signal during shutdown; exiting\n";
+            ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+            (void)n;
+            _exit(1);
+        }
+        if (sig < 0 && errno == EAGAIN) {
+            static const char msg[] = "wippy: shutdown did not finish within shutdown.timeout; "
+                                      "exiting\n";
+            ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+            (void)n;
+            _exit(1);
+        }
+        /* EINTR: wait again (the time left is not tracked: a little longer at worst) */
     }
     return NULL;
 }
@@ -174,12 +277,12 @@ static int take_pending(const sigset_t *set)
 /* Waits for SIGINT/SIGTERM, then stops the runtime. Returns the status. */
 static int wait_and_stop(const run_args *r, host_runtime *rt, sigset_t *set)
 {
-    if (r->verbose)
+    if (logging(r))
         fputs("wippy: running; stop with SIGINT (Ctrl-C) or SIGTERM\n", r->err);
     int sig = 0;
     if (sigwait(set, &sig) != 0)
         return 1;
-    if (r->verbose)
+    if (logging(r))
         fprintf(r->err, "wippy: %s received; shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     if (take_pending(set) != 0) {
         fputs("wippy: second signal during shutdown; exiting\n", r->err);
@@ -187,7 +290,8 @@ static int wait_and_stop(const run_args *r, host_runtime *rt, sigset_t *set)
         _exit(1);
     }
     pthread_t watcher;
-    bool watching = pthread_create(&watcher, NULL, second_signal, set) == 0;
+    watch w = { set, r->settings.shutdown_timeout_ns };
+    bool watching = pthread_create(&watcher, NULL, second_signal, &w) == 0;
     host_runtime_stop(rt);
     if (watching) {
         pthread_cancel(watcher);
@@ -218,14 +322,15 @@ static int serve(const run_args *r)
     return status;
 }
 
-int wippy_run_main(const char *dir, bool verbose, int argc, char **argv, FILE *out, FILE *err,
-                   char *why, size_t whylen)
+int wippy_run_main(const wippy_flags *f, int argc, char **argv, FILE *out, FILE *err, char *why,
+                   size_t whylen)
 {
-    run_args r = { .dir = dir, .verbose = verbose, .out = out, .err = err, .why = why,
-                   .whylen = whylen };
+    run_args r = { .f = *f, .out = out, .err = err, .why = why, .whylen = whylen };
     int status = parse(&r, argc, argv);
     if (status != 0)
         return status;
+    if (!read_settings(&r))
+        return 1;
     if (r.exec != NULL || r.command != NULL)
         return exec_entry(&r);
     return serve(&r);

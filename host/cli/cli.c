@@ -12,19 +12,20 @@
 #include "sha256/sha256.h"
 
 typedef struct {
-    const char *dir;   /* project directory */
-    bool verbose;
+    wippy_flags f;     /* the global options */
     FILE *out, *err;
 } cli;
 
 static void usage(FILE *f)
 {
-    fputs("usage: wippy [--dir DIR] [-v] <command> [arguments]\n"
+    fputs("usage: wippy [--dir DIR] [--config FILE] [-v|--very-verbose] [-s] [-c] <command> [arguments]\n"
           "\n"
           "Commands:\n"
           "  run                    start the hosts and services; stop on SIGINT or SIGTERM\n"
           "  run list               list the commands registered by process entries\n"
           "  run <command> [args]   run a command\n"
+          "  run [-o NS:ENTRY:FIELD=VALUE]... [--set SECTION.PATH=VALUE]... [<command> [args]]\n"
+          "                         override an entry's field / a .wippy.yaml setting (repeatable)\n"
           "  run [--host ID] -x|--exec ENTRY [args]\n"
           "                         run a process entry as a command, on terminal host ID\n"
           "                         (default: the only terminal.host)\n"
@@ -43,7 +44,13 @@ static void usage(FILE *f)
           "\n"
           "Options:\n"
           "  --dir DIR              the project directory: where wippy.lock or src/ is (default .)\n"
-          "  -v, --verbose          also print notes, e.g. entries of kinds this runtime does not know\n"
+          "  --config FILE          the runtime's settings (default DIR/.wippy.yaml): shutdown.timeout,\n"
+          "                         logger.level; ${env:NAME} in values\n"
+          "  -v, --verbose          also print notes, e.g. entries of kinds this runtime does not know,\n"
+          "                         and the runtime's log\n"
+          "  --very-verbose         -v, with the whole trace of a process's error\n"
+          "  -s, --silent           no log and no notes (wins over -v)\n"
+          "  -c, --console          the log on stderr, coloured on a terminal\n"
           "  -h, --help             print this help\n", f);
 }
 
@@ -56,16 +63,23 @@ static int usage_error(const cli *c, const char *fmt, const char *arg)
     return 2;
 }
 
+/* An unknown option: one line and a hint, not the whole usage. */
+static int unknown_option(const cli *c, const char *a)
+{
+    fprintf(c->err, "wippy: unknown option %s\nRun 'wippy help' for the usage.\n", a);
+    return 2;
+}
+
 /* Loads the project and prints its errors (and, with -v, notes). */
 static cfg_registry *load_project(const cli *c)
 {
-    cfg_options opts = { .project_dir = c->dir };
+    cfg_options opts = { .project_dir = c->f.dir };
     cfg_registry *reg = cfg_load(&opts);
     if (reg == NULL) {
         fputs("wippy: out of memory while loading the configuration\n", c->err);
         return NULL;
     }
-    for (size_t i = 0; c->verbose && i < cfg_note_count(reg); i++)
+    for (size_t i = 0; c->f.verbose && !c->f.silent && i < cfg_note_count(reg); i++)
         fprintf(c->err, "note: %s\n", cfg_note_at(reg, i)->text);
     for (size_t i = 0; i < cfg_error_count(reg); i++)
         fprintf(c->err, "%s\n", cfg_error_at(reg, i)->text);
@@ -118,39 +132,6 @@ static int run_list(const cli *c)
     return status;
 }
 
-/* `wippy run <command> [args...]`: finds the command's entry, starts the
- * runtime (process hosts, services) and runs the command on the terminal
- * host; its result becomes the output and the exit status. */
-static int run_command(const cli *c, const char *name, int argc, char **argv)
-{
-    cfg_registry *reg = load_project(c);
-    if (reg == NULL)
-        return 1;
-    const cfg_entry *e = cfg_find_command(reg, name);
-    if (e == NULL) {
-        fprintf(c->err, "command \"%s\" not found. Use 'wippy run list' to see available commands\n",
-                name);
-        cfg_free(reg);
-        return 1;
-    }
-    host_options opts = { .log = c->verbose ? c->err : NULL };
-    char err[4096];
-    host_runtime *rt = host_runtime_new(reg, &opts, err, sizeof err);
-    if (rt == NULL) {
-        fputs("wippy: out of memory\n", c->err);
-        cfg_free(reg);
-        return 1;
-    }
-    int status = 1;
-    if (host_runtime_start(rt, err, sizeof err))
-        status = host_run_command(rt, e, NULL, argc, argv, c->out, c->err);
-    else
-        fprintf(c->err, "wippy: %s\n", err);
-    host_runtime_free(rt);
-    cfg_free(reg);
-    return status;
-}
-
 /* `wippy check`: every error, a one-line summary, exit 1 if any. */
 static int check(const cli *c)
 {
@@ -191,26 +172,23 @@ static int hash_files(const cli *c, int argc, char **argv)
 
 int wippy_cli(int argc, char **argv, FILE *out, FILE *err)
 {
-    cli c = { .dir = ".", .out = out, .err = err };
+    cli c = { .f = { .dir = "." }, .out = out, .err = err };
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
+        int flag = wippy_flag(&c.f, &i, argc, argv);
+        if (flag < 0)
+            return usage_error(&c, "%s needs a value", a);
+        if (flag > 0)
+            continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(out);
             return 0;
         } else if (!strcmp(a, "--version")) {
             fprintf(out, "wippy %s\n", WIPPY_VERSION);
             return 0;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            c.verbose = true;
-        } else if (!strcmp(a, "--dir") && i + 1 < argc) {
-            c.dir = argv[++i];
-        } else if (!strncmp(a, "--dir=", 6)) {
-            c.dir = a + 6;
-        } else if (!strcmp(a, "--dir")) {
-            return usage_error(&c, "--dir needs a directory%s", "");
         } else {
-            return usage_error(&c, "unknown option %s", a);
+            return unknown_option(&c, a);
         }
     }
     if (i == argc)
@@ -233,15 +211,15 @@ int wippy_cli(int argc, char **argv, FILE *out, FILE *err)
     if (!strcmp(cmd, "check"))
         return i == argc ? check(&c) : usage_error(&c, "check takes no arguments%s", "");
     if (!strcmp(cmd, "run")) {
-        if (i == argc || argv[i][0] == '-') {
-            char why[256];
-            int status = wippy_run_main(c.dir, c.verbose, argc - i, argv + i, out, err, why,
-                                        sizeof why);
-            return status >= 0 ? status : usage_error(&c, "%s", why);
-        }
-        if (!strcmp(argv[i], "list"))
+        if (i < argc && !strcmp(argv[i], "list"))
             return i + 1 == argc ? run_list(&c) : usage_error(&c, "run list takes no arguments%s", "");
-        return run_command(&c, argv[i], argc - i - 1, argv + i + 1);
+        char why[256];
+        int status = wippy_run_main(&c.f, argc - i, argv + i, out, err, why, sizeof why);
+        if (status == -2) {
+            fprintf(err, "wippy: %s\nRun 'wippy help' for the usage.\n", why);
+            return 2;
+        }
+        return status >= 0 ? status : usage_error(&c, "%s", why);
     }
     return usage_error(&c, "unknown command \"%s\"", cmd);
 }

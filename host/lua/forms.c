@@ -19,8 +19,10 @@ host_pid host_lua_check_pid(lua_State *L, int idx)
 {
     const char *text = luaL_checkstring(L, idx);
     host_pid pid = host_pid_parse(lua_proc_of(L)->p->rt, text);
+    if (pid == 0)   /* a registered name stands for its process */
+        pid = host_names_lookup(lua_proc_of(L)->p->rt, text);
     if (pid == 0)
-        luaL_argerror(L, idx, lua_pushfstring(L, "not a pid: \"%s\"", text));
+        luaL_argerror(L, idx, lua_pushfstring(L, "not a pid nor a registered name: \"%s\"", text));
     return pid;
 }
 

@@ -13,8 +13,11 @@
  *   module_channel.c  the process's queue as channels (inbox, events,
  *                     listen, time.after) with receive and select; the
  *                     blocking calls' yield and wait
+ *   channel_local.c   channel.new(): channels between the coroutines of
+ *                     one process (send, close, case_send, blocking)
  *   module_process.c  the `process` module
  *   module_time.c     the `time` module
+ *   module_registry.c process.registry: names for processes
  *   coroutines.c      coroutine.resume/wrap that pass the host's yields up
  *   disabled.c        stands in for all of these in a build with LUA=0
  *
@@ -36,6 +39,7 @@
 #define LUA_MAX_LISTENERS 64            /* process.listen() topics per process */
 #define LUA_MAX_TOPIC 1024              /* bytes of a process.listen() topic */
 #define LUA_MAX_SELECT 32               /* cases of one channel.select */
+#define LUA_MAX_CHANNEL_CAP 1000000     /* buffer of one channel.new(capacity) */
 
 /* ---- scripts (script.c) ---- */
 
@@ -129,7 +133,8 @@ void host_lua_push_value(lua_State *L, const host_value *v);
 
 /* Pushes a pid as Wippy prints it ("{host|0x...}"). */
 void host_lua_push_pid(lua_State *L, host_pid pid);
-/* The pid string at idx; raises an argument error when it is not one. */
+/* The pid string at idx, or a registered name's pid; raises an argument
+ * error when it is neither. */
 host_pid host_lua_check_pid(lua_State *L, int idx);
 /* A duration at idx in nanoseconds: an integer (ns), a float (ns,
  * rounded) or a Go-style string ("1.5s"); def when nil or absent; raises
@@ -140,7 +145,26 @@ int64_t host_lua_deadline_in(int64_t d);
 /* Pushes an event as a table with both of Wippy's forms (see README). */
 void host_lua_push_event(lua_State *L, const host_event *ev);
 
-/* ---- channels and waiting (module_channel.c) ---- */
+/* ---- channels and waiting (module_channel.c, channel_local.c) ---- */
+
+#define CHANNEL "wippy.channel"     /* the metatable of every channel */
+
+typedef enum { CH_INBOX, CH_EVENTS, CH_TOPIC, CH_TIMER, CH_LOCAL } channel_kind;
+
+/* A channel (userdata). CH_LOCAL keeps its values in its user value 1, a
+ * table holding them at keys head .. tail-1. */
+typedef struct {
+    channel_kind kind;
+    int listener;                   /* CH_TOPIC: index in lp->listeners */
+    int64_t at;                     /* CH_TIMER: when (monotonic ns) */
+    bool fired;                     /* CH_TIMER: its one value was received */
+    lua_Integer cap;                /* CH_LOCAL: buffer size, 0 unbuffered */
+    lua_Integer head, tail;         /* CH_LOCAL: next to take, next free */
+    bool closed;                    /* CH_LOCAL */
+} lua_channel;
+
+/* Pushes a new channel of that kind (with a user value for CH_LOCAL). */
+lua_channel *host_lua_push_channel(lua_State *L, channel_kind kind);
 
 /* Moves what was delivered to the node into the process's lists. */
 void host_lua_take_queue(lua_proc *lp);
@@ -160,8 +184,28 @@ void host_lua_push_timer_channel(lua_State *L, int64_t d);
  * result, error (value, nil or nil, error), consumes it and returns 2;
  * otherwise returns 0. */
 int host_lua_push_exit_of(lua_State *L, lua_proc *lp, host_pid pid);
-/* require("channel"). */
+/* require("channel"), and the global `channel`. */
 int host_lua_open_channel(lua_State *L);
+
+/* channel.new([capacity]); ch:send(v), ch:case_send(v), ch:close(). */
+int host_lua_local_new(lua_State *L);
+int host_lua_local_send(lua_State *L);
+int host_lua_local_case_send(lua_State *L);
+int host_lua_local_close(lua_State *L);
+/* A local channel's next value pushed and taken: 1; nil pushed for a
+ * closed, drained one: 2; nothing yet: 0. idx: the channel. */
+int host_lua_local_take(lua_State *L, lua_channel *ch, int idx);
+/* select's send case: puts the value at vidx into the channel at chidx
+ * if it has room (an unbuffered one when nothing is pending); true if it
+ * did. Raises for a closed channel or one not from channel.new. */
+bool host_lua_local_offer(lua_State *L, lua_channel *ch, int chidx, int vidx);
+/* A wait on a local channel (what: "send", "receive", "select"): inside a
+ * coroutine of the script, yields to whoever resumed it (it looks again
+ * when resumed); in the process's own coroutine, waits for the deadline
+ * or a delivery as host_lua_wait() does, and when there is neither,
+ * raises the deadlock error. Must be returned by a C function. */
+int host_lua_local_block(lua_State *L, int64_t deadline, bool events, lua_KContext ctx,
+                         lua_KFunction k, const char *what);
 
 /* Opens the process's library into a new state (sandbox.c; raises
  * on out of memory: call it under lua_pcall). */
@@ -173,5 +217,6 @@ void host_lua_coroutines_for_processes(lua_State *L);
 /* ---- modules ---- */
 int host_lua_open_process(lua_State *L);    /* module_process.c */
 int host_lua_open_time(lua_State *L);       /* module_time.c */
+void host_lua_open_registry(lua_State *L);  /* module_registry.c: pushes process.registry */
 
 #endif

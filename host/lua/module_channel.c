@@ -12,7 +12,8 @@
  *
  * Channels are userdata with :receive([timeout]) -> value, ok (nil, false
  * on timeout) and :case_receive() for channel.select{...}. time.after(d)
- * is a channel too, which delivers the time once.
+ * is a channel too, which delivers the time once; channel.new() makes a
+ * channel between the process's coroutines (channel_local.c).
  *
  * A receive that finds nothing yields through host_lua_wait(): the Step parks
  * the process until the deadline, or until a delivery wakes it; the
@@ -22,16 +23,6 @@
 
 #include "host/lua/internal.h"
 
-#define CHANNEL "wippy.channel"
-
-typedef enum { CH_INBOX, CH_EVENTS, CH_TOPIC, CH_TIMER } channel_kind;
-
-typedef struct {
-    channel_kind kind;
-    int listener;                   /* CH_TOPIC: index in lp->listeners */
-    int64_t at;                     /* CH_TIMER: when (monotonic ns) */
-    bool fired;                     /* CH_TIMER: its one value was received */
-} lua_channel;
 
 /* ---- the lists ---- */
 
@@ -179,6 +170,9 @@ static void channel_metatable(lua_State *L)
     static const luaL_Reg methods[] = {
         { "receive", channel_receive },
         { "case_receive", channel_case_receive },
+        { "send", host_lua_local_send },
+        { "case_send", host_lua_local_case_send },
+        { "close", host_lua_local_close },
         { NULL, NULL },
     };
     if (luaL_newmetatable(L, CHANNEL)) {
@@ -187,17 +181,18 @@ static void channel_metatable(lua_State *L)
     }
 }
 
-static lua_channel *push_channel(lua_State *L, channel_kind kind)
+lua_channel *host_lua_push_channel(lua_State *L, channel_kind kind)
 {
-    lua_channel *ch = lua_newuserdatauv(L, sizeof *ch, 0);
+    lua_channel *ch = lua_newuserdatauv(L, sizeof *ch, kind == CH_LOCAL ? 1 : 0);
     *ch = (lua_channel){ .kind = kind, .listener = -1 };
     channel_metatable(L);
     lua_setmetatable(L, -2);
     return ch;
 }
 
-/* Pushes the channel's next value and consumes it; false if none yet. */
-static bool channel_take(lua_State *L, lua_proc *lp, lua_channel *ch)
+/* Pushes the channel's next value and consumes it: 1 (a value), 2 (nil:
+ * a closed channel, drained), or 0 (nothing yet). idx: the channel. */
+static int channel_take(lua_State *L, lua_proc *lp, lua_channel *ch, int idx)
 {
     switch (ch->kind) {
     case CH_INBOX:
@@ -208,18 +203,23 @@ static bool channel_take(lua_State *L, lua_proc *lp, lua_channel *ch)
         return take_first(L, lp, &lp->listeners[ch->listener].items);
     case CH_TIMER:
         if (ch->fired || host_now_ns() < ch->at)
-            return false;
+            return 0;
         ch->fired = true;
         lua_pushinteger(L, host_wall_ns());
-        return true;
+        return 1;
+    case CH_LOCAL:
+        return host_lua_local_take(L, ch, idx);
     }
-    return false;
+    return 0;
 }
 
-/* What waiting for ch means: a deadline (a timer's) and/or deliveries. */
-static void channel_wait(const lua_channel *ch, int64_t *deadline, bool *events)
+/* What waiting for ch means: a deadline (a timer's) and/or deliveries;
+ * a local channel waits for another coroutine (*local). */
+static void channel_wait(const lua_channel *ch, int64_t *deadline, bool *events, bool *local)
 {
-    if (ch->kind != CH_TIMER)
+    if (ch->kind == CH_LOCAL)
+        *local = true;
+    else if (ch->kind != CH_TIMER)
         *events = true;
     else if (!ch->fired && (*deadline < 0 || ch->at < *deadline))
         *deadline = ch->at;
@@ -229,12 +229,14 @@ static int receive_channel_k(lua_State *L, int status, lua_KContext ctx)
 {
     (void)status;
     (void)ctx;
+    lua_settop(L, 3);                       /* a resume by the script may pass values */
     lua_proc *lp = lua_proc_of(L);
     lua_channel *ch = lua_touserdata(L, 1);
     int64_t deadline = lua_tointeger(L, 3);
     host_lua_take_queue(lp);
-    if (channel_take(L, lp, ch)) {
-        lua_pushboolean(L, 1);
+    int got = channel_take(L, lp, ch, 1);
+    if (got != 0) {
+        lua_pushboolean(L, got == 1);
         return 2;
     }
     if (deadline >= 0 && host_now_ns() >= deadline) {
@@ -243,8 +245,10 @@ static int receive_channel_k(lua_State *L, int status, lua_KContext ctx)
         return 2;
     }
     int64_t until = deadline;
-    bool events = false;
-    channel_wait(ch, &until, &events);
+    bool events = false, local = false;
+    channel_wait(ch, &until, &events, &local);
+    if (local)
+        return host_lua_local_block(L, until, events, 0, receive_channel_k, "receive");
     return host_lua_wait(L, until, events, 0, receive_channel_k);
 }
 
@@ -270,13 +274,13 @@ static int channel_case_receive(lua_State *L)
 
 int host_lua_process_inbox(lua_State *L)
 {
-    push_channel(L, CH_INBOX);
+    host_lua_push_channel(L, CH_INBOX);
     return 1;
 }
 
 int host_lua_process_events(lua_State *L)
 {
-    push_channel(L, CH_EVENTS);
+    host_lua_push_channel(L, CH_EVENTS);
     return 1;
 }
 
@@ -301,45 +305,71 @@ int host_lua_process_listen(lua_State *L)
         lp->listeners[i] = (lua_listener){ .topic = copy };
         lp->nlisteners++;
     }
-    lua_channel *ch = push_channel(L, CH_TOPIC);
+    lua_channel *ch = host_lua_push_channel(L, CH_TOPIC);
     ch->listener = (int)i;
     return 1;
 }
 
 void host_lua_push_timer_channel(lua_State *L, int64_t d)
 {
-    lua_channel *ch = push_channel(L, CH_TIMER);
+    lua_channel *ch = host_lua_push_channel(L, CH_TIMER);
     ch->at = host_lua_deadline_in(d);
 }
 
 /* ---- channel.select{case, ...} ---- */
 
+/* Builds select's result {channel, value, ok} from the case's channel at
+ * chidx and the value at the top (replaced by the result). */
+static void select_result(lua_State *L, int chidx, bool ok)
+{
+    lua_createtable(L, 0, 3);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "value");
+    lua_pushvalue(L, chidx);
+    lua_setfield(L, -2, "channel");
+    lua_pushboolean(L, ok);
+    lua_setfield(L, -2, "ok");
+}
+
 static int select_k(lua_State *L, int status, lua_KContext ctx)
 {
     (void)status;
     (void)ctx;
+    lua_settop(L, 1);                       /* a resume by the script may pass values */
     lua_proc *lp = lua_proc_of(L);
     int n = (int)lua_rawlen(L, 1);
     host_lua_take_queue(lp);
     int64_t until = -1;
-    bool events = false;
+    bool events = false, local = false;
     for (int i = 1; i <= n; i++) {
         lua_rawgeti(L, 1, i);
-        lua_getfield(L, -1, "channel");
-        lua_channel *ch = lua_touserdata(L, -1);
-        if (channel_take(L, lp, ch)) {      /* stack: case, channel, value */
-            lua_createtable(L, 0, 3);
-            lua_insert(L, -2);
-            lua_setfield(L, -2, "value");
-            lua_pushvalue(L, -2);
-            lua_setfield(L, -2, "channel");
-            lua_pushboolean(L, 1);
-            lua_setfield(L, -2, "ok");
+        lua_getfield(L, -1, "channel");     /* stack: case, channel */
+        int chidx = lua_gettop(L);
+        lua_channel *ch = lua_touserdata(L, chidx);
+        lua_getfield(L, chidx - 1, "send");
+        bool send = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (send) {
+            lua_getfield(L, chidx - 1, "value");
+            if (host_lua_local_offer(L, ch, chidx, chidx + 1)) {
+                lua_pushnil(L);
+                select_result(L, chidx, true);
+                return 1;
+            }
+            local = true;
+            lua_settop(L, 1);
+            continue;
+        }
+        int got = channel_take(L, lp, ch, chidx);
+        if (got != 0) {
+            select_result(L, chidx, got == 1);
             return 1;
         }
-        channel_wait(ch, &until, &events);
-        lua_pop(L, 2);
+        channel_wait(ch, &until, &events, &local);
+        lua_settop(L, 1);
     }
+    if (local)
+        return host_lua_local_block(L, until, events, 0, select_k, "select");
     return host_lua_wait(L, until, events, 0, select_k);
 }
 
@@ -359,7 +389,8 @@ static int l_select(lua_State *L)
             ok = luaL_testudata(L, -1, CHANNEL) != NULL;
         }
         if (!ok)
-            return luaL_argerror(L, 1, "each case must come from channel:case_receive()");
+            return luaL_argerror(L, 1, "each case must come from channel:case_receive() or "
+                                       "channel:case_send(v)");
         lua_settop(L, 1);
     }
     return select_k(L, LUA_OK, 0);
@@ -367,7 +398,11 @@ static int l_select(lua_State *L)
 
 int host_lua_open_channel(lua_State *L)
 {
-    static const luaL_Reg functions[] = { { "select", l_select }, { NULL, NULL } };
+    static const luaL_Reg functions[] = {
+        { "select", l_select },
+        { "new", host_lua_local_new },
+        { NULL, NULL },
+    };
     luaL_newlib(L, functions);
     return 1;
 }

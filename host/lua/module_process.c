@@ -13,6 +13,7 @@
  *   receive(timeout), inbox(), events(), listen(topic)   (module_channel.c)
  *   event                  {EXIT = "pid.exit", LINK_DOWN = "pid.link.down",
  *                           CANCEL = "pid.cancel"}
+ *   registry               register, lookup, unregister (module_registry.c)
  *
  * Pids are the strings host_pid_format() prints. Arguments and message
  * values convert as values.c says, tables included; the arguments of one
@@ -221,5 +222,7 @@ int host_lua_open_process(lua_State *L)
     lua_pushliteral(L, "pid.cancel");
     lua_setfield(L, -2, "CANCEL");
     lua_setfield(L, -2, "event");
+    host_lua_open_registry(L);
+    lua_setfield(L, -2, "registry");
     return 1;
 }
