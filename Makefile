@@ -107,6 +107,10 @@ TEST_CM_WAT := $(wildcard tests/component/*.wat)
 TEST_CM_WASM := $(TEST_CM_WAT:%.wat=$(BUILD)/%.wasm)
 TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
 TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
+# C guests calling WASI 0.2 directly, made into components (tests/wasi_p2/).
+TEST_P2_C := $(wildcard tests/wasi_p2/*.c)
+TEST_P2_WASM := $(TEST_P2_C:%.c=$(BUILD)/%.component.wasm)
+WASI_P2_WIT ?= ../shared/wit/wasi-0.2.3
 # Guests that are also built natively, for a test to compare the two outputs.
 TEST_NATIVE := $(BUILD)/tests/native/simd_kernels
 SPEC_SRC := $(filter-out testsuite/json.c testsuite/cm_%.c,$(wildcard testsuite/*.c))
@@ -158,7 +162,7 @@ else
 	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
 endif
 
-$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE)
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_P2_WASM) $(TEST_NATIVE)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
@@ -175,6 +179,19 @@ $(BUILD)/tests/wasm/%.wasm: tests/wasm/%.wat
 $(BUILD)/tests/component/%.wasm: tests/component/%.wat node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	npx jco parse $< -o $@
+
+# C guests calling WASI 0.2 directly: a core module with no libc (its
+# imports and cabi_realloc by hand, tests/wasi_p2/guest_p2.h), then a
+# component with the world P2_WORLD of tests/wasi_p2/guests.wit, whose WASI
+# packages come from WASI_P2_WIT (tools/component_from_core.mjs: jco's
+# componentEmbed + componentNew).
+P2_WORLD = command
+$(BUILD)/tests/wasi_p2/%.core.wasm: tests/wasi_p2/%.c tests/wasi_p2/guest_p2.h
+	@mkdir -p $(dir $@)
+	clang --target=wasm32 -O2 -nostdlib -Wall -Wextra -Werror -Wl,--no-entry -Wl,--export-dynamic -o $@ $<
+$(BUILD)/tests/wasi_p2/%.component.wasm: $(BUILD)/tests/wasi_p2/%.core.wasm tests/wasi_p2/guests.wit \
+                                         tools/component_from_core.mjs node_modules/.package-lock.json
+	node tools/component_from_core.mjs $< $@ tests/wasi_p2/guests.wit $(P2_WORLD) $(WASI_P2_WIT)
 
 # Guests are built at -O1 without SIMD, except simd_kernels: -O2 -msimd128
 # lets clang vectorise its loops into v128 code and enables <wasm_simd128.h>.

@@ -26,6 +26,7 @@
     X(wasi_sandbox)    \
     X(wasi_suspend)    \
     X(wasi_p2)         \
+    X(wasi_p2_guests)  \
     X(values)          \
     X(host)            \
     X(host_control)    \

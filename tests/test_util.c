@@ -6,6 +6,9 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* The path of the built fixture FILE. */
 static void fixture_path(const char *file, char *path, size_t len)
@@ -91,4 +94,54 @@ static int remove_one(const char *path, const struct stat *st, int type, struct 
 void test_remove_tree(const char *dir)
 {
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *slurp(FILE *f)
+{
+    fflush(f);
+    long n = ftell(f);
+    ck_assert_int_ge(n, 0);
+    char *text = calloc((size_t)n + 1, 1);
+    ck_assert_ptr_nonnull(text);
+    rewind(f);
+    ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return text;
+}
+
+test_run_result test_run_wippy(const char *const *argv)
+{
+    const char *wippy = getenv("WIPPY") != NULL ? getenv("WIPPY") : TEST_BUILD_DIR "/wippy";
+    char *args[64] = { (char *)wippy };
+    size_t n = 1;
+    for (; argv[n - 1] != NULL; n++) {
+        ck_assert_uint_lt(n, 63);
+        args[n] = (char *)argv[n - 1];
+    }
+    FILE *out = tmpfile(), *err = tmpfile();
+    ck_assert(out != NULL && err != NULL);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(fileno(out), 1);
+        dup2(fileno(err), 2);
+        execv(wippy, args);
+        _exit(127);
+    }
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    test_run_result r = { WIFEXITED(st) ? WEXITSTATUS(st) : -1, NULL, NULL };
+    fseek(out, 0, SEEK_END);
+    fseek(err, 0, SEEK_END);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+}
+
+void test_run_done(test_run_result *r)
+{
+    free(r->out);
+    free(r->err);
 }

@@ -46,4 +46,17 @@ void test_instance_close(test_instance *t);
  * followed); what cannot be removed stays. */
 void test_remove_tree(const char *dir);
 
+/* What a run of the real binary gave: its exit status (-1: killed by a
+ * signal), everything it wrote to stdout and stderr (malloc'd). */
+typedef struct {
+    int status;
+    char *out, *err;
+} test_run_result;
+
+/* Runs the wippy binary ($WIPPY as make check sets it, else
+ * $(BUILD)/wippy) with argv (NULL-terminated, without argv[0]) and waits
+ * for it. */
+test_run_result test_run_wippy(const char *const *argv);
+void test_run_done(test_run_result *r);
+
 #endif
