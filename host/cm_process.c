@@ -38,7 +38,8 @@
 /* The world's wasi:cli view (WIPPY.md §3.5): `wasi.args` (no argv[0]; on
  * a terminal host when empty, the CLI arguments), the `wasi.env`
  * variables sorted by name, `cwd` (default "/"), and the terminal's stdio
- * on a terminal host (elsewhere none: writes fail, stdin is empty). */
+ * on a terminal host (elsewhere none: writes fail, stdin is empty); and
+ * its wasi:filesystem preopens, the entry's `wasi.mounts`. */
 static bool set_cli(host_process *p, char *err, size_t errlen)
 {
     const cfg_wasm *w = &p->mod->entry->as.wasm;
@@ -59,8 +60,20 @@ static bool set_cli(host_process *p, char *err, size_t errlen)
         memcpy(cli.stdio, term->stdio, sizeof cli.stdio);
     bool ok = wasi_p2_set_cli(p->p2, &cli);
     host_wasi_env_list_free(env, nenv);
-    if (!ok)
+    if (!ok) {
         snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    /* wasi:filesystem's preopens: the entry's mounts, as for a core module. */
+    wasi_mount *mounts;
+    size_t nmounts;
+    char why[1024];
+    if (!host_wasi_mounts(p->rt->reg, p->mod, &mounts, &nmounts, err, errlen))
+        return false;
+    ok = wasi_p2_set_mounts(p->p2, mounts, nmounts, why, sizeof why);
+    free(mounts);
+    if (!ok)
+        snprintf(err, errlen, "wasi: %s", why);
     return ok;
 }
 

@@ -184,6 +184,12 @@ bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host
 bool host_wasi_env_list(const cfg_registry *reg, const host_module *m, char ***out, size_t *count,
                         char *err, size_t errlen);
 void host_wasi_env_list_free(char **env, size_t n);
+/* The entry's `wasi.mounts` as wasi_mounts (each fs.directory's resolved
+ * path, the guest path, read_only): *out is malloc'd (NULL when there are
+ * none; its strings belong to the registry). False with "wasi mount
+ * filesystem not found: ID" (or out of memory) in err. */
+bool host_wasi_mounts(const cfg_registry *reg, const host_module *m, wasi_mount **out,
+                      size_t *count, char *err, size_t errlen);
 
 /* ---- processes ---- */
 

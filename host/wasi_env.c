@@ -156,6 +156,31 @@ void host_wasi_env_list_free(char **env, size_t n)
     free_strings(env, n);
 }
 
+bool host_wasi_mounts(const cfg_registry *reg, const host_module *m, wasi_mount **out,
+                      size_t *count, char *err, size_t errlen)
+{
+    const cfg_wasm *w = &m->entry->as.wasm;
+    wasi_mount *mounts = w->nmounts ? calloc(w->nmounts, sizeof *mounts) : NULL;
+    *out = NULL;
+    *count = 0;
+    if (w->nmounts && mounts == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < w->nmounts; i++) {
+        const cfg_entry *fs = cfg_lookup(reg, w->mounts[i].fs);
+        if (fs == NULL || fs->type != CFG_KIND_FS_DIRECTORY) {
+            snprintf(err, errlen, "wasi mount filesystem not found: %s", w->mounts[i].fs);
+            free(mounts);
+            return false;
+        }
+        mounts[i] = (wasi_mount){ fs->as.fs.path, w->mounts[i].guest, w->mounts[i].read_only };
+    }
+    *out = mounts;
+    *count = w->nmounts;
+    return true;
+}
+
 bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host_terminal *term,
                   wasi_ctx **out, char *err, size_t errlen)
 {
@@ -170,19 +195,9 @@ bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host
         return true;
     }
 
-    wasi_mount *mounts = w->nmounts ? calloc(w->nmounts, sizeof *mounts) : NULL;
-    bool ok = w->nmounts == 0 || mounts != NULL;
-    if (!ok)
-        snprintf(err, errlen, "out of memory");
-    for (size_t i = 0; ok && i < w->nmounts; i++) {
-        const cfg_entry *fs = cfg_lookup(reg, w->mounts[i].fs);
-        if (fs == NULL || fs->type != CFG_KIND_FS_DIRECTORY) {
-            snprintf(err, errlen, "wasi mount filesystem not found: %s", w->mounts[i].fs);
-            ok = false;
-            break;
-        }
-        mounts[i] = (wasi_mount){ fs->as.fs.path, w->mounts[i].guest, w->mounts[i].read_only };
-    }
+    wasi_mount *mounts;
+    size_t nmounts;
+    bool ok = host_wasi_mounts(reg, m, &mounts, &nmounts, err, errlen);
     if (ok) {
         wasi_config cfg = {
             .args = w->nargs ? w->args : term ? term->argv : NULL,
@@ -192,7 +207,7 @@ bool host_wasi_env_new(const cfg_registry *reg, const host_module *m, const host
             .cwd = w->cwd,
             .stdio = { -1, -1, -1 },
             .mounts = mounts,
-            .nmounts = w->nmounts,
+            .nmounts = nmounts,
             .caps = m->caps,
             .suspend = true,
         };

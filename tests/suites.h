@@ -27,6 +27,7 @@
     X(wasi_suspend)    \
     X(wasi_p2)         \
     X(wasi_p2_guests)  \
+    X(wasi_p2_fs)      \
     X(values)          \
     X(host)            \
     X(host_control)    \

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sys/path_ops.h"
 #include "wasi/internal.h"
 
 wasi_fd *wasi_path_dir(wasi_ctx *ctx, uint32_t fd, uint64_t rights, uint32_t *err)
@@ -38,16 +39,17 @@ uint32_t wasi_path_resolve(wasi_call *c, const wasi_fd *dir, uint32_t ptr, uint3
     return wasi_errno(r);
 }
 
-/* Resolves for a lookup: a trailing '/' follows the last symlink as well. */
+/* Resolves for a lookup: a trailing '/' follows the last symlink as well
+ * (sys_path_lookup). */
 static uint32_t resolve_lookup(wasi_call *c, const wasi_fd *dir, uint32_t ptr, uint32_t len,
                                bool follow, sys_resolved *out)
 {
-    uint32_t err = wasi_path_resolve(c, dir, ptr, len, follow, out);
-    if (err == 0 && !follow && out->trailing_slash) {
-        sys_resolved_close(out);
-        err = wasi_path_resolve(c, dir, ptr, len, true, out);
-    }
-    return err;
+    char path[WASI_PATH_MAX];
+    uint32_t err = wasi_path_arg(c->mem, ptr, len, path);
+    if (err != 0)
+        return err;
+    int r = sys_path_lookup(dir->host, path, follow, out);
+    return r == EXDEV ? WASI_ENOTCAPABLE : wasi_errno(r);
 }
 
 /* resolve_lookup() of the path of a call whose arguments begin (fd,
@@ -59,15 +61,10 @@ static uint32_t resolve_lookup_args(wasi_call *c, const wasi_fd *dir, sys_resolv
     return resolve_lookup(c, dir, ARG32(c, 2), ARG32(c, 3), follow, out);
 }
 
-/* stat of the resolved name itself; ENOTDIR when a trailing '/' names a
- * non-directory. Returns an errno. */
+/* stat of the resolved name itself (sys_path_stat). Returns an errno. */
 static uint32_t stat_resolved(const sys_resolved *r, struct stat *st)
 {
-    if (fstatat(r->dirfd, r->name, st, AT_SYMLINK_NOFOLLOW) != 0)
-        return wasi_errno(errno);
-    if (r->trailing_slash && !S_ISDIR(st->st_mode))
-        return WASI_ENOTDIR;
-    return WASI_ESUCCESS;
+    return wasi_errno(sys_path_stat(r, st));
 }
 
 /* The host open(2) flags for path_open's oflags and fdflags. */
@@ -206,12 +203,8 @@ uint32_t wasi_op_path_readlink(wasi_call *c)
     if ((err = resolve_lookup(c, dir, ARG32(c, 1), ARG32(c, 2), false, &r)) != 0)
         return err;
     char target[WASI_PATH_MAX];
-    struct stat st;
-    ssize_t n = -1;
-    if (r.trailing_slash && (err = stat_resolved(&r, &st)) == 0)
-        err = WASI_EINVAL;   /* "link/" names what the link points to */
-    if (err == 0 && (n = readlinkat(r.dirfd, r.name, target, sizeof target)) < 0)
-        err = wasi_errno(errno);
+    size_t n = 0;
+    err = wasi_errno(sys_path_readlink(&r, target, sizeof target, &n));
     sys_resolved_close(&r);
     if (err != 0)
         return err;

@@ -1,8 +1,8 @@
 /* path_modify.c — the path calls that change a tree:
  * path_create_directory, path_remove_directory, path_unlink_file,
  * path_rename, path_link, path_symlink. None follows a symlink in the last
- * component (path_link's source may, when asked); a trailing '/' is checked
- * here with the answers Linux gives, and never handed to the kernel. Every
+ * component (path_link's source may, when asked); what each does to the
+ * names it resolved is shared with WASI 0.2 (sys/path_ops.h). Every
  * one is refused with EROFS when a directory involved lies in a read-only
  * mount. A new symlink must stay inside its directory descriptor's tree
  * when read as a path (ENOTCAPABLE otherwise), so a guest cannot leave a
@@ -13,23 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sys/path_ops.h"
 #include "wasi/internal.h"
-
-/* The kind of what the resolved name is (lstat), or 0 when it is absent. */
-static mode_t kind_of(const sys_resolved *r)
-{
-    struct stat st;
-    if (fstatat(r->dirfd, r->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return 0;
-    return st.st_mode & S_IFMT;
-}
-
-/* A name that ends in '/' and is to be created: EEXIST when something is
- * there already, ENOENT otherwise (symlink(2) and link(2) on Linux). */
-static uint32_t new_name_with_slash(const sys_resolved *r)
-{
-    return kind_of(r) != 0 ? WASI_EEXIST : WASI_ENOENT;
-}
 
 /* The directory argument `fd` of a call that changes its tree: as
  * wasi_path_dir(), and EROFS when it lies in a read-only mount. */
@@ -103,53 +88,30 @@ static uint32_t act_on_both(wasi_call *c, path_end from, path_end to, names_acti
     return err;
 }
 
+/* The shared operations (sys/path_ops.h), their errno mapped. */
 static uint32_t create_directory(const sys_resolved *r)
 {
-    if (strcmp(r->name, ".") == 0)
-        return WASI_EEXIST;
-    return mkdirat(r->dirfd, r->name, 0777) != 0 ? wasi_errno(errno) : WASI_ESUCCESS;
+    return wasi_errno(sys_path_mkdir(r));
 }
 
 static uint32_t remove_directory(const sys_resolved *r)
 {
-    if (strcmp(r->name, ".") == 0)
-        return WASI_EINVAL;   /* the directory itself (also "x/..") */
-    return unlinkat(r->dirfd, r->name, AT_REMOVEDIR) != 0 ? wasi_errno(errno) : WASI_ESUCCESS;
+    return wasi_errno(sys_path_rmdir(r));
 }
 
 static uint32_t unlink_file(const sys_resolved *r)
 {
-    if (r->trailing_slash) {
-        mode_t kind = kind_of(r);
-        return kind == S_IFDIR ? WASI_EISDIR : kind != 0 ? WASI_ENOTDIR : WASI_ENOENT;
-    }
-    return unlinkat(r->dirfd, r->name, 0) != 0 ? wasi_errno(errno) : WASI_ESUCCESS;
+    return wasi_errno(sys_path_unlink(r));
 }
 
 static uint32_t rename_names(const sys_resolved *o, const sys_resolved *n)
 {
-    mode_t kind = kind_of(o);
-    if (kind == 0)
-        return WASI_ENOENT;
-    if ((o->trailing_slash || n->trailing_slash) && kind != S_IFDIR)
-        return WASI_ENOTDIR;
-    return renameat(o->dirfd, o->name, n->dirfd, n->name) != 0 ? wasi_errno(errno)
-                                                                : WASI_ESUCCESS;
+    return wasi_errno(sys_path_rename(o, n));
 }
 
 static uint32_t link_names(const sys_resolved *o, const sys_resolved *n)
 {
-    mode_t kind = kind_of(o);
-    if (kind == 0)
-        return WASI_ENOENT;
-    if (kind == S_IFDIR)
-        return WASI_EPERM;   /* no hard links to directories */
-    if (o->trailing_slash)
-        return WASI_ENOTDIR;
-    if (n->trailing_slash)
-        return new_name_with_slash(n);
-    return linkat(o->dirfd, o->name, n->dirfd, n->name, 0) != 0 ? wasi_errno(errno)
-                                                                 : WASI_ESUCCESS;
+    return wasi_errno(sys_path_link(o, n));
 }
 
 uint32_t wasi_op_path_create_directory(wasi_call *c)
@@ -198,14 +160,8 @@ uint32_t wasi_op_path_symlink(wasi_call *c)
     sys_resolved r;
     if ((err = wasi_path_resolve(c, dir, ARG32(c, 3), ARG32(c, 4), false, &r)) != 0)
         return err;
-    if (target[0] == '\0')
-        err = WASI_ENOENT;   /* what symlink(2) says to an empty target */
-    else if (r.trailing_slash)
-        err = new_name_with_slash(&r);
-    else if (!sys_link_target_confined(target, r.depth))
-        err = WASI_ENOTCAPABLE;
-    else if (symlinkat(target, r.dirfd, r.name) != 0)
-        err = wasi_errno(errno);
+    int e = sys_path_symlink(target, &r);
+    err = e == EXDEV ? WASI_ENOTCAPABLE : wasi_errno(e);   /* the target would leave */
     sys_resolved_close(&r);
     return err;
 }

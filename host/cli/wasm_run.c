@@ -225,7 +225,8 @@ static const char **guest_env(const run_options *o, size_t *count)
 /* A command component: its `wasi:cli/run@0.2.x` export's `run`, with every
  * WASI 0.2 interface wasi/p2 has (blocking in place), the terminal's
  * stdio, the arguments FILE ARGS... with FILE's base name first (as
- * wasmtime), the --env / --inherit-env environment and no initial cwd.
+ * wasmtime), the --env / --inherit-env environment, no initial cwd, and
+ * the --dir / --ro-dir mounts as wasi:filesystem preopens.
  * Exit status 0 for ok, 1 for err; wasi:cli/exit's status; 134 after a
  * trap; 1 when it cannot be loaded or is not a command. */
 static int run_component(const run_options *o, int argc, char **argv, cm_file *f, FILE *err)
@@ -251,6 +252,11 @@ static int run_component(const run_options *o, int argc, char **argv, cm_file *f
     bool set = p2 != NULL && wasi_p2_set_cli(p2, &cli);
     free(args);
     free(env);
+    if (set && !wasi_p2_set_mounts(p2, o->mounts, o->nmounts, msg, sizeof msg)) {
+        fprintf(err, "wippy: %s\n", msg);
+        wasi_p2_free(p2);
+        return 1;
+    }
     cm_instance *ci = set ? cm_instantiate(f, wasi_p2_host(p2), &limits, &e) : NULL;
     if (ci == NULL) {
         fprintf(err, "%s: %s\n", path, set ? e.message : "out of memory");

@@ -55,7 +55,7 @@ void *memset(void *dst, int c, size_t n)
     return dst;
 }
 
-static void *p2_alloc(size_t align, size_t size)
+static __attribute__((unused)) void *p2_alloc(size_t align, size_t size)
 {
     if (p2_heap_top == 0)
         p2_heap_top = (uint32_t)(size_t)&__heap_base;
@@ -77,7 +77,7 @@ void *cabi_realloc(void *old, size_t old_size, size_t align, size_t new_size)
     return p;
 }
 
-static size_t p2_strlen(const char *s)
+static __attribute__((unused)) size_t p2_strlen(const char *s)
 {
     size_t n = 0;
     while (s[n])
@@ -85,7 +85,7 @@ static size_t p2_strlen(const char *s)
     return n;
 }
 
-static bool p2_streq(const char *a, size_t alen, const char *b)
+static __attribute__((unused)) bool p2_streq(const char *a, size_t alen, const char *b)
 {
     size_t blen = p2_strlen(b);
     if (alen != blen)
@@ -105,10 +105,10 @@ P2_IMPORT("wasi:io/streams@0.2.3", "[resource-drop]output-stream")
 void p2_drop_output_stream(int32_t self);
 P2_IMPORT("wasi:cli/exit@0.2.3", "exit") void p2_exit(int32_t is_err);
 
-static int32_t p2_stdout = -1;
+static __attribute__((unused)) int32_t p2_stdout = -1;
 
 /* Writes n bytes to stdout (traps when the stream fails). */
-static void p2_write(const void *buf, size_t n)
+static __attribute__((unused)) void p2_write(const void *buf, size_t n)
 {
     if (p2_stdout < 0)
         p2_stdout = p2_get_stdout();
@@ -124,12 +124,12 @@ static void p2_write(const void *buf, size_t n)
     }
 }
 
-static void p2_print(const char *s)
+static __attribute__((unused)) void p2_print(const char *s)
 {
     p2_write(s, p2_strlen(s));
 }
 
-static void p2_print_u64(uint64_t v)
+static __attribute__((unused)) void p2_print_u64(uint64_t v)
 {
     char buf[21];
     int i = 20;

@@ -3,8 +3,6 @@
  * on the world's stdio descriptors), terminal-stdin/-stdout/-stderr (a
  * terminal when the descriptor is a tty). terminal-input and
  * terminal-output have no functions: their handles are only dropped.
- * Also wasi:filesystem/preopens' get-directories, empty for now, and
- * wasi:filesystem/types' filesystem-error-code (none).
  *
  * exit traps the guest's call with "wasi exit requested: status N" (as
  * Wippy, even for status 0) and records the status (wasi_p2_exited). */
@@ -156,33 +154,7 @@ static bool get_terminal_stderr(void *user, const host_value *args, size_t nargs
     return terminal(user, 2, result, err, errlen);
 }
 
-/* wasi:filesystem/preopens get-directories: func() -> list<tuple<own<descriptor>, string>>:
- * no preopens yet (wasi:filesystem is not served); every Rust std guest
- * asks for them at its start, so an empty list lets it run. */
-static bool get_directories(void *user, const host_value *args, size_t nargs, host_value *result,
-                            char *err, size_t errlen)
-{
-    (void)user, (void)args, (void)nargs, (void)err, (void)errlen;
-    *result = host_list(0);
-    return true;
-}
-
-/* wasi:filesystem/types filesystem-error-code: func(err: borrow<error>) ->
- * option<error-code>: none, as no error of this world comes from a file
- * (the preview 1 adapter asks it of every stream error). */
-static bool filesystem_error_code(void *user, const host_value *args, size_t nargs,
-                                  host_value *result, char *err, size_t errlen)
-{
-    (void)nargs;
-    if (wasi_p2_res_get(user, &args[0], WASI_P2_ERROR, err, errlen) == NULL)
-        return false;
-    *result = host_nil();
-    return true;
-}
-
 const wasi_p2_def wasi_p2_cli_defs[] = {
-    { "wasi:filesystem/types", "filesystem-error-code", filesystem_error_code, WASI_CAP_FILESYSTEM },
-    { "wasi:filesystem/preopens", "get-directories", get_directories, WASI_CAP_FILESYSTEM },
     { "wasi:cli/environment", "get-environment", get_environment, WASI_CAP_CLI },
     { "wasi:cli/environment", "get-arguments", get_arguments, WASI_CAP_CLI },
     { "wasi:cli/environment", "initial-cwd", initial_cwd, WASI_CAP_CLI },

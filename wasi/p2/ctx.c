@@ -1,10 +1,12 @@
 /* ctx.c — a WASI 0.2 world: the table of its resource reps (pollables,
  * errors; freed when the guest drops the last handle, or with the world)
  * and the host function table for the capability groups it was given. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "wasi/p2/internal.h"
 
@@ -32,6 +34,10 @@ static void free_strings(char **list, size_t n)
 static void res_clear(wasi_p2_res *r)
 {
     free(r->text);
+    if (r->dir != NULL)
+        closedir(r->dir);
+    if (r->owned && r->fd >= 0)
+        close(r->fd);
     memset(r, 0, sizeof *r);
 }
 
@@ -104,7 +110,8 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
     uint64_t r = wasi_p2_arg_u64(rep);
     if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
         static const char *const names[] = { "resource", "pollable", "error", "input-stream",
-                                             "output-stream", "terminal-input", "terminal-output" };
+                                             "output-stream", "terminal-input", "terminal-output",
+                                             "descriptor", "directory-entry-stream" };
         snprintf(err, errlen, "unknown %s %llu", names[k], (unsigned long long)r);
         return NULL;
     }
@@ -130,7 +137,7 @@ wasi_p2 *wasi_p2_new(unsigned caps)
 {
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
-                 wasi_p2_nstream_defs + wasi_p2_ncli_defs;
+                 wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nfs_defs + wasi_p2_nfs_path_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -139,6 +146,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
     w->stdio[0] = w->stdio[1] = w->stdio[2] = -1;
     if (!add_defs(w, wasi_p2_stream_defs, wasi_p2_nstream_defs) ||
         !add_defs(w, wasi_p2_cli_defs, wasi_p2_ncli_defs) ||
+        !add_defs(w, wasi_p2_fs_defs, wasi_p2_nfs_defs) ||
+        !add_defs(w, wasi_p2_fs_path_defs, wasi_p2_nfs_path_defs) ||
         !add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
         !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
         !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs)) {
@@ -162,6 +171,11 @@ void wasi_p2_free(wasi_p2 *w)
     free_strings(w->args, w->nargs);
     free_strings(w->env, w->nenv);
     free(w->cwd);
+    for (size_t i = 0; i < w->nmounts; i++) {
+        free(w->mounts[i].guest);
+        close(w->mounts[i].fd);
+    }
+    free(w->mounts);
     free(w);
 }
 

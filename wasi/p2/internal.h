@@ -6,7 +6,8 @@
  *   clocks.c  wasi:clocks/monotonic-clock and wall-clock
  *   random.c  wasi:random/random, insecure, insecure-seed
  *   streams.c wasi:io/streams (input-stream, output-stream over host fds)
- *   cli.c     wasi:cli (environment, exit, stdio, terminals) */
+ *   cli.c     wasi:cli (environment, exit, stdio, terminals)
+ *   filesystem*.c, dirstream.c, fs_error.c  wasi:filesystem (filesystem.h) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
 #define WIPPY_WASI_P2_INTERNAL_H
 
@@ -18,7 +19,7 @@
 
 typedef enum {
     WASI_P2_FREE, WASI_P2_POLLABLE, WASI_P2_ERROR, WASI_P2_INPUT, WASI_P2_OUTPUT,
-    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT
+    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT, WASI_P2_DESCRIPTOR, WASI_P2_DIRSTREAM
 } wasi_p2_kind;
 
 #define WASI_P2_STREAM_CHUNK 65536u   /* bytes one read moves at most; check-write's permit */
@@ -34,7 +35,23 @@ typedef struct {
     bool on_fd, want_read, want_write;
     char *text;             /* error */
     uint32_t next_free;
+    /* wasi:filesystem (filesystem.h): a descriptor (fd owned), a file
+     * stream (its own dup of the file, owned; reads and writes at offset,
+     * or at the end when append), a directory-entry stream (dir), an error
+     * from a file (fs_error: its error-code + 1, 0 for none). */
+    bool owned, file, append, read_only;
+    uint8_t dflags;         /* descriptor-flags bits (WASI_P2_FS_*) */
+    uint8_t fs_error;
+    uint64_t offset;
+    void *dir;              /* DIR * */
 } wasi_p2_res;
+
+/* A mount of the world (wasi_p2_set_mounts): a preopen. */
+typedef struct {
+    char *guest;
+    int fd;                 /* the host directory (owned) */
+    bool read_only;
+} wasi_p2_mount;
 
 struct wasi_p2 {
     unsigned caps;
@@ -54,6 +71,8 @@ struct wasi_p2 {
     int stdio[3];           /* -1: none */
     bool exited;
     uint32_t exit_code;
+    wasi_p2_mount *mounts;  /* wasi:filesystem preopens, by guest path */
+    size_t nmounts;
 };
 
 /* One host function of an interface (name without the version). */
@@ -65,9 +84,9 @@ typedef struct {
 } wasi_p2_def;
 
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
-    wasi_p2_stream_defs[], wasi_p2_cli_defs[];
+    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_fs_defs[], wasi_p2_fs_path_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
-    wasi_p2_nstream_defs, wasi_p2_ncli_defs;
+    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nfs_defs, wasi_p2_nfs_path_defs;
 
 /* A new resource of kind k: its rep in *rep and its own handle as the
  * result value; false (with err) when unbound or out of memory. */

@@ -9,12 +9,13 @@
  * subscribe-instant, subscribe-duration), wasi:clocks/wall-clock (now,
  * resolution), wasi:random/random, insecure and insecure-seed, wasi:cli
  * (environment, exit, stdin/stdout/stderr, terminal-stdin/-stdout/
- * -stderr), wasi:filesystem/preopens (get-directories: empty). Which of
+ * -stderr), wasi:filesystem/types and preopens (descriptors over the
+ * world's mounts, confined as preview 1's: doc/wasi-p2.md). Which of
  * them a world has is decided by capability groups (Wippy's `imports:`
  * profiles, the WASI_CAP_* bits of wasi.h): WASI_CAP_POLL → wasi:io/poll,
  * WASI_CAP_IO → wasi:io/error and streams, WASI_CAP_CLOCKS → both clocks,
  * WASI_CAP_RANDOM → the three random interfaces, WASI_CAP_CLI → wasi:cli,
- * WASI_CAP_FILESYSTEM → preopens. A function not granted
+ * WASI_CAP_FILESYSTEM → wasi:filesystem. A function not granted
  * is not given to the runtime at all, so the guest's import of it stays
  * unresolved and traps when called.
  *
@@ -38,6 +39,7 @@
 #include <stdint.h>
 
 #include "component/runtime.h"
+#include "wasi/wasi.h"
 
 typedef struct wasi_p2 wasi_p2;
 
@@ -72,6 +74,14 @@ typedef struct {
 /* Copies cli into the world (before instantiating); false when out of
  * memory. Without it: no arguments, no environment, no cwd, no stdio. */
 bool wasi_p2_set_cli(wasi_p2 *w, const wasi_p2_cli *cli);
+
+/* The host directories the guest sees as wasi:filesystem preopens
+ * (get-directories: one descriptor per mount, sorted by guest path; a
+ * read-only mount refuses every change with read-only). Opens each
+ * directory now (before instantiating); false with the reason in err
+ * ("mount /data: cannot open /srv/x: No such file or directory"), the
+ * world's mounts unchanged. Without it: no preopens. */
+bool wasi_p2_set_mounts(wasi_p2 *w, const wasi_mount *mounts, size_t n, char *err, size_t errlen);
 
 /* True, with the status, after the guest called wasi:cli/exit (its call
  * then trapped with "wasi exit requested: status N"): 0 for ok, 1 for

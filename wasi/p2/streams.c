@@ -13,6 +13,14 @@
  * is WASI_P2_STREAM_CHUNK; writes never raise SIGPIPE: a reader gone is
  * `closed`). Nothing is buffered, so flushes only report the state.
  *
+ * A stream over a file (wasi:filesystem's read-via-stream, write-via-
+ * stream, append-via-stream: r->file) holds its own duplicate of the
+ * file's descriptor and moves bytes at its own offset with pread/pwrite
+ * (an append stream at the file's end at each write); it never "would
+ * block" (a regular file is always ready), the end of the file reads as
+ * `closed`, and its errors carry their filesystem error-code
+ * (filesystem-error-code).
+ *
  * stream-error lowers as a variant: {"closed": true} or
  * {"last-operation-failed": <own error>}. */
 #include <errno.h>
@@ -21,9 +29,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sys/io.h"
+#include "wasi/p2/filesystem.h"
 #include "wasi/p2/internal.h"
 
 #define NO_STREAM "the stream is not connected (no terminal)"
@@ -39,9 +49,11 @@ static bool ok(host_value *result, host_value v, char *err, size_t errlen)
     return true;
 }
 
-/* result = err(closed) or err(last-operation-failed(error(text))). */
-static bool stream_error(wasi_p2 *w, const char *text, host_value *result, char *err,
-                         size_t errlen)
+/* result = err(closed) or err(last-operation-failed(error(text))); the
+ * error carries fs_code (an error-code, -1 for none) for
+ * filesystem-error-code. */
+static bool stream_error_code(wasi_p2 *w, const char *text, int fs_code, host_value *result,
+                              char *err, size_t errlen)
 {
     const char *why = "out of memory";
     host_value v = host_map();
@@ -50,7 +62,9 @@ static bool stream_error(wasi_p2 *w, const char *text, host_value *result, char 
             goto fail;
     } else {
         host_value h;
-        if (!wasi_p2_res_new(w, WASI_P2_ERROR, 0, text, &h, err, errlen)) {
+        wasi_p2_res init = { .kind = WASI_P2_ERROR, .fd = -1, .text = (char *)text,
+                             .fs_error = (uint8_t)(fs_code + 1) };
+        if (!wasi_p2_res_add(w, &init, &h, err, errlen)) {
             host_value_free(&v);
             return false;
         }
@@ -68,11 +82,19 @@ fail2:
     return false;
 }
 
-static bool errno_error(wasi_p2 *w, int e, host_value *result, char *err, size_t errlen)
+static bool stream_error(wasi_p2 *w, const char *text, host_value *result, char *err,
+                         size_t errlen)
 {
-    if (e == EPIPE || e == ECONNRESET)
+    return stream_error_code(w, text, -1, result, err, errlen);
+}
+
+/* The error of a failed read or write: a file's carries its error-code. */
+static bool errno_error(wasi_p2 *w, bool file, int e, host_value *result, char *err,
+                        size_t errlen)
+{
+    if (!file && (e == EPIPE || e == ECONNRESET))
         return stream_error(w, NULL, result, err, errlen);
-    return stream_error(w, strerror(e), result, err, errlen);
+    return stream_error_code(w, strerror(e), file ? wasi_p2_fs_code(e) : -1, result, err, errlen);
 }
 
 /* Ready for reading (POLLIN) or writing (POLLOUT) now? An error or hangup
@@ -104,6 +126,20 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
             return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
         if (len == 0)
             return 1;
+        if (r->file) {
+            size_t n = len < WASI_P2_STREAM_CHUNK ? (size_t)len : WASI_P2_STREAM_CHUNK;
+            ssize_t k;
+            do
+                k = pread(r->fd, buf, n, (off_t)r->offset);
+            while (k < 0 && errno == EINTR);
+            if (k == 0)
+                return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
+            if (k < 0)
+                return errno_error(w, true, errno, result, err, errlen) ? 0 : -1;
+            r->offset += (uint64_t)k;
+            *got = (size_t)k;
+            return 1;
+        }
         if (!fd_ready(r->fd, POLLIN)) {
             if (!blocking)
                 return 1;
@@ -126,7 +162,7 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
                     return 1;
                 continue;
             }
-            return errno_error(w, errno, result, err, errlen) ? 0 : -1;
+            return errno_error(w, false, errno, result, err, errlen) ? 0 : -1;
         }
         *got = (size_t)k;
         return 1;
@@ -244,6 +280,32 @@ static int write_all(int fd, const uint8_t *buf, size_t n)
     return 0;
 }
 
+/* Writes all of buf to the stream r: a file's at its offset (which moves
+ * on) or, appending, at the file's end; 0 or an errno. */
+static int stream_write(wasi_p2_res *r, const uint8_t *buf, size_t n)
+{
+    if (!r->file)
+        return write_all(r->fd, buf, n);
+    while (n > 0) {
+        if (r->append) {
+            struct stat st;
+            if (fstat(r->fd, &st) != 0)
+                return errno;
+            r->offset = (uint64_t)st.st_size;
+        }
+        ssize_t k = pwrite(r->fd, buf, n, (off_t)r->offset);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        r->offset += (uint64_t)k;
+        buf += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
 /* The output stream self, ready to write when blocking (else "would
  * block"): 1 with *r, 0 when the result is set (no descriptor), -1 to
  * trap or block. */
@@ -289,10 +351,11 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
     }
     for (uint64_t i = 0; contents != NULL && i < n; i++)
         buf[i] = (uint8_t)wasi_p2_arg_u64(&contents->items[i]);
-    int e = write_all(r->fd, buf, n);
+    int e = stream_write(r, buf, n);
+    bool file = r->file;
     free(buf);
     if (e != 0)
-        return errno_error(w, e, result, err, errlen);
+        return errno_error(w, file, e, result, err, errlen);
     return ok(result, host_bool(true), err, errlen);
 }
 
@@ -374,12 +437,12 @@ static bool do_splice(wasi_p2 *w, const host_value *args, bool blocking, host_va
         return rc == 0;
     }
     out = stream(w, &args[0], WASI_P2_OUTPUT, err, errlen);
-    int e = out != NULL ? write_all(out->fd, buf, got) : 0;
+    int e = out != NULL ? stream_write(out, buf, got) : 0;
     free(buf);
     if (out == NULL)
         return false;
     if (e != 0)
-        return errno_error(w, e, result, err, errlen);
+        return errno_error(w, out->file, e, result, err, errlen);
     return ok(result, host_uint(got), err, errlen);
 }
 
