@@ -55,9 +55,11 @@ const char *wasi_p2_fs_code_name(int code);
  * (descriptor-flags bits), never more than its parent directory allows:
  * read needs the parent's read and write its mutate-directory (else
  * WASI_P2_FS_NOT_PERMITTED); mutate-directory is kept only when the parent
- * has it (dropped otherwise, as wasmtime's children inherit their
- * parent's permissions: the preview 1 adapter asks for it on every
- * directory it opens). Returns -1 and sets *child, or the error-code. */
+ * has it (dropped otherwise). A child that turns out to be a directory
+ * then takes its parent's read and mutate-directory whatever was asked
+ * (open-at does that, as wasmtime's directories inherit their parent's
+ * permissions: the preview 1 adapter never asks for mutate-directory).
+ * Returns -1 and sets *child, or the error-code. */
 int wasi_p2_fs_child_rights(unsigned parent, unsigned requested, unsigned *child);
 
 /* The descriptor a borrow names (traps with "unknown descriptor 7"). */

@@ -234,6 +234,12 @@ static bool open_at(void *user, const host_value *args, size_t nargs, host_value
         close(fd);
         return wasi_p2_fs_errno(result, e, err, errlen);
     }
+    /* A directory keeps its parent's read and mutate-directory whatever
+     * was asked, as wasmtime's (the preview 1 adapter never asks for
+     * mutate-directory: its path_open passes read and write alone). */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+        rights |= dir->dflags & (unsigned)(WASI_P2_FS_READ | WASI_P2_FS_MUTATE_DIR);
     host_value h;
     if (!wasi_p2_fs_new(w, fd, rights, read_only, &h, err, errlen))
         return false;
