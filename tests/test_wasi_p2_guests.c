@@ -357,6 +357,28 @@ START_TEST(p2_c_guest_hello)
 }
 END_TEST
 
+/* jco's dir.virt lists a directory of its own virtual filesystem
+ * (WASI-virt: it imports no wasi:filesystem of the host); it prints what
+ * it prints under `jco run` (measured: the same bytes for /foo). */
+START_TEST(p2_jco_dir_virt)
+{
+    const char *cm = TEST_COMPONENTS_DIR "/jco/jco__commands__dir.virt.wasm";
+    if (access(cm, R_OK) != 0) {
+        fprintf(stderr, "wasi p2 guests: %s not found, skipped\n", cm);
+        return;
+    }
+    test_run_result r = test_run_wippy((const char *[]){ "wasm", "run", cm, "/foo", NULL });
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "Listing directory: /foo\n - .\n - ..\n - foo\n");
+    test_run_done(&r);
+    r = test_run_wippy((const char *[]){ "wasm", "run", cm, "/x", NULL });
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.out, "Listing directory: /x\n");
+    ck_assert_str_eq(r.err, "Could not open directory: No such file or directory\n");
+    test_run_done(&r);
+}
+END_TEST
+
 Suite *wasi_p2_guests_suite(void)
 {
     Suite *s = suite_create("wasi_p2_guests");
@@ -367,6 +389,7 @@ Suite *wasi_p2_guests_suite(void)
     tcase_add_test(tc, p2_fs_escapes);
     tcase_add_test(tc, p2_fs_read_only);
     tcase_add_test(tc, p2_fs_process_mounts);
+    tcase_add_test(tc, p2_jco_dir_virt);
     suite_add_tcase(s, tc);
     return s;
 }

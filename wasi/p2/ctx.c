@@ -65,6 +65,9 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
 {
     const char *text = init->text;
     if (w->ci == NULL) {
+        wasi_p2_res owned = *init;   /* what it owns goes, as on every failure */
+        owned.text = NULL;
+        res_clear(&owned);
         snprintf(err, errlen, "no component instance yet");
         return false;
     }
@@ -76,6 +79,9 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
             uint32_t cap = w->cap_res ? 2 * w->cap_res : 16;
             wasi_p2_res *r = cap < w->cap_res || cap > (1u << 24) ? NULL : realloc(w->res, cap * sizeof *r);
             if (r == NULL) {
+                wasi_p2_res owned = *init;
+                owned.text = NULL;
+                res_clear(&owned);
                 snprintf(err, errlen, "too many resources");
                 return false;
             }

@@ -36,7 +36,8 @@ bool wasi_p2_set_mounts(wasi_p2 *w, const wasi_mount *mounts, size_t n, char *er
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    memcpy(order, mounts, n * sizeof *order);
+    if (n > 0)
+        memcpy(order, mounts, n * sizeof *order);
     for (size_t i = 0; i < n; i++)
         if (order[i].host == NULL || order[i].guest == NULL || order[i].guest[0] == '\0') {
             snprintf(err, errlen, "mount %zu: needs a host directory and a guest path", i);

@@ -92,7 +92,9 @@ extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
  * result value; false (with err) when unbound or out of memory. */
 bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
                      host_value *handle, char *err, size_t errlen);
-/* A new resource like init (its kind and fields; text is copied). */
+/* A new resource like init (its kind and fields; text is copied). What
+ * init owns (an owned fd, a directory stream) belongs to the resource,
+ * and is closed when this fails. */
 bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, char *err,
                      size_t errlen);
 /* The live resource of kind k a borrow names (args hold reps), or NULL
