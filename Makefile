@@ -14,6 +14,8 @@
 #                         ../shared/testsuite/component-model) into build/cm-spec: JSON
 #                         commands and .wasm files, with jco (`npm ci` first if needed)
 #   make bench-sha256     SHA-256 throughput next to openssl and sha256sum
+#   make bench-js         a componentize-js component under `wippy wasm run` and `jco run`:
+#                         start-up wall time (hyperfine) and peak RSS; bulk stream writes
 #   make bench-host       process host figures: spawn rate (core module and component), memory per parked process, yield round trip
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi), then the same
 #                         programs as WASI 0.2 components (WASI_ADAPTER, from COMPONENTS_DIR); also in check
@@ -31,12 +33,12 @@
 # Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
 # DISPATCH=switch (the interpreter's portable switch dispatch), PROFILE=1 (count
 # every instruction run, translate no groups: for make groups-profile), CC=clang,
-# LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=0
-# (link build/wippy against the shared glibc instead of static-pie).
+# LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=1
+# (link build/wippy static-pie, without wasi:http: it cannot dlopen libcurl).
 
 CC       ?= cc
 SANITIZE ?= 0
-STATIC   ?= 1
+STATIC   ?= 0
 SHA256_PORTABLE ?= 0
 LUA      ?= 1
 WAT2WASM ?= wat2wasm
@@ -75,6 +77,13 @@ WASI_COMPONENTS := $(WASI_P1_WASM:$(WASI_DIR)/%.wasm=$(BUILD)/wasi-components/%.
 BENCH_DIR ?= ../shared/bench
 CM_DIR ?= ../shared/testsuite/component-model
 
+# libcurl (wasi:http's client, wasi/p2/http_client.c): its headers at
+# build time; the library itself is loaded with dlopen at the first request.
+CURL_CFLAGS  = $(shell pkg-config --cflags libcurl 2>/dev/null)
+CPPFLAGS    += $(CURL_CFLAGS)
+ifeq ($(STATIC),1)
+CPPFLAGS    += -DWIPPY_STATIC
+endif
 YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
@@ -107,6 +116,11 @@ TEST_CM_WAT := $(wildcard tests/component/*.wat)
 TEST_CM_WASM := $(TEST_CM_WAT:%.wat=$(BUILD)/%.wasm)
 TEST_WASI_C := $(wildcard tests/wasi_c/*.c)
 TEST_WASI_WASM := $(TEST_WASI_C:%.c=$(BUILD)/%.wasm)
+# Guests made WASI 0.2 command components with the preview 1 adapter.
+TEST_P1_COMPONENTS := $(BUILD)/tests/wasi_c/stream_bulk.component.wasm
+# JavaScript components, built once into build/js (see their rule below).
+WIT_DIR ?= ../shared/wit/wasi-0.2.3
+JS_COMPONENTS := $(patsubst tests/js/%.js,build/js/%.wasm,$(wildcard tests/js/*.js))
 # C guests calling WASI 0.2 directly, made into components (tests/wasi_p2/).
 TEST_P2_C := $(wildcard tests/wasi_p2/*.c)
 TEST_P2_WASM := $(TEST_P2_C:%.c=$(BUILD)/%.component.wasm)
@@ -147,23 +161,22 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# The binary is linked static-pie (STATIC=1, the default; never with the
-# sanitizers, which need the dynamic loader): nothing to map and relocate at
-# start-up. libm alone, which Lua needs, costs ~0.8 MiB of resident pages in
-# a dynamic link (measured: `wasm run hello` peak RSS 2.0-2.3 -> 1.4-1.6 MiB,
-# start-up 2.61 -> 2.40 ms against native hello's 2.26 ms, fork and exec
-# included). STATIC=0 links glibc dynamically (libyaml and Lua stay static:
-# `wasm run hello` 1.0 -> 0.9 ms when they were made so), e.g. for valgrind's
-# leak check, which needs malloc in a shared library.
+# The binary links glibc shared (STATIC=0, the default) so that wasi:http
+# can dlopen libcurl at a process's first request (RATIONALE.md): `wasm run
+# hello` 2.2 ms user+system and 3.0 MiB peak RSS, against 1.8 ms and 2.3
+# MiB static-pie and 7.1 ms and 9.3 MiB with -lcurl linked. libyaml and Lua
+# stay static. STATIC=1 links static-pie (nothing to map and relocate at
+# start-up), without wasi:http; never with the sanitizers, which need the
+# dynamic loader. valgrind's leak check needs the shared malloc of STATIC=0.
 $(WIPPY): $(BUILD)/obj/host/cli/main.o $(LIB)
 ifeq ($(STATIC),1)
-	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 else
-	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -ldl -lpthread -lm
 endif
 
-$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_P2_WASM) $(TEST_NATIVE)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+$(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_P2_WASM) $(TEST_NATIVE) $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
 $(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-extended-const
@@ -180,12 +193,19 @@ $(BUILD)/tests/component/%.wasm: tests/component/%.wat node_modules/.package-loc
 	@mkdir -p $(dir $@)
 	npx jco parse $< -o $@
 
+# JavaScript components (tests/js/NAME.js and its world NAME.wit), built by
+# componentize-js (SpiderMonkey inside, ~13 MB, about a minute each): once,
+# into build/js, which the plain and the sanitizer builds share.
+build/js/%.wasm: tests/js/%.js tests/js/%.wit tools/build_js.mjs node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	node tools/build_js.mjs $< tests/js/$*.wit $(WIT_DIR) $@
 # C guests calling WASI 0.2 directly: a core module with no libc (its
 # imports and cabi_realloc by hand, tests/wasi_p2/guest_p2.h), then a
 # component with the world P2_WORLD of tests/wasi_p2/guests.wit, whose WASI
 # packages come from WASI_P2_WIT (tools/component_from_core.mjs: jco's
 # componentEmbed + componentNew).
 P2_WORLD = command
+$(BUILD)/tests/wasi_p2/http_client.component.wasm: P2_WORLD = http-client
 $(BUILD)/tests/wasi_p2/%.core.wasm: tests/wasi_p2/%.c tests/wasi_p2/guest_p2.h
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -O2 -nostdlib -Wall -Wextra -Werror -Wl,--no-entry -Wl,--export-dynamic -o $@ $<
@@ -201,6 +221,12 @@ $(TEST_WASI_WASM): tests/wasi_c/guest.h
 $(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
 	@mkdir -p $(dir $@)
 	clang --target=wasm32-wasi $(WASI_C_FLAGS) -o $@ $<
+
+# A guest made a WASI 0.2 command component with the preview 1 adapter
+# (from COMPONENTS_DIR, by path), so its stdio goes through wasi:io/streams.
+$(BUILD)/tests/wasi_c/%.component.wasm: $(BUILD)/tests/wasi_c/%.wasm node_modules/.package-lock.json
+	npx jco new $< --wasi-command \
+	    --adapt wasi_snapshot_preview1=$(COMPONENTS_DIR)/adapters/wasi_snapshot_preview1.command.0cdada77.wasm -o $@
 
 # The native twin of a guest (test_simd_program.c compares their outputs).
 $(BUILD)/tests/native/%: tests/wasi_c/%.c
@@ -311,7 +337,13 @@ bench-host: setup all $(TEST_WASM)
 	$(BUILD)/bench-host $(CURDIR)/$(BUILD) $(CURDIR) $(abspath $(COMPONENTS_DIR))
 
 $(BUILD)/bench-host: bench/host_bench.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
+
+# A JavaScript component's start-up and peak RSS under `wippy wasm run` and
+# `jco run`, and bulk stream writes (printed, never asserted).
+.PHONY: bench-js
+bench-js: setup all $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
+	bench/js.sh $(WIPPY) build/js/hello.wasm $(BUILD)/tests/wasi_c/stream_bulk.component.wasm
 
 # Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
 # process from Lua, and a Lua <-> Lua message round trip.
@@ -321,7 +353,7 @@ bench-lua: setup all
 	$(BUILD)/bench-lua $(CURDIR)
 
 $(BUILD)/bench-lua: bench/lua_bench.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 
 # The engine's fuzz target: the vm sources are compiled into it with the
 # fuzzer's instrumentation. The corpus is seeded the first time from the spec

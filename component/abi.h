@@ -12,7 +12,11 @@
  *   char                     STRING of one character; lowering also takes
  *                            the code point as an INT
  *   string                   STRING (UTF-8 on the host side)
- *   list<T>, list<T, n>      LIST (list<u8> too)
+ *   list<T>, list<T, n>      LIST (list<u8> too; with cx->bytes (a host call of an
+ *                            instance with cm_instance_set_host_bytes), list<u8> and
+ *                            list<s8> lift as a STRING of the bytes, at most
+ *                            HOST_MAX_VALUE_BYTES; lowering takes a STRING
+ *                            for them either way: one memcpy)
  *   tuple<...>               LIST of exactly the tuple's length
  *   record                   MAP keyed by the field names as WIT writes them
  *                            ("top-left"); lowering: a missing field is NIL
@@ -75,6 +79,7 @@ struct cm_abi {
     cm_abi_lift_handle_fn lift_handle;     /* NULL: the index as an INT */
     cm_abi_lower_handle_fn lower_handle;   /* NULL: an INT taken as the index */
     void *user;                     /* for the hooks */
+    bool bytes;                     /* lift list<u8>/list<s8> as a STRING of bytes */
     char *err;
     size_t errlen;
 };

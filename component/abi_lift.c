@@ -106,8 +106,15 @@ static bool lift_list_mem(cm_abi *cx, cm_typeid elem, uint32_t ptr, uint32_t len
     if (e->align > 1 && ptr % e->align != 0)
         return cm_abi_fail(cx, "list pointer 0x%x is not aligned to %u", ptr, e->align);
     uint64_t bytes = (uint64_t)len * e->size;
-    if (cm_abi_span(cx, ptr, bytes, "list") == NULL)
+    const uint8_t *p = cm_abi_span(cx, ptr, bytes, "list");
+    if (p == NULL)
         return false;
+    if (cx->bytes && (e->kind == CM_U8 || e->kind == CM_S8)) {   /* the bulk path */
+        if (len > HOST_MAX_VALUE_BYTES)
+            return cm_abi_fail(cx, "a list of %u bytes is larger than %u", len, HOST_MAX_VALUE_BYTES);
+        *out = host_string((const char *)p, len);
+        return out->kind == HOST_VALUE_STRING || cm_abi_fail(cx, "out of memory");
+    }
     *out = host_list(len < 1024 ? len : 1024);
     for (uint32_t i = 0; i < len; i++) {
         host_value v;

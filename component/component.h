@@ -31,24 +31,27 @@
  * is a preceding resource import or export of the scope, interface names
  * with a semver, and the dep/url/integrity forms by their brackets); the
  * core instantiation arguments (every import's module name supplied, each
- * import found in it with the right kind and, for functions, the same core
- * type); the core function types of canon lift (= flatten(ft)), realloc,
+ * import found in it with the right kind and type: a function's the same
+ * core type, a table's, memory's or global's by the core import matching); the core function types of canon lift (= flatten(ft)), realloc,
  * post-return and resource destructors; canon options (no duplicates,
  * memory/realloc present when the signature needs them); borrow in
- * function results; outer alias depths and sorts; external visibility of
- * the resource/record/variant/enum/flags types an import or export uses
- * (per type node, not per type index).
+ * function results; outer alias depths and sorts, and outer aliases of
+ * types that refer to resources from outside them across a component
+ * boundary; resource.new/rep only of a resource the component defines;
+ * external visibility of the resource/record/variant/enum/flags types an
+ * import or export uses (per component scope, an export's new type index a
+ * node of its own); the resource a [method]/[constructor] function uses
+ * named by that label (imports see import and export names, exports only
+ * export names; inline-export instances name none).
  *
  * Instantiation arguments and export ascriptions are checked by subtyping
- * (subtype.c), with type-import substitution of the instance's exports.
+ * (subtype.c), core tables, memories and globals by the core import
+ * matching, with type-import substitution of the instance's exports and
+ * new resources for each instantiation and each imported instance
+ * (generativity, cm_freshen).
  *
- * NOT yet validated: the table, memory and global types of core module
- * instantiation arguments (only their sorts); the generativity of resources
- * exported by an instantiated component (the instance's type reuses the
- * component type's resource nodes); external visibility per type index
- * (an export's passed-in index counts as named); the self param and the constructor's result of
- * [method]/[constructor] functions beyond "a borrow" / "an own"; outer aliases of component
- * and instance types that mention resources. */
+ * NOT yet validated: "local resource type found in export but not
+ * exported itself" (a defined resource an export uses must be exported). */
 #ifndef WIPPY_COMPONENT_COMPONENT_H
 #define WIPPY_COMPONENT_COMPONENT_H
 

@@ -148,6 +148,8 @@ bool cm_scope_push(cm_decoder *d, cm_scope_kind kind)
     cm_scope *s = &d->stack[d->depth++];
     memset(s, 0, sizeof *s);
     s->kind = kind;
+    s->serial = ++d->scopes_made;
+    s->first_type = d->types->count;
     s->start = d->r.pos;
     s->end = d->r.end;
     return true;
@@ -163,6 +165,12 @@ static void scope_free(cm_scope *s)
     cm_nameset_free(&s->import_names);
     cm_nameset_free(&s->export_names);
     cm_nameset_free(&s->resource_names);
+    cm_nameset_free(&s->export_resources);
+    free(s->named);
+    free(s->named_last.slots);
+    free(s->named_last.vals);
+    free(s->vis_imported.slots);
+    free(s->vis_exported.slots);
 }
 
 /* Copies n elements of `size` bytes into the arena. */
@@ -181,11 +189,12 @@ bool cm_type_scope_end(cm_decoder *d)
     cm_scope *s = cm_top(d);
     cm_type node = { .kind = s->kind == CM_SCOPE_COMPONENT_TYPE ? CM_COMPONENT : CM_INSTANCE,
                      .elem = CM_NO_TYPE, .err = CM_NO_TYPE, .dtor = CM_NONE,
-                     .nimports = s->nimports, .nexports = s->nexports };
+                     .nimports = s->nimports, .nexports = s->nexports, .first = s->first_type };
     node.imports = arena_copy(d, s->imports, s->nimports, sizeof *s->imports);
     node.exports = arena_copy(d, s->exports, s->nexports, sizeof *s->exports);
     if (node.imports == NULL || node.exports == NULL)
         return cm_nomem(d);
+    node.end = d->types->count;
     cm_typeid id = cm_type_add(d->types, &node);
     if (id == CM_NO_TYPE)
         return cm_nomem(d);
@@ -204,7 +213,8 @@ static bool component_end(cm_decoder *d)
     cm_scope *s = cm_top(d);
     cm_component *c = s->comp;
     cm_type node = { .kind = CM_COMPONENT, .elem = CM_NO_TYPE, .err = CM_NO_TYPE, .dtor = CM_NONE,
-                     .nimports = s->nimports, .nexports = s->nexports };
+                     .nimports = s->nimports, .nexports = s->nexports, .first = s->first_type,
+                     .end = d->types->count };
     node.imports = arena_copy(d, s->imports, s->nimports, sizeof *s->imports);
     node.exports = arena_copy(d, s->exports, s->nexports, sizeof *s->exports);
     c->defs = arena_copy(d, s->defs, s->ndefs, sizeof *s->defs);

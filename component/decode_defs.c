@@ -32,6 +32,22 @@ static bool sig_type(cm_decoder *d, const vm_signature *sig, cm_typeid *out)
     return true;
 }
 
+/* A core table, memory or global node for a type the module keeps. */
+static bool extern_type(cm_decoder *d, vm_externkind k, const vm_externtype *et, cm_typeid *out)
+{
+    cm_type n = { .kind = k == VM_EXTERN_TABLE ? CM_CORE_TABLE : k == VM_EXTERN_MEMORY ? CM_CORE_MEMORY
+                                                                                       : CM_CORE_GLOBAL,
+                  .elem = CM_NO_TYPE, .err = CM_NO_TYPE, .dtor = CM_NONE };
+    n.core.type = et->type;
+    n.core.mutable_ = et->mutable_;
+    n.core.min = et->min;
+    n.core.max = et->max;
+    n.core.has_max = et->has_max;
+    if ((*out = cm_type_add(d->types, &n)) == CM_NO_TYPE)
+        return cm_nomem(d);
+    return true;
+}
+
 bool cm_core_module_section(cm_decoder *d, size_t end)
 {
     size_t at = d->r.pos;
@@ -65,6 +81,11 @@ bool cm_core_module_section(cm_decoder *d, size_t end)
             vm_module_export(m, i - ni, &decl->name, &k);
         decl->sort = sort_of_extern(k);
         decl->type = CM_NO_TYPE;
+        vm_externtype et;
+        if (k != VM_EXTERN_FUNC &&
+            (i < ni ? vm_module_import_type(m, i, &et) : vm_module_export_type(m, i - ni, &et)) &&
+            !extern_type(d, k, &et, &decl->type))
+            return false;
         if (k == VM_EXTERN_FUNC &&
             (i < ni ? vm_module_import_signature(m, i, &sig)
                     : vm_module_export_signature(m, decl->name, &sig)) &&
@@ -163,6 +184,15 @@ static bool read_args(cm_decoder *d, bool core, bool exports, uint32_t *n, cm_ar
                 ok = cm_fail_at(d, at, VM_ERR_INVALID, "export name \"%s\": %s", a->name, why);
                 break;
             }
+            /* A bag of exports introduces no type index, so no resource
+             * has a name in it: no [constructor], [method] or [static]. */
+            if (kind == CM_NAME_CONSTRUCTOR || kind == CM_NAME_METHOD || kind == CM_NAME_STATIC) {
+                ok = cm_fail_at(d, at, VM_ERR_INVALID,
+                                "export name \"%s\": resource used in function does not have a name "
+                                "in this context (an instance of inline exports names no resource)",
+                                a->name);
+                break;
+            }
         }
         bool nomem = false;
         /* Core names are compared exactly: a prefix keeps "A" and "a" apart. */
@@ -216,6 +246,11 @@ bool cm_core_instance_section(cm_decoder *d)
                     return cm_fail_at(d, at, VM_ERR_INVALID,
                                       "core instance: \"%s\" \"%s\" has the wrong function type",
                                       imp->module, imp->name);
+                char why[200];
+                if (imp->sort != CM_SORT_CORE_FUNC && imp->type != CM_NO_TYPE && e->type != CM_NO_TYPE &&
+                    cm_core_extern_match(d->types, e->type, imp->type, why, sizeof why) != 0)
+                    return cm_fail_at(d, at, VM_ERR_INVALID, "core instance: \"%s\" \"%s\": %s",
+                                      imp->module, imp->name, why);
             }
             node.nexports = mod->nexports;
             node.exports = mod->exports;
@@ -296,6 +331,14 @@ bool cm_instance_section(cm_decoder *d)
                                               "instance: argument \"%s\" does not match the import: %s",
                                               imp->name, why);
                 }
+                /* A type imported by `eq` stands for the argument's type in
+                 * the instance's exports too. */
+                if (imp->sort == CM_SORT_TYPE && have != CM_NO_TYPE && have != imp->type &&
+                    d->types->nodes[imp->type].kind != CM_RESOURCE &&
+                    !cm_bindings_add(&bind, imp->type, have)) {
+                    cm_bindings_free(&bind);
+                    return cm_nomem(d);
+                }
             }
             /* Type-import substitution: the instance's exports name the
              * arguments' resources where the component's name its imports. */
@@ -307,7 +350,12 @@ bool cm_instance_section(cm_decoder *d)
             }
             if (comp->nexports)
                 memcpy(node.exports, d->types->nodes[ct].exports, comp->nexports * sizeof *node.exports);
-            int sr = cm_substitute(d->types, &bind, node.exports, node.nexports);
+            /* Each instance has resources of its own: those the component
+             * defines or declares that no import binds are new ones. */
+            int sr = cm_freshen(d->types, &bind, node.exports, node.nexports, d->types->nodes[ct].first,
+                                d->types->nodes[ct].end);
+            if (sr == 0)
+                sr = cm_substitute(d->types, &bind, node.exports, node.nexports);
             cm_bindings_free(&bind);
             if (sr < 0)
                 return cm_nomem(d);
@@ -388,16 +436,23 @@ bool cm_alias(cm_decoder *d, cm_scope *s, cm_def *def)
                               cm_sort_name(sort), idx, sp->n);
         type = sp->ids[idx];
         /* A type that refers to resources (a resource, a handle, a value
-         * type holding one) may not be aliased across a component
-         * boundary; a component or instance type declarator is not one.
-         * (Component and instance types mentioning resources are not
-         * looked into yet.) */
+         * type holding one, a component or instance type using a resource
+         * it does not declare itself) may not be aliased across a
+         * component boundary. */
         bool crosses_component = false;
         for (uint32_t k = 0; k < ct; k++)
             crosses_component |= d->stack[d->depth - 1 - k].kind == CM_SCOPE_COMPONENT;
         const cm_type *aliased = &d->types->nodes[type];
-        if (sort == CM_SORT_TYPE && crosses_component &&
-            (aliased->kind == CM_RESOURCE || (aliased->flags & (CM_HAS_OWN | CM_HAS_BORROW))))
+        int refers = 0;
+        if (sort == CM_SORT_TYPE && crosses_component) {
+            if (aliased->kind == CM_RESOURCE || (aliased->flags & (CM_HAS_OWN | CM_HAS_BORROW)))
+                refers = 1;
+            else if (aliased->kind == CM_COMPONENT || aliased->kind == CM_INSTANCE)
+                refers = cm_free_resources(d, type, aliased->first);
+        }
+        if (refers < 0)
+            return cm_nomem(d);
+        if (refers)
             return cm_fail_at(d, at, VM_ERR_INVALID,
                               "outer alias of type %u: it transitively refers to resources", idx);
         if (def != NULL)
@@ -566,9 +621,10 @@ static bool canon_resource(cm_decoder *d, cm_def *def, uint8_t op)
     if (r->kind != CM_RESOURCE)
         return cm_fail_at(d, tat, VM_ERR_INVALID, "type index %u is not a resource type",
                           def->u.canon.type);
-    if (op != 0x03 && r->abstract)
-        return cm_fail_at(d, tat, VM_ERR_INVALID, "resource.%s of a resource this component does not define",
-                          op == 0x02 ? "new" : "rep");
+    if (op != 0x03 && (r->abstract || r->owner != cm_top(d)->serial))
+        return cm_fail_at(d, tat, VM_ERR_INVALID,
+                          "resource.%s: type index %u is not a local resource (expected one this "
+                          "component defines)", op == 0x02 ? "new" : "rep", def->u.canon.type);
     static const vm_valtype i32[1] = { VM_I32 };
     cm_type n = { .kind = CM_CORE_FUNC, .elem = CM_NO_TYPE, .err = CM_NO_TYPE, .dtor = CM_NONE,
                   .nparams = 1, .params = i32, .nresults = op == 0x03 ? 0 : 1, .results = i32 };
@@ -644,6 +700,7 @@ bool cm_export_section(cm_decoder *d)
         cm_def *def;
         uint32_t item;
         uint8_t has;
+        bool own_node = false;   /* the new type index has a node of its own */
         if (!cm_read_extern_name(d, &decl.name))
             return false;
         size_t sat = d->r.pos;
@@ -674,10 +731,32 @@ bool cm_export_section(cm_decoder *d)
                              : cm_fail_at(d, eat, VM_ERR_INVALID,
                                           "export \"%s\": the ascribed type is not a supertype of the "
                                           "item's: %s", decl.name, why);
-            /* The ascribed type is the one seen (a resource keeps its own:
-             * generativity of (sub resource) ascriptions is not modelled). */
-            if (decl.sort != CM_SORT_TYPE)
+            /* The ascribed type is the one seen. A `(sub resource)`
+             * ascription makes a resource of its own outside that stands
+             * for the item's inside. */
+            const cm_type *a = &d->types->nodes[ascribed.type];
+            if (decl.sort != CM_SORT_TYPE) {
                 decl.type = ascribed.type;
+            } else if (a->kind == CM_RESOURCE && a->abstract && ascribed.type != decl.type) {
+                cm_typeid root = cm_resource_root(d->types, decl.type);
+                d->types->nodes[ascribed.type].alias_of = root;
+                d->types->nodes[ascribed.type].own_root = true;
+                d->types->nodes[ascribed.type].owner = d->types->nodes[root].owner;
+                decl.type = ascribed.type;
+                own_node = true;
+            }
+        }
+        /* The new type index an export introduces is a type of its own for
+         * external visibility (the index passed in is not named by it): a
+         * copy of a local type's node (for a resource, one standing for it). */
+        if (decl.sort == CM_SORT_TYPE && !own_node && (d->types->nodes[decl.type].vis & CM_VIS_LOCAL)) {
+            cm_type copy = d->types->nodes[decl.type];
+            if (copy.kind == CM_RESOURCE) {
+                copy.alias_of = cm_resource_root(d->types, decl.type);
+                copy.own_root = false;
+            }
+            if ((decl.type = cm_type_add(d->types, &copy)) == CM_NO_TYPE)
+                return cm_nomem(d);
         }
         if (!cm_declare(d, cm_top(d), false, &decl, at) || !cm_def_push(d, CM_DEF_EXPORT, at, &def))
             return false;

@@ -31,15 +31,40 @@ typedef struct {
     uint32_t n, cap;
 } cm_nameset;
 
+/* A set of type ids (open addressing; CM_NO_TYPE marks an empty slot). */
+typedef struct {
+    cm_typeid *slots;
+    uint32_t *vals;              /* a value per slot, when used as a map (or NULL) */
+    uint32_t n, cap;
+} cm_idset;
+
 typedef enum { CM_SCOPE_COMPONENT, CM_SCOPE_COMPONENT_TYPE, CM_SCOPE_INSTANCE_TYPE } cm_scope_kind;
 
 typedef struct {
     cm_scope_kind kind;
+    uint32_t serial;             /* unique in the decoding (cm_type.owner) */
+    uint32_t first_type;         /* the arena's node count when it began (cm_type.first) */
     size_t start;                /* offset where it began */
     cm_space spaces[CM_NSORTS];
     cm_decl *imports, *exports;  /* its imports and exports, for its type */
     uint32_t nimports, nexports, imports_cap, exports_cap;
-    cm_nameset import_names, export_names, resource_names;
+    cm_nameset import_names, export_names;
+    /* Resource labels named by a type import or export (resource_names),
+     * by a type export (export_resources); each (node, label, by an export)
+     * in named[0..nnamed). An annotated import sees both; an export only
+     * what exports named (the two namespaces are disjoint). */
+    cm_nameset resource_names, export_resources;
+    struct cm_named_resource {
+        cm_typeid root;          /* the resource named (cm_resource_root) */
+        const char *label;
+        bool exported;
+        uint32_t prev;           /* 1 + the previous entry of the same root, or 0 */
+    } *named;
+    uint32_t nnamed, named_cap;
+    cm_idset named_last;         /* root -> 1 + its last entry (in vals) */
+    /* External visibility: the local types (cm_type.vis) its imports named,
+     * and those its exports named. */
+    cm_idset vis_imported, vis_exported;
 
     /* A component scope: its definitions and where its sections end. */
     cm_component *comp;
@@ -61,6 +86,7 @@ typedef struct {
     vm_module **modules;         /* every loaded core module, owned by file */
     uint32_t modules_cap;
     uint32_t vis_gen;            /* the current visibility walk (cm_type.vis_mark) */
+    uint32_t scopes_made;        /* scopes pushed so far (cm_scope.serial) */
 } cm_decoder;
 
 /* ---- errors (decode.c); each records the first error and returns false ---- */
@@ -124,6 +150,10 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
 /* A decl of decls[0..n) whose (module, name) another has too, or NULL
  * (*nomem set when memory runs out). Sorts a copy: n log n. */
 const cm_decl *cm_core_duplicate(cm_decoder *d, const cm_decl *decls, uint32_t n, bool *nomem);
+/* Whether a resource made before node `below` (one the type does not
+ * declare itself) is reachable from `root`: 1 when one is, 0 when none,
+ * -1 when memory runs out. An explicit stack; each node once. */
+int cm_free_resources(cm_decoder *d, cm_typeid root, cm_typeid below);
 /* Finishes a component or instance type scope: pops it and adds its type
  * to the parent's type space. */
 bool cm_type_scope_end(cm_decoder *d);

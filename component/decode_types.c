@@ -104,8 +104,9 @@ static bool core_functype(cm_decoder *d, cm_typeid *out)
     return add(d, &n, out);
 }
 
-/* Limits; a memory's are at most 65536 pages (2^48 for a 64-bit one). */
-static bool limits(cm_decoder *d, bool memory)
+/* Limits into n->core; a memory's are at most 65536 pages (2^48 for a
+ * 64-bit one), and its flags say 64-bit and shared. */
+static bool limits(cm_decoder *d, bool memory, cm_type *n)
 {
     size_t at = d->r.pos;
     uint8_t flags;
@@ -121,6 +122,11 @@ static bool limits(cm_decoder *d, bool memory)
     if (memory && (v[0] > most || v[1] > most))
         return cm_fail_at(d, at, VM_ERR_INVALID, "memory size must be at most %llu pages",
                           (unsigned long long)most);
+    n->core.min = v[0];
+    n->core.max = v[1];
+    n->core.has_max = flags & 1;
+    n->core.shared = (flags & 2) != 0;
+    n->core.is64 = (flags & 4) != 0;
     return true;
 }
 
@@ -153,14 +159,14 @@ const cm_decl *cm_core_duplicate(cm_decoder *d, const cm_decl *decls, uint32_t n
     return dup;
 }
 
-/* A core:importdesc: its sort and (for functions) type in *decl. `types`
- * is the module type's own core type space. */
+/* A core:importdesc: its sort and type in *decl. `types` is the module
+ * type's own core type space. */
 static bool core_importdesc(cm_decoder *d, const cm_space *types, cm_decl *decl)
 {
     size_t at = d->r.pos;
     uint8_t b, mut;
     uint32_t i;
-    vm_valtype vt;
+    cm_type n;
     if (!vm_read_u8(&d->r, &b))
         return false;
     decl->type = CM_NO_TYPE;
@@ -176,20 +182,29 @@ static bool core_importdesc(cm_decoder *d, const cm_space *types, cm_decl *decl)
         return true;
     case 0x01:
         decl->sort = CM_SORT_CORE_TABLE;
-        return vm_read_reftype(&d->r, &vt) && limits(d, false);
+        n = node_of(CM_CORE_TABLE);
+        if (!vm_read_reftype(&d->r, &n.core.type) || !limits(d, false, &n))
+            return false;
+        break;
     case 0x02:
         decl->sort = CM_SORT_CORE_MEMORY;
-        return limits(d, true);
+        n = node_of(CM_CORE_MEMORY);
+        if (!limits(d, true, &n))
+            return false;
+        break;
     case 0x03:
         decl->sort = CM_SORT_CORE_GLOBAL;
-        if (!vm_read_valtype(&d->r, &vt) || !vm_read_u8(&d->r, &mut))
+        n = node_of(CM_CORE_GLOBAL);
+        if (!vm_read_valtype(&d->r, &n.core.type) || !vm_read_u8(&d->r, &mut))
             return false;
         if (mut > 1)
             return cm_fail(d, "malformed mutability");
-        return true;
+        n.core.mutable_ = mut;
+        break;
     default:
         return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "core import kind 0x%02x not supported", b);
     }
+    return add(d, &n, &decl->type);
 }
 
 /* A core module type after its 0x50: its own core type space; outer
@@ -544,29 +559,100 @@ bool cm_type_def(cm_decoder *d)
     cm_typeid id;
     if (!simple_type(d, b, at, &id))
         return false;
+    cm_kind k = d->types->nodes[id].kind;
+    if (id >= CM_NPRIMITIVES &&
+        (k == CM_RECORD || k == CM_VARIANT || k == CM_ENUM || k == CM_FLAGS || k == CM_RESOURCE))
+        d->types->nodes[id].vis = CM_VIS_LOCAL;
     if (def != NULL) {
-        cm_kind k = d->types->nodes[id].kind;
-        if (k == CM_RECORD || k == CM_VARIANT || k == CM_ENUM || k == CM_FLAGS || k == CM_RESOURCE)
-            d->types->nodes[id].vis = CM_VIS_LOCAL;
+        if (k == CM_RESOURCE)
+            d->types->nodes[id].owner = s->serial;
         return cm_def_define(d, def, CM_SORT_TYPE, id);
     }
     return cm_space_push(d, s, CM_SORT_TYPE, id, NULL);
 }
 
+/* ---- sets of type ids ---- */
+
+static uint32_t *idset_slot(const cm_idset *set, cm_typeid id)
+{
+    uint32_t i = (id * 2654435761u) & (set->cap - 1);
+    while (set->slots[i] != CM_NO_TYPE && set->slots[i] != id)
+        i = (i + 1) & (set->cap - 1);
+    return &set->slots[i];
+}
+
+static bool idset_has(const cm_idset *set, cm_typeid id)
+{
+    return set->cap != 0 && *idset_slot(set, id) == id;
+}
+
+/* Adds id (with value v when the set is a map); false when memory runs
+ * out. */
+static bool idset_put(cm_idset *set, cm_typeid id, bool map, uint32_t v)
+{
+    if ((set->n + 1) * 2 > set->cap) {
+        if (set->cap >= (1u << 30))
+            return false;
+        uint32_t cap = set->cap ? set->cap * 2 : 32;
+        cm_idset bigger = { malloc(cap * sizeof(cm_typeid)), map ? malloc(cap * sizeof(uint32_t)) : NULL,
+                            0, cap };
+        if (bigger.slots == NULL || (map && bigger.vals == NULL)) {
+            free(bigger.slots);
+            free(bigger.vals);
+            return false;
+        }
+        memset(bigger.slots, 0xff, cap * sizeof(cm_typeid));
+        for (uint32_t i = 0; i < set->cap; i++)
+            if (set->slots[i] != CM_NO_TYPE) {
+                uint32_t *slot = idset_slot(&bigger, set->slots[i]);
+                *slot = set->slots[i];
+                if (map)
+                    bigger.vals[slot - bigger.slots] = set->vals[i];
+                bigger.n++;
+            }
+        free(set->slots);
+        free(set->vals);
+        *set = bigger;
+    }
+    uint32_t *slot = idset_slot(set, id);
+    if (*slot != id) {
+        *slot = id;
+        set->n++;
+    }
+    if (map)
+        set->vals[slot - set->slots] = v;
+    return true;
+}
+
+static bool idset_add(cm_idset *set, cm_typeid id)
+{
+    return idset_put(set, id, false, 0);
+}
+
+/* The value of id in a map, or 0 when it is not there. */
+static uint32_t idset_get(const cm_idset *set, cm_typeid id)
+{
+    if (set->cap == 0)
+        return 0;
+    uint32_t *slot = idset_slot(set, id);
+    return *slot == id ? set->vals[slot - set->slots] : 0;
+}
+
 /* External visibility (Explainer.md "External Visibility of Types"): the
- * type of a component's import (export) may use a resource, record,
- * variant, enum or flags type defined in the component only when an
- * import (an import or export) named it before. A type import or export
- * names its own type, and so does an instance or component type's type
- * import or export in it (also named for later uses): only their contents
- * are checked. Walks `root` with an
- * explicit stack; each node once per walk. Types exported by an instance
- * or component type in it are named by that export. Not checked: that an
- * export names only the new type index it introduces (the node is shared
- * with the one passed in). */
-static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort sort, size_t offset)
+ * type of an import (export) of a component or component type may use a
+ * local type (cm_type.vis: a resource, record, variant, enum or flags
+ * defined in a component's or type's body, outer aliases and aliases out
+ * of instances included) only when an import (an import or export) of
+ * that same scope named it before. A type import or export names its own
+ * type, and so do the type exports of an instance or component type in
+ * it (all of them before any other declaration is looked at); only their
+ * contents are checked. Walks `root` with an explicit stack; a named
+ * node's contents once per walk. */
+static bool check_visible(cm_decoder *d, cm_scope *s, cm_typeid root, bool import, cm_sort sort,
+                          size_t offset)
 {
     cm_types *t = d->types;
+    cm_idset *names = import ? &s->vis_imported : &s->vis_exported;
     uint32_t gen = ++d->vis_gen;
     uint32_t n = 0, cap = 0;
     cm_typeid *stack = NULL;
@@ -574,7 +660,7 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
 #define VIS_PUSH(id, named)                                                         \
     do {                                                                            \
         cm_typeid id_ = (id);                                                       \
-        if (id_ == CM_NO_TYPE || id_ >= t->count || t->nodes[id_].vis_mark == gen)   \
+        if (id_ == CM_NO_TYPE || id_ < CM_NPRIMITIVES || t->nodes[id_].vis_mark == gen) \
             break;                                                                  \
         if (!cm_grow((void **)&stack, n, &cap, sizeof *stack)) {                   \
             ok = cm_nomem(d);                                                       \
@@ -582,6 +668,8 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
         }                                                                           \
         stack[n++] = id_ * 2 + ((named) ? 1 : 0);                                   \
     } while (0)
+    if (root >= (UINT32_MAX >> 1))
+        return cm_fail_at(d, offset, VM_ERR_LIMIT, "too many types");
     VIS_PUSH(root, sort == CM_SORT_TYPE);
     while (n > 0) {
         cm_typeid id = stack[n - 1] / 2;
@@ -590,25 +678,33 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
         cm_type *ty = &t->nodes[id];
         if (ty->vis_mark == gen)
             continue;
+        if ((ty->vis & CM_VIS_LOCAL) && !named_here) {
+            if (idset_has(&s->vis_imported, id) || (!import && idset_has(&s->vis_exported, id)))
+                continue;   /* named: its contents were checked then */
+            ok = cm_fail_at(d, offset, VM_ERR_INVALID,
+                            "%s not valid to be used as %s: it uses a %s type not %s by name in "
+                            "this component before", cm_sort_name(sort), import ? "import" : "export",
+                            ty->kind == CM_RESOURCE ? "resource" : ty->kind == CM_RECORD ? "record"
+                            : ty->kind == CM_VARIANT ? "variant" : ty->kind == CM_ENUM ? "enum" : "flags",
+                            import ? "imported" : "imported or exported");
+            goto done;
+        }
         ty->vis_mark = gen;
-        if ((ty->vis & CM_VIS_LOCAL) && named_here) {
-            ty->vis |= import ? CM_VIS_IMPORTED : CM_VIS_EXPORTED;
-        } else if (ty->vis & CM_VIS_LOCAL) {
-            bool named = (ty->vis & CM_VIS_IMPORTED) || (!import && (ty->vis & CM_VIS_EXPORTED));
-            if (!named) {
-                ok = cm_fail_at(d, offset, VM_ERR_INVALID,
-                                "%s not valid to be used as %s: it uses a %s type defined in the "
-                                "component, expected one %s by name before",
-                                cm_sort_name(sort), import ? "import" : "export",
-                                ty->kind == CM_RESOURCE ? "resource" : ty->kind == CM_RECORD ? "record"
-                                : ty->kind == CM_VARIANT ? "variant" : ty->kind == CM_ENUM ? "enum" : "flags",
-                                import ? "imported" : "imported or exported");
-                goto done;
-            }
-            continue;   /* its contents were checked when it was named */
+        if ((ty->vis & CM_VIS_LOCAL) && !idset_add(names, id)) {
+            ok = cm_nomem(d);
+            goto done;
         }
         /* The types an instance or component type exports (or imports) are
-         * named by it; the declarations are walked first to last. */
+         * named by it, all before the declarations are walked (first to
+         * last). */
+        for (uint32_t i = 0; i < ty->nimports + ty->nexports; i++) {
+            cm_decl *dc = i < ty->nimports ? &ty->imports[i] : &ty->exports[i - ty->nimports];
+            if (dc->sort == CM_SORT_TYPE && dc->type != CM_NO_TYPE &&
+                (t->nodes[dc->type].vis & CM_VIS_LOCAL) && !idset_add(names, dc->type)) {
+                ok = cm_nomem(d);
+                goto done;
+            }
+        }
         for (uint32_t i = ty->nimports + ty->nexports; i-- > 0;) {
             cm_decl *dc = i < ty->nimports ? &ty->imports[i] : &ty->exports[i - ty->nimports];
             VIS_PUSH(dc->type, dc->sort == CM_SORT_TYPE);
@@ -624,6 +720,48 @@ static bool check_visible(cm_decoder *d, cm_typeid root, bool import, cm_sort so
 done:
     free(stack);
     return ok;
+}
+
+int cm_free_resources(cm_decoder *d, cm_typeid root, cm_typeid below)
+{
+    cm_types *t = d->types;
+    uint32_t gen = ++d->vis_gen;
+    uint32_t n = 0, cap = 0;
+    cm_typeid *stack = NULL;
+    int found = 0;
+#define FREE_PUSH(id)                                                               \
+    do {                                                                            \
+        cm_typeid id_ = (id);                                                       \
+        if (id_ == CM_NO_TYPE || id_ < CM_NPRIMITIVES || t->nodes[id_].vis_mark == gen) \
+            break;                                                                  \
+        t->nodes[id_].vis_mark = gen;                                               \
+        if (!cm_grow((void **)&stack, n, &cap, sizeof *stack)) {                   \
+            found = -1;                                                             \
+            goto done;                                                              \
+        }                                                                           \
+        stack[n++] = id_;                                                           \
+    } while (0)
+    FREE_PUSH(root);
+    while (n > 0) {
+        const cm_type *ty = &t->nodes[stack[--n]];
+        if (ty->kind == CM_RESOURCE) {
+            if (stack[n] < below) {
+                found = 1;
+                break;
+            }
+            continue;
+        }
+        for (uint32_t i = 0; i < ty->nimports + ty->nexports; i++)
+            FREE_PUSH(i < ty->nimports ? ty->imports[i].type : ty->exports[i - ty->nimports].type);
+        for (uint32_t i = 0; i < ty->nfields; i++)
+            FREE_PUSH(ty->fields[i].type);
+        FREE_PUSH(ty->elem);
+        FREE_PUSH(ty->err);
+    }
+#undef FREE_PUSH
+done:
+    free(stack);
+    return found;
 }
 
 bool cm_read_extern_name(cm_decoder *d, const char **out)
@@ -704,6 +842,7 @@ bool cm_read_externdesc(cm_decoder *d, cm_decl *decl)
         if (sub == 0x01) {
             cm_type n = node_of(CM_RESOURCE);
             n.abstract = true;
+            n.vis = CM_VIS_LOCAL;   /* named by the declaration that makes it */
             return add(d, &n, &decl->type);
         }
         return cm_fail_at(d, at + 1, VM_ERR_MALFORMED, "expected type bound, got 0x%02x", sub);
@@ -717,6 +856,31 @@ bool cm_read_externdesc(cm_decoder *d, cm_decl *decl)
         return cm_fail_at(d, at, VM_ERR_INVALID, "type index %u is not a %s type", i, kinds[b].what);
     decl->type = t;
     return true;
+}
+
+/* Whether resource node `r` (or the one it stands for) has the label
+ * `label` among the names a type import or export of scope s gave it (an
+ * export sees only exports'). */
+static bool resource_named(cm_decoder *d, cm_scope *s, bool import, cm_typeid r, const char *label,
+                           const char *func, size_t offset)
+{
+    const char *other = NULL;
+    r = cm_resource_root(d->types, r);
+    for (uint32_t i = idset_get(&s->named_last, r); i != 0; i = s->named[i - 1].prev) {
+        const struct cm_named_resource *n = &s->named[i - 1];
+        if (!import && !n->exported)
+            continue;
+        if (strcmp(n->label, label) == 0)
+            return true;
+        other = n->label;
+    }
+    if (other == NULL)
+        return cm_fail_at(d, offset, VM_ERR_INVALID,
+                          "\"%s\": resource used in function does not have a name in this context "
+                          "(expected one %s as \"%s\")", func, import ? "imported or exported" : "exported",
+                          label);
+    return cm_fail_at(d, offset, VM_ERR_INVALID,
+                      "\"%s\": function does not match expected resource name `%s`", func, other);
 }
 
 bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t offset)
@@ -740,10 +904,10 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
         if (decl->sort != CM_SORT_FUNC)
             return cm_fail_at(d, offset, VM_ERR_INVALID, "\"%s\" names a function but is a %s",
                               decl->name, cm_sort_name(decl->sort));
-        if (!cm_nameset_has(&s->resource_names, resource))
+        if (!cm_nameset_has(import ? &s->resource_names : &s->export_resources, resource))
             return cm_fail_at(d, offset, VM_ERR_INVALID,
-                              "\"%s\": no resource \"%s\" imported or exported before it",
-                              decl->name, resource);
+                              "\"%s\": no resource \"%s\" %s before it", decl->name, resource,
+                              import ? "imported or exported" : "exported");
         const cm_type *f = &d->types->nodes[decl->type];
         /* A constructor returns (own $r) or result<own $r, E?>. */
         cm_typeid made = f->elem;
@@ -758,15 +922,40 @@ bool cm_declare(cm_decoder *d, cm_scope *s, bool import, cm_decl *decl, size_t o
              d->types->nodes[f->fields[0].type].kind != CM_BORROW))
             return cm_fail_at(d, offset, VM_ERR_INVALID,
                               "method \"%s\" must take (param \"self\" (borrow ...)) first", decl->name);
-    }
-    if (s->kind == CM_SCOPE_COMPONENT && decl->type != CM_NO_TYPE) {
-        if (!check_visible(d, decl->type, import, decl->sort, offset))
+        /* The constructor's or method's resource is named `resource` here. */
+        cm_typeid used = kind == CM_NAME_CONSTRUCTOR ? d->types->nodes[made].elem
+                         : kind == CM_NAME_METHOD ? d->types->nodes[f->fields[0].type].elem
+                                                  : CM_NO_TYPE;
+        if (used != CM_NO_TYPE && !resource_named(d, s, import, used, resource, decl->name, offset))
             return false;
     }
+    /* An imported instance (and an instance a type declares) has resources
+     * of its own: those its type declares become new ones. */
+    if (decl->sort == CM_SORT_INSTANCE && (import || s->kind != CM_SCOPE_COMPONENT)) {
+        const cm_type *it = &d->types->nodes[decl->type];
+        cm_bindings fresh = { 0 };
+        int r = cm_freshen(d->types, &fresh, decl, 1, it->first, it->end);
+        if (r == 0)
+            r = cm_substitute(d->types, &fresh, decl, 1);
+        cm_bindings_free(&fresh);
+        if (r < 0)
+            return cm_nomem(d);
+    }
+    if (s->kind != CM_SCOPE_INSTANCE_TYPE && decl->type != CM_NO_TYPE &&
+        !check_visible(d, s, decl->type, import, decl->sort, offset))
+        return false;
     if (decl->sort == CM_SORT_TYPE && kind == CM_NAME_PLAIN &&
-        d->types->nodes[decl->type].kind == CM_RESOURCE &&
-        !cm_nameset_add(&s->resource_names, decl->name, &nomem) && nomem)
-        return cm_nomem(d);
+        d->types->nodes[decl->type].kind == CM_RESOURCE) {
+        if ((!cm_nameset_add(&s->resource_names, decl->name, &nomem) && nomem) ||
+            (!import && !cm_nameset_add(&s->export_resources, decl->name, &nomem) && nomem) ||
+            !cm_grow((void **)&s->named, s->nnamed, &s->named_cap, sizeof *s->named))
+            return cm_nomem(d);
+        cm_typeid root = cm_resource_root(d->types, decl->type);
+        s->named[s->nnamed] = (struct cm_named_resource){ root, decl->name, !import,
+                                                          idset_get(&s->named_last, root) };
+        if (!idset_put(&s->named_last, root, true, ++s->nnamed))
+            return cm_nomem(d);
+    }
     if (!cm_decl_push(d, s, import, decl))
         return false;
     return s->kind != CM_SCOPE_COMPONENT ? cm_space_push(d, s, decl->sort, decl->type, NULL) : true;

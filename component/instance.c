@@ -4,30 +4,51 @@
  * arguments, or bundles of inline exports), aliases (export, core export,
  * outer), nested components and component instances (an explicit stack of
  * frames, never C recursion), canon lift / lower / resource.*, imports
- * (the host's, or the instantiation arguments) and exports. One vm_store
- * for the whole tree.
+ * (the instantiation arguments; the host's through import.c) and
+ * exports. One vm_store for the whole tree. Everything the tree
+ * allocates comes from one arena (cm_rt_alloc), freed with it.
  *
  * Touches the decoded cm_file only to read it. */
 #include "component/runtime_internal.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* cm_rt_alloc's arena: chunks of at least CHUNK_MIN bytes, each double
+ * the last (one for a larger request), bump-allocated 16-aligned and
+ * zeroed, all freed with the instance: a spawn makes a few hundred small
+ * items, and one calloc each was most of its allocation cost. */
+#define CHUNK_MIN 4096u
+struct cm_rt_chunk {
+    struct cm_rt_chunk *next;
+    _Alignas(16) unsigned char data[];
+};
+
 void *cm_rt_alloc(cm_instance *ci, size_t n)
 {
-    if (ci->nblocks == ci->cap_blocks) {
-        size_t cap = ci->cap_blocks ? ci->cap_blocks * 2 : 64;
-        void **b = realloc(ci->blocks, cap * sizeof *b);
-        if (b == NULL)
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    n = n ? (n + 15) & ~(size_t)15 : 16;
+    if (ci->chunks == NULL || n > ci->chunk_cap - ci->chunk_used) {
+        size_t cap = ci->chunk_cap == 0              ? CHUNK_MIN
+                     : ci->chunk_cap < SIZE_MAX / 4 ? ci->chunk_cap * 2
+                                                    : ci->chunk_cap;
+        if (cap < n)
+            cap = n;
+        struct cm_rt_chunk *c = malloc(sizeof *c + cap);
+        if (c == NULL)
             return NULL;
-        ci->blocks = b;
-        ci->cap_blocks = cap;
+        c->next = ci->chunks;
+        ci->chunks = c;
+        ci->chunk_cap = cap;
+        ci->chunk_used = 0;
     }
-    void *p = calloc(1, n ? n : 1);
-    if (p != NULL)
-        ci->blocks[ci->nblocks++] = p;
+    void *p = ci->chunks->data + ci->chunk_used;
+    ci->chunk_used += n;
+    memset(p, 0, n);
     return p;
 }
 
@@ -40,9 +61,7 @@ char *cm_rt_strdup(cm_instance *ci, const char *s)
     return p;
 }
 
-static bool fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
+bool cm_rt_fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -52,7 +71,7 @@ static bool fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
     return false;
 }
 
-static bool iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort, cm_item item)
+bool cm_iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort, cm_item item)
 {
     if (o->n == o->cap) {
         uint32_t cap = o->cap ? o->cap * 2 : 8;
@@ -68,7 +87,7 @@ static bool iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort
     return true;
 }
 
-static const cm_named *iobj_find(const cm_iobj *o, const char *name)
+const cm_named *cm_iobj_find(const cm_iobj *o, const char *name)
 {
     for (uint32_t i = 0; i < o->n; i++)
         if (strcmp(o->items[i].name, name) == 0)
@@ -93,101 +112,6 @@ static cm_inst *inst_new(cm_instance *ci, const cm_component *def, cm_inst *pare
     for (uint32_t i = 0; i < def->counts[CM_SORT_TYPE]; i++)
         in->spaces[CM_SORT_TYPE][i].t = def->types[i];
     return in;
-}
-
-/* ---- host imports at the top level ---- */
-
-static cm_func *host_func(cm_inst *in, const char *iface, const char *name, cm_typeid type)
-{
-    cm_instance *ci = in->root;
-    cm_func *f = cm_rt_alloc(ci, sizeof *f);
-    char full[512];
-    if (f == NULL)
-        return NULL;
-    snprintf(full, sizeof full, "%s%s%s", iface ? iface : "", iface ? "#" : "", name);
-    f->type = type;
-    f->inst = in;
-    f->name = cm_rt_strdup(ci, full);
-    f->host = cm_host_lookup(ci->host, iface, name);
-    f->kind = f->host ? CM_FN_HOST : CM_FN_UNRESOLVED;
-    f->why = "no host provides it";
-    return f->name ? f : NULL;
-}
-
-/* True when an instance type needs nothing from the host: it exports only
- * types and instances that need nothing (bounded: types nest at most
- * CM_ABI_MAX_DEPTH levels, checked here). */
-static bool instance_is_empty(const cm_types *types, cm_typeid it, unsigned depth)
-{
-    const cm_type *t = cm_type_get(types, it);
-    if (depth > CM_ABI_MAX_DEPTH)
-        return false;
-    for (uint32_t i = 0; i < t->nexports; i++) {
-        const cm_decl *e = &t->exports[i];
-        if (e->sort == CM_SORT_TYPE)
-            continue;
-        if (e->sort != CM_SORT_INSTANCE || !instance_is_empty(types, e->type, depth + 1))
-            return false;
-    }
-    return true;
-}
-
-/* A host with a top-level function named name (strict linking's kind check). */
-static bool host_has_func(const cm_host *host, const char *name)
-{
-    return cm_host_lookup(host, NULL, name) != NULL;
-}
-
-static bool import_from_host(cm_inst *in, const cm_def *d, vm_error *err)
-{
-    cm_instance *ci = in->root;
-    const cm_types *types = &ci->file->types;
-    const char *name = d->u.extern_.name;
-    cm_item *slot = &in->spaces[d->sort][d->index];
-    bool strict = (ci->flags & CM_LINK_STRICT) != 0;
-    if (strict && d->sort != CM_SORT_FUNC && d->sort != CM_SORT_TYPE && host_has_func(ci->host, name))
-        return fail(err, VM_ERR_LINK, "import \"%s\": expected %s found func", name,
-                    cm_sort_name(d->sort));
-    switch (d->sort) {
-    case CM_SORT_FUNC:
-        slot->p = host_func(in, NULL, name, d->type);
-        if (slot->p != NULL && strict && ((cm_func *)slot->p)->kind == CM_FN_UNRESOLVED)
-            return fail(err, VM_ERR_LINK, "import \"%s\" was not found", name);
-        return slot->p != NULL || fail(err, VM_ERR_NOMEM, "out of memory");
-    case CM_SORT_TYPE:
-        return true;
-    case CM_SORT_INSTANCE: {
-        const cm_type *it = cm_type_get(types, d->type);
-        cm_iobj *o = cm_rt_alloc(ci, sizeof *o);
-        if (o == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
-        for (uint32_t i = 0; i < it->nexports; i++) {
-            const cm_decl *e = &it->exports[i];
-            cm_item item = { .t = e->type };
-            if (e->sort == CM_SORT_FUNC && (item.p = host_func(in, name, e->name, e->type)) == NULL)
-                return fail(err, VM_ERR_NOMEM, "out of memory");
-            if (e->sort == CM_SORT_FUNC && strict && ((cm_func *)item.p)->kind == CM_FN_UNRESOLVED)
-                return fail(err, VM_ERR_LINK, "import \"%s\": export \"%s\" was not found", name,
-                            e->name);
-            if (e->sort == CM_SORT_INSTANCE && instance_is_empty(types, e->type, 0)) {
-                /* an empty instance: nothing to supply */
-                if ((item.p = cm_rt_alloc(ci, sizeof(cm_iobj))) == NULL)
-                    return fail(err, VM_ERR_NOMEM, "out of memory");
-            } else if (e->sort != CM_SORT_FUNC && e->sort != CM_SORT_TYPE)
-                return fail(err, VM_ERR_LINK, "import \"%s\": the host cannot supply its %s \"%s\"",
-                            name, cm_sort_name(e->sort), e->name);
-            if (!iobj_add(ci, o, e->name, e->sort, item))
-                return fail(err, VM_ERR_NOMEM, "out of memory");
-        }
-        slot->p = o;
-        return true;
-    }
-    default:
-        if (strict)
-            return fail(err, VM_ERR_LINK, "import \"%s\" was not found", name);
-        return fail(err, VM_ERR_LINK, "import \"%s\": a %s cannot be supplied by the host", name,
-                    cm_sort_name(d->sort));
-    }
 }
 
 /* ---- core instances ---- */
@@ -215,23 +139,23 @@ static bool core_instance(cm_inst *in, const cm_def *d, vm_error *err)
     cm_instance *ci = in->root;
     cm_core_inst *c = cm_rt_alloc(ci, sizeof *c);
     if (c == NULL)
-        return fail(err, VM_ERR_NOMEM, "out of memory");
+        return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
     if (d->u.instance.instantiate) {
         vm_linker *l = vm_linker_new();
         if (l == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         for (uint32_t i = 0; i < d->u.instance.nargs; i++) {
             const cm_arg *a = &d->u.instance.args[i];
             if (!define_core(l, a->name, in->spaces[CM_SORT_CORE_INSTANCE][a->index].p)) {
                 vm_linker_free(l);
-                return fail(err, VM_ERR_NOMEM, "out of memory");
+                return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
             }
         }
         vm_error e = { 0 };
         c->vm = vm_instantiate(ci->store, in->spaces[CM_SORT_CORE_MODULE][d->u.instance.of].p, l, &e);
         vm_linker_free(l);
         if (c->vm == NULL)
-            return fail(err, e.kind, "core instance %u: %s", d->index, e.message);
+            return cm_rt_fail(err, e.kind, "core instance %u: %s", d->index, e.message);
     } else {
         uint32_t n = d->u.instance.nargs;
         c->n = n;
@@ -239,7 +163,7 @@ static bool core_instance(cm_inst *in, const cm_def *d, vm_error *err)
         c->kinds = cm_rt_alloc(ci, (n + 1) * sizeof *c->kinds);
         c->items = cm_rt_alloc(ci, (n + 1) * sizeof *c->items);
         if (c->names == NULL || c->kinds == NULL || c->items == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         for (uint32_t i = 0; i < n; i++) {
             const cm_arg *a = &d->u.instance.args[i];
             c->names[i] = a->name;
@@ -269,14 +193,14 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
     switch (d->u.alias.kind) {
     case CM_ALIAS_EXPORT: {
         const cm_iobj *o = in->spaces[CM_SORT_INSTANCE][d->u.alias.instance].p;
-        const cm_named *e = o ? iobj_find(o, d->u.alias.name) : NULL;
+        const cm_named *e = o ? cm_iobj_find(o, d->u.alias.name) : NULL;
         if (e == NULL)
-            return fail(err, VM_ERR_LINK, "instance %u has no export \"%s\"", d->u.alias.instance,
+            return cm_rt_fail(err, VM_ERR_LINK, "instance %u has no export \"%s\"", d->u.alias.instance,
                         d->u.alias.name);
         if (d->sort == CM_SORT_TYPE) {
             if (e->item.t != CM_NO_TYPE) {
                 if (!cm_resource_sub(in, slot->t, e->item.t))
-                    return fail(err, VM_ERR_NOMEM, "out of memory");
+                    return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
                 slot->t = e->item.t;
             }
         } else {
@@ -290,7 +214,7 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
             return true;
         slot->p = core_export(c, d->u.alias.name, d->sort);
         if (slot->p == NULL)
-            return fail(err, VM_ERR_LINK, "core instance %u has no %s export \"%s\"",
+            return cm_rt_fail(err, VM_ERR_LINK, "core instance %u has no %s export \"%s\"",
                         d->u.alias.instance, cm_sort_name(d->sort), d->u.alias.name);
         return true;
     }
@@ -299,7 +223,7 @@ static bool alias(cm_inst *in, const cm_def *d, vm_error *err)
         for (uint32_t k = 0; k < d->u.alias.outer && p != NULL; k++)
             p = p->parent;
         if (p == NULL)
-            return fail(err, VM_ERR_LINK, "outer alias past the top-level component");
+            return cm_rt_fail(err, VM_ERR_LINK, "outer alias past the top-level component");
         if (d->sort == CM_SORT_TYPE)
             return true;   /* the decoder resolved the id already */
         *slot = p->spaces[d->sort][d->u.alias.index];
@@ -322,17 +246,17 @@ static bool canon(cm_inst *in, const cm_def *d, vm_error *err)
     case CM_CANON_LIFT: {
         cm_func *f = cm_rt_alloc(ci, sizeof *f);
         if (f == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         f->kind = CM_FN_LIFTED;
         f->type = in->spaces[CM_SORT_TYPE][d->u.canon.type].t;
         if (cm_type_get(types, f->type)->kind != CM_FUNC)
-            return fail(err, VM_ERR_INVALID, "canon lift: not a func type");
+            return cm_rt_fail(err, VM_ERR_INVALID, "canon lift: not a func type");
         const cm_type *ft = cm_type_get(types, f->type);
         for (uint32_t i = 0; i < ft->nfields; i++)
             if (cm_type_get(types, ft->fields[i].type)->depth > CM_ABI_MAX_DEPTH)
-                return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+                return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         if (ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->depth > CM_ABI_MAX_DEPTH)
-            return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+            return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         f->inst = in;
         f->core = in->spaces[CM_SORT_CORE_FUNC][d->u.canon.func].p;
         f->memory = mem;
@@ -349,12 +273,12 @@ static bool canon(cm_inst *in, const cm_def *d, vm_error *err)
         const cm_type *ft = cm_type_get(types, target->type);
         for (uint32_t i = 0; i < ft->nfields; i++)
             if (cm_type_get(types, ft->fields[i].type)->depth > CM_ABI_MAX_DEPTH)
-                return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+                return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         if (ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->depth > CM_ABI_MAX_DEPTH)
-            return fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
+            return cm_rt_fail(err, VM_ERR_UNSUPPORTED, "type nested deeper than %d levels", CM_ABI_MAX_DEPTH);
         vm_func *f = cm_lower_func(in, target, mem, realloc_, d->u.canon.encoding, msg, sizeof msg);
         if (f == NULL)
-            return fail(err, VM_ERR_NOMEM, "canon lower: %s", msg);
+            return cm_rt_fail(err, VM_ERR_NOMEM, "canon lower: %s", msg);
         in->spaces[CM_SORT_CORE_FUNC][d->index].p = f;
         return true;
     }
@@ -362,7 +286,7 @@ static bool canon(cm_inst *in, const cm_def *d, vm_error *err)
         cm_typeid rt = in->spaces[CM_SORT_TYPE][d->u.canon.type].t;
         vm_func *f = cm_resource_func(in, d->u.canon.op, rt, msg, sizeof msg);
         if (f == NULL)
-            return fail(err, VM_ERR_NOMEM, "canon resource: %s", msg);
+            return cm_rt_fail(err, VM_ERR_NOMEM, "canon resource: %s", msg);
         in->spaces[CM_SORT_CORE_FUNC][d->index].p = f;
         return true;
     }
@@ -392,7 +316,7 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
     case CM_DEF_COMPONENT: {
         cm_compdef *c = cm_rt_alloc(ci, sizeof *c);
         if (c == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         c->def = d->u.component;
         c->parent = in;
         in->spaces[CM_SORT_COMPONENT][d->index].p = c;
@@ -401,11 +325,11 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
     case CM_DEF_INSTANCE: {   /* a bundle; instantiations are handled by the loop */
         cm_iobj *o = cm_rt_alloc(ci, sizeof *o);
         if (o == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         for (uint32_t i = 0; i < d->u.instance.nargs; i++) {
             const cm_arg *a = &d->u.instance.args[i];
-            if (!iobj_add(ci, o, a->name, a->sort, in->spaces[a->sort][a->index]))
-                return fail(err, VM_ERR_NOMEM, "out of memory");
+            if (!cm_iobj_add(ci, o, a->name, a->sort, in->spaces[a->sort][a->index]))
+                return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         }
         in->spaces[CM_SORT_INSTANCE][d->index].p = o;
         return true;
@@ -414,17 +338,17 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
     case CM_DEF_CANON: return canon(in, d, err);
     case CM_DEF_IMPORT: {
         if (args == NULL)
-            return import_from_host(in, d, err);
-        const cm_named *a = iobj_find(args, d->u.extern_.name);
+            return cm_import_from_host(in, d, err);
+        const cm_named *a = cm_iobj_find(args, d->u.extern_.name);
         if (a == NULL)
-            return fail(err, VM_ERR_LINK, "import \"%s\" is not supplied", d->u.extern_.name);
+            return cm_rt_fail(err, VM_ERR_LINK, "import \"%s\" is not supplied", d->u.extern_.name);
         if (d->sort == CM_SORT_TYPE) {
             /* type-import substitution: the import's node stands for the
              * argument's type */
             cm_typeid *slot = &in->spaces[CM_SORT_TYPE][d->index].t;
             if (a->item.t != CM_NO_TYPE) {
                 if (!cm_resource_sub(in, *slot, a->item.t))
-                    return fail(err, VM_ERR_NOMEM, "out of memory");
+                    return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
                 *slot = a->item.t;
             }
         } else {
@@ -436,7 +360,7 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
         cm_item item = in->spaces[d->sort][d->u.extern_.item];
         if (d->index != CM_NONE && d->sort == CM_SORT_TYPE &&
             !cm_resource_sub(in, in->spaces[CM_SORT_TYPE][d->index].t, item.t))
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         if (d->index != CM_NONE)
             in->spaces[d->sort][d->index] = item;
         if (d->sort == CM_SORT_FUNC && item.p != NULL) {
@@ -444,8 +368,8 @@ static bool step(cm_inst *in, const cm_def *d, const cm_iobj *args, vm_error *er
             if (f->kind == CM_FN_LIFTED && strcmp(f->name, "lifted function") == 0)
                 f->name = d->u.extern_.name;
         }
-        if (!iobj_add(ci, &in->exports, d->u.extern_.name, d->sort, item))
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+        if (!cm_iobj_add(ci, &in->exports, d->u.extern_.name, d->sort, item))
+            return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         return true;
     }
     }
@@ -456,7 +380,7 @@ static bool replay(cm_instance *ci, vm_error *err)
 {
     frame *stack = calloc(MAX_FRAMES, sizeof *stack);
     if (stack == NULL)
-        return fail(err, VM_ERR_NOMEM, "out of memory");
+        return cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
     unsigned depth = 1;
     stack[0] = (frame){ .inst = ci->top };
     bool ok = true;
@@ -475,20 +399,20 @@ static bool replay(cm_instance *ci, vm_error *err)
         const cm_def *d = &in->def->defs[fr->next++];
         if (d->kind == CM_DEF_INSTANCE && d->u.instance.instantiate) {
             if (depth == MAX_FRAMES) {
-                ok = fail(err, VM_ERR_LIMIT, "component instances nested deeper than %d", MAX_FRAMES);
+                ok = cm_rt_fail(err, VM_ERR_LIMIT, "component instances nested deeper than %d", MAX_FRAMES);
                 break;
             }
             cm_compdef *c = in->spaces[CM_SORT_COMPONENT][d->u.instance.of].p;
             cm_iobj *args = cm_rt_alloc(ci, sizeof *args);
             cm_inst *child = c ? inst_new(ci, c->def, c->parent) : NULL;
             if (args == NULL || child == NULL) {
-                ok = fail(err, VM_ERR_NOMEM, "out of memory");
+                ok = cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
                 break;
             }
             for (uint32_t i = 0; i < d->u.instance.nargs && ok; i++) {
                 const cm_arg *a = &d->u.instance.args[i];
-                if (!iobj_add(ci, args, a->name, a->sort, in->spaces[a->sort][a->index]))
-                    ok = fail(err, VM_ERR_NOMEM, "out of memory");
+                if (!cm_iobj_add(ci, args, a->name, a->sort, in->spaces[a->sort][a->index]))
+                    ok = cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
             }
             stack[depth++] = (frame){ .inst = child, .pending = d, .args = args };
             continue;
@@ -512,7 +436,7 @@ cm_instance *cm_instantiate_flags(const cm_file *f, const cm_host *host, unsigne
     memset(err, 0, sizeof *err);
     cm_instance *ci = calloc(1, sizeof *ci);
     if (ci == NULL) {
-        fail(err, VM_ERR_NOMEM, "out of memory");
+        cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         return NULL;
     }
     ci->file = f;
@@ -521,7 +445,7 @@ cm_instance *cm_instantiate_flags(const cm_file *f, const cm_host *host, unsigne
     ci->store = vm_store_new(cfg);
     if (ci->store == NULL || (ci->top = inst_new(ci, f->root, NULL)) == NULL ||
         (ci->hostside = inst_new(ci, f->root, NULL)) == NULL) {
-        fail(err, VM_ERR_NOMEM, "out of memory");
+        cm_rt_fail(err, VM_ERR_NOMEM, "out of memory");
         cm_instance_free(ci);
         return NULL;
     }
@@ -540,9 +464,11 @@ void cm_instance_free(cm_instance *ci)
         vm_store_free(ci->store);
     for (cm_inst *in = ci->all; in != NULL; in = in->next_all)
         cm_handles_free(in);
-    for (size_t i = 0; i < ci->nblocks; i++)
-        free(ci->blocks[i]);
-    free(ci->blocks);
+    free(ci->xres);
+    for (struct cm_rt_chunk *c = ci->chunks, *next; c != NULL; c = next) {
+        next = c->next;
+        free(c);
+    }
     free(ci);
 }
 
@@ -568,13 +494,13 @@ cm_func *cm_export_find(cm_instance *ci, const char *name, char *err, size_t err
     if (hash != NULL) {
         char iface[512];
         snprintf(iface, sizeof iface, "%.*s", (int)(hash - name), name);
-        const cm_named *e = iobj_find(o, iface);
+        const cm_named *e = cm_iobj_find(o, iface);
         if (e != NULL && e->sort == CM_SORT_INSTANCE) {
             o = e->item.p;
             name = hash + 1;
         }
     }
-    const cm_named *e = iobj_find(o, name);
+    const cm_named *e = cm_iobj_find(o, name);
     if (e != NULL && e->sort == CM_SORT_FUNC)
         return e->item.p;
     size_t k = (size_t)snprintf(err, errlen, "no export \"%s\"; exports:", name);

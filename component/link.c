@@ -157,6 +157,7 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
     }
     if (env.adapter)
         cm_adapter_begin(ci);
+    env.cx.bytes = lc->target->kind == CM_FN_HOST && ci->host_bytes;
     bool ok = cm_abi_lift_values(&env.cx, ptypes, names, np, args, lc->nparams, CM_MAX_FLAT, vals);
     if (!ok) {
         free_values(vals, np);

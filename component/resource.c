@@ -50,19 +50,18 @@ static bool lookup(const cm_inst *p, cm_typeid *t)
 
 cm_typeid cm_resource_id(const cm_inst *in, cm_typeid t)
 {
-    /* Each step goes to a node of an enclosing or earlier instance; the
-     * bound only guards against a cycle. A node not in the scope's chain
-     * came up from a nested instance inside another type (a record of
-     * own<r> aliased out of an instance): any instance that maps it. When
-     * one component is instantiated twice with different resources, such
-     * a node is ambiguous and the instance made last wins. */
+    /* Exact: a node a scope can name is its own (a definition is its own
+     * identity; an import, alias or export of a type maps its node here,
+     * cm_resource_sub) or an enclosing scope's (outer aliases share the
+     * node), and the types a child instance exports reach the parent
+     * already substituted (the decoder's cm_substitute walks every node
+     * they reach, nested instance types too). So the lexical chain has
+     * every mapping; each step goes to a node of an enclosing or earlier
+     * instance, and the bound only guards against a cycle. */
     for (unsigned steps = 0; steps < 1000; steps++) {
         bool found = false;
         for (const cm_inst *p = in; p != NULL && !found; p = p->parent)
             found = lookup(p, &t);
-        for (const cm_inst *p = in->root->all; p != NULL && !found; p = p->next_all)
-            if ((found = lookup(p, &t)))
-                in = p;
         if (!found)
             break;
     }
@@ -388,6 +387,11 @@ void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_
 {
     ci->host_drop = drop;
     ci->host_drop_user = user;
+}
+
+void cm_instance_set_host_bytes(cm_instance *ci, bool bytes)
+{
+    ci->host_bytes = bytes;
 }
 
 int64_t cm_host_resource_new(cm_instance *ci, uint32_t rep)

@@ -56,8 +56,10 @@ typedef bool (*cm_host_fn)(void *user, const host_value *args, size_t nargs, hos
                            char *err, size_t errlen);
 
 /* What a host call that would block waits for: ready when any descriptor
- * is ready for what is asked, or when the deadline passes. */
-#define CM_WAIT_FDS 4
+ * is ready for what is asked, or when the deadline passes. At most
+ * CM_WAIT_FDS descriptors (a host function with more names a deadline soon
+ * instead, to look again). */
+#define CM_WAIT_FDS 64
 typedef struct {
     bool has_deadline;
     uint64_t deadline_ns;    /* CLOCK_MONOTONIC */
@@ -75,12 +77,52 @@ typedef struct {
     void *user;
 } cm_host_func;
 
+typedef struct cm_instance cm_instance;
+
+/* A core module the host supplies (wasmtime's `host` instance exports
+ * `simple-module`): `interface` and `name` as for a cm_host_func. The
+ * module must outlive every instance that imports it; an importer
+ * instantiates it in its own store. Linking checks it against the
+ * import's core module type: each export the type declares is in the
+ * module with its kind (functions with their signature), and each import
+ * of the module is one the type declares. */
+typedef struct {
+    const char *interface;   /* NULL: a top-level `(import "m" (core module ...))` */
+    const char *name;
+    const vm_module *module;
+} cm_host_module;
+
+/* An instance of another component instance tree the host supplies under
+ * an import name (a script's named instance, `(import "c" (instance
+ * ...))`): the import's exports are taken from `from`'s top-level exports
+ * by name (a missing one: "import \"c\": export \"x\" was not found").
+ * Core modules, types and nested instances (of those) can be supplied; a
+ * function or component of another tree cannot yet (its store is
+ * another): a link error. A resource type is the tree's own: a type node
+ * bound to the resources of two trees (`(eq $r)` of an earlier import's
+ * r) fails with "mismatched resource types". `from` must outlive the
+ * importers. */
+typedef struct {
+    const char *name;
+    cm_instance *from;
+} cm_host_instance;
+
+/* What the host supplies. Nested instances: an instance import's export
+ * of sort instance is made of the host items whose interface is the
+ * import's path joined with '#': the functions and modules of
+ * interface "host#nested" make the instance `nested` exported by the
+ * import `host` (to any depth, bounded by the type's nesting). Versions
+ * match by semver only for a top-level interface name; a nested path
+ * matches exactly. Types (resources) need no host item: the host's
+ * resources are its cm_host_resource_new handles. */
 typedef struct {
     const cm_host_func *funcs;
     size_t nfuncs;
+    const cm_host_module *modules;
+    size_t nmodules;
+    const cm_host_instance *instances;
+    size_t ninstances;
 } cm_host;
-
-typedef struct cm_instance cm_instance;
 typedef struct cm_func cm_func;   /* a component function (lifted, or a host import) */
 typedef struct cm_call cm_call;
 
@@ -190,6 +232,12 @@ bool cm_handle_rep(cm_instance *ci, int64_t handle, uint32_t *rep, char *err, si
  * cm_handle_drop, so the host can free it. NULL: none (a no-op drop). */
 void cm_instance_set_host_drop(cm_instance *ci, void (*drop)(void *user, uint32_t rep),
                                void *user);
+
+/* bytes: the host functions of ci get their list<u8> and list<s8>
+ * arguments as a STRING of the bytes (at most HOST_MAX_VALUE_BYTES; one
+ * copy) instead of a LIST of INTs. Off by default. Either way a host
+ * function may return a STRING for a list<u8> result. */
+void cm_instance_set_host_bytes(cm_instance *ci, bool bytes);
 
 /* Called by a host function (cm_host_fn) of ci that would block, just
  * before it returns false: what it waits for. The runtime then does not

@@ -3,6 +3,8 @@
  * functions, handle tables.
  *
  *   instance.c  cm_instantiate: replaying definitions, the instance stack
+ *   import.c    the imports the host supplies (functions, core modules,
+ *               nested instances, instances of other trees)
  *   link.c      host imports (semver), the canon lower trampoline
  *   call.c      calls from C, nested guest calls (realloc, post-return)
  *   resource.c  handle tables, resource.new/drop/rep, own/borrow hooks */
@@ -119,19 +121,39 @@ struct cm_instance {
     cm_inst *top;
     cm_inst *hostside;        /* the host's handle table (no definitions) */
     cm_inst *all;             /* every cm_inst made */
-    void **blocks;            /* everything allocated for the tree, freed together */
-    size_t nblocks, cap_blocks;
+    struct cm_rt_chunk *chunks;  /* cm_rt_alloc's arena: everything allocated for the tree */
+    size_t chunk_used, chunk_cap;   /* bytes used and held in the newest chunk */
+    struct cm_xres {          /* import.c: resource types of other trees bound to */
+        cm_typeid node;       /* this node of the file by an import: */
+        const cm_instance *from;   /* the tree */
+        cm_typeid id;         /* and the resource there (resolved in its top scope) */
+    } *xres;
+    uint32_t nxres, cap_xres;
     uint32_t nested;          /* nested calls running (they cannot suspend) */
     cm_pending pending;       /* link.c: a suspended host call */
     bool blocked;             /* the host function just called would block ... */
     cm_wait blocked_wait;     /* ... on this (cm_host_would_block) */
     void (*host_drop)(void *user, uint32_t rep);   /* cm_instance_set_host_drop */
     void *host_drop_user;
+    bool host_bytes;          /* cm_instance_set_host_bytes */
 };
 
 /* Zeroed memory owned by the instance tree; NULL when out of memory. */
 void *cm_rt_alloc(cm_instance *ci, size_t n);
 char *cm_rt_strdup(cm_instance *ci, const char *s);
+
+/* instance.c: fills err (kind, printf-style message); returns false. */
+bool cm_rt_fail(vm_error *err, vm_error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* instance.c: adds an export to an instance value (false: out of memory);
+ * finds one by name (NULL: none). */
+bool cm_iobj_add(cm_instance *ci, cm_iobj *o, const char *name, cm_sort sort, cm_item item);
+const cm_named *cm_iobj_find(const cm_iobj *o, const char *name);
+
+/* import.c: a top-level import (definition d of in) supplied by the host:
+ * its functions, core modules, instances of those (nested) and the
+ * instances of other trees it names (cm_host_instance). */
+bool cm_import_from_host(cm_inst *in, const cm_def *d, vm_error *err);
 
 /* link.c: the host function serving an import, or NULL. */
 const cm_host_func *cm_host_lookup(const cm_host *host, const char *iface, const char *name);

@@ -9,12 +9,19 @@
  * every export of the other, each a subtype; a component type when it has
  * no import the other lacks (each import of the other a subtype of its own,
  * contravariance) and every export of the other; a core module type like a
- * component type, core functions by their exact signature (core tables,
- * memories and globals by their sort only: their types are not kept).
+ * component type, core functions by their exact signature, core tables,
+ * memories and globals by the core specification's import matching
+ * (cm_core_extern_match).
  * Resources are the same only when they are the same node, or when one is
  * an abstract resource of the expected type bound to the given one: the
  * bindings are made as the type declarations are met, in order
  * (type-import substitution), so a later `own $r` names the given resource.
+ *
+ * Resources that stand for another (cm_type.alias_of) are compared by it.
+ *
+ * Also here: cm_core_extern_match (core tables, memories, globals),
+ * cm_freshen (new resource nodes for each instance or imported instance)
+ * and cm_substitute (type-import substitution).
  *
  * No recursion: the pairs left to compare are on an explicit stack, taken
  * depth first in declaration order (children pushed in reverse), which is
@@ -67,14 +74,32 @@ static bool bind(cm_bindings *b, cm_typeid want, cm_typeid have)
     return true;
 }
 
-static bool same_resource(const cm_bindings *b, cm_typeid x, cm_typeid y)
+bool cm_bindings_add(cm_bindings *b, cm_typeid want, cm_typeid have)
 {
+    return bind(b, want, have);
+}
+
+cm_typeid cm_resource_root(const cm_types *t, cm_typeid r)
+{
+    /* alias_of is always made a root and is older than the node: one step
+     * suffices, the loop only guards. */
+    while (r != CM_NO_TYPE && t->nodes[r].kind == CM_RESOURCE && t->nodes[r].alias_of != 0 &&
+           t->nodes[r].alias_of < r)
+        r = t->nodes[r].alias_of;
+    return r;
+}
+
+static bool same_resource(const cm_types *t, const cm_bindings *b, cm_typeid x, cm_typeid y)
+{
+    x = cm_resource_root(t, x);
+    y = cm_resource_root(t, y);
     if (x == y)
         return true;
-    for (uint32_t i = 0; i < b->n; i++)
-        if ((b->pairs[2 * i] == x && b->pairs[2 * i + 1] == y) ||
-            (b->pairs[2 * i] == y && b->pairs[2 * i + 1] == x))
+    for (uint32_t i = 0; i < b->n; i++) {
+        cm_typeid w = cm_resource_root(t, b->pairs[2 * i]), h = cm_resource_root(t, b->pairs[2 * i + 1]);
+        if ((w == x && h == y) || (w == y && h == x))
             return true;
+    }
     return false;
 }
 
@@ -118,6 +143,9 @@ static const char *kind_name(cm_kind k)
     case CM_CORE_FUNC: return "core func";
     case CM_CORE_MODULE: return "core module";
     case CM_CORE_INSTANCE: return "core instance";
+    case CM_CORE_TABLE: return "core table";
+    case CM_CORE_MEMORY: return "core memory";
+    case CM_CORE_GLOBAL: return "core global";
     default: return "value type";
     }
 }
@@ -191,7 +219,7 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
             } else if (p.decl && w->abstract && !bound(b, p.want) && p.have != p.want) {
                 if (!bind(b, p.want, p.have))
                     r = -1;
-            } else if (!same_resource(b, p.have, p.want)) {
+            } else if (!same_resource(t, b, p.have, p.want)) {
                 snprintf(why, len, "%s%s%sresource types are not the same", p.name ? "in \"" : "",
                          p.name ? p.name : "", p.name ? "\": " : "");
                 r = 1;
@@ -252,6 +280,9 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
         case CM_CORE_FUNC:
             ok = same_core_func(h, w);
             break;
+        case CM_CORE_TABLE: case CM_CORE_MEMORY: case CM_CORE_GLOBAL:
+            r = cm_core_extern_match(t, p.have, p.want, why, len);
+            break;
         default:   /* primitives: the same kind */
             break;
         }
@@ -265,6 +296,71 @@ int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_
         snprintf(why, len, "out of memory");
     return r;
 }
+
+/* Limits `have` within `want`: at least its minimum, a maximum when it has
+ * one, and no greater. */
+static bool limits_within(const cm_type *have, const cm_type *want)
+{
+    return have->core.min >= want->core.min &&
+           (!want->core.has_max || (have->core.has_max && have->core.max <= want->core.max));
+}
+
+int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char *why, size_t len)
+{
+    const cm_type *h = &t->nodes[have], *w = &t->nodes[want];
+    if (h->kind != w->kind) {
+        snprintf(why, len, "expected a %s, found a %s", kind_name(w->kind), kind_name(h->kind));
+        return 1;
+    }
+    switch (w->kind) {
+    case CM_CORE_GLOBAL:
+        if (h->core.type != w->core.type) {
+            snprintf(why, len, "expected global type %s, found %s", vm_valtype_name(w->core.type),
+                     vm_valtype_name(h->core.type));
+            return 1;
+        }
+        if (h->core.mutable_ != w->core.mutable_) {
+            snprintf(why, len, "mismatch in global mutability: expected %s, found %s",
+                     w->core.mutable_ ? "mutable" : "immutable", h->core.mutable_ ? "mutable" : "immutable");
+            return 1;
+        }
+        return 0;
+    case CM_CORE_TABLE:
+        if (h->core.type != w->core.type) {
+            snprintf(why, len, "expected table element type %s, found %s",
+                     vm_valtype_name(w->core.type), vm_valtype_name(h->core.type));
+            return 1;
+        }
+        if (!limits_within(h, w)) {
+            snprintf(why, len, "mismatch in table limits: expected at least %llu%s, found %llu%s",
+                     (unsigned long long)w->core.min, w->core.has_max ? " with a maximum" : "",
+                     (unsigned long long)h->core.min, h->core.has_max ? " with a maximum" : "");
+            return 1;
+        }
+        return 0;
+    case CM_CORE_MEMORY:
+        if (h->core.is64 != w->core.is64) {
+            snprintf(why, len, "mismatch in index type used for memories");
+            return 1;
+        }
+        if (h->core.shared != w->core.shared) {
+            snprintf(why, len, "mismatch in the shared flag for memories");
+            return 1;
+        }
+        if (!limits_within(h, w)) {
+            snprintf(why, len, "mismatch in memory limits: expected at least %llu pages%s, found %llu%s",
+                     (unsigned long long)w->core.min, w->core.has_max ? " with a maximum" : "",
+                     (unsigned long long)h->core.min, h->core.has_max ? " with a maximum" : "");
+            return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* ---- generativity ---- */
+
 
 /* ---- substitution ---- */
 
@@ -321,6 +417,31 @@ static bool map_add(idmap *m, cm_typeid k, bool *added)
     return true;
 }
 
+/* k -> v (replacing); false when memory runs out. */
+static bool map_put(idmap *m, cm_typeid k, cm_typeid v)
+{
+    bool added;
+    if (!map_add(m, k, &added))
+        return false;
+    m->vals[slot(m, k) - m->keys] = v;
+    return true;
+}
+
+/* k's value, or CM_NO_TYPE when k is not there (also in an empty map). */
+static cm_typeid map_find(idmap *m, cm_typeid k)
+{
+    return m->cap == 0 ? CM_NO_TYPE : map_get(m, k);
+}
+
+/* The bindings as a map want -> have (the first binding of each want). */
+static bool bindings_map(const cm_bindings *b, idmap *m)
+{
+    for (uint32_t i = b->n; i-- > 0;)
+        if (!map_put(m, b->pairs[2 * i], b->pairs[2 * i + 1]))
+            return false;
+    return true;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
     cm_typeid x = *(const cm_typeid *)a, y = *(const cm_typeid *)b;
@@ -346,14 +467,82 @@ static bool push_id(cm_typeid **a, uint32_t *n, uint32_t *cap, cm_typeid x)
         for (uint32_t i_ = 0; i_ < (n)->nexports; i_++) { cm_typeid c = (n)->exports[i_].type; body } \
     } while (0)
 
+/* Binds resource id (made in [first, end), not bound) to a new node, or,
+ * when it stands for another resource (alias_of), to what that one is
+ * bound to (a new node for it too when it is made in the range). wants:
+ * the bindings as a map, kept in step. */
+static int fresh_resource(cm_types *t, cm_bindings *b, idmap *wants, cm_typeid id, cm_typeid first,
+                          cm_typeid end)
+{
+    cm_typeid root = t->nodes[id].own_root ? id : cm_resource_root(t, id);
+    cm_typeid to = root == id ? CM_NO_TYPE : map_find(wants, root);
+    if (to == CM_NO_TYPE && root != id && (root < first || root >= end))
+        to = root;   /* a resource from outside: it stays */
+    if (to == CM_NO_TYPE) {
+        cm_type copy = t->nodes[root];
+        copy.alias_of = 0;
+        copy.own_root = false;
+        if ((to = cm_type_add(t, &copy)) == CM_NO_TYPE)
+            return -1;
+        if (root != id && (!bind(b, root, to) || !map_put(wants, root, to)))
+            return -1;
+    }
+    return bind(b, id, to) && map_put(wants, id, to) ? 0 : -1;
+}
+
+int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm_typeid first,
+               cm_typeid end)
+{
+    if (first >= end || n == 0)
+        return 0;
+    idmap seen = { 0 }, wants = { 0 };
+    cm_typeid *todo = NULL;
+    uint32_t ntodo = 0, todo_cap = 0;
+    int r = bindings_map(b, &wants) ? 0 : -1;
+    for (uint32_t i = 0; r == 0 && i < n; i++)
+        if (decls[i].type != CM_NO_TYPE && decls[i].type >= CM_NPRIMITIVES &&
+            !push_id(&todo, &ntodo, &todo_cap, decls[i].type))
+            r = -1;
+    while (r == 0 && ntodo > 0) {
+        cm_typeid id = todo[--ntodo];
+        bool added;
+        if (!map_add(&seen, id, &added)) {
+            r = -1;
+            break;
+        }
+        if (!added)
+            continue;
+        if (t->nodes[id].kind == CM_RESOURCE) {
+            if (id >= first && id < end && map_find(&wants, id) == CM_NO_TYPE)
+                r = fresh_resource(t, b, &wants, id, first, end);
+            continue;
+        }
+        const cm_type *node = &t->nodes[id];
+        FOR_CHILDREN(node, c, {
+            if (r == 0 && c != CM_NO_TYPE && c >= CM_NPRIMITIVES && !push_id(&todo, &ntodo, &todo_cap, c))
+                r = -1;
+        });
+    }
+    free(seen.keys);
+    free(seen.vals);
+    free(wants.keys);
+    free(wants.vals);
+    free(todo);
+    return r;
+}
+
 int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
 {
     if (b->n == 0 || n == 0)
         return 0;
-    idmap m = { 0 };
+    idmap m = { 0 }, wants = { 0 };
     cm_typeid *ids = NULL, *todo = NULL;
     uint32_t nids = 0, cap = 0, ntodo = 0, todo_cap = 0;
     int r = 0;
+    if (!bindings_map(b, &wants)) {
+        r = -1;
+        goto out;
+    }
     /* Every node reachable from the decls (an explicit stack). */
     for (uint32_t i = 0; i < n; i++)
         if (decls[i].type != CM_NO_TYPE && decls[i].type >= CM_NPRIMITIVES)
@@ -386,14 +575,11 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
     for (uint32_t k = 0; k < nids; k++) {
         cm_typeid id = ids[k];
         cm_type node = t->nodes[id];
-        if (node.kind == CM_RESOURCE) {
-            for (uint32_t i = 0; i < b->n; i++)
-                if (b->pairs[2 * i] == id) {
-                    m.vals[slot(&m, id) - m.keys] = b->pairs[2 * i + 1];
-                    break;
-                }
+        cm_typeid to = map_find(&wants, id);
+        if (to != CM_NO_TYPE)
+            m.vals[slot(&m, id) - m.keys] = to;
+        if (to != CM_NO_TYPE || node.kind == CM_RESOURCE)
             continue;
-        }
         bool changed = false;
         FOR_CHILDREN(&node, c, { if (c != CM_NO_TYPE && c >= CM_NPRIMITIVES && map_get(&m, c) != c) changed = true; });
         if (!changed)
@@ -432,6 +618,8 @@ int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n)
 out:
     free(m.keys);
     free(m.vals);
+    free(wants.keys);
+    free(wants.vals);
     free(ids);
     free(todo);
     return r;

@@ -440,6 +440,11 @@ static void print(const cm_types *t, cm_typeid id, const char *const *names, FIL
     case CM_INSTANCE: fprintf(out, "instance { %u exports }", n->nexports); break;
     case CM_CORE_MODULE: fprintf(out, "core module { %u imports, %u exports }", n->nimports, n->nexports); break;
     case CM_CORE_INSTANCE: fprintf(out, "core instance { %u exports }", n->nexports); break;
+    case CM_CORE_TABLE: fprintf(out, "core table %s", vm_valtype_name(n->core.type)); break;
+    case CM_CORE_MEMORY: fputs("core memory", out); break;
+    case CM_CORE_GLOBAL:
+        fprintf(out, "core global %s%s", n->core.mutable_ ? "mut " : "", vm_valtype_name(n->core.type));
+        break;
     case CM_CORE_FUNC:
         fputs("core func(", out);
         for (uint32_t i = 0; i < n->nparams; i++)

@@ -12,8 +12,11 @@
  * that reads a type therefore recurses over guest-controlled depth.
  *
  * Resource types are generative: each definition (and each import or
- * export with a `(sub resource)` bound) makes a new node, and two
- * resources are the same type only when they have the same id.
+ * export with a `(sub resource)` bound, each instantiation of a component
+ * and each import of an instance type declaring one: cm_freshen) makes a
+ * new node, and two resources are the same type only when they have the
+ * same id or stand for the same one (cm_type.alias_of: the node of an
+ * export's new type index).
  *
  * Subtyping (for instantiation arguments and export ascriptions) is
  * cm_subtype, in subtype.c.
@@ -57,7 +60,10 @@ typedef enum {
     CM_INSTANCE,                /* decls: exports */
     CM_CORE_FUNC,               /* core params and results */
     CM_CORE_MODULE,             /* decls: imports (with module names) then exports */
-    CM_CORE_INSTANCE            /* decls: exports */
+    CM_CORE_INSTANCE,           /* decls: exports */
+    CM_CORE_TABLE,              /* core: element type and limits */
+    CM_CORE_MEMORY,             /* core: limits */
+    CM_CORE_GLOBAL              /* core: value type and mutability */
 } cm_kind;
 
 /* The sorts of the index spaces (Binary.md `sort` and `core:sort`). */
@@ -82,7 +88,7 @@ typedef struct {
  * type. `module` is a core import's module name (NULL otherwise). The type
  * of a func/instance/component is its type node; of a type-sort decl, the
  * type it names (a fresh abstract resource for `(sub resource)`); of a core
- * table, memory or global, CM_NO_TYPE (their core types are not kept). */
+ * table, memory or global, its CM_CORE_TABLE/MEMORY/GLOBAL node. */
 typedef struct {
     const char *module;
     const char *name;
@@ -111,6 +117,14 @@ typedef struct {
     cm_decl *imports, *exports;
     uint32_t nparams, nresults;          /* core func */
     const vm_valtype *params, *results;  /* core func */
+    /* A core table, memory or global: the table's element or the global's
+     * value type, the global's mutability, the limits (a memory's in pages)
+     * and a memory's 64-bit index and shared flags. */
+    struct {
+        vm_valtype type;
+        bool mutable_, has_max, is64, shared;
+        uint64_t min, max;
+    } core;
     /* Canonical ABI facts of a value type (zero for the other kinds). */
     uint8_t flags;                       /* CM_HAS_* */
     uint8_t nflat;                       /* flattened length, at most CM_MAX_FLAT + 1 */
@@ -127,14 +141,28 @@ typedef struct {
      * CM_SIZE_MAX, and its alignment; for the 2^28 validation limit. */
     uint32_t size64;
     uint8_t align64;
-    /* External visibility (decoder only; CM_VIS_*): a record, variant,
-     * enum, flags or resource defined in a component's body, and whether an
-     * import or export has named it since. vis_mark: the decoder's walks. */
+    /* External visibility (decoder only; CM_VIS_LOCAL): a record, variant,
+     * enum, flags or resource defined in a component's or type's body (or
+     * a `(sub resource)` declared there), which an import or export of the
+     * scope using it must name first. vis_mark: the decoder's walks. */
     uint8_t vis;
     uint32_t vis_mark;
+    /* A resource defined in a component's body: that component scope's
+     * serial (decoder only; resource.new and resource.rep need it). */
+    uint32_t owner;
+    /* A component, or a component or instance type: the nodes made while
+     * it was read, [first, end) (decoder only: outer aliases, and the
+     * resources it declares, new for each instance or import). */
+    uint32_t first, end;
+    /* A resource an export's new type index (or its `(sub resource)`
+     * ascription) made for another (decoder only): the resource it stands
+     * for inside the component (alias_of, a root; 0 when none); own_root:
+     * still a resource of its own for generativity (an ascription). */
+    cm_typeid alias_of;
+    bool own_root;
 } cm_type;
 
-enum { CM_VIS_LOCAL = 1u << 0, CM_VIS_IMPORTED = 1u << 1, CM_VIS_EXPORTED = 1u << 2 };
+enum { CM_VIS_LOCAL = 1u << 0 };
 
 /* Validation limits (Explainer.md): elem_size(t, i64) of a defined value
  * type is below 2^28; value types nest at most 100 deep. */
@@ -207,6 +235,9 @@ bool cm_core_func_equal(const cm_types *t, cm_typeid a, cm_typeid b);
  * than 32 prints `...`. */
 void cm_type_print(const cm_types *t, cm_typeid id, const char *const *names, FILE *out);
 
+/* The resource a resource node stands for (cm_type.alias_of), or itself. */
+cm_typeid cm_resource_root(const cm_types *t, cm_typeid r);
+
 /* Resources taken as the same while checking subtyping: pairs (an
  * abstract resource of an expected type, the resource given for it), made
  * as type declarations are met (type-import substitution). Zeroed to start. */
@@ -216,6 +247,10 @@ typedef struct {
 } cm_bindings;
 
 void cm_bindings_free(cm_bindings *b);
+/* Binds a type an import names (want) to the type given for it (have):
+ * an abstract resource, or a type bound by `eq` that substitution then
+ * replaces. False when memory runs out. */
+bool cm_bindings_add(cm_bindings *b, cm_typeid want, cm_typeid have);
 
 /* Whether an item of type `have` may be given where one of type `want` is
  * expected (Subtyping.md; subtype.c). decl: a type-sort item, whose `want`
@@ -225,8 +260,23 @@ void cm_bindings_free(cm_bindings *b);
 int cm_subtype(const cm_types *t, cm_typeid have, cm_typeid want, bool decl, cm_bindings *b,
                char *why, size_t len);
 
+/* Whether a core table, memory or global of type `have` may be given where
+ * one of type `want` is expected (the core specification's import
+ * matching: the same element or value type and mutability, limits within
+ * the expected ones). 0 when it may; 1 when it may not, with what differs
+ * in why[0..len). */
+int cm_core_extern_match(const cm_types *t, cm_typeid have, cm_typeid want, char *why, size_t len);
+
+/* Generativity: binds in b each resource reachable from decls[0..n) that
+ * was made in [first, end) and is not bound yet to a new resource node (a
+ * copy), so that cm_substitute then gives each instantiation of a
+ * component, and each import of an instance type, resources of its own.
+ * 0, or -1 when memory runs out. No recursion. */
+int cm_freshen(cm_types *t, cm_bindings *b, const cm_decl *decls, uint32_t n, cm_typeid first,
+               cm_typeid end);
+
 /* Type-import substitution: rewrites decls[0..n)'s types so that each
- * resource bound in b (the first of a pair) becomes the resource bound to
+ * type bound in b (the first of a pair) becomes the resource bound to
  * it, making new nodes for the types that change (the others are kept).
  * 0, or -1 when memory runs out. No recursion. */
 int cm_substitute(cm_types *t, const cm_bindings *b, cm_decl *decls, uint32_t n);

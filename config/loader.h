@@ -130,6 +130,10 @@ const char *cfg_wasm_hash_hex(const char *hash, char *err, size_t errlen);
 /* Reads and verifies one wasm entry's binary into the arena (module_file.c);
  * reports errors against the entry. */
 void cfg_load_module_bytes(cfg_registry *r, entry_rec *e);
+/* Reports a component-only import group (wasi:http) of an entry whose
+ * binary is a core module: `wasm host import requires component module:
+ * ID` (schema_wasm.c). */
+void cfg_check_component_imports(cfg_registry *r, entry_rec *e);
 
 /* Joins a directory and a relative path ("." and "" dirs vanish). */
 const char *cfg_path_join(arena *a, const char *dir, const char *rel);

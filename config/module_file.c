@@ -176,4 +176,5 @@ void cfg_load_module_bytes(cfg_registry *r, entry_rec *e)
     r->blobs[r->nblobs++] = bytes;
     e->pub.as.wasm.bytes = bytes;
     e->pub.as.wasm.size = size;
+    cfg_check_component_imports(r, e);
 }

@@ -28,13 +28,17 @@ static const struct { const char *name; const char *group; } import_names[] = {
     { "wasi:sockets/ip-name-lookup", "wasi:sockets" }, { "wasi:sockets/tcp", "wasi:sockets" },
     { "wasi:sockets/tcp-create-socket", "wasi:sockets" }, { "wasi:sockets/udp", "wasi:sockets" },
     { "wasi:sockets/udp-create-socket", "wasi:sockets" },
+    { "wasi:http", "wasi:http" },             { "wasi:http/types", "wasi:http" },
+    { "wasi:http/outgoing-handler", "wasi:http" },
     { "wasi1", NULL }, { "wasi-preview1", NULL }, { "preview1", NULL },
     { "wasi_snapshot_preview1", NULL },
 };
 
-/* Component-only profiles: they cannot serve a core module. */
+/* Component-only profiles: they cannot serve a core module. wasi:http
+ * is a group too: whether the binary is a component is known once it is
+ * read (cfg_check_component_imports). */
 static const char *const component_only[] = {
-    "wasi:http", "wasi:http/types", "wasi:http/outgoing-handler", "funcs", "wippy:runtime/funcs",
+    "funcs", "wippy:runtime/funcs",
 };
 
 /* Lower-cases, trims and drops an @version suffix: Wippy's matching rule. */
@@ -85,6 +89,26 @@ static void parse_imports(cfg_registry *r, entry_rec *e, const field_ctx *fc, cf
             cfg_report(r, e, at, field, "wasm host import requires component module: %s", names[i]);
         else if (!known)
             cfg_report(r, e, at, field, "unsupported wasm host import: %s", names[i]);
+    }
+}
+
+void cfg_check_component_imports(cfg_registry *r, entry_rec *e)
+{
+    const cfg_wasm *w = &e->pub.as.wasm;
+    /* Wippy's rule: "\0asm" and a version above 1 is a component; the rest is not */
+    if (w->bytes == NULL || (w->size >= 8 && memcmp(w->bytes, "\0asm", 4) == 0 &&
+                             ((uint32_t)w->bytes[4] | (uint32_t)w->bytes[5] << 8 |
+                              (uint32_t)w->bytes[6] << 16 | (uint32_t)w->bytes[7] << 24) > 1))
+        return;
+    const cfg_node *list = cfg_map_get(e->pub.data, "imports");
+    for (size_t i = 0; list != NULL && list->type == CFG_NODE_SEQ && i < list->count; i++) {
+        const cfg_node *at = list->items[i];
+        if (at->type != CFG_NODE_SCALAR)
+            continue;
+        const char *name = normalise_import(&r->a, at->text);
+        if (name != NULL && strncmp(name, "wasi:http", 9) == 0 && (name[9] == '\0' || name[9] == '/'))
+            cfg_report(r, e, at, cfg_arena_printf(&r->a, "imports[%zu]", i),
+                       "wasm host import requires component module: %s", at->text);
     }
 }
 

@@ -194,6 +194,8 @@ step_status host_cm_proc_step(host_process *p, uint64_t fuel)
     return STEP_DONE;
 }
 
+_Static_assert(HOST_WAIT_FDS >= CM_WAIT_FDS, "the loop watches every descriptor a cm_wait names");
+
 bool host_cm_proc_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, size_t *nfds)
 {
     cm_wait cw;

@@ -52,7 +52,7 @@
 #define HOST_MAX_ARGS 64            /* arguments of one spawn */
 #define HOST_MAX_EVENTS 1000000u    /* events queued in one mailbox (more are dropped) */
 #define HOST_MAX_TRACE 16           /* backtrace lines in an error */
-#define HOST_WAIT_FDS 4             /* descriptors one parked process is watched on */
+#define HOST_WAIT_FDS 64            /* descriptors one parked process is watched on (CM_WAIT_FDS) */
 #define HOST_ERROR_MAX 2048         /* bytes of one error text */
 #define HOST_MAX_QUEUED_BYTES (64u << 20)  /* bytes of messages queued for one participant */
 
@@ -246,8 +246,8 @@ typedef struct host_process {
     struct host_process *fired_next;    /* the loop's list of processes to requeue */
     size_t heap_index;
     int64_t wake_at;
-    int wait_fds[HOST_WAIT_FDS];
-    uint8_t nwait_fds;
+    int *wait_fds;                  /* the duplicates epoll watches (grown up to HOST_WAIT_FDS) */
+    uint8_t nwait_fds, cap_wait_fds;
     int wake_fd;                    /* terminal host: an eventfd process_wake() pokes */
     /* Lua processes (lua/internal.h): the state (first Step to Close);
      * whether a parked one waits for an event too (besides its deadline);

@@ -159,7 +159,6 @@ static void unregister(host_loop *l, host_process *p)
     for (int i = 0; i < p->nwait_fds; i++) {
         epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->wait_fds[i], NULL);
         close(p->wait_fds[i]);
-        p->wait_fds[i] = -1;
     }
     p->nwait_fds = 0;
     p->registered = false;
@@ -180,6 +179,16 @@ static void do_register(host_loop *l, host_process *p)
         return;
     }
     bool ok = true;
+    if (nfds > p->cap_wait_fds) {   /* nfds <= HOST_WAIT_FDS: the duplicates' room */
+        int *grown = realloc(p->wait_fds, nfds * sizeof *grown);
+        if (grown == NULL) {
+            nfds = 0;
+            ok = false;   /* out of memory: look again now */
+        } else {
+            p->wait_fds = grown;
+            p->cap_wait_fds = (uint8_t)nfds;
+        }
+    }
     for (size_t i = 0; i < nfds && ok; i++) {
         int fd = fcntl(fds[i].fd, F_DUPFD_CLOEXEC, 0);
         struct epoll_event ev = { .events = EPOLLONESHOT | EPOLLRDHUP, .data.ptr = p };

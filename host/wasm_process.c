@@ -58,8 +58,6 @@ host_process *host_process_new(host_runtime *rt, const host_module *m, uint32_t 
     p->phase = PHASE_NEW;
     p->result = host_nil();
     p->wake_fd = -1;
-    for (int i = 0; i < HOST_WAIT_FDS; i++)
-        p->wait_fds[i] = -1;
     return p;
 }
 
@@ -311,9 +309,13 @@ bool host_process_waiting(const host_process *p, wasi_wait *w, wasi_wait *fds, s
     }
     if (MODULE_IS_COMPONENT(p->mod))
         return host_cm_proc_waiting(p, w, fds, nfds);
-    if (p->wasi == NULL || !wasi_waiting(p->wasi, w))
+    if (p->wasi == NULL)
         return false;
+    /* every descriptor watched: the call's own deadline; more than the
+     * loop watches: look again every 10 ms */
     size_t n = wasi_waiting_fds(p->wasi, fds, HOST_WAIT_FDS);
+    if (!(n <= HOST_WAIT_FDS ? wasi_waiting_exact : wasi_waiting)(p->wasi, w))
+        return false;
     *nfds = n < HOST_WAIT_FDS ? n : HOST_WAIT_FDS;
     if (p->deadline_ns != 0 && (!w->has_deadline || w->deadline_ns > (uint64_t)p->deadline_ns)) {
         w->has_deadline = true;
@@ -350,6 +352,7 @@ void host_process_free(host_process *p)
     host_value_free(&p->result);
     free(p->error);
     free(p->kill_reason);
+    free(p->wait_fds);
     free(p);
 }
 

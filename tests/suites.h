@@ -18,8 +18,10 @@
     X(cm_runtime)      \
     X(cm_fixtures)     \
     X(cm_resources)    \
+    X(cm_host_items)   \
     X(features)        \
     X(multi_memory)    \
+    X(memory_pool)     \
     X(tail_call)       \
     X(abi)             \
     X(wasi)            \
@@ -27,6 +29,7 @@
     X(wasi_suspend)    \
     X(wasi_p2)         \
     X(wasi_p2_guests)  \
+    X(wasi_p2_http)    \
     X(wasi_p2_fs)      \
     X(values)          \
     X(host)            \

@@ -463,6 +463,81 @@ START_TEST(wasm_run_component)
 }
 END_TEST
 
+/* jco's stdout-pollable-hang (jco issue 550) subscribes to stdout and
+ * polls; under `jco run` it prints nothing and exits 0, so must it here
+ * (a hang would be this test's timeout). */
+START_TEST(wasm_run_stdout_pollable_hang)
+{
+    if (!have_components())
+        return;
+    guest_result r = run_guest(TEST_COMPONENTS_DIR "/jco/jco__components__stdout-pollable-hang.component.wasm",
+                               NULL);
+    ck_assert_msg(r.cli.status == 0, "%s", r.cli.err);
+    ck_assert_str_eq(r.guest_out, "");
+    ck_assert_str_eq(r.guest_err, "");
+    ck_assert_str_eq(r.cli.err, "");
+    guest_done(&r);
+}
+END_TEST
+
+/* Bytes in bulk through wasi:io/streams (a preview 1 program under the
+ * adapter: its fd_write and fd_read become list<u8> writes and reads):
+ * 3 MiB out, every byte 'x'; 200,000 bytes of stdin in, counted and summed
+ * by the guest as here. */
+START_TEST(wasm_run_stream_bytes_in_bulk)
+{
+    if (!have_components())
+        return;
+    FILE *in = tmpfile();
+    ck_assert_ptr_nonnull(in);
+    uint32_t sum = 0;   /* the guest's unsigned long is 32 bits */
+    for (int i = 0; i < 200000; i++) {
+        unsigned char c = (unsigned char)(i * 7 + i / 251);
+        sum = sum * 31 + c;
+        ck_assert_int_eq(fputc(c, in), c);
+    }
+    fflush(in);
+    rewind(in);
+    int saved_in = dup(0);
+    dup2(fileno(in), 0);
+    guest_result r = run_guest(TEST_BUILD_DIR "/tests/wasi_c/stream_bulk.component.wasm", "3", NULL);
+    dup2(saved_in, 0);
+    close(saved_in);
+    fclose(in);
+    ck_assert_msg(r.cli.status == 0, "%s%s", r.cli.err, r.guest_err);
+    char want[64];
+    snprintf(want, sizeof want, "read 200000 bytes, sum %lu\n", (unsigned long)sum);
+    ck_assert_str_eq(r.guest_err, want);
+    size_t n = strlen(r.guest_out);
+    ck_assert_uint_eq(n, 3u << 20);
+    ck_assert_uint_eq(strspn(r.guest_out, "x"), n);
+    guest_done(&r);
+}
+END_TEST
+
+/* A JavaScript component of our own (tests/js/hello.js, built by
+ * componentize-js: SpiderMonkey inside, ~13 MB, a 145-page memory) runs
+ * as a command: its arguments, its HELLO_* environment, BigInt arithmetic,
+ * and both a direct stream write and console.log reach stdout. */
+#define JS_HELLO TEST_SOURCE_DIR "/build/js/hello.wasm"
+START_TEST(wasm_run_js_component)
+{
+    guest_result r = run_guest("--env", "HELLO_B=2", "--env", "HELLO_A=x", "--env", "OTHER=1", JS_HELLO,
+                               "one two", "three", NULL);
+    ck_assert_msg(r.cli.status == 0, "%s", r.cli.err);
+    ck_assert_str_eq(r.guest_out, "hello from js\n"
+                                  "arg 1: one two\n"
+                                  "arg 2: three\n"
+                                  "env HELLO_A=x\n"
+                                  "env HELLO_B=2\n"
+                                  "fib(90) = 2880067194370816120\n"
+                                  "words: 3, sorted: one,three,two\n"
+                                  "console.log works\n");
+    ck_assert_str_eq(r.cli.err, "");
+    guest_done(&r);
+}
+END_TEST
+
 START_TEST(wasm_run_args_env_and_exit_code)
 {
     guest_result r = run_guest(HELLO, "7", "two words", NULL);
@@ -661,6 +736,9 @@ Suite *cli_suite(void)
     tcase_add_test(tc, wasm_validate_and_call);
     tcase_add_test(tc, wasm_call_component);
     tcase_add_test(tc, wasm_run_component);
+    tcase_add_test(tc, wasm_run_stdout_pollable_hang);
+    tcase_add_test(tc, wasm_run_js_component);
+    tcase_add_test(tc, wasm_run_stream_bytes_in_bulk);
     tcase_add_test(tc, wasm_run_args_env_and_exit_code);
     tcase_add_test(tc, wasm_run_trap_fuel_and_memory);
     tcase_add_test(tc, wasm_run_mounts);

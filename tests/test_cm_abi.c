@@ -294,6 +294,49 @@ START_TEST(guest_faults)
 }
 END_TEST
 
+/* cx->bytes: list<u8> and list<s8> lift as a STRING of their bytes (NULs
+ * included), other lists as before; more than HOST_MAX_VALUE_BYTES fails
+ * before anything is allocated. Without it, a list<u8> is a LIST of INTs. */
+START_TEST(bytes_in_bulk)
+{
+    fixture fx;
+    setup(&fx, CM_UTF8);
+    vm_store_free(fx.store);   /* a memory big enough for the bound */
+    fx.store = vm_store_new(NULL);
+    uint32_t pages = (HOST_MAX_VALUE_BYTES >> 16) + 2;
+    fx.mem = vm_memory_new(fx.store, pages, pages, true);
+    ck_assert_ptr_nonnull(fx.mem);
+    fx.cx.memory = fx.mem;
+    memcpy(vm_memory_data(fx.mem) + 64, "a\0b\xff", 4);
+    cm_typeid u8s = add(&fx, CM_LIST, NULL, 0, CM_U8, CM_NO_TYPE);
+    cm_typeid s8s = add(&fx, CM_LIST, NULL, 0, CM_S8, CM_NO_TYPE);
+    cm_typeid u16s = add(&fx, CM_LIST, NULL, 0, CM_U16, CM_NO_TYPE);
+    vm_value flat[2] = { { .type = VM_I32, .of.i32 = 64 }, { .type = VM_I32, .of.i32 = 4 } };
+    host_value v;
+    ck_assert(cm_abi_lift_flat(&fx.cx, u8s, flat, &v));   /* off: a LIST */
+    ck_assert_int_eq(v.kind, HOST_VALUE_LIST);
+    ck_assert_uint_eq(v.len, 4);
+    ck_assert_uint_eq(v.items[3].u, 0xff);
+    host_value_free(&v);
+    fx.cx.bytes = true;
+    for (int i = 0; i < 2; i++) {
+        ck_assert(cm_abi_lift_flat(&fx.cx, i == 0 ? u8s : s8s, flat, &v));
+        ck_assert_int_eq(v.kind, HOST_VALUE_STRING);
+        ck_assert_uint_eq(v.len, 4);
+        ck_assert(memcmp(v.s, "a\0b\xff", 4) == 0);
+        host_value_free(&v);
+    }
+    flat[1].of.i32 = 2;
+    ck_assert(cm_abi_lift_flat(&fx.cx, u16s, flat, &v));   /* not bytes: a LIST */
+    ck_assert_int_eq(v.kind, HOST_VALUE_LIST);
+    ck_assert_uint_eq(v.len, 2);
+    host_value_free(&v);
+    flat[1].of.i32 = (int32_t)HOST_MAX_VALUE_BYTES + 1;
+    fails(&fx, cm_abi_lift_flat(&fx.cx, u8s, flat, &v), "a list of 16777217 bytes is larger than 16777216");
+    teardown(&fx);
+}
+END_TEST
+
 Suite *cm_abi_suite(void)
 {
     Suite *s = suite_create("cm_abi");
@@ -301,6 +344,7 @@ Suite *cm_abi_suite(void)
     tcase_add_test(tc, layouts);
     tcase_add_test(tc, roundtrips);
     tcase_add_test(tc, guest_faults);
+    tcase_add_test(tc, bytes_in_bulk);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -86,7 +86,7 @@ static cm_instance *start(cm_file *f, const char *iface, host_entry *e, size_t n
         e[i].spec.calls = 0;
         funcs[i] = (cm_host_func){ iface, e[i].name, host_call, &e[i].spec };
     }
-    *host = (cm_host){ funcs, n };
+    *host = (cm_host){ .funcs = funcs, .nfuncs = n };
     vm_error err;
     cm_instance *ci = cm_instantiate(f, host, NULL, &err);
     ck_assert_msg(ci != NULL, "%s", err.message);

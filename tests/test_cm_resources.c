@@ -69,7 +69,7 @@ static int64_t inv_int(cm_instance *ci, const char *name, const char *args)
 
 static cm_instance *instantiate(cm_file *f, const cm_host_func *funcs, size_t n, cm_host *host)
 {
-    *host = (cm_host){ funcs, n };
+    *host = (cm_host){ .funcs = funcs, .nfuncs = n };
     vm_error err;
     cm_instance *ci = cm_instantiate(f, host, NULL, &err);
     ck_assert_msg(ci != NULL, "%s", err.message);
@@ -1208,6 +1208,25 @@ START_TEST(resource_types)
 }
 END_TEST
 
+/* Resource identity through instance imports whose resource type is never
+ * aliased (tests/component/resource_unaliased.wat): resolved in each
+ * instance's own scope chain, two instantiations of one consumer each with
+ * its provider, one instance imported twice, and two providers mixed. */
+START_TEST(resource_unaliased)
+{
+    cm_file *f = load_built("resource_unaliased");
+    cm_host host;
+    cm_instance *ci = instantiate(f, NULL, 0, &host);
+    expect(ci, "round", "[7]", "7");
+    expect(ci, "round2", "[9]", "9");
+    expect(ci, "same", "[5]", "5");
+    expect(ci, "mixed", "[5]", "!is of another resource type");
+    expect(ci, "round", "[8]", "8");
+    cm_instance_free(ci);
+    cm_file_free(f);
+}
+END_TEST
+
 Suite *cm_resources_suite(void)
 {
     Suite *s = suite_create("cm_resources");
@@ -1229,6 +1248,7 @@ Suite *cm_resources_suite(void)
     tcase_add_test(tc, resource_rules);
     tcase_add_test(tc, adapter_borrow);
     tcase_add_test(tc, resource_types);
+    tcase_add_test(tc, resource_unaliased);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -99,7 +99,7 @@ START_TEST(minimal_with_host)
         return;
     /* a host at 0.1.5 serves an import at 0.1.0 */
     cm_host_func funcs[] = { { "test:minimal/host@0.1.5", "add", host_add, NULL } };
-    cm_host host = { funcs, 1 };
+    cm_host host = { .funcs = funcs, .nfuncs = 1 };
     vm_error err;
     cm_instance *ci = cm_instantiate(f, &host, NULL, &err);
     ck_assert_msg(ci != NULL, "%s", err.message);
@@ -329,7 +329,7 @@ START_TEST(jco_numbers)
         funcs[i] = (cm_host_func){ "test:numbers/test", names[i], host_echo, "echo" };
     funcs[11] = (cm_host_func){ "test:numbers/test", "set-scalar", host_echo, "set" };
     funcs[12] = (cm_host_func){ "test:numbers/test", "get-scalar", host_echo, "get" };
-    cm_host host = { funcs, 13 };
+    cm_host host = { .funcs = funcs, .nfuncs = 13 };
     vm_error err;
     cm_instance *ci = cm_instantiate(f, &host, NULL, &err);
     ck_assert_msg(ci != NULL, "%s", err.message);
@@ -411,7 +411,7 @@ START_TEST(jco_strings_and_nested)
     if (f == NULL)
         return;
     cm_host_func funcs[] = { { "calvinrp:test-async-funcs/hello@0.1.0", "hello-world", host_hello, NULL } };
-    cm_host host = { funcs, 1 };
+    cm_host host = { .funcs = funcs, .nfuncs = 1 };
     ci = cm_instantiate(f, &host, NULL, &err);
     ck_assert_msg(ci != NULL, "%s", err.message);
     host_value r;
@@ -463,7 +463,7 @@ START_TEST(jco_resource_borrow_simple)
         return;
     cm_host_func funcs[] = { { NULL, "[constructor]r", host_ctor, NULL },
                              { NULL, "test", host_borrow, NULL } };
-    cm_host host = { funcs, 2 };
+    cm_host host = { .funcs = funcs, .nfuncs = 2 };
     vm_error err;
     res_ci = cm_instantiate(f, &host, NULL, &err);
     ck_assert_msg(res_ci != NULL, "%s", err.message);

@@ -1,6 +1,7 @@
 /* test_component.c — Check tests for the component decoder (component/):
  * every component of the shared test data decodes and validates, the
- * minimal component's dump, the minimal component cut at every byte, and
+ * minimal component's dump, resource generativity (new resources for each
+ * instance and each imported instance), the minimal component cut at every byte, and
  * hand-made malformed binaries (bad section id, index out of range, huge
  * vector count, nesting far past the limit, unsupported canon builtins).
  * The test data's folder is TEST_COMPONENTS_DIR (the Makefile's
@@ -70,6 +71,66 @@ START_TEST(every_shared_component_validates)
     ck_assert_int_eq(wippy, 0);
     ck_assert_int_eq(jco, 0);
     ck_assert_int_ge(components, 60);
+}
+END_TEST
+
+/* ---- resource generativity (tests/component/generativity.wat) ---- */
+
+/* The type of export `name` of instance type node `inst`. */
+static cm_typeid export_type(const cm_types *t, cm_typeid inst, const char *name)
+{
+    const cm_type *n = cm_type_get(t, inst);
+    for (uint32_t i = 0; i < n->nexports; i++)
+        if (strcmp(n->exports[i].name, name) == 0)
+            return n->exports[i].type;
+    ck_abort_msg("no export %s", name);
+    return CM_NO_TYPE;
+}
+
+/* The resource a function's first parameter (an own) or result is of. */
+static cm_typeid handle_resource(const cm_types *t, cm_typeid func, bool result)
+{
+    const cm_type *f = cm_type_get(t, func);
+    cm_typeid h = result ? f->elem : f->fields[0].type;
+    ck_assert_int_eq(cm_type_get(t, h)->kind, CM_OWN);
+    return cm_type_get(t, h)->elem;
+}
+
+START_TEST(resources_are_new_for_each_instance_and_import)
+{
+    size_t size;
+    uint8_t *bytes = test_cm_read(TEST_BUILD_DIR "/tests/component/generativity.wasm", &size);
+    ck_assert(bytes != NULL);
+    vm_error err;
+    cm_file *f = cm_decode(bytes, size, &err);
+    free(bytes);
+    ck_assert_msg(f != NULL, "%s", err.message);
+    const cm_types *t = &f->types;
+    /* The imports i1 and i2 and the instances of $C, in definition order. */
+    cm_typeid imports[2], insts[2];
+    int ni = 0, nc = 0;
+    for (uint32_t i = 0; i < f->root->ndefs; i++) {
+        const cm_def *d = &f->root->defs[i];
+        if (d->kind == CM_DEF_IMPORT && d->sort == CM_SORT_INSTANCE && ni < 2)
+            imports[ni++] = d->type;
+        if (d->kind == CM_DEF_INSTANCE && d->sort == CM_SORT_INSTANCE && nc < 2)
+            insts[nc++] = d->type;
+    }
+    ck_assert_int_eq(ni, 2);
+    ck_assert_int_eq(nc, 2);
+    for (int k = 0; k < 2; k++) {
+        /* Within one instance its function uses its own resource. */
+        cm_typeid ir = export_type(t, imports[k], "r"), cr = export_type(t, insts[k], "r");
+        ck_assert_int_eq(cm_type_get(t, ir)->kind, CM_RESOURCE);
+        ck_assert_int_eq(handle_resource(t, export_type(t, imports[k], "make"), true), ir);
+        ck_assert_int_eq(cm_resource_root(t, handle_resource(t, export_type(t, insts[k], "f"), false)),
+                         cm_resource_root(t, cr));
+    }
+    /* Across them the resources differ. */
+    ck_assert_int_ne(export_type(t, imports[0], "r"), export_type(t, imports[1], "r"));
+    ck_assert_int_ne(cm_resource_root(t, export_type(t, insts[0], "r")),
+                     cm_resource_root(t, export_type(t, insts[1], "r")));
+    cm_file_free(f);
 }
 END_TEST
 
@@ -302,6 +363,7 @@ Suite *component_suite(void)
     TCase *tc = tcase_create("decode");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_shared_component_validates);
+    tcase_add_test(tc, resources_are_new_for_each_instance_and_import);
     tcase_add_test(tc, minimal_component_dump);
     tcase_add_test(tc, minimal_component_truncated_everywhere);
     tcase_add_test(tc, empty_component);

@@ -340,6 +340,46 @@ START_TEST(many_exports_are_checked_quickly)
 }
 END_TEST
 
+/* The types of table, memory and global imports and exports, as an
+ * embedder (the component decoder) checks them against each other. */
+START_TEST(extern_types_are_reported)
+{
+    vm_module *m = test_fixture_module("wasm/vm_extern_types.wasm");
+    vm_externtype t;
+    ck_assert(!vm_module_import_type(m, 0, &t));   /* a function */
+    ck_assert(vm_module_import_type(m, 1, &t));
+    ck_assert_int_eq(t.type, VM_FUNCREF);
+    ck_assert(t.min == 2 && t.has_max && t.max == 7);
+    ck_assert(vm_module_import_type(m, 2, &t));
+    ck_assert(t.min == 1 && t.has_max && t.max == 4);
+    ck_assert(vm_module_import_type(m, 3, &t));
+    ck_assert(t.type == VM_I64 && t.mutable_);
+    ck_assert(!vm_module_import_type(m, 4, &t));   /* out of range */
+    const char *name;
+    vm_externkind kind;
+    int seen = 0;
+    for (uint32_t i = 0; i < vm_module_export_count(m); i++) {
+        vm_module_export(m, i, &name, &kind);
+        bool typed = vm_module_export_type(m, i, &t);
+        if (strcmp(name, "h") == 0) {
+            ck_assert(!typed);
+        } else if (strcmp(name, "own") == 0) {
+            ck_assert(typed && t.type == VM_EXTERNREF && t.min == 3 && !t.has_max);
+        } else if (strcmp(name, "mem") == 0) {   /* the imported memory, re-exported */
+            ck_assert(typed && t.min == 1 && t.has_max && t.max == 4);
+        } else if (strcmp(name, "k") == 0) {
+            ck_assert(typed && t.type == VM_F32 && !t.mutable_);
+        } else if (strcmp(name, "t2") == 0) {   /* the imported table, re-exported */
+            ck_assert(typed && t.type == VM_FUNCREF && t.min == 2 && t.max == 7);
+        }
+        seen++;
+    }
+    ck_assert_int_eq(seen, 5);
+    ck_assert(!vm_module_export_type(m, 5, &t));
+    vm_module_free(m);
+}
+END_TEST
+
 Suite *vm_suite(void)
 {
     Suite *s = suite_create("vm");
@@ -355,6 +395,7 @@ Suite *vm_suite(void)
     tcase_add_test(tc, start_runs_or_is_deferred);
     tcase_add_test(tc, truncated_modules_are_rejected);
     tcase_add_test(tc, many_exports_are_checked_quickly);
+    tcase_add_test(tc, extern_types_are_reported);
     suite_add_tcase(s, tc);
     return s;
 }

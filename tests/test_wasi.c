@@ -200,7 +200,7 @@ START_TEST(test_capabilities)
     ck_assert_uint_eq(wasi_cap_from_name("wasi:random"), WASI_CAP_RANDOM);
     ck_assert_uint_eq(wasi_cap_from_name("wasi:poll"), WASI_CAP_POLL);
     ck_assert_uint_eq(wasi_cap_from_name("wasi:sockets"), WASI_CAP_SOCKETS);
-    ck_assert_uint_eq(wasi_cap_from_name("wasi:http"), 0);
+    ck_assert_uint_eq(wasi_cap_from_name("wasi:http"), WASI_CAP_HTTP);
     ck_assert_uint_eq(wasi_cap_from_name(NULL), 0);
 }
 END_TEST

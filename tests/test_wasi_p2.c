@@ -10,6 +10,7 @@
  * together (suspended on both), blocking-read to `closed`, writes, a
  * reader gone (`closed`), the 4096-byte limit, exit, args/env/cwd. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,60 @@ START_TEST(p2_poll_stream_and_clock)
 }
 END_TEST
 
+/* poll over five stream pollables (stdout, a full pipe, four times; then
+ * stdin): the wait names all five descriptors and no deadline (nothing is
+ * rechecked on a timer), and a byte on stdin, the fifth, makes poll say 4.
+ * A pollable whose stream was dropped is ready (poll does not hang). */
+START_TEST(p2_poll_five_streams_and_a_dropped_one)
+{
+    int in[2], out[2];
+    world x = streams_world(in, out);
+    ck_assert(fcntl(out[1], F_SETFL, O_NONBLOCK) == 0);
+    char fill[4096];
+    memset(fill, 'x', sizeof fill);
+    while (write(out[1], fill, sizeof fill) > 0)
+        ;   /* stdout's pipe is full: its pollables are not ready */
+    char err[512];
+    cm_func *f = cm_export_find(x.ci, "poll-five", err, sizeof err);
+    ck_assert_ptr_nonnull(f);
+    cm_call *c = cm_call_new(x.ci);
+    ck_assert(cm_call_start(c, f, NULL, 0, err, sizeof err));
+    ck_assert_int_eq(cm_call_run(c, VM_FUEL_UNLIMITED), VM_SUSPENDED);
+    cm_wait w;
+    ck_assert(cm_call_waiting(c, &w));
+    ck_assert(!w.has_deadline);
+    ck_assert_uint_eq(w.nfds, 5);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(w.fds[i].fd, out[1]);
+        ck_assert(w.fds[i].want_write && !w.fds[i].want_read);
+    }
+    ck_assert_int_eq(w.fds[4].fd, in[0]);
+    ck_assert(w.fds[4].want_read);
+    ck_assert(write(in[1], "!", 1) == 1);
+    cm_wait_block(&w);   /* returns at once: the fifth is readable */
+    ck_assert_int_eq(cm_call_complete(c), VM_DONE);
+    ck_assert_int_eq(cm_call_run(c, VM_FUEL_UNLIMITED), VM_DONE);
+    host_value r;
+    ck_assert_msg(cm_call_finish(c, &r, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(r.u, 4);
+    cm_call_free(c);
+    ck_assert_uint_eq(call_u(&x, "read-stdin", 10, 0, 1), 1);
+    /* stdin's pipe is empty and its writer open: the pollable of the
+     * dropped stream is ready all the same */
+    ck_assert_uint_eq(call_u(&x, "poll-dropped", 0, 0, 0), 0);
+    /* a closed stdin (it said `closed`): its pollable is ready before a
+     * minute's clock */
+    close(in[1]);
+    ck_assert_uint_eq(call_u(&x, "read-stdin", 10, 0, 1), 0x10001);
+    ck_assert_uint_eq(call_u(&x, "poll-stdin", 60000, 0, 1), 0);
+    ck_assert_uint_eq(wasi_p2_live(x.w), 0);
+    close(in[0]);
+    close(out[0]);
+    close(out[1]);
+    close_world(&x);
+}
+END_TEST
+
 /* Writes reach the descriptor; a pipe without reader is `closed` (no
  * SIGPIPE); more than 4096 bytes at once in blocking-write-and-flush
  * traps; exit records the status and traps with Wippy's text. */
@@ -297,6 +352,7 @@ Suite *wasi_p2_suite(void)
     tcase_add_test(tc, p2_wippy_sleep_component_in_place);
     tcase_add_test(tc, p2_poll_stream_and_clock);
     tcase_add_test(tc, p2_write_stdout_and_exit);
+    tcase_add_test(tc, p2_poll_five_streams_and_a_dropped_one);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -57,28 +57,35 @@ START_TEST(p2fs_rights_rule)
     const unsigned R = WASI_P2_FS_READ, W = WASI_P2_FS_WRITE, M = WASI_P2_FS_MUTATE_DIR,
                    S = WASI_P2_FS_DATA_SYNC;
     unsigned child = 99;
-    /* a writable preopen (read | mutate-directory) gives what is asked */
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, R | W, &child), -1);
+    /* a writable preopen (read | mutate-directory): a file gets what is
+     * asked, never mutate-directory */
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, R | W, false, &child), -1);
     ck_assert_uint_eq(child, R | W);
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, R | M | S, &child), -1);
-    ck_assert_uint_eq(child, R | M | S);
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, 0, &child), -1);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, R | M | S, false, &child), -1);
+    ck_assert_uint_eq(child, R | S);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, 0, false, &child), -1);
     ck_assert_uint_eq(child, 0);
-    /* without mutate-directory no child may write; mutate-directory is
-     * not handed down (dropped, not refused) */
-    child = 99;
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R, W, &child), WASI_P2_FS_NOT_PERMITTED);
-    ck_assert_uint_eq(child, 99);
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R, R | W, &child), WASI_P2_FS_NOT_PERMITTED);
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R, R | M, &child), -1);
+    /* a directory inherits its parent's read and mutate-directory */
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, R, true, &child), -1);
+    ck_assert_uint_eq(child, R | M);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, 0, true, &child), -1);
+    ck_assert_uint_eq(child, R | M);
+    /* ... and no more: under a read-only parent it stays read-only */
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R, R | M, true, &child), -1);
     ck_assert_uint_eq(child, R);
+    /* without mutate-directory no child may write */
+    child = 99;
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R, W, false, &child), WASI_P2_FS_NOT_PERMITTED);
+    ck_assert_uint_eq(child, 99);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R, R | W, true, &child), WASI_P2_FS_NOT_PERMITTED);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R, 0xffu & ~(unsigned)R, false, &child),
+                     WASI_P2_FS_NOT_PERMITTED);
     /* without read no child may read */
-    ck_assert_int_eq(wasi_p2_fs_child_rights(M, R, &child), WASI_P2_FS_NOT_PERMITTED);
-    ck_assert_int_eq(wasi_p2_fs_child_rights(M, W, &child), -1);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(M, R, false, &child), WASI_P2_FS_NOT_PERMITTED);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(M, W, false, &child), -1);
     ck_assert_uint_eq(child, W);
     /* no right beyond the six flags */
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R, 0xffu & ~(unsigned)R, &child), WASI_P2_FS_NOT_PERMITTED);
-    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M | W, 0xc0u | R, &child), -1);
+    ck_assert_int_eq(wasi_p2_fs_child_rights(R | M, 0xc0u | R, false, &child), -1);
     ck_assert_uint_eq(child, R);
 }
 END_TEST

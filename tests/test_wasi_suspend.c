@@ -214,7 +214,9 @@ START_TEST(test_yield)
 }
 END_TEST
 
-/* poll_oneoff on several descriptors: all are listed; the deadline is near. */
+/* poll_oneoff on several descriptors: all are listed; the deadline is near
+ * (10 ms) unless the embedder watches them all (wasi_waiting_exact: the
+ * guest's own 10 s clock). */
 START_TEST(test_poll_many)
 {
     int in[2];
@@ -234,6 +236,8 @@ START_TEST(test_poll_many)
     ck_assert_uint_eq(wasi_waiting_fds(g.ctx, all, 4), 2);
     ck_assert(all[0].fd == w.fd && all[1].fd == w.fd && all[0].want_read && all[1].want_read);
     ck_assert_uint_eq(wasi_waiting_fds(g.ctx, all, 1), 2);
+    ck_assert(wasi_waiting_exact(g.ctx, &w));   /* for a watcher of both: the 10 s clock */
+    ck_assert(w.has_deadline && w.deadline_ns > mono_ns() + 5000000000ull && w.fd == all[0].fd);
     ck_assert_int_eq(wasi_complete(g.ctx, g.thread), VM_SUSPENDED);   /* nothing yet */
 
     ck_assert_int_eq(write(in[1], "data\n", 5), 5);

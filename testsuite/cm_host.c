@@ -14,12 +14,14 @@
  *     [method]resource1.take-borrow(self, b: borrow), [method]resource1.take-own(self, b: own)
  *
  * The functions are cm_host_func entries under the interface name "host"
- * (and NULL for host-return-two). The nested instance, the core module and
- * the destructor counts are what cm_host cannot express yet: a component
- * importing them is skipped or fails to link (cm_script.c says which). */
+ * (and NULL for host-return-two), the nested instance's under
+ * "host#nested"; simple-module is a cm_host_module, assembled here from
+ * its bytes (below) the first time the host is asked for. The destructor
+ * counts are what this host does not keep yet. */
 #include "testsuite/cm_runner.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static cm_instance *current;   /* the instance a call runs in (for handles) */
@@ -87,15 +89,47 @@ static bool nothing(void *user, const host_value *args, size_t nargs, host_value
 static const cm_host_func funcs[] = {
     { NULL, "host-return-two", return_const, (void *)2 },
     { "host", "return-three", return_const, (void *)3 },
+    { "host#nested", "return-four", return_const, (void *)4 },
     { "host", "[constructor]resource1", resource1_new, NULL },
     { "host", "[method]resource1.simple", resource1_check, NULL },
     { "host", "[method]resource1.take-borrow", nothing, NULL },
     { "host", "[method]resource1.take-own", nothing, NULL },
 };
 
-static const cm_host host = { funcs, sizeof funcs / sizeof funcs[0] };
+/* simple-module: (module (global (export "g") i32 (i32.const 100))
+ *                        (func (export "f") (result i32) (i32.const 101))) */
+static const uint8_t simple_module[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,         /* \0asm, version 1 */
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,               /* type 0: [] -> [i32] */
+    0x03, 0x02, 0x01, 0x00,                                 /* func 0: type 0 */
+    0x06, 0x07, 0x01, 0x7f, 0x00, 0x41, 0xe4, 0x00, 0x0b,   /* global 0: i32 = 100 */
+    0x07, 0x09, 0x02, 0x01, 'f', 0x00, 0x00,                /* export "f": func 0, */
+    0x01, 'g', 0x03, 0x00,                                  /* "g": global 0 */
+    0x0a, 0x07, 0x01, 0x05, 0x00, 0x41, 0xe5, 0x00, 0x0b,   /* code: i32.const 101 */
+};
+
+static cm_host_module modules[1];
+static cm_host host = { .funcs = funcs, .nfuncs = sizeof funcs / sizeof funcs[0] };
 
 const cm_host *cm_spectest_host(void)
 {
+    if (host.nmodules == 0) {
+        vm_error err;
+        vm_module *m = vm_module_load(simple_module, sizeof simple_module, &err);
+        if (m == NULL) {
+            fprintf(stderr, "cm-runner: simple-module: %s\n", err.message);
+            exit(1);
+        }
+        modules[0] = (cm_host_module){ "host", "simple-module", m };
+        host.modules = modules;
+        host.nmodules = 1;
+    }
     return &host;
+}
+
+void cm_spectest_host_free(void)
+{
+    if (host.nmodules != 0)
+        vm_module_free((vm_module *)modules[0].module);
+    host.nmodules = 0;
 }

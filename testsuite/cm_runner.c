@@ -236,5 +236,6 @@ int main(int argc, char **argv)
     free(reasons);
     free(folders.items);
     free(suites.items);
+    cm_spectest_host_free();
     return total.failed == 0 ? 0 : 1;
 }

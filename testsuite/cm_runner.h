@@ -26,8 +26,10 @@ void skip_reason_count(const char *reason);
 void run_script(const char *json_path, bool verbose, run_counts *counts);
 
 /* cm_host.c: the host instance wasmtime's wast runner provides
- * ("host", "host-return-two"), and the instance its calls run in. */
+ * ("host", "host-return-two"), and the instance its calls run in;
+ * cm_spectest_host_free() frees its core module at the end. */
 const cm_host *cm_spectest_host(void);
+void cm_spectest_host_free(void);
 void cm_spectest_set_instance(cm_instance *ci);
 
 #endif

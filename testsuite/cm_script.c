@@ -271,12 +271,14 @@ static bool keep_file(script *sc, const char *name, cm_file *f, bool definition)
 static bool keep_instance(script *sc, const char *name, cm_instance *ci);
 static cm_instance *instantiate(script *sc, const cm_file *f, vm_error *err);
 
-/* What the host of cm_host.c cannot supply yet (cm_host has functions
- * only): the reason to skip a component importing it, or NULL. */
+/* What the host of cm_host.c (with the script's named instances) cannot
+ * supply yet: the reason to skip a component importing it, or NULL. */
 static const char *host_gap(const char *message)
 {
     if (strstr(message, "the host cannot supply") != NULL)
-        return "host imports beyond functions (nested instances, core modules) not yet supported";
+        return "host imports of components not yet supported";
+    if (strstr(message, "a function of another component instance tree") != NULL)
+        return "linking a function of another script instance not yet supported";
     return NULL;
 }
 
@@ -350,34 +352,6 @@ static const struct {
     const char *text;      /* a substring of the expected message */
     const char *reason;
 } known_gaps[] = {
-    /* Instantiation: core module types keep no table, memory or global types. */
-    { "expected global type",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "expected table element type",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "mismatch in table limits",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    { "mismatch in memory limits",
-      "validation of core table/memory/global types of core module arguments not yet implemented" },
-    /* Resources. */
-    { "resource types are not the same",
-      "validation of resource type identity (type-import substitution) not yet implemented" },
-    { "not a local resource", "validation of resource.rep/new/drop locality not yet implemented" },
-    { "transitively refers to resources",
-      "validation of outer aliases of component/instance types mentioning resources not yet implemented" },
-    { "does not have a name in this context",
-      "validation that exported types use only named resources not yet implemented" },
-    /* Exported and imported types naming only exported or imported types:
-     * checked per type node (decode_types.c check_visible), so a type index
-     * an export passes in (not the new one it introduces), or one aliased
-     * out of an unexported instance, still counts as named. */
-    { "not valid to be used as export",
-      "validation of external visibility of exported types: naming is tracked per type node, "
-      "not per type index (the index passed into an export, aliases out of unexported "
-      "instances) not yet implemented" },
-    { "not valid to be used as import",
-      "validation of external visibility of imported types: naming is tracked per type node, "
-      "not per type index not yet implemented" },
     /* wasmtime's own limits, not the specification's rules. */
     { "root-level component imports are not supported",
       "wasmtime implementation limit (valid per the specification)" },
@@ -509,8 +483,21 @@ static void script_free(script *sc)
 /* Instantiates f with the script's host: the instance, or NULL with err. */
 static cm_instance *instantiate(script *sc, const cm_file *f, vm_error *err)
 {
-    (void)sc;
-    cm_instance *ci = cm_instantiate_flags(f, cm_spectest_host(), CM_LINK_STRICT, NULL, err);
+    /* wasmtime's runner links a script's named instances by their names
+     * ("$c" as "c") and registered ones under "as": the latest first */
+    cm_host host = *cm_spectest_host();
+    cm_host_instance *named = calloc(sc->ninsts + 1, sizeof *named);
+    if (named == NULL) {
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return NULL;
+    }
+    for (size_t i = sc->ninsts; i-- > 0;)
+        if (sc->insts[i].name != NULL && sc->insts[i].ci != NULL)
+            named[host.ninstances++] = (cm_host_instance){
+                sc->insts[i].name + (sc->insts[i].name[0] == '$'), sc->insts[i].ci };
+    host.instances = named;
+    cm_instance *ci = cm_instantiate_flags(f, &host, CM_LINK_STRICT, NULL, err);
+    free(named);
     return ci;
 }
 
@@ -1057,8 +1044,6 @@ static const struct {
 } runtime_gaps[] = {
     { NULL, "used with the wrong type",
       "runtime: resource type of a lifted own/borrow not yet checked" },
-    { NULL, "mismatched resource types",
-      "linking: resource types of host imports not yet checked" },
     { "wasmtime/strings.wast", "unaligned pointer",
       "runtime: transcoding allocates once (the reference reallocs, unaligned)" },
 };

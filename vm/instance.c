@@ -91,21 +91,27 @@ static bool fail(vm_error *err, vm_error_kind kind, const char *message)
     return false;
 }
 
-static vm_func *new_wasm_func(vm_instance *inst, uint32_t index)
+/* The module's own functions, one block for all of them (freed with the
+ * instance: free_instance in store.c). */
+static bool new_wasm_funcs(vm_instance *inst)
 {
     const vm_module *m = inst->module;
-    vm_func *f = calloc(1, sizeof *f);
-    if (f == NULL || !vm_store_own(inst->store, OWN_FUNC, f)) {
-        free(f);
-        return NULL;
+    uint32_t n = m->nfuncs - m->nimported_funcs;
+    if (n == 0)
+        return true;
+    if ((inst->own_funcs = calloc(n, sizeof *inst->own_funcs)) == NULL)
+        return false;
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        vm_func *f = &inst->own_funcs[i - m->nimported_funcs];
+        const vm_functype *t = &m->types[m->func_type[i]];
+        f->sig = vm_signature_of(t);
+        f->type_hash = t->hash;
+        f->instance = inst;
+        f->index = i;
+        f->code = m->funcs[i - m->nimported_funcs].code;
+        inst->funcs[i] = f;
     }
-    const vm_functype *t = &m->types[m->func_type[index]];
-    f->sig = vm_signature_of(t);
-    f->type_hash = t->hash;
-    f->instance = inst;
-    f->index = index;
-    f->code = m->funcs[index - m->nimported_funcs].code;
-    return f;
+    return true;
 }
 
 static bool resolve_imports(vm_instance *inst, const vm_linker *l, vm_error *err)
@@ -131,9 +137,8 @@ static bool create_definitions(vm_instance *inst, vm_error *err)
 {
     const vm_module *m = inst->module;
     vm_store *s = inst->store;
-    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
-        if ((inst->funcs[i] = new_wasm_func(inst, i)) == NULL)
-            return fail(err, VM_ERR_NOMEM, "out of memory");
+    if (!new_wasm_funcs(inst))
+        return fail(err, VM_ERR_NOMEM, "out of memory");
     for (uint32_t i = m->nimported_tables; i < m->ntables; i++) {
         const vm_tabletype *t = &m->tables[i];
         if (t->limits.min > s->config.max_table_elements)
@@ -329,6 +334,54 @@ bool vm_module_export_signature(const vm_module *m, const char *name, vm_signatu
         }
     }
     return false;
+}
+
+/* The type of a table, memory or global into *out. */
+static bool extern_type(vm_externkind kind, const vm_tabletype *table, const vm_memtype *memory,
+                        const vm_globaltype *global, vm_externtype *out)
+{
+    const vm_limits *l = NULL;
+    *out = (vm_externtype){ 0 };
+    switch (kind) {
+    case VM_EXTERN_TABLE:
+        out->type = table->elem;
+        l = &table->limits;
+        break;
+    case VM_EXTERN_MEMORY:
+        l = &memory->limits;
+        break;
+    case VM_EXTERN_GLOBAL:
+        out->type = global->type;
+        out->mutable_ = global->mutable_;
+        return true;
+    default:
+        return false;
+    }
+    out->min = l->min;
+    out->max = l->max;
+    out->has_max = l->has_max;
+    return true;
+}
+
+bool vm_module_import_type(const vm_module *m, uint32_t i, vm_externtype *out)
+{
+    if (i >= m->nimports)
+        return false;
+    const vm_import *im = &m->imports[i];
+    return extern_type(im->kind, &im->as.table, &im->as.memory, &im->as.global, out);
+}
+
+bool vm_module_export_type(const vm_module *m, uint32_t i, vm_externtype *out)
+{
+    if (i >= m->nexports)
+        return false;
+    const vm_export *e = &m->exports[i];
+    switch (e->kind) {
+    case VM_EXTERN_TABLE: return extern_type(e->kind, &m->tables[e->index], NULL, NULL, out);
+    case VM_EXTERN_MEMORY: return extern_type(e->kind, NULL, &m->memories[e->index], NULL, out);
+    case VM_EXTERN_GLOBAL: return extern_type(e->kind, NULL, NULL, &m->global_types[e->index], out);
+    default: return false;
+    }
 }
 
 bool vm_module_import_signature(const vm_module *m, uint32_t i, vm_signature *sig)

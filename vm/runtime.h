@@ -51,6 +51,7 @@ struct vm_instance {
     const vm_module *module;
     vm_store *store;
     vm_func **funcs;             /* every function of the module's index space */
+    vm_func *own_funcs;          /* the module's own functions (funcs past the imports point here) */
     vm_table **tables;
     vm_memory **memories;
     vm_global **globals;
@@ -121,6 +122,14 @@ bool vm_thread_reserve(vm_thread *t, uint64_t fp, uint64_t slots);
 /* The same for the slots alone: a tail call reuses its frame record. */
 bool vm_thread_reserve_slots(vm_thread *t, uint64_t fp, uint64_t slots);
 
+
+/* The pool of released memory mappings (memory_pool.c): take gives a
+ * zeroed anonymous mapping of exactly size bytes from the pool, or NULL
+ * (then mmap one); give resets a mapping of size bytes (MADV_DONTNEED)
+ * and keeps it, or returns false when the pool is full or the mapping too
+ * large (then munmap it). */
+void *vm_memory_pool_take(uint64_t size);
+bool vm_memory_pool_give(void *data, uint64_t size);
 
 /* Looks up and type-checks one import (linker.c). */
 bool vm_linker_resolve(const vm_linker *l, vm_store *s, const vm_module *m, const vm_import *imp,

@@ -61,6 +61,7 @@ static void free_instance(vm_instance *inst)
     free(inst->elem_counts);
     free(inst->data_dropped);
     free(inst->funcs);
+    free(inst->own_funcs);
     free(inst->tables);
     free(inst->memories);
     free(inst->globals);
@@ -93,7 +94,8 @@ void vm_store_free(vm_store *s)
  * instance costs resident memory only for the pages its guest touches
  * (thousands of processes with mostly unused memories stay small), and
  * growing is mremap() with no copy or memset. A malloc'd memory that grows
- * past one page moves into a mapping. */
+ * past one page moves into a mapping. A released mapping goes to a
+ * bounded pool (memory_pool.c), reset, for the next memory of its size. */
 
 #define MALLOC_MAX PAGE   /* bytes up to which a memory is malloc'd */
 
@@ -102,6 +104,10 @@ static bool memory_alloc(vm_memory *m, uint64_t size)
 {
 #ifdef __linux__
     if (size > MALLOC_MAX) {
+        if ((m->data = vm_memory_pool_take(size)) != NULL) {
+            m->mapped = true;
+            return true;
+        }
         void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         m->data = p == MAP_FAILED ? NULL : p;
         m->mapped = m->data != NULL;
@@ -149,7 +155,8 @@ static void memory_release(vm_memory *m)
 {
 #ifdef __linux__
     if (m->mapped) {
-        munmap(m->data, (size_t)m->size);
+        if (!vm_memory_pool_give(m->data, m->size))
+            munmap(m->data, (size_t)m->size);
         m->data = NULL;
         return;
     }

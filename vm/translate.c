@@ -426,6 +426,22 @@ static bool read_locals_and_run(translator *t, uint32_t index)
     return true;
 }
 
+/* The arrays grew by doubling: give back what the finished body does not
+ * use (the heap reuses it for the next body; a large module's code and
+ * line table otherwise hold up to twice their size). A failed shrink
+ * keeps the larger block. */
+static void shrink_to_fit(vm_code *c)
+{
+    uint32_t *words = realloc(c->words, (c->nwords ? c->nwords : 1) * sizeof *words);
+    if (words != NULL)
+        c->words = words;
+    if (c->nlines > 0) {
+        vm_code_line *lines = realloc(c->lines, c->nlines * sizeof *lines);
+        if (lines != NULL)
+            c->lines = lines;
+    }
+}
+
 bool vm_translate_function(const vm_translate_env *env, uint32_t index, vm_error *err)
 {
     translator t;
@@ -446,10 +462,12 @@ bool vm_translate_function(const vm_translate_env *env, uint32_t index, vm_error
     bool ok = read_locals_and_run(&t, index);
     *w = (vm_translate_workspace){ t.stack, t.ctrls, t.scratch, t.local_types, t.local_slots,
                                    t.stack_cap, t.ctrls_cap, t.scratch_cap, t.locals_cap };
-    if (ok)
+    if (ok) {
+        shrink_to_fit(t.code);
         ((vm_module *)env->m)->funcs[index].code = t.code;
-    else
+    } else {
         vm_code_free(t.code);
+    }
     return ok;
 }
 

@@ -141,6 +141,19 @@ bool vm_module_export_signature(const vm_module *m, const char *name, vm_signatu
 /* The signature of an imported function (import index i). */
 bool vm_module_import_signature(const vm_module *m, uint32_t i, vm_signature *sig);
 
+/* The type of a table, memory or global import or export, for embedders
+ * that check one module's export against another's import. */
+typedef struct {
+    vm_valtype type;      /* a table's element type, a global's value type */
+    bool mutable_;        /* a global */
+    uint32_t min, max;    /* a table's or memory's limits (memory: 64 KiB pages) */
+    bool has_max;         /* max meaningful only when set */
+} vm_externtype;
+/* The type of import i; false when it is a function. */
+bool vm_module_import_type(const vm_module *m, uint32_t i, vm_externtype *out);
+/* The type of export i; false when it is a function. */
+bool vm_module_export_type(const vm_module *m, uint32_t i, vm_externtype *out);
+
 /* Prints the internal code the translator made of each defined function
  * (or only of function index `only`, when it is not UINT32_MAX), an
  * instruction a line: for reading and tuning the translator. */

@@ -115,7 +115,7 @@ vm_host_status wasi_trampoline(vm_caller *caller, const vm_value *args, vm_value
     return VM_HOST_DONE;
 }
 
-bool wasi_waiting(const wasi_ctx *ctx, wasi_wait *out)
+static bool waiting(const wasi_ctx *ctx, wasi_wait *out, bool recheck)
 {
     if (!ctx->pending.active)
         return false;
@@ -126,7 +126,7 @@ bool wasi_waiting(const wasi_ctx *ctx, wasi_wait *out)
         out->want_read = (w->fds[0].events & POLLIN) != 0;
         out->want_write = (w->fds[0].events & POLLOUT) != 0;
     }
-    if (w->nfds > 1) {
+    if (recheck && w->nfds > 1) {
         uint64_t soon = wasi_now_ns() + MULTI_FD_RECHECK_NS;
         if (!out->has_deadline || out->deadline_ns > soon) {
             out->has_deadline = true;
@@ -134,6 +134,16 @@ bool wasi_waiting(const wasi_ctx *ctx, wasi_wait *out)
         }
     }
     return true;
+}
+
+bool wasi_waiting(const wasi_ctx *ctx, wasi_wait *out)
+{
+    return waiting(ctx, out, true);
+}
+
+bool wasi_waiting_exact(const wasi_ctx *ctx, wasi_wait *out)
+{
+    return waiting(ctx, out, false);
 }
 
 size_t wasi_waiting_fds(const wasi_ctx *ctx, wasi_wait *out, size_t max)

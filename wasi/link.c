@@ -93,7 +93,7 @@ unsigned wasi_cap_from_name(const char *name)
         { "wasi:cli", WASI_CAP_CLI },         { "wasi:io", WASI_CAP_IO },
         { "wasi:clocks", WASI_CAP_CLOCKS },   { "wasi:filesystem", WASI_CAP_FILESYSTEM },
         { "wasi:random", WASI_CAP_RANDOM },   { "wasi:poll", WASI_CAP_POLL },
-        { "wasi:sockets", WASI_CAP_SOCKETS },
+        { "wasi:sockets", WASI_CAP_SOCKETS }, { "wasi:http", WASI_CAP_HTTP },
     };
     for (size_t i = 0; name != NULL && i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(name, names[i].name) == 0)

@@ -37,7 +37,8 @@ enum {
     WASI_CAP_RANDOM     = 1 << 4,   /* random_get */
     WASI_CAP_POLL       = 1 << 5,   /* poll_oneoff */
     WASI_CAP_SOCKETS    = 1 << 6,   /* sock_* */
-    WASI_CAP_ALL        = (1 << 7) - 1
+    WASI_CAP_HTTP       = 1 << 7,   /* wasi:http (components only) */
+    WASI_CAP_ALL        = (1 << 8) - 1
 };
 
 /* A host directory made visible to the guest at an absolute guest path. */
@@ -90,6 +91,10 @@ typedef struct {
  * of them and the deadline is at most 10 ms away, so an embedder that
  * watches only `fd` still looks again soon (wasi_waiting_fds() has all). */
 bool wasi_waiting(const wasi_ctx *ctx, wasi_wait *out);
+/* As wasi_waiting, for an embedder that watches every descriptor
+ * (wasi_waiting_fds): the call's own deadline, without the 10 ms look
+ * again (none when the call has none). */
+bool wasi_waiting_exact(const wasi_ctx *ctx, wasi_wait *out);
 
 /* Every host fd the pending call waits for, each as fd/want_read/
  * want_write of a wasi_wait (its deadline fields unused): fills up to max

@@ -4,7 +4,9 @@
 ;; (blocking-write-and-flush) with its stream-error, wasi:cli/exit, the
 ;; arguments, the environment and the cwd; and a command (wasi:cli/run) for
 ;; `wippy wasm run` (tests/test_cli.c) that prints "a<argc>e<envc>\n" and
-;; returns ok (one argument), calls exit(err) (two) or returns err (more).
+;; returns ok (one argument), calls exit(err) (two) or returns err (more);
+;; poll over five stream pollables (stdout's four times, then stdin's), and
+;; poll on the pollable of a stdin already dropped.
 ;; Built with `jco parse` (Makefile).
 (component $C
   (import "wasi:io/poll@0.2.3" (instance $poll
@@ -28,6 +30,7 @@
     (export "[method]input-stream.subscribe" (func (param "self" (borrow $in)) (result (own $p))))
     (export "[method]input-stream.blocking-read"
       (func (param "self" (borrow $in)) (param "len" u64) (result (result (list u8) (error $sete)))))
+    (export "[method]output-stream.subscribe" (func (param "self" (borrow $out)) (result (own $p))))
     (export "[method]output-stream.blocking-write-and-flush"
       (func (param "self" (borrow $out)) (param "contents" (list u8)) (result (result (error $sete)))))
   ))
@@ -73,6 +76,7 @@
 
   (core module $M
     (import "s" "in-subscribe" (func $in_sub (param i32) (result i32)))
+    (import "s" "out-subscribe" (func $out_sub (param i32) (result i32)))
     (import "s" "blocking-read" (func $bread (param i32 i64 i32)))
     (import "s" "write" (func $bwrite (param i32 i32 i32 i32)))
     (import "s" "drop-in" (func $drop_in (param i32)))
@@ -100,6 +104,36 @@
       (call $drop_p (i32.load (i32.const 0x100)))
       (call $drop_p (i32.load (i32.const 0x104)))
       (call $drop_in (local.get $in))
+      (local.get $r))
+    ;; poll-five(): poll [stdout's pollable x4, stdin's]: the first ready index
+    (func (export "poll-five") (result i32)
+      (local $in i32) (local $out i32) (local $i i32) (local $r i32)
+      (local.set $in (call $stdin))
+      (local.set $out (call $stdout))
+      (loop $l
+        (i32.store (i32.add (i32.const 0x100) (i32.shl (local.get $i) (i32.const 2)))
+                   (call $out_sub (local.get $out)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 4))))
+      (i32.store (i32.const 0x110) (call $in_sub (local.get $in)))
+      (call $poll (i32.const 0x100) (i32.const 5) (i32.const 0x200))
+      (local.set $r (i32.load (i32.load (i32.const 0x200))))
+      (local.set $i (i32.const 0))
+      (loop $l
+        (call $drop_p (i32.load (i32.add (i32.const 0x100) (i32.shl (local.get $i) (i32.const 2)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 5))))
+      (call $drop_out (local.get $out))
+      (call $drop_in (local.get $in))
+      (local.get $r))
+    ;; poll-dropped(): subscribe to stdin, drop the stream, poll the pollable
+    ;; alone: its index (0) once it is ready
+    (func (export "poll-dropped") (result i32)
+      (local $in i32) (local $r i32)
+      (local.set $in (call $stdin))
+      (i32.store (i32.const 0x100) (call $in_sub (local.get $in)))
+      (call $drop_in (local.get $in))
+      (call $poll (i32.const 0x100) (i32.const 1) (i32.const 0x200))
+      (local.set $r (i32.load (i32.load (i32.const 0x200))))
+      (call $drop_p (i32.load (i32.const 0x100)))
       (local.get $r))
     ;; wait-stdin(): poll-stdin(10000)
     (func (export "wait-stdin") (result i32)
@@ -165,6 +199,7 @@
   )
 
   (core func $in_sub (canon lower (func $streams "[method]input-stream.subscribe")))
+  (core func $out_sub (canon lower (func $streams "[method]output-stream.subscribe")))
   (core func $bread (canon lower (func $streams "[method]input-stream.blocking-read")
     (memory $m0) (realloc $r0)))
   (core func $bwrite (canon lower (func $streams "[method]output-stream.blocking-write-and-flush")
@@ -182,7 +217,8 @@
   (core func $envf (canon lower (func $env "get-environment") (memory $m0) (realloc $r0)))
   (core func $cwdf (canon lower (func $env "initial-cwd") (memory $m0) (realloc $r0)))
   (core instance $s
-    (export "in-subscribe" (func $in_sub)) (export "blocking-read" (func $bread))
+    (export "in-subscribe" (func $in_sub)) (export "out-subscribe" (func $out_sub))
+    (export "blocking-read" (func $bread))
     (export "write" (func $bwrite)) (export "drop-in" (func $drop_in))
     (export "drop-out" (func $drop_out)) (export "drop-pollable" (func $drop_p))
     (export "drop-error" (func $drop_e)) (export "poll" (func $pollf))
@@ -192,6 +228,10 @@
   (core instance $i (instantiate $M (with "s" (instance $s)) (with "env" (instance $mem0))))
   (func $poll_stdin (export "poll-stdin") (param "ms" u64) (result u32)
     (canon lift (core func $i "poll-stdin")))
+  (func (export "poll-five") (result u32)
+    (canon lift (core func $i "poll-five")))
+  (func (export "poll-dropped") (result u32)
+    (canon lift (core func $i "poll-dropped")))
   (func (export "wait-stdin") (result u32)
     (canon lift (core func $i "wait-stdin")))
   (func (export "read-stdin") (param "n" u64) (result u32)

@@ -33,6 +33,8 @@ static void free_strings(char **list, size_t n)
 
 static void res_clear(wasi_p2_res *r)
 {
+    if (r->ops != NULL && r->ops->free != NULL && r->obj != NULL)
+        r->ops->free(r->obj);
     free(r->text);
     if (r->dir != NULL)
         closedir(r->dir);
@@ -47,6 +49,9 @@ static void drop_rep(void *user, uint32_t rep)
     wasi_p2 *w = user;
     if (rep == 0 || rep > w->nres || w->res[rep - 1].kind == WASI_P2_FREE)
         return;
+    wasi_p2_kind k = w->res[rep - 1].kind;
+    if (k == WASI_P2_INPUT || k == WASI_P2_OUTPUT)
+        wasi_p2_stream_gone(w, rep);
     res_clear(&w->res[rep - 1]);
     w->res[rep - 1].next_free = w->free_res;
     w->free_res = rep;
@@ -65,11 +70,8 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
 {
     const char *text = init->text;
     if (w->ci == NULL) {
-        wasi_p2_res owned = *init;   /* what it owns goes, as on every failure */
-        owned.text = NULL;
-        res_clear(&owned);
         snprintf(err, errlen, "no component instance yet");
-        return false;
+        goto drop_owned;
     }
     uint32_t rep = w->free_res;
     if (rep != 0) {
@@ -79,11 +81,8 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
             uint32_t cap = w->cap_res ? 2 * w->cap_res : 16;
             wasi_p2_res *r = cap < w->cap_res || cap > (1u << 24) ? NULL : realloc(w->res, cap * sizeof *r);
             if (r == NULL) {
-                wasi_p2_res owned = *init;
-                owned.text = NULL;
-                res_clear(&owned);
                 snprintf(err, errlen, "too many resources");
-                return false;
+                goto drop_owned;
             }
             w->res = r;
             w->cap_res = cap;
@@ -108,6 +107,12 @@ oom:
     w->free_res = rep;
     snprintf(err, errlen, "out of memory");
     return false;
+drop_owned: {   /* what init owns (a descriptor, a directory, an object) is taken over either way */
+        wasi_p2_res owned = *init;
+        owned.text = NULL;
+        res_clear(&owned);
+        return false;
+    }
 }
 
 wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, char *err,
@@ -117,11 +122,19 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
     if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
         static const char *const names[] = { "resource", "pollable", "error", "input-stream",
                                              "output-stream", "terminal-input", "terminal-output",
-                                             "descriptor", "directory-entry-stream" };
+                                             "resource", "descriptor", "directory-entry-stream" };
         snprintf(err, errlen, "unknown %s %llu", names[k], (unsigned long long)r);
         return NULL;
     }
     return &w->res[r - 1];
+}
+
+bool wasi_p2_fail_error(wasi_p2 *w, wasi_p2_fail *fail, host_value *handle, char *err,
+                        size_t errlen)
+{
+    wasi_p2_res init = { .kind = WASI_P2_ERROR, .fd = -1, .text = fail->text, .ops = fail->ops,
+                         .obj = fail->obj };
+    return wasi_p2_res_add(w, &init, handle, err, errlen);
 }
 
 static bool add_defs(wasi_p2 *w, const wasi_p2_def *defs, size_t n)
@@ -143,7 +156,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
 {
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
-                 wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nfs_defs + wasi_p2_nfs_path_defs;
+                 wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nfs_defs + wasi_p2_nfs_path_defs +
+                 wasi_p2_nhttp_defs + wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -156,11 +170,14 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         !add_defs(w, wasi_p2_fs_path_defs, wasi_p2_nfs_path_defs) ||
         !add_defs(w, wasi_p2_io_defs, wasi_p2_nio_defs) ||
         !add_defs(w, wasi_p2_clock_defs, wasi_p2_nclock_defs) ||
-        !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs)) {
+        !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs) ||
+        !add_defs(w, wasi_p2_http_defs, wasi_p2_nhttp_defs) ||
+        !add_defs(w, wasi_p2_http_field_defs, wasi_p2_nhttp_field_defs) ||
+        !add_defs(w, wasi_p2_http_response_defs, wasi_p2_nhttp_response_defs)) {
         wasi_p2_free(w);
         return NULL;
     }
-    w->host = (cm_host){ w->funcs, w->nfuncs };
+    w->host = (cm_host){ .funcs = w->funcs, .nfuncs = w->nfuncs };
     return w;
 }
 
@@ -171,6 +188,7 @@ void wasi_p2_free(wasi_p2 *w)
     for (uint32_t i = 0; i < w->nres; i++)
         res_clear(&w->res[i]);
     free(w->res);
+    wasi_p2_http_free(w->http);   /* after the reps: they hold its transfers */
     for (size_t i = 0; i < w->nfuncs; i++)
         free((char *)w->funcs[i].interface);
     free(w->funcs);
@@ -235,6 +253,7 @@ void wasi_p2_bind(wasi_p2 *w, cm_instance *ci)
 {
     w->ci = ci;
     cm_instance_set_host_drop(ci, drop_rep, w);
+    cm_instance_set_host_bytes(ci, true);   /* list<u8> arguments as STRINGs: stream writes in bulk */
 }
 
 size_t wasi_p2_live(const wasi_p2 *w)

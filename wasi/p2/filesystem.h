@@ -51,16 +51,14 @@ int wasi_p2_fs_code(int host_errno);
 /* The WIT name of an error-code ("no-entry"); NULL when out of range. */
 const char *wasi_p2_fs_code_name(int code);
 
-/* The rights rule of open-at: a child descriptor gets the flags asked for
- * (descriptor-flags bits), never more than its parent directory allows:
- * read needs the parent's read and write its mutate-directory (else
- * WASI_P2_FS_NOT_PERMITTED); mutate-directory is kept only when the parent
- * has it (dropped otherwise). A child that turns out to be a directory
- * then takes its parent's read and mutate-directory whatever was asked
- * (open-at does that, as wasmtime's directories inherit their parent's
- * permissions: the preview 1 adapter never asks for mutate-directory).
- * Returns -1 and sets *child, or the error-code. */
-int wasi_p2_fs_child_rights(unsigned parent, unsigned requested, unsigned *child);
+/* The rights rule of open-at: a child gets no more than its parent
+ * directory allows. Asking read needs the parent's read, asking write its
+ * mutate-directory (else WASI_P2_FS_NOT_PERMITTED). A file gets the flags
+ * asked for (never mutate-directory); a directory gets those and inherits
+ * its parent's read and mutate-directory, whatever it asked (as wasmtime's
+ * directory permissions: the preview 1 adapter never asks for
+ * mutate-directory). Returns -1 and sets *child, or the error-code. */
+int wasi_p2_fs_child_rights(unsigned parent, unsigned requested, bool is_dir, unsigned *child);
 
 /* The descriptor a borrow names (traps with "unknown descriptor 7"). */
 wasi_p2_res *wasi_p2_fs_get(wasi_p2 *w, const host_value *rep, char *err, size_t errlen);

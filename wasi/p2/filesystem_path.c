@@ -192,7 +192,8 @@ static unsigned flag_bits(const host_value *flags)
 /* open-at: func(path-flags, path, open-flags, descriptor-flags) -> result<own<descriptor>, error-code>.
  * In a read-only mount, create, truncate and write are read-only; the
  * child's rights follow wasi_p2_fs_child_rights (create and truncate
- * need the parent's mutate-directory as write does). */
+ * need the parent's mutate-directory as write does; what a directory
+ * inherits is settled once it is open). */
 static bool open_at(void *user, const host_value *args, size_t nargs, host_value *result,
                     char *err, size_t errlen)
 {
@@ -207,7 +208,8 @@ static bool open_at(void *user, const host_value *args, size_t nargs, host_value
     bool changes = flag(oflags, "create") || flag(oflags, "truncate");
     if (dir->read_only && (changes || (asked & WASI_P2_FS_WRITE)))
         return wasi_p2_fs_err(result, WASI_P2_FS_READ_ONLY, err, errlen);
-    int code = wasi_p2_fs_child_rights(dir->dflags, asked, &rights);
+    unsigned parent = dir->dflags;
+    int code = wasi_p2_fs_child_rights(parent, asked, false, &rights);
     if (code < 0 && changes && !(dir->dflags & WASI_P2_FS_MUTATE_DIR))
         code = WASI_P2_FS_NOT_PERMITTED;
     if (code >= 0)
@@ -229,17 +231,13 @@ static bool open_at(void *user, const host_value *args, size_t nargs, host_value
     sys_resolved_close(&r);
     if (fd < 0)
         return wasi_p2_fs_errno(result, e, err, errlen);
-    if (fcntl(fd, F_SETFL, 0) != 0) {   /* the O_NONBLOCK was for opening */
+    struct stat st;
+    if (fcntl(fd, F_SETFL, 0) != 0 || fstat(fd, &st) != 0) {   /* O_NONBLOCK was for opening */
         e = errno;
         close(fd);
         return wasi_p2_fs_errno(result, e, err, errlen);
     }
-    /* A directory keeps its parent's read and mutate-directory whatever
-     * was asked, as wasmtime's (the preview 1 adapter never asks for
-     * mutate-directory: its path_open passes read and write alone). */
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-        rights |= dir->dflags & (unsigned)(WASI_P2_FS_READ | WASI_P2_FS_MUTATE_DIR);
+    (void)wasi_p2_fs_child_rights(parent, asked, S_ISDIR(st.st_mode), &rights);
     host_value h;
     if (!wasi_p2_fs_new(w, fd, rights, read_only, &h, err, errlen))
         return false;

@@ -67,14 +67,17 @@ int wasi_p2_fs_code(int e)
     }
 }
 
-int wasi_p2_fs_child_rights(unsigned parent, unsigned requested, unsigned *child)
+int wasi_p2_fs_child_rights(unsigned parent, unsigned requested, bool is_dir, unsigned *child)
 {
+    const unsigned inherited = WASI_P2_FS_READ | WASI_P2_FS_MUTATE_DIR;
     if ((requested & WASI_P2_FS_READ) && !(parent & WASI_P2_FS_READ))
         return WASI_P2_FS_NOT_PERMITTED;
     if ((requested & WASI_P2_FS_WRITE) && !(parent & WASI_P2_FS_MUTATE_DIR))
         return WASI_P2_FS_NOT_PERMITTED;
     *child = requested & 63u;
-    if (!(parent & WASI_P2_FS_MUTATE_DIR))
+    if (is_dir)
+        *child = (*child & ~inherited) | (parent & inherited);
+    else
         *child &= ~(unsigned)WASI_P2_FS_MUTATE_DIR;
     return -1;
 }

@@ -7,6 +7,7 @@
  *   random.c  wasi:random/random, insecure, insecure-seed
  *   streams.c wasi:io/streams (input-stream, output-stream over host fds)
  *   cli.c     wasi:cli (environment, exit, stdio, terminals)
+ *   http_*.c  wasi:http (http_internal.h): resources as objects with ops
  *   filesystem*.c, dirstream.c, fs_error.c  wasi:filesystem (filesystem.h) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
 #define WIPPY_WASI_P2_INTERNAL_H
@@ -19,21 +20,63 @@
 
 typedef enum {
     WASI_P2_FREE, WASI_P2_POLLABLE, WASI_P2_ERROR, WASI_P2_INPUT, WASI_P2_OUTPUT,
-    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT, WASI_P2_DESCRIPTOR, WASI_P2_DIRSTREAM
+    WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT, WASI_P2_OBJECT, WASI_P2_DESCRIPTOR,
+    WASI_P2_DIRSTREAM
 } wasi_p2_kind;
+
+/* What a stream or pollable served by an object (wasi:http's bodies and
+ * futures) does. An object-backed resource is a rep with ops and obj set:
+ * a pollable (ready/wait), an input-stream (read), an output-stream
+ * (check_write/write), an error (the object is what http-error-code
+ * reads), or a WASI_P2_OBJECT (a resource of another interface, told
+ * apart by its ops). free(obj) runs when the rep is freed (obj NULL:
+ * nothing). */
+struct wasi_p2_fail;
+typedef struct wasi_p2_ops {
+    const char *name;                                /* "fields", in "unknown fields 7" */
+    void (*free)(void *obj);
+    void (*ref)(void *obj);                          /* another rep holds obj (subscribe) */
+    bool (*ready)(void *obj);                        /* pollable, stream: ready now */
+    void (*wait)(void *obj, cm_wait *wait);          /* ... else what it waits for */
+    /* input-stream: moves up to len bytes into buf: >= 0 bytes moved (0:
+     * none yet), WASI_P2_CLOSED at the end, WASI_P2_FAILED with the
+     * error in *fail */
+    int64_t (*read)(void *obj, uint8_t *buf, size_t len, struct wasi_p2_fail *fail);
+    /* output-stream: the bytes write may take now (or CLOSED/FAILED);
+     * write takes n <= that many (0 or CLOSED/FAILED) */
+    int64_t (*check_write)(void *obj, struct wasi_p2_fail *fail);
+    int64_t (*write)(void *obj, const uint8_t *buf, size_t n, struct wasi_p2_fail *fail);
+} wasi_p2_ops;
+
+#define WASI_P2_CLOSED (-1)
+#define WASI_P2_FAILED (-2)
+
+/* A stream error an object reports: its text and, optionally, an object
+ * the error rep carries (ops->free frees it with the rep). */
+typedef struct wasi_p2_fail {
+    char text[256];
+    const wasi_p2_ops *ops;
+    void *obj;
+} wasi_p2_fail;
 
 #define WASI_P2_STREAM_CHUNK 65536u   /* bytes one read moves at most; check-write's permit */
 #define WASI_P2_BLOCKING_MAX 4096u    /* blocking-write-and-flush's limit (as wasmtime) */
 
 /* One host resource: a pollable (ready at a monotonic deadline, or when
  * its descriptor is ready: on_fd), an error (its text), a stream (its host
- * descriptor, -1 for none: a null stream; not owned), a terminal. */
+ * descriptor, -1 for none: a null stream; not owned), a terminal. A
+ * stream's pollable names its stream: it is ready once the stream is
+ * closed (it said `closed`) or dropped (wasi_p2_stream_gone). */
 typedef struct {
     wasi_p2_kind kind;
     uint64_t deadline_ns;   /* pollable: CLOCK_MONOTONIC */
     int fd;                 /* stream; pollable with on_fd */
     bool on_fd, want_read, want_write;
+    bool closed;            /* stream: it reported `closed`; it stays so */
+    uint32_t stream;        /* pollable: the rep of its stream (0: none) */
     char *text;             /* error */
+    const wasi_p2_ops *ops; /* an object-backed resource (see wasi_p2_ops), else NULL */
+    void *obj;
     uint32_t next_free;
     /* wasi:filesystem (filesystem.h): a descriptor (fd owned), a file
      * stream (its own dup of the file, owned; reads and writes at offset,
@@ -45,6 +88,8 @@ typedef struct {
     uint64_t offset;
     void *dir;              /* DIR * */
 } wasi_p2_res;
+
+struct wasi_p2_http;
 
 /* A mount of the world (wasi_p2_set_mounts): a preopen. */
 typedef struct {
@@ -71,6 +116,7 @@ struct wasi_p2 {
     int stdio[3];           /* -1: none */
     bool exited;
     uint32_t exit_code;
+    struct wasi_p2_http *http;   /* wasi:http's state (http_client.c), made when first used */
     wasi_p2_mount *mounts;  /* wasi:filesystem preopens, by guest path */
     size_t nmounts;
 };
@@ -84,19 +130,28 @@ typedef struct {
 } wasi_p2_def;
 
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
-    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_fs_defs[], wasi_p2_fs_path_defs[];
+    wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_fs_defs[], wasi_p2_fs_path_defs[],
+    wasi_p2_http_defs[], wasi_p2_http_field_defs[], wasi_p2_http_response_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
-    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nfs_defs, wasi_p2_nfs_path_defs;
+    wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nfs_defs, wasi_p2_nfs_path_defs,
+    wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs, wasi_p2_nhttp_response_defs;
+
+/* Frees wasi:http's state (aborting transfers still running); after the reps. */
+void wasi_p2_http_free(struct wasi_p2_http *h);
 
 /* A new resource of kind k: its rep in *rep and its own handle as the
  * result value; false (with err) when unbound or out of memory. */
 bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
                      host_value *handle, char *err, size_t errlen);
 /* A new resource like init (its kind and fields; text is copied). What
- * init owns (an owned fd, a directory stream) belongs to the resource,
- * and is closed when this fails. */
+ * init owns (an owned fd, a directory stream, an object: ops->free) belongs
+ * to the resource, and is closed or freed when this fails. */
 bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, char *err,
                      size_t errlen);
+/* An error rep for a stream error an object reported (fail->obj goes
+ * with it, or is freed on failure). */
+bool wasi_p2_fail_error(wasi_p2 *w, wasi_p2_fail *fail, host_value *handle, char *err,
+                        size_t errlen);
 /* The live resource of kind k a borrow names (args hold reps), or NULL
  * with "unknown pollable 7" in err. */
 wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, char *err,
@@ -106,9 +161,12 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
  * ("would block"); before the world is bound it waits in place and
  * returns true (look again). */
 bool wasi_p2_would_block(wasi_p2 *w, const cm_wait *wait);
-/* Adds a descriptor to what a wait waits for (when full, it looks again
- * every 10 ms). */
+/* Adds a descriptor to what a wait waits for (past CM_WAIT_FDS of them, it
+ * looks again every 10 ms). */
 void wasi_p2_wait_fd(cm_wait *wait, int fd, bool want_read, bool want_write);
+
+/* The stream rep is gone (dropped): its pollables become ready. */
+void wasi_p2_stream_gone(wasi_p2 *w, uint32_t rep);
 
 /* An unsigned argument (u32, u64 lift as INT). */
 uint64_t wasi_p2_arg_u64(const host_value *v);

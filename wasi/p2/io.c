@@ -13,8 +13,12 @@
 #include "sys/io.h"
 #include "wasi/p2/internal.h"
 
-static bool pollable_ready(const wasi_p2_res *r)
+static bool pollable_ready(const wasi_p2 *w, const wasi_p2_res *r)
 {
+    if (r->stream != 0 && w->res[r->stream - 1].closed)
+        return true;   /* its stream said `closed`: the next call says so again */
+    if (r->ops != NULL)   /* an object's: an http future or body */
+        return r->ops->ready(r->obj);
     if (r->on_fd)   /* an error (a closed descriptor) is ready too: the next call says so */
         return sys_poll_now(r->fd, (short)((r->want_read ? POLLIN : 0) |
                                            (r->want_write ? POLLOUT : 0))) != 0;
@@ -43,10 +47,21 @@ void wasi_p2_wait_fd(cm_wait *wait, int fd, bool want_read, bool want_write)
 
 static void wait_for(cm_wait *wait, const wasi_p2_res *r)
 {
-    if (r->on_fd)
+    if (r->ops != NULL)
+        r->ops->wait(r->obj, wait);
+    else if (r->on_fd)
         wasi_p2_wait_fd(wait, r->fd, r->want_read, r->want_write);
     else
         wait_until(wait, r->deadline_ns);
+}
+
+void wasi_p2_stream_gone(wasi_p2 *w, uint32_t rep)
+{
+    for (uint32_t i = 0; i < w->nres; i++) {
+        wasi_p2_res *r = &w->res[i];
+        if (r->kind == WASI_P2_POLLABLE && r->stream == rep)
+            *r = (wasi_p2_res){ .kind = WASI_P2_POLLABLE, .fd = -1 };   /* deadline 0: ready */
+    }
 }
 
 /* Nothing is ready: tells the runtime what to wait for (false: "would
@@ -70,7 +85,7 @@ static bool pollable_ready_fn(void *user, const host_value *args, size_t nargs, 
     wasi_p2_res *r = wasi_p2_res_get(user, &args[0], WASI_P2_POLLABLE, err, errlen);
     if (r == NULL)
         return false;
-    *result = host_bool(pollable_ready(r));
+    *result = host_bool(pollable_ready(user, r));
     return true;
 }
 
@@ -84,7 +99,7 @@ static bool pollable_block(void *user, const host_value *args, size_t nargs, hos
         wasi_p2_res *r = wasi_p2_res_get(user, &args[0], WASI_P2_POLLABLE, err, errlen);
         if (r == NULL)
             return false;
-        if (pollable_ready(r))
+        if (pollable_ready(user, r))
             return true;
         cm_wait wait = { 0 };
         wait_for(&wait, r);
@@ -115,7 +130,7 @@ static bool poll_fn(void *user, const host_value *args, size_t nargs, host_value
             wasi_p2_res *r = wasi_p2_res_get(user, &in->items[i], WASI_P2_POLLABLE, err, errlen);
             if (r == NULL)
                 return false;
-            if (pollable_ready(r)) {
+            if (pollable_ready(user, r)) {
                 const char *why;
                 if (!host_list_push(result, host_uint(i), &why)) {
                     snprintf(err, errlen, "poll: %s", why);

@@ -10,12 +10,13 @@
  * resolution), wasi:random/random, insecure and insecure-seed, wasi:cli
  * (environment, exit, stdin/stdout/stderr, terminal-stdin/-stdout/
  * -stderr), wasi:filesystem/types and preopens (descriptors over the
- * world's mounts, confined as preview 1's: doc/wasi-p2.md). Which of
+ * world's mounts, confined as preview 1's: doc/wasi-p2.md),
+ * wasi:http/types and outgoing-handler (over libcurl). Which of
  * them a world has is decided by capability groups (Wippy's `imports:`
  * profiles, the WASI_CAP_* bits of wasi.h): WASI_CAP_POLL → wasi:io/poll,
  * WASI_CAP_IO → wasi:io/error and streams, WASI_CAP_CLOCKS → both clocks,
  * WASI_CAP_RANDOM → the three random interfaces, WASI_CAP_CLI → wasi:cli,
- * WASI_CAP_FILESYSTEM → wasi:filesystem. A function not granted
+ * WASI_CAP_FILESYSTEM → wasi:filesystem, WASI_CAP_HTTP → wasi:http. A function not granted
  * is not given to the runtime at all, so the guest's import of it stays
  * unresolved and traps when called.
  *
@@ -87,6 +88,24 @@ bool wasi_p2_set_mounts(wasi_p2 *w, const wasi_mount *mounts, size_t n, char *er
  * then trapped with "wasi exit requested: status N"): 0 for ok, 1 for
  * err, or exit-with-code's code. */
 bool wasi_p2_exited(const wasi_p2 *w, uint32_t *code);
+
+/* wasi:http's limits (WASI_CAP_HTTP): the requests one world may have
+ * running at once (more: handle() gives connection-limit-reached), the
+ * bytes of a response's header section (more: the transfer ends with
+ * HTTP-response-header-section-size), the response body bytes held for a
+ * guest that does not read (curl is paused past that), the request body
+ * bytes held before curl takes them (check-write's permit). 0: the
+ * default. */
+typedef struct {
+    uint32_t max_requests;       /* default 32 */
+    uint32_t max_header_bytes;   /* default 65536 */
+    uint32_t max_body_buffer;    /* default 1 MiB */
+    uint32_t max_send_buffer;    /* default 65536 */
+} wasi_p2_http_limits;
+
+/* Sets the world's wasi:http limits (before the guest's first request);
+ * false when out of memory. */
+bool wasi_p2_set_http_limits(wasi_p2 *w, const wasi_p2_http_limits *lim);
 
 /* The number of resource reps alive (for tests: drops free them). */
 size_t wasi_p2_live(const wasi_p2 *w);

@@ -11,7 +11,17 @@
  * (wasi_p2_would_block) before doing anything, so a process parks and the
  * call is retried. Writes are written whole (the permit check-write gives
  * is WASI_P2_STREAM_CHUNK; writes never raise SIGPIPE: a reader gone is
- * `closed`). Nothing is buffered, so flushes only report the state.
+ * `closed`). Nothing is buffered, so flushes only report the state. Once
+ * a stream said `closed` (end of input, a reader gone) it stays closed
+ * and its pollables are ready, so a guest polling a dead stream wakes.
+ *
+ * Bytes move in bulk: a bound world's host functions get their list<u8>
+ * as a STRING of the bytes (cm_instance_set_host_bytes; before the world
+ * is bound, a LIST of INTs), and reads return a STRING, which the runtime
+ * copies into the guest's list<u8> at once.
+ *
+ * A stream with ops (wasi_p2_ops: wasi:http's bodies) is served by its
+ * object instead: the obj_* hooks below; the calls stay the same.
  *
  * A stream over a file (wasi:filesystem's read-via-stream, write-via-
  * stream, append-via-stream: r->file) holds its own duplicate of the
@@ -88,12 +98,23 @@ static bool stream_error(wasi_p2 *w, const char *text, host_value *result, char 
     return stream_error_code(w, text, -1, result, err, errlen);
 }
 
-/* The error of a failed read or write: a file's carries its error-code. */
-static bool errno_error(wasi_p2 *w, bool file, int e, host_value *result, char *err,
-                        size_t errlen)
+/* The stream self said `closed`: it stays so (its pollables are ready). */
+static bool closed(wasi_p2 *w, const host_value *self, host_value *result, char *err,
+                   size_t errlen)
+{
+    uint64_t rep = wasi_p2_arg_u64(self);
+    if (rep != 0 && rep <= w->nres)
+        w->res[rep - 1].closed = true;
+    return stream_error(w, NULL, result, err, errlen);
+}
+
+/* The error of a failed read or write on self: a reader gone closes a
+ * pipe or socket stream; a file's error carries its error-code. */
+static bool errno_error(wasi_p2 *w, const host_value *self, bool file, int e, host_value *result,
+                        char *err, size_t errlen)
 {
     if (!file && (e == EPIPE || e == ECONNRESET))
-        return stream_error(w, NULL, result, err, errlen);
+        return closed(w, self, result, err, errlen);
     return stream_error_code(w, strerror(e), file ? wasi_p2_fs_code(e) : -1, result, err, errlen);
 }
 
@@ -110,6 +131,35 @@ static wasi_p2_res *stream(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, ch
     return wasi_p2_res_get(w, rep, k, err, errlen);
 }
 
+/* An object's stream error as the result: closed, or failed (its error). */
+static bool obj_error(wasi_p2 *w, int64_t rc, wasi_p2_fail *fail, host_value *result, char *err,
+                      size_t errlen)
+{
+    if (rc == WASI_P2_CLOSED)
+        return stream_error(w, NULL, result, err, errlen);
+    const char *why = "out of memory";
+    host_value h, v = host_map();
+    if (!wasi_p2_fail_error(w, fail, &h, err, errlen)) {
+        host_value_free(&v);
+        return false;
+    }
+    *result = host_map();
+    if (!host_map_set(&v, "last-operation-failed", 21, h, &why) ||
+        !host_map_set(result, "err", 3, v, &why)) {
+        snprintf(err, errlen, "%s", why);
+        return false;
+    }
+    return true;
+}
+
+/* Waits (would block) on what an object stream waits for. */
+static bool obj_block(wasi_p2 *w, wasi_p2_res *r)
+{
+    cm_wait wait = { 0 };
+    r->ops->wait(r->obj, &wait);
+    return wasi_p2_would_block(w, &wait);
+}
+
 /* Reads up to len bytes (at most one chunk) into buf; blocking waits for
  * the descriptor first. Returns: 1 with *got (0: nothing there yet), 0
  * when the result is already set (closed / failed), -1 to trap or block
@@ -122,7 +172,20 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
         wasi_p2_res *r = stream(w, self, WASI_P2_INPUT, err, errlen);
         if (r == NULL)
             return -1;
-        if (r->fd < 0)
+        if (r->ops != NULL) {
+            wasi_p2_fail fail = { .text = "" };
+            int64_t k = len == 0 ? 0 : r->ops->read(r->obj, buf, len < WASI_P2_STREAM_CHUNK ? (size_t)len : WASI_P2_STREAM_CHUNK, &fail);
+            if (k < 0)
+                return obj_error(w, k, &fail, result, err, errlen) ? 0 : -1;
+            if (k > 0 || len == 0 || !blocking) {
+                *got = (size_t)k;
+                return 1;
+            }
+            if (!obj_block(w, r))
+                return -1;
+            continue;
+        }
+        if (r->fd < 0 || r->closed)
             return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
         if (len == 0)
             return 1;
@@ -135,7 +198,7 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
             if (k == 0)
                 return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
             if (k < 0)
-                return errno_error(w, true, errno, result, err, errlen) ? 0 : -1;
+                return errno_error(w, self, true, errno, result, err, errlen) ? 0 : -1;
             r->offset += (uint64_t)k;
             *got = (size_t)k;
             return 1;
@@ -155,14 +218,14 @@ static int read_some(wasi_p2 *w, const host_value *self, uint64_t len, bool bloc
             k = read(r->fd, buf, n);
         while (k < 0 && errno == EINTR);
         if (k == 0)
-            return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
+            return closed(w, self, result, err, errlen) ? 0 : -1;
         if (k < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 if (!blocking)
                     return 1;
                 continue;
             }
-            return errno_error(w, false, errno, result, err, errlen) ? 0 : -1;
+            return errno_error(w, self, false, errno, result, err, errlen) ? 0 : -1;
         }
         *got = (size_t)k;
         return 1;
@@ -188,17 +251,13 @@ static bool do_read(void *user, const host_value *args, bool blocking, bool skip
         free(buf);
         return ok(result, host_uint(got), err, errlen);
     }
-    host_value list = host_list(got);
-    const char *why = "out of memory";
-    for (size_t i = 0; i < got; i++)
-        if (!host_list_push(&list, host_uint(buf[i]), &why)) {
-            free(buf);
-            host_value_free(&list);
-            snprintf(err, errlen, "%s", why);
-            return false;
-        }
+    host_value bytes = host_string((const char *)buf, got);   /* lowers as the list<u8> */
     free(buf);
-    return ok(result, list, err, errlen);
+    if (bytes.kind != HOST_VALUE_STRING) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    return ok(result, bytes, err, errlen);
 }
 
 /* [method]input-stream.read: func(len: u64) -> result<list<u8>, stream-error> */
@@ -231,15 +290,23 @@ static bool in_blocking_skip(void *user, const host_value *args, size_t nargs, h
     return do_read(user, args, true, true, result, err, errlen);
 }
 
-/* A pollable on the stream's descriptor (always ready without one). */
+/* A pollable on the stream's descriptor (always ready without one, or
+ * once the stream is closed or dropped). */
 static bool subscribe(wasi_p2 *w, const host_value *self, wasi_p2_kind k, host_value *result,
                       char *err, size_t errlen)
 {
     wasi_p2_res *r = stream(w, self, k, err, errlen);
     if (r == NULL)
         return false;
-    wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = r->fd, .on_fd = r->fd >= 0,
-                      .want_read = k == WASI_P2_INPUT, .want_write = k == WASI_P2_OUTPUT };
+    if (r->ops != NULL) {   /* ready when the object says so; the pollable holds it too */
+        r->ops->ref(r->obj);
+        wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = -1, .ops = r->ops, .obj = r->obj };
+        return wasi_p2_res_add(w, &p, result, err, errlen);
+    }
+    bool live = r->fd >= 0 && !r->closed;
+    wasi_p2_res p = { .kind = WASI_P2_POLLABLE, .fd = live ? r->fd : -1, .on_fd = live,
+                      .want_read = k == WASI_P2_INPUT, .want_write = k == WASI_P2_OUTPUT,
+                      .stream = (uint32_t)wasi_p2_arg_u64(self) };
     return wasi_p2_res_add(w, &p, result, err, errlen);
 }
 
@@ -316,8 +383,19 @@ static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_
         wasi_p2_res *r = stream(w, self, WASI_P2_OUTPUT, err, errlen);
         if (r == NULL)
             return -1;
+        if (r->ops != NULL) {   /* ready: room for a blocking write (or an error to report) */
+            if (!blocking || r->ops->ready(r->obj)) {
+                *out = r;
+                return 1;
+            }
+            if (!obj_block(w, r))
+                return -1;
+            continue;
+        }
         if (r->fd < 0)
             return stream_error(w, NO_STREAM, result, err, errlen) ? 0 : -1;
+        if (r->closed)
+            return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
         if (!blocking || fd_ready(r->fd, POLLOUT)) {
             *out = r;
             return 1;
@@ -329,11 +407,14 @@ static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_
     }
 }
 
-/* Writes contents (a list<u8>, or n zeroes when contents is NULL). */
+/* Writes contents (a list<u8>: a STRING of the bytes, or a LIST of INTs;
+ * n zeroes when contents is NULL). */
 static bool do_write(wasi_p2 *w, const host_value *self, const host_value *contents,
                      uint64_t zeroes, bool blocking, host_value *result, char *err, size_t errlen)
 {
-    uint64_t n = contents != NULL ? (contents->kind == HOST_VALUE_LIST ? contents->len : 0) : zeroes;
+    bool is_bytes = contents != NULL && contents->kind == HOST_VALUE_STRING;
+    uint64_t n = contents == NULL ? zeroes
+                 : contents->kind == HOST_VALUE_LIST || is_bytes ? contents->len : 0;
     uint64_t max = blocking ? WASI_P2_BLOCKING_MAX : WASI_P2_STREAM_CHUNK;
     if (n > max) {
         snprintf(err, errlen, "%s: %" PRIu64 " bytes, more than the %" PRIu64 " allowed at once",
@@ -344,18 +425,31 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
     int rc = out_ready(w, self, blocking, &r, result, err, errlen);
     if (rc <= 0)
         return rc == 0;
-    uint8_t *buf = calloc(n ? n : 1, 1);
-    if (buf == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return false;
+    /* The bytes: the STRING's own, or the LIST's (or the zeroes) copied out. */
+    uint8_t *buf = NULL;
+    const uint8_t *bytes = is_bytes ? (const uint8_t *)contents->s : NULL;
+    if (bytes == NULL) {
+        if ((buf = calloc(n ? n : 1, 1)) == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        for (uint64_t i = 0; contents != NULL && i < n; i++)
+            buf[i] = (uint8_t)wasi_p2_arg_u64(&contents->items[i]);
+        bytes = buf;
     }
-    for (uint64_t i = 0; contents != NULL && i < n; i++)
-        buf[i] = (uint8_t)wasi_p2_arg_u64(&contents->items[i]);
-    int e = stream_write(r, buf, n);
+    if (r->ops != NULL) {
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = r->ops->write(r->obj, bytes, n, &fail);
+        free(buf);
+        if (k < 0)
+            return obj_error(w, k, &fail, result, err, errlen);
+        return ok(result, host_bool(true), err, errlen);
+    }
+    int e = stream_write(r, bytes, n);
     bool file = r->file;
     free(buf);
     if (e != 0)
-        return errno_error(w, file, e, result, err, errlen);
+        return errno_error(w, self, file, e, result, err, errlen);
     return ok(result, host_bool(true), err, errlen);
 }
 
@@ -368,6 +462,13 @@ static bool out_check_write(void *user, const host_value *args, size_t nargs, ho
     int rc = out_ready(user, &args[0], false, &r, result, err, errlen);
     if (rc <= 0)
         return rc == 0;
+    if (r->ops != NULL) {
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = r->ops->check_write(r->obj, &fail);
+        if (k < 0)
+            return obj_error(user, k, &fail, result, err, errlen);
+        return ok(result, host_uint((uint64_t)k), err, errlen);
+    }
     return ok(result, host_uint(fd_ready(r->fd, POLLOUT) ? WASI_P2_STREAM_CHUNK : 0), err, errlen);
 }
 
@@ -430,19 +531,36 @@ static bool do_splice(wasi_p2 *w, const host_value *args, bool blocking, host_va
         return false;
     }
     size_t got;
-    rc = read_some(w, &args[1], wasi_p2_arg_u64(&args[2]), blocking, buf, &got, result, err,
-                   errlen);
+    uint64_t len = wasi_p2_arg_u64(&args[2]);
+    if (out->ops != NULL) {   /* at most what the object takes now */
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = out->ops->check_write(out->obj, &fail);
+        if (k < 0) {
+            free(buf);
+            return obj_error(w, k, &fail, result, err, errlen);
+        }
+        len = len < (uint64_t)k ? len : (uint64_t)k;
+    }
+    rc = read_some(w, &args[1], len, blocking, buf, &got, result, err, errlen);
     if (rc <= 0) {
         free(buf);
         return rc == 0;
     }
     out = stream(w, &args[0], WASI_P2_OUTPUT, err, errlen);
+    if (out != NULL && out->ops != NULL) {
+        wasi_p2_fail fail = { .text = "" };
+        int64_t k = out->ops->write(out->obj, buf, got, &fail);
+        free(buf);
+        if (k < 0)
+            return obj_error(w, k, &fail, result, err, errlen);
+        return ok(result, host_uint(got), err, errlen);
+    }
     int e = out != NULL ? stream_write(out, buf, got) : 0;
     free(buf);
     if (out == NULL)
         return false;
     if (e != 0)
-        return errno_error(w, out->file, e, result, err, errlen);
+        return errno_error(w, &args[0], out->file, e, result, err, errlen);
     return ok(result, host_uint(got), err, errlen);
 }
 
