@@ -117,6 +117,9 @@ typedef struct {
     size_t nenv;
     cfg_wasi_mount *mounts; /* sorted by guest path */
     size_t nmounts;
+    /* wasi.sockets: allow-list rules (sys/netallow.h syntax, checked) */
+    const char **sock_connect, **sock_bind;
+    size_t nsock_connect, nsock_bind;
     int64_t max_execution_ms;  /* 0 = no limit */
     /* Our additions to Wippy's limits (0 = the engine's default): */
     int64_t fuel;              /* limits.fuel: fuel units for a process's whole life */

@@ -1,11 +1,12 @@
 /* cfg_schema_wasm.c — the process.wasm / function.wasm schema: fs, path, hash,
  * method, transport, wit, imports (capability groups), wasi (args, cwd,
- * env, mounts), limits, pool. Texts follow Wippy's validation errors. */
+ * env, mounts, sockets), limits, pool. Texts follow Wippy's validation errors. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/loader.h"
+#include "sys/netallow.h"
 
 /* Import names a core module may list, and the capability group each
  * selects (see RATIONALE.md). NULL group: accepted, selects nothing. */
@@ -245,6 +246,48 @@ static void parse_mounts(cfg_registry *r, entry_rec *e, const field_ctx *wasi, c
         qsort(w->mounts, w->nmounts, sizeof *w->mounts, compare_mounts);
 }
 
+/* wasi.sockets: {connect: [RULE...], bind: [RULE...]}, each RULE an
+ * allow-list item of sys/netallow.h; nothing else may be in it. */
+static void parse_sockets(cfg_registry *r, entry_rec *e, const field_ctx *wasi, cfg_wasm *w)
+{
+    const cfg_node *map = cfg_field_map(wasi, "sockets");
+    if (map == NULL)
+        return;
+    field_ctx fc = cfg_fields_of(r, e, map, "wasi.sockets");
+    for (size_t i = 0; i < map->count; i++) {
+        const char *key = map->keys[i]->text;
+        if (strcmp(key, "connect") && strcmp(key, "bind"))
+            cfg_report(r, e, map->keys[i], cfg_field_path(&fc, key),
+                       "unknown field: wasi.sockets has only connect and bind");
+    }
+    static const char *const lists[] = { "connect", "bind" };
+    for (int k = 0; k < 2; k++) {
+        const cfg_node *list = cfg_field_list(&fc, lists[k]);
+        size_t n = 0;
+        const char **rules = list != NULL && list->count > 0
+                                 ? cfg_arena_alloc(&r->a, list->count * sizeof *rules) : NULL;
+        for (size_t i = 0; rules != NULL && i < list->count; i++) {
+            const char *field = cfg_arena_printf(&r->a, "wasi.sockets.%s[%zu]", lists[k], i);
+            const char *text = cfg_node_string(r, e, list->items[i], field);
+            sys_net_rule rule;
+            char why[256];
+            if (text == NULL)
+                continue;
+            if (!sys_net_rule_parse(text, &rule, why, sizeof why))
+                cfg_report(r, e, list->items[i], field, "allow-list rule: %s", why);
+            else
+                rules[n++] = text;
+        }
+        if (k == 0) {
+            w->sock_connect = rules;
+            w->nsock_connect = n;
+        } else {
+            w->sock_bind = rules;
+            w->nsock_bind = n;
+        }
+    }
+}
+
 static void parse_wasi(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_wasm *w)
 {
     w->cwd = "/";
@@ -260,6 +303,7 @@ static void parse_wasi(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_
         w->cwd = cwd;
     parse_env(r, e, &fc, w);
     parse_mounts(r, e, &fc, w);
+    parse_sockets(r, e, &fc, w);
 }
 
 static void parse_pool(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_pool *p)

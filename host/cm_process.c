@@ -77,6 +77,33 @@ static bool set_cli(host_process *p, char *err, size_t errlen)
     return ok;
 }
 
+/* The world's wasi:sockets allow-lists: `wasi.sockets.connect` and
+ * `.bind` (checked by the config loader; nothing beyond them). */
+static bool set_sockets(host_process *p, char *err, size_t errlen)
+{
+    const cfg_wasm *w = &p->mod->entry->as.wasm;
+    size_t n = w->nsock_connect + w->nsock_bind;
+    sys_net_rule *rules = calloc(n ? n : 1, sizeof *rules);
+    if (rules == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *text = i < w->nsock_connect ? w->sock_connect[i]
+                                                : w->sock_bind[i - w->nsock_connect];
+        if (!sys_net_rule_parse(text, &rules[i], err, errlen)) {
+            free(rules);
+            return false;
+        }
+    }
+    bool ok = wasi_p2_set_sockets(p->p2, rules, w->nsock_connect, rules + w->nsock_connect,
+                                  w->nsock_bind);
+    free(rules);
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    return ok;
+}
+
 /* Instantiates and starts the method's call; false when the process is over. */
 static bool begin(host_process *p)
 {
@@ -98,7 +125,8 @@ static bool begin(host_process *p)
         host_process_fail(p, "failed to instantiate wasm module: out of memory");
         return false;
     }
-    if (!set_cli(p, err, sizeof err)) {   /* "required wasi env variable not found: ID" */
+    if (!set_cli(p, err, sizeof err) ||   /* "required wasi env variable not found: ID" */
+        !set_sockets(p, err, sizeof err)) {
         host_process_fail(p, "%s", err);
         return false;
     }

@@ -5,6 +5,7 @@
     X(config)          \
     X(cli)             \
     X(confined_open)   \
+    X(netallow)        \
     X(json)            \
     X(numeric)         \
     X(simd)            \
@@ -31,6 +32,7 @@
     X(wasi_p2_guests)  \
     X(wasi_p2_http)    \
     X(wasi_p2_fs)      \
+    X(wasi_p2_sockets) \
     X(values)          \
     X(host)            \
     X(host_control)    \

@@ -2,7 +2,9 @@
  * command (its `_start`) with the terminal's stdio, the guest seeing
  * argv = FILE ARGS... Every capability is granted except the filesystem,
  * which only --dir / --ro-dir grant (and only the mounted directories).
- * The environment is empty unless --env / --inherit-env fill it.
+ * The environment is empty unless --env / --inherit-env fill it. A
+ * component may connect and bind only where --allow-connect and
+ * --allow-bind say (sys/netallow.h rules; none: nowhere).
  *
  * Mounts follow wasmtime: --dir HOST::GUEST, and --dir HOST mounts HOST
  * under its own name. Guest paths are made absolute against the guest's
@@ -30,6 +32,7 @@ extern char **environ;
 #define RUN_USAGE                                                                         \
     "usage: wippy wasm run [--dir HOST[::GUEST]] [--ro-dir HOST[::GUEST]] [--env K=V]...\n" \
     "                      [--inherit-env] [--fuel N] [--max-memory BYTES|Nk|Nm|Ng]\n"      \
+    "                      [--allow-connect HOST:PORTS]... [--allow-bind HOST:PORTS]...\n"   \
     "                      FILE [ARGS...]\n"
 
 /* Everything the options say. The arrays have room for one entry per
@@ -42,6 +45,8 @@ typedef struct {
     bool inherit_env;
     uint64_t fuel;           /* VM_FUEL_UNLIMITED when not given */
     uint32_t max_pages;      /* 0 = the engine's default */
+    sys_net_rule *connect, *bind;   /* --allow-connect, --allow-bind (components) */
+    size_t nconnect, nbind;
 } run_options;
 
 static int run_usage_error(FILE *err, const char *what, const char *arg)
@@ -154,7 +159,8 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *err)
         }
         /* Every other option takes a value: --opt VALUE or --opt=VALUE. */
         static const char *const with_value[] = { "--dir", "--ro-dir", "--env", "--fuel",
-                                                  "--max-memory" };
+                                                  "--max-memory", "--allow-connect",
+                                                  "--allow-bind" };
         const char *name = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t n = strlen(with_value[k]);
@@ -175,6 +181,15 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *err)
             if (eq == NULL || eq == value)
                 return run_usage_error(err, "--env needs NAME=VALUE, got ", value), -1;
             o->env[o->nenv++] = value;
+        } else if (!strcmp(name, "--allow-connect") || !strcmp(name, "--allow-bind")) {
+            bool bind = !strcmp(name, "--allow-bind");
+            char why[256];
+            if (!sys_net_rule_parse(value, bind ? &o->bind[o->nbind] : &o->connect[o->nconnect],
+                                    why, sizeof why)) {
+                fprintf(err, "wippy: wasm run: %s: %s\n\n" RUN_USAGE, name, why);
+                return -1;
+            }
+            *(bind ? &o->nbind : &o->nconnect) += 1;
         } else if (!strcmp(name, "--fuel")) {
             char *end;
             errno = 0;
@@ -249,7 +264,8 @@ static int run_component(const run_options *o, int argc, char **argv, cm_file *f
     }
     wasi_p2_cli cli = { .args = args, .nargs = (size_t)argc, .env = env, .nenv = nenv,
                         .stdio = { 0, 1, 2 } };
-    bool set = p2 != NULL && wasi_p2_set_cli(p2, &cli);
+    bool set = p2 != NULL && wasi_p2_set_cli(p2, &cli) &&
+               wasi_p2_set_sockets(p2, o->connect, o->nconnect, o->bind, o->nbind);
     free(args);
     free(env);
     if (set && !wasi_p2_set_mounts(p2, o->mounts, o->nmounts, msg, sizeof msg)) {
@@ -399,9 +415,10 @@ int wippy_wasm_run(int argc, char **argv, FILE *out, FILE *err)
     (void)out;   /* the guest writes to the real stdout */
     size_t room = (size_t)argc + 1;
     run_options o = { .mounts = calloc(room, sizeof *o.mounts), .env = calloc(room, sizeof *o.env),
-                      .fuel = VM_FUEL_UNLIMITED };
+                      .connect = calloc(room, sizeof *o.connect),
+                      .bind = calloc(room, sizeof *o.bind), .fuel = VM_FUEL_UNLIMITED };
     int status = 1;
-    if (o.mounts == NULL || o.env == NULL) {
+    if (o.mounts == NULL || o.env == NULL || o.connect == NULL || o.bind == NULL) {
         fputs("wippy: out of memory\n", err);
     } else {
         int file = parse_options(argc, argv, &o, err);
@@ -413,5 +430,7 @@ int wippy_wasm_run(int argc, char **argv, FILE *out, FILE *err)
     }
     free(o.mounts);
     free(o.env);
+    free(o.connect);
+    free(o.bind);
     return status;
 }

@@ -1,6 +1,8 @@
 /* ctx.c — a WASI 0.2 world: the table of its resource reps (pollables,
- * errors; freed when the guest drops the last handle, or with the world)
- * and the host function table for the capability groups it was given. */
+ * errors, streams, descriptors, sockets; freed when the guest drops the
+ * last handle, or with the world, closing the descriptors they own), the
+ * host function table for the capability groups it was given, the
+ * sockets' allow-lists. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,16 @@ uint64_t wasi_p2_arg_u64(const host_value *v)
     return v->is_unsigned ? v->u : (uint64_t)v->i;
 }
 
+size_t wasi_p2_arg_nbytes(const host_value *v)
+{
+    return v->kind == HOST_VALUE_STRING || v->kind == HOST_VALUE_LIST ? v->len : 0;
+}
+
+uint8_t wasi_p2_arg_byte(const host_value *v, size_t i)
+{
+    return v->kind == HOST_VALUE_STRING ? (uint8_t)v->s[i] : (uint8_t)wasi_p2_arg_u64(&v->items[i]);
+}
+
 static void free_strings(char **list, size_t n)
 {
     for (size_t i = 0; list != NULL && i < n; i++)
@@ -35,6 +47,10 @@ static void res_clear(wasi_p2_res *r)
 {
     if (r->ops != NULL && r->ops->free != NULL && r->obj != NULL)
         r->ops->free(r->obj);
+    if (r->sock_free != NULL)
+        r->sock_free(r->sock);
+    else
+        free(r->sock);
     free(r->text);
     if (r->dir != NULL)
         closedir(r->dir);
@@ -81,7 +97,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
             uint32_t cap = w->cap_res ? 2 * w->cap_res : 16;
             wasi_p2_res *r = cap < w->cap_res || cap > (1u << 24) ? NULL : realloc(w->res, cap * sizeof *r);
             if (r == NULL) {
-                snprintf(err, errlen, "too many resources");
+                        snprintf(err, errlen, "too many resources");
                 goto drop_owned;
             }
             w->res = r;
@@ -90,7 +106,7 @@ bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, ch
         rep = ++w->nres;
     }
     wasi_p2_res *r = &w->res[rep - 1];
-    *r = *init;
+    *r = *init;   /* owns init's sock and fd (owned) from here, even when this fails */
     r->text = NULL;
     r->next_free = 0;
     if (text != NULL && (r->text = strdup(text)) == NULL)
@@ -122,7 +138,11 @@ wasi_p2_res *wasi_p2_res_get(wasi_p2 *w, const host_value *rep, wasi_p2_kind k, 
     if (rep->kind != HOST_VALUE_INT || r == 0 || r > w->nres || w->res[r - 1].kind != k) {
         static const char *const names[] = { "resource", "pollable", "error", "input-stream",
                                              "output-stream", "terminal-input", "terminal-output",
-                                             "resource", "descriptor", "directory-entry-stream" };
+                                             "resource", "descriptor", "directory-entry-stream",
+                                             "network", "tcp-socket", "udp-socket",
+                                             "incoming-datagram-stream",
+                                             "outgoing-datagram-stream",
+                                             "resolve-address-stream" };
         snprintf(err, errlen, "unknown %s %llu", names[k], (unsigned long long)r);
         return NULL;
     }
@@ -157,7 +177,8 @@ wasi_p2 *wasi_p2_new(unsigned caps)
     wasi_p2 *w = calloc(1, sizeof *w);
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
                  wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nfs_defs + wasi_p2_nfs_path_defs +
-                 wasi_p2_nhttp_defs + wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs;
+                 wasi_p2_nhttp_defs + wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs +
+                 wasi_p2_nnet_defs + wasi_p2_ntcp_defs + wasi_p2_nudp_defs + wasi_p2_nlookup_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
         return NULL;
@@ -173,7 +194,11 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         !add_defs(w, wasi_p2_random_defs, wasi_p2_nrandom_defs) ||
         !add_defs(w, wasi_p2_http_defs, wasi_p2_nhttp_defs) ||
         !add_defs(w, wasi_p2_http_field_defs, wasi_p2_nhttp_field_defs) ||
-        !add_defs(w, wasi_p2_http_response_defs, wasi_p2_nhttp_response_defs)) {
+        !add_defs(w, wasi_p2_http_response_defs, wasi_p2_nhttp_response_defs) ||
+        !add_defs(w, wasi_p2_net_defs, wasi_p2_nnet_defs) ||
+        !add_defs(w, wasi_p2_tcp_defs, wasi_p2_ntcp_defs) ||
+        !add_defs(w, wasi_p2_udp_defs, wasi_p2_nudp_defs) ||
+        !add_defs(w, wasi_p2_lookup_defs, wasi_p2_nlookup_defs)) {
         wasi_p2_free(w);
         return NULL;
     }
@@ -200,6 +225,8 @@ void wasi_p2_free(wasi_p2 *w)
         close(w->mounts[i].fd);
     }
     free(w->mounts);
+    free(w->allow_connect);
+    free(w->allow_bind);
     free(w);
 }
 
@@ -259,4 +286,24 @@ void wasi_p2_bind(wasi_p2 *w, cm_instance *ci)
 size_t wasi_p2_live(const wasi_p2 *w)
 {
     return w->live;
+}
+
+static bool copy_rules(const sys_net_rule *from, size_t n, sys_net_rule **to, size_t *nto)
+{
+    sys_net_rule *r = malloc((n ? n : 1) * sizeof *r);
+    if (r == NULL)
+        return false;
+    if (n > 0)
+        memcpy(r, from, n * sizeof *r);
+    free(*to);
+    *to = r;
+    *nto = n;
+    return true;
+}
+
+bool wasi_p2_set_sockets(wasi_p2 *w, const sys_net_rule *connect, size_t nconnect,
+                         const sys_net_rule *bind, size_t nbind)
+{
+    return copy_rules(connect, nconnect, &w->allow_connect, &w->nallow_connect) &&
+           copy_rules(bind, nbind, &w->allow_bind, &w->nallow_bind);
 }

@@ -404,7 +404,7 @@ static bool write_fn(void *user, const host_value *args, size_t nargs, host_valu
         return wasi_p2_fs_err(result, WASI_P2_FS_NOT_PERMITTED, err, errlen);
     const host_value *b = &args[1];
     uint64_t off = wasi_p2_arg_u64(&args[2]);
-    size_t n = b->kind == HOST_VALUE_LIST || b->kind == HOST_VALUE_STRING ? b->len : 0;
+    size_t n = wasi_p2_arg_nbytes(b);
     if (off > INT64_MAX)
         return wasi_p2_fs_err(result, WASI_P2_FS_INVALID, err, errlen);
     uint8_t *buf = malloc(n ? n : 1);   /* n: a lifted value, at most HOST_MAX_VALUE_BYTES */
@@ -413,8 +413,7 @@ static bool write_fn(void *user, const host_value *args, size_t nargs, host_valu
         return false;
     }
     for (size_t i = 0; i < n; i++)
-        buf[i] = b->kind == HOST_VALUE_STRING ? (uint8_t)b->s[i]
-                                              : (uint8_t)wasi_p2_arg_u64(&b->items[i]);
+        buf[i] = wasi_p2_arg_byte(b, i);
     size_t done = 0;
     int e = 0;
     while (done < n) {

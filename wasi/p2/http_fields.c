@@ -197,15 +197,14 @@ static hdr_status check_name(const host_value *name)
  * for controls (tab allowed) or surrounding blanks. */
 static hdr_status take_value(const host_value *v, uint8_t **out, size_t *len)
 {
-    size_t n = v->kind == HOST_VALUE_LIST ? v->len : v->kind == HOST_VALUE_STRING ? v->len : 0;
+    size_t n = wasi_p2_arg_nbytes(v);
     if (v->kind != HOST_VALUE_LIST && v->kind != HOST_VALUE_STRING)
         return HDR_SYNTAX;
     uint8_t *b = malloc(n ? n : 1);
     if (b == NULL)
         return HDR_SYNTAX;
     for (size_t i = 0; i < n; i++) {
-        uint8_t c = v->kind == HOST_VALUE_STRING ? (uint8_t)v->s[i]
-                                                 : (uint8_t)wasi_p2_arg_u64(&v->items[i]);
+        uint8_t c = wasi_p2_arg_byte(v, i);
         if ((c < 0x20 && c != '\t') || c == 0x7f || ((i == 0 || i == n - 1) && (c == ' ' || c == '\t'))) {
             free(b);
             return HDR_SYNTAX;

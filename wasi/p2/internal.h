@@ -8,11 +8,16 @@
  *   streams.c wasi:io/streams (input-stream, output-stream over host fds)
  *   cli.c     wasi:cli (environment, exit, stdio, terminals)
  *   http_*.c  wasi:http (http_internal.h): resources as objects with ops
- *   filesystem*.c, dirstream.c, fs_error.c  wasi:filesystem (filesystem.h) */
+ *   filesystem*.c, dirstream.c, fs_error.c  wasi:filesystem (filesystem.h)
+ *   net.c     wasi:sockets network, instance-network
+ *   ip_lookup.c wasi:sockets ip-name-lookup (getaddrinfo on a thread)
+ *   tcp.c     wasi:sockets tcp, tcp-create-socket
+ *   udp.c     wasi:sockets udp, udp-create-socket (sockets.h: what they share) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
 #define WIPPY_WASI_P2_INTERNAL_H
 
 #include "wasi/p2/p2.h"
+#include "sys/netallow.h"
 #include "wasi/wasi.h"
 
 #define WASI_P2_VERSION "@0.2.3"
@@ -21,7 +26,8 @@
 typedef enum {
     WASI_P2_FREE, WASI_P2_POLLABLE, WASI_P2_ERROR, WASI_P2_INPUT, WASI_P2_OUTPUT,
     WASI_P2_TERMINAL_IN, WASI_P2_TERMINAL_OUT, WASI_P2_OBJECT, WASI_P2_DESCRIPTOR,
-    WASI_P2_DIRSTREAM
+    WASI_P2_DIRSTREAM,
+    WASI_P2_NETWORK, WASI_P2_TCP, WASI_P2_UDP, WASI_P2_UDP_IN, WASI_P2_UDP_OUT, WASI_P2_RESOLVE
 } wasi_p2_kind;
 
 /* What a stream or pollable served by an object (wasi:http's bodies and
@@ -77,8 +83,11 @@ typedef struct {
     char *text;             /* error */
     const wasi_p2_ops *ops; /* an object-backed resource (see wasi_p2_ops), else NULL */
     void *obj;
+    void *sock;             /* sockets: their state (one malloc block, freed with the rep) */
+    void (*sock_free)(void *);   /* how to free sock; NULL: free() */
     uint32_t next_free;
-    /* wasi:filesystem (filesystem.h): a descriptor (fd owned), a file
+    /* owned: the rep closes fd (a descriptor, a file stream, a socket and
+     * its streams). wasi:filesystem (filesystem.h): a descriptor, a file
      * stream (its own dup of the file, owned; reads and writes at offset,
      * or at the end when append), a directory-entry stream (dir), an error
      * from a file (fs_error: its error-code + 1, 0 for none). */
@@ -119,6 +128,9 @@ struct wasi_p2 {
     struct wasi_p2_http *http;   /* wasi:http's state (http_client.c), made when first used */
     wasi_p2_mount *mounts;  /* wasi:filesystem preopens, by guest path */
     size_t nmounts;
+    /* wasi:sockets: where the guest may connect (and send) and bind (copies) */
+    sys_net_rule *allow_connect, *allow_bind;
+    size_t nallow_connect, nallow_bind;
 };
 
 /* One host function of an interface (name without the version). */
@@ -131,10 +143,12 @@ typedef struct {
 
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
     wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_fs_defs[], wasi_p2_fs_path_defs[],
-    wasi_p2_http_defs[], wasi_p2_http_field_defs[], wasi_p2_http_response_defs[];
+    wasi_p2_http_defs[], wasi_p2_http_field_defs[], wasi_p2_http_response_defs[],
+    wasi_p2_net_defs[], wasi_p2_tcp_defs[], wasi_p2_udp_defs[], wasi_p2_lookup_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
     wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nfs_defs, wasi_p2_nfs_path_defs,
-    wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs, wasi_p2_nhttp_response_defs;
+    wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs, wasi_p2_nhttp_response_defs,
+    wasi_p2_nnet_defs, wasi_p2_ntcp_defs, wasi_p2_nudp_defs, wasi_p2_nlookup_defs;
 
 /* Frees wasi:http's state (aborting transfers still running); after the reps. */
 void wasi_p2_http_free(struct wasi_p2_http *h);
@@ -144,8 +158,9 @@ void wasi_p2_http_free(struct wasi_p2_http *h);
 bool wasi_p2_res_new(wasi_p2 *w, wasi_p2_kind k, uint64_t deadline_ns, const char *text,
                      host_value *handle, char *err, size_t errlen);
 /* A new resource like init (its kind and fields; text is copied). What
- * init owns (an owned fd, a directory stream, an object: ops->free) belongs
- * to the resource, and is closed or freed when this fails. */
+ * init owns (with owned, its descriptor; a directory stream; an object:
+ * ops->free; a socket's state block) belongs to the resource from the call
+ * on, and is closed or freed when this fails. */
 bool wasi_p2_res_add(wasi_p2 *w, const wasi_p2_res *init, host_value *handle, char *err,
                      size_t errlen);
 /* An error rep for a stream error an object reported (fail->obj goes
@@ -170,6 +185,12 @@ void wasi_p2_stream_gone(wasi_p2 *w, uint32_t rep);
 
 /* An unsigned argument (u32, u64 lift as INT). */
 uint64_t wasi_p2_arg_u64(const host_value *v);
+/* A list<u8> argument, in whichever form it came: a STRING of the bytes
+ * (a bound world's, cm_instance_set_host_bytes) or a LIST of INTs. nbytes
+ * is its length (0 for any other value); byte(v, i) its i-th byte, i <
+ * nbytes. */
+size_t wasi_p2_arg_nbytes(const host_value *v);
+uint8_t wasi_p2_arg_byte(const host_value *v, size_t i);
 uint64_t wasi_p2_now_ns(void);
 
 #endif

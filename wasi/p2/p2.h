@@ -11,12 +11,16 @@
  * (environment, exit, stdin/stdout/stderr, terminal-stdin/-stdout/
  * -stderr), wasi:filesystem/types and preopens (descriptors over the
  * world's mounts, confined as preview 1's: doc/wasi-p2.md),
- * wasi:http/types and outgoing-handler (over libcurl). Which of
+ * wasi:http/types and outgoing-handler (over libcurl), wasi:sockets
+ * (network, instance-network, ip-name-lookup, tcp, tcp-create-socket, udp,
+ * udp-create-socket; connects and binds limited by wasi_p2_set_sockets).
+ * Which of
  * them a world has is decided by capability groups (Wippy's `imports:`
  * profiles, the WASI_CAP_* bits of wasi.h): WASI_CAP_POLL → wasi:io/poll,
  * WASI_CAP_IO → wasi:io/error and streams, WASI_CAP_CLOCKS → both clocks,
  * WASI_CAP_RANDOM → the three random interfaces, WASI_CAP_CLI → wasi:cli,
- * WASI_CAP_FILESYSTEM → wasi:filesystem, WASI_CAP_HTTP → wasi:http. A function not granted
+ * WASI_CAP_FILESYSTEM → wasi:filesystem, WASI_CAP_HTTP → wasi:http,
+ * WASI_CAP_SOCKETS → wasi:sockets. A function not granted
  * is not given to the runtime at all, so the guest's import of it stays
  * unresolved and traps when called.
  *
@@ -31,7 +35,7 @@
  * retried when it is due or ready (component/runtime.h, "Suspension");
  * where a call cannot suspend, the runtime waits in place.
  *
- * Depends on component/ and libc. No global mutable state. */
+ * Depends on component/, sys/ and libc. No global mutable state. */
 #ifndef WIPPY_WASI_P2_H
 #define WIPPY_WASI_P2_H
 
@@ -41,6 +45,7 @@
 
 #include "component/runtime.h"
 #include "wasi/wasi.h"
+#include "sys/netallow.h"
 
 typedef struct wasi_p2 wasi_p2;
 
@@ -83,6 +88,13 @@ bool wasi_p2_set_cli(wasi_p2 *w, const wasi_p2_cli *cli);
  * ("mount /data: cannot open /srv/x: No such file or directory"), the
  * world's mounts unchanged. Without it: no preopens. */
 bool wasi_p2_set_mounts(wasi_p2 *w, const wasi_mount *mounts, size_t n, char *err, size_t errlen);
+/* Where wasi:sockets may reach (sys/netallow.h rules, copied): connect
+ * (tcp start-connect, udp stream's remote address and every send-to
+ * address) and bind (tcp and udp start-bind). Without it, or with empty
+ * lists, every connect and bind is `access-denied`; sockets can still be
+ * made, and name lookups answered. False when out of memory. */
+bool wasi_p2_set_sockets(wasi_p2 *w, const sys_net_rule *connect, size_t nconnect,
+                         const sys_net_rule *bind, size_t nbind);
 
 /* True, with the status, after the guest called wasi:cli/exit (its call
  * then trapped with "wasi exit requested: status N"): 0 for ok, 1 for
