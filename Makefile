@@ -17,7 +17,8 @@
 #   make bench-js         a componentize-js component under `wippy wasm run` and `jco run`:
 #                         start-up wall time (hyperfine) and peak RSS; bulk stream writes
 #   make bench-host       process host figures: spawn rate (core module and component), memory per parked process, yield round trip
-#   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi); also in check
+#   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi), then the same
+#                         programs as WASI 0.2 components (WASI_ADAPTER, from COMPONENTS_DIR); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
 #                         (it builds build/fuzz-component too)
@@ -70,6 +71,9 @@ SPEC_DIR ?= ../shared/testsuite/core
 PROPOSALS_DIR ?= ../shared/testsuite/proposals
 WASI_DIR ?= ../shared/testsuite/wasi
 COMPONENTS_DIR ?= ../shared/testsuite/components
+WASI_ADAPTER ?= $(COMPONENTS_DIR)/adapters/wasi_snapshot_preview1.command.0cdada77.wasm
+WASI_P1_WASM := $(wildcard $(WASI_DIR)/*/*.wasm)
+WASI_COMPONENTS := $(WASI_P1_WASM:$(WASI_DIR)/%.wasm=$(BUILD)/wasi-components/%.component.wasm)
 BENCH_DIR ?= ../shared/bench
 CM_DIR ?= ../shared/testsuite/component-model
 
@@ -274,17 +278,33 @@ ifeq ($(LUA),1)
 	$(WIPPY) --dir examples run ping-pong 10000
 endif
 
-check: setup all $(TESTS) $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json
+check: setup all $(TESTS) $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json $(WASI_COMPONENTS)
 	tools/check_symbols.sh $(BUILD)/obj
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
 	testsuite/cm_spec.sh $(BUILD)/cm-runner $(BUILD)/cm-spec $(CM_DIR)
-	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch
+	$(WASI_TEST)
 
-# The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR.
+# The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR:
+# the preview 1 programs (every failure fails the run), then each of them
+# wrapped into a WASI 0.2 command component with the preview 1 adapter
+# (a failure fails the run unless testsuite/wasi_components.expected lists
+# it with its cause; a listed test that passes fails it too). Both run even
+# when the first fails.
+WASI_TEST = testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch; p1=$$?; \
+	testsuite/wasi_runner.sh --components $(BUILD)/wasi-components testsuite/wasi_components.expected \
+	    $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch && [ $$p1 -eq 0 ]
 .PHONY: wasi-test bench
-wasi-test: setup all
-	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch
+wasi-test: setup all $(WASI_COMPONENTS)
+	$(WASI_TEST)
+
+# The testsuite's programs as components: `jco new P1.wasm --adapt
+# wasi_snapshot_preview1=$(WASI_ADAPTER)`, all in one node process
+# (tools/p1_adapt.mjs remakes only the outputs older than their program,
+# the adapter or itself; the touch then tells make the group is current).
+$(WASI_COMPONENTS) &: $(WASI_P1_WASM) $(WASI_ADAPTER) tools/p1_adapt.mjs | node_modules/.package-lock.json
+	node tools/p1_adapt.mjs $(WASI_ADAPTER) $(WASI_DIR) $(BUILD)/wasi-components $(WASI_P1_WASM)
+	@touch $(WASI_COMPONENTS)
 
 # wippy wasm run next to native clang -O2 builds; figures only, never asserted
 # (measure a plain build: SANITIZE=1 would time the sanitizers).

@@ -14,11 +14,27 @@
 # written. Prints one line per test, a summary per suite, then
 # "N passed, M failed" alone on the last line; exits 1 when any failed.
 #
-# usage: testsuite/wasi_runner.sh WIPPY WASI_DIR SCRATCH
+# With --components CDIR EXPECTED, each test runs as the component build of
+# its program instead (CDIR/SUITE/NAME.component.wasm, made by
+# tools/p1_adapt.mjs), by the same rules: same spec, root, env, args, exit
+# code, output prefixes and cleanup. The last line is then "wasi testsuite
+# as components: N passed, M failed". EXPECTED lists the failures known and
+# explained, one "SUITE/NAME  cause" a line (# starts a comment): the run
+# fails on a failure not listed and on a listed test that passes.
+#
+# usage: testsuite/wasi_runner.sh [--components CDIR EXPECTED] WIPPY WASI_DIR SCRATCH
 set -u
 
+components=""
+expected_file=""
+if [ "${1-}" = --components ] && [ $# -ge 3 ]; then
+    components=$(realpath "$2") || exit 2
+    expected_file=$3
+    shift 3
+    [ -f "$expected_file" ] || { echo "wasi_runner: no expected-failure list $expected_file" >&2; exit 2; }
+fi
 if [ $# -ne 3 ]; then
-    echo "usage: $0 WIPPY WASI_DIR SCRATCH" >&2
+    echo "usage: $0 [--components CDIR EXPECTED] WIPPY WASI_DIR SCRATCH" >&2
     exit 2
 fi
 wippy=$(realpath "$1") || exit 2
@@ -28,6 +44,14 @@ timeout_s=5
 command -v jq >/dev/null || { echo "wasi_runner: needs jq (make setup)" >&2; exit 2; }
 [ -x "$wippy" ] || { echo "wasi_runner: $1 is not executable" >&2; exit 2; }
 [ -d "$wasi_dir" ] || { echo "wasi_runner: no testsuite at $wasi_dir" >&2; exit 2; }
+# The expected failures: test name -> 1.
+declare -A expected=()
+if [ -n "$expected_file" ]; then
+    while read -r t _; do
+        case $t in ''|'#'*) continue ;; esac
+        expected[$t]=1
+    done <"$expected_file"
+fi
 
 rm -rf "$scratch"
 mkdir -p "$scratch/.runner" || exit 2
@@ -70,7 +94,15 @@ run_test() {
         cmd+=(--dir "$root::/")
     fi
     for e in ${env[@]+"${env[@]}"}; do cmd+=(--env "$e"); done
-    cmd+=("$wasm" ${args[@]+"${args[@]}"})
+    local program=$wasm
+    if [ -n "$components" ]; then
+        program=$components/$(basename "$(dirname "$wasm")")/$(basename "$wasm" .wasm).component.wasm
+        if [ ! -f "$program" ]; then
+            reason="no component build $program"
+            return
+        fi
+    fi
+    cmd+=("$program" ${args[@]+"${args[@]}"})
 
     # stdin, stdout and stderr are all pipes, as upstream's runner makes them
     # (polling a regular file is not the same thing); the exit status comes
@@ -108,6 +140,7 @@ run_test() {
 
 passed=0
 failed=0
+unexpected=()
 summary=""
 slow=()
 for suite in "$scratch"/*/; do
@@ -119,11 +152,20 @@ for suite in "$scratch"/*/; do
     for wasm in "$suite"/*.wasm; do
         run_test "$wasm"
         suite_total=$((suite_total + 1))
+        test=$name/$(basename "$wasm" .wasm)
         if [ -z "$reason" ]; then
-            echo "$name/$(basename "$wasm" .wasm): ok"
             suite_passed=$((suite_passed + 1))
+            if [ -n "${expected[$test]+x}" ]; then
+                echo "$test: ok (UNEXPECTED: listed as an expected failure in $expected_file)"
+                unexpected+=("$test passed")
+            else
+                echo "$test: ok"
+            fi
+        elif [ -n "${expected[$test]+x}" ]; then
+            echo "$test: FAIL, expected ($reason)"
         else
-            echo "$name/$(basename "$wasm" .wasm): FAIL ($reason)"
+            echo "$test: FAIL ($reason)"
+            unexpected+=("$test failed")
         fi
     done
     passed=$((passed + suite_passed))
@@ -135,6 +177,16 @@ rm -rf "$work"
 for s in ${slow[@]+"${slow[@]}"}; do
     echo "note: close to the ${timeout_s} s limit: $s"
 done
-echo "wasi testsuite: $summary"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+if [ -z "$components" ]; then
+    echo "wasi testsuite: $summary"
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+fi
+for t in "${!expected[@]}"; do
+    [ -f "$scratch/$t.wasm" ] || unexpected+=("$t is listed in $expected_file but is no test")
+done
+echo "wasi testsuite as components, by suite: $summary"
+echo "unexpected: ${#unexpected[@]}${unexpected[*]+ (}$(IFS=';'; echo "${unexpected[*]-}" | sed 's/;/; /g')${unexpected[*]+)}"
+echo "wasi testsuite as components: $passed passed, $failed failed"
+[ "${#unexpected[@]}" -eq 0 ]
