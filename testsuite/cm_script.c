@@ -1107,8 +1107,6 @@ static const struct {
 } runtime_gaps[] = {
     { NULL, "used with the wrong type",
       "runtime: resource type of a lifted own/borrow not yet checked" },
-    { "wasmtime/strings.wast", "unaligned pointer",
-      "runtime: transcoding allocates once (the reference reallocs, unaligned)" },
 };
 
 static const char *runtime_gap(script *sc, const char *text)
