@@ -399,6 +399,10 @@ bool cm_abi_lower_string(cm_abi *cx, const char *s, size_t len, uint32_t *ptr, u
 {
     lower_src src = { (const uint8_t *)s, len, 0, 0, true, true };
     for (size_t i = 0; i < len;) {
+        if (src.u[i] < 0x80) {   /* ASCII: one unit in every encoding */
+            src.ncp++, src.n16++, i++;
+            continue;
+        }
         uint32_t cp;
         size_t k = cm_utf8_decode(src.u + i, len - i, &cp);
         if (k == 0)
