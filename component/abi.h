@@ -66,6 +66,12 @@ typedef struct cm_abi cm_abi;
 /* Allocates size bytes aligned to align in the guest (its realloc with
  * old pointer and size 0); false with the reason in cx->err. */
 typedef bool (*cm_abi_alloc_fn)(cm_abi *cx, uint32_t align, uint32_t size, uint32_t *ptr);
+/* The guest's realloc(old_ptr, old_size, align, size), its result checked
+ * for alignment and bounds; false with the reason in cx->err. Strings are
+ * lowered with the reference's sequence of reallocs (CanonicalABI.md
+ * store_string_*: a first guess, grown, shrunk) through it. */
+typedef bool (*cm_abi_realloc_fn)(cm_abi *cx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                                  uint32_t size, uint32_t *ptr);
 /* own/borrow: a guest handle index → the host value, and back. */
 typedef bool (*cm_abi_lift_handle_fn)(cm_abi *cx, cm_typeid handle, uint32_t index, host_value *out);
 typedef bool (*cm_abi_lower_handle_fn)(cm_abi *cx, cm_typeid handle, const host_value *v,
@@ -76,6 +82,8 @@ struct cm_abi {
     vm_memory *memory;              /* NULL: types that need memory fail */
     cm_string_encoding encoding;
     cm_abi_alloc_fn alloc;          /* NULL: lowering strings and lists fails */
+    cm_abi_realloc_fn realloc;      /* NULL: strings use alloc, the old bytes copied on a realloc */
+    cm_string_encoding src_encoding;   /* where lowered strings were lifted from (host: CM_UTF8) */
     cm_abi_lift_handle_fn lift_handle;     /* NULL: the index as an INT */
     cm_abi_lower_handle_fn lower_handle;   /* NULL: an INT taken as the index */
     void *user;                     /* for the hooks */
@@ -135,7 +143,9 @@ const char *cm_abi_type_name(const cm_types *t, cm_typeid id, char *buf, size_t 
  * UTF-8/UTF-16. */
 bool cm_abi_lift_string(cm_abi *cx, uint32_t ptr, uint32_t len, host_value *out);
 /* Lowers a UTF-8 string (checked) into guest memory in cx's encoding:
- * allocates, copies, and returns the pointer and the (tagged) length. */
+ * allocates with the reference's realloc sequence for a string lifted
+ * from cx->src_encoding (store_string_into_range), writes it, and returns
+ * the pointer and the (tagged) length. */
 bool cm_abi_lower_string(cm_abi *cx, const char *s, size_t len, uint32_t *ptr, uint32_t *units);
 /* Decodes one UTF-8 scalar value from s[0..len): its byte count, 0 when
  * invalid. */

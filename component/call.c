@@ -25,6 +25,7 @@ struct cm_call {
     char host_err[256];
     bool trapped;             /* a pending host call failed when completed */
     char trap[512];
+    cm_string_encoding from;  /* the next start's arguments were lifted from (CM_UTF8: the host) */
 };
 
 static uint64_t now_ns(void)
@@ -113,23 +114,30 @@ bool cm_run_nested(cm_instance *ci, vm_func *f, const vm_value *args, size_t nar
     return ok;
 }
 
-static bool env_alloc(cm_abi *cx, uint32_t align, uint32_t size, uint32_t *ptr)
+
+static bool env_realloc(cm_abi *cx, uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t size,
+                        uint32_t *ptr)
 {
     cm_abi_env *env = (cm_abi_env *)cx;
     if (env->realloc == NULL)
         return cm_abi_fail(cx, "the function has no realloc to allocate with");
-    vm_value args[4] = { { .type = VM_I32 }, { .type = VM_I32 }, { .type = VM_I32, .of.i32 = align },
-                         { .type = VM_I32, .of.i32 = size } };
+    vm_value args[4] = { { .type = VM_I32, .of.i32 = old_ptr }, { .type = VM_I32, .of.i32 = old_size },
+                         { .type = VM_I32, .of.i32 = align }, { .type = VM_I32, .of.i32 = size } };
     vm_value r;
     char msg[256];
     if (!cm_run_nested(env->inst->root, env->realloc, args, 4, &r, 1, msg, sizeof msg))
         return cm_abi_fail(cx, "realloc: %s", msg);
     if (align > 1 && r.of.i32 % align != 0)
-        return cm_abi_fail(cx, "realloc returned 0x%x, not aligned to %u", r.of.i32, align);
+        return cm_abi_fail(cx, "realloc returned 0x%x, an unaligned pointer (alignment %u)", r.of.i32, align);
     if (cm_abi_span(cx, r.of.i32, size, "realloc result") == NULL)
         return false;
     *ptr = r.of.i32;
     return true;
+}
+
+static bool env_alloc(cm_abi *cx, uint32_t align, uint32_t size, uint32_t *ptr)
+{
+    return env_realloc(cx, 0, 0, align, size, ptr);
 }
 
 void cm_abi_setup(cm_abi_env *env, cm_inst *inst, vm_memory *memory, vm_func *realloc,
@@ -140,6 +148,7 @@ void cm_abi_setup(cm_abi_env *env, cm_inst *inst, vm_memory *memory, vm_func *re
     env->cx.memory = memory;
     env->cx.encoding = enc;
     env->cx.alloc = env_alloc;
+    env->cx.realloc = env_realloc;
     env->cx.lift_handle = cm_lift_handle;
     env->cx.lower_handle = cm_lower_handle;
     env->cx.user = env;
@@ -206,7 +215,8 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
         return false;
     }
     if (f->kind != CM_FN_LIFTED) {
-        c->host_ok = cm_call_func_nested(f, args, nargs, &c->host_result, c->host_err, sizeof c->host_err);
+        c->host_ok = cm_call_func_nested(f, args, nargs, &c->host_result, CM_UTF8, c->host_err,
+                                         sizeof c->host_err);
         c->status = c->host_ok ? VM_DONE : VM_TRAP;
         c->started = true;
         return true;
@@ -223,6 +233,8 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
     }
     cm_abi_env env;
     cm_abi_setup(&env, f->inst, f->memory, f->realloc, f->encoding, err, errlen);
+    env.cx.src_encoding = c->from;
+    c->from = CM_UTF8;   /* the next call on c is from the host unless set again */
     vm_value flat[CM_MAX_FLAT];
     uint32_t nflat;
     if (!cm_abi_lower_values(&env.cx, ptypes, names, ft->nfields, args, CM_MAX_FLAT, flat, &nflat))
@@ -339,7 +351,7 @@ bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen)
 }
 
 bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_value *result,
-                         char *err, size_t errlen)
+                         cm_string_encoding from, char *err, size_t errlen)
 {
     *result = host_nil();
     switch (f->kind) {
@@ -360,6 +372,7 @@ bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_
         }
         cm_instance *ci = f->inst->root;
         ci->nested++;
+        c->from = from;
         bool ok = cm_call_start(c, f, args, nargs, err, errlen);
         if (ok) {
             vm_status s = cm_call_run(c, VM_FUEL_UNLIMITED);

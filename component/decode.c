@@ -256,8 +256,8 @@ static bool preamble(cm_decoder *d)
         return cm_fail_at(d, at + 6, VM_ERR_MALFORMED, "expected component layer 0x01 0x00, got 0x%02x 0x%02x",
                           p[6], p[7]);
     if (p[4] != 0x0d || p[5] != 0x00)
-        return cm_fail_at(d, at + 4, VM_ERR_UNSUPPORTED,
-                          "component binary version 0x%02x 0x%02x not supported (only 0x0d 0x00)",
+        return cm_fail_at(d, at + 4, VM_ERR_MALFORMED,
+                          "unknown component binary version 0x%02x 0x%02x (expected 0x0d 0x00)",
                           p[4], p[5]);
     return true;
 }

@@ -148,16 +148,8 @@ static bool read_args(cm_decoder *d, bool core, bool exports, uint32_t *n, cm_ar
     for (uint32_t i = 0; ok && i < *n; i++) {
         size_t at = d->r.pos;
         cm_arg *a = &(*args)[i];
-        if (!core && exports) {
-            uint8_t tag;
-            if (!(ok = vm_read_u8(&d->r, &tag)))
-                break;
-            if (tag > 1) {
-                ok = cm_fail_at(d, at, VM_ERR_MALFORMED, "expected name tag 0x00, got 0x%02x", tag);
-                break;
-            }
-        }
-        if (!(ok = cm_read_name(d, &a->name)))
+        cm_name_attrs attrs = { 0 };
+        if (!(ok = !core && exports ? cm_read_extern_name(d, &a->name, &attrs) : cm_read_name(d, &a->name)))
             break;
         size_t sat = d->r.pos;
         if (core && !exports) {
@@ -174,7 +166,8 @@ static bool read_args(cm_decoder *d, bool core, bool exports, uint32_t *n, cm_ar
             break;
         }
         cm_typeid t;
-        if (!(ok = cm_read_index(d, a->sort, &a->index, &t)))
+        if (!(ok = cm_read_index(d, a->sort, &a->index, &t) &&
+                   cm_check_name_attrs(d, &attrs, a->name, a->sort)))
             break;
         (*decls)[i] = (cm_decl){ .name = a->name, .sort = a->sort, .type = t };
         if (exports && !core) {
@@ -676,8 +669,10 @@ bool cm_import_section(cm_decoder *d)
     for (uint32_t k = 0; k < count; k++) {
         size_t at = d->r.pos;
         cm_decl decl = { 0 };
+        cm_name_attrs attrs;
         cm_def *def;
-        if (!cm_read_extern_name(d, &decl.name) || !cm_read_externdesc(d, &decl) ||
+        if (!cm_read_extern_name(d, &decl.name, &attrs) || !cm_read_externdesc(d, &decl) ||
+            !cm_check_name_attrs(d, &attrs, decl.name, decl.sort) ||
             !cm_declare(d, cm_top(d), true, &decl, at) ||
             !cm_def_push(d, CM_DEF_IMPORT, at, &def))
             return false;
@@ -701,10 +696,12 @@ bool cm_export_section(cm_decoder *d)
         uint32_t item;
         uint8_t has;
         bool own_node = false;   /* the new type index has a node of its own */
-        if (!cm_read_extern_name(d, &decl.name))
+        cm_name_attrs attrs;
+        if (!cm_read_extern_name(d, &decl.name, &attrs))
             return false;
         size_t sat = d->r.pos;
-        if (!cm_read_sort(d, &decl.sort) || !cm_read_index(d, decl.sort, &item, &decl.type))
+        if (!cm_read_sort(d, &decl.sort) || !cm_read_index(d, decl.sort, &item, &decl.type) ||
+            !cm_check_name_attrs(d, &attrs, decl.name, decl.sort))
             return false;
         if (decl.sort <= CM_SORT_CORE_INSTANCE && decl.sort != CM_SORT_CORE_MODULE)
             return cm_fail_at(d, sat, VM_ERR_INVALID, "a component cannot export a %s",

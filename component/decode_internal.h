@@ -140,8 +140,22 @@ bool cm_core_type(cm_decoder *d);
 bool cm_type_def(cm_decoder *d);
 /* One declaration of the top (type) scope. */
 bool cm_type_decl(cm_decoder *d);
-/* An importname' or exportname': 0x00 (or the older 0x01), then a name. */
-bool cm_read_extern_name(cm_decoder *d, const char **out);
+/* The attributes of an extern name (0x02 name vec(attribute)): the
+ * `implements` interface (NULL if none; offset its byte offset) and the
+ * `external-id`. Neither takes part in name uniqueness, linking or
+ * subtyping: they are only checked and kept. */
+typedef struct {
+    const char *implements;
+    const char *external_id;
+    size_t offset;
+} cm_name_attrs;
+/* An importname' or exportname': 0x00 (or the older 0x01) then a name, or
+ * 0x02, a name and its attributes into *attrs (zeroed first). */
+bool cm_read_extern_name(cm_decoder *d, const char **out, cm_name_attrs *attrs);
+/* The `implements` rules for an extern of sort `sort` named `name`: only
+ * an instance whose name is a plain label has one, and its value is an
+ * interface name. false (with the error) when broken. */
+bool cm_check_name_attrs(cm_decoder *d, const cm_name_attrs *attrs, const char *name, cm_sort sort);
 /* An externdesc for an import or export named `name` into *decl. */
 bool cm_read_externdesc(cm_decoder *d, cm_decl *decl);
 /* Records an import or export decl in scope s (name checks, the index

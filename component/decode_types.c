@@ -317,14 +317,39 @@ bool cm_core_type(cm_decoder *d)
     cm_typeid id;
     if (!vm_read_u8(&d->r, &form))
         return false;
-    if (form == 0x60) {
+    if (form == 0x00 || form == 0x4f) {
+        /* A GC subtype: 0x00 0x50 (non-final; the prefix because a bare 0x50
+         * is a module type) or 0x4f (final), supertypes, comptype. Without
+         * the gc proposal only a func comptype with no supertypes means
+         * anything: it is that functype (its finality only matters to gc's
+         * type equivalence, which this runtime does not have). */
+        uint8_t sub = 0x4f, comp;
+        uint32_t nsupers;
+        if ((form == 0x00 && !vm_read_u8(&d->r, &sub)) || !cm_read_count(d, &nsupers))
+            return false;
+        if (sub != 0x50 && sub != 0x4f)
+            return cm_fail_at(d, at + 1, VM_ERR_MALFORMED, "expected 0x50 after core type prefix 0x00, got 0x%02x",
+                              sub);
+        if (nsupers != 0)
+            return cm_fail_at(d, at, VM_ERR_UNSUPPORTED,
+                              "core subtypes with supertypes need the gc proposal (not in this runtime)");
+        size_t comp_at = d->r.pos;
+        if (!vm_read_u8(&d->r, &comp))
+            return false;
+        if (comp != 0x60)
+            return cm_fail_at(d, comp_at, VM_ERR_UNSUPPORTED,
+                              "core type form 0x%02x (a gc struct or array type) not supported", comp);
+        if (!core_functype(d, &id))
+            return false;
+    } else if (form == 0x60) {
         if (!core_functype(d, &id))
             return false;
     } else if (form == 0x50) {
         if (!core_moduletype(d, &id))
             return false;
     } else {
-        return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "core type form 0x%02x not supported", form);
+        return cm_fail_at(d, at, VM_ERR_UNSUPPORTED,
+                          "core type form 0x%02x not supported (gc rec groups, structs and arrays are not)", form);
     }
     cm_scope *s = cm_top(d);
     if (s->kind == CM_SCOPE_COMPONENT) {
@@ -442,8 +467,10 @@ static bool functype(cm_decoder *d, cm_typeid *out)
     } else if (form == 0x01) {
         if (!cm_read_count(d, &count))
             return false;
-        if (count != 0)
-            return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "named function results not supported");
+        if (count != 0)   /* 0.2's resultlist is 0x00 t | 0x01 0x00: named results are gone */
+            return cm_fail_at(d, at + 1, VM_ERR_MALFORMED,
+                              "expected 0x00 after result list 0x01 (named results are a pre-0.2 form), got %u",
+                              count);
     } else {
         return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected result list, got 0x%02x", form);
     }
@@ -490,10 +517,10 @@ static bool simple_type(cm_decoder *d, uint8_t b, size_t at, cm_typeid *out)
         break;
     case 0x69: n = node_of(CM_OWN); if (!resource_index(d, &n.elem)) return false; break;
     case 0x68: n = node_of(CM_BORROW); if (!resource_index(d, &n.elem)) return false; break;
-    case 0x66: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "stream types not supported");
-    case 0x65: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "future types not supported");
-    case 0x64: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "error-context types not supported");
-    case 0x63: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "map types not supported");
+    case 0x66: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "stream types (async, WASI 0.3) not supported");
+    case 0x65: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "future types (async, WASI 0.3) not supported");
+    case 0x64: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "error-context types (async, WASI 0.3) not supported");
+    case 0x63: return cm_fail_at(d, at, VM_ERR_UNSUPPORTED, "map types (the component_model_map proposal, after 0.2) not supported");
     case 0x3f: {
         n = node_of(CM_RESOURCE);
         if (s->kind != CM_SCOPE_COMPONENT)
@@ -764,17 +791,68 @@ done:
     return found;
 }
 
-bool cm_read_extern_name(cm_decoder *d, const char **out)
+bool cm_read_extern_name(cm_decoder *d, const char **out, cm_name_attrs *attrs)
 {
     uint8_t b;
+    *attrs = (cm_name_attrs){ 0 };
+    size_t at = d->r.pos;
     if (!vm_read_u8(&d->r, &b))
         return false;
-    if (b == 0x02)   /* a name with attributes: (implements "..."), external ids */
-        return cm_fail_at(d, d->r.pos - 1, VM_ERR_UNSUPPORTED,
-                          "extern names with attributes (implements) not supported");
-    if (b > 0x01)
-        return cm_fail_at(d, d->r.pos - 1, VM_ERR_MALFORMED, "expected name tag 0x00, got 0x%02x", b);
-    return cm_read_name(d, out);
+    if (b > 0x02)
+        return cm_fail_at(d, at, VM_ERR_MALFORMED, "expected name tag 0x00, 0x01 or 0x02, got 0x%02x", b);
+    if (!cm_read_name(d, out))
+        return false;
+    if (b != 0x02)
+        return true;
+    /* 0x02: the name's attributes, at most one of each kind. Each takes
+     * at least two bytes, so the count is bounded by the input. */
+    uint32_t n;
+    if (!cm_read_count(d, &n))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t aat = d->r.pos;
+        uint8_t kind;
+        const char *value;
+        if (!vm_read_u8(&d->r, &kind))
+            return false;
+        if (kind != 0x00 && kind != 0x02)
+            return cm_fail_at(d, aat, VM_ERR_MALFORMED,
+                              "expected name attribute 0x00 (implements) or 0x02 (external-id), got 0x%02x",
+                              kind);
+        if (!cm_read_name(d, &value))
+            return false;
+        const char **slot = kind == 0x00 ? &attrs->implements : &attrs->external_id;
+        if (*slot != NULL)
+            return cm_fail_at(d, aat, VM_ERR_INVALID, "duplicate '%s' option in name \"%s\"",
+                              kind == 0x00 ? "implements" : "external-id", *out);
+        *slot = value;
+        if (kind == 0x00)
+            attrs->offset = aat;
+    }
+    return true;
+}
+
+bool cm_check_name_attrs(cm_decoder *d, const cm_name_attrs *attrs, const char *name, cm_sort sort)
+{
+    if (attrs->implements == NULL)
+        return true;
+    if (sort != CM_SORT_INSTANCE)
+        return cm_fail_at(d, attrs->offset, VM_ERR_INVALID,
+                          "\"%s\": only instances can have an `implements` (this is a %s)", name,
+                          cm_sort_name(sort));
+    if (!cm_is_label(name, strlen(name)))
+        return cm_fail_at(d, attrs->offset, VM_ERR_INVALID,
+                          "name `%s` is not valid with `implements` (only a plain label is)", name);
+    if (attrs->implements[0] == '\0')
+        return cm_fail_at(d, attrs->offset, VM_ERR_INVALID,
+                          "\"%s\": implements \"\" is not a valid name", name);
+    cm_name_kind kind;
+    const char *res, *why = cm_check_name(d, attrs->implements, false, &kind, &res);
+    if (why != NULL || kind != CM_NAME_INTERFACE)
+        return cm_fail_at(d, attrs->offset, VM_ERR_INVALID,
+                          "\"%s\": implements \"%s\" must be an interface name (ns:pkg/iface[@version])",
+                          name, attrs->implements);
+    return true;
 }
 
 bool cm_type_decl(cm_decoder *d)
@@ -794,7 +872,9 @@ bool cm_type_decl(cm_decoder *d)
             return cm_fail_at(d, at, VM_ERR_MALFORMED,   /* instancedecl has no 0x03 */
                               "import declaration in an instance type");
         cm_decl decl = { 0 };
-        return cm_read_extern_name(d, &decl.name) && cm_read_externdesc(d, &decl) &&
+        cm_name_attrs attrs;
+        return cm_read_extern_name(d, &decl.name, &attrs) && cm_read_externdesc(d, &decl) &&
+               cm_check_name_attrs(d, &attrs, decl.name, decl.sort) &&
                cm_declare(d, s, b == 0x03, &decl, at + 1);
     }
     default:

@@ -108,6 +108,8 @@ static bool lower_result(lower_ctx *lc, host_value *result, vm_value *results, u
     cm_abi_env env;
     cm_abi_setup(&env, lc->inst, lc->memory, lc->realloc, lc->enc, err, errlen);
     env.scope = lc->target->inst;   /* the target's type */
+    /* strings of another instance's result were lifted in its encoding */
+    env.cx.src_encoding = lc->target->kind == CM_FN_LIFTED ? lc->target->encoding : CM_UTF8;
     const cm_type *rt = cm_type_get(types, ft->elem);
     bool ok = rt->nflat <= 1 ? cm_abi_lower_flat(&env.cx, ft->elem, result, results)
                              : cm_abi_store(&env.cx, ft->elem, result, retptr);
@@ -180,7 +182,7 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
         }
         ok = hs == CM_HOST_DONE;
     } else {
-        ok = cm_call_func_nested(lc->target, vals, np, &result, err, sizeof err);
+        ok = cm_call_func_nested(lc->target, vals, np, &result, lc->enc, err, sizeof err);
     }
     if (env.adapter)
         cm_adapter_end(ci);

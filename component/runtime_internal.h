@@ -197,9 +197,11 @@ typedef struct {
 void cm_abi_setup(cm_abi_env *env, cm_inst *inst, vm_memory *memory, vm_func *realloc,
                   cm_string_encoding enc, char *err, size_t errlen);
 /* call.c: calls any component function with host values to completion
- * (an adapter call, or a host function). */
+ * (an adapter call, or a host function). from: the string encoding the
+ * arguments' strings were lifted from (the caller's; CM_UTF8 for the
+ * host), for the reference's realloc sequence when they are lowered. */
 bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_value *result,
-                         char *err, size_t errlen);
+                         cm_string_encoding from, char *err, size_t errlen);
 /* call.c: the parameter and result types of a func node as arrays. */
 uint32_t cm_func_types(const cm_types *t, cm_typeid ft, cm_typeid *params, const char **names,
                        uint32_t max);

@@ -337,6 +337,117 @@ START_TEST(bytes_in_bulk)
 }
 END_TEST
 
+/* ---- the reference's realloc sequence for strings ---- */
+
+typedef struct {
+    uint32_t old_ptr, old_size, align, size;
+} realloc_call;
+
+static realloc_call calls[8];
+static unsigned ncalls;
+
+/* A realloc that records its calls and bump-allocates (copying the old
+ * bytes), as a guest's cabi_realloc would. */
+static bool recording_realloc(cm_abi *cx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                              uint32_t size, uint32_t *ptr)
+{
+    fixture *fx = cx->user;
+    if (ncalls < 8)
+        calls[ncalls] = (realloc_call){ old_ptr, old_size, align, size };
+    ncalls++;
+    if (!bump(cx, align, size, ptr))
+        return false;
+    if (old_ptr != 0)
+        memmove(vm_memory_data(fx->mem) + *ptr, vm_memory_data(fx->mem) + old_ptr,
+                old_size < size ? old_size : size);
+    return true;
+}
+
+/* Lowers s lifted from `from` into `to`: the calls must be want[0..n)
+ * (old_ptr 1 standing for "the previous result"), the length units, and
+ * lifting the result back must give s. */
+static void transcode(cm_string_encoding from, cm_string_encoding to, const char *s, const realloc_call *want,
+                      unsigned n, uint32_t units)
+{
+    fixture fx;
+    setup(&fx, to);
+    fx.cx.realloc = recording_realloc;
+    fx.cx.src_encoding = from;
+    ncalls = 0;
+    uint32_t ptr, got_units;
+    ck_assert_msg(cm_abi_lower_string(&fx.cx, s, strlen(s), &ptr, &got_units), "%s", fx.err);
+    ck_assert_msg(ncalls == n, "\"%s\" %d -> %d: %u reallocs, want %u", s, from, to, ncalls, n);
+    for (unsigned i = 0; i < n; i++) {
+        ck_assert_msg(calls[i].old_size == want[i].old_size && calls[i].align == want[i].align &&
+                          calls[i].size == want[i].size && (calls[i].old_ptr != 0) == (want[i].old_ptr != 0),
+                      "\"%s\" %d -> %d: realloc %u is (%u, %u, %u, %u), want (%s, %u, %u, %u)", s, from, to, i,
+                      calls[i].old_ptr, calls[i].old_size, calls[i].align, calls[i].size,
+                      want[i].old_ptr ? "previous" : "0", want[i].old_size, want[i].align, want[i].size);
+        if (i > 0 && want[i].old_ptr)   /* each realloc moves on from the previous block */
+            ck_assert_uint_ne(calls[i].old_ptr, 0);
+    }
+    ck_assert_uint_eq(got_units, units);
+    host_value v;
+    ck_assert_msg(cm_abi_lift_string(&fx.cx, ptr, got_units, &v), "%s", fx.err);
+    ck_assert_str_eq(v.s, s);
+    host_value_free(&v);
+    teardown(&fx);
+}
+
+/* Each case worked out by hand from definitions.py's store_string_*. */
+START_TEST(transcoding_reallocs)
+{
+    const uint32_t TAG = 0x80000000u;
+    /* store_string_copy: one allocation */
+    transcode(CM_UTF8, CM_UTF8, "hé", (realloc_call[]){ { 0, 0, 1, 3 } }, 1, 3);
+    transcode(CM_UTF16, CM_UTF16, "aΣ", (realloc_call[]){ { 0, 0, 2, 4 } }, 1, 2);
+    transcode(CM_LATIN1_UTF16, CM_LATIN1_UTF16, "é!", (realloc_call[]){ { 0, 0, 2, 2 } }, 1, 2);
+    /* store_utf8_to_utf16: 2 * 4 bytes, shrunk to 2 code units */
+    transcode(CM_UTF8, CM_UTF16, "àà", (realloc_call[]){ { 0, 0, 2, 8 }, { 1, 8, 2, 4 } }, 2, 2);
+    /* store_string_to_utf8 from UTF-16: 2 units, grown to 6 at 'é', shrunk to 3 */
+    transcode(CM_UTF16, CM_UTF8, "aé", (realloc_call[]){ { 0, 0, 1, 2 }, { 1, 2, 1, 6 }, { 1, 6, 1, 3 } }, 3, 3);
+    transcode(CM_UTF16, CM_UTF8, "ab", (realloc_call[]){ { 0, 0, 1, 2 } }, 1, 2);
+    /* ... from latin-1: grown to 2 * 1, exactly the UTF-8 size */
+    transcode(CM_LATIN1_UTF16, CM_UTF8, "é", (realloc_call[]){ { 0, 0, 1, 1 }, { 1, 1, 1, 2 } }, 2, 2);
+    /* store_string_to_latin1_or_utf16: from UTF-8 "Ë" (2 bytes), shrunk to 1 */
+    transcode(CM_UTF8, CM_LATIN1_UTF16, "Ë", (realloc_call[]){ { 0, 0, 2, 2 }, { 1, 2, 2, 1 } }, 2, 1);
+    /* ... from UTF-16 "AΣ": 2 units, grown to 4 bytes of UTF-16 */
+    transcode(CM_UTF16, CM_LATIN1_UTF16, "AΣ", (realloc_call[]){ { 0, 0, 2, 2 }, { 1, 2, 2, 4 } }, 2, 2 | TAG);
+    /* ... from UTF-8 "Ë┛" (5 bytes): grown to 10, shrunk to 4 */
+    transcode(CM_UTF8, CM_LATIN1_UTF16, "Ë┛",
+              (realloc_call[]){ { 0, 0, 2, 5 }, { 1, 5, 2, 10 }, { 1, 10, 2, 4 } }, 3, 2 | TAG);
+    /* store_probably_utf16_to_latin1_or_utf16 with a code point past latin-1 */
+    transcode(CM_LATIN1_UTF16, CM_LATIN1_UTF16, "Σ", (realloc_call[]){ { 0, 0, 2, 2 } }, 1, 1 | TAG);
+    /* a host string is UTF-8 */
+    transcode(CM_UTF8, CM_UTF16, "", (realloc_call[]){ { 0, 0, 2, 0 } }, 1, 0);
+}
+END_TEST
+
+/* A realloc result that is not aligned traps, as the reference's
+ * trap_if(ptr != align_to(ptr, 2)) after the grow. */
+static bool misaligning_realloc(cm_abi *cx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                                uint32_t size, uint32_t *ptr)
+{
+    (void)old_size; (void)size;
+    *ptr = old_ptr == 0 ? 2 : 3;
+    if (align > 1 && *ptr % align != 0)
+        return cm_abi_fail(cx, "realloc returned 0x%x, an unaligned pointer (alignment %u)", *ptr, align);
+    return true;
+}
+
+START_TEST(transcoding_unaligned_realloc)
+{
+    fixture fx;
+    setup(&fx, CM_LATIN1_UTF16);
+    fx.cx.realloc = misaligning_realloc;
+    fx.cx.src_encoding = CM_UTF16;
+    uint32_t ptr, units;
+    fails(&fx, cm_abi_lower_string(&fx.cx, "AΣ", strlen("AΣ"), &ptr, &units),
+          "realloc returned 0x3, an unaligned pointer (alignment 2)");
+    teardown(&fx);
+}
+END_TEST
+
 Suite *cm_abi_suite(void)
 {
     Suite *s = suite_create("cm_abi");
@@ -345,6 +456,8 @@ Suite *cm_abi_suite(void)
     tcase_add_test(tc, roundtrips);
     tcase_add_test(tc, guest_faults);
     tcase_add_test(tc, bytes_in_bulk);
+    tcase_add_test(tc, transcoding_reallocs);
+    tcase_add_test(tc, transcoding_unaligned_realloc);
     suite_add_tcase(s, tc);
     return s;
 }

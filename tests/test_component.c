@@ -232,6 +232,23 @@ START_TEST(empty_component)
 }
 END_TEST
 
+/* A core functype as a gc subtype (0x00 0x50 non-final, 0x4f final) with
+ * no supertypes decodes as that functype. */
+START_TEST(core_subtype_functype)
+{
+    static const uint8_t bytes[] = {
+        PREAMBLE, 0x03, 0x0e, 0x02,
+        0x00, 0x50, 0x00, 0x60, 0x01, 0x7f, 0x00,   /* sub (func (param i32)) */
+        0x4f, 0x00, 0x60, 0x00, 0x01, 0x7e,         /* sub final (func (result i64)) */
+    };
+    vm_error err;
+    cm_file *f = cm_decode(bytes, sizeof bytes, &err);
+    ck_assert_msg(f != NULL, "%s", err.message);
+    ck_assert_int_eq(f->root->ndefs, 2);
+    cm_file_free(f);
+}
+END_TEST
+
 START_TEST(malformed_binaries)
 {
     static const uint8_t bad_id[] = { PREAMBLE, 0x0f, 0x00 };
@@ -239,7 +256,17 @@ START_TEST(malformed_binaries)
 
     static const uint8_t bad_version[] = { 0x00, 0x61, 0x73, 0x6d, 0x0a, 0x00, 0x01, 0x00 };
     expect_error(bad_version, sizeof bad_version,
-                 "0x4: component binary version 0x0a 0x00 not supported (only 0x0d 0x00)");
+                 "0x4: unknown component binary version 0x0a 0x00 (expected 0x0d 0x00)");
+
+    /* type section: (func) with a pre-0.2 named result list of 1 entry */
+    static const uint8_t named_results[] = { PREAMBLE, 0x07, 0x06, 0x01, 0x40, 0x00, 0x01, 0x01, 0x00 };
+    expect_error(named_results, sizeof named_results,
+                 "0xe: expected 0x00 after result list 0x01 (named results are a pre-0.2 form), got 1");
+
+    /* core type section: a gc subtype with a supertype */
+    static const uint8_t super[] = { PREAMBLE, 0x03, 0x07, 0x01, 0x00, 0x50, 0x01, 0x00, 0x60, 0x00 };
+    expect_error(super, sizeof super,
+                 "0xb: core subtypes with supertypes need the gc proposal (not in this runtime)");
 
     /* alias func = export of instance 0 "a", with no instance defined */
     static const uint8_t out_of_range[] = { PREAMBLE, 0x06, 0x06, 0x01, 0x01, 0x00, 0x00, 0x01, 'a' };
@@ -368,6 +395,7 @@ Suite *component_suite(void)
     tcase_add_test(tc, minimal_component_truncated_everywhere);
     tcase_add_test(tc, empty_component);
     tcase_add_test(tc, malformed_binaries);
+    tcase_add_test(tc, core_subtype_functype);
     tcase_add_test(tc, deep_nesting);
     suite_add_tcase(s, tc);
     return s;

@@ -53,15 +53,17 @@
  * for module_instance) or the file of an instance. */
 typedef struct {
     char *name;                /* "$D", or NULL */
-    cm_file *file;
+    cm_file *file;             /* NULL: a definition that was skipped */
     bool definition;
+    char *cause;               /* when file is NULL: why it was skipped */
 } named_file;
 
 /* An instance: by its name, or registered under "as". */
 typedef struct {
     char *name;
-    cm_instance *ci;
+    cm_instance *ci;           /* NULL: its instantiation was skipped */
     bool registered;           /* an alias made by register (not owned) */
+    char *cause;               /* when ci is NULL: why it was skipped */
 } named_instance;
 
 typedef struct {
@@ -77,6 +79,7 @@ typedef struct {
     named_instance *insts;
     size_t ninsts, cap_insts;
     cm_instance *current;      /* the last instantiated (NULL: it failed) */
+    char cause[300];           /* why current is NULL: the skip's reason, or "" */
 } script;
 
 /* ---- reporting ---------------------------------------------------------- */
@@ -89,6 +92,8 @@ static void pass(script *sc)
 __attribute__((format(printf, 2, 3)))
 static void failure(script *sc, const char *fmt, ...)
 {
+    if (strcmp(sc->command, "module") == 0 || strcmp(sc->command, "module_instance") == 0)
+        snprintf(sc->cause, sizeof sc->cause, "its instantiation failed");
     sc->counts->failed++;
     if (!sc->verbose)
         return;
@@ -103,6 +108,10 @@ static void failure(script *sc, const char *fmt, ...)
 /* Skips the command; the reason goes to the table (and with -v is printed). */
 static void skip(script *sc, const char *reason)
 {
+    /* a command that makes the current instance: its reason is the root
+     * cause the commands acting on that instance name when they skip */
+    if (strcmp(sc->command, "module") == 0 || strcmp(sc->command, "module_instance") == 0)
+        snprintf(sc->cause, sizeof sc->cause, "%s", reason);
     sc->counts->skipped++;
     skip_reason_count(reason);
     if (sc->verbose)
@@ -149,12 +158,18 @@ static const char *without_offset(const char *message)
     return message;
 }
 
+/* The reason to skip a command the decoder refused as VM_ERR_UNSUPPORTED. */
+static const char *unsupported_reason(const vm_error *err, char *reason, size_t size)
+{
+    snprintf(reason, size, "decoder: %s", without_offset(err->message));
+    return reason;
+}
+
 /* Skips a command the decoder refused as VM_ERR_UNSUPPORTED. */
 static void skip_unsupported(script *sc, const vm_error *err)
 {
     char reason[300];
-    snprintf(reason, sizeof reason, "decoder: %s", without_offset(err->message));
-    skip(sc, reason);
+    skip(sc, unsupported_reason(err, reason, sizeof reason));
 }
 
 /* ---- the forms: reading and decoding ------------------------------------ */
@@ -269,6 +284,7 @@ static form_result decode_form_keep(script *sc, const json_value *cmd, vm_error 
 
 static bool keep_file(script *sc, const char *name, cm_file *f, bool definition);
 static bool keep_instance(script *sc, const char *name, cm_instance *ci);
+static void skip_making(script *sc, const char *name, bool definition, const char *reason);
 static cm_instance *instantiate(script *sc, const cm_file *f, vm_error *err);
 
 /* What the host of cm_host.c (with the script's named instances) cannot
@@ -292,14 +308,15 @@ static void cmd_module(script *sc, const json_value *cmd)
     if (!definition)
         sc->current = NULL;
     if (is_text_form(cmd)) {
-        skip(sc, "text format");
+        skip_making(sc, name, definition, "text format");
         return;
     }
     vm_error err;
     cm_file *f = NULL;
     form_result r = decode_form_keep(sc, cmd, &err, &f);
     if (r == FORM_REJECTED && err.kind == VM_ERR_UNSUPPORTED) {
-        skip_unsupported(sc, &err);
+        char reason[300];
+        skip_making(sc, name, definition, unsupported_reason(&err, reason, sizeof reason));
         return;
     }
     if (r == FORM_REJECTED) {
@@ -326,7 +343,7 @@ static void cmd_module(script *sc, const json_value *cmd)
     }
     cm_instance *ci = instantiate(sc, f, &err);
     if (ci == NULL && host_gap(err.message) != NULL) {
-        skip(sc, host_gap(err.message));
+        skip_making(sc, name, false, host_gap(err.message));
         return;
     }
     if (ci == NULL) {
@@ -435,8 +452,45 @@ static bool keep_file(script *sc, const char *name, cm_file *f, bool definition)
         sc->files = p;
         sc->cap_files = cap;
     }
-    sc->files[sc->nfiles++] = (named_file){ name ? strdup(name) : NULL, f, definition };
+    sc->files[sc->nfiles++] = (named_file){ name ? strdup(name) : NULL, f, definition, NULL };
     return true;
+}
+
+/* Skips a command that makes a definition or an instance (named name, or
+ * NULL) with reason, and keeps the reason as the root cause the commands
+ * that use that definition or instance name when they skip. */
+static void skip_making(script *sc, const char *name, bool definition, const char *reason)
+{
+    skip(sc, reason);
+    if (definition) {
+        if (keep_file(sc, name, NULL, true))
+            sc->files[sc->nfiles - 1].cause = strdup(reason);
+    } else if (name != NULL && keep_instance(sc, name, NULL)) {
+        sc->insts[sc->ninsts - 1].cause = strdup(reason);
+    }
+}
+
+/* The reason the instance named name (NULL: the current one) is missing. */
+static const char *missing_cause(const script *sc, const char *name)
+{
+    if (name == NULL)
+        return sc->cause;
+    for (size_t i = sc->ninsts; i-- > 0;)
+        if (sc->insts[i].name != NULL && strcmp(sc->insts[i].name, name) == 0)
+            return sc->insts[i].cause != NULL ? sc->insts[i].cause : "";
+    return "";
+}
+
+/* Skips a command with "WHAT: its definition was skipped: CAUSE" (or
+ * WHAT alone when the cause is unknown), so the table names the root cause. */
+static void skip_because(script *sc, const char *what, const char *cause)
+{
+    char reason[400];
+    if (cause == NULL || cause[0] == '\0')
+        snprintf(reason, sizeof reason, "%s", what);
+    else
+        snprintf(reason, sizeof reason, "%s: %s", what, cause);
+    skip(sc, reason);
 }
 
 static bool keep_instance(script *sc, const char *name, cm_instance *ci)
@@ -449,8 +503,10 @@ static bool keep_instance(script *sc, const char *name, cm_instance *ci)
         sc->insts = p;
         sc->cap_insts = cap;
     }
-    sc->insts[sc->ninsts++] = (named_instance){ name ? strdup(name) : NULL, ci, false };
+    sc->insts[sc->ninsts++] = (named_instance){ name ? strdup(name) : NULL, ci, false, NULL };
     sc->current = ci;
+    if (ci != NULL)
+        sc->cause[0] = '\0';
     return true;
 }
 
@@ -471,10 +527,12 @@ static void script_free(script *sc)
         if (!sc->insts[i].registered)
             cm_instance_free(sc->insts[i].ci);
         free(sc->insts[i].name);
+        free(sc->insts[i].cause);
     }
     for (size_t i = 0; i < sc->nfiles; i++) {
         cm_file_free(sc->files[i].file);
         free(sc->files[i].name);
+        free(sc->files[i].cause);
     }
     free(sc->insts);
     free(sc->files);
@@ -506,21 +564,26 @@ static void cmd_module_instance(script *sc, const json_value *cmd)
 {
     const char *module = json_string(json_get(cmd, "module"));
     const char *name = json_string(json_get(cmd, "instance"));
-    const cm_file *f = NULL;
-    for (size_t i = sc->nfiles; i-- > 0 && f == NULL;)
+    const named_file *def = NULL;
+    for (size_t i = sc->nfiles; i-- > 0 && def == NULL;)
         if (sc->files[i].definition &&
             (module == NULL || (sc->files[i].name && strcmp(sc->files[i].name, module) == 0)))
-            f = sc->files[i].file;
-    if (f == NULL) {
+            def = &sc->files[i];
+    if (def == NULL || def->file == NULL) {
         sc->current = NULL;
-        skip(sc, "no such component definition (it did not decode)");
+        const char *cause = def ? def->cause : "it did not decode";
+        skip_because(sc, "no such component definition", cause);
+        snprintf(sc->cause, sizeof sc->cause, "its definition was skipped: %s", cause);
+        if (name != NULL && keep_instance(sc, name, NULL))
+            sc->insts[sc->ninsts - 1].cause = strdup(sc->cause);
         return;
     }
+    const cm_file *f = def->file;
     vm_error err;
     cm_instance *ci = instantiate(sc, f, &err);
     if (ci == NULL && host_gap(err.message) != NULL) {
         sc->current = NULL;
-        skip(sc, host_gap(err.message));
+        skip_making(sc, name, false, host_gap(err.message));
         return;
     }
     if (ci == NULL) {
@@ -968,7 +1031,7 @@ static bool run_action(script *sc, const json_value *cmd, outcome *o)
     }
     cm_instance *ci = find_instance(sc, module);
     if (ci == NULL) {
-        skip(sc, "no instance to act on (its instantiation failed or was skipped)");
+        skip_because(sc, "no instance to act on", missing_cause(sc, module));
         return false;
     }
     const json_value *args = json_get(action, "args");
@@ -1044,8 +1107,6 @@ static const struct {
 } runtime_gaps[] = {
     { NULL, "used with the wrong type",
       "runtime: resource type of a lifted own/borrow not yet checked" },
-    { "wasmtime/strings.wast", "unaligned pointer",
-      "runtime: transcoding allocates once (the reference reallocs, unaligned)" },
 };
 
 static const char *runtime_gap(script *sc, const char *text)
@@ -1197,6 +1258,7 @@ static bool feature_supported(const char *name)
     static const char *const supported[] = {
         "multi_memory", "reference_types", "bulk_memory", "simd", "tail_call",
         "extended_const", "hogs_memory", "component_model_fixed_length_lists",
+        "component_model_implements",
     };
     for (size_t i = 0; i < sizeof supported / sizeof supported[0]; i++)
         if (strcmp(supported[i], name) == 0)
@@ -1265,6 +1327,17 @@ void run_script(const char *json_path, bool verbose, run_counts *counts)
     char reason[200];
     if (missing != NULL)
         snprintf(reason, sizeof reason, "needs feature %s (not in this runtime)", missing);
+    /* A script that turns off a feature this runtime always has checks
+     * wasmtime's configuration switch, not the specification. */
+    const json_value *disabled = json_get(json_root(doc), "features_disabled");
+    for (size_t i = 0; missing == NULL && i < json_length(disabled); i++) {
+        const char *name = json_string(json_at(disabled, i));
+        if (name != NULL && feature_supported(name)) {
+            missing = name;
+            snprintf(reason, sizeof reason,
+                     "script turns off feature %s (always on here: wasmtime's switch, not a rule)", name);
+        }
+    }
     for (size_t i = 0; i < json_length(commands_); i++) {
         const json_value *cmd = json_at(commands_, i);
         if (missing == NULL) {
