@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "wasi/p2/p2.h"
 #include "tests/test_host_project.h"
 #include "tests/test_util.h"
 
@@ -454,6 +455,73 @@ START_TEST(http_errors)
 }
 END_TEST
 
+/* The entry's wasi.http block: limits and allowed hosts. */
+static void run_with(const char *http, const char *scenario, uint16_t port, const char *want)
+{
+    char extra[512];
+    snprintf(extra, sizeof extra, "%s    wasi:\n      http:\n%s", PROFILES, http);
+    hp_project p;
+    hp_open(&p, 2, 0, hp_entry("http", GUEST, "fetch", extra), NULL);
+    expect_exit(&p, spawn_fetch(&p, scenario, port), want);
+    hp_close(&p);
+}
+
+START_TEST(http_entry_limits)
+{
+    server s;
+    server_start(&s);
+    run_one("two", s.port, "200 ok, 200 ok");
+    run_with("        max_requests: 1\n", "two", s.port, "error connection-limit-reached");
+    run_with("        max_header_bytes: 200000\n", "big-headers", s.port, "200 ");
+    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "large", s.port,
+             "200 5000000 bytes ok");
+    unsigned long long sum = 0;
+    for (int i = 0; i < 4000; i++)
+        sum += (uint8_t)(i * 7);
+    char want[96];
+    snprintf(want, sizeof want, "200 got 16000 bytes sum %llu", 4 * sum);
+    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "post", s.port, want);
+    run_with("        allow_hosts: [example.com, \"*.example.org\"]\n", "get", s.port,
+             "error HTTP-request-denied");
+    run_with("        allow_hosts: []\n", "get", s.port, "error HTTP-request-denied");
+    run_with("        allow_hosts: [localhost, 127.0.0.1]\n", "get", s.port,
+             "200 x-reply=42 body=x-test=42 immutable");
+    char allow[96];
+    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.port);
+    run_with(allow, "get", s.port, "200 x-reply=42 body=x-test=42 immutable");
+    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.port == 1 ? 2 : s.port - 1);
+    run_with(allow, "get", s.port, "error HTTP-request-denied");
+    server_stop(&s);
+}
+END_TEST
+
+/* The host patterns themselves (wasi_p2_http_host_allowed). */
+START_TEST(http_allow_patterns)
+{
+    const char *pats[] = { "api.example.com", "*.example.org", "10.0.0.1:8080", "[::1]", "Mixed.Case" };
+    struct { const char *authority; bool https, want; } cases[] = {
+        { "api.example.com", true, true },       { "API.Example.COM:9000", false, true },
+        { "api.example.com.", true, true },      { "example.com", true, false },
+        { "x.api.example.com", true, false },    { "a.example.org", true, true },
+        { "a.b.example.org:1", false, true },    { "example.org", true, false },
+        { "badexample.org", true, false },       { "10.0.0.1:8080", false, true },
+        { "10.0.0.1", false, false },            { "10.0.0.1:80800", false, false },
+        { "[::1]", true, true },                 { "[::1]:8443", true, true },
+        { "[::2]", true, false },                { "mixed.case", false, true },
+        { "user@api.example.com", true, false }, { "api.example.com%2e", true, false },
+        { "api.example.com:", true, false },     { "[::1", true, false },
+        { "", true, false },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(wasi_p2_http_host_allowed(pats, 5, cases[i].https, cases[i].authority) == cases[i].want,
+                      "%s: expected %d", cases[i].authority, cases[i].want);
+    const char *port_only[] = { "example.com:443" };
+    ck_assert(wasi_p2_http_host_allowed(port_only, 1, true, "example.com"));
+    ck_assert(!wasi_p2_http_host_allowed(port_only, 1, false, "example.com"));
+    ck_assert(!wasi_p2_http_host_allowed(NULL, 0, false, "example.com"));
+}
+END_TEST
+
 START_TEST(http_needs_its_group)
 {
     hp_project p;
@@ -629,6 +697,8 @@ Suite *wasi_p2_http_suite(void)
     tcase_add_test(tc, http_many_processes);
     tcase_add_test(tc, http_killed_in_flight);
     tcase_add_test(tc, http_worker_example);
+    tcase_add_test(tc, http_entry_limits);
+    tcase_add_test(tc, http_allow_patterns);
     suite_add_tcase(s, tc);
     return s;
 }
