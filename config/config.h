@@ -99,6 +99,16 @@ typedef struct {
     bool read_only;
 } cfg_wasi_mount;
 
+/* wasi.http (ours): wasi:http's limits (0: the default) and the hosts
+ * requests may go to (allow_set false: any host; true: only those listed,
+ * patterns as config/schema_wasi_http.c checks them). */
+typedef struct {
+    int64_t max_requests, max_header_bytes, max_body_buffer, max_send_buffer;
+    bool allow_set;
+    const char **allow_hosts;
+    size_t nallow_hosts;
+} cfg_wasi_http;
+
 typedef struct {
     const char *type;       /* lazy, static, inline, adaptive or NULL */
     int64_t size, workers, buffer, max_size;
@@ -121,6 +131,7 @@ typedef struct {
     /* wasi.sockets: allow-list rules (sys/netallow.h syntax, checked) */
     const char **sock_connect, **sock_bind;
     size_t nsock_connect, nsock_bind;
+    cfg_wasi_http http;     /* wasi.http */
     int64_t max_execution_ms;  /* 0 = no limit */
     /* Our additions to Wippy's limits (0 = the engine's default): */
     int64_t fuel;              /* limits.fuel: fuel units for a process's whole life */

@@ -118,6 +118,9 @@ void cfg_parse_lifecycle(cfg_registry *r, entry_rec *e, const cfg_node *data, cf
 /* Per-kind schemas (schema_*.c); each reads e->pub.data. */
 void cfg_schema_check_entry(cfg_registry *r, entry_rec *e);
 void cfg_schema_wasm(cfg_registry *r, entry_rec *e);
+/* The wasi.http block of a wasm entry (schema_wasi_http.c), read from the
+ * entry's `wasi` fields once its imports are. */
+void cfg_schema_wasi_http(cfg_registry *r, entry_rec *e, const field_ctx *wasi, cfg_wasm *w);
 void cfg_schema_fs_directory(cfg_registry *r, entry_rec *e);
 void cfg_schema_process_host(cfg_registry *r, entry_rec *e);
 void cfg_schema_terminal_host(cfg_registry *r, entry_rec *e);

@@ -1,6 +1,6 @@
 /* cfg_schema_wasm.c — the process.wasm / function.wasm schema: fs, path, hash,
  * method, transport, wit, imports (capability groups), wasi (args, cwd,
- * env, mounts, sockets), limits, pool. Texts follow Wippy's validation errors. */
+ * env, mounts, sockets; http in schema_wasi_http.c), limits, pool. Texts follow Wippy's validation errors. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +304,7 @@ static void parse_wasi(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_
     parse_env(r, e, &fc, w);
     parse_mounts(r, e, &fc, w);
     parse_sockets(r, e, &fc, w);
+    cfg_schema_wasi_http(r, e, &fc, w);
 }
 
 static void parse_pool(cfg_registry *r, entry_rec *e, const field_ctx *top, cfg_pool *p)

@@ -104,6 +104,25 @@ static bool set_sockets(host_process *p, char *err, size_t errlen)
     return ok;
 }
 
+/* The entry's wasi.http block: wasi:http's limits and allowed hosts. */
+static bool set_http(host_process *p)
+{
+    const cfg_wasi_http *h = &p->mod->entry->as.wasm.http;
+    if (!h->allow_set && h->max_requests == 0 && h->max_header_bytes == 0 &&
+        h->max_body_buffer == 0 && h->max_send_buffer == 0)
+        return true;
+    wasi_p2_http_limits lim = {
+        .max_requests = (uint32_t)h->max_requests,
+        .max_header_bytes = (uint32_t)h->max_header_bytes,
+        .max_body_buffer = (uint32_t)h->max_body_buffer,
+        .max_send_buffer = (uint32_t)h->max_send_buffer,
+        .allow_set = h->allow_set,
+        .allow_hosts = h->allow_hosts,
+        .nallow_hosts = h->nallow_hosts,
+    };
+    return wasi_p2_set_http_limits(p->p2, &lim);
+}
+
 /* Instantiates and starts the method's call; false when the process is over. */
 static bool begin(host_process *p)
 {
@@ -128,6 +147,10 @@ static bool begin(host_process *p)
     if (!set_cli(p, err, sizeof err) ||   /* "required wasi env variable not found: ID" */
         !set_sockets(p, err, sizeof err)) {
         host_process_fail(p, "%s", err);
+        return false;
+    }
+    if (!set_http(p)) {
+        host_process_fail(p, "failed to instantiate wasm module: out of memory");
         return false;
     }
     p->ci = cm_instantiate(m->cm, wasi_p2_host(p->p2), &cfg, &verr);

@@ -53,6 +53,7 @@ START_TEST(run_list_prints_the_commands)
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.out, "Available commands:\n"
                             "\n"
+                            "  fetch  Fetch API_URL over wasi:http and print the body  (myns:http_worker)\n"
                             "  greet  Greet someone via WASM  (myns:greet)\n"
                             "  nap  Sleep a while (the process parks), then report  (myns:nap)\n"
                             "  ping-pong  Two Lua processes messaging each other  (myns:ping)\n"
@@ -99,7 +100,7 @@ START_TEST(check_good_and_bad)
 {
     result good = run("--dir", EXAMPLES, "check", NULL);
     ck_assert_int_eq(good.status, 0);
-    ck_assert_str_eq(good.out, "16 entries loaded from " EXAMPLES "/src, 0 errors\n");
+    ck_assert_str_eq(good.out, "19 entries loaded from " EXAMPLES "/src, 0 errors\n");
     done(&good);
     result bad = run("--dir", CONFIG_DIR "/cases/duplicate-ids", "check", NULL);
     ck_assert_int_eq(bad.status, 1);

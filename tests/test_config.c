@@ -158,7 +158,7 @@ START_TEST(example_app_loads)
     for (size_t i = 0; i < cfg_error_count(reg); i++)
         fprintf(stderr, "%s\n", cfg_error_at(reg, i)->text);
     ck_assert_uint_eq(cfg_error_count(reg), 0);
-    ck_assert_uint_eq(cfg_entry_count(reg), 16);
+    ck_assert_uint_eq(cfg_entry_count(reg), 19);
     ck_assert_str_eq(cfg_source_dir(reg), TEST_SOURCE_DIR "/examples/src");
     const cfg_entry *greet = cfg_find_command(reg, "greet");
     ck_assert_ptr_nonnull(greet);
@@ -174,6 +174,18 @@ START_TEST(example_app_loads)
     ck_assert_ptr_nonnull(worker->as.wasm.bytes);
     ck_assert_str_eq(worker->as.wasm.transport, "payload");
     ck_assert_str_eq(worker->as.wasm.cwd, "/");
+    /* The docs' http_worker: a component, its imports and required API_URL. */
+    const cfg_entry *fetch = cfg_find_command(reg, "fetch");
+    ck_assert_ptr_nonnull(fetch);
+    ck_assert_str_eq(fetch->id, "myns:http_worker");
+    ck_assert_ptr_nonnull(fetch->as.wasm.bytes);
+    ck_assert_mem_eq(fetch->as.wasm.bytes, "\0asm\x0d\0\x01\0", 8);
+    ck_assert_uint_eq(fetch->as.wasm.nimports, 3);
+    ck_assert_str_eq(fetch->as.wasm.imports[2], "wasi:http");
+    ck_assert_uint_eq(fetch->as.wasm.nenv, 1);
+    ck_assert_str_eq(fetch->as.wasm.env[0].id, "myns:api_url");
+    ck_assert_str_eq(fetch->as.wasm.env[0].name, "API_URL");
+    ck_assert(fetch->as.wasm.env[0].required);
     /* fs.directory before the modules that use it. */
     size_t fs_at = 99, worker_at = 0;
     for (size_t i = 0; i < cfg_entry_count(reg); i++) {

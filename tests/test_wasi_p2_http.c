@@ -5,6 +5,7 @@
  *
  *   GET  /headers  200, x-reply: <x-test>, body "x-test=<x-test>"
  *   GET  /large    200, 5,000,000 bytes, byte i = i % 251, in 64 KiB writes
+ *   GET  /letters  the same with byte i = 'a' + i % 26 (text)
  *   GET  /delay    200 "ok" after 100 ms
  *   GET  /slow     200 "late" after 2 s (sooner when the client goes)
  *   GET  /cut      Content-Length: 100, 10 bytes, closed
@@ -24,7 +25,9 @@
  * is in flight. Through `wippy wasm call` (no loop: waits in place): GET
  * and the large body. Without the wasi:http group the imports are
  * unresolved (on a core module the group is a configuration error:
- * tests/config/cases/wasm-http-core.yaml). */
+ * tests/config/cases/wasm-http-core.yaml). The example app's http_worker
+ * through `wippy run fetch`: what it fetched printed, its failures, and
+ * API_URL required. */
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
@@ -37,6 +40,7 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "wasi/p2/p2.h"
 #include "tests/test_host_project.h"
 #include "tests/test_util.h"
 
@@ -236,16 +240,18 @@ static void *serve_conn(void *arg)
         snprintf(extra, sizeof extra, "x-reply: %s\r\n", v);
         snprintf(body, sizeof body, "x-test=%s", v);
         reply(c->fd, extra, body);
-    } else if (strcmp(path, "/large") == 0) {
+    } else if (strcmp(path, "/large") == 0 || strcmp(path, "/letters") == 0) {
         char h[128];
         int n = snprintf(h, sizeof h, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", LARGE);
-        static uint8_t pattern[65536 + 251];
+        bool letters = strcmp(path, "/letters") == 0;
+        size_t period = letters ? 26 : 251;
+        uint8_t pattern[65536 + 251];
         for (size_t i = 0; i < sizeof pattern; i++)
-            pattern[i] = (uint8_t)(i % 251);
+            pattern[i] = (uint8_t)(letters ? 'a' + i % 26 : i % 251);
         bool ok = send_all(c->fd, h, (size_t)n);
         for (size_t at = 0; ok && at < LARGE;) {
             size_t k = LARGE - at < 65536 ? LARGE - at : 65536;
-            ok = send_all(c->fd, pattern + at % 251, k);
+            ok = send_all(c->fd, pattern + at % period, k);
             at += k;
         }
     } else if (strcmp(path, "/cut") == 0) {
@@ -449,6 +455,73 @@ START_TEST(http_errors)
 }
 END_TEST
 
+/* The entry's wasi.http block: limits and allowed hosts. */
+static void run_with(const char *http, const char *scenario, uint16_t port, const char *want)
+{
+    char extra[512];
+    snprintf(extra, sizeof extra, "%s    wasi:\n      http:\n%s", PROFILES, http);
+    hp_project p;
+    hp_open(&p, 2, 0, hp_entry("http", GUEST, "fetch", extra), NULL);
+    expect_exit(&p, spawn_fetch(&p, scenario, port), want);
+    hp_close(&p);
+}
+
+START_TEST(http_entry_limits)
+{
+    server s;
+    server_start(&s);
+    run_one("two", s.port, "200 ok, 200 ok");
+    run_with("        max_requests: 1\n", "two", s.port, "error connection-limit-reached");
+    run_with("        max_header_bytes: 200000\n", "big-headers", s.port, "200 ");
+    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "large", s.port,
+             "200 5000000 bytes ok");
+    unsigned long long sum = 0;
+    for (int i = 0; i < 4000; i++)
+        sum += (uint8_t)(i * 7);
+    char want[96];
+    snprintf(want, sizeof want, "200 got 16000 bytes sum %llu", 4 * sum);
+    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "post", s.port, want);
+    run_with("        allow_hosts: [example.com, \"*.example.org\"]\n", "get", s.port,
+             "error HTTP-request-denied");
+    run_with("        allow_hosts: []\n", "get", s.port, "error HTTP-request-denied");
+    run_with("        allow_hosts: [localhost, 127.0.0.1]\n", "get", s.port,
+             "200 x-reply=42 body=x-test=42 immutable");
+    char allow[96];
+    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.port);
+    run_with(allow, "get", s.port, "200 x-reply=42 body=x-test=42 immutable");
+    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.port == 1 ? 2 : s.port - 1);
+    run_with(allow, "get", s.port, "error HTTP-request-denied");
+    server_stop(&s);
+}
+END_TEST
+
+/* The host patterns themselves (wasi_p2_http_host_allowed). */
+START_TEST(http_allow_patterns)
+{
+    const char *pats[] = { "api.example.com", "*.example.org", "10.0.0.1:8080", "[::1]", "Mixed.Case" };
+    struct { const char *authority; bool https, want; } cases[] = {
+        { "api.example.com", true, true },       { "API.Example.COM:9000", false, true },
+        { "api.example.com.", true, true },      { "example.com", true, false },
+        { "x.api.example.com", true, false },    { "a.example.org", true, true },
+        { "a.b.example.org:1", false, true },    { "example.org", true, false },
+        { "badexample.org", true, false },       { "10.0.0.1:8080", false, true },
+        { "10.0.0.1", false, false },            { "10.0.0.1:80800", false, false },
+        { "[::1]", true, true },                 { "[::1]:8443", true, true },
+        { "[::2]", true, false },                { "mixed.case", false, true },
+        { "user@api.example.com", true, false }, { "api.example.com%2e", true, false },
+        { "api.example.com:", true, false },     { "[::1", true, false },
+        { "", true, false },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(wasi_p2_http_host_allowed(pats, 5, cases[i].https, cases[i].authority) == cases[i].want,
+                      "%s: expected %d", cases[i].authority, cases[i].want);
+    const char *port_only[] = { "example.com:443" };
+    ck_assert(wasi_p2_http_host_allowed(port_only, 1, true, "example.com"));
+    ck_assert(!wasi_p2_http_host_allowed(port_only, 1, false, "example.com"));
+    ck_assert(!wasi_p2_http_host_allowed(NULL, 0, false, "example.com"));
+}
+END_TEST
+
 START_TEST(http_needs_its_group)
 {
     hp_project p;
@@ -553,6 +626,63 @@ START_TEST(http_killed_in_flight)
 }
 END_TEST
 
+/* The example app's http_worker (examples/p2/http_worker.c; the docs'
+ * entry: imports wasi:io, wasi:cli, wasi:http; API_URL from wasi.env,
+ * required) through `wippy --dir examples run fetch`: it prints what it
+ * fetched (a 100 ms answer; 5,000,000 letters, each checked), fails on a
+ * refused port and a 404, and without API_URL does not start. */
+static test_run_result run_fetch(const char *url)
+{
+    if (url != NULL)
+        ck_assert_int_eq(setenv("API_URL", url, 1), 0);
+    else
+        ck_assert_int_eq(unsetenv("API_URL"), 0);
+    return test_run_wippy((const char *[]){ "--dir", TEST_SOURCE_DIR "/examples", "run", "fetch", NULL });
+}
+
+START_TEST(http_worker_example)
+{
+    server s;
+    server_start(&s);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/delay", s.port);
+    test_run_result r = run_fetch(url);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "ok\n");
+    ck_assert_str_eq(r.err, "");
+    test_run_done(&r);
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/letters", s.port);
+    r = run_fetch(url);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_uint_eq(strlen(r.out), LARGE + 1);
+    for (size_t i = 0; i < LARGE; i++)
+        if (r.out[i] != 'a' + (int)(i % 26))
+            ck_abort_msg("byte %zu of the body is %u", i, (unsigned char)r.out[i]);
+    test_run_done(&r);
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/nope", s.port);
+    r = run_fetch(url);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "http_worker: status: 404\nwasi exit requested: status 1\n");
+    test_run_done(&r);
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/", closed_port());
+    r = run_fetch(url);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "http_worker: request failed: connection-refused\nwasi exit requested: status 1\n");
+    test_run_done(&r);
+
+    r = run_fetch(NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "required wasi env variable not found: myns:api_url\n");
+    test_run_done(&r);
+    server_stop(&s);
+}
+END_TEST
+
 Suite *wasi_p2_http_suite(void)
 {
     Suite *s = suite_create("wasi_p2_http");
@@ -566,6 +696,9 @@ Suite *wasi_p2_http_suite(void)
     tcase_add_test(tc, http_needs_its_group);
     tcase_add_test(tc, http_many_processes);
     tcase_add_test(tc, http_killed_in_flight);
+    tcase_add_test(tc, http_worker_example);
+    tcase_add_test(tc, http_entry_limits);
+    tcase_add_test(tc, http_allow_patterns);
     suite_add_tcase(s, tc);
     return s;
 }

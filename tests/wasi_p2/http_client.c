@@ -26,6 +26,9 @@
  *              received; → "200 n=5 x-sum=500 x-done=yes"
  *   forbidden  append/from-list of forbidden and invalid names; set of a fine one
  *   twice      a second get of a future → "first=response second=err"
+ *   two        two requests to /delay started at once, then both awaited →
+ *              "200 ok, 200 ok" (with max_requests 1: "error
+ *              connection-limit-reached" for the second)
  *
  * Canonical ABI by hand: results wider than one flat value come back
  * through a return area; error-code has 8-byte alignment, so a result or
@@ -489,6 +492,26 @@ static void twice(void)
     future_drop(fut);
 }
 
+static void two(void)
+{
+    int32_t f[2];
+    for (int i = 0; i < 2; i++)
+        if (!send(new_request("/delay", -1), -1, &f[i]))
+            return;
+    for (int i = 0; i < 2; i++) {
+        int32_t r = wait_response(f[i]);
+        if (r < 0)
+            return;
+        put_u64((uint64_t)response_status(r));
+        put(" ");
+        read_body(r, put_body);
+        response_drop(r);
+        future_drop(f[i]);
+        if (i == 0)
+            put(", ");
+    }
+}
+
 __attribute__((export_name("fetch")))
 str *fetch(const char *scenario, uint32_t len, uint32_t port)
 {
@@ -535,6 +558,8 @@ str *fetch(const char *scenario, uint32_t len, uint32_t port)
         forbidden();
     else if (p2_streq(scenario, len, "twice"))
         twice();
+    else if (p2_streq(scenario, len, "two"))
+        two();
     else
         put("unknown scenario");
     result.ptr = out;

@@ -214,6 +214,7 @@ void wasi_p2_free(wasi_p2 *w)
         res_clear(&w->res[i]);
     free(w->res);
     wasi_p2_http_free(w->http);   /* after the reps: they hold its transfers */
+    wasi_p2_http_conf_free(w->http_conf);
     for (size_t i = 0; i < w->nfuncs; i++)
         free((char *)w->funcs[i].interface);
     free(w->funcs);

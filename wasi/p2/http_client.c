@@ -110,7 +110,9 @@ const char *wasi_p2_http_unavailable(void)
     return curl_error[0] ? curl_error : NULL;
 }
 
-static const wasi_p2_http_limits defaults = { 32, 65536, 1u << 20, 65536 };
+static const wasi_p2_http_limits defaults = {
+    .max_requests = 32, .max_header_bytes = 65536, .max_body_buffer = 1u << 20, .max_send_buffer = 65536,
+};
 
 static void apply_limits(wasi_p2_http_limits *to, const wasi_p2_http_limits *from)
 {
@@ -172,6 +174,8 @@ wasi_p2_http *wasi_p2_http_get(wasi_p2 *w)
         return NULL;
     }
     h->lim = defaults;
+    if (wasi_p2_http_conf_limits(w) != NULL)
+        apply_limits(&h->lim, wasi_p2_http_conf_limits(w));
     C.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     C.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
     C.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -180,13 +184,9 @@ wasi_p2_http *wasi_p2_http_get(wasi_p2 *w)
     return h;
 }
 
-bool wasi_p2_set_http_limits(wasi_p2 *w, const wasi_p2_http_limits *lim)
+void wasi_p2_http_apply(wasi_p2_http *h, const wasi_p2_http_limits *lim)
 {
-    wasi_p2_http *h = wasi_p2_http_get(w);
-    if (h == NULL)
-        return false;
     apply_limits(&h->lim, lim);
-    return true;
 }
 
 const wasi_p2_http_limits *wasi_p2_http_lim(const wasi_p2_http *h)

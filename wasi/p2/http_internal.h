@@ -131,6 +131,14 @@ wasi_p2_http *wasi_p2_http_get(wasi_p2 *w);
 /* Why wasi:http cannot work here (libcurl not loadable), or NULL. */
 const char *wasi_p2_http_unavailable(void);
 const wasi_p2_http_limits *wasi_p2_http_lim(const wasi_p2_http *h);
+/* Sets h's limits (0: the default; the allow list is not h's). */
+void wasi_p2_http_apply(wasi_p2_http *h, const wasi_p2_http_limits *lim);
+
+/* the entry's settings (http_allow.c) */
+/* The limits wasi_p2_set_http_limits gave, or NULL. */
+const wasi_p2_http_limits *wasi_p2_http_conf_limits(const wasi_p2 *w);
+/* May a request go to this authority (the world's allow list)? */
+bool wasi_p2_http_allowed(const wasi_p2 *w, bool https, const char *authority);
 /* A new request (one reference); NULL when out of memory or
  * WASI_HTTP_MAX_ALIVE are alive. */
 wasi_p2_xfer *wasi_p2_xfer_new(wasi_p2_http *h);

@@ -532,6 +532,8 @@ static bool handle(void *user, const host_value *args, size_t nargs, host_value 
         x->err = wasi_p2_http_error(HE_REQ_URI_INVALID);
     } else if (x->scheme == 2) {
         x->err = wasi_p2_http_error(HE_PROTOCOL);
+    } else if (!wasi_p2_http_allowed(w, x->scheme != 0, x->authority)) {
+        x->err = wasi_p2_http_error(HE_REQ_DENIED);
     } else if (x->sdropped) {
         x->err = wasi_p2_http_error(HE_REQ_BODY_SIZE);
     } else {

@@ -131,6 +131,7 @@ struct wasi_p2 {
     /* wasi:sockets: where the guest may connect (and send) and bind (copies) */
     sys_net_rule *allow_connect, *allow_bind;
     size_t nallow_connect, nallow_bind;
+    struct wasi_p2_http_conf *http_conf;   /* wasi_p2_set_http_limits's copy (http_allow.c) */
 };
 
 /* One host function of an interface (name without the version). */
@@ -152,6 +153,7 @@ extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
 
 /* Frees wasi:http's state (aborting transfers still running); after the reps. */
 void wasi_p2_http_free(struct wasi_p2_http *h);
+void wasi_p2_http_conf_free(struct wasi_p2_http_conf *c);
 
 /* A new resource of kind k: its rep in *rep and its own handle as the
  * result value; false (with err) when unbound or out of memory. */

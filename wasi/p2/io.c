@@ -166,9 +166,9 @@ static bool error_debug_string(void *user, const host_value *args, size_t nargs,
 }
 
 const wasi_p2_def wasi_p2_io_defs[] = {
-    { "wasi:io/poll", "[method]pollable.ready", pollable_ready_fn, WASI_CAP_POLL },
-    { "wasi:io/poll", "[method]pollable.block", pollable_block, WASI_CAP_POLL },
-    { "wasi:io/poll", "poll", poll_fn, WASI_CAP_POLL },
+    { "wasi:io/poll", "[method]pollable.ready", pollable_ready_fn, WASI_CAP_POLL | WASI_CAP_HTTP },
+    { "wasi:io/poll", "[method]pollable.block", pollable_block, WASI_CAP_POLL | WASI_CAP_HTTP },
+    { "wasi:io/poll", "poll", poll_fn, WASI_CAP_POLL | WASI_CAP_HTTP },
     { "wasi:io/error", "[method]error.to-debug-string", error_debug_string, WASI_CAP_IO },
 };
 const size_t wasi_p2_nio_defs = sizeof wasi_p2_io_defs / sizeof wasi_p2_io_defs[0];

@@ -113,11 +113,26 @@ typedef struct {
     uint32_t max_header_bytes;   /* default 65536 */
     uint32_t max_body_buffer;    /* default 1 MiB */
     uint32_t max_send_buffer;    /* default 65536 */
+    /* allow_set false: requests may go to any host; true: only to a host
+     * matching one of allow_hosts (wasi_p2_http_host_allowed), others get
+     * HTTP-request-denied at handle(). */
+    bool allow_set;
+    const char *const *allow_hosts;
+    size_t nallow_hosts;
 } wasi_p2_http_limits;
 
-/* Sets the world's wasi:http limits (before the guest's first request);
- * false when out of memory. */
+/* Sets the world's wasi:http limits and allowed hosts (copied), before
+ * the guest's first request; does not load libcurl. False when out of
+ * memory. */
 bool wasi_p2_set_http_limits(wasi_p2 *w, const wasi_p2_http_limits *lim);
+
+/* Does a request's authority ("host", "host:port", "[v6]:port") match one
+ * of the npats host patterns ("name", "*.domain", "1.2.3.4", "[::1]",
+ * each with an optional ":PORT"; without a port, any)? The port of an
+ * authority without one is 443 for https, else 80. Names compare without
+ * regard to case; an authority with '@' or '%' never matches. */
+bool wasi_p2_http_host_allowed(const char *const *pats, size_t npats, bool https,
+                               const char *authority);
 
 /* The number of resource reps alive (for tests: drops free them). */
 size_t wasi_p2_live(const wasi_p2 *w);
