@@ -117,8 +117,8 @@ static vm_status call_zero(vm_thread *t, vm_func *f, uint64_t fuel, vm_value *ou
     vm_signature sig;
     vm_func_signature(f, &sig);
     vm_value args[64];
-    if (sig.nparams > 64)
-        return VM_TRAP;
+    if (sig.nparams > 64)   /* more than we pass: the engine refuses the call (a trap) */
+        return vm_call_start(t, f, NULL, 0);
     for (uint32_t i = 0; i < sig.nparams; i++) {
         args[i] = (vm_value){ .type = sig.params[i] };
         memset(&args[i].of, 0, sizeof args[i].of);
