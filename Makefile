@@ -22,6 +22,9 @@
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
 #   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
 #                         (it builds build/fuzz-component too)
+#   make fuzz-diff        differential fuzzing against binaryen's interpreter for FUZZ_SECONDS:
+#                         prints `fuzz-diff: N modules, M mismatches`, keeps each mismatch in
+#                         build/fuzz-diff (doc/fuzzing.md); a fixed-seed run is part of check
 #   make fuzz-component   libFuzzer on the Component Model (decode → instantiate → call) for FUZZ_SECONDS
 #   make bench-lua        Lua process figures: spawn -> EXIT from Lua, Lua<->Lua message round trip
 #   make bench-translate  decode + validate + translate speed (MB/s of code section)
@@ -109,7 +112,8 @@ LIB_SRC   += host/lua/disabled.c
 endif
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/*.c)
-TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o $(BUILD)/obj/testsuite/spec_values.o
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o $(BUILD)/obj/testsuite/spec_values.o \
+            $(BUILD)/obj/testsuite/fuzz_compare.o
 TEST_WAT := $(wildcard tests/wasm/*.wat)
 TEST_WASM := $(TEST_WAT:%.wat=$(BUILD)/%.wasm)
 TEST_CM_WAT := $(wildcard tests/component/*.wat)
@@ -127,7 +131,7 @@ TEST_P2_WASM := $(TEST_P2_C:%.c=$(BUILD)/%.component.wasm)
 WASI_P2_WIT ?= ../shared/wit/wasi-0.2.3
 # Guests that are also built natively, for a test to compare the two outputs.
 TEST_NATIVE := $(BUILD)/tests/native/simd_kernels
-SPEC_SRC := $(filter-out testsuite/json.c testsuite/cm_%.c,$(wildcard testsuite/*.c))
+SPEC_SRC := $(filter-out testsuite/json.c testsuite/cm_%.c testsuite/fuzz_%.c,$(wildcard testsuite/*.c))
 SPEC_OBJ := $(SPEC_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
 CM_RUNNER_SRC := $(wildcard testsuite/cm_*.c)
 CM_RUNNER_OBJ := $(CM_RUNNER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/json.o
@@ -220,9 +224,13 @@ $(BUILD)/tests/wasi_p2/%.component.wasm: $(BUILD)/tests/wasi_p2/%.core.wasm test
 WASI_C_FLAGS = -O1
 $(BUILD)/tests/wasi_c/simd_kernels.wasm: WASI_C_FLAGS = -O2 -msimd128 -Wall -Wextra -Werror
 $(TEST_WASI_WASM): tests/wasi_c/guest.h
+# Compiled, then linked without -O: clang runs binaryen's wasm-opt on a
+# wasm link given -O when one is on PATH (make setup installs binaryen),
+# which would change the guests and the examples' hashes.
 $(BUILD)/tests/wasi_c/%.wasm: tests/wasi_c/%.c
 	@mkdir -p $(dir $@)
-	clang --target=wasm32-wasi $(WASI_C_FLAGS) -o $@ $<
+	clang --target=wasm32-wasi $(WASI_C_FLAGS) -c -o $@.o $<
+	clang --target=wasm32-wasi -o $@ $@.o && rm -f $@.o
 
 # A guest made a WASI 0.2 command component with the preview 1 adapter
 # (from COMPONENTS_DIR, by path), so its stdio goes through wasi:io/streams.
@@ -240,6 +248,24 @@ $(BUILD)/spec-runner: $(SPEC_OBJ) $(LIB)
 
 $(BUILD)/cm-runner: $(CM_RUNNER_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+# The differential fuzzer (doc/fuzzing.md): build/fuzz-exec runs a module
+# made by binaryen's `wasm-opt -ttf` as binaryen's --fuzz-exec does and
+# compares the outputs; testsuite/fuzz_diff.sh drives it.
+FUZZ_EXEC_OBJ := $(BUILD)/obj/testsuite/fuzz_exec.o $(BUILD)/obj/testsuite/fuzz_compare.o
+$(BUILD)/fuzz-exec: $(FUZZ_EXEC_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+# make fuzz-diff: random seeds for FUZZ_SECONDS, each module also run in
+# fuel slices of 1 and 7, with no groups, and by a DISPATCH=switch build
+# (in $(BUILD)/switch); mismatches are kept in $(BUILD)/fuzz-diff. make
+# check runs the fixed seeds 1..FUZZ_CHECK_SEEDS (about 30 s).
+FUZZ_CHECK_SEEDS ?= 120
+.PHONY: fuzz-diff
+fuzz-diff: setup $(BUILD)/fuzz-exec
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/switch DISPATCH=switch $(BUILD)/switch/fuzz-exec
+	nice -n 19 testsuite/fuzz_diff.sh $(BUILD)/fuzz-exec $(BUILD)/fuzz-diff --seconds $(FUZZ_SECONDS) \
+	    $(BUILD)/switch/fuzz-exec
 
 spec: setup $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
@@ -297,12 +323,13 @@ ifeq ($(LUA),1)
 	$(WIPPY) --dir examples run ping-pong 10000
 endif
 
-check: setup all $(TESTS) $(BUILD)/spec-runner $(BUILD)/cm-runner node_modules/.package-lock.json $(WASI_COMPONENTS)
+check: setup all $(TESTS) $(BUILD)/spec-runner $(BUILD)/cm-runner $(BUILD)/fuzz-exec node_modules/.package-lock.json $(WASI_COMPONENTS)
 	tools/check_symbols.sh $(BUILD)/obj
 	WIPPY=$(CURDIR)/$(WIPPY) $(TESTS)
 	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
 	testsuite/cm_spec.sh $(BUILD)/cm-runner $(BUILD)/cm-spec $(CM_DIR)
 	$(WASI_TEST)
+	testsuite/fuzz_diff.sh $(BUILD)/fuzz-exec $(BUILD)/fuzz-diff-check --seeds 1 $(FUZZ_CHECK_SEEDS)
 
 # The WASI testsuite through `wippy wasm run`, on a scratch copy of WASI_DIR:
 # the preview 1 programs (every failure fails the run), then each of them
@@ -451,4 +478,4 @@ interp-expanded:
 clean:
 	rm -rf build examples/wasm
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(CM_RUNNER_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(CM_RUNNER_OBJ:.o=.d) $(FUZZ_EXEC_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d

@@ -13,6 +13,7 @@
     X(simd_program)    \
     X(vm)              \
     X(fuse)            \
+    X(fuzz_diff)       \
     X(decode)          \
     X(component)       \
     X(cm_abi)          \

@@ -159,9 +159,9 @@ typedef struct {
 struct vm_module {
     uint8_t *bytes;              /* an owned copy of the binary */
     size_t size;
-    unsigned features;           /* VM_FEATURE_* bits the module may use: set by
-                                    vm_module_load_features() before vm_validate();
-                                    vm_decode() leaves 0 (Wasm 2.0) */
+    unsigned features;           /* VM_FEATURE_* bits the module may use, and
+                                    VM_LOAD_NO_GROUPS: set by vm_module_load_features()
+                                    before vm_validate(); vm_decode() leaves 0 (Wasm 2.0) */
 
     vm_functype *types;
     uint32_t ntypes;

@@ -338,6 +338,8 @@ void vm_tr_group_up(translator *t)
     (void)t;
     return;
 #endif
+    if (t->m->features & VM_LOAD_NO_GROUPS)   /* every instruction on its own */
+        return;
     uint32_t *w = t->code->words, p = t->prev_op, l = t->last_op;
     /* Adjacent, no label between them nor on the second. */
     if (p >= l || l == tr_pc(t) || (t->barrier > p && t->barrier <= l))

@@ -268,7 +268,7 @@ vm_module *vm_module_load_features(const uint8_t *bytes, size_t size, unsigned f
     vm_module *m = vm_decode(bytes, size, err);
     if (m == NULL)
         return NULL;
-    m->features = features & VM_FEATURES_ALL;
+    m->features = features & (VM_FEATURES_ALL | VM_LOAD_NO_GROUPS);
     if (!vm_validate(m, err)) {
         vm_module_free(m);
         return NULL;

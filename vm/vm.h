@@ -109,6 +109,12 @@ enum {
     VM_FEATURES_ALL = 7u                  /* every feature above */
 };
 
+/* Not a proposal but a translation choice, also given to
+ * vm_module_load_features(): translate no superinstruction groups
+ * (vm/groups.h), every instruction dispatched on its own. Results are the
+ * same either way; the differential fuzzer (doc/fuzzing.md) checks that. */
+enum { VM_LOAD_NO_GROUPS = 1u << 16 };
+
 /* ---- modules ---- */
 
 /* Decodes, validates and translates a binary module with every feature
@@ -117,7 +123,8 @@ enum {
 vm_module *vm_module_load(const uint8_t *bytes, size_t size, vm_error *err);
 
 /* The same with only the features given (VM_FEATURE_* bits; 0 is plain
- * Wasm 2.0, SIMD included). Bits outside VM_FEATURES_ALL are ignored. */
+ * Wasm 2.0, SIMD included), and VM_LOAD_NO_GROUPS if wanted. Other bits
+ * are ignored. */
 vm_module *vm_module_load_features(const uint8_t *bytes, size_t size, unsigned features,
                                    vm_error *err);
 
