@@ -33,7 +33,8 @@
 # DISPATCH=switch (the interpreter's portable switch dispatch), PROFILE=1 (count
 # every instruction run, translate no groups: for make groups-profile), CC=clang,
 # LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=0
-# (link build/wippy against the shared glibc instead of static-pie).
+# (link build/wippy against the shared glibc instead of static-pie), MINIMAL=1
+# (the engine and WASI preview 1 only, in build/minimal: mk/minimal.mk).
 
 CC       ?= cc
 SANITIZE ?= 0
@@ -43,6 +44,10 @@ LUA      ?= 1
 WAT2WASM ?= wat2wasm
 WASM_CC  ?= clang
 
+# MINIMAL=1: the engine and WASI preview 1 only (mk/minimal.mk).
+ifeq ($(MINIMAL),1)
+BUILD    ?= build/minimal
+endif
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -120,6 +125,9 @@ CM_RUNNER_OBJ := $(CM_RUNNER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/js
 LIB   := $(BUILD)/libwippy.a
 WIPPY := $(BUILD)/wippy
 TESTS := $(BUILD)/unit-tests
+ifeq ($(MINIMAL),1)
+include mk/minimal.mk
+endif
 
 EXAMPLE_WAT  := $(wildcard examples/wat/*.wat)
 EXAMPLE_C    := $(wildcard examples/c/*.c)
@@ -154,11 +162,13 @@ $(LIB): $(LIB_OBJ)
 # included). STATIC=0 links glibc dynamically (libyaml and Lua stay static:
 # `wasm run hello` 1.0 -> 0.9 ms when they were made so), e.g. for valgrind's
 # leak check, which needs malloc in a shared library.
+ifneq ($(MINIMAL),1)
 $(WIPPY): $(BUILD)/obj/host/cli/main.o $(LIB)
 ifeq ($(STATIC),1)
 	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -lpthread -lm
 else
 	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -lpthread -lm
+endif
 endif
 
 $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_NATIVE) $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
@@ -234,9 +244,14 @@ examples/wasm/%.wasm: examples/wat/%.wat
 
 # C examples are WASI reactors; clang's output is deterministic, so the
 # hashes in examples/src/_index.yaml stay valid (a test checks them).
+# Compiled and linked in two steps: a link without -O never runs
+# binaryen's wasm-opt, which clang calls when it is installed (it would
+# change the bytes, and so the hashes).
 examples/wasm/%.wasm: examples/c/%.c
 	@mkdir -p $(dir $@)
-	$(WASM_CC) --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-debug -o $@ $<
+	$(WASM_CC) --target=wasm32-wasi -O2 -c -o $@.o $<
+	$(WASM_CC) --target=wasm32-wasi -mexec-model=reactor -Wl,--strip-debug -o $@ $@.o
+	@rm -f $@.o
 
 # The example app: its commands, then each of them run as a process.
 example: setup all
@@ -385,6 +400,11 @@ interp-expanded:
 	else mv $(BUILD)/interp.expanded.tmp.c $(BUILD)/interp.expanded.c; fi
 	@rm -f $(BUILD)/interp.expanded.tmp.c
 	@echo "interp-expanded: wrote $(BUILD)/interp.expanded.c"
+
+# make install / uninstall, the shared libraries, pkg-config files and
+# examples/embed/ (checked in `make check`): their own file.
+include mk/embed.mk
+check: check-embed
 
 clean:
 	rm -rf build examples/wasm
