@@ -405,6 +405,8 @@ interp-expanded:
 # examples/embed/ (checked in `make check`): their own file.
 include mk/embed.mk
 check: check-embed
+# make cross ARCH=...: the engine's spec run on other CPUs under qemu-user.
+include mk/cross.mk
 
 clean:
 	rm -rf build examples/wasm
