@@ -37,7 +37,8 @@
 # DISPATCH=switch (the interpreter's portable switch dispatch), PROFILE=1 (count
 # every instruction run, translate no groups: for make groups-profile), CC=clang,
 # LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=1
-# (link build/wippy static-pie, without wasi:http: it cannot dlopen libcurl).
+# (link build/wippy static-pie, without wasi:http: it cannot dlopen libcurl),
+# MINIMAL=1 (the engine and WASI preview 1 only, in build/minimal: mk/minimal.mk).
 
 CC       ?= cc
 SANITIZE ?= 0
@@ -47,6 +48,10 @@ LUA      ?= 1
 WAT2WASM ?= wat2wasm
 WASM_CC  ?= clang
 
+# MINIMAL=1: the engine and WASI preview 1 only (mk/minimal.mk).
+ifeq ($(MINIMAL),1)
+BUILD    ?= build/minimal
+endif
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -139,6 +144,9 @@ CM_RUNNER_OBJ := $(CM_RUNNER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/testsuite/js
 LIB   := $(BUILD)/libwippy.a
 WIPPY := $(BUILD)/wippy
 TESTS := $(BUILD)/unit-tests
+ifeq ($(MINIMAL),1)
+include mk/minimal.mk
+endif
 
 EXAMPLE_WAT  := $(wildcard examples/wat/*.wat)
 EXAMPLE_C    := $(wildcard examples/c/*.c)
@@ -174,11 +182,13 @@ $(LIB): $(LIB_OBJ)
 # stay static. STATIC=1 links static-pie (nothing to map and relocate at
 # start-up), without wasi:http; never with the sanitizers, which need the
 # dynamic loader. valgrind's leak check needs the shared malloc of STATIC=0.
+ifneq ($(MINIMAL),1)
 $(WIPPY): $(BUILD)/obj/host/cli/main.o $(LIB)
 ifeq ($(STATIC),1)
 	$(CC) $(LDFLAGS) -static-pie -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 else
 	$(CC) $(LDFLAGS) -o $@ $^ -Wl,-Bstatic $(YAML_LIBS) $(LUA_LIBS) -Wl,-Bdynamic -ldl -lpthread -lm
+endif
 endif
 
 $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_P2_WASM) $(TEST_NATIVE) $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
@@ -474,6 +484,13 @@ interp-expanded:
 	else mv $(BUILD)/interp.expanded.tmp.c $(BUILD)/interp.expanded.c; fi
 	@rm -f $(BUILD)/interp.expanded.tmp.c
 	@echo "interp-expanded: wrote $(BUILD)/interp.expanded.c"
+
+# make install / uninstall, the shared libraries, pkg-config files and
+# examples/embed/ (checked in `make check`): their own file.
+include mk/embed.mk
+check: check-embed
+# make cross ARCH=...: the engine's spec run on other CPUs under qemu-user.
+include mk/cross.mk
 
 clean:
 	rm -rf build examples/wasm

@@ -1,7 +1,8 @@
 /* arena.h — a bump allocator for the registry: every node, string and
  * diagnostic of one load lives in one arena and is freed at once.
  * Allocation failure is sticky: once a request fails, `failed` stays set
- * and the loader reports "out of memory" instead of a partial result. */
+ * and the loader reports "out of memory" instead of a partial result.
+ * Thread-safety: an arena is used by one thread at a time. */
 #ifndef WIPPY_CONFIG_ARENA_H
 #define WIPPY_CONFIG_ARENA_H
 

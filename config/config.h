@@ -13,7 +13,12 @@
  *
  * Loading never stops at the first problem: every error is collected with
  * file, line, column, entry id and field, and a bad entry (or one that
- * depends on a bad entry) is left out whole, never half-applied. */
+ * depends on a bad entry) is left out whole, never half-applied.
+ *
+ * Ownership: everything a registry hands out (entries, diagnostics,
+ * strings, YAML nodes) lives in it until cfg_free(). Thread-safety: a
+ * loaded registry is never modified, so any number of threads may read
+ * it at once; cfg_load() and cfg_free() touch only their own registry. */
 #ifndef WIPPY_CONFIG_H
 #define WIPPY_CONFIG_H
 

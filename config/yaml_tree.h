@@ -5,7 +5,9 @@
  * (shared, never copied, so alias bombs cost nothing); an alias to a node
  * that is still open, mapping keys that are not scalars, duplicate keys,
  * NUL characters in scalars, nesting deeper than YAML_TREE_MAX_DEPTH and
- * files with more than one document are errors. */
+ * files with more than one document are errors. Thread-safety: parsing
+ * touches only the caller's arena; a parsed tree may be read by any
+ * number of threads. */
 #ifndef WIPPY_CONFIG_YAML_TREE_H
 #define WIPPY_CONFIG_YAML_TREE_H
 

@@ -39,7 +39,11 @@
  * most HOST_MAX_VALUE_BYTES of weight (host_value_weight). So copying,
  * freeing or printing a value never recurses deeper than that. A value
  * owns everything in it; the functions that take a value by value take
- * it over. */
+ * it over.
+ *
+ * Thread-safety: a value is plain memory with no shared state; distinct
+ * values may be used on different threads at once, one value by one
+ * thread at a time. */
 #ifndef WIPPY_HOST_VALUE_H
 #define WIPPY_HOST_VALUE_H
 

@@ -3,7 +3,9 @@
  * Two compression paths share one context: portable C, and the x86-64
  * SHA-NI instructions, chosen at run time by CPUID (compile with
  * -DSHA256_PORTABLE_ONLY to leave SHA-NI out). Depends on libc only; no
- * global mutable state besides a cached CPUID answer. */
+ * global mutable state besides a cached CPUID answer (set idempotently,
+ * so every function is thread-safe; one context is used by one thread at a
+ * time). */
 #ifndef WIPPY_SHA256_H
 #define WIPPY_SHA256_H
 

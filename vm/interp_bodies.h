@@ -109,6 +109,7 @@ VM_UNOPS_SAT(UNOP_BODY)
     CTYPE v;                                                                                 \
     EFFECTIVE_ADDRESS(ea, ADDR, o->offset, sizeof v)                                         \
     memcpy(&v, mem + ea, sizeof v);                                                          \
+    vm_le_fix(&v, sizeof v);                                                                 \
     fp[o->dst] = acc = (BITS_##T)v;                                                          \
     BODY_END()
 #define LOAD_BODIES(NAME, CODE, T, CTYPE, ALIGN)                                             \
@@ -173,6 +174,7 @@ ALWAYS_INLINE void store_bits(vm_opcode op, uint8_t *at, uint64_t bits)
 #define STORE_CASES(NAME, CODE, T, CTYPE, ...)                                               \
     STORE_FORMS(NAME, T) {                                                                   \
         CTYPE v = (CTYPE)bits;                                                               \
+        vm_le_fix(&v, sizeof v);                                                             \
         memcpy(at, &v, sizeof v);                                                            \
         return;                                                                              \
     }
@@ -203,6 +205,7 @@ VM_STORES(STORE_BODIES)
     BITS_##IN bits;                                                                          \
     EFFECTIVE_ADDRESS(ea, ADDR_ADD, o->offset, sizeof bits)                                  \
     memcpy(&bits, mem + ea, sizeof bits);                                                    \
+    vm_le_fix(&bits, sizeof bits);                                                           \
     CTYPE_##IN a = GET_##IN(o->a), b = FROM_BITS_##IN(bits);                                 \
     SET_##OUT(o->dst, EXPR);
 #define M_BINOP(NAME, CODE, IN, OUT, EXPR) BODY_START(NAME##_M) LOADED_OPERAND(IN, OUT, EXPR) BODY_END()
@@ -215,6 +218,7 @@ VM_COMPARES(M_COMPARE)
     BODY_START(NAME##_RMW)                                                                   \
     LOADED_OPERAND(IN, OUT, EXPR)                                                            \
     bits = (BITS_##IN)acc;                                                                   \
+    vm_le_fix(&bits, sizeof bits);                                                           \
     memcpy(mem + ea, &bits, sizeof bits);                                                    \
     BODY_END()
 VM_ARITH_BINOPS(RMW_BODY)

@@ -24,6 +24,7 @@
 #define WIPPY_VM_NUMERIC_H
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -33,6 +34,26 @@ enum num_trap {
     NUM_TRAP_OVERFLOW,            /* "integer overflow" */
     NUM_TRAP_INVALID_CONVERSION   /* "invalid conversion to integer" */
 };
+
+/* ==== linear memory's byte order ======================================== */
+
+/* Linear memory is little-endian on every host. A value copied out of it
+ * with memcpy is put in host order, and one about to be copied into it in
+ * memory order, by vm_le_fix (nothing at all on a little-endian host). */
+static inline void vm_le_fix(void *p, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    uint8_t *b = p;
+    for (size_t i = 0; i < n / 2; i++) {
+        uint8_t t = b[i];
+        b[i] = b[n - 1 - i];
+        b[n - 1 - i] = t;
+    }
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 /* ==== bit casts ========================================================= */
 

@@ -16,7 +16,11 @@
  * and hands its results to the thread (vm_resume()), and runs the thread
  * on with vm_run().
  *
- * Depends on vm/ and libc. No global mutable state. */
+ * Depends on vm/ and libc. No global mutable state. Thread-safety: a
+ * context belongs to the store it is linked into and is used by one OS
+ * thread at a time, as that store is; different contexts are independent.
+ * Errors: wasi_ctx_new() writes its reason into the caller's buffer; a
+ * failing guest call returns its WASI errno to the guest, never to C. */
 #ifndef WIPPY_WASI_H
 #define WIPPY_WASI_H
 
