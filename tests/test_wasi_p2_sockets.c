@@ -9,7 +9,9 @@
  * server; in a world without the sockets group the imports trap as
  * unresolved; the world frees its socket reps and closes their
  * descriptors; and as a process, the echo parks in the event loop while
- * another process runs on the only worker, 50 echo processes on 2
+ * another process runs on the only worker, a process writing 16 MiB to
+ * a reader that waits parks on the full socket (the other process finishes
+ * first) and every byte arrives in order, 50 echo processes on 2
  * workers are all connected and waiting at once, and the entry's allow-list
  * (and the missing profile) decide as under `wasm run`. */
 #include <arpa/inet.h>
@@ -248,7 +250,10 @@ START_TEST(sock_udp_round_trip)
     pthread_join(t, NULL);
     close(s.fd);
     ck_assert_msg(r.status == 0, "status %d: %s%s", r.status, r.out, r.err);
-    ck_assert_str_eq(r.out, "udp reply: pong:ping over udp (from the server)\n");
+    ck_assert_str_eq(r.out, "udp reply: pong:ping over udp (from the server)\n"
+                            "first pair receive: invalid-state\n"
+                            "first pair check-send: invalid-state\n"
+                            "second pair check-send: ok\n");
     ck_assert_uint_eq(s.ngot, 13);
     test_run_done(&r);
 }
@@ -390,7 +395,12 @@ START_TEST(sock_name_lookup)
         { "[::1]", "ipv6 0:0:0:0:0:0:0:1\nend\n" },
         { "::ffff:1.2.3.4", "1.2.3.4\nend\n" },   /* never v4-mapped */
         { "bad..name", "resolve-addresses: invalid-argument\n" },
-        { "b\xc3\xa4" "d.example", "resolve-addresses: invalid-argument\n" },
+        /* Unicode names go through IDNA: fullwidth letters map to ASCII,
+         * a snowman is disallowed in IDNA 2008 */
+        { "\xef\xbd\x8c\xef\xbd\x8f\xef\xbd\x83\xef\xbd\x81\xef\xbd\x8c\xef\xbd\x88"
+          "\xef\xbd\x8f\xef\xbd\x93\xef\xbd\x94", "127.0.0.1\nipv6 0:0:0:0:0:0:0:1\nend\n" },
+        { "a\xe2\x98\x83.example", "resolve-addresses: invalid-argument\n" },
+        { "b\xc3\xa4" "d..example", "resolve-addresses: invalid-argument\n" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         test_run_result r = run_guest(NULL, "lookup", cases[i].name);
@@ -579,6 +589,77 @@ START_TEST(sock_process_polls_socket_and_clock)
 }
 END_TEST
 
+/* A slow reader: accepts one connection, reads nothing until the test
+ * says go (a byte on a pipe, or 20 s), then reads to the end, checking
+ * the guest's pattern (byte i is i % 251). */
+typedef struct {
+    int fd, go;            /* listening socket; the pipe's read end */
+    size_t got;
+    bool pattern_ok;
+} bulk_reader;
+
+static void *read_bulk(void *arg)
+{
+    bulk_reader *b = arg;
+    b->pattern_ok = true;
+    if (!readable(b->fd, 20000))
+        return NULL;
+    int c = accept(b->fd, NULL, NULL);
+    (void)readable(b->go, 20000);
+    static uint8_t buf[65536];
+    for (ssize_t k; c >= 0 && (k = read(c, buf, sizeof buf)) > 0;) {
+        for (ssize_t i = 0; i < k; i++)
+            if (buf[i] != (uint8_t)((b->got + (size_t)i) % 251))
+                b->pattern_ok = false;
+        b->got += (size_t)k;
+    }
+    if (c >= 0)
+        close(c);
+    return NULL;
+}
+
+/* A component process writing 16 MiB to a reader that reads nothing yet
+ * parks once the socket and its stream's buffer are full: the other
+ * process finishes on the only worker before the reader starts, and then
+ * every byte arrives in order. */
+START_TEST(sock_process_parks_on_a_full_socket)
+{
+    bulk_reader b = { 0 };
+    uint16_t port;
+    b.fd = loopback_socket(SOCK_STREAM, &port);
+    int rcv = 4096, go[2];   /* small windows: a 64 KiB write cannot go whole */
+    ck_assert_int_eq(setsockopt(b.fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv), 0);
+    ck_assert_int_eq(pipe(go), 0);
+    b.go = go[0];
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, read_bulk, &b), 0);
+    hp_project p;
+    hp_open(&p, 1, 0, sock_mode_entry("bulk", "tcp-bulk", PROC_IMPORTS, port, rule(port)),
+            hp_entry("compute", "wasm/host_basic.wasm", "compute", NULL), NULL);
+    host_pid bulk = hp_spawn(&p, "t:bulk", NULL, 0);
+    usleep(100000);   /* connected, the socket full, parked */
+    host_value args[] = { host_int(2), host_int(3) };
+    host_pid compute = hp_spawn(&p, "t:compute", args, 2);
+    host_event ev = exit_of(&p, compute, 5000);   /* the worker was not held */
+    ck_assert_int_eq(ev.value.i, 6);
+    host_event_free(&ev);
+    ck_assert_int_eq(b.got, 0);   /* the reader has not started: the bulk is not done */
+    ck_assert_int_eq(write(go[1], "g", 1), 1);
+    ev = exit_of(&p, bulk, 20000);
+    ck_assert_msg(ev.error == NULL, "%s", ev.error);
+    ck_assert_msg(ev.value.kind == HOST_VALUE_MAP && host_map_get(&ev.value, "ok", 2) != NULL,
+                  "the bulk write failed");
+    host_event_free(&ev);
+    hp_close(&p);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(b.got, 16u << 20);
+    ck_assert(b.pattern_ok);
+    close(go[0]);
+    close(go[1]);
+    close(b.fd);
+}
+END_TEST
+
 /* What the many-echo server saw. */
 typedef struct {
     int fd, n;
@@ -692,6 +773,7 @@ Suite *wasi_p2_sockets_suite(void)
     tcase_add_test(tc, sock_world_frees_and_closes);
     tcase_add_test(tc, sock_process_parks_during_echo);
     tcase_add_test(tc, sock_process_polls_socket_and_clock);
+    tcase_add_test(tc, sock_process_parks_on_a_full_socket);
     tcase_add_test(tc, sock_process_profile_and_list);
     tcase_add_test(tc, sock_many_echo_processes);
     suite_add_tcase(s, tc);

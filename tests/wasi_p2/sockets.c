@@ -6,7 +6,15 @@
  *   tcp-poll PORT     the same, waiting with poll over the socket's (then
  *                     the input stream's) pollable and a 10 s clock
  *   tcp-server PORT   bind, listen, accept one connection, echo one line
- *   udp PORT          bind 127.0.0.1:0, send "ping over udp" to PORT, print the reply
+ *   tcp-bulk PORT     connect, send 16 MiB (byte i is i % 251): 12 by
+ *                     check-write, write (64 KiB) and the stream's
+ *                     pollable (more than the kernel's buffers hold; the
+ *                     send buffer 8 KiB, so a write goes in part),
+ *                     4 by blocking-write-and-flush;
+ *                     blocking-flush, shut down
+ *   udp PORT          bind 127.0.0.1:0, send "ping over udp" to PORT, print the reply;
+ *                     then a second stream call: the first pair's receive
+ *                     and check-send, the second pair's check-send
  *   tcp-denied PORT   start-connect, print the error code (access-denied
  *                     when the allow-list lacks PORT)
  *   udp-denied PORT   send to PORT, print the error code
@@ -78,6 +86,7 @@ P2_IMPORT(S, "[method]tcp-socket.set-keep-alive-idle-time") void tcp_set_keep_id
 P2_IMPORT(S, "[method]tcp-socket.keep-alive-idle-time") void tcp_keep_idle(int32_t, result64_p2 *);
 P2_IMPORT(S, "[method]tcp-socket.set-listen-backlog-size") void tcp_set_backlog(int32_t, int64_t, unit_p2 *);
 P2_IMPORT(S, "[method]tcp-socket.set-receive-buffer-size") void tcp_set_recv_buf(int32_t, int64_t, unit_p2 *);
+P2_IMPORT(S, "[method]tcp-socket.set-send-buffer-size") void tcp_set_send_buf(int32_t, int64_t, unit_p2 *);
 P2_IMPORT(S, "[method]tcp-socket.shutdown") void tcp_shutdown(int32_t, int32_t, unit_p2 *);
 P2_IMPORT(S, "[method]tcp-socket.subscribe") int32_t tcp_subscribe(int32_t);
 P2_IMPORT(S, "[resource-drop]tcp-socket") void tcp_drop(int32_t);
@@ -108,6 +117,10 @@ P2_IMPORT("wasi:io/poll@0.2.3", "[resource-drop]pollable") void pollable_drop(in
 P2_IMPORT(IO, "[method]input-stream.blocking-read") void in_blocking_read(int32_t, int64_t, result_p2 *);
 P2_IMPORT(IO, "[method]output-stream.blocking-write-and-flush")
 void out_blocking_write(int32_t, const void *, uint32_t, result_p2 *);
+P2_IMPORT(IO, "[method]output-stream.check-write") void out_check_write(int32_t, result64_p2 *);
+P2_IMPORT(IO, "[method]output-stream.write") void out_write(int32_t, const void *, uint32_t, result_p2 *);
+P2_IMPORT(IO, "[method]output-stream.blocking-flush") void out_blocking_flush(int32_t, result_p2 *);
+P2_IMPORT(IO, "[method]output-stream.subscribe") int32_t out_subscribe(int32_t);
 P2_IMPORT(IO, "[resource-drop]input-stream") void in_drop(int32_t);
 P2_IMPORT(IO, "[resource-drop]output-stream") void out_drop(int32_t);
 
@@ -255,6 +268,84 @@ static int tcp_client(int32_t net, uint32_t port, bool v6, bool use_poll)
     return fine && polled && p2_streq(buf, n, "hello over tcp\n") ? 0 : 1;
 }
 
+#define BULK (16u << 20)
+#define BULK_CHECKED (12u << 20)   /* sent by check-write and write, the rest blocking */
+static uint8_t bulk[65536];
+
+/* Fills bulk with n bytes of the pattern from offset at. */
+static void pattern(uint32_t at, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        bulk[i] = (uint8_t)((at + i) % 251);
+}
+
+/* Connects to 127.0.0.1:port with an 8 KiB send buffer, waiting on the
+ * socket's pollable: the streams in *in, *out; false when it fails. */
+static bool connect_to(int32_t net, uint32_t port, int32_t *sock, int32_t *in, int32_t *out)
+{
+    result_p2 r;
+    unit_p2 u;
+    create_tcp_socket(0, &r);
+    *sock = (int32_t)r.u.h[0];
+    tcp_set_send_buf(*sock, 8192, &u);   /* small: a 64 KiB write goes in part */
+    if (u.tag != 0)
+        return false;
+    tcp_start_connect(*sock, net, LOOPBACK(port), &u);
+    if (u.tag != 0)
+        return false;
+    for (;;) {
+        tcp_finish_connect(*sock, &r);
+        if (r.tag == 0 || r.u.code != WOULD_BLOCK)
+            break;
+        wait_on(tcp_subscribe(*sock));
+    }
+    *in = (int32_t)r.u.h[0];
+    *out = (int32_t)r.u.h[1];
+    return r.tag == 0;
+}
+
+static int tcp_bulk(int32_t net, uint32_t port)
+{
+    int32_t sock, in, out;
+    if (!connect_to(net, port, &sock, &in, &out))
+        return 1;
+    uint32_t sent = 0;
+    result_p2 r;
+    while (sent < BULK_CHECKED) {
+        result64_p2 c;
+        out_check_write(out, &c);
+        if (c.tag != 0)
+            return 1;
+        if (c.u.u64 == 0) {
+            wait_on(out_subscribe(out));
+            continue;
+        }
+        uint32_t n = BULK_CHECKED - sent < sizeof bulk ? BULK_CHECKED - sent : sizeof bulk;
+        n = c.u.u64 < n ? (uint32_t)c.u.u64 : n;
+        pattern(sent, n);
+        out_write(out, bulk, n, &r);
+        if (r.tag != 0)
+            return 1;
+        sent += n;
+    }
+    for (; sent < BULK; sent += 4096) {
+        pattern(sent, 4096);
+        out_blocking_write(out, bulk, 4096, &r);
+        if (r.tag != 0)
+            return 1;
+    }
+    out_blocking_flush(out, &r);
+    if (r.tag != 0)
+        return 1;
+    unit_p2 u;
+    tcp_shutdown(sock, 1, &u);   /* send: the reader sees the end */
+    put("bulk: sent\n");
+    in_drop(in);
+    out_drop(out);
+    tcp_drop(sock);
+    return u.tag == 0 ? 0 : 1;
+}
+
 static int tcp_server(int32_t net, uint32_t port)
 {
     result_p2 r;
@@ -346,8 +437,23 @@ static int udp(int32_t net, uint32_t port, bool denied_only)
     put("udp reply: ");
     put_n((void *)(size_t)got->ptr, got->len);
     put(got->from.u.v4.port == port ? " (from the server)\n" : " (from elsewhere)\n");
+    /* a second stream call (now to the server only): the first pair stops */
+    udp_stream(sock, 1, LOOPBACK(port), &r);
+    if (r.tag != 0) {
+        say("second stream", &r);
+        return 1;
+    }
+    int32_t in2 = (int32_t)r.u.h[0], out2 = (int32_t)r.u.h[1];
+    udp_receive(in, 4, &r);
+    say("first pair receive", &r);
+    udp_check_send(out, &permit);
+    say_code("first pair check-send", permit.tag, permit.u.code);
+    udp_check_send(out2, &permit);
+    say_code("second pair check-send", permit.tag, permit.u.code);
     udp_in_drop(in);
     udp_out_drop(out);
+    udp_in_drop(in2);
+    udp_out_drop(out2);
     udp_drop(sock);
     return 0;
 }
@@ -488,6 +594,8 @@ P2_RUN
         return tcp_client(net, port, false, true);
     if (p2_streq(mode, mlen, "tcp6-client"))
         return tcp_client(net, port, true, false);
+    if (p2_streq(mode, mlen, "tcp-bulk"))
+        return tcp_bulk(net, port);
     if (p2_streq(mode, mlen, "tcp-server"))
         return tcp_server(net, port);
     if (p2_streq(mode, mlen, "udp"))

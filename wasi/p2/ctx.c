@@ -52,6 +52,7 @@ static void res_clear(wasi_p2_res *r)
     else
         free(r->sock);
     free(r->text);
+    free(r->wbuf);
     if (r->dir != NULL)
         closedir(r->dir);
     if (r->owned && r->fd >= 0)
@@ -68,6 +69,8 @@ static void drop_rep(void *user, uint32_t rep)
     wasi_p2_kind k = w->res[rep - 1].kind;
     if (k == WASI_P2_INPUT || k == WASI_P2_OUTPUT)
         wasi_p2_stream_gone(w, rep);
+    if (w->res[rep - 1].wlen > 0)   /* a last try; what does not go now is lost (as the WIT warns) */
+        wasi_p2_streams_drain(w, NULL);
     res_clear(&w->res[rep - 1]);
     w->res[rep - 1].next_free = w->free_res;
     w->free_res = rep;

@@ -11,6 +11,7 @@
  *   filesystem*.c, dirstream.c, fs_error.c  wasi:filesystem (filesystem.h)
  *   net.c     wasi:sockets network, instance-network
  *   ip_lookup.c wasi:sockets ip-name-lookup (getaddrinfo on a thread)
+ *   idna.c    Unicode host names to ASCII (libidn2 by dlopen)
  *   tcp.c     wasi:sockets tcp, tcp-create-socket
  *   udp.c     wasi:sockets udp, udp-create-socket (sockets.h: what they share) */
 #ifndef WIPPY_WASI_P2_INTERNAL_H
@@ -96,6 +97,15 @@ typedef struct {
     uint8_t fs_error;
     uint64_t offset;
     void *dir;              /* DIR * */
+    /* output-stream over a pipe or socket (streams.c): the bytes write
+     * took that the descriptor had no room for yet (at most
+     * WASI_P2_STREAM_CHUNK, malloc'd when first needed), drained when the
+     * guest next calls into the stream or parks; wflushing: a
+     * blocking-write-and-flush took its bytes and waits for the drain
+     * (its retry only waits) */
+    uint8_t *wbuf;
+    uint32_t wlen;
+    bool wflushing;
 } wasi_p2_res;
 
 struct wasi_p2_http;
@@ -181,6 +191,12 @@ bool wasi_p2_would_block(wasi_p2 *w, const cm_wait *wait);
 /* Adds a descriptor to what a wait waits for (past CM_WAIT_FDS of them, it
  * looks again every 10 ms). */
 void wasi_p2_wait_fd(cm_wait *wait, int fd, bool want_read, bool want_write);
+
+/* Drains what the world's output streams hold (streams.c), as far as
+ * their descriptors take it now; adds each descriptor still holding bytes
+ * to wait (writable; wait NULL: nothing), so a parked process wakes to
+ * drain it further. */
+void wasi_p2_streams_drain(wasi_p2 *w, cm_wait *wait);
 
 /* The stream rep is gone (dropped): its pollables become ready. */
 void wasi_p2_stream_gone(wasi_p2 *w, uint32_t rep);

@@ -69,11 +69,13 @@ void wasi_p2_stream_gone(wasi_p2 *w, uint32_t rep)
  * of the component calling in), it waits here and says "look again". */
 bool wasi_p2_would_block(wasi_p2 *w, const cm_wait *wait)
 {
+    cm_wait all = *wait;   /* and the output streams' bytes still to drain */
+    wasi_p2_streams_drain(w, &all);
     if (w->ci != NULL) {
-        cm_host_would_block(w->ci, wait);
+        cm_host_would_block(w->ci, &all);
         return false;
     }
-    cm_wait_block(wait);
+    cm_wait_block(&all);
     return true;
 }
 

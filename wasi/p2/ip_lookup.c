@@ -1,7 +1,9 @@
 /* ip_lookup.c — wasi:sockets/ip-name-lookup: resolve-addresses →
  * resolve-address-stream (resolve-next-address, subscribe).
  *
- * A lookup never blocks a worker. An IPv4 or IPv6 literal (bracketed too;
+ * A name with a non-ASCII byte is first IDNA-converted to its A-label
+ * form (idna.c; not convertible: invalid-argument). A lookup never
+ * blocks a worker. An IPv4 or IPv6 literal (bracketed too;
  * a v4-mapped one as its IPv4 address) and `localhost` (127.0.0.1, ::1)
  * are answered at once. Any other name goes to getaddrinfo on a detached
  * thread of its own; until it is done resolve-next-address answers
@@ -116,6 +118,14 @@ static void *resolve_thread(void *arg)
 
 /* A host name as DNS allows it: labels of letters, digits, '-' and '_',
  * dot-separated, at most 253 bytes (a trailing dot allowed). */
+static bool ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
 static bool name_syntax(const char *s, size_t n)
 {
     if (n == 0 || n > 254)
@@ -206,10 +216,20 @@ static bool resolve_addresses(void *user, const host_value *args, size_t nargs,
         return wasi_p2_sock_fail(result, "invalid-argument", err, errlen);
     }
     memcpy(l->name, name->s, name->len);
+    size_t nlen = name->len;
+    if (!ascii(l->name, nlen)) {   /* a Unicode name: its A-label form, or invalid */
+        char a[sizeof l->name];
+        if (strlen(l->name) != nlen || wasi_p2_idna_to_ascii(l->name, a, sizeof a) != 1) {
+            lookup_release(l);
+            return wasi_p2_sock_fail(result, "invalid-argument", err, errlen);
+        }
+        nlen = strlen(a);
+        memcpy(l->name, a, nlen + 1);
+    }
     char text[sizeof l->name];
     snprintf(text, sizeof text, "%s", l->name);
     char *literal = text;
-    size_t len = name->len;
+    size_t len = nlen;
     if (len > 2 && text[0] == '[' && text[len - 1] == ']') {   /* "[::1]" */
         text[len - 1] = '\0';
         literal++;
@@ -219,7 +239,7 @@ static bool resolve_addresses(void *user, const host_value *args, size_t nargs,
         add(l, AF_INET, a);
     } else if (inet_pton(AF_INET6, literal, a) == 1) {
         add(l, AF_INET6, a);
-    } else if (!name_syntax(l->name, name->len)) {
+    } else if (!name_syntax(l->name, nlen)) {
         lookup_release(l);
         return wasi_p2_sock_fail(result, "invalid-argument", err, errlen);
     } else if (!strcasecmp(l->name, "localhost") || !strcasecmp(l->name, "localhost.")) {

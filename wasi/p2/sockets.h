@@ -25,6 +25,7 @@ typedef struct {
     bool has_remote;             /* udp socket / datagram streams: connected to remote */
     struct sockaddr_storage remote;
     uint64_t permit;             /* outgoing-datagram-stream: what check-send allowed */
+    uint32_t owner;              /* datagram stream: its udp-socket's rep */
 } wasi_p2_sock;
 
 /* result = ok(v) (v true for a result without payload); false (out of
@@ -67,5 +68,11 @@ host_value wasi_p2_family_value(int family);
 /* A pollable on fd (readable or writable), not owning it. */
 bool wasi_p2_fd_pollable(wasi_p2 *w, int fd, bool want_read, bool want_write, host_value *result,
                          char *err, size_t errlen);
+
+/* name (NUL-terminated UTF-8) as its ASCII form by IDNA (idna.c, libidn2
+ * loaded on first use) into out: 1 done, 0 not a valid name (or its
+ * A-label form does not fit outlen), -1 no IDNA here (libidn2 missing, a
+ * static-pie build). Thread-safe. */
+int wasi_p2_idna_to_ascii(const char *name, char *out, size_t outlen);
 
 #endif

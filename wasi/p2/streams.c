@@ -9,9 +9,14 @@
  * a terminal). The non-blocking calls look with poll(2) first and move
  * what is there; the blocking ones answer "would block" on the descriptor
  * (wasi_p2_would_block) before doing anything, so a process parks and the
- * call is retried. Writes are written whole (the permit check-write gives
- * is WASI_P2_STREAM_CHUNK; writes never raise SIGPIPE: a reader gone is
- * `closed`). Nothing is buffered, so flushes only report the state. Once
+ * call is retried. A pipe or socket output stream never waits in place:
+ * write moves what the descriptor takes now and holds the rest (wbuf, at
+ * most WASI_P2_STREAM_CHUNK, the permit); check-write permits 0 while it
+ * holds anything, flush drains what goes now, blocking-flush and the
+ * blocking writes park until it is drained, and every park of the process
+ * drains all its streams and wakes when they can take more (wasmtime's
+ * bounded buffer flushed in the background, here on the process's own
+ * turns). Writes never raise SIGPIPE: a reader gone is `closed`. Once
  * a stream said `closed` (end of input, a reader gone) it stays closed
  * and its pollables are ready, so a guest polling a dead stream wakes.
  *
@@ -324,27 +329,50 @@ static bool out_subscribe(void *user, const host_value *args, size_t nargs, host
     return subscribe(user, &args[0], WASI_P2_OUTPUT, result, err, errlen);
 }
 
-/* Writes all of buf; 0 or an errno. Waits in place when a non-blocking
- * descriptor is full. */
-static int write_all(int fd, const uint8_t *buf, size_t n)
+/* Moves what r holds (r->wbuf) to its descriptor as far as it takes it
+ * now: 0 (r->wlen says what is left) or an errno (what r held is
+ * dropped: the stream failed). */
+static int drain(wasi_p2_res *r)
 {
-    while (n > 0) {
-        struct iovec iov = { (void *)buf, n };
-        ssize_t k = sys_writev_nosigpipe(fd, &iov, 1);
+    while (r->wlen > 0) {
+        struct iovec iov = { r->wbuf, r->wlen };
+        ssize_t k = sys_writev_nosigpipe(r->fd, &iov, 1);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                struct pollfd p = { .fd = fd, .events = POLLOUT };
-                (void)poll(&p, 1, -1);
-                continue;
-            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return 0;
+            r->wlen = 0;
             return errno;
         }
-        buf += k;
-        n -= (size_t)k;
+        memmove(r->wbuf, r->wbuf + k, r->wlen - (size_t)k);
+        r->wlen -= (uint32_t)k;
     }
     return 0;
+}
+
+void wasi_p2_streams_drain(wasi_p2 *w, cm_wait *wait)
+{
+    for (uint32_t i = 0; i < w->nres; i++) {
+        wasi_p2_res *r = &w->res[i];
+        if (r->kind != WASI_P2_OUTPUT || r->wlen == 0)
+            continue;
+        (void)drain(r);   /* an error shows at the stream's next call (closed stays) */
+        if (r->wlen > 0 && wait != NULL)
+            wasi_p2_wait_fd(wait, r->fd, false, true);
+    }
+}
+
+/* Takes buf for a pipe or socket stream without waiting: what the
+ * descriptor does not take now joins r->wbuf (the caller keeps r->wlen + n
+ * within WASI_P2_STREAM_CHUNK); 0 or an errno. */
+static int write_all(wasi_p2_res *r, const uint8_t *buf, size_t n)
+{
+    if (r->wbuf == NULL && (r->wbuf = malloc(WASI_P2_STREAM_CHUNK)) == NULL)
+        return ENOMEM;
+    memcpy(r->wbuf + r->wlen, buf, n);
+    r->wlen += (uint32_t)n;
+    return drain(r);
 }
 
 /* Writes all of buf to the stream r: a file's at its offset (which moves
@@ -352,7 +380,7 @@ static int write_all(int fd, const uint8_t *buf, size_t n)
 static int stream_write(wasi_p2_res *r, const uint8_t *buf, size_t n)
 {
     if (!r->file)
-        return write_all(r->fd, buf, n);
+        return write_all(r, buf, n);
     while (n > 0) {
         if (r->append) {
             struct stat st;
@@ -373,9 +401,10 @@ static int stream_write(wasi_p2_res *r, const uint8_t *buf, size_t n)
     return 0;
 }
 
-/* The output stream self, ready to write when blocking (else "would
- * block"): 1 with *r, 0 when the result is set (no descriptor), -1 to
- * trap or block. */
+/* The output stream self, its held bytes drained as far as they go, and
+ * when blocking, holding none and ready to write (else "would block"): 1
+ * with *r, 0 when the result is set (no descriptor, a failed drain), -1
+ * to trap or block. */
 static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_res **out,
                      host_value *result, char *err, size_t errlen)
 {
@@ -396,7 +425,10 @@ static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_
             return stream_error(w, NO_STREAM, result, err, errlen) ? 0 : -1;
         if (r->closed)
             return stream_error(w, NULL, result, err, errlen) ? 0 : -1;
-        if (!blocking || fd_ready(r->fd, POLLOUT)) {
+        int e = r->file ? 0 : drain(r);
+        if (e != 0)
+            return errno_error(w, self, false, e, result, err, errlen) ? 0 : -1;
+        if (!blocking || (r->wlen == 0 && fd_ready(r->fd, POLLOUT))) {
             *out = r;
             return 1;
         }
@@ -407,8 +439,33 @@ static int out_ready(wasi_p2 *w, const host_value *self, bool blocking, wasi_p2_
     }
 }
 
+/* Waits ("would block" on the descriptor) until the pipe or socket stream
+ * self holds nothing; clears wflushing then. */
+static bool wait_flushed(wasi_p2 *w, const host_value *self, host_value *result, char *err,
+                         size_t errlen)
+{
+    for (;;) {
+        wasi_p2_res *r = stream(w, self, WASI_P2_OUTPUT, err, errlen);
+        if (r == NULL)
+            return false;
+        int e = r->fd >= 0 && !r->file ? drain(r) : 0;
+        if (e != 0 || r->wlen == 0) {
+            r->wflushing = false;
+            if (e != 0)
+                return errno_error(w, self, false, e, result, err, errlen);
+            return ok(result, host_bool(true), err, errlen);
+        }
+        cm_wait wait = { 0 };
+        wasi_p2_wait_fd(&wait, r->fd, false, true);
+        if (!wasi_p2_would_block(w, &wait))
+            return false;
+    }
+}
+
 /* Writes contents (a list<u8>: a STRING of the bytes, or a LIST of INTs;
- * n zeroes when contents is NULL). */
+ * n zeroes when contents is NULL). A pipe or socket takes what it can now
+ * and the stream holds the rest (within the permit); blocking then waits
+ * for the drain, and its retry (wflushing) only waits. */
 static bool do_write(wasi_p2 *w, const host_value *self, const host_value *contents,
                      uint64_t zeroes, bool blocking, host_value *result, char *err, size_t errlen)
 {
@@ -421,10 +478,20 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
                  blocking ? "blocking write" : "write exceeded the permit", n, max);
         return false;
     }
-    wasi_p2_res *r;
+    wasi_p2_res *r = stream(w, self, WASI_P2_OUTPUT, err, errlen);
+    if (r == NULL)
+        return false;
+    if (blocking && r->wflushing)   /* the retry: the bytes were taken */
+        return wait_flushed(w, self, result, err, errlen);
     int rc = out_ready(w, self, blocking, &r, result, err, errlen);
     if (rc <= 0)
         return rc == 0;
+    if (r->ops == NULL && !r->file && r->wlen + n > WASI_P2_STREAM_CHUNK) {
+        snprintf(err, errlen, "write exceeded the permit: %" PRIu64 " bytes while the stream "
+                 "still holds %" PRIu32 " of its %u (check-write first)", n, r->wlen,
+                 WASI_P2_STREAM_CHUNK);
+        return false;
+    }
     /* The bytes: the STRING's own, or the LIST's (or the zeroes) copied out. */
     uint8_t *buf = NULL;
     const uint8_t *bytes = is_bytes ? (const uint8_t *)contents->s : NULL;
@@ -450,6 +517,10 @@ static bool do_write(wasi_p2 *w, const host_value *self, const host_value *conte
     free(buf);
     if (e != 0)
         return errno_error(w, self, file, e, result, err, errlen);
+    if (blocking && r->wlen > 0) {
+        r->wflushing = true;
+        return wait_flushed(w, self, result, err, errlen);
+    }
     return ok(result, host_bool(true), err, errlen);
 }
 
@@ -469,7 +540,9 @@ static bool out_check_write(void *user, const host_value *args, size_t nargs, ho
             return obj_error(user, k, &fail, result, err, errlen);
         return ok(result, host_uint((uint64_t)k), err, errlen);
     }
-    return ok(result, host_uint(fd_ready(r->fd, POLLOUT) ? WASI_P2_STREAM_CHUNK : 0), err, errlen);
+    /* room once what it holds is gone (a file: always) */
+    bool room = r->file || (r->wlen == 0 && fd_ready(r->fd, POLLOUT));
+    return ok(result, host_uint(room ? WASI_P2_STREAM_CHUNK : 0), err, errlen);
 }
 
 /* [method]output-stream.write: func(contents: list<u8>) -> result<_, stream-error> */
@@ -502,8 +575,8 @@ static bool out_blocking_write_zeroes(void *user, const host_value *args, size_t
     return do_write(user, &args[0], NULL, wasi_p2_arg_u64(&args[1]), true, result, err, errlen);
 }
 
-/* [method]output-stream.flush / blocking-flush: func() -> result<_, stream-error>;
- * nothing is buffered, so both only report a stream that cannot write. */
+/* [method]output-stream.flush: func() -> result<_, stream-error>: drains
+ * what the stream holds as far as it goes now (a failed drain reports). */
 static bool out_flush(void *user, const host_value *args, size_t nargs, host_value *result,
                       char *err, size_t errlen)
 {
@@ -513,6 +586,21 @@ static bool out_flush(void *user, const host_value *args, size_t nargs, host_val
     if (rc <= 0)
         return rc == 0;
     return ok(result, host_bool(true), err, errlen);
+}
+
+/* [method]output-stream.blocking-flush: the same, then waits until the
+ * stream holds nothing. */
+static bool out_blocking_flush(void *user, const host_value *args, size_t nargs,
+                               host_value *result, char *err, size_t errlen)
+{
+    (void)nargs;
+    wasi_p2_res *r;
+    int rc = out_ready(user, &args[0], false, &r, result, err, errlen);
+    if (rc <= 0)
+        return rc == 0;
+    if (r->ops != NULL || r->file)
+        return ok(result, host_bool(true), err, errlen);
+    return wait_flushed(user, &args[0], result, err, errlen);
 }
 
 /* [method]output-stream.splice: func(src: borrow<input-stream>, len: u64)
@@ -540,6 +628,9 @@ static bool do_splice(wasi_p2 *w, const host_value *args, bool blocking, host_va
             return obj_error(w, k, &fail, result, err, errlen);
         }
         len = len < (uint64_t)k ? len : (uint64_t)k;
+    } else if (!out->file) {   /* at most the room the stream has left */
+        uint64_t room = WASI_P2_STREAM_CHUNK - out->wlen;
+        len = len < room ? len : room;
     }
     rc = read_some(w, &args[1], len, blocking, buf, &got, result, err, errlen);
     if (rc <= 0) {
@@ -589,7 +680,7 @@ const wasi_p2_def wasi_p2_stream_defs[] = {
     { S, "[method]output-stream.write", out_write, WASI_CAP_IO },
     { S, "[method]output-stream.blocking-write-and-flush", out_blocking_write, WASI_CAP_IO },
     { S, "[method]output-stream.flush", out_flush, WASI_CAP_IO },
-    { S, "[method]output-stream.blocking-flush", out_flush, WASI_CAP_IO },
+    { S, "[method]output-stream.blocking-flush", out_blocking_flush, WASI_CAP_IO },
     { S, "[method]output-stream.subscribe", out_subscribe, WASI_CAP_IO },
     { S, "[method]output-stream.write-zeroes", out_write_zeroes, WASI_CAP_IO },
     { S, "[method]output-stream.blocking-write-zeroes-and-flush", out_blocking_write_zeroes,

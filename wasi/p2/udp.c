@@ -4,6 +4,10 @@
  * incoming-datagram-stream (receive) and outgoing-datagram-stream
  * (check-send, send), each over its own dup of the descriptor.
  *
+ * Only the pair of streams the latest `stream` call made is operational:
+ * that call closes the earlier pairs (state CLOSED): their receive,
+ * check-send and send fail with invalid-state, their pollables are ready.
+ *
  * start-bind asks the world's bind list; stream's remote address and every
  * datagram's send-to address ask its connect list (wasi_p2_addr_allowed):
  * denied is err(access-denied), nothing sent. */
@@ -47,6 +51,9 @@ static bool self(void *user, const host_value *args, wasi_p2_kind k, udp *u, cha
     (void)nargs;                                     \
     if (!self(user, args, k, &u, err, errlen))       \
         return false
+
+/* A datagram stream a later `stream` call replaced. */
+#define STALE(u) ((u).s->state == WASI_P2_SOCK_CLOSED)
 
 /* create-udp-socket: func(address-family) -> result<udp-socket, error-code> */
 static bool create_udp_socket(void *user, const host_value *args, size_t nargs,
@@ -160,7 +167,15 @@ static bool stream_fn(void *user, const host_value *args, size_t nargs, host_val
         u.s->has_remote = true;
         u.s->remote = ss;
     }
+    uint32_t rep = (uint32_t)wasi_p2_arg_u64(&args[0]);
+    for (uint32_t i = 0; i < u.w->nres; i++) {   /* the earlier pairs stop working */
+        wasi_p2_res *r = &u.w->res[i];
+        wasi_p2_sock *o = r->sock;
+        if ((r->kind == WASI_P2_UDP_IN || r->kind == WASI_P2_UDP_OUT) && o->owner == rep)
+            o->state = WASI_P2_SOCK_CLOSED;
+    }
     wasi_p2_sock from = *u.s;
+    from.owner = rep;
     int fd = u.r->fd;
     host_value pair = host_list(2);
     if (!push_stream(u.w, fd, WASI_P2_UDP_IN, &from, &pair, err, errlen) ||
@@ -302,6 +317,8 @@ static bool receive(void *user, const host_value *args, size_t nargs, host_value
                     char *err, size_t errlen)
 {
     SELF(u, WASI_P2_UDP_IN);
+    if (STALE(u))
+        return FAIL("invalid-state");
     uint64_t max = wasi_p2_arg_u64(&args[1]);
     uint8_t *buf = malloc(MAX_DATAGRAM);
     if (buf == NULL) {
@@ -347,6 +364,8 @@ static bool in_subscribe(void *user, const host_value *args, size_t nargs, host_
                          char *err, size_t errlen)
 {
     SELF(u, WASI_P2_UDP_IN);
+    if (STALE(u))   /* ready: the call it wakes for fails at once */
+        return wasi_p2_res_new(u.w, WASI_P2_POLLABLE, 0, NULL, result, err, errlen);
     return wasi_p2_fd_pollable(u.w, u.r->fd, true, false, result, err, errlen);
 }
 
@@ -355,6 +374,8 @@ static bool check_send(void *user, const host_value *args, size_t nargs, host_va
                        char *err, size_t errlen)
 {
     SELF(u, WASI_P2_UDP_OUT);
+    if (STALE(u))
+        return FAIL("invalid-state");
     u.s->permit = sys_poll_now(u.r->fd, POLLOUT) != 0 ? SEND_PERMIT : 0;
     return OK(host_uint(u.s->permit));
 }
@@ -417,6 +438,8 @@ static bool send_fn(void *user, const host_value *args, size_t nargs, host_value
                     char *err, size_t errlen)
 {
     SELF(u, WASI_P2_UDP_OUT);
+    if (STALE(u))
+        return FAIL("invalid-state");
     const host_value *list = &args[1];
     size_t n = list->kind == HOST_VALUE_LIST ? list->len : 0;
     if (n == 0)
@@ -446,6 +469,8 @@ static bool out_subscribe(void *user, const host_value *args, size_t nargs, host
                           char *err, size_t errlen)
 {
     SELF(u, WASI_P2_UDP_OUT);
+    if (STALE(u))
+        return wasi_p2_res_new(u.w, WASI_P2_POLLABLE, 0, NULL, result, err, errlen);
     return wasi_p2_fd_pollable(u.w, u.r->fd, false, true, result, err, errlen);
 }
 
