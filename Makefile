@@ -492,6 +492,7 @@ fuzz: setup $(BUILD)/fuzz-engine $(BUILD)/fuzz-component $(FUZZ_LOADERS:%=$(BUIL
 	                  $$(find examples/src tests/config/project -name '*.y*ml'); do \
 	        i=$$((i + 1)); cp "$$y" $(BUILD)/fuzz-corpus-config/seed-$$i.yaml; \
 	    done; \
+	    cp tests/fuzz/seeds/config/* $(BUILD)/fuzz-corpus-config/; \
 	    cp tests/fuzz/seeds/wit/* $(BUILD)/fuzz-corpus-wit/; \
 	    cp tests/fuzz/seeds/resolve/* $(BUILD)/fuzz-corpus-resolve/; \
 	fi

@@ -12,6 +12,7 @@
  * everything (LeakSanitizer reports what is left). The project directory
  * is the only thing it writes. */
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,19 @@
 static char dir[64];
 static const char *const parts[] = { "src/one.yaml", "src/sub/two.yaml", "src/sub/deep/three.yml",
                                      "wippy.lock" };
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    remove(path);   /* what cannot be removed stays */
+    return 0;
+}
+
+/* Removes the temporary tree when the fuzzer exits (symlinks not followed). */
+static void remove_tree(void)
+{
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static void must(int ok, const char *what)
 {
@@ -47,6 +61,7 @@ static void make_project(void)
 {
     strcpy(dir, "/tmp/fuzz-config-XXXXXX");
     must(mkdtemp(dir) != NULL, "mkdtemp");
+    atexit(remove_tree);
     static const char *const dirs[] = { "src", "src/sub", "src/sub/deep", "src/data" };
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
         char p[256];

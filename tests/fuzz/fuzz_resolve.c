@@ -17,6 +17,7 @@
  * failure the answer is an errno, never 0, and no descriptor leaks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,19 @@
 
 static char base[64], root_path[PATH_MAX], outside[PATH_MAX];
 static int root_fd = -1;
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    remove(path);   /* what cannot be removed stays */
+    return 0;
+}
+
+/* Removes the temporary tree when the fuzzer exits (symlinks not followed). */
+static void remove_tree(void)
+{
+    nftw(base, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static void must(int ok, const char *what)
 {
@@ -41,6 +55,7 @@ static void make_mount(void)
 {
     strcpy(base, "/tmp/fuzz-resolve-XXXXXX");
     must(mkdtemp(base) != NULL, "mkdtemp");
+    atexit(remove_tree);
     char p[PATH_MAX + 64];
     snprintf(outside, sizeof outside, "%s/outside", base);
     must(mkdir(outside, 0700) == 0, outside);
