@@ -20,8 +20,9 @@
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi), then the same
 #                         programs as WASI 0.2 components (WASI_ADAPTER, from COMPONENTS_DIR); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
-#   make fuzz             libFuzzer on the engine for FUZZ_SECONDS (60); crashes go to build/fuzz-crashes
-#                         (it builds build/fuzz-component too)
+#   make fuzz             libFuzzer on the engine, the loaders (YAML entries, wit:, WASI paths, spec
+#                         JSON) and the Component Model, FUZZ_SECONDS (60) each: prints each target's
+#                         executions and findings; crashes go to build/fuzz-crashes
 #   make fuzz-diff        differential fuzzing against binaryen's interpreter for FUZZ_SECONDS:
 #                         prints `fuzz-diff: N modules, M mismatches`, keeps each mismatch in
 #                         build/fuzz-diff (doc/fuzzing.md); a fixed-seed run is part of check
@@ -446,21 +447,62 @@ fuzz-component: setup $(BUILD)/fuzz-component
 	    done; \
 	    echo "fuzz: seeded $(BUILD)/fuzz-cm-corpus with $$(ls $(BUILD)/fuzz-cm-corpus | wc -l) components"; \
 	fi
-	ulimit -s 1048576; $(BUILD)/fuzz-component -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=20 \
-	    -max_len=4000000 -artifact_prefix=$(BUILD)/fuzz-crashes/cm- $(BUILD)/fuzz-cm-corpus
+	@ulimit -s 1048576; $(FUZZ_RUN) cm $(BUILD)/fuzz-component $(BUILD)/fuzz-cm-corpus $(BUILD)/fuzz-crashes \
+	    $(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=20 -max_len=4000000
 
-fuzz: setup $(BUILD)/fuzz-engine $(BUILD)/fuzz-component $(TEST_WASM)
-	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
+# The loaders' fuzz targets (tests/fuzz/fuzz_{config,wit,resolve,json}.c):
+# each is compiled with the sources it loads through, instrumented.
+FUZZ_LOADERS := config wit resolve json
+FUZZ_SYS := sys/confined_open.c sys/resolve.c sys/netallow.c sys/path_ops.c sys/io.c
+$(BUILD)/fuzz-config: tests/fuzz/fuzz_config.c $(wildcard config/*.c config/*.h sys/*.c sys/*.h sha256/*.c)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $< $(wildcard config/*.c) $(FUZZ_SYS) $(wildcard sha256/*.c) $(YAML_LIBS)
+$(BUILD)/fuzz-wit: tests/fuzz/fuzz_wit.c host/abi/wit.c host/abi/wit.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $< host/abi/wit.c
+$(BUILD)/fuzz-resolve: tests/fuzz/fuzz_resolve.c sys/resolve.c sys/resolve.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $< sys/resolve.c
+$(BUILD)/fuzz-json: tests/fuzz/fuzz_json.c testsuite/json.c testsuite/json.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $< testsuite/json.c
+
+# make fuzz: every target for FUZZ_SECONDS each (tests/fuzz/fuzz_run.sh
+# prints each one's executions and findings). Corpora live in
+# build/fuzz-corpus*/ and are seeded the first time: the engine's from the
+# spec testsuite's modules and the engine tests' fixtures (which carry a
+# name section), the loaders' from the tests' YAML cases, examples, WIT
+# and path seeds (tests/fuzz/seeds) and spec JSON made by wast2json.
+FUZZ_RUN := tests/fuzz/fuzz_run.sh
+fuzz: setup $(BUILD)/fuzz-engine $(BUILD)/fuzz-component $(FUZZ_LOADERS:%=$(BUILD)/fuzz-%) $(TEST_WASM)
+	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes $(FUZZ_LOADERS:%=$(BUILD)/fuzz-corpus-%)
 	@if [ -z "$$(ls -A $(BUILD)/fuzz-corpus)" ]; then \
 	    tmp=$$(mktemp -d) && \
 	    for w in $(SPEC_DIR)/*.wast; do \
 	        wast2json "$$w" -o "$$tmp/$$(basename "$$w" .wast).json" >/dev/null 2>&1 || true; \
 	    done; \
-	    cp "$$tmp"/*.wasm $(TEST_WASM) $(BUILD)/fuzz-corpus/; rm -rf "$$tmp"; \
+	    cp "$$tmp"/*.wasm $(TEST_WASM) $(BUILD)/fuzz-corpus/; \
+	    for j in "$$tmp"/*.json; do \
+	        [ $$(stat -c %s "$$j") -lt 65536 ] && cp "$$j" $(BUILD)/fuzz-corpus-json/; \
+	    done; rm -rf "$$tmp"; \
 	    echo "fuzz: seeded $(BUILD)/fuzz-corpus with $$(ls $(BUILD)/fuzz-corpus | wc -l) modules"; \
 	fi
-	$(BUILD)/fuzz-engine -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
-	    -artifact_prefix=$(BUILD)/fuzz-crashes/ $(BUILD)/fuzz-corpus
+	@if [ -z "$$(ls -A $(BUILD)/fuzz-corpus-config)" ]; then \
+	    i=0; for y in tests/config/cases/*.yaml tests/config/cases/*/*.yaml tests/config/good/*.yaml \
+	                  $$(find examples/src tests/config/project -name '*.y*ml'); do \
+	        i=$$((i + 1)); cp "$$y" $(BUILD)/fuzz-corpus-config/seed-$$i.yaml; \
+	    done; \
+	    cp tests/fuzz/seeds/config/* $(BUILD)/fuzz-corpus-config/; \
+	    cp tests/fuzz/seeds/wit/* $(BUILD)/fuzz-corpus-wit/; \
+	    cp tests/fuzz/seeds/resolve/* $(BUILD)/fuzz-corpus-resolve/; \
+	fi
+	@$(FUZZ_RUN) engine $(BUILD)/fuzz-engine $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes $(FUZZ_SECONDS) \
+	    -rss_limit_mb=2048 -timeout=10
+	@for t in $(FUZZ_LOADERS); do \
+	    $(FUZZ_RUN) $$t $(BUILD)/fuzz-$$t $(BUILD)/fuzz-corpus-$$t $(BUILD)/fuzz-crashes $(FUZZ_SECONDS) \
+	        -rss_limit_mb=2048 -timeout=10; \
+	done
+	@$(MAKE) --no-print-directory fuzz-component
 
 # The groups (vm/groups.h) proposed from a profile: a build that counts
 # every instruction it runs (PROFILE=1, in build/profile) runs each

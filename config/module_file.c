@@ -128,7 +128,9 @@ static bool read_module(const cfg_registry *reg, const cfg_entry *e, uint8_t **b
                  fs->pub.as.fs.path, strerror(errno));
         return false;
     }
-    int fd, rc = sys_confined_open(dirfd, w->path, O_RDONLY, &fd);
+    /* O_NONBLOCK: opening a FIFO for reading would wait for a writer;
+     * read_whole() refuses anything but a regular file before reading. */
+    int fd, rc = sys_confined_open(dirfd, w->path, O_RDONLY | O_NONBLOCK, &fd);
     close(dirfd);
     if (rc == 0) {
         rc = read_whole(fd, bytes, size);

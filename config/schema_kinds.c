@@ -3,6 +3,7 @@
  * process.lua entries. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/loader.h"
@@ -33,9 +34,18 @@ void cfg_schema_fs_directory(cfg_registry *r, entry_rec *e)
         return;
     }
     fs->path = cfg_path_join(&r->a, r->project_dir, fs->directory);
-    if (fs->path != NULL && !fs->auto_init && access(fs->path, F_OK) != 0)
+    struct stat st;
+    if (fs->path == NULL)
+        return;
+    if (stat(fs->path, &st) != 0) {
+        if (!fs->auto_init)
+            cfg_report(r, e, cfg_field_node(&fc, "directory"), "directory",
+                       "directory %s does not exist (set auto_init: true to create it)", fs->path);
+    } else if (!S_ISDIR(st.st_mode)) {
+        /* a file, a FIFO, /dev/zero: nothing a process could mount */
         cfg_report(r, e, cfg_field_node(&fc, "directory"), "directory",
-                   "directory %s does not exist (set auto_init: true to create it)", fs->path);
+                   "directory %s is not a directory", fs->path);
+    }
 }
 
 void cfg_schema_process_host(cfg_registry *r, entry_rec *e)

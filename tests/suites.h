@@ -3,6 +3,7 @@
 #define TEST_SUITES(X) \
     X(sha256)          \
     X(config)          \
+    X(config_bad)      \
     X(cli)             \
     X(confined_open)   \
     X(netallow)        \
