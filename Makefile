@@ -223,6 +223,7 @@ build/js/%.wasm: tests/js/%.js tests/js/%.wit tools/build_js.mjs node_modules/.p
 # componentEmbed + componentNew).
 P2_WORLD = command
 $(BUILD)/tests/wasi_p2/http_client.component.wasm: P2_WORLD = http-client
+$(BUILD)/tests/wasi_p2/http_echo.component.wasm: P2_WORLD = http-echo
 $(BUILD)/tests/wasi_p2/%.core.wasm: tests/wasi_p2/%.c tests/wasi_p2/guest_p2.h
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -O2 -nostdlib -Wall -Wextra -Werror -Wl,--no-entry -Wl,--export-dynamic -o $@ $<

@@ -39,6 +39,8 @@ static void usage(FILE *f)
           "           [--fuel N] [--max-memory BYTES|Nk|Nm|Ng]\n"
           "           [--allow-connect HOST:PORTS]... [--allow-bind HOST:PORTS]... FILE [ARGS...]\n"
           "                         run a WASI command (_start); exits with its exit code\n"
+          "  wasm serve COMPONENT [--addr HOST:PORT] [--workers N]\n"
+          "                         serve a wasi:http/incoming-handler component over HTTP/1.1\n"
           "  version                print the version\n"
           "  help                   print this help\n"
           "\n"

@@ -27,6 +27,13 @@ int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err);
  * error. In host/cli/wasm_run.c. */
 int wippy_wasm_run(int argc, char **argv, FILE *out, FILE *err);
 
+/* `wippy wasm serve COMPONENT [--addr HOST:PORT] [--workers N]` (argv
+ * starts after "serve"): serves a wasi:http proxy component until SIGINT
+ * or SIGTERM. Returns 0 then, 1 when the component or libmicrohttpd cannot
+ * be loaded or the address not bound, 2 for a usage error. In
+ * host/cli/wasm_serve.c. */
+int wippy_wasm_serve(int argc, char **argv, FILE *out, FILE *err);
+
 /* Reads a whole file (at most 1 GiB) into a malloc'd buffer; NULL with
  * errno on failure (host/cli/wasm_tools.c). */
 uint8_t *wippy_read_file(const char *path, size_t *size);

@@ -415,5 +415,7 @@ int wippy_wasm_command(int argc, char **argv, FILE *out, FILE *err)
         return call(argv[1], argv[2], argc - 3, argv + 3, out, err);
     if (argc >= 1 && !strcmp(argv[0], "run"))
         return wippy_wasm_run(argc - 1, argv + 1, out, err);
+    if (argc >= 2 && !strcmp(argv[0], "serve"))
+        return wippy_wasm_serve(argc - 1, argv + 1, out, err);
     return -1;   /* a usage error */
 }

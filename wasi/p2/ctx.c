@@ -181,6 +181,7 @@ wasi_p2 *wasi_p2_new(unsigned caps)
     size_t max = wasi_p2_nio_defs + wasi_p2_nclock_defs + wasi_p2_nrandom_defs +
                  wasi_p2_nstream_defs + wasi_p2_ncli_defs + wasi_p2_nfs_defs + wasi_p2_nfs_path_defs +
                  wasi_p2_nhttp_defs + wasi_p2_nhttp_field_defs + wasi_p2_nhttp_response_defs +
+                 wasi_p2_nhttp_server_defs +
                  wasi_p2_nnet_defs + wasi_p2_ntcp_defs + wasi_p2_nudp_defs + wasi_p2_nlookup_defs;
     if (w == NULL || (w->funcs = calloc(max, sizeof *w->funcs)) == NULL) {
         free(w);
@@ -198,6 +199,7 @@ wasi_p2 *wasi_p2_new(unsigned caps)
         !add_defs(w, wasi_p2_http_defs, wasi_p2_nhttp_defs) ||
         !add_defs(w, wasi_p2_http_field_defs, wasi_p2_nhttp_field_defs) ||
         !add_defs(w, wasi_p2_http_response_defs, wasi_p2_nhttp_response_defs) ||
+        !add_defs(w, wasi_p2_http_server_defs, wasi_p2_nhttp_server_defs) ||
         !add_defs(w, wasi_p2_net_defs, wasi_p2_nnet_defs) ||
         !add_defs(w, wasi_p2_tcp_defs, wasi_p2_ntcp_defs) ||
         !add_defs(w, wasi_p2_udp_defs, wasi_p2_nudp_defs) ||

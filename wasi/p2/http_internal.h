@@ -94,6 +94,7 @@ struct wasi_p2_xfer {
     uint8_t *rbuf;
     size_t rlen, roff, rcap;
     bool recv_paused, discard;
+    bool serve;                     /* served side (http_server.c): a request or response, no curl */
 };
 
 /* The world's wasi:http state: limits, curl's multi handle, its sockets and timer. */
@@ -158,6 +159,12 @@ void wasi_p2_xfer_unpause(wasi_p2_xfer *x);
 /* Ends a running transfer with err (taken over) unless it already ended. */
 void wasi_p2_xfer_fail(wasi_p2_xfer *x, wasi_p2_http_err err);
 wasi_p2_http_err wasi_p2_http_error(uint8_t tag);
+/* The served side's helpers: a new incoming-body rep of x (http_response.c),
+ * a new outgoing-body rep of x (http_request.c); each a new reference. */
+bool wasi_p2_inbody_rep(wasi_p2 *w, wasi_p2_xfer *x, host_value *h, char *err, size_t errlen);
+bool wasi_p2_outbody_rep(wasi_p2 *w, wasi_p2_xfer *x, host_value *h, char *err, size_t errlen);
+#define WASI_HTTP_SERVE_BODY_MAX (16u << 20)   /* a served response body, buffered */
+
 /* responses (http_response.c): the future's ops (handle() makes one); a
  * stream error carrying a copy of e (http-error-code reads it). */
 extern const wasi_p2_ops wasi_p2_future_ops;

@@ -27,7 +27,7 @@ typedef struct {
 /* output-stream of an outgoing body: room in the send buffer */
 static int64_t room(const wasi_p2_xfer *x)
 {
-    uint32_t max = wasi_p2_http_lim(x->h)->max_send_buffer;
+    uint32_t max = x->serve ? WASI_HTTP_SERVE_BODY_MAX : wasi_p2_http_lim(x->h)->max_send_buffer;
     return x->slen < max ? (int64_t)(max - x->slen) : 0;
 }
 
@@ -50,6 +50,11 @@ static int64_t out_check(void *o, wasi_p2_fail *fail)
     }
     if (x->done)
         return WASI_P2_CLOSED;
+    if (x->serve && room(x) == 0) {
+        snprintf(fail->text, sizeof fail->text, "a served response body over %u bytes",
+                 WASI_HTTP_SERVE_BODY_MAX);
+        return WASI_P2_FAILED;
+    }
     return room(x);
 }
 
@@ -74,13 +79,16 @@ static int64_t out_write(void *o, const uint8_t *buf, size_t n, wasi_p2_fail *fa
         return WASI_P2_FAILED;
     }
     if (x->slen + n > x->scap) {
-        uint8_t *b = realloc(x->sbuf, wasi_p2_http_lim(x->h)->max_send_buffer);
+        size_t cap = wasi_p2_http_lim(x->h)->max_send_buffer;
+        if (x->serve)   /* the whole body is kept: grow by doubling */
+            for (cap = x->scap ? x->scap : 4096; cap < x->slen + n; cap *= 2) {}
+        uint8_t *b = realloc(x->sbuf, cap);
         if (b == NULL) {
             snprintf(fail->text, sizeof fail->text, "out of memory");
             return WASI_P2_FAILED;
         }
         x->sbuf = b;
-        x->scap = wasi_p2_http_lim(x->h)->max_send_buffer;
+        x->scap = cap;
     }
     memcpy(x->sbuf + x->slen, buf, n);
     x->slen += n;
@@ -169,6 +177,11 @@ static bool request_new(void *user, const host_value *args, size_t nargs, host_v
     }
     wasi_p2_res init = { .kind = WASI_P2_OBJECT, .fd = -1, .ops = &request_ops, .obj = x };
     return wasi_p2_res_add(w, &init, result, err, errlen);
+}
+
+bool wasi_p2_outbody_rep(wasi_p2 *w, wasi_p2_xfer *x, host_value *h, char *err, size_t errlen)
+{
+    return wasi_p2_xfer_rep(w, x, WASI_P2_OBJECT, &outbody_ops, h, err, errlen);
 }
 
 /* [method]outgoing-request.body: func() -> result<outgoing-body> (once) */

@@ -254,6 +254,11 @@ static bool response_consume(void *user, const host_value *args, size_t nargs,
 
 /* ---- incoming-body, future-trailers ---- */
 
+bool wasi_p2_inbody_rep(wasi_p2 *w, wasi_p2_xfer *x, host_value *h, char *err, size_t errlen)
+{
+    return wasi_p2_xfer_rep(w, x, WASI_P2_OBJECT, &inbody_ops, h, err, errlen);
+}
+
 static bool inbody_stream(void *user, const host_value *args, size_t nargs, host_value *result,
                           char *err, size_t errlen)
 {

@@ -155,10 +155,12 @@ typedef struct {
 extern const wasi_p2_def wasi_p2_io_defs[], wasi_p2_clock_defs[], wasi_p2_random_defs[],
     wasi_p2_stream_defs[], wasi_p2_cli_defs[], wasi_p2_fs_defs[], wasi_p2_fs_path_defs[],
     wasi_p2_http_defs[], wasi_p2_http_field_defs[], wasi_p2_http_response_defs[],
+    wasi_p2_http_server_defs[],
     wasi_p2_net_defs[], wasi_p2_tcp_defs[], wasi_p2_udp_defs[], wasi_p2_lookup_defs[];
 extern const size_t wasi_p2_nio_defs, wasi_p2_nclock_defs, wasi_p2_nrandom_defs,
     wasi_p2_nstream_defs, wasi_p2_ncli_defs, wasi_p2_nfs_defs, wasi_p2_nfs_path_defs,
     wasi_p2_nhttp_defs, wasi_p2_nhttp_field_defs, wasi_p2_nhttp_response_defs,
+    wasi_p2_nhttp_server_defs,
     wasi_p2_nnet_defs, wasi_p2_ntcp_defs, wasi_p2_nudp_defs, wasi_p2_nlookup_defs;
 
 /* Frees wasi:http's state (aborting transfers still running); after the reps. */

@@ -134,6 +134,44 @@ bool wasi_p2_set_http_limits(wasi_p2 *w, const wasi_p2_http_limits *lim);
 bool wasi_p2_http_host_allowed(const char *const *pats, size_t npats, bool https,
                                const char *authority);
 
+/* One request served to a component's wasi:http/incoming-handler
+ * (`wippy wasm serve`): what the guest's incoming-request shows. */
+typedef struct {
+    const char *method;           /* "GET", "POST", ... (any token) */
+    bool https;                   /* the scheme */
+    const char *authority;        /* the Host header; NULL: none */
+    const char *path_with_query;  /* "/a/b?c=d" as the client sent it */
+    const char *const *names;     /* nheaders header names and values */
+    const char *const *values;
+    size_t nheaders;
+    const uint8_t *body;          /* the whole request body (copied) */
+    size_t body_len;
+} wasi_p2_http_in;
+
+/* The host's side of a response-outparam: what the guest set. */
+typedef struct wasi_p2_outparam wasi_p2_outparam;
+
+/* Makes the two arguments of incoming-handler.handle in the bound world w
+ * (WASI_CAP_HTTP): args[0] an own incoming-request of in (its headers
+ * with forbidden or invalid ones left out, its body as an incoming-body
+ * stream), args[1] an own response-outparam, and *out the host's view of
+ * it. False with err when out of memory or libcurl cannot be loaded
+ * (wasi:http's state needs it). Free *out with wasi_p2_outparam_free
+ * before wasi_p2_free(w). */
+bool wasi_p2_http_incoming(wasi_p2 *w, const wasi_p2_http_in *in, host_value args[2],
+                           wasi_p2_outparam **out, char *err, size_t errlen);
+/* The status the guest's response-outparam.set gave (its outgoing-response),
+ * or 0 when it set none or an error-code (*why says which). */
+unsigned wasi_p2_outparam_status(const wasi_p2_outparam *o, char *why, size_t whylen);
+/* The response's header i (i < count): its name and value; count headers. */
+size_t wasi_p2_outparam_nheaders(const wasi_p2_outparam *o);
+void wasi_p2_outparam_header(const wasi_p2_outparam *o, size_t i, const char **name,
+                             const uint8_t **value, size_t *len);
+/* The body written so far (whole: at most 16 MiB), and whether
+ * outgoing-body.finish ended it. */
+const uint8_t *wasi_p2_outparam_body(const wasi_p2_outparam *o, size_t *len, bool *finished);
+void wasi_p2_outparam_free(wasi_p2_outparam *o);
+
 /* The number of resource reps alive (for tests: drops free them). */
 size_t wasi_p2_live(const wasi_p2 *w);
 
