@@ -63,7 +63,7 @@ SANFLAGS :=
 endif
 
 PKGS      = yaml-0.1
-CPPFLAGS += -I. -D_GNU_SOURCE
+CPPFLAGS += -I. -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
@@ -532,7 +532,8 @@ interp-expanded:
 # examples/embed/ (checked in `make check`): their own file.
 include mk/embed.mk
 check: check-embed
-# make cross ARCH=...: the engine's spec run on other CPUs under qemu-user.
+# make cross / cross-unit / cross-wasi ARCH=...: the engine's spec run, its
+# Check suites and the WASI testsuite on other CPUs under qemu-user.
 include mk/cross.mk
 
 clean:

@@ -1,8 +1,14 @@
 /* main.c — runs every Check suite listed in suites.h and exits non-zero
- * when any check fails. */
+ * when any check fails; built with -DTEST_ENGINE_ONLY, the engine's
+ * suites alone (ENGINE_TEST_SUITES, for `make cross-unit`). */
 #include <check.h>
 #include <stdlib.h>
 #include "tests/suites.h"
+
+#ifdef TEST_ENGINE_ONLY
+#undef TEST_SUITES
+#define TEST_SUITES ENGINE_TEST_SUITES
+#endif
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 TEST_SUITES(DECLARE_SUITE)

@@ -49,3 +49,18 @@
     X(lua_control)     \
     X(lua_values)      \
     X(lua_channels)
+
+/* The engine's suites alone (vm/ only: no WASI, host, YAML, Lua or guest
+ * built by clang): what `make cross-unit ARCH=...` (mk/cross.mk) runs on
+ * another CPU under qemu-user, main.c built with -DTEST_ENGINE_ONLY. */
+#define ENGINE_TEST_SUITES(X) \
+    X(numeric)                \
+    X(simd)                   \
+    X(simd_vm)                \
+    X(vm)                     \
+    X(fuse)                   \
+    X(decode)                 \
+    X(features)               \
+    X(multi_memory)           \
+    X(memory_pool)            \
+    X(tail_call)

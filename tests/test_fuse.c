@@ -98,6 +98,28 @@ static void peek(fixture *fx, uint64_t at, void *bytes, size_t n)
     ck_assert(vm_memory_read(memory(fx), at, bytes, n));
 }
 
+/* Host-order words of W bytes (n bytes in all) written to, or read from,
+ * linear memory, which is little-endian on every host (test_le_fix). */
+static void poke_words(fixture *fx, uint64_t at, const void *words, size_t n, size_t w)
+{
+    for (size_t i = 0; i + w <= n; i += w) {
+        uint8_t b[8];
+        memcpy(b, (const uint8_t *)words + i, w);
+        test_le_fix(b, w);
+        poke(fx, at + i, b, w);
+    }
+}
+
+static void peek_words(fixture *fx, uint64_t at, void *words, size_t n, size_t w)
+{
+    peek(fx, at, words, n);
+    for (size_t i = 0; i + w <= n; i += w)
+        test_le_fix((uint8_t *)words + i, w);
+}
+
+/* A host-order scalar read from memory's little-endian bytes. */
+#define LE_FIX(x) test_le_fix(&(x), sizeof(x))
+
 START_TEST(indexed_addresses_wrap_at_32_bits)
 {
     fixture fx;
@@ -106,7 +128,7 @@ START_TEST(indexed_addresses_wrap_at_32_bits)
     ck_assert(has_op(&fx, "load_sum", "I32_LOAD8_U_IDX"));
     ck_assert(has_op(&fx, "load_scaled_temp", "I64_LOAD_IDX"));
     uint32_t word = 0xcafef00d;
-    poke(&fx, 8, &word, 4);
+    poke_words(&fx, 8, &word, 4, 4);
     /* 0xfffffff0 + 12 wraps to 0xfffffffc; the offset 4 is added after
      * the wrap, so the access is at 0x1_0000_0000: out of bounds. */
     vm_value r, args[2] = { i32(0xfffffff0), i32(3) };
@@ -122,7 +144,7 @@ START_TEST(indexed_addresses_wrap_at_32_bits)
     ck_assert_int_eq(call(&fx, "load_sum", args, 2, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 0xf0);
     uint64_t wide = 0x0102030405060708;
-    poke(&fx, 64, &wide, 8);
+    poke_words(&fx, 64, &wide, 8, 8);
     args[0] = i32(48);
     args[1] = i32(1);   /* 48 + (1 + 1) * 8 */
     ck_assert_int_eq(call(&fx, "load_scaled_temp", args, 2, &r), VM_DONE);
@@ -139,18 +161,18 @@ START_TEST(what_cannot_fold_stays_right)
     ck_assert(has_op(&fx, "load_shift4", "I32_LOAD_IDX"));  /* the sum still folds */
     ck_assert(has_op(&fx, "load_tee", "I32_SHL_IMM"));      /* its result is kept in a local */
     uint32_t word = 77;
-    poke(&fx, 100 + 3 * 16, &word, 4);
+    poke_words(&fx, 100 + 3 * 16, &word, 4, 4);
     vm_value r, args[2] = { i32(100), i32(3) };
     ck_assert_int_eq(call(&fx, "load_shift4", args, 2, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 77);
     /* The shifted index is also kept in a local and added afterwards. */
-    poke(&fx, 100 + 3 * 4, &word, 4);
+    poke_words(&fx, 100 + 3 * 4, &word, 4, 4);
     ck_assert_int_eq(call(&fx, "load_tee", args, 2, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 77 + 12);
     /* A comparison stored at base + i: its slot is above the sum's. */
     vm_value four[4] = { i32(200), i32(8), i32(1), i32(2) };
     ck_assert_int_eq(call(&fx, "store_compare", four, 4, NULL), VM_DONE);
-    peek(&fx, 208, &word, 4);
+    peek_words(&fx, 208, &word, 4, 4);
     ck_assert_uint_eq(word, 1);
     test_instance_close(&fx);
 }
@@ -176,16 +198,21 @@ START_TEST(constants_are_stored_at_every_width)
     float f;
     double d;
     memcpy(&u32, m, 4);
+    LE_FIX(u32);
     ck_assert_uint_eq(u32, 0x11223344);
     memcpy(&u64, m + 8, 8);
+    LE_FIX(u64);
     ck_assert_uint_eq(u64, 0x0102030405060708);
     memcpy(&f, m + 16 + 8, 4);   /* i << 2 = 8 */
+    LE_FIX(f);
     ck_assert(f == -1.5f);
     memcpy(&d, m + 48 + 2, 8);
+    LE_FIX(d);
     ck_assert(d == 0.25);
     ck_assert_uint_eq(m[32], 0xff);   /* 0x1ff wraps to a byte */
     ck_assert_uint_eq(m[34] | m[35] << 8, 0xfffe);
     memcpy(&u32, m + 40, 4);   /* base + 4 + offset 36 */
+    LE_FIX(u32);
     ck_assert_uint_eq(u32, 0x80000001);
     /* Out of bounds: the constant store traps like any store. */
     args[0] = i32(65535);
@@ -205,12 +232,12 @@ START_TEST(operands_loaded_from_memory)
     ck_assert(has_op(&fx, "below_loaded", "I32_LT_U_M"));
     ck_assert(has_op(&fx, "min_loaded", "F32_MIN_M"));
     double d = 1.5;
-    poke(&fx, 16, &d, 8);
+    poke_words(&fx, 16, &d, 8, 8);
     vm_value r, args[2] = { i32(16), f64(-4.0) };
     ck_assert_int_eq(call(&fx, "mul_loaded", args, 2, &r), VM_DONE);
     ck_assert(as_f64(r) == -6.0);
     uint32_t w = 40;
-    poke(&fx, 32, &w, 4);
+    poke_words(&fx, 32, &w, 4, 4);
     args[0] = i32(32);
     args[1] = i32(2);
     ck_assert_int_eq(call(&fx, "add_loaded_first", args, 2, &r), VM_DONE);
@@ -221,13 +248,13 @@ START_TEST(operands_loaded_from_memory)
     ck_assert_int_eq(call(&fx, "below_loaded", args, 2, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 0);
     uint64_t q = 5;
-    poke(&fx, 48, &q, 8);
+    poke_words(&fx, 48, &q, 8, 8);
     args[0] = i32(40);
     args[1] = i64(3);   /* 3 - 5 wraps */
     ck_assert_int_eq(call(&fx, "sub_loaded", args, 2, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i64, (uint64_t)-2);
     float nan = NAN, one = 1.0f;
-    poke(&fx, 56, &nan, 4);
+    poke_words(&fx, 56, &nan, 4, 4);
     args[0] = i32(56);
     args[1] = f32(one);
     ck_assert_int_eq(call(&fx, "min_loaded", args, 2, &r), VM_DONE);
@@ -385,16 +412,16 @@ START_TEST(results_stored_back_where_they_were_loaded)
     double d = 1.25;
     uint32_t w = 0xff00ff00;
     uint64_t q = 40, old = 7;
-    poke(&fx, 64, &d, 8);
-    poke(&fx, 72, &w, 4);
-    poke(&fx, 80, &old, 8);
-    poke(&fx, 88, &q, 8);
+    poke_words(&fx, 64, &d, 8, 8);
+    poke_words(&fx, 72, &w, 4, 4);
+    poke_words(&fx, 80, &old, 8, 8);
+    poke_words(&fx, 88, &q, 8, 8);
     vm_value args[4] = { i32(64), f64(2.5), i32(0x0f0f0f0f), i64(2) };
     ck_assert_int_eq(call(&fx, "accumulate", args, 4, NULL), VM_DONE);
-    peek(&fx, 64, &d, 8);
-    peek(&fx, 72, &w, 4);
-    peek(&fx, 80, &old, 8);
-    peek(&fx, 88, &q, 8);
+    peek_words(&fx, 64, &d, 8, 8);
+    peek_words(&fx, 72, &w, 4, 4);
+    peek_words(&fx, 80, &old, 8, 8);
+    peek_words(&fx, 88, &q, 8, 8);
     ck_assert(d == 3.75);
     ck_assert_uint_eq(w, 0xf00ff00f);
     ck_assert_uint_eq(old, 42);
@@ -418,11 +445,11 @@ START_TEST(two_counters_step_together)
     ck_assert(has_op(&fx, "copy_words", "I32_ADD_IMM+"));   /* the pair I32_ADD_IMM, I32_ADD_IMM */
     ck_assert(has_op(&fx, "copy_words", "LOOP_I32_NE_IS"));
     uint32_t src[5] = { 10, 20, 30, 40, 50 }, dst[5] = { 0 };
-    poke(&fx, 256, src, sizeof src);
-    poke(&fx, 512, dst, sizeof dst);
+    poke_words(&fx, 256, src, sizeof src, 4);
+    poke_words(&fx, 512, dst, sizeof dst, 4);
     vm_value args[3] = { i32(512), i32(256), i32(4) };
     ck_assert_int_eq(call(&fx, "copy_words", args, 3, NULL), VM_DONE);
-    peek(&fx, 512, dst, sizeof dst);
+    peek_words(&fx, 512, dst, sizeof dst, 4);
     ck_assert_uint_eq(dst[0], 10);
     ck_assert_uint_eq(dst[3], 40);
     ck_assert_uint_eq(dst[4], 0);   /* n = 4 words only */
@@ -470,7 +497,7 @@ START_TEST(pairs_run_as_one)
     ck_assert(!has_op(&fx, "copy_then_index", "I32_SHL_IMM"));
     ck_assert(has_op(&fx, "copy_then_index", "COPY+"));   /* COPY, I32_LOAD_IDX */
     uint32_t w = 1000;
-    poke(&fx, 128 + 3 * 4, &w, 4);
+    poke_words(&fx, 128 + 3 * 4, &w, 4, 4);
     vm_value r, args[3] = { i32(7), i32(128), i32(3) };
     ck_assert_int_eq(call(&fx, "copy_then_index", args, 3, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 1007);
@@ -611,12 +638,12 @@ START_TEST(a_loop_in_one_group_runs_as_one)
      * in fuel slices, and one that runs off the end of memory. */
     ck_assert(has_op(&fx, "scan_below", "I32_ADD_IMM+++"));
     static const uint32_t words[] = { 1, 2, 3, 10, 4 };
-    poke(&fx, 2000, words, sizeof words);
+    poke_words(&fx, 2000, words, sizeof words, 4);
     vm_value scan[2] = { i32(1996), i32(5) };
     ck_assert_int_eq(call(&fx, "scan_below", scan, 2, &r), VM_DONE);
     ck_assert_uint_eq(r.of.i32, 4);
     uint32_t stop = 1000;
-    poke(&fx, 8000 + 4 * 3000, &stop, 4);   /* zeros below it: 3000 of them */
+    poke_words(&fx, 8000 + 4 * 3000, &stop, 4, 4);   /* zeros below it: 3000 of them */
     vm_value far[2] = { i32(8000 - 4), i32(1000) };
     for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
         int stops;

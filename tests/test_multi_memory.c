@@ -16,6 +16,24 @@
 #include "tests/test_util.h"
 #include "vm/vm.h"
 
+/* A host-order scalar of n bytes written to, or read from, linear memory,
+ * which is little-endian on every host (test_le_fix). */
+static bool mem_write_le(vm_memory *m, uint64_t at, const void *x, size_t n)
+{
+    uint8_t b[8];
+    memcpy(b, x, n);
+    test_le_fix(b, n);
+    return vm_memory_write(m, at, b, n);
+}
+
+static bool mem_read_le(vm_memory *m, uint64_t at, void *x, size_t n)
+{
+    if (!vm_memory_read(m, at, x, n))
+        return false;
+    test_le_fix(x, n);
+    return true;
+}
+
 #define PAGE 65536u
 
 typedef test_instance fixture;
@@ -124,8 +142,9 @@ START_TEST(every_width_on_memory_1)
         call_ok(&fx, widths[i].store, args, 2);
         uint8_t got[8] = { 0 };
         ck_assert(vm_memory_read(memory(&fx, "mem1"), 201, got, widths[i].bytes));
-        uint64_t stored = 0;
-        memcpy(&stored, got, widths[i].bytes);
+        uint64_t stored = 0;   /* the stored bytes, little-endian */
+        for (size_t k = 0; k < widths[i].bytes; k++)
+            stored |= (uint64_t)got[k] << (8 * k);
         ck_assert_uint_eq(stored, pattern & mask);
         vm_value r;
         ck_assert_int_eq(call(&fx, widths[i].load, args, 1, &r), VM_DONE);
@@ -178,8 +197,8 @@ START_TEST(memory_0_keeps_its_fused_forms)
     ck_assert(!has_op(&fx, "add_loaded1", "I32_ADD_M"));
     /* The same address in each memory holds a different word. */
     uint32_t w0 = 0x00c0ffee, w1 = 0x00beef00;
-    ck_assert(vm_memory_write(memory(&fx, "mem0"), 100 + 3 * 4, &w0, 4));
-    ck_assert(vm_memory_write(memory(&fx, "mem1"), 100 + 3 * 4, &w1, 4));
+    ck_assert(mem_write_le(memory(&fx, "mem0"), 100 + 3 * 4, &w0, 4));
+    ck_assert(mem_write_le(memory(&fx, "mem1"), 100 + 3 * 4, &w1, 4));
     vm_value args[2] = { i32(100), i32(3) };
     ck_assert_uint_eq(call_i32(&fx, "load0_scaled", args, 2), w0);
     ck_assert_uint_eq(call_i32(&fx, "load1_scaled", args, 2), w1);
@@ -190,9 +209,9 @@ START_TEST(memory_0_keeps_its_fused_forms)
     args[0] = i32(400);
     call_ok(&fx, "store1_constant", args, 1);
     uint64_t got = 0;
-    ck_assert(vm_memory_read(memory(&fx, "mem1"), 400, &got, 8));
+    ck_assert(mem_read_le(memory(&fx, "mem1"), 400, &got, 8));
     ck_assert_uint_eq(got, UINT64_MAX - 1);
-    ck_assert(vm_memory_read(memory(&fx, "mem0"), 400, &got, 8));
+    ck_assert(mem_read_le(memory(&fx, "mem0"), 400, &got, 8));
     ck_assert_uint_eq(got, 0);
     test_instance_close(&fx);
 }
@@ -342,7 +361,7 @@ static vm_host_status peek(vm_caller *caller, const vm_value *args, vm_value *re
     (void)user;
     vm_memory *m = vm_caller_memory(caller, 1);
     uint32_t v = 0;
-    if (m == NULL || !vm_memory_read(m, args[0].of.i32, &v, 4))
+    if (m == NULL || !mem_read_le(m, args[0].of.i32, &v, 4))
         return vm_host_trap(caller, "peek out of bounds");
     results[0] = i32(v);
     return VM_HOST_DONE;
@@ -369,8 +388,8 @@ START_TEST(two_imported_memories)
     vm_memory *a, *b;
     setup_imports(&fx, &a, &b, false);
     uint32_t wa = 0xaaaa, wb = 0xbbbb;
-    ck_assert(vm_memory_write(a, 8, &wa, 4));
-    ck_assert(vm_memory_write(b, 8, &wb, 4));
+    ck_assert(mem_write_le(a, 8, &wa, 4));
+    ck_assert(mem_write_le(b, 8, &wb, 4));
     vm_value at = i32(8);
     ck_assert_uint_eq(call_i32(&fx, "load_a", &at, 1), wa);
     ck_assert_uint_eq(call_i32(&fx, "load_b", &at, 1), wb);
@@ -378,9 +397,9 @@ START_TEST(two_imported_memories)
     vm_value store[2] = { i32(12), i32(0x1234) };
     call_ok(&fx, "store_b", store, 2);
     uint32_t got = 0;
-    ck_assert(vm_memory_read(b, 12, &got, 4));
+    ck_assert(mem_read_le(b, 12, &got, 4));
     ck_assert_uint_eq(got, 0x1234);
-    ck_assert(vm_memory_read(a, 12, &got, 4));
+    ck_assert(mem_read_le(a, 12, &got, 4));
     ck_assert_uint_eq(got, 0);
     /* Memory 1 grows; memory 0 stays one page. */
     vm_value one = i32(1);
@@ -396,11 +415,11 @@ START_TEST(two_imported_memories)
     /* b → a, then a → the module's own memory. */
     vm_value copy[3] = { i32(100), i32(PAGE + 4), i32(4) };
     call_ok(&fx, "copy_b_to_a", copy, 3);
-    ck_assert(vm_memory_read(a, 100, &got, 4));
+    ck_assert(mem_read_le(a, 100, &got, 4));
     ck_assert_uint_eq(got, 0x1234);
     copy[1] = i32(100);
     call_ok(&fx, "copy_a_to_c", copy, 3);
-    ck_assert(vm_memory_read(memory(&fx, "c"), 100, &got, 4));
+    ck_assert(mem_read_le(memory(&fx, "c"), 100, &got, 4));
     ck_assert_uint_eq(got, 0x1234);
     /* The maximum of b is 3 pages. */
     vm_value two = i32(2);

@@ -318,6 +318,9 @@ const struct simd_case simd_int_cases[] = {
     { "i8x16.popcnt", { "i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1" }, "i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8" },
     { "i8x16.popcnt", { "i8x16 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff" }, "i8x16 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8" },
     { "i8x16.popcnt", { "i8x16 -128 -128 -128 -128 127 127 127 127 64 64 64 64 255 255 255 255" }, "i8x16 1 1 1 1 7 7 7 7 1 1 1 1 8 8 8 8" },
+    /* every count 0..8 and neighbours of differing counts: a count that
+     * leaked into the next byte (or one 64-bit count per half) shows */
+    { "i8x16.popcnt", { "i8x16 0 1 3 7 0x0f 0x1f 0x3f 0x7f 0xff 0xfe 0x80 0x55 0xaa 0x00 0x11 0xf0" }, "i8x16 0 1 2 3 4 5 6 7 8 7 1 4 4 0 2 4" },
     /* simd_i8x16_cmp.wast */
     { "i8x16.eq", { "i8x16 0x80 0x81 0x82 0x83 0xFD 0xFE 0xFF 0x00 0x00 0x01 0x02 0x7F 0x80 0xFD 0xFE 0xFF", "i8x16 -128 -127 -126 -125 -3 -2 -1 0 0 1 2 127 128 253 254 255" }, "i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1" },
     { "i8x16.eq", { "i8x16 128 129 130 131 253 254 255 -0 0 1 2 127 128 253 254 255", "i8x16 -128 -127 -126 -125 -3 -2 -1 -0 0 1 2 127 128 253 254 255" }, "i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1" },

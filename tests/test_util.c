@@ -10,6 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vm/numeric.h"
+
+void test_le_fix(void *p, size_t n) { vm_le_fix(p, n); }
+
 /* The path of the built fixture FILE. */
 static void fixture_path(const char *file, char *path, size_t len)
 {

@@ -14,6 +14,11 @@
 
 /* The bytes of the built fixture FILE (e.g. "wasm/vm_calls.wasm"),
  * malloc'd with one spare byte at the end; *size gets their count. */
+/* Puts N bytes between host order and linear memory's little-endian
+ * order, in place (nothing on a little-endian host): for tests that poke
+ * or peek host-order scalars in guest memory. */
+void test_le_fix(void *p, size_t n);
+
 uint8_t *test_fixture_bytes(const char *file, size_t *size);
 
 /* The built fixture FILE decoded and validated. */

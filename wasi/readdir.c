@@ -133,9 +133,14 @@ uint32_t wasi_op_fd_readdir(wasi_call *c)
         size_t put = put_entry(buf + at, len - at, cookie + 1, &en);
         at += put;
         if (put < whole) {
-            /* Cut short: the stream gives this entry again next time. */
-            if (pos >= 0)
+            /* Cut short: the stream gives this entry again next time. A
+             * 32-bit long cannot hold a 64-bit directory offset (glibc's
+             * telldir on armhf under ext4 hashes), so there the stream is
+             * rewound and skipped instead (the next call starts over). */
+            if (pos >= 0 && sizeof(long) >= sizeof(uint64_t))
                 seekdir(e->dir, pos);
+            else if (cookie >= 2)
+                e->dir_cookie = UINT64_MAX;
             break;
         }
         if (cookie >= 2)
