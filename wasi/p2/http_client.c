@@ -693,3 +693,34 @@ void wasi_p2_http_wait(wasi_p2_http *h, cm_wait *wait)
         wasi_p2_wait_fd(wait, h->socks[i].fd, h->socks[i].what & CURL_POLL_IN,
                         h->socks[i].what & CURL_POLL_OUT);
 }
+
+wasi_p2_http *wasi_p2_http_need(wasi_p2 *w, char *err, size_t errlen)
+{
+    wasi_p2_http *h = wasi_p2_http_get(w);
+    if (h == NULL) {
+        const char *why = wasi_p2_http_unavailable();
+        snprintf(err, errlen, "wasi:http: %s", why != NULL ? why : "out of memory");
+    }
+    return h;
+}
+
+wasi_p2_xfer *wasi_p2_xfer_with_fields(wasi_p2 *w, const host_value *fields,
+                                       wasi_p2_fields **headers, char *err, size_t errlen)
+{
+    wasi_p2_http *h = wasi_p2_http_need(w, err, errlen);
+    if (h == NULL)
+        return NULL;
+    wasi_p2_fields *f = wasi_p2_obj_take(w, fields, &wasi_p2_fields_ops, err, errlen);
+    if (f == NULL)
+        return NULL;
+    wasi_p2_xfer *x = wasi_p2_xfer_new(h);
+    if (x == NULL) {
+        wasi_p2_fields_free(f);
+        snprintf(err, errlen, "wasi:http: out of memory, or more than %u requests alive",
+                 WASI_HTTP_MAX_ALIVE);
+        return NULL;
+    }
+    f->immutable = true;
+    *headers = f;
+    return x;
+}

@@ -143,6 +143,15 @@ bool wasi_p2_http_allowed(const wasi_p2 *w, bool https, const char *authority);
 /* A new request (one reference); NULL when out of memory or
  * WASI_HTTP_MAX_ALIVE are alive. */
 wasi_p2_xfer *wasi_p2_xfer_new(wasi_p2_http *h);
+/* The world's wasi:http state, made when first needed; NULL with the
+ * reason in err ("wasi:http: libcurl.so.4 not found", out of memory). */
+wasi_p2_http *wasi_p2_http_need(wasi_p2 *w, char *err, size_t errlen);
+/* A new transfer for an outgoing request or response: the fields resource
+ * `fields` is taken and made immutable (*headers gets it); NULL with err
+ * when the handle is not a fields resource, or out of memory, or too many
+ * transfers are alive. */
+wasi_p2_xfer *wasi_p2_xfer_with_fields(wasi_p2 *w, const host_value *fields,
+                                       wasi_p2_fields **headers, char *err, size_t errlen);
 void wasi_p2_xfer_ref(void *x);
 void wasi_p2_xfer_unref(void *x);
 /* Starts the transfer (the request is complete); false with x->err set. */

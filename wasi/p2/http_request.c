@@ -143,25 +143,10 @@ static bool request_new(void *user, const host_value *args, size_t nargs, host_v
 {
     (void)nargs;
     wasi_p2 *w = user;
-    wasi_p2_http *h = wasi_p2_http_get(w);
-    if (h == NULL) {
-        const char *why = wasi_p2_http_unavailable();
-        if (why == NULL)
-            return oom(err, errlen);
-        snprintf(err, errlen, "wasi:http: %s", why);
+    wasi_p2_fields *f;
+    wasi_p2_xfer *x = wasi_p2_xfer_with_fields(w, &args[0], &f, err, errlen);
+    if (x == NULL)
         return false;
-    }
-    wasi_p2_fields *f = wasi_p2_obj_take(w, &args[0], &wasi_p2_fields_ops, err, errlen);
-    if (f == NULL)
-        return false;
-    wasi_p2_xfer *x = wasi_p2_xfer_new(h);
-    if (x == NULL) {
-        wasi_p2_fields_free(f);
-        snprintf(err, errlen, "wasi:http: out of memory, or more than %u requests alive",
-                 WASI_HTTP_MAX_ALIVE);
-        return false;
-    }
-    f->immutable = true;
     x->req_headers = f;
     const wasi_p2_field *cl = wasi_p2_fields_find(f, "content-length");
     if (cl != NULL && cl->len > 0 && cl->len < 20) {
