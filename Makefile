@@ -27,6 +27,9 @@
 #                         prints `fuzz-diff: N modules, M mismatches`, keeps each mismatch in
 #                         build/fuzz-diff (doc/fuzzing.md); a fixed-seed run is part of check
 #   make fuzz-component   libFuzzer on the Component Model (decode → instantiate → call) for FUZZ_SECONDS
+#   make soak             the process host soaked for SOAK_SECONDS (300) under ASan+UBSan:
+#                         storms of WASM and Lua processes, every end and EXIT checked
+#                         (doc/process-host.md "Soak"); make soak-tsan under ThreadSanitizer
 #   make bench-lua        Lua process figures: spawn -> EXIT from Lua, Lua<->Lua message round trip
 #   make bench-translate  decode + validate + translate speed (MB/s of code section)
 #   make setup            install the Debian packages the project needs (as root)
@@ -34,9 +37,10 @@
 #                         programs (build/profile, PROFILE=1) into $(BUILD)/groups.proposed.h
 #   make interp-expanded  the interpreter preprocessed, for reading: $(BUILD)/interp.expanded.c
 #
-# Switches: SANITIZE=1, SHA256_PORTABLE=1 (compile out the SHA-NI path),
-# DISPATCH=switch (the interpreter's portable switch dispatch), PROFILE=1 (count
-# every instruction run, translate no groups: for make groups-profile), CC=clang,
+# Switches: SANITIZE=1 (SANITIZE=thread: ThreadSanitizer, in build/tsan),
+# SHA256_PORTABLE=1 (compile out the SHA-NI path), DISPATCH=switch (the
+# interpreter's portable switch dispatch), PROFILE=1 (count every instruction
+# run, translate no groups: for make groups-profile), CC=clang,
 # LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=1
 # (link build/wippy static-pie, without wasi:http: it cannot dlopen libcurl),
 # MINIMAL=1 (the engine and WASI preview 1 only, in build/minimal: mk/minimal.mk).
@@ -56,6 +60,11 @@ endif
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override STATIC := 0
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer (make soak-tsan); Lua and libyaml stay uninstrumented.
+BUILD    ?= build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 override STATIC := 0
 else
 BUILD    ?= build
@@ -413,6 +422,36 @@ bench-lua: setup all
 $(BUILD)/bench-lua: bench/lua_bench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 
+# make soak / make soak-tsan: the process host soaked for SOAK_SECONDS on 2
+# workers (tests/soak/, doc/process-host.md "Soak"): storms of WASM and Lua
+# processes killed, linked and monitored at random, supervised services
+# restarting; every end checked against a prediction, every EXIT counted,
+# RSS after warm-up against the end, a watchdog for stalls. Under ASan+UBSan
+# (build/asan) or ThreadSanitizer (build/tsan); not part of check.
+# SOAK_SEED=N replays a run's choices.
+SOAK_SECONDS ?= 300
+SOAK_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/soak/soak_fifo.c,$(wildcard tests/soak/*.c)))
+SOAK_GUESTS = $(BUILD)/tests/wasm/host_basic.wasm $(BUILD)/tests/wasm/host_yield.wasm \
+              $(BUILD)/tests/soak/soak_fifo.wasm
+$(BUILD)/tests/soak/soak_fifo.wasm: tests/soak/soak_fifo.c
+	@mkdir -p $(dir $@)
+	clang --target=wasm32-wasi -O1 -Wall -Wextra -Werror -c -o $@.o $<
+	clang --target=wasm32-wasi -mexec-model=reactor -o $@ $@.o && rm -f $@.o
+$(BUILD)/soak: $(SOAK_OBJ) $(LIB) | $(SOAK_GUESTS)
+	$(CC) $(LDFLAGS) -o $@ $(SOAK_OBJ) $(LIB) $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
+.PHONY: soak soak-tsan
+soak: setup
+	@$(MAKE) --no-print-directory SANITIZE=1 build/asan/soak
+	ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=64 SOAK_SECONDS=$(SOAK_SECONDS) build/asan/soak build/asan $(CURDIR)
+# Under TSan the resident set is not bounded: ThreadSanitizer's own
+# bookkeeping grows by about 60 MiB a second here (the same code stays flat
+# under ASan): SOAK_TSAN_SECONDS (90 s, about 6 GiB) keeps it short.
+SOAK_TSAN_SECONDS ?= 90
+soak-tsan: setup
+	@$(MAKE) --no-print-directory SANITIZE=thread build/tsan/soak
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 SOAK_STALL=60 SOAK_SECONDS=$(SOAK_TSAN_SECONDS) \
+	    SOAK_RSS_BOUND_MIB=1000000 build/tsan/soak build/tsan $(CURDIR)
+
 # The engine's fuzz target: the vm sources are compiled into it with the
 # fuzzer's instrumentation. The corpus is seeded the first time from the spec
 # testsuite's modules and the engine tests' fixtures (which carry a name
@@ -539,4 +578,4 @@ include mk/cross.mk
 clean:
 	rm -rf build examples/wasm
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(CM_RUNNER_OBJ:.o=.d) $(FUZZ_EXEC_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(SOAK_OBJ:.o=.d) $(SPEC_OBJ:.o=.d) $(CM_RUNNER_OBJ:.o=.d) $(FUZZ_EXEC_OBJ:.o=.d) $(BUILD)/obj/host/cli/main.d

@@ -122,7 +122,9 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
  * sense). A link is both ways: when either end fails (error, cancel,
  * terminate) a mailbox at the other end receives LINK_DOWN, and a WASM
  * process there, which cannot trap links, ends with "linked process PID
- * failed: ERROR". After a successful unmonitor no EXIT of target comes. */
+ * failed: ERROR". After a successful unmonitor no EXIT of target comes;
+ * after a successful unlink no LINK_DOWN of that link comes, even when the
+ * partner was already ending. */
 bool host_monitor(host_runtime *rt, host_pid watcher, host_pid target);
 bool host_unmonitor(host_runtime *rt, host_pid watcher, host_pid target);
 bool host_link(host_runtime *rt, host_pid a, host_pid b);

@@ -224,10 +224,17 @@ static void send_event(host_runtime *rt, host_pid to, host_event_kind kind, host
     if (error != NULL)
         ev.error = strdup(error);
     if (kind == HOST_EVENT_LINK_DOWN) {
-        /* The link is gone with the node: take it off the partner too. */
+        /* The link is gone with the node: take it off the partner too. A
+         * partner that unlinked meanwhile (host_unlink() returned true
+         * after this node's links were taken) gets no LINK_DOWN. */
         pthread_mutex_lock(&n->lock);
-        host_pid_list_remove(&n->links, from);
+        bool linked = host_pid_list_remove(&n->links, from);
         pthread_mutex_unlock(&n->lock);
+        if (!linked) {
+            host_event_free(&ev);
+            host_node_release(rt, n);
+            return;
+        }
     }
     node_deliver(rt, n, &ev);
     host_node_release(rt, n);

@@ -41,6 +41,10 @@ void host_runtime_log(host_runtime *rt, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     pthread_mutex_lock(&rt->log_lock);
+    /* One line is several stdio calls: the FILE's own lock keeps another
+     * writer of the same FILE (the supervisor's lines) from landing in
+     * the middle of it. */
+    flockfile(rt->opts.log);
     if (rt->opts.log_color) {           /* a dim time, a cyan source, the message */
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -54,6 +58,7 @@ void host_runtime_log(host_runtime *rt, const char *fmt, ...)
     vfprintf(rt->opts.log, fmt, ap);
     fputc('\n', rt->opts.log);
     fflush(rt->opts.log);
+    funlockfile(rt->opts.log);
     pthread_mutex_unlock(&rt->log_lock);
     va_end(ap);
 }

@@ -2,8 +2,12 @@
  * spawn, unmonitor, LINK_DOWN to a mailbox (C code traps links), a linked
  * WASM process ending with its failed partner (it cannot trap links),
  * unlink, no LINK_DOWN after a normal end, cancel of a mailbox (a CANCEL
- * event), pids of ended processes, and shutdown with processes left. */
+ * event), pids of ended processes, shutdown with processes left, the
+ * -v log's lines kept whole against another writer of the same FILE, and
+ * an unlink that wins over the LINK_DOWN of a partner already ending. */
 #include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -183,6 +187,128 @@ START_TEST(shutdown_cancels)
 }
 END_TEST
 
+/* host_unlink() raced against the end of one partner: when it returns
+ * true, no LINK_DOWN of that link may come, even if the partner's links
+ * were already taken by its end (the window node.c closes). */
+typedef struct {
+    host_runtime *rt;
+    host_pid a, b;
+    atomic_bool go;
+    bool unlinked;
+} unlink_race;
+
+static void *unlinker(void *arg)
+{
+    unlink_race *u = arg;
+    while (!atomic_load(&u->go))
+        ;
+    u->unlinked = host_unlink(u->rt, u->b, u->a);
+    return NULL;
+}
+
+START_TEST(unlink_wins_over_a_link_down)
+{
+    hp_project p;
+    open_basic(&p);
+    int unlinked = 0;
+    for (int i = 0; i < 200; i++) {
+        host_pid a = spawn(&p, "t:spin", HOST_SPAWN_MONITOR, NULL, 0);
+        host_pid b = spawn(&p, "t:spin", HOST_SPAWN_MONITOR, NULL, 0);
+        ck_assert(host_link(p.rt, a, b));
+        unlink_race u = { .rt = p.rt, .a = a, .b = b };
+        pthread_t t;
+        ck_assert_int_eq(pthread_create(&t, NULL, unlinker, &u), 0);
+        atomic_store(&u.go, true);
+        ck_assert(host_terminate(p.rt, a));
+        pthread_join(t, NULL);
+        host_event ev = hp_next(&p, 5000);
+        ck_assert_uint_eq(ev.from, a);
+        host_event_free(&ev);
+        /* b ends by the link (only when the unlink lost) or by our terminate */
+        host_event eb;
+        if (!host_receive(p.rt, p.mb, &eb, 20 * 1000000)) {
+            ck_assert(host_terminate(p.rt, b));
+            eb = hp_next(&p, 5000);
+        }
+        ck_assert_uint_eq(eb.from, b);
+        if (u.unlinked)
+            ck_assert_msg(strcmp(eb.error, "terminated") == 0,
+                          "unlink returned true, yet the partner ended with \"%s\"", eb.error);
+        unlinked += u.unlinked;
+        host_event_free(&eb);
+    }
+    ck_assert_int_gt(unlinked, 0);
+    hp_close(&p);
+}
+END_TEST
+
+/* The -v log's lines, checked as they arrive: each must be one writer's
+ * whole line ("host: ..." or "other: ..."), never one cut by the other. */
+typedef struct {
+    pthread_mutex_t lock;
+    char partial[1024];
+    size_t n;
+    long lines, broken;
+} line_check;
+
+static ssize_t check_write(void *cookie, const char *buf, size_t size)
+{
+    line_check *c = cookie;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < size; i++) {
+        if (buf[i] != '\n') {
+            if (c->n + 1 < sizeof c->partial)
+                c->partial[c->n++] = buf[i];
+            continue;
+        }
+        c->partial[c->n] = '\0';
+        c->lines++;
+        bool whole = (!strncmp(c->partial, "host: ", 6) || !strcmp(c->partial, "other: a line")) &&
+                     !strstr(c->partial + 1, "host: ") && !strstr(c->partial + 1, "other: ");
+        c->broken += !whole;
+        c->n = 0;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return (ssize_t)size;
+}
+
+static atomic_bool other_stop;
+
+/* Another writer of the log's FILE, one whole line per call (as the
+ * supervisor writes its lines). */
+static void *other_writer(void *arg)
+{
+    while (!atomic_load(&other_stop))
+        fprintf(arg, "other: a line\n");
+    return NULL;
+}
+
+START_TEST(log_lines_stay_whole)
+{
+    line_check c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+    FILE *f = fopencookie(&c, "w", (cookie_io_functions_t){ .write = check_write });
+    ck_assert_ptr_nonnull(f);
+    setvbuf(f, NULL, _IOLBF, 0);
+    hp_project p;
+    hp_open_log(&p, f, 2, 0, hp_entry("compute", BASIC, "compute", NULL), NULL);
+    atomic_store(&other_stop, false);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, other_writer, f), 0);
+    host_value args[] = { host_int(2), host_int(3) };
+    for (int i = 0; i < 5000; i++) {   /* a "spawn" and an "exit" line each */
+        spawn(&p, "t:compute", HOST_SPAWN_MONITOR, args, 2);
+        host_event ev = hp_next(&p, 5000);
+        host_event_free(&ev);
+    }
+    atomic_store(&other_stop, true);
+    pthread_join(t, NULL);
+    hp_close(&p);
+    fclose(f);
+    ck_assert_int_gt(c.lines, 10000);
+    ck_assert_msg(c.broken == 0, "%ld of %ld log lines were cut by another writer", c.broken, c.lines);
+}
+END_TEST
+
 Suite *host_control_suite(void)
 {
     Suite *s = suite_create("host_control");
@@ -194,6 +320,8 @@ Suite *host_control_suite(void)
     tcase_add_test(tc, unlink_keeps_the_other);
     tcase_add_test(tc, mailboxes);
     tcase_add_test(tc, shutdown_cancels);
+    tcase_add_test(tc, log_lines_stay_whole);
+    tcase_add_test(tc, unlink_wins_over_a_link_down);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -34,7 +34,25 @@ char *hp_entry(const char *name, const char *file, const char *method, const cha
     return s;
 }
 
+static void open_v(hp_project *p, FILE *log, int workers, uint64_t slice_fuel, va_list ap);
+
 void hp_open(hp_project *p, int workers, uint64_t slice_fuel, ...)
+{
+    va_list ap;
+    va_start(ap, slice_fuel);
+    open_v(p, NULL, workers, slice_fuel, ap);
+    va_end(ap);
+}
+
+void hp_open_log(hp_project *p, FILE *log, int workers, uint64_t slice_fuel, ...)
+{
+    va_list ap;
+    va_start(ap, slice_fuel);
+    open_v(p, log, workers, slice_fuel, ap);
+    va_end(ap);
+}
+
+static void open_v(hp_project *p, FILE *log, int workers, uint64_t slice_fuel, va_list ap)
 {
     memset(p, 0, sizeof *p);
     snprintf(p->dir, sizeof p->dir, "/tmp/wippy-host-XXXXXX");
@@ -61,13 +79,10 @@ void hp_open(hp_project *p, int workers, uint64_t slice_fuel, ...)
             "%s",
             TEST_BUILD_DIR, workers > 0 ? workers : 1,
             workers > 0 ? "  - name: term\n    kind: terminal.host\n" : "");
-    va_list ap;
-    va_start(ap, slice_fuel);
     for (char *e; (e = va_arg(ap, char *)) != NULL;) {
         fputs(e, f);
         free(e);
     }
-    va_end(ap);
     fclose(f);
 
     cfg_options opts = { .project_dir = p->dir };
@@ -75,7 +90,7 @@ void hp_open(hp_project *p, int workers, uint64_t slice_fuel, ...)
     ck_assert_ptr_nonnull(p->reg);
     ck_assert_msg(cfg_error_count(p->reg) == 0, "configuration error: %s",
                   cfg_error_count(p->reg) ? cfg_error_at(p->reg, 0)->text : "");
-    host_options ho = { .slice_fuel = slice_fuel };
+    host_options ho = { .slice_fuel = slice_fuel, .log = log };
     p->rt = host_runtime_new(p->reg, &ho, p->load_err, sizeof p->load_err);
     ck_assert_ptr_nonnull(p->rt);
     char err[512];

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config/config.h"
 #include "host/host.h"
@@ -33,6 +34,8 @@ char *hp_entry(const char *name, const char *file, const char *method, const cha
  * with one worker and no terminal.host. Fails the test on a configuration
  * error. */
 void hp_open(hp_project *p, int workers, uint64_t slice_fuel, ...);
+/* hp_open() with the runtime's -v log going to `log`. */
+void hp_open_log(hp_project *p, FILE *log, int workers, uint64_t slice_fuel, ...);
 void hp_close(hp_project *p);
 
 /* Spawns on t:procs, monitored by the project's mailbox; fails the test
