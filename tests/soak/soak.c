@@ -248,13 +248,17 @@ int main(int argc, char **argv)
     long spawns = atomic_load(&soak_log.spawns);
     printf("soak: %.1f s, %d rounds\n", elapsed, round);
     printf("soak: processes handled: %ld spawned and ended (%.0f/s): %ld by the driver (%ld values, "
-           "%ld errors), %ld by Lua spawners, the rest by the supervisor\n",
+           "%ld errors), %ld reported by the Lua spawners that finished, the rest by the supervisor "
+           "and by spawners that were killed\n",
            spawns, spawns / elapsed, ctx.spawned, ctx.values, ctx.errors, ctx.lua_kids);
     printf("soak: crashes survived: %ld ends with an error (traps, Lua errors, time limits, cancels, "
            "terminates, link exits)\n", atomic_load(&soak_log.exit_errors));
-    printf("soak: EXITs delivered: %ld to the driver's first mailbox, %ld to its second, %ld to Lua "
-           "spawners; LINK_DOWN: %ld to the driver, %ld to Lua spawners; pongs %ld of %ld pings\n",
-           ctx.exits_mb, ctx.exits_mb2, ctx.lua_exits, ctx.downs_mb, ctx.lua_downs, ctx.pongs, ctx.pings);
+    printf("soak: EXITs delivered: %ld to the driver's first mailbox for %ld monitors (%ld processes "
+           "ended before their monitor), %ld to its second for %ld monitors less %ld unmonitors, %ld "
+           "to Lua spawners; LINK_DOWN: %ld to the driver, %ld to Lua spawners; pongs %ld of %ld "
+           "pings\n", ctx.exits_mb, ctx.spawned - ctx.before_monitor, ctx.before_monitor,
+           ctx.exits_mb2, ctx.monitors2, ctx.unmonitors2, ctx.lua_exits, ctx.downs_mb,
+           ctx.lua_downs, ctx.pongs, ctx.pings);
     printf("soak: the driver's acts: %ld cancels, %ld terminates, %ld links, %ld unlinks, %ld second "
            "monitors, %ld unmonitors, %ld FIFO writes\n", ctx.cancels, ctx.terminates, ctx.links,
            ctx.unlinks, ctx.monitors2, ctx.unmonitors2, ctx.fifo_writes);

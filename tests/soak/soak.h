@@ -64,6 +64,7 @@ typedef struct {
     long exits_mb, exits_mb2, downs_mb, pings, pongs;
     long lua_exits, lua_downs, lua_kids;   /* what the spawners' ledgers counted */
     long cancels, terminates, links, unlinks, monitors2, unmonitors2, fifo_writes;
+    long before_monitor;            /* spawned unmonitored, ended before host_monitor() */
     long findings;
     atomic_long progress;           /* EXITs the driver received: the watchdog's clock */
 } soak_ctx;

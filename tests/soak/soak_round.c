@@ -211,6 +211,7 @@ static rec *spawn(soak_ctx *c, kind k, const host_value *args, size_t nargs, int
         r->mon_mb = host_monitor(c->rt, c->mb, pid);
         if (!r->mon_mb) {           /* it ended already: then it must be gone */
             r->before_monitor = r->ended = true;
+            c->before_monitor++;
             char p[64];
             if (host_alive(c->rt, pid))
                 soak_finding(c, "monitor of %s refused while it is alive", fmt_pid(c, pid, p));
