@@ -444,8 +444,8 @@ soak: setup
 	@$(MAKE) --no-print-directory SANITIZE=1 build/asan/soak
 	ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=64 SOAK_SECONDS=$(SOAK_SECONDS) build/asan/soak build/asan $(CURDIR)
 # Under TSan the resident set is not bounded: ThreadSanitizer's own
-# bookkeeping grows by about 60 MiB a second here (the same code stays flat
-# under ASan): SOAK_TSAN_SECONDS (90 s, about 6 GiB) keeps it short.
+# bookkeeping grows by 60-90 MiB a second here (the same code stays flat
+# under ASan): SOAK_TSAN_SECONDS (90 s, about 9 GiB) keeps it short.
 SOAK_TSAN_SECONDS ?= 90
 soak-tsan: setup
 	@$(MAKE) --no-print-directory SANITIZE=thread build/tsan/soak
