@@ -50,7 +50,7 @@ extern char **environ;
 
 /* ---- the key, the certificate and nghttpd's document root ---- */
 
-static char dir[64];   /* the temporary directory */
+static char dir[64];   /* the temporary directory, made once for the test case */
 
 static void path_of(char *out, size_t cap, const char *name)
 {
@@ -351,7 +351,6 @@ static const char *trusting(void)
  * environment does not make it trusted: libcurl sets its own CA bundle. */
 START_TEST(http_tls)
 {
-    make_cert();
     server s;
     server_start(&s, TLS);
     expect(NULL, "https", s.port, "error TLS-certificate-error");
@@ -363,7 +362,6 @@ START_TEST(http_tls)
     expect(NULL, "https", s.port, "error TLS-certificate-error");
     unsetenv("SSL_CERT_FILE");
     server_stop(&s);
-    remove_cert();
 }
 END_TEST
 
@@ -431,7 +429,6 @@ END_TEST
  * refuses. */
 START_TEST(http_http2)
 {
-    make_cert();
     h2server h = nghttpd_start(true);
     expect(trusting(), "https", h.port, "200 " BODY);
     const char *log = nghttpd_log();
@@ -441,7 +438,6 @@ START_TEST(http_http2)
     h = nghttpd_start(false);
     expect(NULL, "h2c", h.port, "error HTTP-protocol-error");
     nghttpd_stop(&h);
-    remove_cert();
 }
 END_TEST
 
@@ -450,6 +446,8 @@ Suite *wasi_p2_http_net_suite(void)
     Suite *s = suite_create("wasi_p2_http_net");
     TCase *tc = tcase_create("net");
     tcase_set_timeout(tc, 60);
+    /* in the runner's process, once: the directory goes even when a test fails */
+    tcase_add_unchecked_fixture(tc, make_cert, remove_cert);
     tcase_add_test(tc, http_tls);
     tcase_add_test(tc, http_tls_handshake_errors);
     tcase_add_test(tc, http_connect_timeout);
