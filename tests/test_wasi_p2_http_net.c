@@ -9,7 +9,9 @@
  *     self-signed certificate (subjectAltName IP:127.0.0.1 only) made by
  *     `openssl req -x509` in a temporary directory at test time; raw
  *     servers that answer the ClientHello with an HTTP/1.1 reply (garbage
- *     to TLS), with a fatal handshake_failure alert, or by closing.
+ *     to TLS), with a fatal handshake_failure alert, or by closing; a TLS
+ *     1.3 server that requires a client certificate (its alert comes
+ *     after the handshake).
  *   - connect timeout: a listener made with listen(fd, 0) whose one
  *     queue slot a connection the test never accepts fills, so the
  *     guest's SYN is dropped and connect-timeout (300 ms) ends it.
@@ -91,7 +93,7 @@ static void remove_cert(void)
 
 /* ---- servers ---- */
 
-typedef enum { PLAIN, TLS, GARBAGE, ALERT, CLOSE } mode;
+typedef enum { PLAIN, TLS, CLIENT_CERT, GARBAGE, ALERT, CLOSE } mode;
 
 typedef struct {
     int fd;
@@ -152,7 +154,8 @@ static void serve_one(server *s, int fd)
         if (read_head(fd, NULL))
             send(fd, answer, sizeof answer - 1, MSG_NOSIGNAL);
         break;
-    case TLS: {
+    case TLS:
+    case CLIENT_CERT: {
         SSL *ssl = SSL_new(s->ctx);
         SSL_set_fd(ssl, fd);
         if (SSL_accept(ssl) == 1 && read_head(fd, ssl)) {
@@ -205,7 +208,7 @@ static void server_start(server *s, mode how)
     signal(SIGPIPE, SIG_IGN);   /* libssl writes to a client that may have gone */
     memset(s, 0, sizeof *s);
     s->how = how;
-    if (how == TLS) {
+    if (how == TLS || how == CLIENT_CERT) {
         char cert[128], key[128];
         path_of(cert, sizeof cert, "cert.pem");
         path_of(key, sizeof key, "key.pem");
@@ -213,6 +216,10 @@ static void server_start(server *s, mode how)
         ck_assert_ptr_nonnull(s->ctx);
         ck_assert_int_eq(SSL_CTX_use_certificate_file(s->ctx, cert, SSL_FILETYPE_PEM), 1);
         ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(s->ctx, key, SSL_FILETYPE_PEM), 1);
+    }
+    if (how == CLIENT_CERT) {   /* TLS 1.3: the refusal comes after the client's Finished */
+        SSL_CTX_set_min_proto_version(s->ctx, TLS1_3_VERSION);
+        SSL_CTX_set_verify(s->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
     }
     s->fd = listener(16, &s->port);
     ck_assert_int_eq(pthread_create(&s->thread, NULL, accept_loop, s), 0);
@@ -365,7 +372,7 @@ START_TEST(http_tls)
 }
 END_TEST
 
-/* Handshakes that go wrong on the server's side. */
+/* Handshakes that go wrong on the server's side, and an alert after one. */
 START_TEST(http_tls_handshake_errors)
 {
     server s;
@@ -378,6 +385,10 @@ START_TEST(http_tls_handshake_errors)
     server_start(&s, ALERT);
     expect(NULL, "https", s.port,
            "error TLS-alert-received id=40 message=sslv3 alert handshake failure");
+    server_stop(&s);
+    server_start(&s, CLIENT_CERT);   /* the alert read after the handshake (curl's RECV_ERROR) */
+    expect(trusting(), "https", s.port,
+           "error TLS-alert-received id=116 message=tlsv13 alert certificate required");
     server_stop(&s);
 }
 END_TEST

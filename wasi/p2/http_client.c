@@ -223,7 +223,8 @@ void wasi_p2_http_err_clear(wasi_p2_http_err *e)
  * packed code "error:0A000410:SSL routines::sslv3 alert handshake
  * failure", library 20 (SSL) and reason 1000 + the alert's number
  * (OpenSSL's SSL_AD_REASON_OFFSET). Makes e TLS-alert-received with the
- * number and the text after the last ':'; e is unchanged otherwise. */
+ * number and the text after the last ':' (up to a ',': curl may add
+ * ", errno 0"); e is unchanged otherwise. */
 static void tls_alert(const char *msg, wasi_p2_http_err *e)
 {
     const char *p = strstr(msg, "error:");
@@ -237,7 +238,8 @@ static void tls_alert(const char *msg, wasi_p2_http_err *e)
     e->tag = HE_TLS_ALERT;
     e->has_num = true;
     e->num = reason - 1000;
-    e->text = strdup(strrchr(end, ':') + 1);
+    const char *text = strrchr(end, ':') + 1;
+    e->text = strndup(text, strcspn(text, ","));
 }
 
 /* The error-code of a transfer curl ended with rc. */
@@ -276,8 +278,9 @@ static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
     case CURLE_GOT_NOTHING: case CURLE_PARTIAL_FILE:
         e.tag = HE_RESP_INCOMPLETE;
         break;
-    case CURLE_SEND_ERROR: case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR: case CURLE_RECV_ERROR:   /* an alert after the handshake, too */
         e.tag = HE_CONN_TERMINATED;
+        tls_alert(x->errbuf, &e);
         break;
     case CURLE_WEIRD_SERVER_REPLY: case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
     case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_HTTP3:
