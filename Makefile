@@ -106,6 +106,8 @@ YAML_CFLAGS  = $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+# OpenSSL's libssl: the unit tests' own TLS server (tests/test_wasi_p2_http_net.c) only.
+SSL_LIBS     = $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
 
 # The library: every .c of the engine folders and of host/ with its rooms;
 # host/cli/main.c is the CLI's main(). Lua processes are host/lua/*.c; with
@@ -202,7 +204,7 @@ endif
 endif
 
 $(TESTS): $(TEST_OBJ) $(LIB) | $(TEST_WASM) $(TEST_CM_WASM) $(TEST_WASI_WASM) $(TEST_P2_WASM) $(TEST_NATIVE) $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
 
 # A fixture that uses a proposal beyond Wasm 2.0 gets wat2wasm's flag for it.
 $(BUILD)/tests/wasm/features_extended_const.wasm: WAT2WASM_FLAGS = --enable-extended-const

@@ -104,14 +104,16 @@ typedef struct {
     bool read_only;
 } cfg_wasi_mount;
 
-/* wasi.http (ours): wasi:http's limits (0: the default) and the hosts
- * requests may go to (allow_set false: any host; true: only those listed,
- * patterns as config/schema_wasi_http.c checks them). */
+/* wasi.http (ours): wasi:http's limits (0: the default), an extra CA
+ * file, and the hosts requests may go to (allow_set false: any host;
+ * true: only those listed, patterns as config/schema_wasi_http.c checks
+ * them). */
 typedef struct {
     int64_t max_requests, max_header_bytes, max_body_buffer, max_send_buffer;
     bool allow_set;
     const char **allow_hosts;
     size_t nallow_hosts;
+    const char *ca_file;    /* absolute path of a PEM file https trusts too, or NULL */
 } cfg_wasi_http;
 
 typedef struct {

@@ -1,6 +1,7 @@
 /* schema_wasi_http.c — the `wasi.http` block of a process.wasm /
  * function.wasm entry (ours, not Wippy's): wasi:http's limits for the
- * entry's processes and the hosts its requests may go to.
+ * entry's processes, a CA file its https requests trust, and the hosts
+ * its requests may go to.
  *
  *   wasi:
  *     http:
@@ -9,11 +10,14 @@
  *       max_body_buffer: 1048576   # response bytes held unread (4 KiB..256 MiB)
  *       max_send_buffer: 65536     # request bytes held for curl (4 KiB..256 MiB)
  *       allow_hosts: [api.example.com, "*.example.org", "127.0.0.1:8080"]
+ *       ca_file: /etc/wippy/internal-ca.pem   # trusted by https besides the system's CAs
  *
  * Only the syntax of a host pattern is checked here; matching is
  * wasi/p2/http_allow.c's. Reads the entry's fields; touches nothing else. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/loader.h"
 
@@ -89,6 +93,13 @@ void cfg_schema_wasi_http(cfg_registry *r, entry_rec *e, const field_ctx *wasi, 
     h->max_header_bytes = cfg_field_int(&fc, "max_header_bytes", 0, 1024, 16 << 20);
     h->max_body_buffer = cfg_field_int(&fc, "max_body_buffer", 0, 4096, 256 << 20);
     h->max_send_buffer = cfg_field_int(&fc, "max_send_buffer", 0, 4096, 256 << 20);
+    h->ca_file = cfg_field_string(&fc, "ca_file");
+    if (h->ca_file != NULL && h->ca_file[0] != '/')
+        cfg_report(r, e, cfg_field_node(&fc, "ca_file"), "wasi.http.ca_file",
+                   "\"%s\" is not an absolute path", h->ca_file);
+    else if (h->ca_file != NULL && access(h->ca_file, R_OK) != 0)
+        cfg_report(r, e, cfg_field_node(&fc, "ca_file"), "wasi.http.ca_file", "cannot read %s: %s",
+                   h->ca_file, strerror(errno));
     if (cfg_field_list(&fc, "allow_hosts") == NULL)
         return;
     h->allow_set = true;   /* an empty list allows no host */

@@ -109,7 +109,7 @@ static bool set_http(host_process *p)
 {
     const cfg_wasi_http *h = &p->mod->entry->as.wasm.http;
     if (!h->allow_set && h->max_requests == 0 && h->max_header_bytes == 0 &&
-        h->max_body_buffer == 0 && h->max_send_buffer == 0)
+        h->max_body_buffer == 0 && h->max_send_buffer == 0 && h->ca_file == NULL)
         return true;
     wasi_p2_http_limits lim = {
         .max_requests = (uint32_t)h->max_requests,
@@ -119,6 +119,7 @@ static bool set_http(host_process *p)
         .allow_set = h->allow_set,
         .allow_hosts = h->allow_hosts,
         .nallow_hosts = h->nallow_hosts,
+        .ca_file = h->ca_file,
     };
     return wasi_p2_set_http_limits(p->p2, &lim);
 }

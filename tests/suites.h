@@ -33,6 +33,7 @@
     X(wasi_p2)         \
     X(wasi_p2_guests)  \
     X(wasi_p2_http)    \
+    X(wasi_p2_http_net) \
     X(wasi_p2_serve)   \
     X(wasi_p2_fs)      \
     X(wasi_p2_sockets) \

@@ -29,6 +29,14 @@
  *   two        two requests to /delay started at once, then both awaited →
  *              "200 ok, 200 ok" (with max_requests 1: "error
  *              connection-limit-reached" for the second)
+ *   https      GET https://127.0.0.1:port/hello → "200 <body>" or the error
+ *              (TLS-alert-received with " id=N message=TEXT")
+ *   https-localhost  the same to https://localhost:port/hello
+ *   localhost  GET http://localhost:port/headers → "200 x-test="
+ *   h2c        GET http://127.0.0.1:port/hello (HTTP/1.1 to an HTTP/2-only server)
+ *   dns        GET http://nonexistent.invalid:port/ → "error DNS-error
+ *              rcode=address not available info-code=0" (the payload as wasmtime's)
+ *   connect-timeout  GET / with connect-timeout 300 ms → "error connection-timeout"
  *
  * Canonical ABI by hand: results wider than one flat value come back
  * through a return area; error-code has 8-byte alignment, so a result or
@@ -63,6 +71,8 @@ P2_IMPORT(H, "[method]outgoing-request.body") void request_body(int32_t r, void 
 P2_IMPORT(H, "[constructor]request-options") int32_t options_new(void);
 P2_IMPORT(H, "[method]request-options.set-first-byte-timeout")
 int32_t options_set_first_byte(int32_t o, int32_t some, uint64_t ns);
+P2_IMPORT(H, "[method]request-options.set-connect-timeout")
+int32_t options_set_connect(int32_t o, int32_t some, uint64_t ns);
 P2_IMPORT(H, "[method]outgoing-body.write") void body_write(int32_t b, void *ret);
 P2_IMPORT(H, "[static]outgoing-body.finish") void body_finish(int32_t b, int32_t some, int32_t t, void *ret);
 P2_IMPORT(H, "[method]future-incoming-response.subscribe") int32_t future_subscribe(int32_t f);
@@ -136,20 +146,45 @@ static void put_u64(uint64_t v)
     put(&buf[i]);
 }
 
-static void put_error(const uint8_t *code)   /* an error-code in memory: its case */
+/* An error-code in memory: its case, and the payload of DNS-error
+ * (record { rcode: option<string>, info-code: option<u16> } at +8) and of
+ * TLS-alert-received (record { alert-id: option<u8>, alert-message:
+ * option<string> } at +8). */
+static void put_error(const uint8_t *code)
 {
     put("error ");
     put(code[0] < sizeof error_names / sizeof error_names[0] ? error_names[code[0]] : "?");
+    const uint8_t *p = code + 8;
+    if (code[0] == 1) {
+        if (p[0] == 1) {
+            put(" rcode=");
+            put_n((const char *)(size_t)*(const uint32_t *)(p + 4), *(const uint32_t *)(p + 8));
+        }
+        if (p[12] == 1) {
+            put(" info-code=");
+            put_u64(*(const uint16_t *)(p + 14));
+        }
+    } else if (code[0] == 14) {
+        if (p[0] == 1) {
+            put(" id=");
+            put_u64(p[1]);
+        }
+        if (p[4] == 1) {
+            put(" message=");
+            put_n((const char *)(size_t)*(const uint32_t *)(p + 8), *(const uint32_t *)(p + 12));
+        }
+    }
 }
 
 /* ---- requests ---- */
 
-static char authority[32];
+static char authority[64];
+static int32_t scheme;   /* 0 HTTP, 1 HTTPS */
 
 static int32_t new_request(const char *path, int32_t headers)
 {
     int32_t r = request_new(headers >= 0 ? headers : fields_new());
-    request_set_scheme(r, 1, 0, NULL, 0);   /* some(HTTP) */
+    request_set_scheme(r, 1, scheme, NULL, 0);
     request_set_path(r, 1, path, (uint32_t)p2_strlen(path));
     request_set_authority(r, 1, authority, (uint32_t)p2_strlen(authority));
     return r;
@@ -519,8 +554,12 @@ str *fetch(const char *scenario, uint32_t len, uint32_t port)
     outlen = 0;
     (void)p2_print;   /* guest_p2.h's stdout helpers are not used here */
     (void)p2_print_u64;
+    bool https = len >= 5 && p2_streq(scenario, 5, "https");
+    bool localhost = p2_streq(scenario, len, "localhost") || p2_streq(scenario, len, "https-localhost");
+    scheme = https;
     char *a = authority;
-    for (const char *h = "127.0.0.1:"; *h;)
+    for (const char *h = p2_streq(scenario, len, "dns") ? "nonexistent.invalid:"
+                         : localhost ? "localhost:" : "127.0.0.1:"; *h;)
         *a++ = *h++;
     char digits[6];
     int n = 0;
@@ -560,6 +599,17 @@ str *fetch(const char *scenario, uint32_t len, uint32_t port)
         twice();
     else if (p2_streq(scenario, len, "two"))
         two();
+    else if (https || p2_streq(scenario, len, "h2c"))
+        simple_get("/hello", -1, false);
+    else if (p2_streq(scenario, len, "localhost"))
+        simple_get("/headers", -1, false);
+    else if (p2_streq(scenario, len, "dns"))
+        simple_get("/", -1, false);
+    else if (p2_streq(scenario, len, "connect-timeout")) {
+        int32_t o = options_new();
+        options_set_connect(o, 1, 300000000ull);
+        simple_get("/", o, false);
+    }
     else
         put("unknown scenario");
     result.ptr = out;

@@ -20,6 +20,7 @@ struct wasi_p2_http_conf {
     char **hosts;
     size_t nhosts;
     bool allow_set;
+    char *ca_file;             /* lim.ca_file points here */
 };
 
 void wasi_p2_http_conf_free(struct wasi_p2_http_conf *c)
@@ -29,6 +30,7 @@ void wasi_p2_http_conf_free(struct wasi_p2_http_conf *c)
     for (size_t i = 0; i < c->nhosts; i++)
         free(c->hosts[i]);
     free(c->hosts);
+    free(c->ca_file);
     free(c);
 }
 
@@ -50,6 +52,11 @@ bool wasi_p2_set_http_limits(wasi_p2 *w, const wasi_p2_http_limits *lim)
                 return false;
             }
     }
+    if (lim->ca_file != NULL && (c->ca_file = strdup(lim->ca_file)) == NULL) {
+        wasi_p2_http_conf_free(c);
+        return false;
+    }
+    c->lim.ca_file = c->ca_file;
     c->lim.allow_hosts = (const char *const *)c->hosts;
     c->lim.nallow_hosts = c->nhosts;
     wasi_p2_http_conf_free(w->http_conf);

@@ -120,6 +120,7 @@ static void apply_limits(wasi_p2_http_limits *to, const wasi_p2_http_limits *fro
     to->max_header_bytes = from->max_header_bytes ? from->max_header_bytes : defaults.max_header_bytes;
     to->max_body_buffer = from->max_body_buffer ? from->max_body_buffer : defaults.max_body_buffer;
     to->max_send_buffer = from->max_send_buffer ? from->max_send_buffer : defaults.max_send_buffer;
+    to->ca_file = from->ca_file;
 }
 
 /* CURLMOPT_SOCKETFUNCTION: curl watches s for what (CURL_POLL_REMOVE: no more). */
@@ -218,6 +219,29 @@ void wasi_p2_http_err_clear(wasi_p2_http_err *e)
     e->text = NULL;
 }
 
+/* A TLS alert the server sent, from curl's message for it: OpenSSL's
+ * packed code "error:0A000410:SSL routines::sslv3 alert handshake
+ * failure", library 20 (SSL) and reason 1000 + the alert's number
+ * (OpenSSL's SSL_AD_REASON_OFFSET). Makes e TLS-alert-received with the
+ * number and the text after the last ':' (up to a ',': curl may add
+ * ", errno 0"); e is unchanged otherwise. */
+static void tls_alert(const char *msg, wasi_p2_http_err *e)
+{
+    const char *p = strstr(msg, "error:");
+    if (p == NULL)
+        return;
+    char *end;
+    unsigned long code = strtoul(p + 6, &end, 16);
+    unsigned long reason = code & 0x7FFFFFul;
+    if (end != p + 14 || *end != ':' || (code >> 23) != 20 || reason < 1000 || reason > 1255)
+        return;
+    e->tag = HE_TLS_ALERT;
+    e->has_num = true;
+    e->num = reason - 1000;
+    const char *text = strrchr(end, ':') + 1;
+    e->text = strndup(text, strcspn(text, ","));
+}
+
 /* The error-code of a transfer curl ended with rc. */
 static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
 {
@@ -228,7 +252,11 @@ static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
     wasi_p2_http_err e = { .tag = HE_INTERNAL };
     switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY:
+        /* wasmtime's payload: the resolver gives no rcode or EDE code */
         e.tag = HE_DNS_ERROR;
+        e.text = strdup("address not available");
+        e.has_num = true;
+        e.num = 0;
         break;
     case CURLE_COULDNT_CONNECT:
         e.tag = oserr == ENETUNREACH || oserr == EHOSTUNREACH ? HE_IP_UNROUTABLE
@@ -240,6 +268,7 @@ static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
     case CURLE_SSL_CONNECT_ERROR: case CURLE_SSL_ENGINE_NOTFOUND: case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_CIPHER: case CURLE_USE_SSL_FAILED: case CURLE_SSL_SHUTDOWN_FAILED:
         e.tag = HE_TLS_PROTOCOL;
+        tls_alert(x->errbuf, &e);
         break;
     case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CRL_BADFILE: case CURLE_SSL_ISSUER_ERROR: case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
@@ -249,8 +278,9 @@ static wasi_p2_http_err map_curl(wasi_p2_xfer *x, CURLcode rc)
     case CURLE_GOT_NOTHING: case CURLE_PARTIAL_FILE:
         e.tag = HE_RESP_INCOMPLETE;
         break;
-    case CURLE_SEND_ERROR: case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR: case CURLE_RECV_ERROR:   /* an alert after the handshake, too */
         e.tag = HE_CONN_TERMINATED;
+        tls_alert(x->errbuf, &e);
         break;
     case CURLE_WEIRD_SERVER_REPLY: case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
     case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_HTTP3:
@@ -539,6 +569,10 @@ bool wasi_p2_xfer_start(wasi_p2_xfer *x)
     C.easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     C.easy_setopt(e, CURLOPT_WRITEDATA, x);
     C.easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 1L);
+    /* HTTP/1.1 for http://, HTTP/2 when ALPN agrees for https:// (RATIONALE.md) */
+    C.easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    if (h->lim.ca_file != NULL)   /* trusted besides the system's CA path */
+        C.easy_setopt(e, CURLOPT_CAINFO, h->lim.ca_file);
     if (x->connect_ns > 0)
         C.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                          (long)(x->connect_ns / MS > 0 ? x->connect_ns / MS : 1));

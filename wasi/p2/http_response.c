@@ -130,7 +130,17 @@ host_value wasi_p2_http_err_value(const wasi_p2_http_err *e)
     host_value payload;
     switch (cases[tag].payload) {
     case P_REC:
-        payload = host_map();   /* every field none */
+        payload = host_map();   /* every field none, but DNS-error's and TLS-alert-received's */
+        if (tag == HE_DNS_ERROR || tag == HE_TLS_ALERT) {
+            const char *text = tag == HE_DNS_ERROR ? "rcode" : "alert-message";
+            const char *num = tag == HE_DNS_ERROR ? "info-code" : "alert-id";
+            if ((e->text != NULL &&
+                 !host_map_set(&payload, text, strlen(text), host_string(e->text, strlen(e->text)), NULL)) ||
+                (e->has_num && !host_map_set(&payload, num, strlen(num), host_uint(e->num), NULL))) {
+                host_value_free(&payload);
+                return host_string(name, strlen(name));
+            }
+        }
         break;
     case P_OPTNUM:
         if (!e->has_num)

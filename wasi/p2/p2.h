@@ -119,6 +119,9 @@ typedef struct {
     bool allow_set;
     const char *const *allow_hosts;
     size_t nallow_hosts;
+    /* A PEM file of certificates https requests trust besides the
+     * system's CA store (curl's CURLOPT_CAINFO), or NULL. */
+    const char *ca_file;
 } wasi_p2_http_limits;
 
 /* Sets the world's wasi:http limits and allowed hosts (copied), before
