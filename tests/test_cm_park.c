@@ -10,7 +10,8 @@
  * levels, park twice; a string and a list<u32> cross back after the
  * resume (post-return runs); a trap after the resume has the message a
  * trap without suspension has; a call freed or restarted while suspended
- * frees its frames; cm_invoke waits in place.
+ * frees its frames; cm_invoke waits in place; 64 adapter levels park and
+ * unwind, 65 trap.
  * Processes: a process parked inside an adapter call does not hold its
  * worker (a compute spawned after it on the only worker ends first);
  * 50 of them sleeping 100 ms on 2 workers end together; max_execution_ms
@@ -291,6 +292,36 @@ START_TEST(park_abandoned)
 }
 END_TEST
 
+/* 64 adapter levels (the most allowed): one park, 64 frames unwound;
+ * 65: a trap, before anything sleeps. */
+START_TEST(park_64_levels_deep)
+{
+    world x = open_world();
+    host_value ms = host_uint(10);
+    cm_call *c = start(&x, "deep-sleep", &ms, 1);
+    ck_assert_int_eq(run_parking(c), 1);
+    host_value r = finish(c);
+    ck_assert_uint_ge(uint_of(&r), 10 * MS);
+    host_value_free(&r);
+    char err[512];
+    ck_assert(cm_call_start(c, cm_export_find(x.ci, "too-deep", err, sizeof err), &ms, 1, err,
+                            sizeof err));
+    ck_assert_int_eq(cm_call_run(c, VM_FUEL_UNLIMITED), VM_TRAP);
+    ck_assert(!cm_call_finish(c, &r, err, sizeof err));
+    ck_assert_msg(strstr(err, "f: f: calling sleep: adapter calls nested more than 64 deep") != NULL,
+                  "%s", err);
+    /* and the instance runs on */
+    ck_assert(cm_call_start(c, cm_export_find(x.ci, "deep-sleep", err, sizeof err), &ms, 1, err,
+                            sizeof err));
+    ck_assert_int_eq(run_parking(c), 1);
+    r = finish(c);
+    host_value_free(&r);
+    ck_assert_uint_eq(wasi_p2_live(x.w), 0);
+    cm_call_free(c);
+    close_world(&x);
+}
+END_TEST
+
 /* ---- as processes ---- */
 
 static host_event exit_of(hp_project *p, host_pid pid, int ms)
@@ -390,11 +421,19 @@ START_TEST(park_process_limit_and_terminate)
 }
 END_TEST
 
-/* A string lowered into $A after the park is the process's EXIT value. */
+/* A string lowered into $A after the park is the process's EXIT value;
+ * a process parks 64 adapter levels deep (on a worker's stack). */
 START_TEST(park_process_string_result)
 {
     hp_project p;
-    hp_open(&p, 2, 0, hp_entry("greet", COMPONENT, "greet", PROFILES), NULL);
+    hp_open(&p, 2, 0, hp_entry("greet", COMPONENT, "greet", PROFILES),
+            hp_entry("deep", COMPONENT, "deep-sleep", PROFILES), NULL);
+    host_value ms = host_int(20);
+    host_pid deep = hp_spawn(&p, "t:deep", &ms, 1);
+    host_event dev = exit_of(&p, deep, 5000);
+    ck_assert_msg(dev.error == NULL, "%s", dev.error);
+    ck_assert_uint_ge(uint_of(&dev.value), 20 * MS);
+    host_event_free(&dev);
     host_value args[2] = { host_int(20), str("wörld") };
     host_pid pid = hp_spawn(&p, "t:greet", args, 2);
     host_value_free(&args[1]);
@@ -416,6 +455,7 @@ Suite *cm_park_suite(void)
     tcase_add_test(tc, park_string_and_list_cross_back);
     tcase_add_test(tc, park_trap_after_resume);
     tcase_add_test(tc, park_abandoned);
+    tcase_add_test(tc, park_64_levels_deep);
     suite_add_tcase(s, tc);
     tc = tcase_create("processes");
     tcase_set_timeout(tc, 120);
