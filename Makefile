@@ -31,6 +31,8 @@
 #                         storms of WASM and Lua processes, every end and EXIT checked
 #                         (doc/process-host.md "Soak"); make soak-tsan under ThreadSanitizer
 #   make bench-lua        Lua process figures: spawn -> EXIT from Lua, Lua<->Lua message round trip
+#   make bench-adapter    instructions per adapter call between component instances (callgrind;
+#                         BASE=another/wippy measures that binary too, in the same run)
 #   make bench-translate  decode + validate + translate speed (MB/s of code section)
 #   make setup            install the Debian packages the project needs (as root)
 #   make groups-profile   propose vm/groups.h's groups from a profile of the benchmark
@@ -413,6 +415,16 @@ $(BUILD)/bench-host: bench/host_bench.c $(LIB)
 .PHONY: bench-js
 bench-js: setup all $(JS_COMPONENTS) $(TEST_P1_COMPONENTS)
 	bench/js.sh $(WIPPY) build/js/hello.wasm $(BUILD)/tests/wasi_c/stream_bulk.component.wasm
+
+# The cost of an adapter call between component instances, counted by
+# callgrind (printed, never asserted); BASE=path/to/wippy counts it too.
+.PHONY: bench-adapter
+bench-adapter: setup all $(BUILD)/bench/adapter_call.wasm
+	bench/adapter_call.sh $(WIPPY) $(BUILD)/bench/adapter_call.wasm 20000 $(BASE)
+
+$(BUILD)/bench/adapter_call.wasm: bench/adapter_call.wat node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	npx jco parse $< -o $@
 
 # Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
 # process from Lua, and a Lua <-> Lua message round trip.

@@ -3,7 +3,8 @@
  * resumable core call (start → run with fuel → suspended/resume →
  * finish), lifting the result (flat, or through the returned pointer),
  * post-return; and the nested calls the ABI makes to completion: realloc,
- * post-return, adapter calls from one instance into another.
+ * post-return. Adapter calls from one instance into another are in
+ * adapter.c (they use cm_func_enter and cm_func_leave).
  *
  * Touches a call's own vm_thread; nested calls get a fresh thread each. */
 #include "component/runtime_internal.h"
@@ -25,7 +26,6 @@ struct cm_call {
     char host_err[256];
     bool trapped;             /* a pending host call failed when completed */
     char trap[512];
-    cm_string_encoding from;  /* the next start's arguments were lifted from (CM_UTF8: the host) */
 };
 
 static uint64_t now_ns(void)
@@ -193,34 +193,17 @@ void cm_call_free(cm_call *c)
     if (c == NULL)
         return;
     host_value_free(&c->host_result);
-    cm_pending_clear(c->ci);
+    cm_suspension_clear(c->ci, false);
     vm_thread_free(c->thread);
     free(c);
 }
 
 #define MAX_PARAMS 256
 
-bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs, char *err,
-                   size_t errlen)
+bool cm_func_enter(cm_func *f, vm_thread *t, const host_value *args, size_t nargs,
+                   cm_string_encoding from, char *err, size_t errlen)
 {
-    const cm_types *types = &c->ci->file->types;
-    const cm_type *ft = cm_type_get(types, f->type);
-    c->f = f;
-    c->started = false;
-    c->trapped = false;
-    cm_pending_clear(c->ci);
-    host_value_free(&c->host_result);
-    if (nargs != ft->nfields) {
-        snprintf(err, errlen, "parameter count mismatch: expected %u, got %zu", ft->nfields, nargs);
-        return false;
-    }
-    if (f->kind != CM_FN_LIFTED) {
-        c->host_ok = cm_call_func_nested(f, args, nargs, &c->host_result, CM_UTF8, c->host_err,
-                                         sizeof c->host_err);
-        c->status = c->host_ok ? VM_DONE : VM_TRAP;
-        c->started = true;
-        return true;
-    }
+    const cm_type *ft = cm_type_get(&f->inst->root->file->types, f->type);
     if (nargs > MAX_PARAMS) {
         snprintf(err, errlen, "more than %d parameters", MAX_PARAMS);
         return false;
@@ -233,17 +216,79 @@ bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs,
     }
     cm_abi_env env;
     cm_abi_setup(&env, f->inst, f->memory, f->realloc, f->encoding, err, errlen);
-    env.cx.src_encoding = c->from;
-    c->from = CM_UTF8;   /* the next call on c is from the host unless set again */
+    env.cx.src_encoding = from;
     vm_value flat[CM_MAX_FLAT];
     uint32_t nflat;
     if (!cm_abi_lower_values(&env.cx, ptypes, names, ft->nfields, args, CM_MAX_FLAT, flat, &nflat))
         return false;
-    vm_status s = vm_call_start(c->thread, f->core, flat, nflat);
-    if (s != VM_DONE) {
-        snprintf(err, errlen, "%s", vm_thread_trap(c->thread)->message);
+    if (vm_call_start(t, f->core, flat, nflat) != VM_DONE) {
+        snprintf(err, errlen, "%s", vm_thread_trap(t)->message);
         return false;
     }
+    return true;
+}
+
+bool cm_func_leave(cm_func *f, vm_thread *t, vm_status st, host_value *result, char *err,
+                   size_t errlen)
+{
+    *result = host_nil();
+    if (st != VM_DONE) {
+        snprintf(err, errlen, "%s", st == VM_TRAP ? vm_thread_trap(t)->message : "the call has not finished");
+        cm_end_borrows(f->inst);
+        return false;
+    }
+    const cm_type *ft = cm_type_get(&f->inst->root->file->types, f->type);
+    vm_value core[2];
+    size_t ncore = vm_thread_results(t, core, 2);
+    bool ok = true;
+    if (ft->elem != CM_NO_TYPE) {
+        cm_abi_env env;
+        cm_abi_setup(&env, f->inst, f->memory, f->realloc, f->encoding, err, errlen);
+        ok = cm_abi_lift_values(&env.cx, &ft->elem, NULL, 1, core, (uint32_t)ncore, 1, result);
+        if (!ok)
+            cm_abi_prefix(&env.cx, "the result: ");
+    }
+    if (f->post_return != NULL) {
+        char msg[256];
+        vm_value none;
+        if (!cm_run_nested(f->inst->root, f->post_return, core, ncore, &none, 0, msg, sizeof msg)) {
+            if (ok)
+                snprintf(err, errlen, "post-return: %s", msg);
+            host_value_free(result);
+            ok = false;
+        }
+    }
+    if (!cm_end_borrows(f->inst) && ok) {
+        host_value_free(result);
+        snprintf(err, errlen, CM_BORROWS_REMAIN);
+        ok = false;
+    }
+    return ok;
+}
+
+bool cm_call_start(cm_call *c, cm_func *f, const host_value *args, size_t nargs, char *err,
+                   size_t errlen)
+{
+    const cm_types *types = &c->ci->file->types;
+    const cm_type *ft = cm_type_get(types, f->type);
+    c->f = f;
+    c->started = false;
+    c->trapped = false;
+    cm_suspension_clear(c->ci, false);
+    host_value_free(&c->host_result);
+    if (nargs != ft->nfields) {
+        snprintf(err, errlen, "parameter count mismatch: expected %u, got %zu", ft->nfields, nargs);
+        return false;
+    }
+    if (f->kind != CM_FN_LIFTED) {
+        c->host_ok = cm_call_func_nested(f, args, nargs, &c->host_result, c->host_err,
+                                         sizeof c->host_err);
+        c->status = c->host_ok ? VM_DONE : VM_TRAP;
+        c->started = true;
+        return true;
+    }
+    if (!cm_func_enter(f, c->thread, args, nargs, CM_UTF8, err, errlen))
+        return false;
     c->status = VM_DONE;
     c->started = true;
     return true;
@@ -279,7 +324,10 @@ bool cm_call_waiting(const cm_call *c, cm_wait *out)
 
 vm_status cm_call_complete(cm_call *c)
 {
-    vm_status s = cm_pending_complete(c->ci, c->thread, c->trap, sizeof c->trap);
+    cm_instance *ci = c->ci;
+    vm_status s = cm_pending_complete(ci, cm_adapter_inner(ci, c->thread), c->trap, sizeof c->trap);
+    if (ci->nframes > 0)   /* the host call was beneath adapter calls: run them on */
+        s = s == VM_SUSPENDED ? s : cm_adapter_unwind(ci, c->thread, s, c->trap, sizeof c->trap);
     if (s == VM_TRAP)
         c->trapped = true;
     /* VM_DONE from vm_resume: the thread runs on at the next cm_call_run */
@@ -311,47 +359,15 @@ bool cm_call_finish(cm_call *c, host_value *result, char *err, size_t errlen)
         c->host_result = host_nil();
         return true;
     }
-    if (c->status == VM_TRAP) {
-        snprintf(err, errlen, "%s", vm_thread_trap(c->thread)->message);
-        cm_end_borrows(f->inst);
-        return false;
-    }
-    if (c->status != VM_DONE) {
+    if (c->status != VM_DONE && c->status != VM_TRAP) {
         snprintf(err, errlen, "the call has not finished");
         return false;
     }
-    const cm_types *types = &c->ci->file->types;
-    const cm_type *ft = cm_type_get(types, f->type);
-    vm_value core[2];
-    size_t ncore = vm_thread_results(c->thread, core, 2);
-    bool ok = true;
-    if (ft->elem != CM_NO_TYPE) {
-        cm_abi_env env;
-        cm_abi_setup(&env, f->inst, f->memory, f->realloc, f->encoding, err, errlen);
-        ok = cm_abi_lift_values(&env.cx, &ft->elem, NULL, 1, core, (uint32_t)ncore, 1, result);
-        if (!ok)
-            cm_abi_prefix(&env.cx, "the result: ");
-    }
-    if (f->post_return != NULL) {
-        char msg[256];
-        vm_value none;
-        if (!cm_run_nested(c->ci, f->post_return, core, ncore, &none, 0, msg, sizeof msg)) {
-            if (ok)
-                snprintf(err, errlen, "post-return: %s", msg);
-            host_value_free(result);
-            ok = false;
-        }
-    }
-    if (!cm_end_borrows(f->inst) && ok) {
-        host_value_free(result);
-        snprintf(err, errlen, CM_BORROWS_REMAIN);
-        ok = false;
-    }
-    return ok;
+    return cm_func_leave(f, c->thread, c->status, result, err, errlen);
 }
 
 bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_value *result,
-                         cm_string_encoding from, char *err, size_t errlen)
+                         char *err, size_t errlen)
 {
     *result = host_nil();
     switch (f->kind) {
@@ -364,32 +380,9 @@ bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_
             return false;
         }
         return true;
-    case CM_FN_LIFTED: {
-        cm_call *c = cm_call_new(f->inst->root);
-        if (c == NULL) {
-            snprintf(err, errlen, "out of memory");
-            return false;
-        }
-        cm_instance *ci = f->inst->root;
-        ci->nested++;
-        c->from = from;
-        bool ok = cm_call_start(c, f, args, nargs, err, errlen);
-        if (ok) {
-            vm_status s = cm_call_run(c, VM_FUEL_UNLIMITED);
-            if (s == VM_SUSPENDED) {
-                snprintf(err, errlen, "an adapter call cannot suspend");
-                ok = false;
-            } else {
-                ok = cm_call_finish(c, result, err, errlen);
-            }
-        }
-        ci->nested--;
-        /* not cm_call_free: the instance's pending call (if any) is not this one's */
-        host_value_free(&c->host_result);
-        vm_thread_free(c->thread);
-        free(c);
-        return ok;
-    }
+    case CM_FN_LIFTED:   /* the trampoline's adapter path (adapter.c) */
+        snprintf(err, errlen, "a lifted function called as a host function");
+        return false;
     }
     return false;
 }

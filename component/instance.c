@@ -460,6 +460,7 @@ void cm_instance_free(cm_instance *ci)
 {
     if (ci == NULL)
         return;
+    cm_suspension_clear(ci, true);   /* a call left suspended: its frames and threads */
     if (ci->store != NULL)
         vm_store_free(ci->store);
     for (cm_inst *in = ci->all; in != NULL; in = in->next_all)

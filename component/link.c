@@ -2,10 +2,11 @@
  * by interface name and semver, and canon lower: a vm host function that
  * lifts the guest's core arguments, calls the target (a host function, an
  * unresolved import that traps, or another instance's lifted function: the
- * adapter path, run as a nested call to completion) and lowers the result
- * into the guest (flat, or through the return pointer). A host function
- * that would block suspends the top-level call (the pending call lives on
- * the cm_instance until cm_call_complete retries it).
+ * adapter path, adapter.c) and lowers the result into the guest (flat, or
+ * through the return pointer). A host function that would block suspends
+ * the call (the pending call lives on the cm_instance until
+ * cm_call_complete retries it), unless a realloc, post-return or
+ * destructor is running (ci->nested): then it waits in place.
  *
  * Touches no instance state but the lowering instance's memory. */
 #include "component/runtime_internal.h"
@@ -78,14 +79,7 @@ const cm_host_func *cm_host_lookup(const cm_host *host, const char *iface, const
 
 /* ---- canon lower ---- */
 
-typedef struct cm_lower_ctx {
-    cm_inst *inst;
-    cm_func *target;
-    vm_memory *memory;
-    vm_func *realloc;
-    cm_string_encoding enc;
-    uint32_t nparams;         /* core parameters */
-} lower_ctx;
+typedef cm_lower_ctx lower_ctx;
 
 #define MAX_PARAMS 256
 
@@ -96,10 +90,8 @@ static void free_values(host_value *vals, uint32_t n)
     free(vals);
 }
 
-/* Lowers a host call's result into the guest: flat into results[0], or
- * stored at retptr. False with the message in err. */
-static bool lower_result(lower_ctx *lc, host_value *result, vm_value *results, uint32_t retptr,
-                         char *err, size_t errlen)
+bool cm_lower_result(lower_ctx *lc, host_value *result, vm_value *results, uint32_t retptr,
+                     char *err, size_t errlen)
 {
     const cm_types *types = &lc->inst->root->file->types;
     const cm_type *ft = cm_type_get(types, lc->target->type);
@@ -118,8 +110,7 @@ static bool lower_result(lower_ctx *lc, host_value *result, vm_value *results, u
     return ok;
 }
 
-/* The number of core results of the lowered function (0 or 1). */
-static size_t core_results(lower_ctx *lc)
+size_t cm_lower_nresults(const lower_ctx *lc)
 {
     const cm_types *types = &lc->inst->root->file->types;
     const cm_type *ft = cm_type_get(types, lc->target->type);
@@ -157,8 +148,14 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
         return vm_host_trap(caller, "cannot enter component instance: %s calls a function of "
                             "its own instance", lc->target->name);
     }
-    if (env.adapter)
+    if (env.adapter) {
+        if (ci->hostside->adapter_depth >= CM_MAX_ADAPTER_DEPTH) {
+            free(vals);
+            return vm_host_trap(caller, "calling %s: adapter calls nested more than %d deep",
+                                lc->target->name, CM_MAX_ADAPTER_DEPTH);
+        }
         cm_adapter_begin(ci);
+    }
     env.cx.bytes = lc->target->kind == CM_FN_HOST && ci->host_bytes;
     bool ok = cm_abi_lift_values(&env.cx, ptypes, names, np, args, lc->nparams, CM_MAX_FLAT, vals);
     if (!ok) {
@@ -169,23 +166,25 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
     }
     uint32_t retptr = ft->elem != CM_NO_TYPE && cm_type_get(types, ft->elem)->nflat > 1
                           ? args[lc->nparams].of.i32 : 0;
+    if (env.adapter) {   /* another instance's lifted function (adapter.c) */
+        vm_host_status st = cm_adapter_call(caller, lc, vals, np, retptr, results);
+        free_values(vals, np);
+        return st;
+    }
     const cm_host_func *h = lc->target->kind == CM_FN_HOST ? lc->target->host : NULL;
     if (h != NULL && ci->nested == 0) {
-        /* the top-level call: a host function that would block suspends it */
+        /* a host function that would block suspends the call (the
+         * top-level call's thread, or an adapter call's: adapter.c) */
         cm_host_status hs = cm_host_call(ci, h, vals, np, &result, err, sizeof err);
         if (hs == CM_HOST_BLOCKED) {
-            if (env.adapter)
-                cm_adapter_end(ci);
             cm_pending_clear(ci);
             ci->pending = (cm_pending){ true, lc, vals, np, retptr, ci->blocked_wait };
             return VM_HOST_SUSPEND;
         }
         ok = hs == CM_HOST_DONE;
     } else {
-        ok = cm_call_func_nested(lc->target, vals, np, &result, lc->enc, err, sizeof err);
+        ok = cm_call_func_nested(lc->target, vals, np, &result, err, sizeof err);
     }
-    if (env.adapter)
-        cm_adapter_end(ci);
     free_values(vals, np);
     if (!ok) {
         host_value_free(&result);
@@ -193,7 +192,7 @@ static vm_host_status trampoline(vm_caller *caller, const vm_value *args, vm_val
             return vm_host_trap(caller, "%s", err);
         return vm_host_trap(caller, "%s: %s", lc->target->name, err);
     }
-    ok = lower_result(lc, &result, results, retptr, err, sizeof err);
+    ok = cm_lower_result(lc, &result, results, retptr, err, sizeof err);
     host_value_free(&result);
     if (!ok)
         return vm_host_trap(caller, "%s", err);
@@ -231,11 +230,11 @@ vm_status cm_pending_complete(cm_instance *ci, vm_thread *t, char *err, size_t e
         return VM_TRAP;
     }
     vm_value results[1] = { { .type = VM_I32 } };
-    bool ok = lower_result(lc, &result, results, retptr, err, errlen);
+    bool ok = cm_lower_result(lc, &result, results, retptr, err, errlen);
     host_value_free(&result);
     if (!ok)
         return VM_TRAP;
-    return vm_resume(t, results, core_results(lc));
+    return vm_resume(t, results, cm_lower_nresults(lc));
 }
 
 vm_func *cm_lower_func(cm_inst *inst, cm_func *target, vm_memory *memory, vm_func *realloc,

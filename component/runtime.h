@@ -23,19 +23,22 @@
  *
  * Suspension: a host function may answer "would block": it calls
  * cm_host_would_block() with what it waits for (a cm_wait: a deadline,
- * descriptors) and returns false. In the top-level call the guest then
- * stops: cm_call_run() reports VM_SUSPENDED, cm_call_waiting() says what
- * for, and once that is ready or due cm_call_complete() calls the host
- * function again with the same arguments (it may block again), lowers its
- * result into the guest and lets cm_call_run() go on. Where a call cannot
- * suspend (nested calls: realloc, post-return, destructors, adapters; and
- * cm_invoke) the runtime waits in place with cm_wait_block() and retries.
+ * descriptors) and returns false. In the top-level call, and in calls
+ * from one component instance into another that it makes (at any depth),
+ * the guest then stops: cm_call_run() reports VM_SUSPENDED,
+ * cm_call_waiting() says what for, and once that is ready or due
+ * cm_call_complete() calls the host function again with the same
+ * arguments (it may block again), lowers its result into the guest, runs
+ * the calls between instances on to their ends, and lets cm_call_run() go
+ * on. Where a call cannot suspend (nested calls: realloc, post-return,
+ * destructors) the runtime waits in place with cm_wait_block() and
+ * retries; cm_invoke waits in place for each suspension.
  *
  * Limitations (documented in doc/component-model.md): a lifted function
- * of one component instance lowered into another (an adapter) runs as a
- * nested call to completion through host_values; guest allocations
- * (realloc) and post-return run as nested calls to completion with
- * CM_ALLOC_FUEL. */
+ * of one component instance lowered into another (an adapter) passes its
+ * values through host_values and runs without a fuel limit; guest
+ * allocations (realloc) and post-return run as nested calls to completion
+ * with CM_ALLOC_FUEL. */
 #ifndef WIPPY_COMPONENT_RUNTIME_H
 #define WIPPY_COMPONENT_RUNTIME_H
 
@@ -196,7 +199,11 @@ bool cm_call_waiting(const cm_call *c, cm_wait *out);
  * (or spuriously): calls the pending host function again. VM_SUSPENDED:
  * it still waits (cm_call_waiting() has the new wait); VM_DONE: its result
  * is in the guest and cm_call_run() goes on; VM_TRAP: the host function or
- * lowering its result failed (cm_call_finish() has the message). */
+ * lowering its result failed (cm_call_finish() has the message). When the
+ * host call was made inside calls from one component instance into
+ * another, those run on to their ends here first (without a fuel limit):
+ * VM_SUSPENDED again when one of them makes a host call that waits,
+ * VM_TRAP when one fails. */
 vm_status cm_call_complete(cm_call *c);
 /* Blocks the calling thread until something w names is ready or due
  * (returns at once when w names nothing). */

@@ -6,6 +6,8 @@
  *   import.c    the imports the host supplies (functions, core modules,
  *               nested instances, instances of other trees)
  *   link.c      host imports (semver), the canon lower trampoline
+ *   adapter.c   calls from one component instance into another; their
+ *               frames while a host call beneath them waits
  *   call.c      calls from C, nested guest calls (realloc, post-return)
  *   resource.c  handle tables, resource.new/drop/rep, own/borrow hooks */
 #ifndef WIPPY_COMPONENT_RUNTIME_INTERNAL_H
@@ -102,16 +104,41 @@ struct cm_inst {
     cm_inst *next_all;        /* every cm_inst of the tree, for freeing the tables */
 };
 
-/* A host call that answered CM_HOST_BLOCKED in the top-level call and
- * waits (link.c): the guest's thread is suspended in its trampoline. */
+/* canon lower (link.c): a core function lowering target into inst. */
+typedef struct cm_lower_ctx {
+    cm_inst *inst;
+    cm_func *target;
+    vm_memory *memory;
+    vm_func *realloc;
+    cm_string_encoding enc;
+    uint32_t nparams;         /* core parameters */
+} cm_lower_ctx;
+
+/* A host call that answered CM_HOST_BLOCKED where the call may suspend
+ * and waits (link.c): the guest's thread (the top-level call's, or the
+ * innermost adapter frame's) is suspended in its trampoline. */
 typedef struct {
     bool active;
-    struct cm_lower_ctx *lc;  /* the lowered import */
+    cm_lower_ctx *lc;         /* the lowered import */
     host_value *args;         /* lifted once, passed again at each retry */
     uint32_t nargs;
     uint32_t retptr;          /* where a result of more than one flat value goes */
     cm_wait wait;
 } cm_pending;
+
+/* Adapter calls between component instances nest at most this deep
+ * (adapter.c: deeper traps); each level is a C frame of the trampoline. */
+#define CM_MAX_ADAPTER_DEPTH 64
+
+/* An adapter call suspended while a host call beneath it waits
+ * (adapter.c): the callee's core call, on a thread of its own, is
+ * suspended in a trampoline; when it returns, its result goes to the
+ * caller, whose thread is suspended in the trampoline of lc. */
+typedef struct {
+    cm_lower_ctx *lc;         /* the caller's lowered import; lc->target the callee */
+    vm_thread *thread;        /* the callee's core call */
+    uint32_t retptr;          /* the caller's return pointer (a result of more than one flat value) */
+} cm_adapter_frame;
 
 struct cm_instance {
     const cm_file *file;
@@ -129,8 +156,13 @@ struct cm_instance {
         cm_typeid id;         /* and the resource there (resolved in its top scope) */
     } *xres;
     uint32_t nxres, cap_xres;
-    uint32_t nested;          /* nested calls running (they cannot suspend) */
+    uint32_t nested;          /* nested calls running (realloc, post-return,
+                                 destructors: they cannot suspend) */
     cm_pending pending;       /* link.c: a suspended host call */
+    cm_adapter_frame *frames; /* adapter.c: the suspended adapter calls, outermost
+                                 first (index depth - 1; CM_MAX_ADAPTER_DEPTH) */
+    uint32_t nframes;
+    vm_thread *spare;         /* adapter.c: a thread kept for the next adapter call */
     bool blocked;             /* the host function just called would block ... */
     cm_wait blocked_wait;     /* ... on this (cm_host_would_block) */
     void (*host_drop)(void *user, uint32_t rep);   /* cm_instance_set_host_drop */
@@ -160,6 +192,43 @@ const cm_host_func *cm_host_lookup(const cm_host *host, const char *iface, const
 /* link.c: a core function that lowers target (canon lower) into inst. */
 vm_func *cm_lower_func(cm_inst *inst, cm_func *target, vm_memory *memory, vm_func *realloc,
                        cm_string_encoding enc, char *err, size_t errlen);
+
+/* link.c: lowers a call's result into the caller of lc: flat into
+ * results[0], or stored at retptr. False with the message in err. */
+bool cm_lower_result(cm_lower_ctx *lc, host_value *result, vm_value *results, uint32_t retptr,
+                     char *err, size_t errlen);
+/* link.c: the number of core results of lc's core function (0 or 1). */
+size_t cm_lower_nresults(const cm_lower_ctx *lc);
+
+/* adapter.c: the adapter path of the trampoline: calls lc->target (a
+ * lifted function of another instance) with vals (np values lifted from
+ * the caller; the caller frees them), inside cm_adapter_begin (the caller
+ * ran it) and ends it (at once, or when its frame ends). VM_HOST_DONE with the result lowered; VM_HOST_TRAP; or
+ * VM_HOST_SUSPEND when a host call beneath it waits and the call may
+ * suspend (ci->nested == 0): the frame is kept on ci. */
+vm_host_status cm_adapter_call(vm_caller *caller, cm_lower_ctx *lc, const host_value *vals,
+                               uint32_t np, uint32_t retptr, vm_value *results);
+/* adapter.c: the thread a completed pending host call resumes: the
+ * innermost adapter frame's, else top (the top-level call's). */
+vm_thread *cm_adapter_inner(cm_instance *ci, vm_thread *top);
+/* adapter.c: after the pending host call beneath the adapter frames
+ * was retried with status st (not VM_SUSPENDED): VM_DONE (the innermost
+ * frame's thread resumed) runs the frames on, innermost first, each
+ * callee to its end and its result lowered into its caller, until top
+ * (the top-level call's thread) is resumed: VM_DONE; VM_SUSPENDED when a
+ * host call waits again (new frames kept); VM_TRAP (st, or a frame
+ * failing) with the message in err, prefixed as the trampolines would
+ * have, and every frame freed. */
+vm_status cm_adapter_unwind(cm_instance *ci, vm_thread *top, vm_status st, char *err,
+                            size_t errlen);
+/* adapter.c: forgets the suspended adapter frames (a call freed,
+ * restarted or trapped while suspended): their threads, the borrows
+ * lent to their callees. With cm_pending_clear: cm_suspension_clear. */
+void cm_adapter_clear(cm_instance *ci);
+/* adapter.c: forgets everything a suspended call keeps on ci (the
+ * pending host call, the adapter frames); frees the spare thread too
+ * when all. */
+void cm_suspension_clear(cm_instance *ci, bool all);
 
 /* link.c: retries the pending host call (cm_call_complete): VM_SUSPENDED,
  * or VM_DONE after resuming t with its lowered result, or VM_TRAP with the
@@ -196,12 +265,22 @@ typedef struct {
  * for inst. */
 void cm_abi_setup(cm_abi_env *env, cm_inst *inst, vm_memory *memory, vm_func *realloc,
                   cm_string_encoding enc, char *err, size_t errlen);
-/* call.c: calls any component function with host values to completion
- * (an adapter call, or a host function). from: the string encoding the
- * arguments' strings were lifted from (the caller's; CM_UTF8 for the
- * host), for the reference's realloc sequence when they are lowered. */
+/* call.c: calls a function that is not lifted (a host function, waiting
+ * in place when it would block; an unresolved import: a trap) with host
+ * values. */
 bool cm_call_func_nested(cm_func *f, const host_value *args, size_t nargs, host_value *result,
-                         cm_string_encoding from, char *err, size_t errlen);
+                         char *err, size_t errlen);
+/* call.c: lowers args into the lifted f and starts its core call on t.
+ * from: the string encoding the arguments' strings were lifted from (the
+ * caller's; CM_UTF8 for the host), for the reference's realloc sequence.
+ * False with err (nothing runs). */
+bool cm_func_enter(cm_func *f, vm_thread *t, const host_value *args, size_t nargs,
+                   cm_string_encoding from, char *err, size_t errlen);
+/* call.c: after f's core call on t returned (st VM_DONE) or trapped:
+ * lifts the result, runs post-return, ends the call's borrows. False
+ * with err (the trap's message, or what failed). */
+bool cm_func_leave(cm_func *f, vm_thread *t, vm_status st, host_value *result, char *err,
+                   size_t errlen);
 /* call.c: the parameter and result types of a func node as arrays. */
 uint32_t cm_func_types(const cm_types *t, cm_typeid ft, cm_typeid *params, const char **names,
                        uint32_t max);

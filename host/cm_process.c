@@ -21,7 +21,8 @@
  * it`), which ends the process with that error.
  *
  * Parking: a host call that would block (pollable.block, poll) suspends
- * the call (cm_call_run → VM_SUSPENDED); the Step returns STEP_PARKED and
+ * the call (cm_call_run → VM_SUSPENDED), also from inside calls between
+ * the component's instances (component/adapter.c); the Step returns STEP_PARKED and
  * the scheduler hands the process to the event loop with what
  * host_cm_proc_waiting() names, exactly as for a core module's WASI call.
  * The next Step retries the host call (cm_call_complete) and runs on. */

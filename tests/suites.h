@@ -22,6 +22,7 @@
     X(cm_fixtures)     \
     X(cm_resources)    \
     X(cm_host_items)   \
+    X(cm_park)         \
     X(features)        \
     X(multi_memory)    \
     X(memory_pool)     \
