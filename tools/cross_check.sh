@@ -43,7 +43,7 @@ apt_private() {
     apt-get -q -o Dir::Etc::SourceList="$state/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
         -o Dir::State::Lists="$state/lists" -o Dir::Cache="$state/cache" \
         -o APT::Architecture="$debarch" -o APT::Architectures::="$debarch" \
-        -o Debug::NoLocking=1 "$@"
+        -o Debug::NoLocking=1 -o Acquire::Retries=3 "$@"
 }
 echo "cross_check: Check for $debarch from $mirror $suite (apt state in $state)"
 apt_private update >"$state/update.log" 2>&1 || { cat "$state/update.log" >&2; exit 1; }
