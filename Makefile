@@ -45,7 +45,9 @@
 # run, translate no groups: for make groups-profile), CC=clang,
 # LUA=0 (leave Lua 5.4 out: process.lua entries are then refused), STATIC=1
 # (link build/wippy static-pie, without wasi:http: it cannot dlopen libcurl),
-# MINIMAL=1 (the engine and WASI preview 1 only, in build/minimal: mk/minimal.mk).
+# MINIMAL=1 (the engine and WASI preview 1 only, in build/minimal: mk/minimal.mk),
+# GROUPS=0 (compile out the superinstruction groups, vm/groups.h: a smaller
+# interpreter; with MINIMAL=1 in build/minimal-nogroups).
 
 CC       ?= cc
 SANITIZE ?= 0
@@ -56,6 +58,9 @@ WAT2WASM ?= wat2wasm
 WASM_CC  ?= clang
 
 # MINIMAL=1: the engine and WASI preview 1 only (mk/minimal.mk).
+ifeq ($(MINIMAL)$(GROUPS),10)
+BUILD    ?= build/minimal-nogroups
+endif
 ifeq ($(MINIMAL),1)
 BUILD    ?= build/minimal
 endif
@@ -86,6 +91,9 @@ CPPFLAGS += -DVM_PORTABLE_DISPATCH
 endif
 ifeq ($(PROFILE),1)
 CPPFLAGS += -DVM_PROFILE
+endif
+ifeq ($(GROUPS),0)
+CPPFLAGS += -DVM_NO_GROUPS
 endif
 SPEC_DIR ?= ../shared/testsuite/core
 PROPOSALS_DIR ?= ../shared/testsuite/proposals

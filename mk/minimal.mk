@@ -5,8 +5,11 @@
 # (minimal/wasm_run.c: `wasm run` only), linked statically, with no YAML,
 # Lua, process host, Component Model or SHA-256. `make MINIMAL=1 bench`
 # times it; `make MINIMAL=1 sizes` prints the sizes; `make MINIMAL=1
-# check-minimal` runs the WASI testsuite through it. Only these and `all`
-# are meant for this build (the unit tests need the full library).
+# check-minimal` runs the spec testsuite (spec-runner on this library)
+# and the WASI testsuite through it. Only these and `all` are meant for
+# this build (the unit tests need the full library). With GROUPS=0 (in
+# build/minimal-nogroups) the superinstruction groups are compiled out
+# (vm/groups.h): the same targets measure and test that build.
 LIB_SRC := $(wildcard vm/*.c wasi/*.c sys/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 WIPPY   := $(BUILD)/wippy-run
@@ -29,8 +32,10 @@ sizes: $(LIB) $(WIPPY) $(WIPPY)-dyn
 	@echo "== size of $(WIPPY)-dyn (glibc shared):"
 	@size $(WIPPY)-dyn | tail -1
 
-# The WASI testsuite through wippy-run (the same runner `make check` uses
-# with `wippy wasm run`): what the small build keeps still passes.
+# The spec testsuite on this library and the WASI testsuite through
+# wippy-run (the same runners `make check` uses): what the small build
+# keeps still passes.
 .PHONY: check-minimal
-check-minimal: $(WIPPY)
+check-minimal: $(WIPPY) $(BUILD)/spec-runner
+	testsuite/spec.sh $(BUILD)/spec-runner $(BUILD)/spec $(SPEC_DIR) $(PROPOSALS_DIR)
 	testsuite/wasi_runner.sh $(WIPPY) $(WASI_DIR) $(BUILD)/wasi-scratch

@@ -8,7 +8,8 @@
 #     env given (nothing inherited), root preopened as "/", exit_code (0),
 #     stdout/stderr as prefixes of the real output;
 #   * **/*.cleanup under root is removed before and after each test;
-#   * stdin is an empty pipe, and a test gets 5 seconds.
+#   * stdin is an empty pipe, and a test gets 5 seconds (WASI_TIMEOUT
+#     seconds when set: `make cross-wasi` under qemu-user gives 60).
 #
 # The suite is copied to SCRATCH first (cp -a), so the shared tree is never
 # written. Prints one line per test, a summary per suite, then
@@ -40,7 +41,8 @@ fi
 wippy=$(realpath "$1") || exit 2
 wasi_dir=$2
 scratch=$3
-timeout_s=5
+timeout_s=${WASI_TIMEOUT:-5}
+case $timeout_s in ''|*[!0-9]*|0) echo "wasi_runner: WASI_TIMEOUT must be a whole number of seconds" >&2; exit 2 ;; esac
 command -v jq >/dev/null || { echo "wasi_runner: needs jq (make setup)" >&2; exit 2; }
 [ -x "$wippy" ] || { echo "wasi_runner: $1 is not executable" >&2; exit 2; }
 [ -d "$wasi_dir" ] || { echo "wasi_runner: no testsuite at $wasi_dir" >&2; exit 2; }

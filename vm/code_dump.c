@@ -64,6 +64,7 @@ typedef struct {
 static const op_info ops[VM_OP_COUNT] = { VM_SCALAR_OPCODES VM_V128_OPCODES };
 #undef VM_OPCODE
 
+#ifndef VM_NO_GROUPS
 /* The groups end at VM_OP_GROUPS_END: pairs, triples, quads, in list
  * order; each with its first instruction and its length. */
 #define PAIR_FIRST(A, B) { VM_OP_##A, 2 },
@@ -86,6 +87,16 @@ uint32_t vm_group_first(uint32_t op, uint32_t *length)
         *length = group ? groups[op - VM_OP_GROUPS_START].length : 1;
     return group ? groups[op - VM_OP_GROUPS_START].first : op;
 }
+#else
+/* A build without groups (groups.h): every opcode is its own. */
+_Static_assert((int)VM_OP_GROUPS_END == (int)VM_OP_GROUPS_START, "VM_NO_GROUPS leaves no group opcode");
+uint32_t vm_group_first(uint32_t op, uint32_t *length)
+{
+    if (length != NULL)
+        *length = 1;
+    return op;
+}
+#endif
 
 /* The words of the instruction at `at`, opcode included; 0 if it is not
  * one. */

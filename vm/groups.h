@@ -36,6 +36,17 @@
 #ifndef WIPPY_VM_GROUPS_H
 #define WIPPY_VM_GROUPS_H
 
+/* A build with -DVM_NO_GROUPS (`make GROUPS=0`, for size: the minimal
+ * build's smallest form) has no groups at all: the three lists are
+ * empty, so no group opcode, handler or table exists, and the translator
+ * never groups (translate_fuse.c). The other fused forms (_A, _IMM, _ADD,
+ * _IDX, _M, _RMW, LOOP_, BR_IF_) stay: they are single instructions. */
+#ifdef VM_NO_GROUPS
+#define VM_PAIRS(X)
+#define VM_TRIPLES(X)
+#define VM_QUADS(X)
+#else
+
 /* Pairs of instructions that run as one (X(FIRST, SECOND)): both run
  * straight through (compute, access memory 0, or — only last in a group —
  * branch: interp_bodies.h), and they follow each other often in compiled
@@ -108,5 +119,7 @@
     X(F64_ADD_RMW, I32_ADD_IMM, F64_MUL, F64_MUL_A) \
     X(I32_ADD_IMM, I32_ADD_IMM, I32_LOAD, BR_IF_I32_LT_S_BACK) \
     X(I32_ADD_IMM, I32_LOAD, I32_ADD_IMM, BR_IF_I32_GT_S_BACK)
+
+#endif /* VM_NO_GROUPS */
 
 #endif

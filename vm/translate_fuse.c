@@ -13,7 +13,7 @@
  *   - two copies in a row become one COPY2;
  *   - two to four instructions that run straight through, of the groups
  *     VM_PAIRS, VM_TRIPLES and VM_QUADS list, run as one (the first's
- *     opcode becomes the group's);
+ *     opcode becomes the group's; not in a -DVM_NO_GROUPS build);
  *   - a loop counter's i32.add right before the compare-and-branch back to
  *     the loop head (or before a br_if back on the counter itself: a
  *     compare with 0) becomes one LOOP_ instruction.
@@ -271,6 +271,7 @@ bool vm_tr_merge_copy(translator *t, uint32_t dst, uint32_t src, bool *ok)
     return true;
 }
 
+#ifndef VM_NO_GROUPS
 #define PAIR_ENTRY(FIRST, SECOND) { VM_OP_##FIRST, VM_OP_##SECOND, VM_OP_PAIR_##FIRST##_##SECOND },
 static const struct {
     vm_opcode first, second, pair;
@@ -371,6 +372,11 @@ void vm_tr_group_up(translator *t)
         return;
     }
 }
+#else
+/* A build without groups (-DVM_NO_GROUPS, groups.h): every instruction
+ * stays on its own. */
+void vm_tr_group_up(translator *t) { (void)t; }
+#endif
 
 bool vm_tr_fold_loop_tail(translator *t, vm_opcode cmp, uint32_t a, bool b_imm, uint64_t b, bool *ok)
 {
