@@ -161,6 +161,14 @@ static bool begin(host_process *p)
         return false;
     }
     wasi_p2_bind(p->p2, p->ci);
+    if (p->hook.prepare != NULL) {   /* host_spawn_world: the arguments are the world's */
+        for (uint32_t i = 0; i < p->nargs; i++)
+            host_value_free(&p->args[i]);
+        if (!p->hook.prepare(p->hook.ud, p->p2, p->args, p->nargs, err, sizeof err)) {
+            host_process_fail(p, "failed to call wasm method: %s: %s", METHOD(p), err);
+            return false;
+        }
+    }
     p->phase = PHASE_METHOD;
     cm_func *f = cm_export_find(p->ci, METHOD(p), err, sizeof err);
     if (f == NULL) {

@@ -118,6 +118,31 @@ enum {
 host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const char *host,
                     const host_value *args, size_t nargs, unsigned flags, char *err, size_t errlen);
 
+/* A component process whose arguments are resources of its own WASI 0.2
+ * world (host_spawn_world; `wippy wasm serve` hands a request to
+ * wasi:http/incoming-handler.handle this way). prepare runs on the worker
+ * at the first Step, once the process's world (wasi/p2/p2.h) is made and
+ * bound to its instance and before the method's call starts: it may set
+ * the world up and fills args[0..nargs) (the method's arguments, which it
+ * owns until the call takes them); false ends the process with err as its
+ * error. ended runs exactly once when the process is over and its world
+ * freed, with its error text or NULL, on the thread that ends it (a
+ * worker). ud is the caller's; the runtime never frees it. */
+struct wasi_p2;
+typedef struct {
+    bool (*prepare)(void *ud, struct wasi_p2 *world, host_value *args, size_t nargs, char *err,
+                    size_t errlen);
+    void (*ended)(void *ud, const char *error);
+    void *ud;
+} host_world_hook;
+
+/* host_spawn() of a component entry with nargs arguments that hook's
+ * prepare makes in the process's world; no parent. Returns the pid, or 0
+ * with the error in err (then neither callback ever runs); "ENTRY: not a
+ * component" for a core module or a Lua entry. */
+host_pid host_spawn_world(host_runtime *rt, const char *entry, const char *host, size_t nargs,
+                          const host_world_hook *hook, char *err, size_t errlen);
+
 /* Monitors and links; false when a pid is gone (or the pair makes no
  * sense). A link is both ways: when either end fails (error, cancel,
  * terminate) a mailbox at the other end receives LINK_DOWN, and a WASM

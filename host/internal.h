@@ -220,6 +220,7 @@ typedef struct host_process {
     host_value *args;
     uint32_t nargs;
     const host_terminal *term;
+    host_world_hook hook;           /* host_spawn_world: zero otherwise */
     /* the instance (first Step to Close) */
     vm_store *store;
     vm_instance *inst;

@@ -288,8 +288,9 @@ static void unlink_parent(host_runtime *rt, host_process *p, host_pid parent)
     host_node_release(rt, n);
 }
 
-host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const char *host,
-                    const host_value *args, size_t nargs, unsigned flags, char *err, size_t errlen)
+static host_pid spawn(host_runtime *rt, host_pid parent, const char *entry, const char *host,
+                      const host_value *args, size_t nargs, unsigned flags,
+                      const host_world_hook *hook, char *err, size_t errlen)
 {
     uint32_t index = host_runtime_host_index(rt, host);
     host_sched *s = rt->scheds[index];
@@ -321,6 +322,10 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
                  HOST_MAX_VALUE_BYTES);
         return 0;
     }
+    if (hook != NULL && (lua || !MODULE_IS_COMPONENT(m))) {
+        snprintf(err, errlen, "%s: not a component", entry);
+        return 0;
+    }
     if (!lua && MODULE_IS_COMPONENT(m)) {
         if (nargs != host_cm_method_nparams(m)) {
             snprintf(err, errlen, "%s: parameter count mismatch: expected %u, got %zu", entry,
@@ -337,6 +342,8 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
         return 0;
     }
     p->sched = s;
+    if (hook != NULL)
+        p->hook = *hook;
     bool ok = true;
     if (parent != 0 && (flags & HOST_SPAWN_MONITOR))
         ok = host_pid_list_add(&p->node.monitors, parent);
@@ -366,4 +373,23 @@ host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const 
     }
     host_sched_admit(s, p);   /* from here p belongs to the scheduler */
     return pid;
+}
+
+host_pid host_spawn(host_runtime *rt, host_pid parent, const char *entry, const char *host,
+                    const host_value *args, size_t nargs, unsigned flags, char *err, size_t errlen)
+{
+    return spawn(rt, parent, entry, host, args, nargs, flags, NULL, err, errlen);
+}
+
+host_pid host_spawn_world(host_runtime *rt, const char *entry, const char *host, size_t nargs,
+                          const host_world_hook *hook, char *err, size_t errlen)
+{
+    host_value nils[HOST_MAX_ARGS];
+    if (nargs > HOST_MAX_ARGS) {
+        snprintf(err, errlen, "%s: too many arguments (%zu, at most %d)", entry, nargs, HOST_MAX_ARGS);
+        return 0;
+    }
+    for (size_t i = 0; i < nargs; i++)
+        nils[i] = host_nil();
+    return spawn(rt, 0, entry, host, nils, nargs, 0, hook, err, errlen);
 }

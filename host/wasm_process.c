@@ -423,6 +423,10 @@ void host_process_kill(host_process *p, kill_kind kind, const char *reason)
 void host_process_finish(host_runtime *rt, host_process *p)
 {
     process_close(p);
+    if (p->hook.ended != NULL) {   /* host_spawn_world's: the world is gone */
+        p->hook.ended(p->hook.ud, p->error);
+        p->hook.ended = NULL;
+    }
     char pid[64];
     if (rt->opts.log != NULL) {
         host_pid_format(rt, p->node.pid, pid, sizeof pid);

@@ -1,39 +1,59 @@
-/* wasm_serve.c — `wippy wasm serve COMPONENT [--addr HOST:PORT] [--workers N]`:
- * serves a component exporting wasi:http/incoming-handler@0.2.x over
- * HTTP/1.1, as `wasmtime serve` and `jco serve` do.
+/* wasm_serve.c — `wippy wasm serve COMPONENT [--addr HOST:PORT] [--workers N]
+ * [--max-execution-ms N]`: serves a component exporting
+ * wasi:http/incoming-handler@0.2.x over HTTP/1.1, as `wasmtime serve` and
+ * `jco serve` do.
+ *
+ * Each request is a process of the process host (host/host.h): the server
+ * makes a runtime of one process.host (`--workers N` threads) and one
+ * process.wasm entry (the component, method incoming-handler#handle,
+ * limits.max_execution_ms from --max-execution-ms), written as a small
+ * registry in a temporary directory and loaded like any project. A request
+ * spawns a process (host_spawn_world): a fresh instance in a world of its
+ * own (every WASI 0.2 interface but the filesystem; stdout and stderr are
+ * the server's), which parks in the runtime's event loop whenever the
+ * guest blocks (outgoing requests, sleeps, a full response body).
  *
  * The HTTP side is libmicrohttpd (Debian's libmicrohttpd-dev), loaded with
- * dlopen(MHD_SONAME) at start (as wasi:http's client loads libcurl), run
- * with its own listening thread and a pool of N worker threads (epoll).
- * Each request gets a fresh instance of the component in a world of its
- * own (wasi/p2: every WASI 0.2 interface; stdout and stderr are the
- * server's, no stdin, no environment, no filesystem): its body is read
- * whole (at most SERVE_MAX_BODY, else 413), incoming-handler.handle runs
- * on the worker thread to its end, waiting in place whenever the guest
- * blocks (outgoing requests, pollables), then the status, headers and body
- * it set are sent (its body whole, at most 16 MiB). A trap, or no
- * response-outparam.set, gives 500 and a line on stderr.
+ * dlopen(MHD_SONAME) at start, on its own thread (epoll). The request body
+ * is read whole first (at most SERVE_MAX_BODY, else 413). The connection is
+ * then suspended until response-outparam.set: the headers go out, and the
+ * body streams from the request's pipe (wasi_p2_http_pipe: a bounded
+ * buffer) through a content-reader callback, chunked; while the pipe is
+ * empty the connection is suspended again and the guest's next write
+ * resumes it; outgoing-body.finish's trailers go out as chunked trailers.
+ * A trap, an error-code, no response-outparam.set or the execution limit
+ * before the headers give 500 (and a line on stderr); after the headers,
+ * an abandoned body closes the connection. A connection that ends before
+ * the whole body went out (the client left; HEAD) ends the request's
+ * process (host_terminate); one that finished its body lets it run on.
  *
  * It prints "listening on http://HOST:PORT" on stdout once the socket is
  * bound (--addr 127.0.0.1:0 picks a free port) and runs until SIGINT or
- * SIGTERM. Touches only its own sockets (through libmicrohttpd), the CLI's
- * output streams and the requests' worlds. */
+ * SIGTERM. Touches only its own sockets (through libmicrohttpd), its
+ * temporary directory, the CLI's output streams and the requests' worlds. */
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "component/runtime.h"
+#include "config/config.h"
 #include "host/cli/cli.h"
+#include "host/host.h"
+#include "sha256/sha256.h"
 #include "wasi/p2/p2.h"
 #include "wasi/wasi.h"
 
@@ -41,8 +61,12 @@
 #define SERVE_MAX_BODY (16u << 20)   /* request body bytes kept */
 #define SERVE_MAX_HEADERS 256u       /* request headers passed on */
 #define SERVE_MAX_WORKERS 256u
+#define SERVE_PIPE_BYTES 65536u      /* response body bytes buffered before check-write says 0 */
+#define SERVE_BLOCK 32768u           /* bytes libmicrohttpd asks the content reader for */
 
-#define SERVE_USAGE "usage: wippy wasm serve COMPONENT [--addr HOST:PORT] [--workers N]\n"
+#define SERVE_USAGE                                                                     \
+    "usage: wippy wasm serve COMPONENT [--addr HOST:PORT] [--workers N]\n"              \
+    "                        [--max-execution-ms N]\n"
 
 /* libmicrohttpd's functions, looked up once. */
 static struct {
@@ -54,9 +78,15 @@ static struct {
     int (*get_connection_values)(struct MHD_Connection *, enum MHD_ValueKind,
                                  MHD_KeyValueIterator, void *);
     struct MHD_Response *(*create_response_from_buffer)(size_t, void *, enum MHD_ResponseMemoryMode);
+    struct MHD_Response *(*create_response_from_callback)(uint64_t, size_t,
+                                                          MHD_ContentReaderCallback, void *,
+                                                          MHD_ContentReaderFreeCallback);
     enum MHD_Result (*add_response_header)(struct MHD_Response *, const char *, const char *);
+    enum MHD_Result (*add_response_footer)(struct MHD_Response *, const char *, const char *);
     enum MHD_Result (*queue_response)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
     void (*destroy_response)(struct MHD_Response *);
+    void (*suspend_connection)(struct MHD_Connection *);
+    void (*resume_connection)(struct MHD_Connection *);
 } M;
 
 static const char *load_mhd(void)
@@ -73,9 +103,13 @@ static const char *load_mhd(void)
         { "MHD_get_daemon_info", (void **)&M.get_daemon_info },
         { "MHD_get_connection_values", (void **)&M.get_connection_values },
         { "MHD_create_response_from_buffer", (void **)&M.create_response_from_buffer },
+        { "MHD_create_response_from_callback", (void **)&M.create_response_from_callback },
         { "MHD_add_response_header", (void **)&M.add_response_header },
+        { "MHD_add_response_footer", (void **)&M.add_response_footer },
         { "MHD_queue_response", (void **)&M.queue_response },
         { "MHD_destroy_response", (void **)&M.destroy_response },
+        { "MHD_suspend_connection", (void **)&M.suspend_connection },
+        { "MHD_resume_connection", (void **)&M.resume_connection },
     };
     for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
         void *f = dlsym(lib, syms[i].name);
@@ -88,49 +122,159 @@ static const char *load_mhd(void)
     return NULL;   /* the library stays loaded for the process's life */
 }
 
-/* What the server shares with its worker threads (read only). */
+/* What the server shares with libmicrohttpd's thread and the workers. */
 typedef struct {
-    cm_file *f;
+    host_runtime *rt;
     char handle[256];   /* "wasi:http/incoming-handler@0.2.x#handle" */
     FILE *err;
+    pthread_mutex_t log_lock;
 } serve_ctx;
 
-/* One request, from its URI to its completion. */
+/* One request, from its URI to the end of both its connection and its
+ * process (two references while both live). lock guards the fields below
+ * it; the pipe has its own. */
 typedef struct {
-    char *uri;          /* as the client sent it: path and query */
+    serve_ctx *s;
+    atomic_uint refs;
+    char *uri, *method, *host;
     uint8_t *body;
     size_t len, cap;
-    bool started, too_big;
-    const char *names[SERVE_MAX_HEADERS], *values[SERVE_MAX_HEADERS];
+    bool started, too_big, spawned;
+    char *names[SERVE_MAX_HEADERS], *values[SERVE_MAX_HEADERS];
     size_t nheaders;
-    const char *host;
+    wasi_p2_http_pipe *pipe;
+    pthread_mutex_t lock;
+    struct MHD_Connection *con;     /* NULL once the connection is over */
+    struct MHD_Response *resp;      /* the streamed response, once queued */
+    host_pid pid;
+    bool suspended;                 /* the connection waits for the process */
+    bool ended;                     /* the process is over */
+    bool logged;                    /* its failure is on stderr already */
+    bool sent;                      /* the whole body went out (the reader saw its end) */
 } serve_req;
+
+static void log_line(serve_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_line(serve_req *r, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&r->s->log_lock);
+    fprintf(r->s->err, "wippy: wasm serve: %s %s: %s\n", r->method ? r->method : "-", r->uri, msg);
+    fflush(r->s->err);
+    pthread_mutex_unlock(&r->s->log_lock);
+}
+
+static void req_unref(serve_req *r)
+{
+    if (atomic_fetch_sub(&r->refs, 1) != 1)
+        return;
+    for (size_t i = 0; i < r->nheaders; i++) {
+        free(r->names[i]);
+        free(r->values[i]);
+    }
+    wasi_p2_pipe_unref(r->pipe);
+    pthread_mutex_destroy(&r->lock);
+    free(r->uri);
+    free(r->method);
+    free(r->host);
+    free(r->body);
+    free(r);
+}
+
+/* Lets libmicrohttpd go on with the connection if it waits (r->lock held). */
+static void wake_locked(serve_req *r)
+{
+    if (r->suspended && r->con != NULL) {
+        r->suspended = false;
+        M.resume_connection(r->con);
+    }
+}
+
+/* Parks the connection until wake_locked (r->lock held; on its thread). */
+static void sleep_locked(serve_req *r)
+{
+    r->suspended = true;
+    M.suspend_connection(r->con);
+}
+
+/* The pipe's notify (a worker): the guest set, wrote, finished or abandoned. */
+static void on_pipe(void *ud)
+{
+    serve_req *r = ud;
+    pthread_mutex_lock(&r->lock);
+    wake_locked(r);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* host_spawn_world's prepare (a worker, the world just made). */
+static bool prepare(void *ud, struct wasi_p2 *world, host_value *args, size_t nargs, char *err,
+                    size_t errlen)
+{
+    serve_req *r = ud;
+    wasi_p2_cli cli = { .stdio = { -1, 1, 2 } };
+    if (nargs != 2 || !wasi_p2_set_cli(world, &cli)) {
+        snprintf(err, errlen, nargs != 2 ? "handle takes 2 parameters" : "out of memory");
+        return false;
+    }
+    wasi_p2_http_in in = { .method = r->method, .authority = r->host, .path_with_query = r->uri,
+                           .names = (const char *const *)r->names,
+                           .values = (const char *const *)r->values, .nheaders = r->nheaders,
+                           .body = r->body, .body_len = r->len };
+    return wasi_p2_http_incoming(world, &in, r->pipe, args, err, errlen);
+}
+
+/* host_spawn_world's ended (a worker, the world freed). */
+static void ended(void *ud, const char *error)
+{
+    serve_req *r = ud;
+    if (error != NULL)
+        log_line(r, "%s", error);
+    pthread_mutex_lock(&r->lock);
+    r->ended = true;
+    r->logged = error != NULL;
+    wake_locked(r);
+    pthread_mutex_unlock(&r->lock);
+    req_unref(r);   /* the process's reference */
+}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
-    (void)cls;
-    (void)con;
     serve_req *r = calloc(1, sizeof *r);
-    if (r != NULL && (r->uri = strdup(uri)) == NULL) {
+    if (r == NULL)
+        return NULL;
+    if ((r->uri = strdup(uri)) == NULL || pthread_mutex_init(&r->lock, NULL) != 0) {
+        free(r->uri);
         free(r);
-        r = NULL;
+        return NULL;
     }
+    r->s = cls;
+    r->con = con;
+    atomic_init(&r->refs, 1);   /* the connection's */
     return r;
 }
 
 static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
+    serve_ctx *s = cls;
     (void)con;
-    (void)toe;
     serve_req *r = *con_cls;
-    if (r != NULL) {
-        free(r->uri);
-        free(r->body);
-        free(r);
-    }
     *con_cls = NULL;
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->con = NULL;
+    r->suspended = false;
+    bool running = r->spawned && !r->ended && !r->sent;
+    host_pid pid = r->pid;
+    pthread_mutex_unlock(&r->lock);
+    (void)toe;
+    if (running)   /* the client left, or took no body (HEAD): the handler ends ("terminated") */
+        host_terminate(s->rt, pid);
+    req_unref(r);
 }
 
 static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -138,11 +282,19 @@ static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char 
 {
     (void)kind;
     serve_req *r = cls;
-    if (strcasecmp(key, "host") == 0)
-        r->host = value;
+    if (value == NULL)
+        value = "";
+    if (strcasecmp(key, "host") == 0 && r->host == NULL)
+        r->host = strdup(value);
     if (r->nheaders < SERVE_MAX_HEADERS) {
-        r->names[r->nheaders] = key;
-        r->values[r->nheaders++] = value != NULL ? value : "";
+        r->names[r->nheaders] = strdup(key);
+        r->values[r->nheaders] = strdup(value);
+        if (r->names[r->nheaders] == NULL || r->values[r->nheaders] == NULL) {
+            free(r->names[r->nheaders]);
+            free(r->values[r->nheaders]);
+            return MHD_NO;
+        }
+        r->nheaders++;
     }
     return MHD_YES;
 }
@@ -158,90 +310,113 @@ static enum MHD_Result reply(struct MHD_Connection *con, unsigned status, const 
     return res;
 }
 
-/* Sends what the guest set through o. */
-static enum MHD_Result send_response(struct MHD_Connection *con, const wasi_p2_outparam *o,
-                                     unsigned status)
+/* A header or trailer value as libmicrohttpd takes it (a C string), or NULL. */
+static char *field_text(const uint8_t *value, size_t len)
 {
-    size_t len;
-    bool finished;
-    const uint8_t *body = wasi_p2_outparam_body(o, &len, &finished);
+    return memchr(value, 0, len) == NULL ? strndup((const char *)value, len) : NULL;
+}
+
+/* libmicrohttpd's content reader: the body as the guest writes it. */
+static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    serve_req *r = cls;
+    pthread_mutex_lock(&r->lock);
+    int64_t n = wasi_p2_pipe_read(r->pipe, (uint8_t *)buf, max);
+    ssize_t res;
+    if (n > 0)
+        res = (ssize_t)n;
+    else if (n == WASI_P2_PIPE_END) {
+        for (size_t i = 0; i < wasi_p2_pipe_ntrailers(r->pipe); i++) {
+            const char *name;
+            const uint8_t *value;
+            size_t len;
+            wasi_p2_pipe_field(r->pipe, true, i, &name, &value, &len);
+            char *v = field_text(value, len);
+            if (v != NULL)
+                M.add_response_footer(r->resp, name, v);
+            free(v);
+        }
+        r->sent = true;
+        res = MHD_CONTENT_READER_END_OF_STREAM;
+    } else if (n == WASI_P2_PIPE_ABORTED || r->ended) {
+        res = MHD_CONTENT_READER_END_WITH_ERROR;   /* the client sees the body cut */
+    } else {
+        sleep_locked(r);   /* nothing yet: the next write wakes the connection */
+        res = 0;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return res;
+}
+
+/* The headers the guest set, then its body as it comes (r->lock held). */
+static enum MHD_Result send_response(serve_req *r, struct MHD_Connection *con, unsigned status)
+{
     struct MHD_Response *resp =
-        M.create_response_from_buffer(len, (void *)(body != NULL ? body : (const uint8_t *)""),
-                                      MHD_RESPMEM_MUST_COPY);
+        M.create_response_from_callback(MHD_SIZE_UNKNOWN, SERVE_BLOCK, read_body, r, NULL);
     if (resp == NULL)
         return MHD_NO;
-    for (size_t i = 0; i < wasi_p2_outparam_nheaders(o); i++) {
+    for (size_t i = 0; i < wasi_p2_pipe_nheaders(r->pipe); i++) {
         const char *name;
         const uint8_t *value;
         size_t vlen;
-        wasi_p2_outparam_header(o, i, &name, &value, &vlen);
-        if (strcmp(name, "content-length") == 0 || memchr(value, 0, vlen) != NULL)
-            continue;   /* libmicrohttpd sets the length of what is sent */
-        char *v = strndup((const char *)value, vlen);
+        wasi_p2_pipe_field(r->pipe, false, i, &name, &value, &vlen);
+        if (strcmp(name, "content-length") == 0)
+            continue;   /* the body is chunked: libmicrohttpd frames it */
+        char *v = field_text(value, vlen);
         if (v != NULL)
             M.add_response_header(resp, name, v);
         free(v);
     }
+    r->resp = resp;
     enum MHD_Result res = M.queue_response(con, status, resp);
-    M.destroy_response(resp);
+    M.destroy_response(resp);   /* the connection holds it now */
     return res;
 }
 
-/* Runs incoming-handler.handle for r in a fresh instance and answers. */
-static enum MHD_Result handle(const serve_ctx *s, struct MHD_Connection *con, const char *method,
-                              serve_req *r)
+/* The request is complete: its process, or what it answered. */
+static enum MHD_Result serve(serve_ctx *s, struct MHD_Connection *con, serve_req *r)
 {
-    char msg[1024];
-    vm_error e;
+    char why[2048];
+    if (!r->spawned) {
+        M.get_connection_values(con, MHD_HEADER_KIND, on_header, r);
+        r->pipe = wasi_p2_pipe_new(SERVE_PIPE_BYTES, on_pipe, r);
+        if (r->pipe == NULL) {
+            log_line(r, "out of memory");
+            return reply(con, 500, "internal server error\n");
+        }
+        host_world_hook hook = { .prepare = prepare, .ended = ended, .ud = r };
+        atomic_fetch_add(&r->refs, 1);   /* the process's */
+        pthread_mutex_lock(&r->lock);
+        r->pid = host_spawn_world(s->rt, "serve:handler", "serve:workers", 2, &hook, why,
+                                  sizeof why);
+        r->spawned = r->pid != 0;
+        if (!r->spawned) {
+            pthread_mutex_unlock(&r->lock);
+            atomic_fetch_sub(&r->refs, 1);
+            log_line(r, "%s", why);
+            return reply(con, 503, "service unavailable\n");
+        }
+        sleep_locked(r);   /* set, or the process's end, wakes it */
+        pthread_mutex_unlock(&r->lock);
+        return MHD_YES;
+    }
+    pthread_mutex_lock(&r->lock);
+    unsigned status = wasi_p2_pipe_status(r->pipe, why, sizeof why);
     enum MHD_Result res;
-    M.get_connection_values(con, MHD_HEADER_KIND, on_header, r);
-    wasi_p2 *p2 = wasi_p2_new(WASI_CAP_ALL);
-    wasi_p2_cli cli = { .stdio = { -1, 1, 2 } };
-    cm_instance *ci = NULL;
-    cm_call *c = NULL;
-    wasi_p2_outparam *o = NULL;
-    host_value args[2], result = host_nil();
-    if (p2 == NULL || !wasi_p2_set_cli(p2, &cli)) {
-        snprintf(msg, sizeof msg, "out of memory");
-        goto fail;
+    if (status != 0)
+        res = send_response(r, con, status);
+    else if (why[0] != '\0' || r->ended) {
+        if (why[0] != '\0')
+            log_line(r, "%s", why);
+        else if (!r->logged)
+            log_line(r, "the handler returned without response-outparam.set");
+        res = reply(con, 500, "internal server error\n");
+    } else {
+        sleep_locked(r);   /* woken for something else: wait on */
+        res = MHD_YES;
     }
-    if ((ci = cm_instantiate(s->f, wasi_p2_host(p2), NULL, &e)) == NULL) {
-        snprintf(msg, sizeof msg, "%s", e.message);
-        goto fail;
-    }
-    wasi_p2_bind(p2, ci);
-    cm_func *fn = cm_export_find(ci, s->handle, msg, sizeof msg);
-    if (fn == NULL)
-        goto fail;
-    wasi_p2_http_in in = { .method = method, .authority = r->host, .path_with_query = r->uri,
-                           .names = r->names, .values = r->values, .nheaders = r->nheaders,
-                           .body = r->body, .body_len = r->len };
-    if (!wasi_p2_http_incoming(p2, &in, args, &o, msg, sizeof msg))
-        goto fail;
-    if ((c = cm_call_new(ci)) == NULL) {
-        snprintf(msg, sizeof msg, "out of memory");
-        goto fail;
-    }
-    if (!cm_call_start(c, fn, args, 2, msg, sizeof msg))
-        goto fail;
-    wippy_cm_run(c, VM_FUEL_UNLIMITED);
-    if (!cm_call_finish(c, &result, msg, sizeof msg))
-        goto fail;
-    host_value_free(&result);
-    unsigned status = wasi_p2_outparam_status(o, msg, sizeof msg);
-    if (status == 0)
-        goto fail;
-    res = send_response(con, o, status);
-    goto done;
-fail:
-    fprintf(s->err, "wippy: wasm serve: %s %s: %s\n", method, r->uri, msg);
-    res = reply(con, 500, "internal server error\n");
-done:
-    if (o != NULL)
-        wasi_p2_outparam_free(o);
-    cm_call_free(c);
-    cm_instance_free(ci);
-    wasi_p2_free(p2);
+    pthread_mutex_unlock(&r->lock);
     return res;
 }
 
@@ -256,6 +431,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         return MHD_NO;   /* out of memory at its start */
     if (!r->started) {
         r->started = true;
+        if ((r->method = strdup(method)) == NULL)
+            return MHD_NO;
         return MHD_YES;
     }
     if (*upload_size > 0) {
@@ -281,7 +458,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     }
     if (r->too_big)
         return reply(con, 413, "request body too large\n");
-    return handle(cls, con, method, r);
+    return serve(cls, con, r);
 }
 
 /* "HOST:PORT" (an IPv4 address) into sa. */
@@ -304,11 +481,11 @@ static bool parse_addr(const char *text, struct sockaddr_in *sa)
 }
 
 /* Finds the incoming-handler export (instantiating once to see the names). */
-static bool find_handler(serve_ctx *s, const char *path)
+static bool find_handler(serve_ctx *s, cm_file *f, const char *path)
 {
     vm_error e;
     wasi_p2 *p2 = wasi_p2_new(WASI_CAP_ALL);
-    cm_instance *ci = p2 != NULL ? cm_instantiate(s->f, wasi_p2_host(p2), NULL, &e) : NULL;
+    cm_instance *ci = p2 != NULL ? cm_instantiate(f, wasi_p2_host(p2), NULL, &e) : NULL;
     if (ci == NULL) {
         fprintf(s->err, "%s: %s\n", path, p2 != NULL ? e.message : "out of memory");
         wasi_p2_free(p2);
@@ -327,21 +504,89 @@ static bool find_handler(serve_ctx *s, const char *path)
     return name != NULL;
 }
 
+/* Writes the registry of the server (a process.host, the component's
+ * process.wasm entry) as a project file in a fresh temporary directory,
+ * loads it and removes the file: NULL with the reason on s->err. */
+static cfg_registry *make_registry(serve_ctx *s, const char *path, unsigned long workers,
+                                   unsigned long max_ms)
+{
+    char abs[PATH_MAX], dir[PATH_MAX], base[PATH_MAX], tmp[] = "/tmp/wippy-serve-XXXXXX";
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    char hex[SHA256_HEX_SIZE];
+    if (realpath(path, abs) == NULL || sha256_file(abs, digest) != 0) {
+        fprintf(s->err, "%s: cannot read it\n", path);
+        return NULL;
+    }
+    if (strpbrk(abs, "\"\\\n") != NULL) {
+        fprintf(s->err, "%s: wasm serve takes no path with a quote, backslash or newline\n", path);
+        return NULL;
+    }
+    snprintf(dir, sizeof dir, "%s", abs);
+    snprintf(base, sizeof base, "%s", abs);
+    sha256_hex(digest, hex);
+    if (mkdtemp(tmp) == NULL) {
+        fprintf(s->err, "wippy: wasm serve: cannot make a temporary directory\n");
+        return NULL;
+    }
+    char file[sizeof tmp + 16];
+    snprintf(file, sizeof file, "%s/serve.yaml", tmp);
+    FILE *y = fopen(file, "w");
+    if (y != NULL) {
+        fprintf(y,
+                "version: \"1.0\"\nnamespace: serve\nentries:\n"
+                "  - name: files\n    kind: fs.directory\n    directory: \"%s\"\n"
+                "  - name: workers\n    kind: process.host\n    host:\n      workers: %lu\n"
+                "  - name: handler\n    kind: process.wasm\n    fs: serve:files\n"
+                "    path: \"/%s\"\n    hash: sha256:%s\n    method: \"%s\"\n"
+                "    imports: [wasi:cli, wasi:io, wasi:poll, wasi:clocks, wasi:random,"
+                " wasi:sockets, wasi:http]\n",
+                dirname(dir), workers, basename(base), hex, s->handle);
+        if (max_ms > 0)
+            fprintf(y, "    limits:\n      max_execution_ms: %lu\n", max_ms);
+        fclose(y);
+    }
+    const char *files[] = { "serve.yaml" };
+    cfg_options opts = { .project_dir = tmp, .files = files, .nfiles = 1 };
+    cfg_registry *reg = y != NULL ? cfg_load(&opts) : NULL;
+    unlink(file);
+    rmdir(tmp);
+    if (reg != NULL && cfg_error_count(reg) > 0) {
+        for (size_t i = 0; i < cfg_error_count(reg); i++)
+            fprintf(s->err, "wippy: wasm serve: %s\n", cfg_error_at(reg, i)->message);
+        cfg_free(reg);
+        return NULL;
+    }
+    if (reg == NULL)
+        fprintf(s->err, "wippy: wasm serve: cannot write %s\n", file);
+    return reg;
+}
+
+/* A number in 1..max for an option, or 0 (usage error printed). */
+static unsigned long count_arg(const char *opt, const char *text, unsigned long max, FILE *err)
+{
+    char *end;
+    unsigned long v = strtoul(text, &end, 10);
+    if (*end != '\0' || end == text || v == 0 || v > max) {
+        fprintf(err, "wippy: wasm serve: %s: expected 1..%lu, got %s\n\n" SERVE_USAGE, opt, max,
+                text);
+        return 0;
+    }
+    return v;
+}
+
 int wippy_wasm_serve(int argc, char **argv, FILE *out, FILE *err)
 {
     const char *path = NULL, *addr = "127.0.0.1:8080";
-    unsigned long workers = 4;
+    unsigned long workers = 4, max_ms = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--addr") && i + 1 < argc) {
             addr = argv[++i];
         } else if (!strcmp(argv[i], "--workers") && i + 1 < argc) {
-            char *end;
-            workers = strtoul(argv[++i], &end, 10);
-            if (*end != '\0' || workers == 0 || workers > SERVE_MAX_WORKERS) {
-                fprintf(err, "wippy: wasm serve: --workers: expected 1..%u, got %s\n\n" SERVE_USAGE,
-                        SERVE_MAX_WORKERS, argv[i]);
+            if ((workers = count_arg("--workers", argv[++i], SERVE_MAX_WORKERS, err)) == 0)
                 return 2;
-            }
+        } else if (!strcmp(argv[i], "--max-execution-ms") && i + 1 < argc) {
+            if ((max_ms = count_arg("--max-execution-ms", argv[++i], 86400000ul, err)) == 0)
+                return 2;
         } else if (argv[i][0] != '-' && path == NULL) {
             path = argv[i];
         } else {
@@ -356,20 +601,32 @@ int wippy_wasm_serve(int argc, char **argv, FILE *out, FILE *err)
         return 2;
     }
     serve_ctx s = { .err = err };
-    int st = wippy_component_load(path, &s.f, err);
+    cm_file *f;
+    int st = wippy_component_load(path, &f, err);
     if (st == -2) {
         fprintf(err, "%s: not a component (wasm serve needs a wasi:http proxy component)\n", path);
         return 1;
     }
     if (st != 0)
         return 1;
-    const char *why = load_mhd();
-    if (why != NULL || !find_handler(&s, path)) {
-        if (why != NULL)
-            fprintf(err, "wippy: wasm serve: %s\n", why);
-        cm_file_free(s.f);
+    bool found = find_handler(&s, f, path);
+    cm_file_free(f);
+    const char *why = found ? load_mhd() : NULL;
+    if (why != NULL)
+        fprintf(err, "wippy: wasm serve: %s\n", why);
+    cfg_registry *reg = found && why == NULL ? make_registry(&s, path, workers, max_ms) : NULL;
+    if (reg == NULL)
+        return 1;
+    char msg[4096] = "";
+    host_options hopts = { 0 };
+    s.rt = host_runtime_new(reg, &hopts, msg, sizeof msg);
+    if (s.rt == NULL || msg[0] != '\0' || !host_runtime_start(s.rt, msg, sizeof msg)) {
+        fprintf(err, "wippy: wasm serve: %s\n", s.rt == NULL ? "out of memory" : msg);
+        host_runtime_free(s.rt);
+        cfg_free(reg);
         return 1;
     }
+    pthread_mutex_init(&s.log_lock, NULL);
     /* The signals are waited for here: every thread started after this blocks them. */
     sigset_t sigs, old;
     sigemptyset(&sigs);
@@ -377,28 +634,33 @@ int wippy_wasm_serve(int argc, char **argv, FILE *out, FILE *err)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, &old);
     struct MHD_Daemon *d = M.start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)workers,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_ERROR_LOG,
+        0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_done, &s,
         MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    int code = 0;
     if (d == NULL) {
         fprintf(err, "wippy: wasm serve: cannot listen on %s\n", addr);
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-        cm_file_free(s.f);
-        return 1;
+        code = 1;
+    } else {
+        const union MHD_DaemonInfo *info = M.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        char host[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+        fprintf(out, "listening on http://%s:%u\n", host,
+                info != NULL ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port));
+        fflush(out);
+        int sig;
+        sigwait(&sigs, &sig);
+        /* Every request's process ends first (cancelled): each wakes its
+         * suspended connection, so libmicrohttpd stops with none suspended. */
+        host_runtime_stop(s.rt);
+        M.stop_daemon(d);
     }
-    const union MHD_DaemonInfo *info = M.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    char host[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
-    fprintf(out, "listening on http://%s:%u\n", host,
-            info != NULL ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port));
-    fflush(out);
-    int sig;
-    sigwait(&sigs, &sig);
-    M.stop_daemon(d);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    cm_file_free(s.f);
-    return 0;
+    host_runtime_free(s.rt);
+    cfg_free(reg);
+    pthread_mutex_destroy(&s.log_lock);
+    return code;
 }

@@ -6,6 +6,13 @@
  *   /crash     traps (the server answers 500)
  *   /noset     returns without response-outparam.set (500)
  *   /fail      sets an error-code (internal-error) (500)
+ *   /stream/G/N 200, then N chunks "chunk I\n" written one at a time; before
+ *              chunk I > 0, when G > 0, a GET of http://127.0.0.1:G/gate/I
+ *              (the test answers it once its client has read chunk I-1);
+ *              finish with trailers x-chunks: N and x-trailer: done
+ *   /forever   200, then 1 KiB chunks until a write fails (the client left)
+ *   /proxy/P   GET http://127.0.0.1:P/slow, answers 200 "proxied: BODY"
+ *   /loop      loops forever (the execution limit ends it)
  *   otherwise  200, content-type text/plain and x-method: METHOD, body
  *              "METHOD PATH-WITH-QUERY host=AUTHORITY ua=USER-AGENT\n" then the
  *              request body as read from its input-stream (blocking reads
@@ -42,6 +49,22 @@ void outparam_set(int32_t param, int32_t tag, int32_t a, int32_t b, int64_t c, i
                   int32_t e, int32_t f, int32_t g);
 P2_IMPORT(S, "[method]input-stream.blocking-read") void in_blocking_read(int32_t s, uint64_t n, void *ret);
 P2_IMPORT(S, "[resource-drop]input-stream") void in_drop(int32_t s);
+P2_IMPORT(H, "[constructor]outgoing-request") int32_t request_new(int32_t headers);
+P2_IMPORT(H, "[method]outgoing-request.set-path-with-query")
+int32_t request_set_path(int32_t r, int32_t some, const char *p, uint32_t n);
+P2_IMPORT(H, "[method]outgoing-request.set-scheme")
+int32_t request_set_scheme(int32_t r, int32_t some, int32_t tag, const char *p, uint32_t n);
+P2_IMPORT(H, "[method]outgoing-request.set-authority")
+int32_t request_set_authority(int32_t r, int32_t some, const char *p, uint32_t n);
+P2_IMPORT(H, "[method]future-incoming-response.subscribe") int32_t future_subscribe(int32_t f);
+P2_IMPORT(H, "[method]future-incoming-response.get") void future_get(int32_t f, void *ret);
+P2_IMPORT(H, "[resource-drop]future-incoming-response") void future_drop(int32_t f);
+P2_IMPORT(H, "[method]incoming-response.consume") void response_consume(int32_t r, void *ret);
+P2_IMPORT(H, "[resource-drop]incoming-response") void response_drop(int32_t r);
+P2_IMPORT("wasi:http/outgoing-handler@0.2.3", "handle")
+void out_handle(int32_t req, int32_t some, int32_t opts, void *ret);
+P2_IMPORT("wasi:io/poll@0.2.3", "[method]pollable.block") void pollable_block(int32_t p);
+P2_IMPORT("wasi:io/poll@0.2.3", "[resource-drop]pollable") void pollable_drop(int32_t p);
 
 static const char *const methods[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
                                        "OPTIONS", "TRACE", "PATCH" };
@@ -105,6 +128,140 @@ static void respond(int32_t param, int32_t status, const char *method)
         __builtin_trap();
 }
 
+/* The decimal number at p (up to a '/' or the end), and where it ended. */
+static uint32_t number(const char *p, uint32_t n, uint32_t *used)
+{
+    uint32_t v = 0, i = 0;
+    for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+        v = v * 10 + (uint32_t)(p[i] - '0');
+    *used = i;
+    return v;
+}
+
+static uint32_t decimal(char *to, uint32_t v)
+{
+    char t[10];
+    uint32_t n = 0, k = 0;
+    do
+        t[n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    while (n > 0)
+        to[k++] = t[--n];
+    return k;
+}
+
+/* GET http://127.0.0.1:PORT/PATH: the body put into out (traps on failure). */
+static void fetch(uint32_t port, const char *path, uint32_t plen)
+{
+    char auth[24] = "127.0.0.1:";
+    uint32_t alen = 10 + decimal(auth + 10, port);
+    int32_t req = request_new(fields_new());
+    request_set_scheme(req, 1, 0, 0, 0);   /* some(HTTP) */
+    request_set_path(req, 1, path, plen);
+    request_set_authority(req, 1, auth, alen);
+    uint64_t ret[8];
+    out_handle(req, 0, 0, ret);
+    const uint8_t *b = (const uint8_t *)ret;
+    if (b[0] != 0)
+        __builtin_trap();
+    int32_t future = *(const int32_t *)(b + 8);
+    int32_t pl = future_subscribe(future);
+    pollable_block(pl);   /* the process parks until the answer */
+    pollable_drop(pl);
+    future_get(future, ret);
+    if (b[0] != 1 || b[8] != 0 || b[16] != 0)
+        __builtin_trap();
+    int32_t resp = *(const int32_t *)(b + 24);
+    future_drop(future);
+    uint32_t r[4];
+    response_consume(resp, r);
+    if ((uint8_t)r[0] != 0)
+        __builtin_trap();
+    int32_t body = (int32_t)r[1];
+    inbody_stream(body, r);
+    if ((uint8_t)r[0] != 0)
+        __builtin_trap();
+    int32_t in = (int32_t)r[1];
+    for (;;) {
+        uint32_t rr[3] __attribute__((aligned(4)));
+        uint32_t mark = p2_heap_top;
+        in_blocking_read(in, 65536, rr);
+        if ((uint8_t)rr[0] != 0)
+            break;   /* closed */
+        put_n((const char *)(size_t)rr[1], rr[2]);
+        p2_heap_top = mark;
+    }
+    in_drop(in);
+    inbody_drop(body);
+    response_drop(resp);
+}
+
+/* Sets 200 and returns the body's stream; *body gets the outgoing-body. */
+static int32_t start_body(int32_t param, int32_t *body)
+{
+    uint32_t r[4] __attribute__((aligned(8)));
+    int32_t h = fields_new();
+    fields_append(h, "content-type", 12, "text/plain", 10, r);
+    int32_t resp = resp_new(h);
+    resp_body(resp, r);
+    if ((uint8_t)r[0] != 0)
+        __builtin_trap();
+    *body = (int32_t)r[1];
+    outparam_set(param, 0, resp, 0, 0, 0, 0, 0, 0);
+    body_write(*body, r);
+    if ((uint8_t)r[0] != 0)
+        __builtin_trap();
+    return (int32_t)r[1];
+}
+
+/* /stream/G/N */
+static void stream(int32_t param, const char *p, uint32_t plen)
+{
+    uint32_t used, gate = number(p, plen, &used), n = 0;
+    if (used < plen && p[used] == '/')
+        n = number(p + used + 1, plen - used - 1, &used);
+    int32_t body, s = start_body(param, &body);
+    for (uint32_t i = 0; i < n; i++) {
+        char line[32] = "chunk ";
+        if (gate > 0 && i > 0) {
+            char path[24] = "/gate/";
+            fetch(gate, path, 6 + decimal(path + 6, i));
+            outlen = 0;
+        }
+        uint32_t k = 6 + decimal(line + 6, i);
+        line[k++] = '\n';
+        uint32_t wr[3] __attribute__((aligned(4)));
+        p2_blocking_write_and_flush(s, line, k, wr);
+        if ((uint8_t)wr[0] != 0)
+            __builtin_trap();
+    }
+    p2_drop_output_stream(s);
+    uint32_t r[4] __attribute__((aligned(8)));
+    char count[12];
+    int32_t t = fields_new();
+    fields_append(t, "x-chunks", 8, count, decimal(count, n), r);
+    fields_append(t, "x-trailer", 9, "done", 4, r);
+    uint64_t fr[5];
+    body_finish(body, 1, t, fr);
+    if ((uint8_t)fr[0] != 0)
+        __builtin_trap();
+}
+
+/* /forever: 1 KiB writes until the stream fails or closes. */
+static void forever(int32_t param)
+{
+    int32_t body, s = start_body(param, &body);
+    static char kib[1024];
+    for (uint32_t i = 0; i < sizeof kib; i++)
+        kib[i] = (char)('a' + i % 26);
+    for (;;) {
+        uint32_t wr[3] __attribute__((aligned(4)));
+        p2_blocking_write_and_flush(s, kib, sizeof kib, wr);
+        if ((uint8_t)wr[0] != 0)
+            return;   /* the client left: the body is dropped unfinished */
+    }
+}
+
 __attribute__((export_name("wasi:http/incoming-handler@0.2.3#handle")))
 void handle(int32_t req, int32_t param)
 {
@@ -130,6 +287,23 @@ void handle(int32_t req, int32_t param)
         __builtin_trap();
     if (p2_streq(p, plen, "/noset"))
         return;
+    if (plen > 8 && p2_streq(p, 8, "/stream/")) {
+        stream(param, p + 8, plen - 8);
+        return;
+    }
+    if (p2_streq(p, plen, "/forever")) {
+        forever(param);
+        return;
+    }
+    if (p2_streq(p, plen, "/loop"))
+        for (volatile uint32_t spin = 0;; spin++) {}
+    if (plen > 7 && p2_streq(p, 7, "/proxy/")) {
+        uint32_t used, port = number(p + 7, plen - 7, &used);
+        put("proxied: ");
+        fetch(port, "/slow", 5);
+        respond(param, 200, NULL);
+        return;
+    }
     if (p2_streq(p, plen, "/fail")) {
         outparam_set(param, 1, 38, 0, 0, 0, 0, 0, 0);   /* err(internal-error(none)) */
         return;

@@ -370,6 +370,7 @@ void wasi_p2_xfer_unref(void *obj)
     free(x->url);
     free(x->sbuf);
     free(x->rbuf);
+    wasi_p2_pipe_unref(x->pipe);
     free(x);
 }
 

@@ -95,6 +95,7 @@ struct wasi_p2_xfer {
     size_t rlen, roff, rcap;
     bool recv_paused, discard;
     bool serve;                     /* served side (http_server.c): a request or response, no curl */
+    wasi_p2_http_pipe *pipe;        /* a served response once set: where its body goes */
 };
 
 /* The world's wasi:http state: limits, curl's multi handle, its sockets and timer. */
@@ -172,7 +173,25 @@ wasi_p2_http_err wasi_p2_http_error(uint8_t tag);
  * a new outgoing-body rep of x (http_request.c); each a new reference. */
 bool wasi_p2_inbody_rep(wasi_p2 *w, wasi_p2_xfer *x, host_value *h, char *err, size_t errlen);
 bool wasi_p2_outbody_rep(wasi_p2 *w, wasi_p2_xfer *x, host_value *h, char *err, size_t errlen);
-#define WASI_HTTP_SERVE_BODY_MAX (16u << 20)   /* a served response body, buffered */
+#define WASI_HTTP_SERVE_BODY_MAX (16u << 20)   /* a served response body written before set */
+
+/* the served response's pipe, the writer's side (http_pipe.c; p2.h has the reader's) */
+void wasi_p2_pipe_ref(wasi_p2_http_pipe *p);
+/* response-outparam.set: status 100..999 and a copy of headers, or 0 and why
+ * (an error-code); false when out of memory. */
+bool wasi_p2_pipe_set(wasi_p2_http_pipe *p, unsigned status, const wasi_p2_fields *headers,
+                      const char *why);
+/* Bytes a write may add now, or WASI_P2_CLOSED once the body ended. Fewer than want: the pollable is to wait for the reader's
+ * next take (the eventfd is cleared). */
+int64_t wasi_p2_pipe_room(wasi_p2_http_pipe *p, size_t want);
+/* Appends n bytes (room was checked; before set, more may come); false: out of memory. */
+bool wasi_p2_pipe_write(wasi_p2_http_pipe *p, const uint8_t *b, size_t n);
+/* The body is complete; trailers (taken; NULL: none) follow it. */
+void wasi_p2_pipe_finish(wasi_p2_http_pipe *p, wasi_p2_fields *trailers);
+/* The body is abandoned (dropped unfinished): the server ends the connection. */
+void wasi_p2_pipe_abort(wasi_p2_http_pipe *p);
+/* What the output-stream's pollable waits on while the pipe is full. */
+void wasi_p2_pipe_wait(wasi_p2_http_pipe *p, cm_wait *wait);
 
 /* responses (http_response.c): the future's ops (handle() makes one); a
  * stream error carrying a copy of e (http-error-code reads it). */

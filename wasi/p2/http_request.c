@@ -34,14 +34,30 @@ static int64_t room(const wasi_p2_xfer *x)
 static bool out_ready(void *o)
 {
     wasi_p2_xfer *x = o;
+    if (x->pipe != NULL) {   /* a served response: room for a blocking write, or the end */
+        int64_t r = wasi_p2_pipe_room(x->pipe, WASI_P2_BLOCKING_MAX);
+        return r < 0 || r >= WASI_P2_BLOCKING_MAX;
+    }
     wasi_p2_http_drive(x->h);
     uint32_t max = wasi_p2_http_lim(x->h)->max_send_buffer;
     return room(x) >= (max < 4096 ? max : 4096) || x->done || x->sdropped;
 }
 
+/* The served response's stream waits for its pipe to drain; a request's for curl. */
+static void out_wait(void *o, cm_wait *wait)
+{
+    wasi_p2_xfer *x = o;
+    if (x->pipe != NULL)
+        wasi_p2_pipe_wait(x->pipe, wait);
+    else
+        wasi_p2_xfer_wait(x, wait);
+}
+
 static int64_t out_check(void *o, wasi_p2_fail *fail)
 {
     wasi_p2_xfer *x = o;
+    if (x->pipe != NULL && !x->sdropped && !x->sfinished)
+        return wasi_p2_pipe_room(x->pipe, 1);
     wasi_p2_http_drive(x->h);
     if (x->sdropped || x->sfinished || (x->done && x->failed)) {
         wasi_p2_http_err e = x->failed ? x->err : wasi_p2_http_error(HE_INTERNAL);
@@ -75,8 +91,18 @@ static int64_t out_write(void *o, const uint8_t *buf, size_t n, wasi_p2_fail *fa
         e.num = x->written + n;
         wasi_p2_fail_code(fail, &e, "more body than the Content-Length");
         x->sdropped = true;   /* the request fails */
+        if (x->pipe != NULL)
+            wasi_p2_pipe_abort(x->pipe);
         wasi_p2_xfer_unpause(x);
         return WASI_P2_FAILED;
+    }
+    if (x->pipe != NULL) {
+        if (!wasi_p2_pipe_write(x->pipe, buf, n)) {
+            snprintf(fail->text, sizeof fail->text, "out of memory");
+            return WASI_P2_FAILED;
+        }
+        x->written += n;
+        return (int64_t)n;
     }
     if (x->slen + n > x->scap) {
         size_t cap = wasi_p2_http_lim(x->h)->max_send_buffer;
@@ -103,6 +129,8 @@ static void outbody_free(void *o)
     wasi_p2_xfer *x = o;
     if (!x->sfinished) {
         x->sdropped = true;
+        if (x->pipe != NULL)   /* a served body left unfinished: the client sees it cut */
+            wasi_p2_pipe_abort(x->pipe);
         wasi_p2_xfer_unpause(x);
     }
     wasi_p2_xfer_unref(x);
@@ -118,7 +146,7 @@ static const wasi_p2_ops options_ops = { .name = "request-options", .free = opti
 static const wasi_p2_ops outbody_ops = { .name = "outgoing-body", .free = outbody_free };
 static const wasi_p2_ops outstream_ops = { .name = "output-stream", .free = wasi_p2_xfer_unref,
                                            .ref = wasi_p2_xfer_ref, .ready = out_ready,
-                                           .wait = wasi_p2_xfer_wait, .check_write = out_check,
+                                           .wait = out_wait, .check_write = out_check,
                                            .write = out_write };
 
 #define XFER(a, ops) wasi_p2_xfer *x = wasi_p2_obj(user, (a), (ops), err, errlen); \
@@ -481,12 +509,18 @@ static bool body_finish(void *user, const host_value *args, size_t nargs, host_v
     if (ok) {
         x->sfinished = true;
         v = host_bool(true);
+        if (x->pipe != NULL) {   /* a served response: the body and its trailers go out */
+            wasi_p2_pipe_finish(x->pipe, x->send_trailers);
+            x->send_trailers = NULL;
+        }
     } else {
         wasi_p2_http_err e = wasi_p2_http_error(HE_REQ_BODY_SIZE);
         e.has_num = true;
         e.num = x->written;
         v = wasi_p2_http_err_value(&e);
         x->sdropped = true;   /* the request fails */
+        if (x->pipe != NULL)
+            wasi_p2_pipe_abort(x->pipe);
         if (x->running)
             wasi_p2_xfer_fail(x, e);
         else if (!x->done) {

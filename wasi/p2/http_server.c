@@ -1,15 +1,17 @@
 /* http_server.c — wasi:http's served side: incoming-request,
- * outgoing-response, response-outparam, and the host's entry points
- * (p2.h: wasi_p2_http_incoming, wasi_p2_outparam_*) that `wippy wasm
- * serve` uses to hand a request to incoming-handler.handle and read what
- * the guest answered.
+ * outgoing-response, response-outparam, and the host's entry point
+ * (p2.h: wasi_p2_http_incoming) that `wippy wasm serve` uses to hand a
+ * request to incoming-handler.handle.
  *
  * A served request and a response are transfers (wasi_p2_xfer) with
  * `serve` set and no curl handle: the request's body is all in rbuf (done),
  * so the incoming-body and its input-stream of http_response.c read it as
- * they read a client's response; the response's body goes into sbuf
- * through the outgoing-body of http_request.c, kept whole (at most
- * WASI_HTTP_SERVE_BODY_MAX). Touches no curl call and no socket. */
+ * they read a client's response. What the guest answers goes into the
+ * request's pipe (http_pipe.c), which the server reads: response-outparam.
+ * set gives it the status and headers, and from then on the outgoing-body
+ * of http_request.c writes into it (what was written before set, at most
+ * WASI_HTTP_SERVE_BODY_MAX, goes in at set). Touches no curl call and no
+ * socket. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,26 +20,21 @@
 
 #include "wasi/p2/http_internal.h"
 
-struct wasi_p2_outparam {
-    unsigned refs;          /* the host's and the guest's rep */
-    bool set, is_err;
-    wasi_p2_xfer *resp;     /* the outgoing-response set (one reference) */
-    char why[128];
-};
+typedef struct {
+    wasi_p2_http_pipe *pipe;   /* one reference */
+} outparam;
 
-static void outparam_unref(void *o)
+static void outparam_free(void *o)
 {
-    wasi_p2_outparam *p = o;
-    if (p == NULL || --p->refs > 0)
-        return;
-    if (p->resp != NULL)
-        wasi_p2_xfer_unref(p->resp);
+    outparam *p = o;
+    if (p != NULL)
+        wasi_p2_pipe_unref(p->pipe);
     free(p);
 }
 
 static const wasi_p2_ops increq_ops = { .name = "incoming-request", .free = wasi_p2_xfer_unref };
 static const wasi_p2_ops outresp_ops = { .name = "outgoing-response", .free = wasi_p2_xfer_unref };
-static const wasi_p2_ops outparam_ops = { .name = "response-outparam", .free = outparam_unref };
+static const wasi_p2_ops outparam_ops = { .name = "response-outparam", .free = outparam_free };
 
 #define XFER(a, ops) wasi_p2_xfer *x = wasi_p2_obj(user, (a), (ops), err, errlen); \
     if (x == NULL) return false
@@ -211,41 +208,59 @@ static bool outparam_set(void *user, const host_value *args, size_t nargs, host_
     wasi_p2_xfer *x = NULL;
     if (ok && (x = wasi_p2_obj_take(w, &r->entries[0].value, &outresp_ops, err, errlen)) == NULL)
         return false;
-    wasi_p2_outparam *p = wasi_p2_obj_take(w, &args[0], &outparam_ops, err, errlen);
+    outparam *p = wasi_p2_obj_take(w, &args[0], &outparam_ops, err, errlen);
     if (p == NULL) {
         if (x != NULL)
             wasi_p2_xfer_unref(x);
         return false;
     }
-    p->set = true;
-    p->is_err = !ok;
-    p->resp = x;
-    if (!ok) {
+    bool ok2;
+    if (ok) {
+        /* The response goes out: what the body holds already, then what comes. */
+        ok2 = wasi_p2_pipe_set(p->pipe, x->status, x->resp_headers, NULL) &&
+              wasi_p2_pipe_write(p->pipe, x->sbuf, x->slen);
+        free(x->sbuf);
+        x->sbuf = NULL;
+        x->slen = x->scap = 0;
+        if (!x->body_made || x->sfinished) {   /* no body is an empty one */
+            wasi_p2_pipe_finish(p->pipe, x->send_trailers);
+            x->send_trailers = NULL;
+        } else if (x->sdropped)
+            wasi_p2_pipe_abort(p->pipe);
+        else {
+            wasi_p2_pipe_ref(p->pipe);
+            x->pipe = p->pipe;
+        }
+        wasi_p2_xfer_unref(x);
+    } else {
+        char why[128];
         const host_value *e = &r->entries[0].value;
         if (e->kind == HOST_VALUE_STRING)
-            snprintf(p->why, sizeof p->why, "the handler set error-code %.*s", (int)e->len, e->s);
+            snprintf(why, sizeof why, "the handler set error-code %.*s", (int)e->len, e->s);
         else if (e->kind == HOST_VALUE_MAP && e->len == 1)
-            snprintf(p->why, sizeof p->why, "the handler set error-code %.*s",
+            snprintf(why, sizeof why, "the handler set error-code %.*s",
                      (int)e->entries[0].key_len, e->entries[0].key);
         else
-            snprintf(p->why, sizeof p->why, "the handler set an error-code");
+            snprintf(why, sizeof why, "the handler set an error-code");
+        ok2 = wasi_p2_pipe_set(p->pipe, 0, NULL, why);
     }
-    outparam_unref(p);   /* the guest's reference, taken with its rep */
+    outparam_free(p);   /* the guest's own handle, taken */
+    if (!ok2)
+        return oom(err, errlen);
     *result = host_nil();
     return true;
 }
 
 /* ---- the host's side ---- */
 
-bool wasi_p2_http_incoming(wasi_p2 *w, const wasi_p2_http_in *in, host_value args[2],
-                           wasi_p2_outparam **out, char *err, size_t errlen)
+bool wasi_p2_http_incoming(wasi_p2 *w, const wasi_p2_http_in *in, wasi_p2_http_pipe *pipe,
+                           host_value args[2], char *err, size_t errlen)
 {
-    *out = NULL;
     wasi_p2_http *h = wasi_p2_http_need(w, err, errlen);
     if (h == NULL)
         return false;
     wasi_p2_xfer *x = wasi_p2_xfer_new(h);
-    wasi_p2_outparam *p = calloc(1, sizeof *p);
+    outparam *p = calloc(1, sizeof *p);
     if (x == NULL || p == NULL) {
         free(p);
         if (x != NULL)
@@ -280,7 +295,7 @@ bool wasi_p2_http_incoming(wasi_p2 *w, const wasi_p2_http_in *in, host_value arg
     }
     if (ok)
         x->req_headers->immutable = true;
-    p->refs = 2;
+    p->pipe = pipe;
     wasi_p2_res rinit = { .kind = WASI_P2_OBJECT, .fd = -1, .ops = &increq_ops, .obj = x };
     wasi_p2_res pinit = { .kind = WASI_P2_OBJECT, .fd = -1, .ops = &outparam_ops, .obj = p };
     if (!ok) {
@@ -292,47 +307,8 @@ bool wasi_p2_http_incoming(wasi_p2 *w, const wasi_p2_http_in *in, host_value arg
         free(p);
         return false;
     }
-    if (!wasi_p2_res_add(w, &pinit, &args[1], err, errlen)) {   /* one reference of p dropped */
-        outparam_unref(p);
-        return false;
-    }
-    *out = p;
-    return true;
-}
-
-unsigned wasi_p2_outparam_status(const wasi_p2_outparam *o, char *why, size_t whylen)
-{
-    if (!o->set)
-        snprintf(why, whylen, "the handler returned without response-outparam.set");
-    else if (o->is_err)
-        snprintf(why, whylen, "%s", o->why);
-    return o->set && !o->is_err ? o->resp->status : 0;
-}
-
-size_t wasi_p2_outparam_nheaders(const wasi_p2_outparam *o)
-{
-    return o->resp != NULL ? o->resp->resp_headers->n : 0;
-}
-
-void wasi_p2_outparam_header(const wasi_p2_outparam *o, size_t i, const char **name,
-                             const uint8_t **value, size_t *len)
-{
-    const wasi_p2_field *f = &o->resp->resp_headers->items[i];
-    *name = f->name;
-    *value = f->value;
-    *len = f->len;
-}
-
-const uint8_t *wasi_p2_outparam_body(const wasi_p2_outparam *o, size_t *len, bool *finished)
-{
-    *len = o->resp != NULL ? o->resp->slen : 0;
-    *finished = o->resp != NULL && o->resp->sfinished;
-    return o->resp != NULL ? o->resp->sbuf : NULL;
-}
-
-void wasi_p2_outparam_free(wasi_p2_outparam *o)
-{
-    outparam_unref(o);
+    wasi_p2_pipe_ref(pipe);
+    return wasi_p2_res_add(w, &pinit, &args[1], err, errlen);   /* p freed on failure */
 }
 
 #define T "wasi:http/types"

@@ -151,29 +151,43 @@ typedef struct {
     size_t body_len;
 } wasi_p2_http_in;
 
-/* The host's side of a response-outparam: what the guest set. */
-typedef struct wasi_p2_outparam wasi_p2_outparam;
+/* A served response on its way out (http_pipe.c), shared by the
+ * request's world, which writes it from a worker, and the HTTP server,
+ * which reads it from its own thread; every function locks. The guest's
+ * response-outparam.set gives the status and headers; its outgoing-body's
+ * output-stream writes into a buffer of `cap` bytes (check-write says 0
+ * while it is full, and the stream's pollable waits until the server took
+ * some); outgoing-body.finish ends the body with its trailers; a body
+ * dropped unfinished (or the world freed first) abandons it. notify(ud) is
+ * called on the writer's thread, no lock of the pipe held, after each of
+ * these. Reference counted: wasi_p2_pipe_new gives the caller's. */
+typedef struct wasi_p2_http_pipe wasi_p2_http_pipe;
+wasi_p2_http_pipe *wasi_p2_pipe_new(size_t cap, void (*notify)(void *ud), void *ud);
+void wasi_p2_pipe_unref(wasi_p2_http_pipe *p);
+/* The status the guest set (100..999), or 0: not set yet, or (why not
+ * empty) an error-code it set ("the handler set error-code internal-error"). */
+unsigned wasi_p2_pipe_status(wasi_p2_http_pipe *p, char *why, size_t whylen);
+/* After a status: its headers (i < nheaders). After WASI_P2_PIPE_END: the
+ * trailers (i < ntrailers). Neither changes afterwards. */
+size_t wasi_p2_pipe_nheaders(const wasi_p2_http_pipe *p);
+size_t wasi_p2_pipe_ntrailers(const wasi_p2_http_pipe *p);
+void wasi_p2_pipe_field(const wasi_p2_http_pipe *p, bool trailer, size_t i, const char **name,
+                        const uint8_t **value, size_t *len);
+/* Takes up to max body bytes into buf: > 0 bytes taken, 0 none yet (a
+ * notify comes when that changes), WASI_P2_PIPE_END (finished, all read),
+ * WASI_P2_PIPE_ABORTED (the body was abandoned). */
+#define WASI_P2_PIPE_END (-1)
+#define WASI_P2_PIPE_ABORTED (-2)
+int64_t wasi_p2_pipe_read(wasi_p2_http_pipe *p, uint8_t *buf, size_t max);
 
 /* Makes the two arguments of incoming-handler.handle in the bound world w
  * (WASI_CAP_HTTP): args[0] an own incoming-request of in (its headers
  * with forbidden or invalid ones left out, its body as an incoming-body
- * stream), args[1] an own response-outparam, and *out the host's view of
- * it. False with err when out of memory or libcurl cannot be loaded
- * (wasi:http's state needs it). Free *out with wasi_p2_outparam_free
- * before wasi_p2_free(w). */
-bool wasi_p2_http_incoming(wasi_p2 *w, const wasi_p2_http_in *in, host_value args[2],
-                           wasi_p2_outparam **out, char *err, size_t errlen);
-/* The status the guest's response-outparam.set gave (its outgoing-response),
- * or 0 when it set none or an error-code (*why says which). */
-unsigned wasi_p2_outparam_status(const wasi_p2_outparam *o, char *why, size_t whylen);
-/* The response's header i (i < count): its name and value; count headers. */
-size_t wasi_p2_outparam_nheaders(const wasi_p2_outparam *o);
-void wasi_p2_outparam_header(const wasi_p2_outparam *o, size_t i, const char **name,
-                             const uint8_t **value, size_t *len);
-/* The body written so far (whole: at most 16 MiB), and whether
- * outgoing-body.finish ended it. */
-const uint8_t *wasi_p2_outparam_body(const wasi_p2_outparam *o, size_t *len, bool *finished);
-void wasi_p2_outparam_free(wasi_p2_outparam *o);
+ * stream), args[1] an own response-outparam whose response goes into pipe
+ * (the world takes a reference of it). False with err when out of memory
+ * or libcurl cannot be loaded (wasi:http's state needs it). */
+bool wasi_p2_http_incoming(wasi_p2 *w, const wasi_p2_http_in *in, wasi_p2_http_pipe *pipe,
+                           host_value args[2], char *err, size_t errlen);
 
 /* The number of resource reps alive (for tests: drops free them). */
 size_t wasi_p2_live(const wasi_p2 *w);
