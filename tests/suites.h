@@ -34,6 +34,7 @@
     X(wasi_p2_guests)  \
     X(wasi_p2_http)    \
     X(wasi_p2_serve)   \
+    X(js_http)         \
     X(wasi_p2_fs)      \
     X(wasi_p2_sockets) \
     X(values)          \
