@@ -264,7 +264,7 @@ START_TEST(js_fetch_wasm_run)
 {
     server s;
     server_start(&s);
-    char url[128], want[256];
+    char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%u/echo", s.port);
     expect_run((const char *[]){ "wasm", "run", JS_FETCH, url, NULL },
                "status: 200\nx-reply: r-js-42\nbody: POST /echo x-test=js-42 got 19: hello from js fetch\n");
@@ -274,13 +274,28 @@ START_TEST(js_fetch_wasm_run)
     snprintf(env, sizeof env, "FETCH_URL=%s", url);
     expect_run((const char *[]){ "wasm", "run", "--env", env, JS_FETCH, NULL },
                "status: 200\nx-reply: r-js-42\nbody: POST /echo x-test=js-42 got 19: hello from js fetch\n");
-    /* a refused port: fetch() rejects, after and without a request body */
+    server_stop(&s);
+}
+END_TEST
+
+/* A refused port: fetch() rejects, after and without a request body. */
+START_TEST(js_fetch_refused)
+{
+    char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%u/echo", closed_port());
     expect_run((const char *[]){ "wasm", "run", JS_FETCH, url, NULL },
                "fetch failed: TypeError: NetworkError when attempting to fetch resource\n");
     expect_run((const char *[]){ "wasm", "run", JS_FETCH, url, "get", NULL },
                "fetch failed: TypeError: NetworkError when attempting to fetch resource\n");
-    /* LARGE bytes through the body's stream reader, in more than one chunk */
+}
+END_TEST
+
+/* LARGE bytes through the body's stream reader, in more than one chunk. */
+START_TEST(js_fetch_chunks)
+{
+    server s;
+    server_start(&s);
+    char url[128], want[256];
     unsigned long long sum = 0;
     for (size_t i = 0; i < LARGE; i++)
         sum += i % 251;
@@ -549,7 +564,8 @@ START_TEST(js_serve_ipv6)
     ck_assert_ptr_nonnull(strstr(r.err, "wippy: wasm serve: --addr: expected IPV4:PORT or [IPV6]:PORT "
                                         "(127.0.0.1:8080, [::1]:8080, [::]:0), got ::1:80\n"));
     test_run_done(&r);
-    const char *bad[] = { "[::1:80", "[::1]80", "[zz]:1", "[::1]:65536", "127.0.0.1:", "[127.0.0.1]:80" };
+    const char *bad[] = { "[::1:80", "[::1]80", "[zz]:1", "[::1]:65536", "127.0.0.1:",
+                          "127.0.0.1: 80", "[127.0.0.1]:80" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r = test_run_wippy((const char *[]){ "wasm", "serve", JS_SERVE, "--addr", bad[i], NULL });
         ck_assert_msg(r.status == 2 && strstr(r.err, "--addr: expected") != NULL, "%s: %d %s", bad[i],
@@ -574,8 +590,10 @@ Suite *js_http_suite(void)
 {
     Suite *s = suite_create("js_http");
     TCase *tc = tcase_create("js_http");
-    tcase_set_timeout(tc, 180);
+    tcase_set_timeout(tc, 600);   /* each: the sanitizer build on a busy machine */
     tcase_add_test(tc, js_fetch_wasm_run);
+    tcase_add_test(tc, js_fetch_refused);
+    tcase_add_test(tc, js_fetch_chunks);
     tcase_add_test(tc, js_fetch_process);
     tcase_add_test(tc, js_serve);
     tcase_add_test(tc, js_serve_ipv6);

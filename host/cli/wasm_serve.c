@@ -16,8 +16,8 @@
  *
  * It prints "listening on http://HOST:PORT" on stdout once the socket is
  * bound (--addr 127.0.0.1:0 picks a free port; an IPv6 address in
- * brackets, "[::1]:PORT", listens on IPv6, "[::]:PORT" on IPv6 and IPv4) and runs until SIGINT or
- * SIGTERM. Touches only its own sockets (through libmicrohttpd), the CLI's
+ * brackets, "[::1]:PORT", listens on IPv6, "[::]:PORT" on IPv6 and IPv4)
+ * and runs until SIGINT or SIGTERM. Touches only its own sockets (through libmicrohttpd), the CLI's
  * output streams and the requests' worlds. */
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -306,7 +306,7 @@ static bool parse_addr(const char *text, struct sockaddr_storage *sa, bool *v6)
     host[hend - h] = '\0';
     char *end;
     unsigned long port = strtoul(colon + 1, &end, 10);
-    if (*end != '\0' || end == colon + 1 || colon[1] == '-' || colon[1] == '+' || port > 65535)
+    if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || port > 65535)
         return false;
     memset(sa, 0, sizeof *sa);
     if (*v6) {
