@@ -17,6 +17,8 @@
 #   make bench-js         a componentize-js component under `wippy wasm run` and `jco run`:
 #                         start-up wall time (hyperfine) and peak RSS; bulk stream writes
 #   make bench-host       process host figures: spawn rate (core module and component), memory per parked process, yield round trip
+#   make bench-http       200 component processes parked on a wasi:http request each: wall time
+#   make bench-serve      `wippy wasm serve` vs `jco serve` of a componentize-js handler under wrk
 #   make wasi-test        the WASI testsuite (WASI_DIR, default ../shared/testsuite/wasi), then the same
 #                         programs as WASI 0.2 components (WASI_ADAPTER, from COMPONENTS_DIR); also in check
 #   make bench            the benchmark programs (BENCH_DIR, default ../shared/bench), wippy vs native
@@ -433,6 +435,20 @@ bench-adapter: setup all $(BUILD)/bench/adapter_call.wasm
 $(BUILD)/bench/adapter_call.wasm: bench/adapter_call.wat node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	npx jco parse $< -o $@
+# wasi:http figures (printed, never asserted): 200 component processes
+# parked on one request each against a server answering after 100 ms
+# (bench/http_bench.c); `wippy wasm serve` beside `jco serve` of the same
+# componentize-js handler (tests/js/serve.js) under wrk (bench/serve.sh).
+.PHONY: bench-http bench-serve
+bench-http: setup all $(TEST_P2_WASM)
+	@$(MAKE) --no-print-directory SANITIZE=0 $(BUILD)/bench-http
+	$(BUILD)/bench-http $(CURDIR)/$(BUILD)
+
+$(BUILD)/bench-http: bench/http_bench.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(YAML_LIBS) $(LUA_LIBS) -ldl -lpthread -lm
+
+bench-serve: setup all build/js/serve.wasm
+	bench/serve.sh $(WIPPY) build/js/serve.wasm
 
 # Lua processes' figures (printed, not asserted): spawn -> EXIT of a WASM
 # process from Lua, and a Lua <-> Lua message round trip.

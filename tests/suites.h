@@ -36,6 +36,7 @@
     X(wasi_p2_http)    \
     X(wasi_p2_http_net) \
     X(wasi_p2_serve)   \
+    X(js_http)         \
     X(wasi_p2_fs)      \
     X(wasi_p2_sockets) \
     X(values)          \

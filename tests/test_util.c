@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <ftw.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,4 +149,39 @@ void test_run_done(test_run_result *r)
 {
     free(r->out);
     free(r->err);
+}
+
+/* The body of a response (after the blank line; a chunked one decoded in
+ * place, NUL-terminated), its length (when len is not NULL) and status. */
+const char *test_http_body(char *resp, int *status, size_t *len)
+{
+    ck_assert_msg(sscanf(resp, "HTTP/1.1 %d", status) == 1, "not a response: %.80s", resp);
+    char *b = strstr(resp, "\r\n\r\n");
+    ck_assert(b != NULL);
+    b[2] = '\0';   /* the head ends here: search only it */
+    bool chunked = strcasestr(resp, "\r\ntransfer-encoding: chunked\r\n") != NULL;
+    b[2] = '\r';
+    b += 4;
+    size_t n = strlen(b);
+    if (chunked) {   /* SIZE CRLF DATA CRLF ... 0 CRLF (trailers) CRLF */
+        char *in = b, *out = b;
+        for (;;) {
+            char *end;
+            size_t k = strtoul(in, &end, 16);
+            ck_assert_msg(end != in && end[0] == '\r' && end[1] == '\n', "bad chunk at %zu of %zu: %.20s", (size_t)(in - b), strlen(b), in);
+            in = end + 2;
+            if (k == 0)
+                break;
+            memmove(out, in, k);
+            out += k;
+            in += k;
+            ck_assert(in[0] == '\r' && in[1] == '\n');
+            in += 2;
+        }
+        n = (size_t)(out - b);
+        *out = '\0';
+    }
+    if (len != NULL)
+        *len = n;
+    return b;
 }

@@ -64,4 +64,9 @@ typedef struct {
 test_run_result test_run_wippy(const char *const *argv);
 void test_run_done(test_run_result *r);
 
+/* The body of the HTTP/1.1 response resp (after the blank line; a chunked
+ * one decoded in place, NUL-terminated), its length (when len is not NULL)
+ * and its status; a Check failure when resp is not a response. */
+const char *test_http_body(char *resp, int *status, size_t *len);
+
 #endif

@@ -7,6 +7,8 @@
  *   GET  /large    200, 5,000,000 bytes, byte i = i % 251, in 64 KiB writes
  *   GET  /letters  the same with byte i = 'a' + i % 26 (text)
  *   GET  /delay    200 "ok" after 100 ms
+ *   GET  /gate     200 "ok" once `gate` requests to /gate are open at once
+ *                  (each waits for the others; "timeout" after 10 s)
  *   GET  /slow     200 "late" after 2 s (sooner when the client goes)
  *   GET  /cut      Content-Length: 100, 10 bytes, closed
  *   GET  /redirect 302 to /headers, body "moved"
@@ -21,7 +23,9 @@
  * port, the first-byte timeout, forbidden headers, a second get of a
  * future, a body cut short, a redirect (not followed), a header section
  * over the limit; 50 processes on 2 workers against /delay (the wall time
- * printed, not asserted); max_execution_ms and terminate while a request
+ * printed, not asserted); 64 processes on 2 workers against /gate, which
+ * answers none before all 64 requests are open at once (so every process
+ * is parked with its request in flight); max_execution_ms and terminate while a request
  * is in flight. Through `wippy wasm call` (no loop: waits in place): GET
  * and the large body. Without the wasi:http group the imports are
  * unresolved (on a core module the group is a configuration error:
@@ -60,6 +64,8 @@ typedef struct {
     int nconns;
     volatile int stop;
     int gone;   /* /slow clients that left before the answer */
+    int gate;   /* /gate answers once this many of its requests arrived */
+    int gated;  /* /gate requests arrived */
 } server;
 
 typedef struct {
@@ -269,6 +275,13 @@ static void *serve_conn(void *arg)
             ok = send_all(c->fd, line, sizeof line);
         if (ok)
             send_all(c->fd, "Content-Length: 0\r\n\r\n", strlen("Content-Length: 0\r\n\r\n"));
+    } else if (strcmp(path, "/gate") == 0) {
+        int at = __atomic_add_fetch(&c->srv->gated, 1, __ATOMIC_SEQ_CST);
+        for (int i = 0; i < 10000 && at < c->srv->gate; i++) {
+            usleep(1000);
+            at = __atomic_load_n(&c->srv->gated, __ATOMIC_SEQ_CST);
+        }
+        reply(c->fd, "", at >= c->srv->gate ? "ok" : "timeout");
     } else if (strcmp(path, "/delay") == 0) {
         usleep(100000);
         reply(c->fd, "", "ok");
@@ -592,6 +605,34 @@ START_TEST(http_many_processes)
 }
 END_TEST
 
+/* 64 processes on 2 workers, each GETting /gate, which answers none
+ * before all 64 requests are open at once: each process parks with its
+ * request in flight and the worker goes on to the next (not timing: a
+ * worker held by one request would leave the others unsent, and every
+ * answer would be "timeout"). */
+START_TEST(http_parked_overlap)
+{
+    server s;
+    server_start(&s);
+    enum { N = 64 };
+    s.gate = N;
+    hp_project p;
+    hp_open(&p, 2, 0, hp_entry("http", GUEST, "fetch", PROFILES), NULL);
+    for (int i = 0; i < N; i++)
+        spawn_fetch(&p, "gate", s.port);
+    for (int k = 0; k < N; k++) {
+        host_event ev = hp_next(&p, 30000);
+        ck_assert_int_eq(ev.kind, HOST_EVENT_EXIT);
+        ck_assert_msg(ev.error == NULL, "%s", ev.error);
+        ck_assert_str_eq(ev.value.s, "200 ok");
+        host_event_free(&ev);
+    }
+    ck_assert_int_eq(__atomic_load_n(&s.gated, __ATOMIC_SEQ_CST), N);
+    hp_close(&p);
+    server_stop(&s);
+}
+END_TEST
+
 /* The execution limit and terminate while the request is in flight (the
  * server holds /slow): the process ends, its transfer is aborted (the
  * server sees the client go long before its 2 s) and everything is freed
@@ -695,6 +736,7 @@ Suite *wasi_p2_http_suite(void)
     tcase_add_test(tc, http_wasm_call_waits_in_place);
     tcase_add_test(tc, http_needs_its_group);
     tcase_add_test(tc, http_many_processes);
+    tcase_add_test(tc, http_parked_overlap);
     tcase_add_test(tc, http_killed_in_flight);
     tcase_add_test(tc, http_worker_example);
     tcase_add_test(tc, http_entry_limits);

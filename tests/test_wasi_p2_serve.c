@@ -145,41 +145,6 @@ static char *fetch(int port, const char *req, size_t len, size_t *n)
     return buf;
 }
 
-/* The body of a response (after the blank line; a chunked one decoded in
- * place, NUL-terminated), its length (when len is not NULL) and status. */
-static const char *body_of(char *resp, int *status, size_t *len)
-{
-    ck_assert_msg(sscanf(resp, "HTTP/1.1 %d", status) == 1, "not a response: %.80s", resp);
-    char *b = strstr(resp, "\r\n\r\n");
-    ck_assert(b != NULL);
-    b[2] = '\0';   /* the head ends here: search only it */
-    bool chunked = strcasestr(resp, "\r\ntransfer-encoding: chunked\r\n") != NULL;
-    b[2] = '\r';
-    b += 4;
-    size_t n = strlen(b);
-    if (chunked) {   /* SIZE CRLF DATA CRLF ... 0 CRLF (trailers) CRLF */
-        char *in = b, *out = b;
-        for (;;) {
-            char *end;
-            size_t k = strtoul(in, &end, 16);
-            ck_assert_msg(end != in && end[0] == '\r' && end[1] == '\n', "bad chunk at %zu of %zu: %.20s", (size_t)(in - b), strlen(b), in);
-            in = end + 2;
-            if (k == 0)
-                break;
-            memmove(out, in, k);
-            out += k;
-            in += k;
-            ck_assert(in[0] == '\r' && in[1] == '\n');
-            in += 2;
-        }
-        n = (size_t)(out - b);
-        *out = '\0';
-    }
-    if (len != NULL)
-        *len = n;
-    return b;
-}
-
 static char *get(int port, const char *path, int *status, char **body)
 {
     char req[512];
@@ -188,7 +153,7 @@ static char *get(int port, const char *path, int *status, char **body)
              "Connection: close\r\n\r\n", path, port);
     size_t n;
     char *resp = fetch(port, req, strlen(req), &n);
-    *body = (char *)body_of(resp, status, NULL);
+    *body = (char *)test_http_body(resp, status, NULL);
     return resp;
 }
 
@@ -253,7 +218,7 @@ static void post(int port, size_t n, bool chunked)
     char *resp = fetch(port, req, len, &got);
     int status;
     size_t blen;
-    const char *body = body_of(resp, &status, &blen);
+    const char *body = test_http_body(resp, &status, &blen);
     ck_assert_int_eq(status, 200);
     const char *head = "POST /up host=h ua=-\n";
     ck_assert_int_eq(strncmp(body, head, strlen(head)), 0);
@@ -293,7 +258,7 @@ static void *client(void *arg)
         size_t n;
         char *resp = fetch(w->port, req, strlen(req), &n);
         int status;
-        const char *b = body_of(resp, &status, NULL);
+        const char *b = test_http_body(resp, &status, NULL);
         if (status == 200 && strcmp(b, expect) == 0)
             w->ok++;
         free(resp);

@@ -2,7 +2,7 @@
 # Installs the Debian packages wippy needs to build and test, when run as root;
 # otherwise prints the exact apt-get line. Quiet and fast when all are present.
 set -eu
-PACKAGES="build-essential pkg-config libidn2-0 libyaml-dev liblua5.4-dev libcurl4-openssl-dev libssl-dev nghttp2-server libmicrohttpd-dev check wabt clang lld wasi-libc libclang-rt-14-dev-wasm32 openssl jq hyperfine time binaryen gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user-static"
+PACKAGES="build-essential pkg-config libidn2-0 libyaml-dev liblua5.4-dev libcurl4-openssl-dev libssl-dev nghttp2-server libmicrohttpd-dev check wabt clang lld wasi-libc libclang-rt-14-dev-wasm32 openssl jq hyperfine time wrk binaryen gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user-static"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

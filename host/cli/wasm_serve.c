@@ -28,9 +28,11 @@
  * process (host_terminate); one that finished its body lets it run on.
  *
  * It prints "listening on http://HOST:PORT" on stdout once the socket is
- * bound (--addr 127.0.0.1:0 picks a free port) and runs until SIGINT or
- * SIGTERM. Touches only its own sockets (through libmicrohttpd), its
- * temporary directory, the CLI's output streams and the requests' worlds. */
+ * bound (--addr 127.0.0.1:0 picks a free port; an IPv6 address in
+ * brackets, "[::1]:PORT", listens on IPv6, "[::]:PORT" on IPv6 and IPv4)
+ * and runs until SIGINT or SIGTERM. Touches only its own sockets (through
+ * libmicrohttpd), its temporary directory, the CLI's output streams and the
+ * requests' worlds. */
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <inttypes.h>
@@ -461,23 +463,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     return serve(cls, con, r);
 }
 
-/* "HOST:PORT" (an IPv4 address) into sa. */
-static bool parse_addr(const char *text, struct sockaddr_in *sa)
+/* "HOST:PORT" into sa: HOST an IPv4 address or a bracketed IPv6 address
+ * ("[::1]:8080", "[::]:0"); *v6 says which. */
+static bool parse_addr(const char *text, struct sockaddr_storage *sa, bool *v6)
 {
     const char *colon = strrchr(text, ':');
     char host[64];
-    if (colon == NULL || (size_t)(colon - text) >= sizeof host)
+    *v6 = text[0] == '[';
+    const char *h = text + *v6, *hend = colon;
+    if (colon == NULL)
         return false;
-    memcpy(host, text, (size_t)(colon - text));
-    host[colon - text] = '\0';
+    if (*v6) {   /* "[" HOST "]" ":" PORT */
+        if (colon == text || colon[-1] != ']')
+            return false;
+        hend = colon - 1;
+    }
+    if (hend < h || (size_t)(hend - h) >= sizeof host)
+        return false;
+    memcpy(host, h, (size_t)(hend - h));
+    host[hend - h] = '\0';
     char *end;
     unsigned long port = strtoul(colon + 1, &end, 10);
-    if (*end != '\0' || end == colon + 1 || port > 65535)
+    if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || port > 65535)
         return false;
     memset(sa, 0, sizeof *sa);
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons((uint16_t)port);
-    return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
+    if (*v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)sa;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        return inet_pton(AF_INET6, host, &a->sin6_addr) == 1;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)sa;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, host, &a->sin_addr) == 1;
 }
 
 /* Finds the incoming-handler export (instantiating once to see the names). */
@@ -594,10 +613,15 @@ int wippy_wasm_serve(int argc, char **argv, FILE *out, FILE *err)
             return 2;
         }
     }
-    struct sockaddr_in sa;
-    if (path == NULL || !parse_addr(addr, &sa)) {
-        fprintf(err, "wippy: wasm serve: %s\n\n" SERVE_USAGE,
-                path == NULL ? "no COMPONENT" : "--addr: expected IPV4:PORT");
+    struct sockaddr_storage sa;
+    bool v6;
+    if (path == NULL) {
+        fprintf(err, "wippy: wasm serve: no COMPONENT\n\n" SERVE_USAGE);
+        return 2;
+    }
+    if (!parse_addr(addr, &sa, &v6)) {
+        fprintf(err, "wippy: wasm serve: --addr: expected IPV4:PORT or [IPV6]:PORT "
+                "(127.0.0.1:8080, [::1]:8080, [::]:0), got %s\n\n" SERVE_USAGE, addr);
         return 2;
     }
     serve_ctx s = { .err = err };
@@ -633,10 +657,14 @@ int wippy_wasm_serve(int argc, char **argv, FILE *out, FILE *err)
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    /* An IPv6 address listens on IPv6; "[::]" on both (dual stack). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
+    if (v6)
+        flags |= IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&sa)->sin6_addr)
+                     ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
     struct MHD_Daemon *d = M.start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-            MHD_USE_ERROR_LOG,
-        0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
         MHD_OPTION_NOTIFY_COMPLETED, on_done, &s,
         MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
@@ -646,10 +674,14 @@ int wippy_wasm_serve(int argc, char **argv, FILE *out, FILE *err)
         code = 1;
     } else {
         const union MHD_DaemonInfo *info = M.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-        char host[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
-        fprintf(out, "listening on http://%s:%u\n", host,
-                info != NULL ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port));
+        char host[INET6_ADDRSTRLEN];
+        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&sa;
+        const struct sockaddr_in *a4 = (const struct sockaddr_in *)&sa;
+        inet_ntop(v6 ? AF_INET6 : AF_INET,
+                  v6 ? (const void *)&a6->sin6_addr : (const void *)&a4->sin_addr, host, sizeof host);
+        unsigned port = ntohs(v6 ? a6->sin6_port : a4->sin_port);
+        fprintf(out, v6 ? "listening on http://[%s]:%u\n" : "listening on http://%s:%u\n", host,
+                info != NULL ? (unsigned)info->port : port);
         fflush(out);
         int sig;
         sigwait(&sigs, &sig);

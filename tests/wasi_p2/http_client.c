@@ -13,6 +13,8 @@
  *   large      GET /large (5,000,000 bytes) read in 64 KiB blocking reads, each
  *              byte checked; → "200 5000000 bytes ok"
  *   delay      GET /delay (the server answers after 100 ms) → "200 ok"
+ *   gate       GET /gate (the server answers once N requests to it are in
+ *              flight at once, "timeout" after 10 s) → "200 ok"
  *   refused    a port nobody listens on → "error connection-refused"
  *   cut        GET /cut: the server closes mid-body → "200 0123456789error
  *              HTTP-response-incomplete" (the stream's error, http-error-code)
@@ -579,6 +581,8 @@ str *fetch(const char *scenario, uint32_t len, uint32_t port)
         simple_get("/large", -1, true);
     else if (p2_streq(scenario, len, "delay") || p2_streq(scenario, len, "refused"))
         simple_get("/delay", -1, false);
+    else if (p2_streq(scenario, len, "gate"))
+        simple_get("/gate", -1, false);
     else if (p2_streq(scenario, len, "cut"))
         simple_get("/cut", -1, false);
     else if (p2_streq(scenario, len, "redirect"))

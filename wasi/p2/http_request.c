@@ -59,13 +59,18 @@ static int64_t out_check(void *o, wasi_p2_fail *fail)
     if (x->pipe != NULL && !x->sdropped && !x->sfinished)
         return wasi_p2_pipe_room(x->pipe, 1);
     wasi_p2_http_drive(x->h);
-    if (x->sdropped || x->sfinished || (x->done && x->failed)) {
+    if (x->sdropped || x->sfinished) {
         wasi_p2_http_err e = x->failed ? x->err : wasi_p2_http_error(HE_INTERNAL);
         wasi_p2_fail_code(fail, &e, "the request failed (http-error-code says why)");
         return WASI_P2_FAILED;
     }
-    if (x->done)
-        return WASI_P2_CLOSED;
+    /* A client request that has ended (answered, or failed: refused,
+     * reset...) takes the rest of its body and drops it: its outcome is the
+     * future's. (StarlingMonkey's fetch() ends its event loop without an
+     * exception when a body write fails; jco's and wasmtime's buffered
+     * streams take the bytes too.) */
+    if (x->done && !x->serve)
+        return wasi_p2_http_lim(x->h)->max_send_buffer;
     if (x->serve && room(x) == 0) {
         snprintf(fail->text, sizeof fail->text, "a served response body over %u bytes",
                  WASI_HTTP_SERVE_BODY_MAX);
@@ -84,6 +89,10 @@ static int64_t out_write(void *o, const uint8_t *buf, size_t n, wasi_p2_fail *fa
         snprintf(fail->text, sizeof fail->text,
                  "write of %zu bytes exceeded the %lld check-write permitted", n, (long long)r);
         return WASI_P2_FAILED;
+    }
+    if (x->done && !x->serve) {   /* dropped (out_check) */
+        x->written += n;
+        return (int64_t)n;
     }
     if (x->has_clen && x->written + n > x->clen) {
         wasi_p2_http_err e = wasi_p2_http_error(HE_REQ_BODY_SIZE);

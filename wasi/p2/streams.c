@@ -538,6 +538,8 @@ static bool out_check_write(void *user, const host_value *args, size_t nargs, ho
         int64_t k = r->ops->check_write(r->obj, &fail);
         if (k < 0)
             return obj_error(user, k, &fail, result, err, errlen);
+        if (k > WASI_P2_STREAM_CHUNK)   /* no more than one write takes */
+            k = WASI_P2_STREAM_CHUNK;
         return ok(result, host_uint((uint64_t)k), err, errlen);
     }
     /* room once what it holds is gone (a file: always) */
