@@ -18,81 +18,34 @@
  *   from the request, POST echoed, a 404; the same component on [::1]
  *   (skipped, with a line saying so, when the machine has no IPv6
  *   loopback) and on [::] reached over IPv4 and IPv6; a malformed --addr. */
-#include <arpa/inet.h>
 #include <check.h>
-#include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sha256/sha256.h"
 #include "tests/suites.h"
+#include "tests/test_http_util.h"
 #include "tests/test_util.h"
 
 #define JS_FETCH TEST_SOURCE_DIR "/build/js/fetch.wasm"
 #define JS_SERVE TEST_SOURCE_DIR "/build/js/serve.wasm"
 #define LARGE 3000000
-#define MAX_CONN 64
 
 /* ---- the loopback server fetch.js talks to ---- */
-
-typedef struct {
-    int fd;
-    uint16_t port;
-    pthread_t acceptor;
-    pthread_mutex_t lock;
-    pthread_t conns[MAX_CONN];
-    int nconns;
-    volatile int stop;
-} server;
-
-static bool send_all(int fd, const void *p, size_t n)
-{
-    for (size_t off = 0; off < n;) {
-        ssize_t k = send(fd, (const char *)p + off, n - off, MSG_NOSIGNAL);
-        if (k <= 0)
-            return false;
-        off += (size_t)k;
-    }
-    return true;
-}
-
-/* The value of header name in head (its lines after the first), "" if none. */
-static void header_of(const char *head, const char *name, char *out, size_t cap)
-{
-    out[0] = '\0';
-    size_t nl = strlen(name);
-    for (const char *l = strstr(head, "\r\n"); l != NULL; l = strstr(l + 2, "\r\n")) {
-        if (strncasecmp(l + 2, name, nl) == 0 && l[2 + nl] == ':') {
-            const char *v = l + 3 + nl;
-            while (*v == ' ')
-                v++;
-            size_t n = strcspn(v, "\r");
-            if (n >= cap)
-                n = cap - 1;
-            memcpy(out, v, n);
-            out[n] = '\0';
-            return;
-        }
-    }
-}
 
 /* Reads the request body after head (whose bytes past the blank line are
  * in *rest, n of them): Content-Length or chunked. Malloc'd, *len bytes. */
 static char *read_body(int fd, const char *head, const char *rest, size_t n, size_t *len)
 {
     char te[64], cl[32];
-    header_of(head, "transfer-encoding", te, sizeof te);
-    header_of(head, "content-length", cl, sizeof cl);
+    test_http_header_of(head, "transfer-encoding", te, sizeof te);
+    test_http_header_of(head, "content-length", cl, sizeof cl);
     size_t cap = 1 << 16, have = n;
     char *raw = malloc(cap);
     ck_assert(raw != NULL && n <= cap);
@@ -133,22 +86,22 @@ static char *read_body(int fd, const char *head, const char *rest, size_t n, siz
     return body;
 }
 
-static void *serve_conn(void *arg)
+static void serve_conn(int fd, void *user)
 {
-    int fd = (int)(intptr_t)arg;
+    (void)user;
     char head[16384];
     size_t hl = 0;
     char *end = NULL;
     while (hl < sizeof head - 1 && end == NULL) {
         ssize_t k = recv(fd, head + hl, sizeof head - 1 - hl, 0);
         if (k <= 0)
-            goto done;
+            return;
         hl += (size_t)k;
         head[hl] = '\0';
         end = strstr(head, "\r\n\r\n");
     }
     if (end == NULL)
-        goto done;
+        return;
     char method[16] = "", path[256] = "";
     sscanf(head, "%15s %255s", method, path);
     if (strcmp(path, "/large") == 0) {
@@ -157,97 +110,35 @@ static void *serve_conn(void *arg)
         uint8_t pattern[65536 + 251];
         for (size_t i = 0; i < sizeof pattern; i++)
             pattern[i] = (uint8_t)(i % 251);
-        bool ok = send_all(fd, h, (size_t)n);
+        bool ok = test_http_send_all(fd, h, (size_t)n);
         for (size_t at = 0; ok && at < LARGE; at += 65536) {
             size_t k = LARGE - at < 65536 ? LARGE - at : 65536;
-            ok = send_all(fd, pattern + at % 251, k);
+            ok = test_http_send_all(fd, pattern + at % 251, k);
         }
     } else if (strcmp(path, "/echo") == 0) {
         size_t len;
         *end = '\0';
         char *body = read_body(fd, head, end + 4, hl - (size_t)(end + 4 - head), &len);
         char v[128], text[512], resp[1024];
-        header_of(head, "x-test", v, sizeof v);
+        test_http_header_of(head, "x-test", v, sizeof v);
         int tl = snprintf(text, sizeof text, "%s /echo x-test=%s got %zu: %.*s", method, v, len,
                           (int)(len < 200 ? len : 200), body);
         int rl = snprintf(resp, sizeof resp,
                           "HTTP/1.1 200 OK\r\nx-reply: r-%s\r\nContent-Length: %d\r\n"
                           "Connection: close\r\n\r\n%s", v, tl, text);
-        send_all(fd, resp, (size_t)rl);
+        test_http_send_all(fd, resp, (size_t)rl);
         free(body);
     } else {
         const char *nf = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        send_all(fd, nf, strlen(nf));
+        test_http_send_all(fd, nf, strlen(nf));
     }
-done:
-    shutdown(fd, SHUT_WR);
-    close(fd);
-    return NULL;
 }
 
-static void *accept_loop(void *arg)
-{
-    server *s = arg;
-    for (;;) {
-        int fd = accept(s->fd, NULL, NULL);
-        if (s->stop) {
-            if (fd >= 0)
-                close(fd);
-            return NULL;
-        }
-        if (fd < 0)
-            continue;
-        pthread_mutex_lock(&s->lock);
-        if (s->nconns == MAX_CONN ||
-            pthread_create(&s->conns[s->nconns], NULL, serve_conn, (void *)(intptr_t)fd) != 0)
-            close(fd);
-        else
-            s->nconns++;
-        pthread_mutex_unlock(&s->lock);
-    }
-}
+typedef test_http_server server;
 
 static void server_start(server *s)
 {
-    setenv("no_proxy", "127.0.0.1", 1);   /* loopback even when a proxy is set */
-    memset(s, 0, sizeof *s);
-    pthread_mutex_init(&s->lock, NULL);
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(s->fd, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    ck_assert_int_eq(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
-    ck_assert_int_eq(listen(s->fd, 64), 0);
-    socklen_t len = sizeof a;
-    getsockname(s->fd, (struct sockaddr *)&a, &len);
-    s->port = ntohs(a.sin_port);
-    ck_assert_int_eq(pthread_create(&s->acceptor, NULL, accept_loop, s), 0);
-}
-
-static void server_stop(server *s)
-{
-    s->stop = 1;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);   /* wakes accept() */
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(s->port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    connect(fd, (struct sockaddr *)&a, sizeof a);
-    pthread_join(s->acceptor, NULL);
-    close(fd);
-    for (int i = 0; i < s->nconns; i++)
-        pthread_join(s->conns[i], NULL);
-    close(s->fd);
-    pthread_mutex_destroy(&s->lock);
-}
-
-/* A port nobody listens on (bound, then closed). */
-static uint16_t closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    socklen_t len = sizeof a;
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
-    return ntohs(a.sin_port);
+    test_http_server_start(s, serve_conn, NULL);
 }
 
 /* ---- fetch.js through `wippy wasm run` ---- */
@@ -274,7 +165,7 @@ START_TEST(js_fetch_wasm_run)
     snprintf(env, sizeof env, "FETCH_URL=%s", url);
     expect_run((const char *[]){ "wasm", "run", "--env", env, JS_FETCH, NULL },
                "status: 200\nx-reply: r-js-42\nbody: POST /echo x-test=js-42 got 19: hello from js fetch\n");
-    server_stop(&s);
+    test_http_server_stop(&s);
 }
 END_TEST
 
@@ -282,7 +173,7 @@ END_TEST
 START_TEST(js_fetch_refused)
 {
     char url[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/echo", closed_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/echo", test_http_closed_port());
     expect_run((const char *[]){ "wasm", "run", JS_FETCH, url, NULL },
                "fetch failed: TypeError: NetworkError when attempting to fetch resource\n");
     expect_run((const char *[]){ "wasm", "run", JS_FETCH, url, "get", NULL },
@@ -303,7 +194,7 @@ START_TEST(js_fetch_chunks)
     snprintf(want, sizeof want, "status: 200\nx-reply: null\nsize: %d\nsum: %llu\nchunked: true\n",
              LARGE, sum);
     expect_run((const char *[]){ "wasm", "run", JS_FETCH, url, "chunks", NULL }, want);
-    server_stop(&s);
+    test_http_server_stop(&s);
 }
 END_TEST
 
@@ -375,7 +266,7 @@ START_TEST(js_fetch_process)
     expect_run((const char *[]){ "--dir", dir, "run", "jsfetch", NULL },
                "status: 200\nx-reply: r-js-42\nbody: POST /echo x-test=js-42 got 19: hello from js fetch\n"
                "{\"ok\":true}\n");
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/echo", closed_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/echo", test_http_closed_port());
     ck_assert_int_eq(setenv("FETCH_URL", url, 1), 0);
     expect_run((const char *[]){ "--dir", dir, "run", "jsfetch", NULL },
                "fetch failed: TypeError: NetworkError when attempting to fetch resource\n"
@@ -386,117 +277,26 @@ START_TEST(js_fetch_process)
     ck_assert_str_eq(r.err, "required wasi env variable not found: jt:fetch_url\n");
     test_run_done(&r);
     test_remove_tree(dir);
-    server_stop(&s);
+    test_http_server_stop(&s);
 }
 END_TEST
 
 /* ---- serve.js under `wippy wasm serve` ---- */
 
-typedef struct {
-    pid_t pid;
-    int port;
-    FILE *err;
-} served;
-
-static const char *wippy_path(void)
-{
-    return getenv("WIPPY") != NULL ? getenv("WIPPY") : TEST_BUILD_DIR "/wippy";
-}
-
 /* Starts `wippy wasm serve serve.wasm --addr ADDR --workers 2`; expects
  * "listening on http://PREFIX<port>". */
-static served serve_start(const char *addr, const char *prefix)
+static test_http_served serve_start(const char *addr, const char *prefix)
 {
-    served s = { .err = tmpfile() };
-    int fds[2];
-    ck_assert(s.err != NULL);
-    ck_assert_int_eq(pipe(fds), 0);
-    fflush(stdout);
-    fflush(stderr);
-    s.pid = fork();
-    ck_assert_int_ge(s.pid, 0);
-    if (s.pid == 0) {
-        dup2(fds[1], 1);
-        dup2(fileno(s.err), 2);
-        close(fds[0]);
-        close(fds[1]);
-        execl(wippy_path(), wippy_path(), "wasm", "serve", JS_SERVE, "--addr", addr, "--workers",
-              "2", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    char line[128];
-    size_t n = 0;
-    while (n < sizeof line - 1) {
-        struct pollfd p = { .fd = fds[0], .events = POLLIN };
-        ck_assert_msg(poll(&p, 1, 30000) == 1, "wasm serve printed no address in 30 s");
-        ssize_t k = read(fds[0], line + n, 1);
-        ck_assert_msg(k == 1, "wasm serve ended before listening");
-        if (line[n] == '\n')
-            break;
-        n++;
-    }
-    line[n] = '\0';
-    close(fds[0]);
-    size_t pl = strlen(prefix);
-    ck_assert_msg(strncmp(line, prefix, pl) == 0 && sscanf(line + pl, "%d", &s.port) == 1,
-                  "line: %s", line);
-    return s;
+    return test_http_serve_start((const char *[]){ JS_SERVE, "--addr", addr, "--workers", "2", NULL },
+                                 prefix);
 }
 
-static void serve_stop(served *s)
+/* Stops it: status 0 and nothing on stderr. */
+static void serve_stop(test_http_served *s)
 {
-    int st;
-    ck_assert_int_eq(kill(s->pid, SIGTERM), 0);
-    ck_assert_int_eq(waitpid(s->pid, &st, 0), s->pid);
-    char text[4096];
-    rewind(s->err);
-    size_t n = fread(text, 1, sizeof text - 1, s->err);
-    text[n] = '\0';
-    fclose(s->err);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "wasm serve ended with %d: %s", st, text);
-    ck_assert_str_eq(text, "");
-}
-
-/* Sends req to host (an IPv4 or IPv6 address) at port; the whole answer. */
-static char *ask(const char *host, int port, const char *req, size_t len)
-{
-    struct sockaddr_storage ss = { 0 };
-    struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-    socklen_t sl;
-    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons((uint16_t)port);
-        sl = sizeof *a4;
-    } else {
-        ck_assert_int_eq(inet_pton(AF_INET6, host, &a6->sin6_addr), 1);
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)port);
-        sl = sizeof *a6;
-    }
-    int fd = socket(ss.ss_family, SOCK_STREAM, 0);
-    ck_assert_int_ge(fd, 0);
-    ck_assert_msg(connect(fd, (struct sockaddr *)&ss, sl) == 0, "connect to %s: %s", host,
-                  strerror(errno));
-    ck_assert(send_all(fd, req, len));
-    size_t cap = 1 << 16, have = 0;
-    char *buf = malloc(cap + 1);
-    for (;;) {
-        if (have == cap)
-            buf = realloc(buf, (cap *= 2) + 1);
-        ck_assert(buf != NULL);
-        ssize_t k = recv(fd, buf + have, cap - have, 0);
-        if (k < 0 && errno == EINTR)
-            continue;
-        ck_assert_int_ge(k, 0);
-        if (k == 0)
-            break;
-        have += (size_t)k;
-    }
-    close(fd);
-    buf[have] = '\0';
-    return buf;
+    char *err = test_http_serve_stop(s);
+    ck_assert_str_eq(err, "");
+    free(err);
 }
 
 /* GET path from host:port: the answer's status, and its body must be want. */
@@ -505,7 +305,7 @@ static void expect_get(const char *host, int port, const char *path, int status,
     char req[512];
     snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: test\r\nUser-Agent: js-test\r\n"
              "Connection: close\r\n\r\n", path);
-    char *resp = ask(host, port, req, strlen(req));
+    char *resp = test_http_ask(host, port, req, strlen(req), NULL);
     int st = 0;
     const char *body = test_http_body(resp, &st, NULL);
     ck_assert_int_eq(st, status);
@@ -517,7 +317,7 @@ static void expect_get(const char *host, int port, const char *path, int status,
 
 START_TEST(js_serve)
 {
-    served s = serve_start("127.0.0.1:0", "listening on http://127.0.0.1:");
+    test_http_served s = serve_start("127.0.0.1:0", "listening on http://127.0.0.1:");
     expect_get("127.0.0.1", s.port, "/hello?q=abc&r=1", 200, "GET /hello q=abc ua=js-test\n");
     expect_get("127.0.0.1", s.port, "/nope", 404, "not found: /nope\n");
     /* POST echo: 70,000 bytes with a Content-Length */
@@ -528,7 +328,7 @@ START_TEST(js_serve)
                                  "Content-Length: %zu\r\n\r\n", n);
     for (size_t i = 0; i < n; i++)
         req[len++] = (char)('a' + i % 26);
-    char *resp = ask("127.0.0.1", s.port, req, len);
+    char *resp = test_http_ask("127.0.0.1", s.port, req, len, NULL);
     ck_assert_ptr_nonnull(strstr(resp, "\r\nx-len: 70000\r\n"));
     int st = 0;
     size_t got = 0;
@@ -574,7 +374,7 @@ START_TEST(js_serve_ipv6)
         fprintf(stderr, "js_serve_ipv6: skipped: no IPv6 loopback (cannot bind [::1])\n");
         return;
     }
-    served s = serve_start("[::1]:0", "listening on http://[::1]:");
+    test_http_served s = serve_start("[::1]:0", "listening on http://[::1]:");
     expect_get("::1", s.port, "/hello?q=six", 200, "GET /hello q=six ua=js-test\n");
     serve_stop(&s);
     s = serve_start("[::]:0", "listening on http://[::]:");

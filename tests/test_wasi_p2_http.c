@@ -32,11 +32,9 @@
  * tests/config/cases/wasm-http-core.yaml). The example app's http_worker
  * through `wippy run fetch`: what it fetched printed, its failures, and
  * API_URL required. */
-#include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,45 +44,21 @@
 #include "host/host.h"
 #include "wasi/p2/p2.h"
 #include "tests/test_host_project.h"
+#include "tests/test_http_util.h"
 #include "tests/test_util.h"
 
-#define GUEST "wasi_p2/http_client.component.wasm"
-#define PROFILES "    imports: [wasi:http, wasi:io, wasi:poll]\n"
+#define GUEST TEST_HTTP_GUEST
+#define PROFILES TEST_HTTP_PROFILES
 #define LARGE 5000000
-#define MAX_CONN 256
 
 /* ---- the server ---- */
 
 typedef struct {
-    int listen_fd;
-    uint16_t port;
-    pthread_t acceptor;
-    pthread_mutex_t lock;
-    pthread_t conns[MAX_CONN];
-    int nconns;
-    volatile int stop;
+    test_http_server http;
     int gone;   /* /slow clients that left before the answer */
     int gate;   /* /gate answers once this many of its requests arrived */
     int gated;  /* /gate requests arrived */
 } server;
-
-typedef struct {
-    server *srv;
-    int fd;
-} conn;
-
-static bool send_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
-        if (k <= 0)
-            return false;
-        c += k;
-        n -= (size_t)k;
-    }
-    return true;
-}
 
 static void reply_status(int fd, const char *status, const char *extra, const char *body)
 {
@@ -92,32 +66,13 @@ static void reply_status(int fd, const char *status, const char *extra, const ch
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
                      status, strlen(body), extra);
-    if (send_all(fd, head, (size_t)n))
-        send_all(fd, body, strlen(body));
+    if (test_http_send_all(fd, head, (size_t)n))
+        test_http_send_all(fd, body, strlen(body));
 }
 
 static void reply(int fd, const char *extra, const char *body)
 {
     reply_status(fd, "200 OK", extra, body);
-}
-
-/* The value of header name (lower-case) in the request head, or "". */
-static void header_of(const char *head, const char *name, char *out, size_t cap)
-{
-    out[0] = '\0';
-    size_t nl = strlen(name);
-    for (const char *l = strstr(head, "\r\n"); l != NULL; l = strstr(l + 2, "\r\n")) {
-        if (strncasecmp(l + 2, name, nl) == 0 && l[2 + nl] == ':') {
-            const char *v = l + 3 + nl;
-            while (*v == ' ')
-                v++;
-            size_t n = strcspn(v, "\r");
-            n = n < cap - 1 ? n : cap - 1;
-            memcpy(out, v, n);
-            out[n] = '\0';
-            return;
-        }
-    }
 }
 
 /* Reads exactly n bytes, first from what is buffered. */
@@ -196,14 +151,14 @@ static void trailers(reader *r)
                      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: x-done\r\n"
                      "Connection: close\r\n\r\n%x\r\n%s\r\n0\r\nx-done: yes\r\n\r\n",
                      bl, body);
-    send_all(r->fd, out, (size_t)k);
+    test_http_send_all(r->fd, out, (size_t)k);
 }
 
 static void echo(reader *r, const char *head)
 {
     char te[64], cl[32];
-    header_of(head, "transfer-encoding", te, sizeof te);
-    header_of(head, "content-length", cl, sizeof cl);
+    test_http_header_of(head, "transfer-encoding", te, sizeof te);
+    test_http_header_of(head, "content-length", cl, sizeof cl);
     unsigned long long n = 0, sum = 0;
     if (strcasecmp(te, "chunked") == 0) {
         char v[8];
@@ -223,15 +178,15 @@ static void echo(reader *r, const char *head)
     reply(r->fd, "", body);
 }
 
-static void *serve_conn(void *arg)
+static void serve_conn(int fd, void *user)
 {
-    conn *c = arg;
+    server *srv = user;
     reader *r = calloc(1, sizeof *r);
     char *head = calloc(1, 16384);
     size_t hl = 0;
     if (r == NULL || head == NULL)
         goto done;
-    r->fd = c->fd;
+    r->fd = fd;
     while (hl < 16383 && (hl < 4 || memcmp(head + hl - 4, "\r\n\r\n", 4) != 0)) {
         int ch = read_byte(r);
         if (ch < 0)
@@ -242,10 +197,10 @@ static void *serve_conn(void *arg)
     sscanf(head, "%15s %255s", method, path);
     if (strcmp(path, "/headers") == 0) {
         char v[256], extra[300], body[300];
-        header_of(head, "x-test", v, sizeof v);
+        test_http_header_of(head, "x-test", v, sizeof v);
         snprintf(extra, sizeof extra, "x-reply: %s\r\n", v);
         snprintf(body, sizeof body, "x-test=%s", v);
-        reply(c->fd, extra, body);
+        reply(fd, extra, body);
     } else if (strcmp(path, "/large") == 0 || strcmp(path, "/letters") == 0) {
         char h[128];
         int n = snprintf(h, sizeof h, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", LARGE);
@@ -254,174 +209,79 @@ static void *serve_conn(void *arg)
         uint8_t pattern[65536 + 251];
         for (size_t i = 0; i < sizeof pattern; i++)
             pattern[i] = (uint8_t)(letters ? 'a' + i % 26 : i % 251);
-        bool ok = send_all(c->fd, h, (size_t)n);
+        bool ok = test_http_send_all(fd, h, (size_t)n);
         for (size_t at = 0; ok && at < LARGE;) {
             size_t k = LARGE - at < 65536 ? LARGE - at : 65536;
-            ok = send_all(c->fd, pattern + at % period, k);
+            ok = test_http_send_all(fd, pattern + at % period, k);
             at += k;
         }
     } else if (strcmp(path, "/cut") == 0) {
         const char *cut = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
-        send_all(c->fd, cut, strlen(cut));
+        test_http_send_all(fd, cut, strlen(cut));
     } else if (strcmp(path, "/redirect") == 0) {
-        reply_status(c->fd, "302 Found", "Location: /headers\r\n", "moved");
+        reply_status(fd, "302 Found", "Location: /headers\r\n", "moved");
     } else if (strcmp(path, "/big-headers") == 0) {
         char line[1100];
-        bool ok = send_all(c->fd, "HTTP/1.1 200 OK\r\n", strlen("HTTP/1.1 200 OK\r\n"));
+        bool ok = test_http_send_all(fd, "HTTP/1.1 200 OK\r\n", strlen("HTTP/1.1 200 OK\r\n"));
         memset(line, 'v', sizeof line);
         memcpy(line, "x-big: ", 7);
         memcpy(line + sizeof line - 2, "\r\n", 2);
         for (int i = 0; ok && i < 80; i++)
-            ok = send_all(c->fd, line, sizeof line);
+            ok = test_http_send_all(fd, line, sizeof line);
         if (ok)
-            send_all(c->fd, "Content-Length: 0\r\n\r\n", strlen("Content-Length: 0\r\n\r\n"));
+            test_http_send_all(fd, "Content-Length: 0\r\n\r\n", strlen("Content-Length: 0\r\n\r\n"));
     } else if (strcmp(path, "/gate") == 0) {
-        int at = __atomic_add_fetch(&c->srv->gated, 1, __ATOMIC_SEQ_CST);
-        for (int i = 0; i < 10000 && at < c->srv->gate; i++) {
+        int at = __atomic_add_fetch(&srv->gated, 1, __ATOMIC_SEQ_CST);
+        for (int i = 0; i < 10000 && at < srv->gate; i++) {
             usleep(1000);
-            at = __atomic_load_n(&c->srv->gated, __ATOMIC_SEQ_CST);
+            at = __atomic_load_n(&srv->gated, __ATOMIC_SEQ_CST);
         }
-        reply(c->fd, "", at >= c->srv->gate ? "ok" : "timeout");
+        reply(fd, "", at >= srv->gate ? "ok" : "timeout");
     } else if (strcmp(path, "/delay") == 0) {
         usleep(100000);
-        reply(c->fd, "", "ok");
+        reply(fd, "", "ok");
     } else if (strcmp(path, "/slow") == 0) {
-        struct pollfd p = { .fd = c->fd, .events = POLLIN };
+        struct pollfd p = { .fd = fd, .events = POLLIN };
         char b;
         if (poll(&p, 1, 2000) == 0)
-            reply(c->fd, "", "late");
-        else if (recv(c->fd, &b, 1, 0) == 0)   /* the client went */
-            __atomic_add_fetch(&c->srv->gone, 1, __ATOMIC_SEQ_CST);
+            reply(fd, "", "late");
+        else if (recv(fd, &b, 1, 0) == 0)   /* the client went */
+            __atomic_add_fetch(&srv->gone, 1, __ATOMIC_SEQ_CST);
     } else if (strcmp(method, "POST") == 0 && strcmp(path, "/trailers") == 0) {
         trailers(r);
     } else if (strcmp(method, "POST") == 0 && strcmp(path, "/echo") == 0) {
         echo(r, head);
     } else {
-        reply_status(c->fd, "404 Not Found", "", "");
+        reply_status(fd, "404 Not Found", "", "");
     }
 done:
-    shutdown(c->fd, SHUT_WR);
-    close(c->fd);
     free(head);
     free(r);
-    free(c);
-    return NULL;
-}
-
-static void *accept_loop(void *arg)
-{
-    server *s = arg;
-    for (;;) {
-        int fd = accept(s->listen_fd, NULL, NULL);
-        if (s->stop) {
-            if (fd >= 0)
-                close(fd);
-            break;
-        }
-        if (fd < 0)
-            continue;
-        conn *c = malloc(sizeof *c);
-        pthread_mutex_lock(&s->lock);
-        if (c == NULL || s->nconns == MAX_CONN) {
-            pthread_mutex_unlock(&s->lock);
-            close(fd);
-            free(c);
-            continue;
-        }
-        c->srv = s;
-        c->fd = fd;
-        if (pthread_create(&s->conns[s->nconns], NULL, serve_conn, c) == 0)
-            s->nconns++;
-        else {
-            close(fd);
-            free(c);
-        }
-        pthread_mutex_unlock(&s->lock);
-    }
-    return NULL;
 }
 
 static void server_start(server *s)
 {
-    setenv("no_proxy", "127.0.0.1", 1);   /* loopback even when a proxy is set */
     memset(s, 0, sizeof *s);
-    pthread_mutex_init(&s->lock, NULL);
-    s->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(s->listen_fd, 0);
-    int one = 1;
-    setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    ck_assert_int_eq(bind(s->listen_fd, (struct sockaddr *)&a, sizeof a), 0);
-    ck_assert_int_eq(listen(s->listen_fd, 512), 0);
-    socklen_t len = sizeof a;
-    getsockname(s->listen_fd, (struct sockaddr *)&a, &len);
-    s->port = ntohs(a.sin_port);
-    ck_assert_int_eq(pthread_create(&s->acceptor, NULL, accept_loop, s), 0);
+    test_http_server_start(&s->http, serve_conn, s);
 }
 
 static void server_stop(server *s)
 {
-    s->stop = 1;
-    /* wake accept() with a connection of our own */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(s->port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    connect(fd, (struct sockaddr *)&a, sizeof a);
-    pthread_join(s->acceptor, NULL);
-    close(fd);
-    for (int i = 0; i < s->nconns; i++)
-        pthread_join(s->conns[i], NULL);
-    close(s->listen_fd);
-    pthread_mutex_destroy(&s->lock);
-}
-
-/* A port nobody listens on (bound, then closed). */
-static uint16_t closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    socklen_t len = sizeof a;
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
-    return ntohs(a.sin_port);
+    test_http_server_stop(&s->http);
 }
 
 /* ---- running the guest ---- */
 
-static host_pid spawn_fetch(hp_project *p, const char *scenario, uint16_t port)
-{
-    host_value args[] = { host_string(scenario, strlen(scenario)), host_int(port) };
-    host_pid pid = hp_spawn(p, "t:http", args, 2);
-    host_value_free(&args[0]);
-    return pid;
-}
-
-/* The text a process's fetch returned (fails the test on an error). */
-static void expect_exit(hp_project *p, host_pid pid, const char *want)
-{
-    host_event ev = hp_next(p, 20000);
-    ck_assert_int_eq(ev.kind, HOST_EVENT_EXIT);
-    ck_assert_uint_eq(ev.from, pid);
-    ck_assert_msg(ev.error == NULL, "%s", ev.error);
-    ck_assert_int_eq(ev.value.kind, HOST_VALUE_STRING);
-    ck_assert_str_eq(ev.value.s, want);
-    host_event_free(&ev);
-}
-
 static void run_one(const char *scenario, uint16_t port, const char *want)
 {
-    hp_project p;
-    hp_open(&p, 2, 0, hp_entry("http", GUEST, "fetch", PROFILES), NULL);
-    expect_exit(&p, spawn_fetch(&p, scenario, port), want);
-    hp_close(&p);
+    test_http_expect_fetch(NULL, scenario, port, want);
 }
 
 START_TEST(http_get_headers)
 {
     server s;
     server_start(&s);
-    run_one("get", s.port, "200 x-reply=42 body=x-test=42 immutable");
+    run_one("get", s.http.port, "200 x-reply=42 body=x-test=42 immutable");
     server_stop(&s);
 }
 END_TEST
@@ -435,9 +295,9 @@ START_TEST(http_post_streamed_body)
         sum += (uint8_t)(i * 7);
     char want[96];
     snprintf(want, sizeof want, "200 got 16000 bytes sum %llu", 4 * sum);
-    run_one("post", s.port, want);
-    run_one("post-cl", s.port, "write failed: error HTTP-request-body-size");
-    run_one("trailers", s.port, "200 n=5 x-sum=500 x-done=yes");
+    run_one("post", s.http.port, want);
+    run_one("post-cl", s.http.port, "write failed: error HTTP-request-body-size");
+    run_one("trailers", s.http.port, "200 n=5 x-sum=500 x-done=yes");
     server_stop(&s);
 }
 END_TEST
@@ -446,7 +306,7 @@ START_TEST(http_large_response_in_chunks)
 {
     server s;
     server_start(&s);
-    run_one("large", s.port, "200 5000000 bytes ok");
+    run_one("large", s.http.port, "200 5000000 bytes ok");
     server_stop(&s);
 }
 END_TEST
@@ -455,15 +315,15 @@ START_TEST(http_errors)
 {
     server s;
     server_start(&s);
-    run_one("refused", closed_port(), "error connection-refused");
+    run_one("refused", test_http_closed_port(), "error connection-refused");
     int64_t t0 = hp_now_ms();
-    run_one("slow", s.port, "error connection-read-timeout");
+    run_one("slow", s.http.port, "error connection-read-timeout");
     ck_assert_int_lt(hp_now_ms() - t0, 1900);   /* the 200 ms timeout, not the 2 s answer */
-    run_one("forbidden", s.port, "forbidden forbidden invalid-syntax ok forbidden set-ok 2");
-    run_one("twice", s.port, "first=response second=err");
-    run_one("cut", s.port, "200 0123456789error HTTP-response-incomplete");
-    run_one("redirect", s.port, "302 moved");
-    run_one("big-headers", s.port, "error HTTP-response-header-section-size");
+    run_one("forbidden", s.http.port, "forbidden forbidden invalid-syntax ok forbidden set-ok 2");
+    run_one("twice", s.http.port, "first=response second=err");
+    run_one("cut", s.http.port, "200 0123456789error HTTP-response-incomplete");
+    run_one("redirect", s.http.port, "302 moved");
+    run_one("big-headers", s.http.port, "error HTTP-response-header-section-size");
     server_stop(&s);
 }
 END_TEST
@@ -471,39 +331,34 @@ END_TEST
 /* The entry's wasi.http block: limits and allowed hosts. */
 static void run_with(const char *http, const char *scenario, uint16_t port, const char *want)
 {
-    char extra[512];
-    snprintf(extra, sizeof extra, "%s    wasi:\n      http:\n%s", PROFILES, http);
-    hp_project p;
-    hp_open(&p, 2, 0, hp_entry("http", GUEST, "fetch", extra), NULL);
-    expect_exit(&p, spawn_fetch(&p, scenario, port), want);
-    hp_close(&p);
+    test_http_expect_fetch(http, scenario, port, want);
 }
 
 START_TEST(http_entry_limits)
 {
     server s;
     server_start(&s);
-    run_one("two", s.port, "200 ok, 200 ok");
-    run_with("        max_requests: 1\n", "two", s.port, "error connection-limit-reached");
-    run_with("        max_header_bytes: 200000\n", "big-headers", s.port, "200 ");
-    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "large", s.port,
+    run_one("two", s.http.port, "200 ok, 200 ok");
+    run_with("        max_requests: 1\n", "two", s.http.port, "error connection-limit-reached");
+    run_with("        max_header_bytes: 200000\n", "big-headers", s.http.port, "200 ");
+    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "large", s.http.port,
              "200 5000000 bytes ok");
     unsigned long long sum = 0;
     for (int i = 0; i < 4000; i++)
         sum += (uint8_t)(i * 7);
     char want[96];
     snprintf(want, sizeof want, "200 got 16000 bytes sum %llu", 4 * sum);
-    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "post", s.port, want);
-    run_with("        allow_hosts: [example.com, \"*.example.org\"]\n", "get", s.port,
+    run_with("        max_body_buffer: 4096\n        max_send_buffer: 4096\n", "post", s.http.port, want);
+    run_with("        allow_hosts: [example.com, \"*.example.org\"]\n", "get", s.http.port,
              "error HTTP-request-denied");
-    run_with("        allow_hosts: []\n", "get", s.port, "error HTTP-request-denied");
-    run_with("        allow_hosts: [localhost, 127.0.0.1]\n", "get", s.port,
+    run_with("        allow_hosts: []\n", "get", s.http.port, "error HTTP-request-denied");
+    run_with("        allow_hosts: [localhost, 127.0.0.1]\n", "get", s.http.port,
              "200 x-reply=42 body=x-test=42 immutable");
     char allow[96];
-    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.port);
-    run_with(allow, "get", s.port, "200 x-reply=42 body=x-test=42 immutable");
-    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.port == 1 ? 2 : s.port - 1);
-    run_with(allow, "get", s.port, "error HTTP-request-denied");
+    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.http.port);
+    run_with(allow, "get", s.http.port, "200 x-reply=42 body=x-test=42 immutable");
+    snprintf(allow, sizeof allow, "        allow_hosts: [\"127.0.0.1:%u\"]\n", s.http.port == 1 ? 2 : s.http.port - 1);
+    run_with(allow, "get", s.http.port, "error HTTP-request-denied");
     server_stop(&s);
 }
 END_TEST
@@ -539,7 +394,7 @@ START_TEST(http_needs_its_group)
 {
     hp_project p;
     hp_open(&p, 1, 0, hp_entry("http", GUEST, "fetch", "    imports: [wasi:io, wasi:poll]\n"), NULL);
-    host_pid pid = spawn_fetch(&p, "get", 1);
+    host_pid pid = test_http_spawn_fetch(&p, "get", 1);
     host_event ev = hp_next(&p, 5000);
     ck_assert_uint_eq(ev.from, pid);
     ck_assert_ptr_nonnull(ev.error);
@@ -556,7 +411,7 @@ START_TEST(http_wasm_call_waits_in_place)
     server s;
     server_start(&s);
     char port[8];
-    snprintf(port, sizeof port, "%u", s.port);
+    snprintf(port, sizeof port, "%u", s.http.port);
     test_run_result r = test_run_wippy((const char *[]){ "wasm", "call", TEST_BUILD_DIR "/tests/" GUEST,
                                                          "fetch", "\"get\"", port, NULL });
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
@@ -583,7 +438,7 @@ START_TEST(http_many_processes)
     host_pid pids[N];
     int64_t t0 = hp_now_ms();
     for (int i = 0; i < N; i++)
-        pids[i] = spawn_fetch(&p, "delay", s.port);
+        pids[i] = test_http_spawn_fetch(&p, "delay", s.http.port);
     bool seen[N] = { false };
     for (int k = 0; k < N; k++) {
         host_event ev = hp_next(&p, 20000);
@@ -619,7 +474,7 @@ START_TEST(http_parked_overlap)
     hp_project p;
     hp_open(&p, 2, 0, hp_entry("http", GUEST, "fetch", PROFILES), NULL);
     for (int i = 0; i < N; i++)
-        spawn_fetch(&p, "gate", s.port);
+        test_http_spawn_fetch(&p, "gate", s.http.port);
     for (int k = 0; k < N; k++) {
         host_event ev = hp_next(&p, 30000);
         ck_assert_int_eq(ev.kind, HOST_EVENT_EXIT);
@@ -646,12 +501,12 @@ START_TEST(http_killed_in_flight)
             hp_entry("http", GUEST, "fetch", PROFILES "    limits:\n      max_execution_ms: 150\n"),
             NULL);
     int64_t t0 = hp_now_ms();
-    host_pid pid = spawn_fetch(&p, "hang", s.port);
+    host_pid pid = test_http_spawn_fetch(&p, "hang", s.http.port);
     host_event ev = hp_next(&p, 5000);
     ck_assert_uint_eq(ev.from, pid);
     ck_assert_str_eq(ev.error, "execution time limit exceeded: 150 ms");
     host_event_free(&ev);
-    pid = spawn_fetch(&p, "hang", s.port);
+    pid = test_http_spawn_fetch(&p, "hang", s.http.port);
     usleep(100000);   /* in flight, parked */
     ck_assert(host_terminate(p.rt, pid));
     ev = hp_next(&p, 5000);
@@ -686,14 +541,14 @@ START_TEST(http_worker_example)
     server s;
     server_start(&s);
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/delay", s.port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/delay", s.http.port);
     test_run_result r = run_fetch(url);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     ck_assert_str_eq(r.out, "ok\n");
     ck_assert_str_eq(r.err, "");
     test_run_done(&r);
 
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/letters", s.port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/letters", s.http.port);
     r = run_fetch(url);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     ck_assert_uint_eq(strlen(r.out), LARGE + 1);
@@ -702,14 +557,14 @@ START_TEST(http_worker_example)
             ck_abort_msg("byte %zu of the body is %u", i, (unsigned char)r.out[i]);
     test_run_done(&r);
 
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/nope", s.port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/nope", s.http.port);
     r = run_fetch(url);
     ck_assert_int_eq(r.status, 1);
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(r.err, "http_worker: status: 404\nwasi exit requested: status 1\n");
     test_run_done(&r);
 
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/", closed_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/", test_http_closed_port());
     r = run_fetch(url);
     ck_assert_int_eq(r.status, 1);
     ck_assert_str_eq(r.err, "http_worker: request failed: connection-refused\nwasi exit requested: status 1\n");

@@ -29,7 +29,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -42,12 +41,11 @@
 
 #include "host/host.h"
 #include "tests/test_host_project.h"
+#include "tests/test_http_util.h"
 #include "tests/test_util.h"
 
 extern char **environ;
 
-#define GUEST "wasi_p2/http_client.component.wasm"
-#define PROFILES "    imports: [wasi:http, wasi:io, wasi:poll]\n"
 #define BODY "hello over tls"
 
 /* ---- the key, the certificate and nghttpd's document root ---- */
@@ -96,12 +94,9 @@ static void remove_cert(void)
 typedef enum { PLAIN, TLS, CLIENT_CERT, GARBAGE, ALERT, CLOSE } mode;
 
 typedef struct {
-    int fd;
-    uint16_t port;
+    test_http_server http;
     mode how;
     SSL_CTX *ctx;
-    pthread_t thread;
-    volatile int stop;
 } server;
 
 static int listener(int backlog, uint16_t *port)
@@ -144,8 +139,9 @@ static bool read_head(int fd, SSL *ssl)
     return true;
 }
 
-static void serve_one(server *s, int fd)
+static void serve_one(int fd, void *user)
 {
+    server *s = user;
     static const unsigned char alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28 };
     static const char http[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
     char hello[16384];   /* a whole ClientHello: what is left unread would make close() reset */
@@ -184,27 +180,10 @@ static void serve_one(server *s, int fd)
     struct pollfd p = { .fd = fd, .events = POLLIN };
     while (poll(&p, 1, 2000) > 0 && recv(fd, hello, sizeof hello, 0) > 0)
         ;
-    close(fd);
-}
-
-static void *accept_loop(void *arg)
-{
-    server *s = arg;
-    for (;;) {
-        int fd = accept(s->fd, NULL, NULL);
-        if (s->stop) {
-            if (fd >= 0)
-                close(fd);
-            return NULL;
-        }
-        if (fd >= 0)
-            serve_one(s, fd);
-    }
 }
 
 static void server_start(server *s, mode how)
 {
-    setenv("no_proxy", "127.0.0.1,localhost", 1);   /* loopback even when a proxy is set */
     signal(SIGPIPE, SIG_IGN);   /* libssl writes to a client that may have gone */
     memset(s, 0, sizeof *s);
     s->how = how;
@@ -221,17 +200,12 @@ static void server_start(server *s, mode how)
         SSL_CTX_set_min_proto_version(s->ctx, TLS1_3_VERSION);
         SSL_CTX_set_verify(s->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
     }
-    s->fd = listener(16, &s->port);
-    ck_assert_int_eq(pthread_create(&s->thread, NULL, accept_loop, s), 0);
+    test_http_server_start(&s->http, serve_one, s);
 }
 
 static void server_stop(server *s)
 {
-    s->stop = 1;
-    int fd = connect_to(s->port, false);   /* wakes accept() */
-    pthread_join(s->thread, NULL);
-    close(fd);
-    close(s->fd);
+    test_http_server_stop(&s->http);
     SSL_CTX_free(s->ctx);
 }
 
@@ -310,35 +284,9 @@ static char *nghttpd_log(void)
 
 /* ---- the guest ---- */
 
-/* fetch(scenario, port) as a process of an entry with the extra wasi.http
- * lines (or none); its answer, or the process's error. */
-static void fetch(const char *http, const char *scenario, uint16_t port, char *out, size_t cap)
-{
-    char extra[512];
-    if (http != NULL)
-        snprintf(extra, sizeof extra, "%s    wasi:\n      http:\n%s", PROFILES, http);
-    else
-        snprintf(extra, sizeof extra, "%s", PROFILES);
-    hp_project p;
-    hp_open(&p, 2, 0, hp_entry("http", GUEST, "fetch", extra), NULL);
-    host_value args[] = { host_string(scenario, strlen(scenario)), host_int(port) };
-    host_pid pid = hp_spawn(&p, "t:http", args, 2);
-    host_value_free(&args[0]);
-    host_event ev = hp_next(&p, 20000);
-    ck_assert_int_eq(ev.kind, HOST_EVENT_EXIT);
-    ck_assert_uint_eq(ev.from, pid);
-    ck_assert_msg(ev.error == NULL, "%s", ev.error);
-    ck_assert_int_eq(ev.value.kind, HOST_VALUE_STRING);
-    snprintf(out, cap, "%s", ev.value.s);
-    host_event_free(&ev);
-    hp_close(&p);
-}
-
 static void expect(const char *http, const char *scenario, uint16_t port, const char *want)
 {
-    char got[4096];
-    fetch(http, scenario, port, got, sizeof got);
-    ck_assert_str_eq(got, want);
+    test_http_expect_fetch(http, scenario, port, want);
 }
 
 /* "        ca_file: DIR/cert.pem\n" */
@@ -360,13 +308,13 @@ START_TEST(http_tls)
 {
     server s;
     server_start(&s, TLS);
-    expect(NULL, "https", s.port, "error TLS-certificate-error");
-    expect(trusting(), "https", s.port, "200 " BODY);
-    expect(trusting(), "https-localhost", s.port, "error TLS-certificate-error");
+    expect(NULL, "https", s.http.port, "error TLS-certificate-error");
+    expect(trusting(), "https", s.http.port, "200 " BODY);
+    expect(trusting(), "https-localhost", s.http.port, "error TLS-certificate-error");
     char cert[128];
     path_of(cert, sizeof cert, "cert.pem");
     setenv("SSL_CERT_FILE", cert, 1);
-    expect(NULL, "https", s.port, "error TLS-certificate-error");
+    expect(NULL, "https", s.http.port, "error TLS-certificate-error");
     unsetenv("SSL_CERT_FILE");
     server_stop(&s);
 }
@@ -377,17 +325,17 @@ START_TEST(http_tls_handshake_errors)
 {
     server s;
     server_start(&s, GARBAGE);
-    expect(NULL, "https", s.port, "error TLS-protocol-error");
+    expect(NULL, "https", s.http.port, "error TLS-protocol-error");
     server_stop(&s);
     server_start(&s, CLOSE);
-    expect(NULL, "https", s.port, "error TLS-protocol-error");
+    expect(NULL, "https", s.http.port, "error TLS-protocol-error");
     server_stop(&s);
     server_start(&s, ALERT);
-    expect(NULL, "https", s.port,
+    expect(NULL, "https", s.http.port,
            "error TLS-alert-received id=40 message=sslv3 alert handshake failure");
     server_stop(&s);
     server_start(&s, CLIENT_CERT);   /* the alert read after the handshake (curl's RECV_ERROR) */
-    expect(trusting(), "https", s.port,
+    expect(trusting(), "https", s.http.port,
            "error TLS-alert-received id=116 message=tlsv13 alert certificate required");
     server_stop(&s);
 }
@@ -428,7 +376,7 @@ START_TEST(http_names)
     unsetenv("RES_OPTIONS");
     server s;
     server_start(&s, PLAIN);
-    expect(NULL, "localhost", s.port, "200 " BODY);
+    expect(NULL, "localhost", s.http.port, "200 " BODY);
     server_stop(&s);
 }
 END_TEST

@@ -18,74 +18,33 @@
  * SANITIZE=1 that includes LeakSanitizer's check at exit). */
 #include <arpa/inet.h>
 #include <check.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tests/suites.h"
+#include "tests/test_http_util.h"
 #include "tests/test_util.h"
 
 #define GUEST TEST_BUILD_DIR "/tests/wasi_p2/http_echo.component.wasm"
 
-typedef struct {
-    pid_t pid;
-    int port;
-    FILE *err;
-} server;
-
-static const char *wippy_path(void)
-{
-    return getenv("WIPPY") != NULL ? getenv("WIPPY") : TEST_BUILD_DIR "/wippy";
-}
+typedef test_http_served server;
 
 /* Starts `wippy wasm serve GUEST --addr 127.0.0.1:0 --workers 2 [--max-execution-ms MS]`
  * (MS NULL: none) and reads its port. */
 static server start_with(const char *max_ms)
 {
-    server s = { .err = tmpfile() };
-    int fds[2];
-    ck_assert(s.err != NULL);
-    ck_assert_int_eq(pipe(fds), 0);
-    fflush(stdout);
-    fflush(stderr);
-    s.pid = fork();
-    ck_assert_int_ge(s.pid, 0);
-    if (s.pid == 0) {
-        dup2(fds[1], 1);
-        dup2(fileno(s.err), 2);
-        close(fds[0]);
-        close(fds[1]);
-        execl(wippy_path(), wippy_path(), "wasm", "serve", GUEST, "--addr", "127.0.0.1:0",
-              "--workers", "2", max_ms != NULL ? "--max-execution-ms" : (char *)NULL, max_ms,
-              (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    char line[128];
-    size_t n = 0;
-    while (n < sizeof line - 1) {   /* the line, within 20 s */
-        struct pollfd p = { .fd = fds[0], .events = POLLIN };
-        ck_assert_msg(poll(&p, 1, 20000) == 1, "wasm serve printed no address in 20 s");
-        ssize_t k = read(fds[0], line + n, 1);
-        ck_assert_msg(k == 1, "wasm serve ended before listening");
-        if (line[n] == '\n')
-            break;
-        n++;
-    }
-    line[n] = '\0';
-    close(fds[0]);   /* the guests do not print */
-    ck_assert_msg(sscanf(line, "listening on http://127.0.0.1:%d", &s.port) == 1, "line: %s", line);
-    return s;
+    return test_http_serve_start((const char *[]){ GUEST, "--addr", "127.0.0.1:0", "--workers", "2",
+                                                   max_ms != NULL ? "--max-execution-ms" : NULL,
+                                                   max_ms, NULL },
+                                 "listening on http://127.0.0.1:");
 }
 
 static server start(void)
@@ -96,53 +55,14 @@ static server start(void)
 /* Sends SIGTERM, expects status 0; returns what it wrote to stderr. */
 static char *stop(server *s)
 {
-    int st;
-    ck_assert_int_eq(kill(s->pid, SIGTERM), 0);
-    ck_assert_int_eq(waitpid(s->pid, &st, 0), s->pid);
-    long len = ftell(s->err);
-    char *text = calloc(1, (size_t)len + 1);
-    ck_assert(text != NULL);
-    rewind(s->err);
-    ck_assert_uint_eq(fread(text, 1, (size_t)len, s->err), (size_t)len);
-    fclose(s->err);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "wasm serve ended with %d: %s", st, text);
-    return text;
+    return test_http_serve_stop(s);
 }
 
 /* Sends req (len bytes) to the server and reads the whole answer
  * (Connection: close); *n its length. */
 static char *fetch(int port, const char *req, size_t len, size_t *n)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(fd, 0);
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    for (size_t off = 0; off < len;) {
-        ssize_t k = write(fd, req + off, len - off);
-        ck_assert_int_gt(k, 0);
-        off += (size_t)k;
-    }
-    size_t cap = 1 << 16, have = 0;
-    char *buf = malloc(cap + 1);
-    for (;;) {
-        if (have == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-        }
-        ck_assert(buf != NULL);
-        ssize_t k = read(fd, buf + have, cap - have);
-        if (k < 0 && errno == EINTR)
-            continue;
-        ck_assert_int_ge(k, 0);
-        if (k == 0)
-            break;
-        have += (size_t)k;
-    }
-    close(fd);
-    buf[have] = '\0';
-    *n = have;
-    return buf;
+    return test_http_ask("127.0.0.1", port, req, len, n);
 }
 
 static char *get(int port, const char *path, int *status, char **body)
