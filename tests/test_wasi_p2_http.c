@@ -11,6 +11,8 @@
  *                  (each waits for the others; "timeout" after 10 s)
  *   GET  /slow     200 "late" after 2 s (sooner when the client goes)
  *   GET  /cut      Content-Length: 100, 10 bytes, closed
+ *   GET  /stall    Content-Length: 100, 10 bytes, then nothing for 2 s
+ *                  (sooner when the client goes), closed
  *   GET  /redirect 302 to /headers, body "moved"
  *   GET  /big-headers  80 headers of 1100 bytes (over the 64 KiB limit)
  *   POST /echo     200 "got N bytes sum S" of the body (Content-Length or chunked)
@@ -218,6 +220,11 @@ static void serve_conn(int fd, void *user)
     } else if (strcmp(path, "/cut") == 0) {
         const char *cut = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
         test_http_send_all(fd, cut, strlen(cut));
+    } else if (strcmp(path, "/stall") == 0) {
+        const char *part = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (test_http_send_all(fd, part, strlen(part)))
+            poll(&p, 1, 2000);   /* until the client goes, or 2 s */
     } else if (strcmp(path, "/redirect") == 0) {
         reply_status(fd, "302 Found", "Location: /headers\r\n", "moved");
     } else if (strcmp(path, "/big-headers") == 0) {
@@ -322,6 +329,8 @@ START_TEST(http_errors)
     run_one("forbidden", s.http.port, "forbidden forbidden invalid-syntax ok forbidden set-ok 2");
     run_one("twice", s.http.port, "first=response second=err");
     run_one("cut", s.http.port, "200 0123456789error HTTP-response-incomplete");
+    /* the server's close after 2 s would say HTTP-response-incomplete */
+    run_one("stall", s.http.port, "200 0123456789error connection-read-timeout");
     run_one("redirect", s.http.port, "302 moved");
     run_one("big-headers", s.http.port, "error HTTP-response-header-section-size");
     server_stop(&s);

@@ -23,6 +23,8 @@
  *              HTTP-response-header-section-size"
  *   slow       GET /slow with first-byte-timeout 200 ms → "error
  *              connection-read-timeout"
+ *   stall      GET /stall with between-bytes-timeout 200 ms: 10 bytes, then
+ *              none → "200 0123456789error connection-read-timeout"
  *   hang       GET /slow without a timeout (the test ends the process)
  *   trailers   POST /trailers: trailers sent after a chunked body, trailers
  *              received; → "200 n=5 x-sum=500 x-done=yes"
@@ -73,6 +75,8 @@ P2_IMPORT(H, "[method]outgoing-request.body") void request_body(int32_t r, void 
 P2_IMPORT(H, "[constructor]request-options") int32_t options_new(void);
 P2_IMPORT(H, "[method]request-options.set-first-byte-timeout")
 int32_t options_set_first_byte(int32_t o, int32_t some, uint64_t ns);
+P2_IMPORT(H, "[method]request-options.set-between-bytes-timeout")
+int32_t options_set_between(int32_t o, int32_t some, uint64_t ns);
 P2_IMPORT(H, "[method]request-options.set-connect-timeout")
 int32_t options_set_connect(int32_t o, int32_t some, uint64_t ns);
 P2_IMPORT(H, "[method]outgoing-body.write") void body_write(int32_t b, void *ret);
@@ -593,6 +597,10 @@ str *fetch(const char *scenario, uint32_t len, uint32_t port)
         int32_t o = options_new();
         options_set_first_byte(o, 1, 200000000ull);
         simple_get("/slow", o, false);
+    } else if (p2_streq(scenario, len, "stall")) {
+        int32_t o = options_new();
+        options_set_between(o, 1, 200000000ull);
+        simple_get("/stall", o, false);
     } else if (p2_streq(scenario, len, "hang"))
         simple_get("/slow", -1, false);
     else if (p2_streq(scenario, len, "trailers"))
